@@ -1,0 +1,38 @@
+using System.Globalization;
+using Microsoft.CodeAnalysis.CSharp;
+
+namespace ModelGen.Generator.Emitting;
+
+/// <summary>
+/// Formats numbers and names for generated code, independent of the compiler's culture: invariant digits, '.' as the
+/// decimal separator, '-' (never U+2212) as the minus sign, and round-trip precision.
+/// </summary>
+internal static class Literals
+{
+    public static string Int(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    public static string Long(long value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>A literal of the model's scalar type: <c>0.1f</c> for float, <c>0.1</c> for double.</summary>
+    public static string Scalar(double value, bool isDouble)
+    {
+        if (isDouble)
+        {
+            string text = value.ToString("R", CultureInfo.InvariantCulture);
+            return text.IndexOfAny(new[] { '.', 'E', 'e' }) >= 0 ? text : text + ".0";
+        }
+        return ((float)value).ToString("R", CultureInfo.InvariantCulture) + "f";
+    }
+
+    /// <summary>A double for a comment.</summary>
+    public static string Number(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    /// <summary>A C# string literal.</summary>
+    public static string String(string value) => SymbolDisplay.FormatLiteral(value, quote: true);
+
+    /// <summary>An identifier, escaped with '@' when it is a keyword.</summary>
+    public static string Identifier(string name) =>
+        SyntaxFacts.GetKeywordKind(name) != Microsoft.CodeAnalysis.CSharp.SyntaxKind.None ? "@" + name : name;
+
+    public static string Bool(bool value) => value ? "true" : "false";
+}

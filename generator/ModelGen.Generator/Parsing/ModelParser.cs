@@ -1,0 +1,344 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using ModelGen.Generator.Diagnostics;
+using ModelGen.Generator.Model;
+
+namespace ModelGen.Generator.Parsing;
+
+/// <summary>
+/// Reads a [Model] class's symbol into a <see cref="ModelSpec"/>. It only records what the declaration says (with
+/// PyTorch's defaults for what it leaves out) and the problems of the declaration itself (not partial, attributes on
+/// several declarations, duplicates); whether the layers fit together is <see cref="Shapes.ShapeInference"/>'s job.
+/// Shared by the generator and the analyzer, so both always agree.
+/// </summary>
+internal static class ModelParser
+{
+    public const string Namespace = "ModelGen";
+    public const string ModelAttributeName = "ModelGen.ModelAttribute";
+
+    private static readonly Dictionary<string, LayerKind> LayerAttributes = new()
+    {
+        ["DenseAttribute"] = LayerKind.Dense,
+        ["ReLUAttribute"] = LayerKind.ReLU,
+        ["TanhAttribute"] = LayerKind.Tanh,
+        ["SigmoidAttribute"] = LayerKind.Sigmoid,
+        ["SoftmaxAttribute"] = LayerKind.Softmax,
+        ["LeakyReLUAttribute"] = LayerKind.LeakyReLU,
+        ["DropoutAttribute"] = LayerKind.Dropout,
+        ["BatchNormAttribute"] = LayerKind.BatchNorm,
+        ["LayerNormAttribute"] = LayerKind.LayerNorm,
+        ["Conv2DAttribute"] = LayerKind.Conv2D,
+        ["MaxPool2DAttribute"] = LayerKind.MaxPool2D,
+        ["AvgPool2DAttribute"] = LayerKind.AvgPool2D,
+        ["FlattenAttribute"] = LayerKind.Flatten,
+    };
+
+    private static readonly Dictionary<string, OptimizerKind> OptimizerAttributes = new()
+    {
+        ["SgdAttribute"] = OptimizerKind.Sgd,
+        ["AdamAttribute"] = OptimizerKind.Adam,
+        ["AdamWAttribute"] = OptimizerKind.AdamW,
+        ["RmsPropAttribute"] = OptimizerKind.RmsProp,
+        ["AdaGradAttribute"] = OptimizerKind.AdaGrad,
+        ["AdaDeltaAttribute"] = OptimizerKind.AdaDelta,
+        ["AdamaxAttribute"] = OptimizerKind.Adamax,
+        ["NAdamAttribute"] = OptimizerKind.NAdam,
+    };
+
+    private static readonly HashSet<string> OtherAttributes = new()
+    {
+        "ModelAttribute", "InputAttribute", "LossAttribute", "GradientClippingAttribute",
+    };
+
+    /// <summary>
+    /// The ModelGen attributes of <paramref name="type"/> in source order: first those on the declaration that carries
+    /// [Model], then those on other partial declarations. A problem's ordinal indexes this list.
+    /// </summary>
+    public static IReadOnlyList<AttributeData> OrderedAttributes(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        var declarations = type.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).ToList();
+        var mine = type.GetAttributes().Where(IsModelGenAttribute).ToList();
+        SyntaxNode? primary = mine.Where(a => a.AttributeClass!.Name == "ModelAttribute").Select(a => DeclarationOf(a, cancellationToken)).FirstOrDefault();
+        return mine
+            .Select(a => (Attribute: a, Declaration: DeclarationOf(a, cancellationToken), Position: a.ApplicationSyntaxReference?.Span.Start ?? 0))
+            .OrderBy(x => x.Declaration == primary ? 0 : 1)
+            .ThenBy(x => x.Declaration is null ? int.MaxValue : declarations.IndexOf(x.Declaration))
+            .ThenBy(x => x.Position)
+            .Select(x => x.Attribute)
+            .ToList();
+    }
+
+    /// <summary>Parses the [Model] class <paramref name="type"/>.</summary>
+    public static ModelSpec Parse(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        IReadOnlyList<AttributeData> attributes = OrderedAttributes(type, cancellationToken);
+        var problems = new List<Problem>();
+        string typeName = type.Name;
+
+        int modelOrdinal = 0;
+        for (int i = 0; i < attributes.Count; i++)
+            if (attributes[i].AttributeClass!.Name == "ModelAttribute") { modelOrdinal = i; break; }
+
+        TypeSpec typeSpec = ReadType(type, modelOrdinal, problems, cancellationToken);
+
+        int batchSize = 32, seed = 0;
+        PrecisionKind precision = PrecisionKind.Single;
+        InputSpec? input = null;
+        var layers = new List<LayerSpec>();
+        LossSpec? loss = null;
+        OptimizerSpec? optimizer = null;
+        ClippingSpec? clipping = null;
+        bool hasErrors = false;
+        SyntaxNode? primary = attributes.Count > 0 ? DeclarationOf(attributes[modelOrdinal], cancellationToken) : null;
+
+        for (int ordinal = 0; ordinal < attributes.Count; ordinal++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            AttributeData attribute = attributes[ordinal];
+            string name = attribute.AttributeClass!.Name;
+            string shortName = ShortName(name);
+
+            // The C# compiler already reports a malformed attribute (wrong argument types, unknown property);
+            // the model is then left alone, so the user sees only the compiler's message.
+            if (attribute.AttributeConstructor is null || attribute.ConstructorArguments.Any(a => a.Kind == TypedConstantKind.Error)
+                || attribute.NamedArguments.Any(a => a.Value.Kind == TypedConstantKind.Error))
+            {
+                hasErrors = true;
+                continue;
+            }
+
+            if (ordinal != modelOrdinal && primary is not null && DeclarationOf(attribute, cancellationToken) != primary)
+                problems.Add(Problem.Create(DiagnosticDescriptors.SeveralDeclarationsId, ordinal, shortName, typeName));
+
+            var reader = new ArgumentReader(attribute);
+            if (name == "ModelAttribute")
+            {
+                batchSize = reader.Named("BatchSize", 32);
+                seed = reader.Named("Seed", 0);
+                precision = (PrecisionKind)reader.Named("Precision", 0);
+            }
+            else if (name == "InputAttribute")
+            {
+                if (input is not null)
+                    problems.Add(Problem.Create(DiagnosticDescriptors.DuplicateAttributeId, ordinal, "Input", typeName));
+                else
+                    input = new InputSpec(ordinal, reader.IntArray(0).ToEquatableArray());
+            }
+            else if (name == "LossAttribute")
+            {
+                if (loss is not null)
+                    problems.Add(Problem.Create(DiagnosticDescriptors.DuplicateAttributeId, ordinal, "Loss", typeName));
+                else
+                    loss = new LossSpec(ordinal, (LossKind)reader.Positional(0, 0));
+            }
+            else if (name == "GradientClippingAttribute")
+            {
+                if (clipping is not null)
+                    problems.Add(Problem.Create(DiagnosticDescriptors.DuplicateAttributeId, ordinal, "GradientClipping", typeName));
+                else
+                    clipping = new ClippingSpec(ordinal, reader.Named("MaxNorm", 0.0), reader.Named("MaxValue", 0.0));
+            }
+            else if (OptimizerAttributes.TryGetValue(name, out OptimizerKind optimizerKind))
+            {
+                if (optimizer is not null)
+                    problems.Add(Problem.Create(DiagnosticDescriptors.MultipleOptimizersId, ordinal, typeName, ShortName(optimizer.Kind + "Attribute"), shortName));
+                else
+                    optimizer = ReadOptimizer(optimizerKind, ordinal, reader);
+            }
+            else if (LayerAttributes.TryGetValue(name, out LayerKind layerKind))
+            {
+                layers.Add(ReadLayer(layerKind, ordinal, reader));
+            }
+        }
+
+        if (input is not null && layers.Count > 0 && input.Ordinal > layers[0].Ordinal)
+            problems.Add(Problem.Create(DiagnosticDescriptors.InputAfterLayersId, input.Ordinal, typeName));
+
+        return new ModelSpec(typeSpec, modelOrdinal, batchSize, seed, precision, input, layers.ToEquatableArray(), loss,
+            optimizer, clipping, problems.ToEquatableArray()) { HasCompilerErrors = hasErrors };
+    }
+
+    private static TypeSpec ReadType(INamedTypeSymbol type, int modelOrdinal, List<Problem> problems, CancellationToken cancellationToken)
+    {
+        string name = type.Name;
+        if (!IsPartial(type, cancellationToken))
+            problems.Add(Problem.Create(DiagnosticDescriptors.ModelNotPartialId, modelOrdinal, name));
+        if (type.IsGenericType)
+            problems.Add(Problem.Create(DiagnosticDescriptors.UnsupportedTypeId, modelOrdinal, name, "a model class cannot be generic"));
+        if (type.IsStatic)
+            problems.Add(Problem.Create(DiagnosticDescriptors.UnsupportedTypeId, modelOrdinal, name, "a model class cannot be static, since models are instances"));
+
+        var containing = new List<ContainingTypeSpec>();
+        for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
+        {
+            if (!IsPartial(outer, cancellationToken))
+                problems.Add(Problem.Create(DiagnosticDescriptors.UnsupportedTypeId, modelOrdinal, name,
+                    $"its containing type '{outer.Name}' must be partial too"));
+            if (outer.IsGenericType)
+                problems.Add(Problem.Create(DiagnosticDescriptors.UnsupportedTypeId, modelOrdinal, name,
+                    $"its containing type '{outer.Name}' is generic"));
+            containing.Insert(0, new ContainingTypeSpec(Keyword(outer), outer.Name));
+        }
+
+        string? ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
+        return new TypeSpec(ns, name, Keyword(type), containing.ToEquatableArray());
+    }
+
+    private static string Keyword(INamedTypeSymbol type) => (type.IsRecord, type.TypeKind) switch
+    {
+        (true, TypeKind.Struct) => "record struct",
+        (true, _) => "record",
+        (false, TypeKind.Struct) => "struct",
+        (false, TypeKind.Interface) => "interface",
+        _ => "class",
+    };
+
+    private static bool IsPartial(INamedTypeSymbol type, CancellationToken cancellationToken) =>
+        type.DeclaringSyntaxReferences.Any(r =>
+            r.GetSyntax(cancellationToken) is TypeDeclarationSyntax t && t.Modifiers.Any(SyntaxKind.PartialKeyword));
+
+    private static LayerSpec ReadLayer(LayerKind kind, int ordinal, ArgumentReader reader)
+    {
+        var layer = new LayerSpec(kind, ordinal) { Name = reader.NamedString("Name") };
+        switch (kind)
+        {
+            case LayerKind.Dense:
+                return layer with
+                {
+                    Units = reader.Positional(0, 0),
+                    Activation = (ActivationKind)reader.Positional(1, 0),
+                    UseBias = reader.Named("UseBias", true),
+                    WeightInit = (InitKind)reader.Named("WeightInit", (int)InitKind.GlorotUniform),
+                    BiasInit = (InitKind)reader.Named("BiasInit", (int)InitKind.Zeros),
+                    L1 = reader.Named("L1", 0.0),
+                    L2 = reader.Named("L2", 0.0),
+                };
+            case LayerKind.LeakyReLU:
+                return layer with { Alpha = reader.Positional(0, 0.01) };
+            case LayerKind.Dropout:
+                return layer with { Rate = reader.Positional(0, 0.0) };
+            case LayerKind.BatchNorm:
+                return layer with { Momentum = reader.Named("Momentum", 0.1), Epsilon = reader.Named("Epsilon", 1e-5) };
+            case LayerKind.LayerNorm:
+                return layer with { Epsilon = reader.Named("Epsilon", 1e-5) };
+            case LayerKind.Conv2D:
+                return layer with
+                {
+                    Filters = reader.Positional(0, 0),
+                    KernelSize = reader.Positional(1, 0),
+                    Activation = (ActivationKind)reader.Positional(2, 0),
+                    Stride = reader.Named("Stride", 1),
+                    Padding = (PaddingKind)reader.Named("Padding", 0),
+                    UseBias = reader.Named("UseBias", true),
+                    WeightInit = (InitKind)reader.Named("WeightInit", (int)InitKind.GlorotUniform),
+                    L1 = reader.Named("L1", 0.0),
+                    L2 = reader.Named("L2", 0.0),
+                };
+            case LayerKind.MaxPool2D:
+            case LayerKind.AvgPool2D:
+                int pool = reader.Positional(0, 0);
+                return layer with { PoolSize = pool, Stride = reader.Named("Stride", pool) };
+            default:
+                return layer;
+        }
+    }
+
+    /// <summary>PyTorch's defaults (torch.optim 1.13; SGD's learning rate is ours, PyTorch has none), then what the attribute sets.</summary>
+    private static OptimizerSpec ReadOptimizer(OptimizerKind kind, int ordinal, ArgumentReader reader)
+    {
+        OptimizerSpec defaults = Defaults(kind, ordinal);
+        return defaults with
+        {
+            LearningRate = reader.Named("LearningRate", defaults.LearningRate),
+            WeightDecay = reader.Named("WeightDecay", defaults.WeightDecay),
+            Momentum = reader.Named("Momentum", defaults.Momentum),
+            Dampening = reader.Named("Dampening", defaults.Dampening),
+            Nesterov = reader.Named("Nesterov", defaults.Nesterov),
+            Beta1 = reader.Named("Beta1", defaults.Beta1),
+            Beta2 = reader.Named("Beta2", defaults.Beta2),
+            Epsilon = reader.Named("Epsilon", defaults.Epsilon),
+            Alpha = reader.Named("Alpha", defaults.Alpha),
+            Rho = reader.Named("Rho", defaults.Rho),
+            Centered = reader.Named("Centered", defaults.Centered),
+            Amsgrad = reader.Named("Amsgrad", defaults.Amsgrad),
+            InitialAccumulator = reader.Named("InitialAccumulator", defaults.InitialAccumulator),
+            MomentumDecay = reader.Named("MomentumDecay", defaults.MomentumDecay),
+        };
+    }
+
+    /// <summary>The hyperparameters an optimizer attribute has when none is written.</summary>
+    public static OptimizerSpec Defaults(OptimizerKind kind, int ordinal) => kind switch
+    {
+        OptimizerKind.Sgd => new OptimizerSpec(kind, ordinal) { LearningRate = 1e-2 },
+        OptimizerKind.Adam => new OptimizerSpec(kind, ordinal) { LearningRate = 1e-3, Beta1 = 0.9, Beta2 = 0.999, Epsilon = 1e-8 },
+        OptimizerKind.AdamW => new OptimizerSpec(kind, ordinal) { LearningRate = 1e-3, Beta1 = 0.9, Beta2 = 0.999, Epsilon = 1e-8, WeightDecay = 1e-2 },
+        OptimizerKind.RmsProp => new OptimizerSpec(kind, ordinal) { LearningRate = 1e-2, Alpha = 0.99, Epsilon = 1e-8 },
+        OptimizerKind.AdaGrad => new OptimizerSpec(kind, ordinal) { LearningRate = 1e-2, Epsilon = 1e-10 },
+        OptimizerKind.AdaDelta => new OptimizerSpec(kind, ordinal) { LearningRate = 1.0, Rho = 0.9, Epsilon = 1e-6 },
+        OptimizerKind.Adamax => new OptimizerSpec(kind, ordinal) { LearningRate = 2e-3, Beta1 = 0.9, Beta2 = 0.999, Epsilon = 1e-8 },
+        OptimizerKind.NAdam => new OptimizerSpec(kind, ordinal) { LearningRate = 2e-3, Beta1 = 0.9, Beta2 = 0.999, Epsilon = 1e-8, MomentumDecay = 4e-3 },
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    /// <summary>"DenseAttribute" → "Dense".</summary>
+    public static string ShortName(string attributeName) =>
+        attributeName.EndsWith("Attribute", StringComparison.Ordinal) ? attributeName.Substring(0, attributeName.Length - "Attribute".Length) : attributeName;
+
+    private static bool IsModelGenAttribute(AttributeData attribute)
+    {
+        INamedTypeSymbol? cls = attribute.AttributeClass;
+        if (cls is null || cls.TypeKind == TypeKind.Error) return false;
+        if (cls.ContainingNamespace is not { Name: Namespace, ContainingNamespace.IsGlobalNamespace: true }) return false;
+        return LayerAttributes.ContainsKey(cls.Name) || OptimizerAttributes.ContainsKey(cls.Name) || OtherAttributes.Contains(cls.Name);
+    }
+
+    private static SyntaxNode? DeclarationOf(AttributeData attribute, CancellationToken cancellationToken) =>
+        attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).FirstAncestorOrSelf<TypeDeclarationSyntax>();
+
+    /// <summary>Reads constructor and named arguments of one attribute, falling back to defaults.</summary>
+    private readonly struct ArgumentReader
+    {
+        private readonly AttributeData _attribute;
+
+        public ArgumentReader(AttributeData attribute) => _attribute = attribute;
+
+        public int Positional(int index, int fallback) =>
+            index < _attribute.ConstructorArguments.Length && _attribute.ConstructorArguments[index].Value is { } v
+                ? Convert.ToInt32(v, CultureInfo.InvariantCulture) : fallback;
+
+        public double Positional(int index, double fallback) =>
+            index < _attribute.ConstructorArguments.Length && _attribute.ConstructorArguments[index].Value is { } v
+                ? Convert.ToDouble(v, CultureInfo.InvariantCulture) : fallback;
+
+        public IEnumerable<int> IntArray(int index)
+        {
+            if (index >= _attribute.ConstructorArguments.Length) return Array.Empty<int>();
+            TypedConstant argument = _attribute.ConstructorArguments[index];
+            if (argument.Kind != TypedConstantKind.Array || argument.IsNull) return Array.Empty<int>();
+            return argument.Values.Select(v => v.Value is { } x ? Convert.ToInt32(x, CultureInfo.InvariantCulture) : 0).ToArray();
+        }
+
+        public int Named(string name, int fallback) =>
+            Find(name) is { } v ? Convert.ToInt32(v, CultureInfo.InvariantCulture) : fallback;
+
+        public double Named(string name, double fallback) =>
+            Find(name) is { } v ? Convert.ToDouble(v, CultureInfo.InvariantCulture) : fallback;
+
+        public bool Named(string name, bool fallback) => Find(name) is bool v ? v : fallback;
+
+        public string? NamedString(string name) => Find(name) as string;
+
+        private object? Find(string name)
+        {
+            foreach (KeyValuePair<string, TypedConstant> pair in _attribute.NamedArguments)
+                if (pair.Key == name) return pair.Value.Value;
+            return null;
+        }
+    }
+}

@@ -1,0 +1,272 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using ModelGen.Generator.Model;
+using D = ModelGen.Generator.Diagnostics.DiagnosticDescriptors;
+
+namespace ModelGen.Generator.Shapes;
+
+/// <summary>
+/// Pure functions from a <see cref="ModelSpec"/> to a <see cref="ModelPlan"/>: the shape after every layer, the
+/// parameter tensors with their offsets and fans, and every problem of the declaration (shapes that do not fit,
+/// hyperparameters out of range, known training mistakes). No Roslyn inside, so it is testable on plain data.
+/// </summary>
+internal static class ShapeInference
+{
+    /// <summary>Largest buffer (BatchSize × features) the generated code may allocate.</summary>
+    private const long MaxBufferLength = int.MaxValue / 2;
+
+    public static ModelPlan Plan(ModelSpec spec)
+    {
+        var problems = new List<Problem>(spec.Problems);
+        string model = spec.Type.Name;
+
+        if (spec.BatchSize < 1)
+            problems.Add(OutOfRange(spec.ModelOrdinal, "Model.BatchSize", spec.BatchSize, "at least 1"));
+        if (!Enum.IsDefined(typeof(PrecisionKind), spec.Precision))
+            problems.Add(OutOfRange(spec.ModelOrdinal, "Model.Precision", (int)spec.Precision, "Precision.Single or Precision.Double"));
+
+        Shape? input = null;
+        if (spec.Input is null)
+        {
+            problems.Add(Problem.Create(D.MissingInputId, spec.ModelOrdinal, model));
+        }
+        else
+        {
+            int[] dims = spec.Input.Shape.ToArray();
+            string text = "[" + string.Join(", ", dims.Select(Format)) + "]";
+            if (dims.Length != 1 && dims.Length != 3)
+                problems.Add(Problem.Create(D.InvalidInputShapeId, spec.Input.Ordinal, text,
+                    $"a sample must be a vector [features] or an image [channels, height, width], but this has rank {dims.Length}"));
+            else if (dims.Any(d => d < 1))
+                problems.Add(Problem.Create(D.InvalidInputShapeId, spec.Input.Ordinal, text, "every dimension must be at least 1"));
+            else if ((long)dims.Aggregate(1L, (a, b) => a * b) * Math.Max(1, spec.BatchSize) > MaxBufferLength)
+                problems.Add(Problem.Create(D.InvalidInputShapeId, spec.Input.Ordinal, text, "a batch of such samples does not fit in one array"));
+            else
+                input = new Shape(dims);
+        }
+
+        if (spec.Layers.Count == 0)
+            problems.Add(Problem.Create(D.NoLayersId, spec.ModelOrdinal, model));
+
+        var layers = new List<LayerPlan>();
+        if (input is not null)
+            InferLayers(spec, input, layers, problems);
+
+        bool shapesKnown = input is not null && layers.Count == spec.Layers.Count && spec.Layers.Count > 0;
+        CheckTraining(spec, shapesKnown ? layers : null, problems);
+        if (shapesKnown) CheckPitfalls(spec, layers, problems);
+
+        return new ModelPlan(spec, input, layers, problems);
+    }
+
+    /// <summary>Walks the layers in order; stops at the first layer whose input shape it cannot accept.</summary>
+    private static void InferLayers(ModelSpec spec, Shape input, List<LayerPlan> layers, List<Problem> problems)
+    {
+        var counters = new Dictionary<LayerKind, int>();
+        var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        int offset = 0, stream = 0;
+        Shape current = input;
+
+        foreach (LayerSpec layer in spec.Layers)
+        {
+            counters.TryGetValue(layer.Kind, out int index);
+            counters[layer.Kind] = index + 1;
+            string name = layer.Name ?? layer.Kind.ToString().ToLowerInvariant() + index.ToString(CultureInfo.InvariantCulture);
+            if (layer.Name is not null && !IsValidName(layer.Name))
+                problems.Add(Problem.Create(D.InvalidLayerNameId, layer.Ordinal, layer.Name,
+                    "must start with a letter and hold only letters, digits and underscores"));
+            else if (!names.Add(name))
+                problems.Add(Problem.Create(D.InvalidLayerNameId, layer.Ordinal, name, "is already the name of another layer (names ignore case)"));
+
+            string label = $"{Label(layer.Kind)} '{name}'";
+            CheckHyperparameters(layer, label, problems);
+
+            Shape? output = OutputShape(layer, current, label, problems);
+            if (output is null) return;
+            if ((long)output.Size * Math.Max(1, spec.BatchSize) > MaxBufferLength)
+            {
+                problems.Add(Problem.Create(D.ShapeMismatchId, layer.Ordinal, label, current.ToString(),
+                    $"its output {output} times BatchSize does not fit in one array"));
+                return;
+            }
+
+            var plan = new LayerPlan(layer, name, current, output);
+            if (layer.Kind == LayerKind.Dense && layer.Units >= 1)
+            {
+                int inputs = current.Size;
+                plan.Weight = new TensorPlan(name + ".weight", new[] { layer.Units, inputs }, offset, layer.WeightInit, inputs, layer.Units, stream++);
+                offset += plan.Weight.Length;
+                if (layer.UseBias)
+                {
+                    // Keras's fans for a 1-D tensor: fan_in = fan_out = its length.
+                    plan.Bias = new TensorPlan(name + ".bias", new[] { layer.Units }, offset, layer.BiasInit, layer.Units, layer.Units, stream++);
+                    offset += plan.Bias.Length;
+                }
+            }
+            layers.Add(plan);
+            current = output;
+        }
+    }
+
+    private static Shape? OutputShape(LayerSpec layer, Shape input, string label, List<Problem> problems)
+    {
+        switch (layer.Kind)
+        {
+            case LayerKind.Dense:
+                if (input.Rank != 1)
+                {
+                    problems.Add(Problem.Create(D.ShapeMismatchId, layer.Ordinal, label, input.ToString(),
+                        "a dense layer needs a vector; put [Flatten] before it"));
+                    return null;
+                }
+                return layer.Units >= 1 ? new Shape(layer.Units) : null;
+            case LayerKind.Softmax:
+                if (input.Rank != 1)
+                {
+                    problems.Add(Problem.Create(D.ShapeMismatchId, layer.Ordinal, label, input.ToString(),
+                        "softmax normalizes over the features of a vector; put [Flatten] before it"));
+                    return null;
+                }
+                return input;
+            case LayerKind.ReLU:
+            case LayerKind.Tanh:
+            case LayerKind.Sigmoid:
+            case LayerKind.LeakyReLU:
+                return input;
+            case LayerKind.Flatten:
+                if (input.Rank != 3)
+                {
+                    problems.Add(Problem.Create(D.ShapeMismatchId, layer.Ordinal, label, input.ToString(),
+                        "flatten turns a [channels x height x width] tensor into a vector, and this input is already a vector"));
+                    return null;
+                }
+                return new Shape(input.Size);
+            default:
+                problems.Add(Problem.Create(D.NotSupportedYetId, layer.Ordinal, $"[{layer.Kind}]"));
+                return null;
+        }
+    }
+
+    private static void CheckHyperparameters(LayerSpec layer, string label, List<Problem> problems)
+    {
+        string kind = layer.Kind.ToString();
+        if (layer.Kind == LayerKind.Dense)
+        {
+            if (layer.Units < 1) problems.Add(OutOfRange(layer.Ordinal, $"{kind}.units", layer.Units, "at least 1"));
+            if (!Enum.IsDefined(typeof(ActivationKind), layer.Activation))
+                problems.Add(OutOfRange(layer.Ordinal, $"{kind}.activation", (int)layer.Activation, "a member of Activation"));
+            if (!Enum.IsDefined(typeof(InitKind), layer.WeightInit))
+                problems.Add(OutOfRange(layer.Ordinal, $"{kind}.WeightInit", (int)layer.WeightInit, "a member of Init"));
+            if (!Enum.IsDefined(typeof(InitKind), layer.BiasInit))
+                problems.Add(OutOfRange(layer.Ordinal, $"{kind}.BiasInit", (int)layer.BiasInit, "a member of Init"));
+            if (!(layer.L1 >= 0) || double.IsInfinity(layer.L1))
+                problems.Add(OutOfRange(layer.Ordinal, $"{kind}.L1", layer.L1, "finite and at least 0"));
+            if (!(layer.L2 >= 0) || double.IsInfinity(layer.L2))
+                problems.Add(OutOfRange(layer.Ordinal, $"{kind}.L2", layer.L2, "finite and at least 0"));
+            if (layer.L1 > 0 || layer.L2 > 0)
+                problems.Add(Problem.Create(D.NotSupportedYetId, layer.Ordinal, $"L1/L2 regularization on {label}"));
+        }
+        if (layer.Kind == LayerKind.LeakyReLU && (!(layer.Alpha >= 0) || double.IsInfinity(layer.Alpha)))
+            problems.Add(OutOfRange(layer.Ordinal, "LeakyReLU.alpha", layer.Alpha, "finite and at least 0"));
+    }
+
+    /// <summary>Loss and optimizer: both or neither, and each sensible for the network's output.</summary>
+    private static void CheckTraining(ModelSpec spec, List<LayerPlan>? layers, List<Problem> problems)
+    {
+        string model = spec.Type.Name;
+        LossSpec? loss = spec.Loss;
+        OptimizerSpec? optimizer = spec.Optimizer;
+
+        if (loss is not null && optimizer is null)
+            problems.Add(Problem.Create(D.LossWithoutOptimizerId, loss.Ordinal, model));
+        if (optimizer is not null && loss is null)
+            problems.Add(Problem.Create(D.OptimizerWithoutLossId, optimizer.Ordinal, optimizer.Kind.ToString(), model));
+
+        if (loss is not null)
+        {
+            if (!Enum.IsDefined(typeof(LossKind), loss.Kind))
+                problems.Add(OutOfRange(loss.Ordinal, "Loss.loss", (int)loss.Kind, "a member of LossFunction"));
+            else if (layers is not null)
+            {
+                Shape output = layers[layers.Count - 1].Output;
+                if (output.Rank != 1)
+                    problems.Add(Problem.Create(D.ShapeMismatchId, loss.Ordinal, $"Loss {loss.Kind}", output.ToString(),
+                        "a loss compares vectors; put [Flatten] and a [Dense] layer before it"));
+                else if (loss.Kind == LossKind.CrossEntropy && output.Size < 2)
+                    problems.Add(Problem.Create(D.CrossEntropyClassesId, loss.Ordinal, Format(output.Size)));
+            }
+        }
+
+        if (optimizer is not null)
+            CheckOptimizer(optimizer, problems);
+
+        if (spec.Clipping is not null)
+            problems.Add(Problem.Create(D.NotSupportedYetId, spec.Clipping.Ordinal, "[GradientClipping]"));
+    }
+
+    private static void CheckOptimizer(OptimizerSpec o, List<Problem> problems)
+    {
+        string kind = o.Kind.ToString();
+        if (o.Kind != OptimizerKind.Sgd)
+        {
+            problems.Add(Problem.Create(D.NotSupportedYetId, o.Ordinal, $"[{kind}]"));
+            return;
+        }
+        if (!(o.LearningRate > 0) || double.IsInfinity(o.LearningRate))
+            problems.Add(OutOfRange(o.Ordinal, $"{kind}.LearningRate", o.LearningRate, "finite and greater than 0"));
+        if (!(o.Momentum >= 0) || double.IsInfinity(o.Momentum))
+            problems.Add(OutOfRange(o.Ordinal, $"{kind}.Momentum", o.Momentum, "finite and at least 0"));
+        if (!(o.Dampening >= 0) || !(o.Dampening <= 1))
+            problems.Add(OutOfRange(o.Ordinal, $"{kind}.Dampening", o.Dampening, "in [0, 1]"));
+        if (!(o.WeightDecay >= 0) || double.IsInfinity(o.WeightDecay))
+            problems.Add(OutOfRange(o.Ordinal, $"{kind}.WeightDecay", o.WeightDecay, "finite and at least 0"));
+        if (o.Nesterov && !(o.Momentum > 0))
+            problems.Add(OutOfRange(o.Ordinal, $"{kind}.Momentum", o.Momentum, "greater than 0 when Nesterov is true (PyTorch rejects Nesterov without momentum)"));
+        if (o.Nesterov && o.Dampening != 0)
+            problems.Add(OutOfRange(o.Ordinal, $"{kind}.Dampening", o.Dampening, "0 when Nesterov is true (PyTorch rejects Nesterov with dampening)"));
+    }
+
+    /// <summary>Warnings: declarations that compile and run but train badly.</summary>
+    private static void CheckPitfalls(ModelSpec spec, List<LayerPlan> layers, List<Problem> problems)
+    {
+        LayerPlan last = layers[layers.Count - 1];
+        string lastLabel = $"{Label(last.Spec.Kind)} '{last.Name}'";
+        if (spec.Loss?.Kind == LossKind.CrossEntropy && last.Activation == ActivationKind.Softmax)
+            problems.Add(Problem.Create(D.SoftmaxBeforeCrossEntropyId, last.Spec.Ordinal, lastLabel));
+        if (spec.Loss?.Kind == LossKind.BinaryCrossEntropy && last.Activation == ActivationKind.Sigmoid)
+            problems.Add(Problem.Create(D.SigmoidBeforeBinaryCrossEntropyId, last.Spec.Ordinal, lastLabel));
+
+        for (int i = 0; i < layers.Count; i++)
+        {
+            TensorPlan? weight = layers[i].Weight;
+            if (weight is null || (weight.Init != InitKind.Zeros && weight.Init != InitKind.Ones)) continue;
+            LayerPlan? next = layers.Skip(i + 1).FirstOrDefault(l => l.Weight is not null);
+            if (next is not null)
+                problems.Add(Problem.Create(D.SymmetricInitId, layers[i].Spec.Ordinal,
+                    $"{Label(layers[i].Spec.Kind)} '{layers[i].Name}'", weight.Init == InitKind.Zeros ? "0" : "1",
+                    $"{Label(next.Spec.Kind)} '{next.Name}'"));
+        }
+    }
+
+    private static bool IsValidName(string name) =>
+        name.Length > 0 && char.IsLetter(name[0]) && name.All(c => c < 128 && (char.IsLetterOrDigit(c) || c == '_'));
+
+    private static string Label(LayerKind kind) => kind switch
+    {
+        LayerKind.Dense => "dense layer",
+        LayerKind.Flatten => "flatten layer",
+        _ => kind + " layer",
+    };
+
+    private static Problem OutOfRange(int ordinal, string what, double value, string expected) =>
+        Problem.Create(D.OutOfRangeId, ordinal, what, Format(value), expected);
+
+    private static Problem OutOfRange(int ordinal, string what, int value, string expected) =>
+        Problem.Create(D.OutOfRangeId, ordinal, what, Format(value), expected);
+
+    internal static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+
+    internal static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);
+}

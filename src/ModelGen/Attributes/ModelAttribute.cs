@@ -1,0 +1,42 @@
+using System;
+
+namespace ModelGen;
+
+/// <summary>
+/// Marks a <c>partial</c> class as a ModelGen model. The layer attributes on the class, in the order written, define
+/// the network; the source generator completes the class with its forward pass, backward pass and optimizer step.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = false, Inherited = false)]
+public sealed class ModelAttribute : Attribute
+{
+    /// <summary>The largest batch one training step takes (and the chunk size of <c>Predict</c>).</summary>
+    public int BatchSize { get; set; } = 32;
+
+    /// <summary>Seed of weight initialization and dropout masks.</summary>
+    public int Seed { get; set; }
+
+    /// <summary>Floating-point type of the generated model.</summary>
+    public Precision Precision { get; set; } = Precision.Single;
+}
+
+/// <summary>The shape of one input sample: <c>[Input(784)]</c> or <c>[Input(channels, height, width)]</c>.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class InputAttribute : Attribute
+{
+    /// <summary>Declares the input shape.</summary>
+    public InputAttribute(params int[] shape) => Shape = shape;
+
+    /// <summary>The shape of one sample.</summary>
+    public int[] Shape { get; }
+}
+
+/// <summary>The loss a trainable model minimizes. Needs exactly one optimizer attribute beside it.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class LossAttribute : Attribute
+{
+    /// <summary>Declares the loss.</summary>
+    public LossAttribute(LossFunction loss) => Function = loss;
+
+    /// <summary>The loss function.</summary>
+    public LossFunction Function { get; }
+}
