@@ -223,9 +223,7 @@ internal sealed class ModelEmitter
     {
         string name = Identifier(Spec.Type.Name);
         _w.Line($"/// <summary>Creates the model with its weights initialized from the model's seed, {Int(Spec.Seed)}.</summary>");
-        _w.Line($"public {name}() : this({Int(Spec.Seed)})");
-        _w.Open("");
-        _w.Close();
+        _w.Line($"public {name}() : this({Int(Spec.Seed)}) {{ }}");
         _w.Line();
         _w.Line("/// <summary>Creates the model with its weights initialized from <paramref name=\"seed\"/>.</summary>");
         _w.Line("/// <param name=\"seed\">Seed of the initializers' random streams (SplitMix64, one stream per tensor).</param>");

@@ -1,0 +1,86 @@
+using ModelGen;
+
+namespace ModelGen.Tests;
+
+// Models the tests in this project train and inspect. Each is a declaration a user could write.
+
+/// <summary>The network of lecture 2's backpropagation example: x (2) → 3 ReLU units (w1..w6) → output (w7..w9), no biases.</summary>
+[Model(BatchSize = 1, Precision = Precision.Double)]
+[Input(2)]
+[Dense(3, Activation.ReLU, UseBias = false)]
+[Dense(1, UseBias = false)]
+[Loss(LossFunction.MeanSquaredError)]
+[Sgd(LearningRate = 0.1)]
+public partial class LectureNetwork;
+
+/// <summary>Every activation, fused and as a layer, under mean squared error.</summary>
+[Model(BatchSize = 4, Seed = 11, Precision = Precision.Double)]
+[Input(3)]
+[Dense(5, Activation.Tanh)]
+[Dense(4, Activation.Sigmoid, WeightInit = Init.HeNormal)]
+[LeakyReLU(0.1)]
+[Dense(4, Activation.Softmax, BiasInit = Init.GlorotUniform)]
+[Dense(3, Activation.LeakyReLU, WeightInit = Init.LeCunNormal)]
+[ReLU]
+[Dense(2, Activation.ReLU, WeightInit = Init.HeUniform, BiasInit = Init.Ones)]
+[Dense(2)]
+[Loss(LossFunction.MeanSquaredError)]
+[Sgd(LearningRate = 0.05, Momentum = 0.9, Nesterov = true)]
+public partial class FdRegression;
+
+/// <summary>Activation layers between dense layers, under cross-entropy.</summary>
+[Model(BatchSize = 5, Seed = 12, Precision = Precision.Double)]
+[Input(4)]
+[Dense(6, WeightInit = Init.GlorotNormal)]
+[Tanh]
+[Sigmoid]
+[Dense(5, WeightInit = Init.LeCunUniform)]
+[Softmax]
+[Dense(3)]
+[Loss(LossFunction.CrossEntropy)]
+[Sgd(LearningRate = 0.1, WeightDecay = 1e-3)]
+public partial class FdClassifier;
+
+/// <summary>Binary cross-entropy with several outputs.</summary>
+[Model(BatchSize = 6, Seed = 13, Precision = Precision.Double)]
+[Input(3)]
+[Dense(4, Activation.LeakyReLU)]
+[Dense(2)]
+[Loss(LossFunction.BinaryCrossEntropy)]
+[Sgd(LearningRate = 0.1, Momentum = 0.5, Dampening = 0.2)]
+public partial class FdBinary;
+
+/// <summary>A single-precision classifier of realistic width, for allocation and argument tests.</summary>
+[Model(BatchSize = 16, Seed = 5)]
+[Input(20)]
+[Dense(32, Activation.ReLU)]
+[Dense(4)]
+[Loss(LossFunction.CrossEntropy)]
+[Sgd(LearningRate = 0.05, Momentum = 0.9)]
+public partial class SmallClassifier;
+
+/// <summary>Single-precision regression (plain SGD: no momentum buffer).</summary>
+[Model(BatchSize = 8, Seed = 6)]
+[Input(5)]
+[Dense(7, Activation.Sigmoid)]
+[Dense(3)]
+[Loss(LossFunction.MeanSquaredError)]
+[Sgd(LearningRate = 0.1)]
+public partial class SmallRegression;
+
+/// <summary>Single-precision binary model.</summary>
+[Model(BatchSize = 8, Seed = 7)]
+[Input(5)]
+[Dense(6, Activation.Tanh)]
+[Dense(1)]
+[Loss(LossFunction.BinaryCrossEntropy)]
+[Sgd(LearningRate = 0.2, WeightDecay = 1e-4)]
+public partial class SmallBinary;
+
+/// <summary>Inference only: no loss, no optimizer; an image input flattened.</summary>
+[Model(BatchSize = 3, Seed = 9)]
+[Input(1, 2, 3)]
+[Flatten]
+[Dense(4, Activation.ReLU)]
+[Dense(2, Activation.Softmax)]
+public partial class InferenceOnly;
