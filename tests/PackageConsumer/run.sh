@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Packs src/ModelGen, then builds and runs this consumer against the package from a local folder feed, with its own
+# package cache so that a stale copy of the same version can never be used. Also checks that the analyzer inside the
+# package reports diagnostics.
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+work="$(mktemp -d)"
+trap 'rm -rf "$work"' EXIT
+
+dotnet pack "$root/src/ModelGen" -c Release -o "$work/feed" --nologo -v quiet
+package="$(ls "$work/feed"/ModelGen.*.nupkg)"
+version="$(basename "$package" .nupkg)"; version="${version#ModelGen.}"
+echo "packed $(basename "$package")"
+for entry in lib/net10.0/ModelGen.dll analyzers/dotnet/cs/ModelGen.Generator.dll; do
+  unzip -l "$package" | grep -q " $entry\$" || { echo "package lacks $entry"; exit 1; }
+done
+
+# The consumer builds from a copy outside the repository, so nothing of the repository's build setup leaks in.
+cp "$here/PackageConsumer.csproj" "$here/Program.cs" "$work/"
+cat > "$work/nuget.config" <<CONFIG
+<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <packageSources>
+    <clear />
+    <add key="local" value="$work/feed" />
+  </packageSources>
+</configuration>
+CONFIG
+common=(-p:ModelGenVersion="$version" --packages "$work/packages" --nologo)
+dotnet build "$work/PackageConsumer.csproj" -c Release "${common[@]}" -v quiet
+dotnet "$work/bin/Release/net10.0/PackageConsumer.dll"
+
+# The analyzer must report MG0007 on the broken model (and the build must fail).
+if dotnet build "$work/PackageConsumer.csproj" -c Release "${common[@]}" -p:DefineConstants=BROKEN_MODEL -o "$work/broken" > "$work/broken.log" 2>&1; then
+  echo "the broken model built, but MG0007 should have stopped it"; exit 1
+fi
+grep -q "error MG0007" "$work/broken.log" || { echo "expected error MG0007:"; cat "$work/broken.log"; exit 1; }
+echo "package consumer: MG0007 reported from the packaged analyzer"
