@@ -33,6 +33,7 @@ internal static class DiagnosticDescriptors
     public const string SoftmaxBeforeCrossEntropyId = "MG1001";
     public const string SigmoidBeforeBinaryCrossEntropyId = "MG1002";
     public const string SymmetricInitId = "MG1003";
+    public const string NoEffectWhenInferenceOnlyId = "MG1004";
 
     public static readonly DiagnosticDescriptor ModelNotPartial = Error(ModelNotPartialId,
         "Model class must be partial",
@@ -110,13 +111,17 @@ internal static class DiagnosticDescriptors
         "Constant weights never break symmetry",
         "{0} starts every weight at {1} and {2} follows it: all its units compute the same value and get the same gradient, so they stay identical forever. Use a random initializer such as Init.GlorotUniform.");
 
+    public static readonly DiagnosticDescriptor NoEffectWhenInferenceOnly = Warning(NoEffectWhenInferenceOnlyId,
+        "No effect in an inference-only model",
+        "{0} only acts during training, and this model has no [Loss] and optimizer, so it has no effect");
+
     /// <summary>All descriptors, by ID.</summary>
     public static readonly IReadOnlyDictionary<string, DiagnosticDescriptor> ById = new[]
     {
         ModelNotPartial, MissingInput, NoLayers, InvalidInputShape, ShapeMismatch, OutOfRange, CrossEntropyClasses,
         LossWithoutOptimizer, OptimizerWithoutLoss, MultipleOptimizers, SeveralDeclarations, DuplicateAttribute,
         UnsupportedType, InputAfterLayers, NotSupportedYet, InvalidLayerName, SoftmaxBeforeCrossEntropy,
-        SigmoidBeforeBinaryCrossEntropy, SymmetricInit,
+        SigmoidBeforeBinaryCrossEntropy, SymmetricInit, NoEffectWhenInferenceOnly,
     }.ToDictionary(d => d.Id);
 
     /// <summary>True for the IDs that stop generation (MG0xxx).</summary>

@@ -77,6 +77,7 @@ internal sealed class ModelEmitter
         {
             EmitTrainingMembers();
             EmitBackward();
+            EmitRegularization();
             EmitApplyGradients();
         }
         EmitForward();
@@ -123,6 +124,8 @@ internal sealed class ModelEmitter
         };
         if (layer.Spec.Kind == LayerKind.Dense && layer.Activation != ActivationKind.Linear) what += ", " + layer.Activation;
         if (layer.Weight is not null) what += ", weights " + InitName(layer.Weight.Init);
+        if (layer.Spec.L1 > 0) what += ", L1 " + Number(layer.Spec.L1);
+        if (layer.Spec.L2 > 0) what += ", L2 " + Number(layer.Spec.L2);
         return what;
     }
 
@@ -163,13 +166,25 @@ internal sealed class ModelEmitter
     private string OptimizerSummary()
     {
         OptimizerSpec o = Spec.Optimizer!;
+        bool adamLike = o.Kind is OptimizerKind.Adam or OptimizerKind.AdamW or OptimizerKind.Adamax or OptimizerKind.NAdam;
         var parts = new List<string> { "lr " + Number(o.LearningRate) };
         if (o.Momentum != 0) parts.Add("momentum " + Number(o.Momentum));
         if (o.Dampening != 0) parts.Add("dampening " + Number(o.Dampening));
         if (o.Nesterov) parts.Add("Nesterov");
-        if (o.WeightDecay != 0) parts.Add("weight decay " + Number(o.WeightDecay));
+        if (adamLike) parts.Add($"betas ({Number(o.Beta1)}, {Number(o.Beta2)})");
+        if (o.Kind == OptimizerKind.RmsProp) parts.Add("alpha " + Number(o.Alpha));
+        if (o.Kind == OptimizerKind.AdaDelta) parts.Add("rho " + Number(o.Rho));
+        if (o.Kind != OptimizerKind.Sgd) parts.Add("eps " + Number(o.Epsilon));
+        if (o.Centered) parts.Add("centered");
+        if (o.Amsgrad) parts.Add("AMSGrad");
+        if (o.InitialAccumulator != 0) parts.Add("initial accumulator " + Number(o.InitialAccumulator));
+        if (o.Kind == OptimizerKind.NAdam) parts.Add("momentum decay " + Number(o.MomentumDecay));
+        if (o.WeightDecay != 0) parts.Add((o.Kind == OptimizerKind.AdamW ? "decoupled " : "") + "weight decay " + Number(o.WeightDecay));
         return $"{o.Kind} ({string.Join(", ", parts)})";
     }
+
+    /// <summary>Dense layers with an L1 or L2 penalty on their weights.</summary>
+    private IEnumerable<LayerPlan> Regularized => _layers.Where(l => l.Weight is not null && (l.Spec.L1 > 0 || l.Spec.L2 > 0));
 
     private void EmitConstants()
     {
@@ -196,8 +211,10 @@ internal sealed class ModelEmitter
         if (Trainable)
         {
             _w.Line($"private readonly {_t}[] _gradients = new {_t}[ParameterCount];");
-            if (Spec.Optimizer!.Momentum != 0)
-                _w.Line($"private readonly {_t}[] _momentumBuffer = new {_t}[ParameterCount]; // SGD momentum, one value per parameter");
+            foreach (OptimizerSlot slot in OptimizerEmission.Slots(Spec.Optimizer!))
+                _w.Line($"private readonly {_t}[] {slot.Field} = new {_t}[ParameterCount]; // {Spec.Optimizer!.Kind} state \"{slot.Name}\", one value per parameter");
+            if (OptimizerEmission.HasMuProduct(Spec.Optimizer!))
+                _w.Line($"private {_t} _muProduct = 1; // NAdam: product of the momentum coefficients μ₁…μₜ");
         }
         _w.Line();
         _w.Line("// Each layer's output for up to BatchSize samples, row-major [BatchSize x features]" + (Trainable ? ", and the loss gradient with respect to it." : "."));
@@ -229,6 +246,10 @@ internal sealed class ModelEmitter
         _w.Line("/// <param name=\"seed\">Seed of the initializers' random streams (SplitMix64, one stream per tensor).</param>");
         _w.Open($"public {name}(int seed)");
         _w.Line("InitializeParameters(seed);");
+        if (Trainable)
+            foreach (OptimizerSlot slot in OptimizerEmission.Slots(Spec.Optimizer!))
+                if (slot.InitialValue != 0)
+                    _w.Line($"global::System.Array.Fill({slot.Field}, {Lit(slot.InitialValue)}); // \"{slot.Name}\" starts at {Number(slot.InitialValue)}");
         _w.Close();
         _w.Line();
     }
@@ -308,6 +329,9 @@ internal sealed class ModelEmitter
         int last = _layers.Count - 1;
         _w.Line($"{_t} loss = {LossCall(TargetName, Rows(OutputGradient(last), OutputSize))};");
         _w.Line("Backward(inputs, n);");
+        if (Regularized.Any())
+            _w.Line("loss += ApplyRegularization(); // the penalty is part of the loss: its gradient joins the weights' gradients");
+        EmitClipping();
         _w.Line("_inputGradientSamples = n;");
         _w.Line("return loss;");
         _w.Close();
@@ -338,7 +362,7 @@ internal sealed class ModelEmitter
         string chunk = UsesLabels ? "labels.Slice(start, n)" : "targets.Slice(start * OutputSize, n * OutputSize)";
         _w.Line($"sum += (double){LossCall(chunk, $"{Span}<{_t}>.Empty")} * n;");
         _w.Close();
-        _w.Line($"return ({_t})(sum / total);");
+        _w.Line(Regularized.Any() ? $"return ({_t})(sum / total) + RegularizationPenalty();" : $"return ({_t})(sum / total);");
         _w.Close();
         _w.Line();
 
@@ -362,18 +386,90 @@ internal sealed class ModelEmitter
         _w.Line();
     }
 
+    private void EmitClipping()
+    {
+        ClippingSpec? c = Spec.Clipping;
+        if (c is null) return;
+        if (c.MaxNorm > 0)
+        {
+            _w.Line($"// Clip the global L2 norm of all gradients to {Number(c.MaxNorm)}: g *= min(1, max_norm/(‖g‖ + 1e-6)) (clip_grad_norm_).");
+            _w.Line($"{Kernels}.Optimizers.GradientClipping.ClipByNorm<{_t}>(_gradients, {Number(c.MaxNorm)});");
+        }
+        if (c.MaxValue > 0)
+        {
+            _w.Line($"// Clamp every gradient to ±{Number(c.MaxValue)} (clip_grad_value_).");
+            _w.Line($"{Kernels}.Optimizers.GradientClipping.ClipByValue<{_t}>(_gradients, {Number(c.MaxValue)});");
+        }
+    }
+
+    private void EmitRegularization()
+    {
+        if (!Regularized.Any()) return;
+        _w.Line("/// <summary>Adds each penalized layer's L1·Σ|w| + L2·Σw² gradient to its weight gradient and returns the total penalty.</summary>");
+        _w.Open($"private {_t} ApplyRegularization()");
+        _w.Line($"{_t} penalty = 0;");
+        foreach (LayerPlan layer in Regularized)
+        {
+            _w.Line($"// {layer.Name}.weight: L1 {Number(layer.Spec.L1)}, L2 {Number(layer.Spec.L2)}");
+            _w.Line($"penalty += {Kernels}.Regularization.Apply<{_t}>({TensorProperty(layer.Weight!)}, {TensorProperty(layer.Weight!)}Gradient, {Number(layer.Spec.L1)}, {Number(layer.Spec.L2)});");
+        }
+        _w.Line("return penalty;");
+        _w.Close();
+        _w.Line();
+        _w.Line("/// <summary>The total L1/L2 penalty of the current weights (part of the loss Evaluate reports).</summary>");
+        _w.Open($"private {_t} RegularizationPenalty()");
+        _w.Line($"{_t} penalty = 0;");
+        foreach (LayerPlan layer in Regularized)
+            _w.Line($"penalty += {Kernels}.Regularization.Penalty<{_t}>({TensorProperty(layer.Weight!)}, {Number(layer.Spec.L1)}, {Number(layer.Spec.L2)});");
+        _w.Line("return penalty;");
+        _w.Close();
+        _w.Line();
+    }
+
     private void EmitApplyGradients()
     {
         OptimizerSpec o = Spec.Optimizer!;
         _w.Line("/// <summary>One optimizer step with <see cref=\"LearningRate\"/> on the gradients of the last <see cref=\"ComputeGradients\"/>.</summary>");
         _w.Open("public void ApplyGradients()");
         _w.Line("_step++;");
-        _w.Line($"// torch.optim.SGD: g += weight_decay·θ; momentum buffer b = g on step 1, else momentum·b + (1 - dampening)·g;");
-        _w.Line("// g = g + momentum·b (Nesterov) or b; θ -= lr·g. One fused pass over all parameters.");
-        string buffer = o.Momentum != 0 ? "_momentumBuffer" : $"{Span}<{_t}>.Empty";
-        _w.Line($"{Kernels}.Optimizers.Sgd.Step<{_t}>(_parameters, _gradients, {buffer}, _learningRate,");
-        _w.Line($"    momentum: {Lit(o.Momentum)}, dampening: {Lit(o.Dampening)}, nesterov: {Bool(o.Nesterov)}, weightDecay: {Lit(o.WeightDecay)},");
-        _w.Line("    firstStep: _step == 1);");
+        _w.Line("// " + OptimizerEmission.Rule(o));
+        _w.Line("// One fused pass over all parameters, their gradients and the optimizer state.");
+        foreach (string line in OptimizerEmission.StepCall(o, _t, _double)) _w.Line(line);
+        _w.Close();
+        _w.Line();
+
+        var slots = OptimizerEmission.Slots(o);
+        string names = string.Join(", ", slots.Select(x => String(x.Name)));
+        _w.Line("/// <summary>");
+        _w.Line("/// Names of the optimizer's state tensors (PyTorch's state keys). Each holds one value per parameter, in the order of");
+        _w.Line("/// <see cref=\"ParameterNames\"/>; with <see cref=\"Step\"/> they are everything a checkpoint needs to resume training exactly.");
+        _w.Line("/// </summary>");
+        _w.Line("public static global::System.Collections.Generic.IReadOnlyList<string> OptimizerStateNames { get; } =");
+        _w.Line(slots.Count == 0
+            ? "    global::System.Array.AsReadOnly(global::System.Array.Empty<string>());"
+            : $"    global::System.Array.AsReadOnly(new string[] {{ {names} }});");
+        _w.Line();
+        _w.Line("/// <summary>The live values of an optimizer state tensor (ParameterCount values); write them to restore a checkpoint.</summary>");
+        _w.Line("/// <exception cref=\"global::System.ArgumentException\">The optimizer has no state of that name.</exception>");
+        if (slots.Count == 0)
+        {
+            _w.Line($"public {Span}<{_t}> OptimizerState(string name) => throw {Kernels}.Check.UnknownName(name, \"optimizer state\", OptimizerStateNames);");
+        }
+        else
+        {
+            _w.Open($"public {Span}<{_t}> OptimizerState(string name) => name switch");
+            foreach (OptimizerSlot slot in slots) _w.Line($"{String(slot.Name)} => {slot.Field},");
+            _w.Line($"_ => throw {Kernels}.Check.UnknownName(name, \"optimizer state\", OptimizerStateNames),");
+            _w.Close(";");
+        }
+        _w.Line();
+        _w.Line("/// <summary>Sets <see cref=\"Step\"/> when restoring a checkpoint (together with <see cref=\"OptimizerState\"/>).</summary>");
+        _w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"step\"/> is negative.</exception>");
+        _w.Open("public void RestoreStep(long step)");
+        _w.Line("if (step < 0) throw new global::System.ArgumentOutOfRangeException(nameof(step), step, \"The step count cannot be negative.\");");
+        _w.Line("_step = step;");
+        if (OptimizerEmission.HasMuProduct(o))
+            _w.Line($"_muProduct = {Kernels}.Optimizers.NAdam.MuProduct<{_t}>({Number(o.Beta1)}, {Number(o.MomentumDecay)}, step);");
         _w.Close();
         _w.Line();
     }

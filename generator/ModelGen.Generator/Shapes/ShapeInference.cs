@@ -165,8 +165,6 @@ internal static class ShapeInference
                 problems.Add(OutOfRange(layer.Ordinal, $"{kind}.L1", layer.L1, "finite and at least 0"));
             if (!(layer.L2 >= 0) || double.IsInfinity(layer.L2))
                 problems.Add(OutOfRange(layer.Ordinal, $"{kind}.L2", layer.L2, "finite and at least 0"));
-            if (layer.L1 > 0 || layer.L2 > 0)
-                problems.Add(Problem.Create(D.NotSupportedYetId, layer.Ordinal, $"L1/L2 regularization on {label}"));
         }
         if (layer.Kind == LayerKind.LeakyReLU && (!(layer.Alpha >= 0) || double.IsInfinity(layer.Alpha)))
             problems.Add(OutOfRange(layer.Ordinal, "LeakyReLU.alpha", layer.Alpha, "finite and at least 0"));
@@ -203,29 +201,69 @@ internal static class ShapeInference
             CheckOptimizer(optimizer, problems);
 
         if (spec.Clipping is not null)
-            problems.Add(Problem.Create(D.NotSupportedYetId, spec.Clipping.Ordinal, "[GradientClipping]"));
+            CheckClipping(spec.Clipping, loss is not null && optimizer is not null, problems);
     }
 
+    /// <summary>Every hyperparameter of the optimizer within the range torch.optim accepts (and some it should).</summary>
     private static void CheckOptimizer(OptimizerSpec o, List<Problem> problems)
     {
         string kind = o.Kind.ToString();
-        if (o.Kind != OptimizerKind.Sgd)
+        void Require(bool ok, string property, double value, string expected)
         {
-            problems.Add(Problem.Create(D.NotSupportedYetId, o.Ordinal, $"[{kind}]"));
-            return;
+            if (!ok) problems.Add(OutOfRange(o.Ordinal, $"{kind}.{property}", value, expected));
         }
-        if (!(o.LearningRate > 0) || double.IsInfinity(o.LearningRate))
-            problems.Add(OutOfRange(o.Ordinal, $"{kind}.LearningRate", o.LearningRate, "finite and greater than 0"));
-        if (!(o.Momentum >= 0) || double.IsInfinity(o.Momentum))
-            problems.Add(OutOfRange(o.Ordinal, $"{kind}.Momentum", o.Momentum, "finite and at least 0"));
-        if (!(o.Dampening >= 0) || !(o.Dampening <= 1))
-            problems.Add(OutOfRange(o.Ordinal, $"{kind}.Dampening", o.Dampening, "in [0, 1]"));
-        if (!(o.WeightDecay >= 0) || double.IsInfinity(o.WeightDecay))
-            problems.Add(OutOfRange(o.Ordinal, $"{kind}.WeightDecay", o.WeightDecay, "finite and at least 0"));
-        if (o.Nesterov && !(o.Momentum > 0))
-            problems.Add(OutOfRange(o.Ordinal, $"{kind}.Momentum", o.Momentum, "greater than 0 when Nesterov is true (PyTorch rejects Nesterov without momentum)"));
-        if (o.Nesterov && o.Dampening != 0)
-            problems.Add(OutOfRange(o.Ordinal, $"{kind}.Dampening", o.Dampening, "0 when Nesterov is true (PyTorch rejects Nesterov with dampening)"));
+        bool Finite(double v) => !double.IsNaN(v) && !double.IsInfinity(v);
+        bool UnitInterval(double v) => v >= 0 && v < 1;
+
+        Require(Finite(o.LearningRate) && o.LearningRate > 0, "LearningRate", o.LearningRate, "finite and greater than 0");
+        Require(Finite(o.WeightDecay) && o.WeightDecay >= 0, "WeightDecay", o.WeightDecay, "finite and at least 0");
+        switch (o.Kind)
+        {
+            case OptimizerKind.Sgd:
+                Require(Finite(o.Momentum) && o.Momentum >= 0, "Momentum", o.Momentum, "finite and at least 0");
+                Require(o.Dampening >= 0 && o.Dampening <= 1, "Dampening", o.Dampening, "in [0, 1]");
+                if (o.Nesterov)
+                {
+                    Require(o.Momentum > 0, "Momentum", o.Momentum, "greater than 0 when Nesterov is true (PyTorch rejects Nesterov without momentum)");
+                    Require(o.Dampening == 0, "Dampening", o.Dampening, "0 when Nesterov is true (PyTorch rejects Nesterov with dampening)");
+                }
+                break;
+            case OptimizerKind.Adam:
+            case OptimizerKind.AdamW:
+            case OptimizerKind.Adamax:
+            case OptimizerKind.NAdam:
+                Require(UnitInterval(o.Beta1), "Beta1", o.Beta1, "in [0, 1)");
+                Require(UnitInterval(o.Beta2), "Beta2", o.Beta2, "in [0, 1)");
+                Require(Finite(o.Epsilon) && o.Epsilon > 0, "Epsilon", o.Epsilon, "finite and greater than 0");
+                if (o.Kind == OptimizerKind.NAdam)
+                    Require(Finite(o.MomentumDecay) && o.MomentumDecay >= 0, "MomentumDecay", o.MomentumDecay, "finite and at least 0");
+                break;
+            case OptimizerKind.RmsProp:
+                Require(UnitInterval(o.Alpha), "Alpha", o.Alpha, "in [0, 1)");
+                Require(Finite(o.Epsilon) && o.Epsilon > 0, "Epsilon", o.Epsilon, "finite and greater than 0");
+                Require(Finite(o.Momentum) && o.Momentum >= 0, "Momentum", o.Momentum, "finite and at least 0");
+                break;
+            case OptimizerKind.AdaGrad:
+                Require(Finite(o.InitialAccumulator) && o.InitialAccumulator >= 0, "InitialAccumulator", o.InitialAccumulator, "finite and at least 0");
+                Require(Finite(o.Epsilon) && o.Epsilon > 0, "Epsilon", o.Epsilon, "finite and greater than 0");
+                break;
+            case OptimizerKind.AdaDelta:
+                Require(UnitInterval(o.Rho), "Rho", o.Rho, "in [0, 1)");
+                Require(Finite(o.Epsilon) && o.Epsilon > 0, "Epsilon", o.Epsilon, "finite and greater than 0");
+                break;
+        }
+    }
+
+    private static void CheckClipping(ClippingSpec c, bool trainable, List<Problem> problems)
+    {
+        if (!(c.MaxNorm >= 0) || double.IsInfinity(c.MaxNorm))
+            problems.Add(OutOfRange(c.Ordinal, "GradientClipping.MaxNorm", c.MaxNorm, "finite and at least 0 (0 turns it off)"));
+        if (!(c.MaxValue >= 0) || double.IsInfinity(c.MaxValue))
+            problems.Add(OutOfRange(c.Ordinal, "GradientClipping.MaxValue", c.MaxValue, "finite and at least 0 (0 turns it off)"));
+        if (c.MaxNorm == 0 && c.MaxValue == 0)
+            problems.Add(OutOfRange(c.Ordinal, "GradientClipping.MaxNorm", c.MaxNorm, "greater than 0, or MaxValue greater than 0: one of them must be set"));
+        if (!trainable)
+            problems.Add(Problem.Create(D.NoEffectWhenInferenceOnlyId, c.Ordinal, "[GradientClipping]"));
     }
 
     /// <summary>Warnings: declarations that compile and run but train badly.</summary>
