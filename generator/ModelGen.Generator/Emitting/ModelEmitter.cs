@@ -92,18 +92,14 @@ internal sealed class ModelEmitter
 
     // ---------------------------------------------------------------- names of buffers and tensors
 
-    private static string Pascal(string name) => char.ToUpperInvariant(name[0]) + name.Substring(1);
-
-    private static string Camel(string name) => char.ToLowerInvariant(name[0]) + name.Substring(1);
-
     /// <summary>A view layer (Flatten) shares its input's memory, except directly after the input, where it copies.</summary>
     private bool HasOwnBuffer(int i) => !_layers[i].IsView || i == 0;
 
     /// <summary>The array holding layer <paramref name="i"/>'s output (the model input for -1).</summary>
-    private string Output(int i) => i < 0 ? "inputs" : HasOwnBuffer(i) ? $"_{Camel(_layers[i].Name)}Output" : Output(i - 1);
+    private string Output(int i) => i < 0 ? "inputs" : HasOwnBuffer(i) ? GeneratedNames.OutputField(_layers[i].Name) : Output(i - 1);
 
     /// <summary>The array holding the loss gradient of layer <paramref name="i"/>'s output (of the model input for -1).</summary>
-    private string OutputGradient(int i) => i < 0 ? "_inputGradient" : HasOwnBuffer(i) ? $"_{Camel(_layers[i].Name)}OutputGradient" : OutputGradient(i - 1);
+    private string OutputGradient(int i) => i < 0 ? "_inputGradient" : HasOwnBuffer(i) ? GeneratedNames.OutputGradientField(_layers[i].Name) : OutputGradient(i - 1);
 
     /// <summary>The first <c>n · size</c> values of a buffer, as a span.</summary>
     private string Rows(string buffer, int size) =>
@@ -112,7 +108,7 @@ internal sealed class ModelEmitter
     /// <summary><c>new Span&lt;T&gt;(array, start, length)</c>: generated code needs no <c>using System;</c> for AsSpan.</summary>
     private string SpanOf(string array, string start, string length) => $"new {Span}<{_t}>({array}, {start}, {length})";
 
-    private static string TensorProperty(TensorPlan t) => Pascal(t.Name.Replace(".weight", "Weight").Replace(".bias", "Bias"));
+    private static string TensorProperty(TensorPlan t) => GeneratedNames.TensorProperty(t);
 
     private static string Describe(LayerPlan layer)
     {

@@ -104,8 +104,9 @@ internal static class ModelParser
             string name = attribute.AttributeClass!.Name;
             string shortName = ShortName(name);
 
-            // The C# compiler already reports a malformed attribute (wrong argument types, unknown property);
-            // the model is then left alone, so the user sees only the compiler's message.
+            // The C# compiler already reports a malformed attribute (an argument of the wrong type, no matching
+            // constructor); the model is then left alone, so the user sees only the compiler's message. (An unknown
+            // named argument is dropped by Roslyn before we see it; the compiler's error still fails the build.)
             if (attribute.AttributeConstructor is null || attribute.ConstructorArguments.Any(a => a.Kind == TypedConstantKind.Error)
                 || attribute.NamedArguments.Any(a => a.Value.Kind == TypedConstantKind.Error))
             {
@@ -169,7 +170,7 @@ internal static class ModelParser
         string name = type.Name;
         if (!IsPartial(type, cancellationToken))
             problems.Add(Problem.Create(DiagnosticDescriptors.ModelNotPartialId, modelOrdinal, name));
-        if (type.IsGenericType)
+        if (type.TypeParameters.Length > 0)
             problems.Add(Problem.Create(DiagnosticDescriptors.UnsupportedTypeId, modelOrdinal, name, "a model class cannot be generic"));
         if (type.IsStatic)
             problems.Add(Problem.Create(DiagnosticDescriptors.UnsupportedTypeId, modelOrdinal, name, "a model class cannot be static, since models are instances"));
@@ -180,13 +181,17 @@ internal static class ModelParser
             if (!IsPartial(outer, cancellationToken))
                 problems.Add(Problem.Create(DiagnosticDescriptors.UnsupportedTypeId, modelOrdinal, name,
                     $"its containing type '{outer.Name}' must be partial too"));
-            if (outer.IsGenericType)
+            if (outer.TypeParameters.Length > 0)
                 problems.Add(Problem.Create(DiagnosticDescriptors.UnsupportedTypeId, modelOrdinal, name,
                     $"its containing type '{outer.Name}' is generic"));
             containing.Insert(0, new ContainingTypeSpec(Keyword(outer), outer.Name));
         }
 
-        string? ns = type.ContainingNamespace is { IsGlobalNamespace: false } n ? n.ToDisplayString() : null;
+        // Namespace parts by name (ToDisplayString would escape keywords as @class; the emitter escapes them itself).
+        var parts = new List<string>();
+        for (INamespaceSymbol? n = type.ContainingNamespace; n is { IsGlobalNamespace: false }; n = n.ContainingNamespace)
+            parts.Insert(0, n.Name);
+        string? ns = parts.Count > 0 ? string.Join(".", parts) : null;
         return new TypeSpec(ns, name, Keyword(type), containing.ToEquatableArray());
     }
 

@@ -17,6 +17,9 @@ internal static class ShapeInference
     /// <summary>Largest buffer (BatchSize × features) the generated code may allocate.</summary>
     private const long MaxBufferLength = int.MaxValue / 2;
 
+    /// <summary>Most elements one .NET array holds (Array.MaxLength): the bound on ParameterCount.</summary>
+    private const long MaxArrayLength = 0x7FFFFFC7;
+
     public static ModelPlan Plan(ModelSpec spec)
     {
         var problems = new List<Problem>(spec.Problems);
@@ -54,6 +57,10 @@ internal static class ShapeInference
         if (input is not null)
             InferLayers(spec, input, layers, problems);
 
+        if (GeneratedNames.All(layers).Contains(model))
+            problems.Add(Problem.Create(D.UnsupportedTypeId, spec.ModelOrdinal, model,
+                $"'{model}' is also the name of a member ModelGen generates into the class; rename the class (or the layer it comes from)"));
+
         bool shapesKnown = input is not null && layers.Count == spec.Layers.Count && spec.Layers.Count > 0;
         CheckTraining(spec, shapesKnown ? layers : null, problems);
         if (shapesKnown) CheckPitfalls(spec, layers, problems);
@@ -66,7 +73,7 @@ internal static class ShapeInference
     {
         var counters = new Dictionary<LayerKind, int>();
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        int offset = 0, stream = 0;
+        int offset = 0, stream = 0; // offset stays below MaxBufferLength: checked before each tensor is added
         Shape current = input;
 
         foreach (LayerSpec layer in spec.Layers)
@@ -96,6 +103,13 @@ internal static class ShapeInference
             if (layer.Kind == LayerKind.Dense && layer.Units >= 1)
             {
                 int inputs = current.Size;
+                long parameters = (long)layer.Units * inputs + (layer.UseBias ? layer.Units : 0);
+                if (offset + parameters > MaxArrayLength)
+                {
+                    problems.Add(Problem.Create(D.ShapeMismatchId, layer.Ordinal, label, current.ToString(),
+                        $"its {parameters} parameters bring the model to {offset + parameters}, more than one array holds"));
+                    return;
+                }
                 plan.Weight = new TensorPlan(name + ".weight", new[] { layer.Units, inputs }, offset, layer.WeightInit, inputs, layer.Units, stream++);
                 offset += plan.Weight.Length;
                 if (layer.UseBias)

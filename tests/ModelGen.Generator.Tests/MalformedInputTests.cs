@@ -1,0 +1,183 @@
+using System.Linq;
+using Microsoft.CodeAnalysis;
+using ModelGen.Generator.Tests.Infrastructure;
+using Xunit;
+
+namespace ModelGen.Generator.Tests;
+
+/// <summary>
+/// Declarations that are wrong in ways the C# compiler already reports, or odd in ways nobody planned for. The
+/// generator and analyzer must not crash (the harness fails on any generator or analyzer exception), must not add
+/// diagnostics of their own on top of the compiler's, and must not emit code for a model they cannot read.
+/// </summary>
+public class MalformedInputTests
+{
+    private const DiagnosticSeverity Error = DiagnosticSeverity.Error;
+
+    private static string Source(string attributes, string declaration = "partial class M;") => $"""
+        using ModelGen;
+
+        {attributes}
+        {declaration}
+        """;
+
+    [Fact]
+    public void StringForUnits_IsTheCompilersErrorAlone()
+    {
+        ModelGenRun run = ModelGenRun.Run(Source("[Model] [Input(2)] [Dense([|\"x\"|])]"));
+        run.Should().Has("CS1503", Error, 0, "cannot convert from 'string' to 'int'").AndNoOther();
+        Assert.Empty(run.Sources);
+    }
+
+    [Fact]
+    public void DenseWithoutUnits_IsTheCompilersErrorAlone()
+    {
+        ModelGenRun run = ModelGenRun.Run(Source("[Model] [Input(2)] [[|Dense|]]"));
+        run.Should().Has("CS7036", Error, 0, "'units'").AndNoOther();
+        Assert.Empty(run.Sources);
+    }
+
+    [Fact]
+    public void WrongTypeForANamedArgument_IsTheCompilersErrorAlone()
+    {
+        ModelGenRun run = ModelGenRun.Run(Source("[Model(BatchSize = [|\"big\"|])] [Input(2)] [Dense(1)]"));
+        run.Should().Has("CS0029", Error, 0, "Cannot implicitly convert type 'string' to 'int'").AndNoOther();
+        Assert.Empty(run.Sources);
+    }
+
+    [Fact]
+    public void UnknownNamedArgument_IsTheCompilersErrorAlone()
+    {
+        ModelGenRun run = ModelGenRun.Run(Source("[Model] [Input(2)] [Dense(1)] [Loss(LossFunction.MeanSquaredError)] [Sgd([|Bogus|] = 1)]"));
+        // Roslyn drops the unresolved named argument from AttributeData, so the generator sees a plain [Sgd] (and may
+        // generate the model); what matters is that the user sees the compiler's error and no ModelGen diagnostic.
+        run.Should().Has("CS0246", Error, 0, "'Bogus'").AndNoOther();
+    }
+
+    [Fact]
+    public void UnknownEnumValue_IsOutOfRange()
+    {
+        ModelGenRun run = ModelGenRun.Run(Source("[Model] [Input(2)] [[|Dense(units: 1, activation: (Activation)(-7))|]]"));
+        run.Should().Has("MG0006", Error, 0, "Dense.activation is -7").AndNoOther();
+        Assert.Empty(run.Sources);
+    }
+
+    [Fact]
+    public void EmptyInput_IsAnInvalidShape()
+    {
+        ModelGenRun run = ModelGenRun.Run(Source("[Model] [[|Input()|]] [Dense(1)] [Loss(LossFunction.MeanSquaredError)] [Sgd]"));
+        run.Should().Has("MG0004", Error, 0, "[Input] shape [] is not supported").AndNoOther();
+        Assert.Empty(run.Sources);
+    }
+
+    [Fact]
+    public void ExplicitEmptyArrayInput_IsAnInvalidShape()
+    {
+        ModelGenRun run = ModelGenRun.Run(Source("[Model] [[|Input(new int[0])|]] [Dense(1)]"));
+        run.Should().Has("MG0004", Error, 0, "[Input] shape [] is not supported").AndNoOther();
+        Assert.Empty(run.Sources);
+    }
+
+    [Fact]
+    public void UnknownAttribute_DoesNotStopAValidModel()
+    {
+        // Not a ModelGen attribute: the compiler reports it, and the model itself is still complete and generated.
+        ModelGenRun run = ModelGenRun.Run(Source("[Model] [Input(2)] [[|Unknown|]] [Dense(1)]"));
+        // Roslyn reports both lookups it tried, 'Unknown' and 'UnknownAttribute'.
+        run.Should()
+            .Has("CS0246", Error, 0, "'Unknown' could not be found")
+            .Has("CS0246", Error, 0, "'UnknownAttribute' could not be found")
+            .AndNoOther();
+        Assert.Equal("M.g.cs", run.Source.HintName);
+    }
+
+    [Fact]
+    public void CompileErrorsElsewhere_DoNotStopGeneration()
+    {
+        ModelGenRun run = ModelGenRun.Run(Source("[Model] [Input(2)] [Dense(1)]") + "\nclass Broken { int F() => [|\"text\"|]; }");
+        run.Should().Has("CS0029", Error, 0).AndNoOther();
+        Assert.Single(run.Sources);
+    }
+
+    [Fact]
+    public void DuplicateModelAttribute_IsTheCompilersErrorAlone()
+    {
+        ModelGenRun run = ModelGenRun.Run(Source("[Model] [[|Model|]] [Input(2)] [Dense(1)]"));
+        run.Should().Has("CS0579", Error, 0, "Duplicate 'Model' attribute").AndNoOther();
+    }
+
+    [Theory]
+    [InlineData("partial interface IM;")]
+    [InlineData("partial struct S;")]
+    public void ModelOnSomethingOtherThanAClass_IsTheCompilersErrorAlone(string declaration)
+    {
+        ModelGenRun run = ModelGenRun.Run(Source("[[|Model|]] [[|Input|](2)] [[|Dense|](1)]", declaration));
+        run.Should()
+            .Has("CS0592", Error, 0, "'Model' is not valid on this declaration type")
+            .Has("CS0592", Error, 1, "'Input' is not valid")
+            .Has("CS0592", Error, 2, "'Dense' is not valid")
+            .AndNoOther();
+        Assert.Empty(run.Sources);
+    }
+
+    [Fact]
+    public void NullLayerName_MeansTheDefaultName()
+    {
+        ModelGenRun run = ModelGenRun.Run(Source("[Model] [Input(2)] [Dense(1, Name = null)]"));
+        run.Should().AndNoOther();
+        Assert.Contains("\"dense0.weight\"", run.Source.Text, System.StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void KeywordNames_AreEscapedInGeneratedCode()
+    {
+        ModelGenRun run = ModelGenRun.Run("""
+            using ModelGen;
+
+            namespace @class.@event
+            {
+                [Model] [Input(2)] [Dense(3, Name = "int")] [Dense(1)] [Loss(LossFunction.MeanSquaredError)] [Sgd]
+                partial class @operator;
+            }
+            """);
+        run.Should().AndNoOther();
+        Assert.Equal("class.event.operator.g.cs", run.Source.HintName);
+        Assert.Contains("namespace @class.@event", run.Source.Text, System.StringComparison.Ordinal);
+        Assert.Contains("partial class @operator", run.Source.Text, System.StringComparison.Ordinal);
+        Assert.Contains("\"int.weight\"", run.Source.Text, System.StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("[Model] [Input(2)] [Dense(1)] [Loss(LossFunction.MeanSquaredError)] [Sgd]", "partial class Step;")]
+    [InlineData("[Model] [Input(2)] [Dense(1)]", "partial class Forward;")]
+    [InlineData("[Model] [Input(2)] [Dense(1, Name = \"m\")]", "partial class MWeight;")]
+    public void ClassNamedLikeAGeneratedMember_IsADiagnosticNotBrokenCode(string attributes, string declaration)
+    {
+        // A member cannot have its class's name (CS0542): a class named like a generated member (Step, Forward,
+        // <Layer>Weight) must get an MG diagnostic, never a compiler error inside the generated file.
+        ModelGenRun run = ModelGenRun.Run(Source(attributes, declaration));
+        Assert.DoesNotContain(run.Diagnostics, d => d.Location.SourceTree?.FilePath.EndsWith(".g.cs", System.StringComparison.Ordinal) == true);
+        Assert.True(run.Sources.IsEmpty || run.Diagnostics.IsEmpty, string.Join("\n", run.Diagnostics.Select(ModelGenRun.Describe)));
+    }
+
+    [Fact]
+    public void RecordModel_CompilesCleanly()
+    {
+        ModelGenRun run = ModelGenRun.Run(Source("[Model] [Input(2)] [Dense(4, Activation.Tanh)] [Dense(1)] [Loss(LossFunction.MeanSquaredError)] [Sgd]", "partial record R;"));
+        run.Should().AndNoOther();
+        Assert.Equal("R.g.cs", run.Source.HintName);
+    }
+
+    [Theory]
+    // One tensor of 50000 x 50000 = 2.5e9 weights: its int length wraps to a negative ParameterCount.
+    [InlineData("[Model(BatchSize = 1)] [Input(50000)] [[|Dense(50000)|]]")]
+    // Two tensors of 1.6e9 each: each fits, their sum does not.
+    [InlineData("[Model(BatchSize = 1)] [Input(40000)] [Dense(40000)] [[|Dense(40000)|]]")]
+    public void ParameterCountBeyondInt_IsAnErrorNotBrokenCode(string attributes)
+    {
+        // The parameters do not fit in one int-indexed array, although every layer output does.
+        ModelGenRun run = ModelGenRun.Run(Source(attributes));
+        Assert.True(run.Sources.IsEmpty, "Code was generated for more parameters than an int can count:\n" + string.Join("\n", run.Diagnostics.Select(ModelGenRun.Describe)));
+        Assert.Contains(run.Diagnostics, d => d.Id is "MG0005" or "MG0006" && d.Location.SourceSpan == run.Span(0).Span);
+    }
+}

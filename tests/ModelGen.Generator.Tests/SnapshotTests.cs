@@ -1,0 +1,175 @@
+using System.IO;
+using System.Linq;
+using Microsoft.CodeAnalysis.Emit;
+using ModelGen.Generator.Tests.Infrastructure;
+using Xunit;
+
+namespace ModelGen.Generator.Tests;
+
+/// <summary>
+/// The generated code of representative models, compared with the checked-in <c>Snapshots/SnapshotTests.*.verified.cs</c>.
+/// Each model must also produce no diagnostic at all, and the user's code plus the generated file must compile cleanly
+/// (nullable on, every warning wave, documentation comments checked) and emit.
+/// </summary>
+public class SnapshotTests
+{
+    [Fact]
+    public void Xor() => Verify("QuickStart.Xor.g.cs", """
+        using ModelGen;
+
+        namespace QuickStart;
+
+        /// <summary>The XOR problem: 2 inputs, 8 tanh units, 1 output, mean squared error, SGD with momentum.</summary>
+        [Model(BatchSize = 32, Seed = 1)]
+        [Input(2)]
+        [Dense(8, Activation.Tanh)]
+        [Dense(1)]
+        [Loss(LossFunction.MeanSquaredError)]
+        [Sgd(LearningRate = 0.1, Momentum = 0.9)]
+        public partial class Xor;
+        """);
+
+    [Fact]
+    public void CrossEntropyClassifier() => Verify("Demo.Iris.g.cs", """
+        using ModelGen;
+
+        namespace Demo;
+
+        /// <summary>Three classes from four features, with separate activation layers.</summary>
+        [Model(BatchSize = 16, Seed = 7)]
+        [Input(4)]
+        [Dense(16)]
+        [ReLU]
+        [Dense(8, Activation.LeakyReLU)]
+        [LeakyReLU(0.2)]
+        [Dense(3)]
+        [Loss(LossFunction.CrossEntropy)]
+        [Sgd(LearningRate = 0.05, Momentum = 0.9, Nesterov = true)]
+        public partial class Iris;
+        """);
+
+    [Fact]
+    public void BinaryCrossEntropyDouble() => Verify("Demo.Spam.g.cs", """
+        using ModelGen;
+
+        namespace Demo;
+
+        /// <summary>A yes/no classifier in double precision with coupled weight decay.</summary>
+        [Model(BatchSize = 8, Seed = 3, Precision = Precision.Double)]
+        [Input(3)]
+        [Dense(4, Activation.Sigmoid, WeightInit = Init.HeNormal)]
+        [Tanh]
+        [Dense(1)]
+        [Loss(LossFunction.BinaryCrossEntropy)]
+        [Sgd(LearningRate = 0.01, WeightDecay = 5e-4)]
+        public partial class Spam;
+        """);
+
+    [Fact]
+    public void InferenceOnlyImage() => Verify("Demo.TinyImage.g.cs", """
+        using ModelGen;
+
+        namespace Demo;
+
+        /// <summary>No loss and no optimizer: only Predict and the accessors.</summary>
+        [Model(BatchSize = 4)]
+        [Input(1, 4, 4)]
+        [Flatten]
+        [Dense(2)]
+        public partial class TinyImage;
+        """);
+
+    [Fact]
+    public void NestedInNamespace() => Verify("Demo.Zoo.Outer.Pen.Tiny.g.cs", """
+        using ModelGen;
+
+        namespace Demo.Zoo
+        {
+            /// <summary>A static class holding models.</summary>
+            public static partial class Outer
+            {
+                /// <summary>A struct holding a model.</summary>
+                public partial struct Pen
+                {
+                    /// <summary>A model two types deep.</summary>
+                    [Model(BatchSize = 2, Seed = 11)]
+                    [Input(3)]
+                    [Dense(2, Activation.ReLU)]
+                    [Dense(1)]
+                    [Loss(LossFunction.MeanSquaredError)]
+                    [Sgd]
+                    public partial class Tiny
+                    {
+                        /// <summary>User code beside the generated members.</summary>
+                        public int Answer => 42;
+                    }
+                }
+            }
+        }
+        """);
+
+    [Fact]
+    public void CustomNamesWithoutBias() => Verify("Demo.Named.g.cs", """
+        using ModelGen;
+
+        namespace Demo;
+
+        /// <summary>Layers named by the user; the hidden layer has no bias.</summary>
+        [Model(BatchSize = 10, Seed = 2)]
+        [Input(3)]
+        [Dense(5, Activation.ReLU, Name = "hidden", UseBias = false, WeightInit = Init.HeUniform)]
+        [Dense(2, Name = "Head", BiasInit = Init.Ones)]
+        [Loss(LossFunction.MeanSquaredError)]
+        [Sgd(LearningRate = 0.2, Momentum = 0.5, Dampening = 0.1)]
+        public partial class Named;
+        """);
+
+    [Fact]
+    public void AdamWithPenaltiesAndClipping() => Verify("Demo.Regularized.g.cs", """
+        using ModelGen;
+
+        namespace Demo;
+
+        /// <summary>Adam with AMSGrad, L1/L2 penalties on two layers, and both kinds of gradient clipping.</summary>
+        [Model(BatchSize = 8, Seed = 5)]
+        [Input(6)]
+        [Dense(16, Activation.ReLU, L2 = 1e-4)]
+        [Dense(8, Activation.Tanh, L1 = 1e-5, L2 = 1e-5)]
+        [Dense(3)]
+        [Loss(LossFunction.CrossEntropy)]
+        [Adam(LearningRate = 3e-3, Amsgrad = true, WeightDecay = 1e-2)]
+        [GradientClipping(MaxNorm = 1, MaxValue = 0.5)]
+        public partial class Regularized;
+        """);
+
+    [Fact]
+    public void NAdamDouble() => Verify("Demo.Smooth.g.cs", """
+        using ModelGen;
+
+        namespace Demo;
+
+        /// <summary>NAdam in double precision: the optimizer that carries a running product besides its state tensors.</summary>
+        [Model(BatchSize = 4, Seed = 8, Precision = Precision.Double)]
+        [Input(2)]
+        [Dense(4, Activation.Sigmoid)]
+        [Dense(1)]
+        [Loss(LossFunction.MeanSquaredError)]
+        [NAdam(LearningRate = 0.01, MomentumDecay = 5e-3)]
+        public partial class Smooth;
+        """);
+
+    private static void Verify(string hintName, string source, [System.Runtime.CompilerServices.CallerMemberName] string testName = "")
+    {
+        ModelGenRun run = ModelGenRun.Run(source);
+
+        // No diagnostic of any severity: not from the analyzer, and not from compiling the generated code.
+        run.Should().AndNoOther();
+        Assert.Equal(hintName, run.Source.HintName);
+
+        using var stream = new MemoryStream();
+        EmitResult emitted = run.Output.Emit(stream);
+        Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics.Select(ModelGenRun.Describe)));
+
+        Snapshot.Verify(run.Source.Text, testName: testName);
+    }
+}
