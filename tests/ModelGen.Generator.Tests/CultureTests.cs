@@ -111,7 +111,7 @@ public class CultureTests
         Assert.Contains("0.875f", single, StringComparison.Ordinal);
         string @double = invariant.Sources.Single(s => s.HintName == "Demo.CultureDouble.g.cs").Text;
         Assert.Contains(": this(-2147483648)", @double, StringComparison.Ordinal);
-        Assert.Contains("1.5E-07", @double, StringComparison.Ordinal);
+        Assert.Contains("1.5e-7", @double, StringComparison.Ordinal); // exponents as people write them, never "1,5E−07"
         Assert.Contains("0.000123456789", @double, StringComparison.Ordinal);
         unusual.Should().AndNoOther();
     }

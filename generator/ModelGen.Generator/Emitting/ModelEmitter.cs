@@ -76,13 +76,20 @@ internal sealed class ModelEmitter
         if (Trainable)
         {
             EmitTrainingMembers();
-            EmitBackward();
-            EmitRegularization();
             EmitApplyGradients();
         }
-        EmitForward();
-        cancellationToken.ThrowIfCancellationRequested();
         EmitAccessors();
+        cancellationToken.ThrowIfCancellationRequested();
+
+        _w.Line("// ---------------------------------------------------------------- implementation");
+        _w.Line();
+        EmitForward();
+        if (Trainable)
+        {
+            EmitBackward();
+            EmitRegularization();
+        }
+        EmitTensorProperties();
         EmitInitialization();
         _w.Close();
 
@@ -92,8 +99,11 @@ internal sealed class ModelEmitter
 
     // ---------------------------------------------------------------- names of buffers and tensors
 
-    /// <summary>A view layer (Flatten) shares its input's memory, except directly after the input, where it copies.</summary>
-    private bool HasOwnBuffer(int i) => !_layers[i].IsView || i == 0;
+    /// <summary>
+    /// A view layer (Flatten) shares its input's memory (row-major [c x h x w] already is the flattened order); only a
+    /// view that is the whole network copies, so that the output always has a buffer of its own.
+    /// </summary>
+    private bool HasOwnBuffer(int i) => !_layers[i].IsView || (i == 0 && _layers.Count == 1);
 
     /// <summary>The array holding layer <paramref name="i"/>'s output (the model input for -1).</summary>
     private string Output(int i) => i < 0 ? "inputs" : HasOwnBuffer(i) ? GeneratedNames.OutputField(_layers[i].Name) : Output(i - 1);
@@ -101,9 +111,9 @@ internal sealed class ModelEmitter
     /// <summary>The array holding the loss gradient of layer <paramref name="i"/>'s output (of the model input for -1).</summary>
     private string OutputGradient(int i) => i < 0 ? "_inputGradient" : HasOwnBuffer(i) ? GeneratedNames.OutputGradientField(_layers[i].Name) : OutputGradient(i - 1);
 
-    /// <summary>The first <c>n · size</c> values of a buffer, as a span.</summary>
-    private string Rows(string buffer, int size) =>
-        buffer == "inputs" ? $"inputs.Slice(0, n * {Int(size)})" : SpanOf(buffer, "0", $"n * {Int(size)}");
+    /// <summary>The first <c>n</c> rows of a buffer of rows of <paramref name="size"/>, as a span (the generated Rows helper).</summary>
+    private static string Rows(string buffer, int size) =>
+        buffer == "inputs" ? $"inputs.Slice(0, n * {Int(size)})" : $"Rows({buffer}, n, {Int(size)})";
 
     /// <summary><c>new Span&lt;T&gt;(array, start, length)</c>: generated code needs no <c>using System;</c> for AsSpan.</summary>
     private string SpanOf(string array, string start, string length) => $"new {Span}<{_t}>({array}, {start}, {length})";
@@ -190,7 +200,9 @@ internal sealed class ModelEmitter
         _w.Line($"/// <summary>Scalars in one output sample, shape {_plan.Output}.</summary>");
         _w.Line($"public const int OutputSize = {Int(OutputSize)};");
         _w.Line();
-        _w.Line("/// <summary>The largest batch one training step takes; Predict and Evaluate work through longer inputs in chunks of this size.</summary>");
+        _w.Line(Trainable
+            ? "/// <summary>The largest batch one training step takes; Predict and Evaluate work through longer inputs in chunks of this size.</summary>"
+            : "/// <summary>Predict works through its inputs in chunks of this many samples.</summary>");
         _w.Line($"public const int BatchSize = {Int(Spec.BatchSize)};");
         _w.Line();
         _w.Line("/// <summary>Trainable scalars over all parameter tensors.</summary>");
@@ -200,7 +212,7 @@ internal sealed class ModelEmitter
 
     private void EmitStorage()
     {
-        _w.Line("// Parameter tensors lie back to back in one array (their gradients likewise), row-major, in this order:");
+        _w.Line($"// Parameter tensors lie back to back in one array{(Trainable ? " (their gradients likewise)" : "")}, row-major, in this order:");
         foreach (TensorPlan t in _plan.Parameters)
             _w.Line($"//   {t.Name,-24} {Shape(t.Shape),-14} at {Int(t.Offset)}");
         _w.Line($"private readonly {_t}[] _parameters = new {_t}[ParameterCount];");
@@ -254,8 +266,10 @@ internal sealed class ModelEmitter
     {
         _w.Line("/// <summary>");
         _w.Line("/// Runs the network in inference mode on <c>n</c> samples (any n ≥ 1), in chunks of <see cref=\"BatchSize\"/>.");
-        if (Spec.Loss?.Kind is LossKind.CrossEntropy or LossKind.BinaryCrossEntropy)
-            _w.Line("/// The outputs are the last layer's values: logits, since the loss applies the softmax or sigmoid itself.");
+        if (Spec.Loss?.Kind == LossKind.CrossEntropy)
+            _w.Line("/// The outputs are logits: the cross-entropy loss applies the softmax itself.");
+        if (Spec.Loss?.Kind == LossKind.BinaryCrossEntropy)
+            _w.Line("/// The outputs are logits: the binary cross-entropy loss applies the sigmoid itself.");
         _w.Line("/// </summary>");
         _w.Line("/// <param name=\"inputs\">n · InputSize values, one sample after another.</param>");
         _w.Line("/// <param name=\"outputs\">Receives n · OutputSize values.</param>");
@@ -273,6 +287,13 @@ internal sealed class ModelEmitter
     }
 
     private bool UsesLabels => Spec.Loss!.Kind == LossKind.CrossEntropy;
+
+    private string LossName => Spec.Loss!.Kind switch
+    {
+        LossKind.MeanSquaredError => "mean squared error",
+        LossKind.CrossEntropy => "cross-entropy",
+        _ => "binary cross-entropy",
+    };
 
     private string TargetParameter => UsesLabels ? $"{ReadOnlySpan}<int> labels" : $"{ReadOnlySpan}<{_t}> targets";
 
@@ -309,15 +330,17 @@ internal sealed class ModelEmitter
 
     private void EmitTrainingMembers()
     {
-        string lossName = Spec.Loss!.Kind.ToString();
+        string lossName = LossName;
         // ComputeGradients
         _w.Line("/// <summary>");
-        _w.Line($"/// Forward and backward pass in training mode on n ≤ BatchSize samples: fills the gradients of the mean {lossName}");
-        _w.Line("/// loss (see <see cref=\"Gradient\"/> and <see cref=\"InputGradient\"/>) and returns that loss. Parameters are not changed.");
+        _w.Line($"/// Forward and backward pass in training mode on n ≤ BatchSize samples: fills the gradients of the {lossName}");
+        _w.Line("/// (mean over the batch; see <see cref=\"Gradient\"/> and <see cref=\"InputGradient\"/>) and returns it. Parameters are not changed.");
         _w.Line("/// </summary>");
         _w.Line("/// <param name=\"inputs\">n · InputSize values, 1 ≤ n ≤ BatchSize.</param>");
         _w.Line("/// " + TargetDoc);
-        _w.Line("/// <exception cref=\"global::System.ArgumentException\">Bad lengths, too many samples or a label out of range; nothing is changed.</exception>");
+        _w.Line(UsesLabels
+            ? "/// <exception cref=\"global::System.ArgumentException\">Bad lengths, too many samples or a label out of range; nothing is changed.</exception>"
+            : "/// <exception cref=\"global::System.ArgumentException\">Bad lengths or too many samples; nothing is changed.</exception>");
         _w.Open($"public {_t} ComputeGradients({ReadOnlySpan}<{_t}> inputs, {TargetParameter})");
         _w.Line($"int n = {Kernels}.Check.Samples(inputs.Length, InputSize, BatchSize, nameof(inputs));");
         EmitTargetChecks("n");
@@ -345,7 +368,7 @@ internal sealed class ModelEmitter
         _w.Line();
 
         // Evaluate
-        _w.Line($"/// <summary>The mean {lossName} loss over n samples (any n ≥ 1) in inference mode; gradients and parameters are untouched.</summary>");
+        _w.Line($"/// <summary>The {lossName} (mean over n samples, any n ≥ 1) in inference mode; gradients and parameters are untouched.</summary>");
         _w.Line("/// <param name=\"inputs\">n · InputSize values.</param>");
         _w.Line("/// " + TargetDoc);
         _w.Open($"public {_t} Evaluate({ReadOnlySpan}<{_t}> inputs, {TargetParameter})");
@@ -407,7 +430,7 @@ internal sealed class ModelEmitter
         foreach (LayerPlan layer in Regularized)
         {
             _w.Line($"// {layer.Name}.weight: L1 {Number(layer.Spec.L1)}, L2 {Number(layer.Spec.L2)}");
-            _w.Line($"penalty += {Kernels}.Regularization.Apply<{_t}>({TensorProperty(layer.Weight!)}, {TensorProperty(layer.Weight!)}Gradient, {Number(layer.Spec.L1)}, {Number(layer.Spec.L2)});");
+            _w.Line($"penalty += {Kernels}.Regularization.Apply<{_t}>({TensorProperty(layer.Weight!)}, {TensorProperty(layer.Weight!)}Gradient, l1: {Number(layer.Spec.L1)}, l2: {Number(layer.Spec.L2)});");
         }
         _w.Line("return penalty;");
         _w.Close();
@@ -416,7 +439,7 @@ internal sealed class ModelEmitter
         _w.Open($"private {_t} RegularizationPenalty()");
         _w.Line($"{_t} penalty = 0;");
         foreach (LayerPlan layer in Regularized)
-            _w.Line($"penalty += {Kernels}.Regularization.Penalty<{_t}>({TensorProperty(layer.Weight!)}, {Number(layer.Spec.L1)}, {Number(layer.Spec.L2)});");
+            _w.Line($"penalty += {Kernels}.Regularization.Penalty<{_t}>({TensorProperty(layer.Weight!)}, l1: {Number(layer.Spec.L1)}, l2: {Number(layer.Spec.L2)});");
         _w.Line("return penalty;");
         _w.Close();
         _w.Line();
@@ -481,21 +504,20 @@ internal sealed class ModelEmitter
             int inSize = layer.Input.Size, outSize = layer.Output.Size;
             string input = Output(i - 1), output = Output(i);
             _w.Line();
-            _w.Line($"// {layer.Name}: [n x {Int(inSize)}] -> [n x {Int(outSize)}], {Describe(layer)}");
+            _w.Line($"// {layer.Name}: {StepComment(layer)}");
             switch (layer.Spec.Kind)
             {
                 case LayerKind.Dense:
                     string bias = layer.Bias is null ? $"{ReadOnlySpan}<{_t}>.Empty" : TensorProperty(layer.Bias);
                     _w.Line($"{Kernels}.Dense.Forward<{_t}>({input}, {TensorProperty(layer.Weight!)}, {bias}, {output}, n, {Int(inSize)}, {Int(outSize)});");
-                    EmitActivationForward(layer, Rows(output, outSize));
+                    EmitActivationForward(layer, null, Rows(output, outSize));
                     break;
                 case LayerKind.Flatten:
                     if (HasOwnBuffer(i)) _w.Line($"{Rows(input, inSize)}.CopyTo({output});");
-                    else _w.Line("// (a view: the flattened values are the input's, in the same [channel, row, column] order)");
+                    else _w.Line("// (a view: its values are its input's, already in [channel, row, column] order)");
                     break;
                 default:
-                    _w.Line($"{Rows(input, inSize)}.CopyTo({output});");
-                    EmitActivationForward(layer, Rows(output, outSize));
+                    EmitActivationForward(layer, Rows(input, inSize), Rows(output, outSize));
                     break;
             }
         }
@@ -503,32 +525,51 @@ internal sealed class ModelEmitter
         _w.Line();
     }
 
-    private double Alpha(LayerPlan layer) => layer.Spec.Kind == LayerKind.LeakyReLU ? layer.Spec.Alpha : 0.01;
-
-    private void EmitActivationForward(LayerPlan layer, string span)
+    /// <summary>What a layer's forward step does, with the shapes of n samples.</summary>
+    private static string StepComment(LayerPlan layer)
     {
-        string a = $"{Kernels}.Activations";
-        switch (layer.Activation)
+        string inShape = "[n x " + string.Join(" x ", layer.Input.Dims.Select(Int)) + "]";
+        string outShape = "[n x " + string.Join(" x ", layer.Output.Dims.Select(Int)) + "]";
+        return layer.Spec.Kind switch
         {
-            case ActivationKind.ReLU: _w.Line($"{a}.ReluForward<{_t}>({span});"); break;
-            case ActivationKind.Tanh: _w.Line($"{a}.TanhForward<{_t}>({span});"); break;
-            case ActivationKind.Sigmoid: _w.Line($"{a}.SigmoidForward<{_t}>({span});"); break;
-            case ActivationKind.Softmax: _w.Line($"{a}.SoftmaxForward<{_t}>({span}, {Int(layer.Output.Size)});"); break;
-            case ActivationKind.LeakyReLU: _w.Line($"{a}.LeakyReluForward<{_t}>({span}, {Lit(Alpha(layer))});"); break;
-        }
+            LayerKind.Dense => $"dense {inShape} -> {outShape}" + (layer.Activation == ActivationKind.Linear ? "" : ", then " + layer.Activation),
+            LayerKind.Flatten => $"flatten {inShape} -> {outShape}",
+            _ => $"{layer.Activation} over {outShape}",
+        };
     }
 
-    private void EmitActivationBackward(LayerPlan layer, string y, string dy, string dx)
+    private double Alpha(LayerPlan layer) => layer.Spec.Kind == LayerKind.LeakyReLU ? layer.Spec.Alpha : 0.01;
+
+    /// <summary>An activation from <paramref name="x"/> into <paramref name="y"/>, or in place on y when x is null.</summary>
+    private void EmitActivationForward(LayerPlan layer, string? x, string y)
     {
-        string a = $"{Kernels}.Activations";
-        switch (layer.Activation)
+        string args = x is null ? y : $"{x}, {y}";
+        string call = layer.Activation switch
         {
-            case ActivationKind.ReLU: _w.Line($"{a}.ReluBackward<{_t}>({y}, {dy}, {dx});"); break;
-            case ActivationKind.Tanh: _w.Line($"{a}.TanhBackward<{_t}>({y}, {dy}, {dx});"); break;
-            case ActivationKind.Sigmoid: _w.Line($"{a}.SigmoidBackward<{_t}>({y}, {dy}, {dx});"); break;
-            case ActivationKind.Softmax: _w.Line($"{a}.SoftmaxBackward<{_t}>({y}, {dy}, {dx}, {Int(layer.Output.Size)});"); break;
-            case ActivationKind.LeakyReLU: _w.Line($"{a}.LeakyReluBackward<{_t}>({y}, {dy}, {dx}, {Lit(Alpha(layer))});"); break;
-        }
+            ActivationKind.ReLU => $"ReluForward<{_t}>({args})",
+            ActivationKind.Tanh => $"TanhForward<{_t}>({args})",
+            ActivationKind.Sigmoid => $"SigmoidForward<{_t}>({args})",
+            ActivationKind.Softmax => $"SoftmaxForward<{_t}>({args}, {Int(layer.Output.Size)})",
+            ActivationKind.LeakyReLU => $"LeakyReluForward<{_t}>({args}, {Lit(Alpha(layer))})",
+            _ => "",
+        };
+        if (call.Length > 0) _w.Line($"{Kernels}.Activations.{call};");
+    }
+
+    /// <summary>An activation's backward pass: dX from Y and dY, or in place over dY when dx is null.</summary>
+    private void EmitActivationBackward(LayerPlan layer, string y, string dy, string? dx)
+    {
+        string args = dx is null ? $"{y}, {dy}" : $"{y}, {dy}, {dx}";
+        string call = layer.Activation switch
+        {
+            ActivationKind.ReLU => $"ReluBackward<{_t}>({args})",
+            ActivationKind.Tanh => $"TanhBackward<{_t}>({args})",
+            ActivationKind.Sigmoid => $"SigmoidBackward<{_t}>({args})",
+            ActivationKind.Softmax => $"SoftmaxBackward<{_t}>({args}, {Int(layer.Output.Size)})",
+            ActivationKind.LeakyReLU => $"LeakyReluBackward<{_t}>({args}, {Lit(Alpha(layer))})",
+            _ => "",
+        };
+        if (call.Length > 0) _w.Line($"{Kernels}.Activations.{call};");
     }
 
     private void EmitBackward()
@@ -551,9 +592,8 @@ internal sealed class ModelEmitter
                             (layer.Bias is null ? "" : $", db [{Int(outSize)}]") + $", dX [n x {Int(inSize)}]");
                     if (layer.Activation != ActivationKind.Linear)
                     {
-                        _w.Line($"// first through its {layer.Activation}, in place: dY = f'(Y) ⊙ dY");
-                        string dy = Rows(dOutput, outSize);
-                        EmitActivationBackward(layer, Rows(output, outSize), dy, dy);
+                        _w.Line($"// first back through its {layer.Activation}, in place: dY = f'(Y) * dY elementwise");
+                        EmitActivationBackward(layer, Rows(output, outSize), Rows(dOutput, outSize), null);
                     }
                     string db = layer.Bias is null ? $"{Span}<{_t}>.Empty" : TensorProperty(layer.Bias) + "Gradient";
                     _w.Line($"{Kernels}.Dense.Backward<{_t}>({input}, {TensorProperty(layer.Weight)}, {dOutput},");
@@ -565,7 +605,7 @@ internal sealed class ModelEmitter
                     else _w.Line("// (a view: the gradient already lies in the input's gradient buffer)");
                     break;
                 default:
-                    _w.Line($"// {layer.Name}: {layer.Activation}, dX = f'(Y) ⊙ dY over [n x {Int(outSize)}]");
+                    _w.Line($"// {layer.Name}: {layer.Activation}, dX = f'(Y) * dY elementwise over [n x {Int(outSize)}]");
                     EmitActivationBackward(layer, Rows(output, outSize), Rows(dOutput, outSize), Rows(dInput, inSize));
                     break;
             }
@@ -612,13 +652,21 @@ internal sealed class ModelEmitter
         _w.Line($"public {Span}<{_t}> Buffer(string name) => throw {Kernels}.Check.UnknownName(name, \"buffer\", BufferNames);");
         _w.Line();
 
-        foreach (TensorPlan t in tensors)
+    }
+
+    /// <summary>Private views of each tensor's slice of the flat arrays, and the Rows helper.</summary>
+    private void EmitTensorProperties()
+    {
+        foreach (TensorPlan t in _plan.Parameters)
         {
             _w.Line($"private {Span}<{_t}> {TensorProperty(t)} => {SpanOf("_parameters", Int(t.Offset), Int(t.Length))}; // {t.Name} {Shape(t.Shape)}");
             if (Trainable)
                 _w.Line($"private {Span}<{_t}> {TensorProperty(t)}Gradient => {SpanOf("_gradients", Int(t.Offset), Int(t.Length))};");
         }
-        if (tensors.Count > 0) _w.Line();
+        _w.Line();
+        _w.Line("/// <summary>The first <paramref name=\"n\"/> rows of a [BatchSize x features] buffer.</summary>");
+        _w.Line($"private static {Span}<{_t}> Rows({_t}[] buffer, int n, int features) => new(buffer, 0, n * features);");
+        _w.Line();
     }
 
     private void EmitInitialization()

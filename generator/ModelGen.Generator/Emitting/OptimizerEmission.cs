@@ -59,14 +59,14 @@ internal static class OptimizerEmission
     /// <summary>A comment line with the update rule.</summary>
     public static string Rule(OptimizerSpec o) => o.Kind switch
     {
-        OptimizerKind.Sgd => "torch.optim.SGD: g += λθ; b = g on step 1, else μ·b + (1 − τ)·g; g = g + μ·b (Nesterov) or b; θ -= lr·g",
-        OptimizerKind.Adam => "torch.optim.Adam: g += λθ; m = β1·m + (1 − β1)·g; v = β2·v + (1 − β2)·g²" + (o.Amsgrad ? "; v̂ = max(v̂, v)" : "") + "; θ -= lr/(1 − β1ᵗ)·m/(√v/√(1 − β2ᵗ) + ε)",
-        OptimizerKind.AdamW => "torch.optim.AdamW: θ *= 1 − lr·λ; m = β1·m + (1 − β1)·g; v = β2·v + (1 − β2)·g²" + (o.Amsgrad ? "; v̂ = max(v̂, v)" : "") + "; θ -= lr/(1 − β1ᵗ)·m/(√v/√(1 − β2ᵗ) + ε)",
-        OptimizerKind.RmsProp => "torch.optim.RMSprop: g += λθ; v = α·v + (1 − α)·g²" + (o.Centered ? "; ḡ = α·ḡ + (1 − α)·g; d = √(v − ḡ²) + ε" : "; d = √v + ε") + (o.Momentum > 0 ? "; b = μ·b + g/d; θ -= lr·b" : "; θ -= lr·g/d"),
-        OptimizerKind.AdaGrad => "torch.optim.Adagrad: g += λθ; s += g²; θ -= lr·g/(√s + ε)",
-        OptimizerKind.AdaDelta => "torch.optim.Adadelta: g += λθ; v = ρ·v + (1 − ρ)·g²; Δ = √(u + ε)/√(v + ε)·g; u = ρ·u + (1 − ρ)·Δ²; θ -= lr·Δ",
-        OptimizerKind.Adamax => "torch.optim.Adamax: g += λθ; m = β1·m + (1 − β1)·g; u = max(β2·u, |g| + ε); θ -= lr/(1 − β1ᵗ)·m/u",
-        _ => "torch.optim.NAdam (1.13): g += λθ; μₜ = β1·(1 − ½·0.96^(tψ)); m, v as Adam; θ -= lr·(1 − μₜ)/(1 − Πμ)·g/d + lr·μₜ₊₁/(1 − Πμ·μₜ₊₁)·m/d",
+        OptimizerKind.Sgd => "torch.optim.SGD (λ WeightDecay, μ Momentum, τ Dampening): g += λθ; b = g on step 1, else μ·b + (1 − τ)·g; g = g + μ·b (Nesterov) or b; θ -= lr·g",
+        OptimizerKind.Adam => "torch.optim.Adam (λ WeightDecay): g += λθ; m = β1·m + (1 − β1)·g; v = β2·v + (1 − β2)·g²" + (o.Amsgrad ? "; v̂ = max(v̂, v)" : "") + "; θ -= lr/(1 − β1ᵗ)·m/(√v/√(1 − β2ᵗ) + ε)",
+        OptimizerKind.AdamW => "torch.optim.AdamW (λ WeightDecay): θ *= 1 − lr·λ; m = β1·m + (1 − β1)·g; v = β2·v + (1 − β2)·g²" + (o.Amsgrad ? "; v̂ = max(v̂, v)" : "") + "; θ -= lr/(1 − β1ᵗ)·m/(√v/√(1 − β2ᵗ) + ε)",
+        OptimizerKind.RmsProp => "torch.optim.RMSprop (λ WeightDecay, μ Momentum): g += λθ; v = α·v + (1 − α)·g²" + (o.Centered ? "; ḡ = α·ḡ + (1 − α)·g; d = √(v − ḡ²) + ε" : "; d = √v + ε") + (o.Momentum > 0 ? "; b = μ·b + g/d; θ -= lr·b" : "; θ -= lr·g/d"),
+        OptimizerKind.AdaGrad => "torch.optim.Adagrad (λ WeightDecay): g += λθ; s += g²; θ -= lr·g/(√s + ε)",
+        OptimizerKind.AdaDelta => "torch.optim.Adadelta (λ WeightDecay): g += λθ; v = ρ·v + (1 − ρ)·g²; Δ = √(u + ε)/√(v + ε)·g; u = ρ·u + (1 − ρ)·Δ²; θ -= lr·Δ",
+        OptimizerKind.Adamax => "torch.optim.Adamax (λ WeightDecay): g += λθ; m = β1·m + (1 − β1)·g; u = max(β2·u, |g| + ε); θ -= lr/(1 − β1ᵗ)·m/u",
+        _ => "torch.optim.NAdam 1.13 (λ WeightDecay, ψ MomentumDecay): g += λθ; μₜ = β1·(1 − ½·0.96^(tψ)); m, v as Adam; θ -= lr·(1 − μₜ)/(1 − Πμ)·g/d + lr·μₜ₊₁/(1 − Πμ·μₜ₊₁)·m/d",
     };
 
     /// <summary>The kernel call (one statement, possibly over two lines).</summary>

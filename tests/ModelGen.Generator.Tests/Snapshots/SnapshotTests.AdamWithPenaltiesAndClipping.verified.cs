@@ -7,10 +7,10 @@ namespace Demo
     // Regularized: float, batches of up to 8, seed 5.
     //   input      [6]
     //   dense0     dense [6] -> [16], ReLU, weights Glorot uniform, L2 0.0001
-    //   dense1     dense [16] -> [8], Tanh, weights Glorot uniform, L1 1E-05, L2 1E-05
+    //   dense1     dense [16] -> [8], Tanh, weights Glorot uniform, L1 1e-5, L2 1e-5
     //   dense2     dense [8] -> [3], weights Glorot uniform
     //   loss       CrossEntropy (mean over the batch)
-    //   optimizer  Adam (lr 0.003, betas (0.9, 0.999), eps 1E-08, AMSGrad, weight decay 0.01)
+    //   optimizer  Adam (lr 0.003, betas (0.9, 0.999), eps 1e-8, AMSGrad, weight decay 0.01)
     [global::System.CodeDom.Compiler.GeneratedCode("ModelGen.Generator", "0.1.0")]
     partial class Regularized
     {
@@ -63,7 +63,7 @@ namespace Demo
 
         /// <summary>
         /// Runs the network in inference mode on <c>n</c> samples (any n ≥ 1), in chunks of <see cref="BatchSize"/>.
-        /// The outputs are the last layer's values: logits, since the loss applies the softmax or sigmoid itself.
+        /// The outputs are logits: the cross-entropy loss applies the softmax itself.
         /// </summary>
         /// <param name="inputs">n · InputSize values, one sample after another.</param>
         /// <param name="outputs">Receives n · OutputSize values.</param>
@@ -76,13 +76,13 @@ namespace Demo
             {
                 int n = global::System.Math.Min(BatchSize, total - start);
                 Forward(inputs.Slice(start * InputSize, n * InputSize), n, training: false);
-                new global::System.Span<float>(_dense2Output, 0, n * 3).CopyTo(outputs.Slice(start * OutputSize, n * OutputSize));
+                Rows(_dense2Output, n, 3).CopyTo(outputs.Slice(start * OutputSize, n * OutputSize));
             }
         }
 
         /// <summary>
-        /// Forward and backward pass in training mode on n ≤ BatchSize samples: fills the gradients of the mean CrossEntropy
-        /// loss (see <see cref="Gradient"/> and <see cref="InputGradient"/>) and returns that loss. Parameters are not changed.
+        /// Forward and backward pass in training mode on n ≤ BatchSize samples: fills the gradients of the cross-entropy
+        /// (mean over the batch; see <see cref="Gradient"/> and <see cref="InputGradient"/>) and returns it. Parameters are not changed.
         /// </summary>
         /// <param name="inputs">n · InputSize values, 1 ≤ n ≤ BatchSize.</param>
         /// <param name="labels">One class index in 0..OutputSize-1 per sample.</param>
@@ -93,7 +93,7 @@ namespace Demo
             global::ModelGen.Kernels.Check.ExactLength(labels.Length, n, nameof(labels), "one label for each input sample");
             global::ModelGen.Kernels.Check.Labels(labels, OutputSize, nameof(labels));
             Forward(inputs, n, training: true);
-            float loss = global::ModelGen.Kernels.Losses.CrossEntropy<float>(new global::System.Span<float>(_dense2Output, 0, n * 3), labels, new global::System.Span<float>(_dense2OutputGradient, 0, n * 3), OutputSize);
+            float loss = global::ModelGen.Kernels.Losses.CrossEntropy<float>(Rows(_dense2Output, n, 3), labels, Rows(_dense2OutputGradient, n, 3), OutputSize);
             Backward(inputs, n);
             loss += ApplyRegularization(); // the penalty is part of the loss: its gradient joins the weights' gradients
             // Clip the global L2 norm of all gradients to 1: g *= min(1, max_norm/(‖g‖ + 1e-6)) (clip_grad_norm_).
@@ -114,7 +114,7 @@ namespace Demo
             return loss;
         }
 
-        /// <summary>The mean CrossEntropy loss over n samples (any n ≥ 1) in inference mode; gradients and parameters are untouched.</summary>
+        /// <summary>The cross-entropy (mean over n samples, any n ≥ 1) in inference mode; gradients and parameters are untouched.</summary>
         /// <param name="inputs">n · InputSize values.</param>
         /// <param name="labels">One class index in 0..OutputSize-1 per sample.</param>
         public float Evaluate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
@@ -127,7 +127,7 @@ namespace Demo
             {
                 int n = global::System.Math.Min(BatchSize, total - start);
                 Forward(inputs.Slice(start * InputSize, n * InputSize), n, training: false);
-                sum += (double)global::ModelGen.Kernels.Losses.CrossEntropy<float>(new global::System.Span<float>(_dense2Output, 0, n * 3), labels.Slice(start, n), global::System.Span<float>.Empty, OutputSize) * n;
+                sum += (double)global::ModelGen.Kernels.Losses.CrossEntropy<float>(Rows(_dense2Output, n, 3), labels.Slice(start, n), global::System.Span<float>.Empty, OutputSize) * n;
             }
             return (float)(sum / total) + RegularizationPenalty();
         }
@@ -151,57 +151,14 @@ namespace Demo
         /// <summary>dLoss/dInputs from the last <see cref="ComputeGradients"/>: n · InputSize values (empty before the first call).</summary>
         public global::System.ReadOnlySpan<float> InputGradient => new global::System.Span<float>(_inputGradient, 0, _inputGradientSamples * InputSize);
 
-        /// <summary>
-        /// Backpropagates the loss gradient left in the last layer's gradient buffer through every layer, last to first,
-        /// writing parameter gradients into _gradients and dLoss/dInputs into _inputGradient.
-        /// </summary>
-        private void Backward(global::System.ReadOnlySpan<float> inputs, int n)
-        {
-            // dense2: dY [n x 3] -> dW [3 x 8], db [3], dX [n x 8]
-            global::ModelGen.Kernels.Dense.Backward<float>(_dense1Output, Dense2Weight, _dense2OutputGradient,
-                Dense2WeightGradient, Dense2BiasGradient, _dense1OutputGradient, n, 8, 3);
-
-            // dense1: dY [n x 8] -> dW [8 x 16], db [8], dX [n x 16]
-            // first through its Tanh, in place: dY = f'(Y) ⊙ dY
-            global::ModelGen.Kernels.Activations.TanhBackward<float>(new global::System.Span<float>(_dense1Output, 0, n * 8), new global::System.Span<float>(_dense1OutputGradient, 0, n * 8), new global::System.Span<float>(_dense1OutputGradient, 0, n * 8));
-            global::ModelGen.Kernels.Dense.Backward<float>(_dense0Output, Dense1Weight, _dense1OutputGradient,
-                Dense1WeightGradient, Dense1BiasGradient, _dense0OutputGradient, n, 16, 8);
-
-            // dense0: dY [n x 16] -> dW [16 x 6], db [16], dX [n x 6]
-            // first through its ReLU, in place: dY = f'(Y) ⊙ dY
-            global::ModelGen.Kernels.Activations.ReluBackward<float>(new global::System.Span<float>(_dense0Output, 0, n * 16), new global::System.Span<float>(_dense0OutputGradient, 0, n * 16), new global::System.Span<float>(_dense0OutputGradient, 0, n * 16));
-            global::ModelGen.Kernels.Dense.Backward<float>(inputs, Dense0Weight, _dense0OutputGradient,
-                Dense0WeightGradient, Dense0BiasGradient, _inputGradient, n, 6, 16);
-        }
-
-        /// <summary>Adds each penalized layer's L1·Σ|w| + L2·Σw² gradient to its weight gradient and returns the total penalty.</summary>
-        private float ApplyRegularization()
-        {
-            float penalty = 0;
-            // dense0.weight: L1 0, L2 0.0001
-            penalty += global::ModelGen.Kernels.Regularization.Apply<float>(Dense0Weight, Dense0WeightGradient, 0, 0.0001);
-            // dense1.weight: L1 1E-05, L2 1E-05
-            penalty += global::ModelGen.Kernels.Regularization.Apply<float>(Dense1Weight, Dense1WeightGradient, 1E-05, 1E-05);
-            return penalty;
-        }
-
-        /// <summary>The total L1/L2 penalty of the current weights (part of the loss Evaluate reports).</summary>
-        private float RegularizationPenalty()
-        {
-            float penalty = 0;
-            penalty += global::ModelGen.Kernels.Regularization.Penalty<float>(Dense0Weight, 0, 0.0001);
-            penalty += global::ModelGen.Kernels.Regularization.Penalty<float>(Dense1Weight, 1E-05, 1E-05);
-            return penalty;
-        }
-
         /// <summary>One optimizer step with <see cref="LearningRate"/> on the gradients of the last <see cref="ComputeGradients"/>.</summary>
         public void ApplyGradients()
         {
             _step++;
-            // torch.optim.Adam: g += λθ; m = β1·m + (1 − β1)·g; v = β2·v + (1 − β2)·g²; v̂ = max(v̂, v); θ -= lr/(1 − β1ᵗ)·m/(√v/√(1 − β2ᵗ) + ε)
+            // torch.optim.Adam (λ WeightDecay): g += λθ; m = β1·m + (1 − β1)·g; v = β2·v + (1 − β2)·g²; v̂ = max(v̂, v); θ -= lr/(1 − β1ᵗ)·m/(√v/√(1 − β2ᵗ) + ε)
             // One fused pass over all parameters, their gradients and the optimizer state.
             global::ModelGen.Kernels.Optimizers.Adam.Step<float>(_parameters, _gradients, _expAvg, _expAvgSq, _maxExpAvgSq, _learningRate,
-                beta1: 0.9, beta2: 0.999, epsilon: 1E-08, weightDecay: 0.01, amsgrad: true, decoupledWeightDecay: false, step: _step);
+                beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01, amsgrad: true, decoupledWeightDecay: false, step: _step);
         }
 
         /// <summary>
@@ -227,23 +184,6 @@ namespace Demo
         {
             if (step < 0) throw new global::System.ArgumentOutOfRangeException(nameof(step), step, "The step count cannot be negative.");
             _step = step;
-        }
-
-        /// <summary>Runs every layer on the first n samples of <paramref name="inputs"/>; the result is left in the last layer's buffer.</summary>
-        private void Forward(global::System.ReadOnlySpan<float> inputs, int n, bool training)
-        {
-            _ = training; // no layer of this model behaves differently in training
-
-            // dense0: [n x 6] -> [n x 16], dense [6] -> [16], ReLU, weights Glorot uniform, L2 0.0001
-            global::ModelGen.Kernels.Dense.Forward<float>(inputs, Dense0Weight, Dense0Bias, _dense0Output, n, 6, 16);
-            global::ModelGen.Kernels.Activations.ReluForward<float>(new global::System.Span<float>(_dense0Output, 0, n * 16));
-
-            // dense1: [n x 16] -> [n x 8], dense [16] -> [8], Tanh, weights Glorot uniform, L1 1E-05, L2 1E-05
-            global::ModelGen.Kernels.Dense.Forward<float>(_dense0Output, Dense1Weight, Dense1Bias, _dense1Output, n, 16, 8);
-            global::ModelGen.Kernels.Activations.TanhForward<float>(new global::System.Span<float>(_dense1Output, 0, n * 8));
-
-            // dense2: [n x 8] -> [n x 3], dense [8] -> [3], weights Glorot uniform
-            global::ModelGen.Kernels.Dense.Forward<float>(_dense1Output, Dense2Weight, Dense2Bias, _dense2Output, n, 8, 3);
         }
 
         /// <summary>The names of the parameter tensors, in storage order.</summary>
@@ -284,6 +224,68 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">The model has no buffer of that name (it has none at all).</exception>
         public global::System.Span<float> Buffer(string name) => throw global::ModelGen.Kernels.Check.UnknownName(name, "buffer", BufferNames);
 
+        // ---------------------------------------------------------------- implementation
+
+        /// <summary>Runs every layer on the first n samples of <paramref name="inputs"/>; the result is left in the last layer's buffer.</summary>
+        private void Forward(global::System.ReadOnlySpan<float> inputs, int n, bool training)
+        {
+            _ = training; // no layer of this model behaves differently in training
+
+            // dense0: dense [n x 6] -> [n x 16], then ReLU
+            global::ModelGen.Kernels.Dense.Forward<float>(inputs, Dense0Weight, Dense0Bias, _dense0Output, n, 6, 16);
+            global::ModelGen.Kernels.Activations.ReluForward<float>(Rows(_dense0Output, n, 16));
+
+            // dense1: dense [n x 16] -> [n x 8], then Tanh
+            global::ModelGen.Kernels.Dense.Forward<float>(_dense0Output, Dense1Weight, Dense1Bias, _dense1Output, n, 16, 8);
+            global::ModelGen.Kernels.Activations.TanhForward<float>(Rows(_dense1Output, n, 8));
+
+            // dense2: dense [n x 8] -> [n x 3]
+            global::ModelGen.Kernels.Dense.Forward<float>(_dense1Output, Dense2Weight, Dense2Bias, _dense2Output, n, 8, 3);
+        }
+
+        /// <summary>
+        /// Backpropagates the loss gradient left in the last layer's gradient buffer through every layer, last to first,
+        /// writing parameter gradients into _gradients and dLoss/dInputs into _inputGradient.
+        /// </summary>
+        private void Backward(global::System.ReadOnlySpan<float> inputs, int n)
+        {
+            // dense2: dY [n x 3] -> dW [3 x 8], db [3], dX [n x 8]
+            global::ModelGen.Kernels.Dense.Backward<float>(_dense1Output, Dense2Weight, _dense2OutputGradient,
+                Dense2WeightGradient, Dense2BiasGradient, _dense1OutputGradient, n, 8, 3);
+
+            // dense1: dY [n x 8] -> dW [8 x 16], db [8], dX [n x 16]
+            // first back through its Tanh, in place: dY = f'(Y) * dY elementwise
+            global::ModelGen.Kernels.Activations.TanhBackward<float>(Rows(_dense1Output, n, 8), Rows(_dense1OutputGradient, n, 8));
+            global::ModelGen.Kernels.Dense.Backward<float>(_dense0Output, Dense1Weight, _dense1OutputGradient,
+                Dense1WeightGradient, Dense1BiasGradient, _dense0OutputGradient, n, 16, 8);
+
+            // dense0: dY [n x 16] -> dW [16 x 6], db [16], dX [n x 6]
+            // first back through its ReLU, in place: dY = f'(Y) * dY elementwise
+            global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_dense0Output, n, 16), Rows(_dense0OutputGradient, n, 16));
+            global::ModelGen.Kernels.Dense.Backward<float>(inputs, Dense0Weight, _dense0OutputGradient,
+                Dense0WeightGradient, Dense0BiasGradient, _inputGradient, n, 6, 16);
+        }
+
+        /// <summary>Adds each penalized layer's L1·Σ|w| + L2·Σw² gradient to its weight gradient and returns the total penalty.</summary>
+        private float ApplyRegularization()
+        {
+            float penalty = 0;
+            // dense0.weight: L1 0, L2 0.0001
+            penalty += global::ModelGen.Kernels.Regularization.Apply<float>(Dense0Weight, Dense0WeightGradient, l1: 0, l2: 0.0001);
+            // dense1.weight: L1 1e-5, L2 1e-5
+            penalty += global::ModelGen.Kernels.Regularization.Apply<float>(Dense1Weight, Dense1WeightGradient, l1: 1e-5, l2: 1e-5);
+            return penalty;
+        }
+
+        /// <summary>The total L1/L2 penalty of the current weights (part of the loss Evaluate reports).</summary>
+        private float RegularizationPenalty()
+        {
+            float penalty = 0;
+            penalty += global::ModelGen.Kernels.Regularization.Penalty<float>(Dense0Weight, l1: 0, l2: 0.0001);
+            penalty += global::ModelGen.Kernels.Regularization.Penalty<float>(Dense1Weight, l1: 1e-5, l2: 1e-5);
+            return penalty;
+        }
+
         private global::System.Span<float> Dense0Weight => new global::System.Span<float>(_parameters, 0, 96); // dense0.weight [16 x 6]
         private global::System.Span<float> Dense0WeightGradient => new global::System.Span<float>(_gradients, 0, 96);
         private global::System.Span<float> Dense0Bias => new global::System.Span<float>(_parameters, 96, 16); // dense0.bias [16]
@@ -296,6 +298,9 @@ namespace Demo
         private global::System.Span<float> Dense2WeightGradient => new global::System.Span<float>(_gradients, 248, 24);
         private global::System.Span<float> Dense2Bias => new global::System.Span<float>(_parameters, 272, 3); // dense2.bias [3]
         private global::System.Span<float> Dense2BiasGradient => new global::System.Span<float>(_gradients, 272, 3);
+
+        /// <summary>The first <paramref name="n"/> rows of a [BatchSize x features] buffer.</summary>
+        private static global::System.Span<float> Rows(float[] buffer, int n, int features) => new(buffer, 0, n * features);
 
         /// <summary>Draws every parameter tensor from its own SplitMix64 stream of <paramref name="seed"/> (stream = position in ParameterNames).</summary>
         private void InitializeParameters(int seed)

@@ -67,7 +67,7 @@ namespace Demo
 
         /// <summary>
         /// Runs the network in inference mode on <c>n</c> samples (any n ≥ 1), in chunks of <see cref="BatchSize"/>.
-        /// The outputs are the last layer's values: logits, since the loss applies the softmax or sigmoid itself.
+        /// The outputs are logits: the cross-entropy loss applies the softmax itself.
         /// </summary>
         /// <param name="inputs">n · InputSize values, one sample after another.</param>
         /// <param name="outputs">Receives n · OutputSize values.</param>
@@ -80,13 +80,13 @@ namespace Demo
             {
                 int n = global::System.Math.Min(BatchSize, total - start);
                 Forward(inputs.Slice(start * InputSize, n * InputSize), n, training: false);
-                new global::System.Span<float>(_dense2Output, 0, n * 3).CopyTo(outputs.Slice(start * OutputSize, n * OutputSize));
+                Rows(_dense2Output, n, 3).CopyTo(outputs.Slice(start * OutputSize, n * OutputSize));
             }
         }
 
         /// <summary>
-        /// Forward and backward pass in training mode on n ≤ BatchSize samples: fills the gradients of the mean CrossEntropy
-        /// loss (see <see cref="Gradient"/> and <see cref="InputGradient"/>) and returns that loss. Parameters are not changed.
+        /// Forward and backward pass in training mode on n ≤ BatchSize samples: fills the gradients of the cross-entropy
+        /// (mean over the batch; see <see cref="Gradient"/> and <see cref="InputGradient"/>) and returns it. Parameters are not changed.
         /// </summary>
         /// <param name="inputs">n · InputSize values, 1 ≤ n ≤ BatchSize.</param>
         /// <param name="labels">One class index in 0..OutputSize-1 per sample.</param>
@@ -97,7 +97,7 @@ namespace Demo
             global::ModelGen.Kernels.Check.ExactLength(labels.Length, n, nameof(labels), "one label for each input sample");
             global::ModelGen.Kernels.Check.Labels(labels, OutputSize, nameof(labels));
             Forward(inputs, n, training: true);
-            float loss = global::ModelGen.Kernels.Losses.CrossEntropy<float>(new global::System.Span<float>(_dense2Output, 0, n * 3), labels, new global::System.Span<float>(_dense2OutputGradient, 0, n * 3), OutputSize);
+            float loss = global::ModelGen.Kernels.Losses.CrossEntropy<float>(Rows(_dense2Output, n, 3), labels, Rows(_dense2OutputGradient, n, 3), OutputSize);
             Backward(inputs, n);
             _inputGradientSamples = n;
             return loss;
@@ -113,7 +113,7 @@ namespace Demo
             return loss;
         }
 
-        /// <summary>The mean CrossEntropy loss over n samples (any n ≥ 1) in inference mode; gradients and parameters are untouched.</summary>
+        /// <summary>The cross-entropy (mean over n samples, any n ≥ 1) in inference mode; gradients and parameters are untouched.</summary>
         /// <param name="inputs">n · InputSize values.</param>
         /// <param name="labels">One class index in 0..OutputSize-1 per sample.</param>
         public float Evaluate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
@@ -126,7 +126,7 @@ namespace Demo
             {
                 int n = global::System.Math.Min(BatchSize, total - start);
                 Forward(inputs.Slice(start * InputSize, n * InputSize), n, training: false);
-                sum += (double)global::ModelGen.Kernels.Losses.CrossEntropy<float>(new global::System.Span<float>(_dense2Output, 0, n * 3), labels.Slice(start, n), global::System.Span<float>.Empty, OutputSize) * n;
+                sum += (double)global::ModelGen.Kernels.Losses.CrossEntropy<float>(Rows(_dense2Output, n, 3), labels.Slice(start, n), global::System.Span<float>.Empty, OutputSize) * n;
             }
             return (float)(sum / total);
         }
@@ -150,38 +150,11 @@ namespace Demo
         /// <summary>dLoss/dInputs from the last <see cref="ComputeGradients"/>: n · InputSize values (empty before the first call).</summary>
         public global::System.ReadOnlySpan<float> InputGradient => new global::System.Span<float>(_inputGradient, 0, _inputGradientSamples * InputSize);
 
-        /// <summary>
-        /// Backpropagates the loss gradient left in the last layer's gradient buffer through every layer, last to first,
-        /// writing parameter gradients into _gradients and dLoss/dInputs into _inputGradient.
-        /// </summary>
-        private void Backward(global::System.ReadOnlySpan<float> inputs, int n)
-        {
-            // dense2: dY [n x 3] -> dW [3 x 8], db [3], dX [n x 8]
-            global::ModelGen.Kernels.Dense.Backward<float>(_leakyrelu0Output, Dense2Weight, _dense2OutputGradient,
-                Dense2WeightGradient, Dense2BiasGradient, _leakyrelu0OutputGradient, n, 8, 3);
-
-            // leakyrelu0: LeakyReLU, dX = f'(Y) ⊙ dY over [n x 8]
-            global::ModelGen.Kernels.Activations.LeakyReluBackward<float>(new global::System.Span<float>(_leakyrelu0Output, 0, n * 8), new global::System.Span<float>(_leakyrelu0OutputGradient, 0, n * 8), new global::System.Span<float>(_dense1OutputGradient, 0, n * 8), 0.2f);
-
-            // dense1: dY [n x 8] -> dW [8 x 16], db [8], dX [n x 16]
-            // first through its LeakyReLU, in place: dY = f'(Y) ⊙ dY
-            global::ModelGen.Kernels.Activations.LeakyReluBackward<float>(new global::System.Span<float>(_dense1Output, 0, n * 8), new global::System.Span<float>(_dense1OutputGradient, 0, n * 8), new global::System.Span<float>(_dense1OutputGradient, 0, n * 8), 0.01f);
-            global::ModelGen.Kernels.Dense.Backward<float>(_relu0Output, Dense1Weight, _dense1OutputGradient,
-                Dense1WeightGradient, Dense1BiasGradient, _relu0OutputGradient, n, 16, 8);
-
-            // relu0: ReLU, dX = f'(Y) ⊙ dY over [n x 16]
-            global::ModelGen.Kernels.Activations.ReluBackward<float>(new global::System.Span<float>(_relu0Output, 0, n * 16), new global::System.Span<float>(_relu0OutputGradient, 0, n * 16), new global::System.Span<float>(_dense0OutputGradient, 0, n * 16));
-
-            // dense0: dY [n x 16] -> dW [16 x 4], db [16], dX [n x 4]
-            global::ModelGen.Kernels.Dense.Backward<float>(inputs, Dense0Weight, _dense0OutputGradient,
-                Dense0WeightGradient, Dense0BiasGradient, _inputGradient, n, 4, 16);
-        }
-
         /// <summary>One optimizer step with <see cref="LearningRate"/> on the gradients of the last <see cref="ComputeGradients"/>.</summary>
         public void ApplyGradients()
         {
             _step++;
-            // torch.optim.SGD: g += λθ; b = g on step 1, else μ·b + (1 − τ)·g; g = g + μ·b (Nesterov) or b; θ -= lr·g
+            // torch.optim.SGD (λ WeightDecay, μ Momentum, τ Dampening): g += λθ; b = g on step 1, else μ·b + (1 − τ)·g; g = g + μ·b (Nesterov) or b; θ -= lr·g
             // One fused pass over all parameters, their gradients and the optimizer state.
             global::ModelGen.Kernels.Optimizers.Sgd.Step<float>(_parameters, _gradients, _momentumBuffer, _learningRate,
                 momentum: 0.9f, dampening: 0f, nesterov: true, weightDecay: 0f, firstStep: _step == 1);
@@ -208,30 +181,6 @@ namespace Demo
         {
             if (step < 0) throw new global::System.ArgumentOutOfRangeException(nameof(step), step, "The step count cannot be negative.");
             _step = step;
-        }
-
-        /// <summary>Runs every layer on the first n samples of <paramref name="inputs"/>; the result is left in the last layer's buffer.</summary>
-        private void Forward(global::System.ReadOnlySpan<float> inputs, int n, bool training)
-        {
-            _ = training; // no layer of this model behaves differently in training
-
-            // dense0: [n x 4] -> [n x 16], dense [4] -> [16], weights Glorot uniform
-            global::ModelGen.Kernels.Dense.Forward<float>(inputs, Dense0Weight, Dense0Bias, _dense0Output, n, 4, 16);
-
-            // relu0: [n x 16] -> [n x 16], ReLU [16]
-            new global::System.Span<float>(_dense0Output, 0, n * 16).CopyTo(_relu0Output);
-            global::ModelGen.Kernels.Activations.ReluForward<float>(new global::System.Span<float>(_relu0Output, 0, n * 16));
-
-            // dense1: [n x 16] -> [n x 8], dense [16] -> [8], LeakyReLU, weights Glorot uniform
-            global::ModelGen.Kernels.Dense.Forward<float>(_relu0Output, Dense1Weight, Dense1Bias, _dense1Output, n, 16, 8);
-            global::ModelGen.Kernels.Activations.LeakyReluForward<float>(new global::System.Span<float>(_dense1Output, 0, n * 8), 0.01f);
-
-            // leakyrelu0: [n x 8] -> [n x 8], LeakyReLU [8]
-            new global::System.Span<float>(_dense1Output, 0, n * 8).CopyTo(_leakyrelu0Output);
-            global::ModelGen.Kernels.Activations.LeakyReluForward<float>(new global::System.Span<float>(_leakyrelu0Output, 0, n * 8), 0.2f);
-
-            // dense2: [n x 8] -> [n x 3], dense [8] -> [3], weights Glorot uniform
-            global::ModelGen.Kernels.Dense.Forward<float>(_leakyrelu0Output, Dense2Weight, Dense2Bias, _dense2Output, n, 8, 3);
         }
 
         /// <summary>The names of the parameter tensors, in storage order.</summary>
@@ -272,6 +221,57 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">The model has no buffer of that name (it has none at all).</exception>
         public global::System.Span<float> Buffer(string name) => throw global::ModelGen.Kernels.Check.UnknownName(name, "buffer", BufferNames);
 
+        // ---------------------------------------------------------------- implementation
+
+        /// <summary>Runs every layer on the first n samples of <paramref name="inputs"/>; the result is left in the last layer's buffer.</summary>
+        private void Forward(global::System.ReadOnlySpan<float> inputs, int n, bool training)
+        {
+            _ = training; // no layer of this model behaves differently in training
+
+            // dense0: dense [n x 4] -> [n x 16]
+            global::ModelGen.Kernels.Dense.Forward<float>(inputs, Dense0Weight, Dense0Bias, _dense0Output, n, 4, 16);
+
+            // relu0: ReLU over [n x 16]
+            global::ModelGen.Kernels.Activations.ReluForward<float>(Rows(_dense0Output, n, 16), Rows(_relu0Output, n, 16));
+
+            // dense1: dense [n x 16] -> [n x 8], then LeakyReLU
+            global::ModelGen.Kernels.Dense.Forward<float>(_relu0Output, Dense1Weight, Dense1Bias, _dense1Output, n, 16, 8);
+            global::ModelGen.Kernels.Activations.LeakyReluForward<float>(Rows(_dense1Output, n, 8), 0.01f);
+
+            // leakyrelu0: LeakyReLU over [n x 8]
+            global::ModelGen.Kernels.Activations.LeakyReluForward<float>(Rows(_dense1Output, n, 8), Rows(_leakyrelu0Output, n, 8), 0.2f);
+
+            // dense2: dense [n x 8] -> [n x 3]
+            global::ModelGen.Kernels.Dense.Forward<float>(_leakyrelu0Output, Dense2Weight, Dense2Bias, _dense2Output, n, 8, 3);
+        }
+
+        /// <summary>
+        /// Backpropagates the loss gradient left in the last layer's gradient buffer through every layer, last to first,
+        /// writing parameter gradients into _gradients and dLoss/dInputs into _inputGradient.
+        /// </summary>
+        private void Backward(global::System.ReadOnlySpan<float> inputs, int n)
+        {
+            // dense2: dY [n x 3] -> dW [3 x 8], db [3], dX [n x 8]
+            global::ModelGen.Kernels.Dense.Backward<float>(_leakyrelu0Output, Dense2Weight, _dense2OutputGradient,
+                Dense2WeightGradient, Dense2BiasGradient, _leakyrelu0OutputGradient, n, 8, 3);
+
+            // leakyrelu0: LeakyReLU, dX = f'(Y) * dY elementwise over [n x 8]
+            global::ModelGen.Kernels.Activations.LeakyReluBackward<float>(Rows(_leakyrelu0Output, n, 8), Rows(_leakyrelu0OutputGradient, n, 8), Rows(_dense1OutputGradient, n, 8), 0.2f);
+
+            // dense1: dY [n x 8] -> dW [8 x 16], db [8], dX [n x 16]
+            // first back through its LeakyReLU, in place: dY = f'(Y) * dY elementwise
+            global::ModelGen.Kernels.Activations.LeakyReluBackward<float>(Rows(_dense1Output, n, 8), Rows(_dense1OutputGradient, n, 8), 0.01f);
+            global::ModelGen.Kernels.Dense.Backward<float>(_relu0Output, Dense1Weight, _dense1OutputGradient,
+                Dense1WeightGradient, Dense1BiasGradient, _relu0OutputGradient, n, 16, 8);
+
+            // relu0: ReLU, dX = f'(Y) * dY elementwise over [n x 16]
+            global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_relu0Output, n, 16), Rows(_relu0OutputGradient, n, 16), Rows(_dense0OutputGradient, n, 16));
+
+            // dense0: dY [n x 16] -> dW [16 x 4], db [16], dX [n x 4]
+            global::ModelGen.Kernels.Dense.Backward<float>(inputs, Dense0Weight, _dense0OutputGradient,
+                Dense0WeightGradient, Dense0BiasGradient, _inputGradient, n, 4, 16);
+        }
+
         private global::System.Span<float> Dense0Weight => new global::System.Span<float>(_parameters, 0, 64); // dense0.weight [16 x 4]
         private global::System.Span<float> Dense0WeightGradient => new global::System.Span<float>(_gradients, 0, 64);
         private global::System.Span<float> Dense0Bias => new global::System.Span<float>(_parameters, 64, 16); // dense0.bias [16]
@@ -284,6 +284,9 @@ namespace Demo
         private global::System.Span<float> Dense2WeightGradient => new global::System.Span<float>(_gradients, 216, 24);
         private global::System.Span<float> Dense2Bias => new global::System.Span<float>(_parameters, 240, 3); // dense2.bias [3]
         private global::System.Span<float> Dense2BiasGradient => new global::System.Span<float>(_gradients, 240, 3);
+
+        /// <summary>The first <paramref name="n"/> rows of a [BatchSize x features] buffer.</summary>
+        private static global::System.Span<float> Rows(float[] buffer, int n, int features) => new(buffer, 0, n * features);
 
         /// <summary>Draws every parameter tensor from its own SplitMix64 stream of <paramref name="seed"/> (stream = position in ParameterNames).</summary>
         private void InitializeParameters(int seed)

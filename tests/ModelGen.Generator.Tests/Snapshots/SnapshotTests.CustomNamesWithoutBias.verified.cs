@@ -67,23 +67,23 @@ namespace Demo
             {
                 int n = global::System.Math.Min(BatchSize, total - start);
                 Forward(inputs.Slice(start * InputSize, n * InputSize), n, training: false);
-                new global::System.Span<float>(_headOutput, 0, n * 2).CopyTo(outputs.Slice(start * OutputSize, n * OutputSize));
+                Rows(_headOutput, n, 2).CopyTo(outputs.Slice(start * OutputSize, n * OutputSize));
             }
         }
 
         /// <summary>
-        /// Forward and backward pass in training mode on n ≤ BatchSize samples: fills the gradients of the mean MeanSquaredError
-        /// loss (see <see cref="Gradient"/> and <see cref="InputGradient"/>) and returns that loss. Parameters are not changed.
+        /// Forward and backward pass in training mode on n ≤ BatchSize samples: fills the gradients of the mean squared error
+        /// (mean over the batch; see <see cref="Gradient"/> and <see cref="InputGradient"/>) and returns it. Parameters are not changed.
         /// </summary>
         /// <param name="inputs">n · InputSize values, 1 ≤ n ≤ BatchSize.</param>
         /// <param name="targets">n · OutputSize target values.</param>
-        /// <exception cref="global::System.ArgumentException">Bad lengths, too many samples or a label out of range; nothing is changed.</exception>
+        /// <exception cref="global::System.ArgumentException">Bad lengths or too many samples; nothing is changed.</exception>
         public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
         {
             int n = global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, BatchSize, nameof(inputs));
             global::ModelGen.Kernels.Check.ExactLength(targets.Length, n * OutputSize, nameof(targets), "OutputSize values for each input sample");
             Forward(inputs, n, training: true);
-            float loss = global::ModelGen.Kernels.Losses.MeanSquaredError<float>(new global::System.Span<float>(_headOutput, 0, n * 2), targets, new global::System.Span<float>(_headOutputGradient, 0, n * 2));
+            float loss = global::ModelGen.Kernels.Losses.MeanSquaredError<float>(Rows(_headOutput, n, 2), targets, Rows(_headOutputGradient, n, 2));
             Backward(inputs, n);
             _inputGradientSamples = n;
             return loss;
@@ -99,7 +99,7 @@ namespace Demo
             return loss;
         }
 
-        /// <summary>The mean MeanSquaredError loss over n samples (any n ≥ 1) in inference mode; gradients and parameters are untouched.</summary>
+        /// <summary>The mean squared error (mean over n samples, any n ≥ 1) in inference mode; gradients and parameters are untouched.</summary>
         /// <param name="inputs">n · InputSize values.</param>
         /// <param name="targets">n · OutputSize target values.</param>
         public float Evaluate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
@@ -111,7 +111,7 @@ namespace Demo
             {
                 int n = global::System.Math.Min(BatchSize, total - start);
                 Forward(inputs.Slice(start * InputSize, n * InputSize), n, training: false);
-                sum += (double)global::ModelGen.Kernels.Losses.MeanSquaredError<float>(new global::System.Span<float>(_headOutput, 0, n * 2), targets.Slice(start * OutputSize, n * OutputSize), global::System.Span<float>.Empty) * n;
+                sum += (double)global::ModelGen.Kernels.Losses.MeanSquaredError<float>(Rows(_headOutput, n, 2), targets.Slice(start * OutputSize, n * OutputSize), global::System.Span<float>.Empty) * n;
             }
             return (float)(sum / total);
         }
@@ -135,28 +135,11 @@ namespace Demo
         /// <summary>dLoss/dInputs from the last <see cref="ComputeGradients"/>: n · InputSize values (empty before the first call).</summary>
         public global::System.ReadOnlySpan<float> InputGradient => new global::System.Span<float>(_inputGradient, 0, _inputGradientSamples * InputSize);
 
-        /// <summary>
-        /// Backpropagates the loss gradient left in the last layer's gradient buffer through every layer, last to first,
-        /// writing parameter gradients into _gradients and dLoss/dInputs into _inputGradient.
-        /// </summary>
-        private void Backward(global::System.ReadOnlySpan<float> inputs, int n)
-        {
-            // Head: dY [n x 2] -> dW [2 x 5], db [2], dX [n x 5]
-            global::ModelGen.Kernels.Dense.Backward<float>(_hiddenOutput, HeadWeight, _headOutputGradient,
-                HeadWeightGradient, HeadBiasGradient, _hiddenOutputGradient, n, 5, 2);
-
-            // hidden: dY [n x 5] -> dW [5 x 3], dX [n x 3]
-            // first through its ReLU, in place: dY = f'(Y) ⊙ dY
-            global::ModelGen.Kernels.Activations.ReluBackward<float>(new global::System.Span<float>(_hiddenOutput, 0, n * 5), new global::System.Span<float>(_hiddenOutputGradient, 0, n * 5), new global::System.Span<float>(_hiddenOutputGradient, 0, n * 5));
-            global::ModelGen.Kernels.Dense.Backward<float>(inputs, HiddenWeight, _hiddenOutputGradient,
-                HiddenWeightGradient, global::System.Span<float>.Empty, _inputGradient, n, 3, 5);
-        }
-
         /// <summary>One optimizer step with <see cref="LearningRate"/> on the gradients of the last <see cref="ComputeGradients"/>.</summary>
         public void ApplyGradients()
         {
             _step++;
-            // torch.optim.SGD: g += λθ; b = g on step 1, else μ·b + (1 − τ)·g; g = g + μ·b (Nesterov) or b; θ -= lr·g
+            // torch.optim.SGD (λ WeightDecay, μ Momentum, τ Dampening): g += λθ; b = g on step 1, else μ·b + (1 − τ)·g; g = g + μ·b (Nesterov) or b; θ -= lr·g
             // One fused pass over all parameters, their gradients and the optimizer state.
             global::ModelGen.Kernels.Optimizers.Sgd.Step<float>(_parameters, _gradients, _momentumBuffer, _learningRate,
                 momentum: 0.5f, dampening: 0.1f, nesterov: false, weightDecay: 0f, firstStep: _step == 1);
@@ -183,19 +166,6 @@ namespace Demo
         {
             if (step < 0) throw new global::System.ArgumentOutOfRangeException(nameof(step), step, "The step count cannot be negative.");
             _step = step;
-        }
-
-        /// <summary>Runs every layer on the first n samples of <paramref name="inputs"/>; the result is left in the last layer's buffer.</summary>
-        private void Forward(global::System.ReadOnlySpan<float> inputs, int n, bool training)
-        {
-            _ = training; // no layer of this model behaves differently in training
-
-            // hidden: [n x 3] -> [n x 5], dense [3] -> [5], no bias, ReLU, weights He uniform
-            global::ModelGen.Kernels.Dense.Forward<float>(inputs, HiddenWeight, global::System.ReadOnlySpan<float>.Empty, _hiddenOutput, n, 3, 5);
-            global::ModelGen.Kernels.Activations.ReluForward<float>(new global::System.Span<float>(_hiddenOutput, 0, n * 5));
-
-            // Head: [n x 5] -> [n x 2], dense [5] -> [2], weights Glorot uniform
-            global::ModelGen.Kernels.Dense.Forward<float>(_hiddenOutput, HeadWeight, HeadBias, _headOutput, n, 5, 2);
         }
 
         /// <summary>The names of the parameter tensors, in storage order.</summary>
@@ -230,12 +200,47 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">The model has no buffer of that name (it has none at all).</exception>
         public global::System.Span<float> Buffer(string name) => throw global::ModelGen.Kernels.Check.UnknownName(name, "buffer", BufferNames);
 
+        // ---------------------------------------------------------------- implementation
+
+        /// <summary>Runs every layer on the first n samples of <paramref name="inputs"/>; the result is left in the last layer's buffer.</summary>
+        private void Forward(global::System.ReadOnlySpan<float> inputs, int n, bool training)
+        {
+            _ = training; // no layer of this model behaves differently in training
+
+            // hidden: dense [n x 3] -> [n x 5], then ReLU
+            global::ModelGen.Kernels.Dense.Forward<float>(inputs, HiddenWeight, global::System.ReadOnlySpan<float>.Empty, _hiddenOutput, n, 3, 5);
+            global::ModelGen.Kernels.Activations.ReluForward<float>(Rows(_hiddenOutput, n, 5));
+
+            // Head: dense [n x 5] -> [n x 2]
+            global::ModelGen.Kernels.Dense.Forward<float>(_hiddenOutput, HeadWeight, HeadBias, _headOutput, n, 5, 2);
+        }
+
+        /// <summary>
+        /// Backpropagates the loss gradient left in the last layer's gradient buffer through every layer, last to first,
+        /// writing parameter gradients into _gradients and dLoss/dInputs into _inputGradient.
+        /// </summary>
+        private void Backward(global::System.ReadOnlySpan<float> inputs, int n)
+        {
+            // Head: dY [n x 2] -> dW [2 x 5], db [2], dX [n x 5]
+            global::ModelGen.Kernels.Dense.Backward<float>(_hiddenOutput, HeadWeight, _headOutputGradient,
+                HeadWeightGradient, HeadBiasGradient, _hiddenOutputGradient, n, 5, 2);
+
+            // hidden: dY [n x 5] -> dW [5 x 3], dX [n x 3]
+            // first back through its ReLU, in place: dY = f'(Y) * dY elementwise
+            global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_hiddenOutput, n, 5), Rows(_hiddenOutputGradient, n, 5));
+            global::ModelGen.Kernels.Dense.Backward<float>(inputs, HiddenWeight, _hiddenOutputGradient,
+                HiddenWeightGradient, global::System.Span<float>.Empty, _inputGradient, n, 3, 5);
+        }
+
         private global::System.Span<float> HiddenWeight => new global::System.Span<float>(_parameters, 0, 15); // hidden.weight [5 x 3]
         private global::System.Span<float> HiddenWeightGradient => new global::System.Span<float>(_gradients, 0, 15);
         private global::System.Span<float> HeadWeight => new global::System.Span<float>(_parameters, 15, 10); // Head.weight [2 x 5]
         private global::System.Span<float> HeadWeightGradient => new global::System.Span<float>(_gradients, 15, 10);
         private global::System.Span<float> HeadBias => new global::System.Span<float>(_parameters, 25, 2); // Head.bias [2]
         private global::System.Span<float> HeadBiasGradient => new global::System.Span<float>(_gradients, 25, 2);
+
+        /// <summary>The first <paramref name="n"/> rows of a [BatchSize x features] buffer.</summary>
+        private static global::System.Span<float> Rows(float[] buffer, int n, int features) => new(buffer, 0, n * features);
 
         /// <summary>Draws every parameter tensor from its own SplitMix64 stream of <paramref name="seed"/> (stream = position in ParameterNames).</summary>
         private void InitializeParameters(int seed)

@@ -18,19 +18,18 @@ namespace Demo
         /// <summary>Scalars in one output sample, shape [2].</summary>
         public const int OutputSize = 2;
 
-        /// <summary>The largest batch one training step takes; Predict and Evaluate work through longer inputs in chunks of this size.</summary>
+        /// <summary>Predict works through its inputs in chunks of this many samples.</summary>
         public const int BatchSize = 4;
 
         /// <summary>Trainable scalars over all parameter tensors.</summary>
         public const int ParameterCount = 34;
 
-        // Parameter tensors lie back to back in one array (their gradients likewise), row-major, in this order:
+        // Parameter tensors lie back to back in one array, row-major, in this order:
         //   dense0.weight            [2 x 16]       at 0
         //   dense0.bias              [2]            at 32
         private readonly float[] _parameters = new float[ParameterCount];
 
         // Each layer's output for up to BatchSize samples, row-major [BatchSize x features].
-        private readonly float[] _flatten0Output = new float[BatchSize * 16]; // flatten0: [4 x 16]
         private readonly float[] _dense0Output = new float[BatchSize * 2]; // dense0: [4 x 2]
 
         /// <summary>Creates the model with its weights initialized from the model's seed, 0.</summary>
@@ -57,20 +56,8 @@ namespace Demo
             {
                 int n = global::System.Math.Min(BatchSize, total - start);
                 Forward(inputs.Slice(start * InputSize, n * InputSize), n, training: false);
-                new global::System.Span<float>(_dense0Output, 0, n * 2).CopyTo(outputs.Slice(start * OutputSize, n * OutputSize));
+                Rows(_dense0Output, n, 2).CopyTo(outputs.Slice(start * OutputSize, n * OutputSize));
             }
-        }
-
-        /// <summary>Runs every layer on the first n samples of <paramref name="inputs"/>; the result is left in the last layer's buffer.</summary>
-        private void Forward(global::System.ReadOnlySpan<float> inputs, int n, bool training)
-        {
-            _ = training; // no layer of this model behaves differently in training
-
-            // flatten0: [n x 16] -> [n x 16], flatten [1 x 4 x 4] -> [16]
-            inputs.Slice(0, n * 16).CopyTo(_flatten0Output);
-
-            // dense0: [n x 16] -> [n x 2], dense [16] -> [2], weights Glorot uniform
-            global::ModelGen.Kernels.Dense.Forward<float>(_flatten0Output, Dense0Weight, Dense0Bias, _dense0Output, n, 16, 2);
         }
 
         /// <summary>The names of the parameter tensors, in storage order.</summary>
@@ -94,8 +81,25 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">The model has no buffer of that name (it has none at all).</exception>
         public global::System.Span<float> Buffer(string name) => throw global::ModelGen.Kernels.Check.UnknownName(name, "buffer", BufferNames);
 
+        // ---------------------------------------------------------------- implementation
+
+        /// <summary>Runs every layer on the first n samples of <paramref name="inputs"/>; the result is left in the last layer's buffer.</summary>
+        private void Forward(global::System.ReadOnlySpan<float> inputs, int n, bool training)
+        {
+            _ = training; // no layer of this model behaves differently in training
+
+            // flatten0: flatten [n x 1 x 4 x 4] -> [n x 16]
+            // (a view: its values are its input's, already in [channel, row, column] order)
+
+            // dense0: dense [n x 16] -> [n x 2]
+            global::ModelGen.Kernels.Dense.Forward<float>(inputs, Dense0Weight, Dense0Bias, _dense0Output, n, 16, 2);
+        }
+
         private global::System.Span<float> Dense0Weight => new global::System.Span<float>(_parameters, 0, 32); // dense0.weight [2 x 16]
         private global::System.Span<float> Dense0Bias => new global::System.Span<float>(_parameters, 32, 2); // dense0.bias [2]
+
+        /// <summary>The first <paramref name="n"/> rows of a [BatchSize x features] buffer.</summary>
+        private static global::System.Span<float> Rows(float[] buffer, int n, int features) => new(buffer, 0, n * features);
 
         /// <summary>Draws every parameter tensor from its own SplitMix64 stream of <paramref name="seed"/> (stream = position in ParameterNames).</summary>
         private void InitializeParameters(int seed)

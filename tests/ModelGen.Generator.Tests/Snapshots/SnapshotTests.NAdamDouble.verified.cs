@@ -9,7 +9,7 @@ namespace Demo
     //   dense0     dense [2] -> [4], Sigmoid, weights Glorot uniform
     //   dense1     dense [4] -> [1], weights Glorot uniform
     //   loss       MeanSquaredError (mean over the batch)
-    //   optimizer  NAdam (lr 0.01, betas (0.9, 0.999), eps 1E-08, momentum decay 0.005)
+    //   optimizer  NAdam (lr 0.01, betas (0.9, 0.999), eps 1e-8, momentum decay 0.005)
     [global::System.CodeDom.Compiler.GeneratedCode("ModelGen.Generator", "0.1.0")]
     partial class Smooth
     {
@@ -70,23 +70,23 @@ namespace Demo
             {
                 int n = global::System.Math.Min(BatchSize, total - start);
                 Forward(inputs.Slice(start * InputSize, n * InputSize), n, training: false);
-                new global::System.Span<double>(_dense1Output, 0, n * 1).CopyTo(outputs.Slice(start * OutputSize, n * OutputSize));
+                Rows(_dense1Output, n, 1).CopyTo(outputs.Slice(start * OutputSize, n * OutputSize));
             }
         }
 
         /// <summary>
-        /// Forward and backward pass in training mode on n ≤ BatchSize samples: fills the gradients of the mean MeanSquaredError
-        /// loss (see <see cref="Gradient"/> and <see cref="InputGradient"/>) and returns that loss. Parameters are not changed.
+        /// Forward and backward pass in training mode on n ≤ BatchSize samples: fills the gradients of the mean squared error
+        /// (mean over the batch; see <see cref="Gradient"/> and <see cref="InputGradient"/>) and returns it. Parameters are not changed.
         /// </summary>
         /// <param name="inputs">n · InputSize values, 1 ≤ n ≤ BatchSize.</param>
         /// <param name="targets">n · OutputSize target values.</param>
-        /// <exception cref="global::System.ArgumentException">Bad lengths, too many samples or a label out of range; nothing is changed.</exception>
+        /// <exception cref="global::System.ArgumentException">Bad lengths or too many samples; nothing is changed.</exception>
         public double ComputeGradients(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets)
         {
             int n = global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, BatchSize, nameof(inputs));
             global::ModelGen.Kernels.Check.ExactLength(targets.Length, n * OutputSize, nameof(targets), "OutputSize values for each input sample");
             Forward(inputs, n, training: true);
-            double loss = global::ModelGen.Kernels.Losses.MeanSquaredError<double>(new global::System.Span<double>(_dense1Output, 0, n * 1), targets, new global::System.Span<double>(_dense1OutputGradient, 0, n * 1));
+            double loss = global::ModelGen.Kernels.Losses.MeanSquaredError<double>(Rows(_dense1Output, n, 1), targets, Rows(_dense1OutputGradient, n, 1));
             Backward(inputs, n);
             _inputGradientSamples = n;
             return loss;
@@ -102,7 +102,7 @@ namespace Demo
             return loss;
         }
 
-        /// <summary>The mean MeanSquaredError loss over n samples (any n ≥ 1) in inference mode; gradients and parameters are untouched.</summary>
+        /// <summary>The mean squared error (mean over n samples, any n ≥ 1) in inference mode; gradients and parameters are untouched.</summary>
         /// <param name="inputs">n · InputSize values.</param>
         /// <param name="targets">n · OutputSize target values.</param>
         public double Evaluate(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets)
@@ -114,7 +114,7 @@ namespace Demo
             {
                 int n = global::System.Math.Min(BatchSize, total - start);
                 Forward(inputs.Slice(start * InputSize, n * InputSize), n, training: false);
-                sum += (double)global::ModelGen.Kernels.Losses.MeanSquaredError<double>(new global::System.Span<double>(_dense1Output, 0, n * 1), targets.Slice(start * OutputSize, n * OutputSize), global::System.Span<double>.Empty) * n;
+                sum += (double)global::ModelGen.Kernels.Losses.MeanSquaredError<double>(Rows(_dense1Output, n, 1), targets.Slice(start * OutputSize, n * OutputSize), global::System.Span<double>.Empty) * n;
             }
             return (double)(sum / total);
         }
@@ -138,31 +138,14 @@ namespace Demo
         /// <summary>dLoss/dInputs from the last <see cref="ComputeGradients"/>: n · InputSize values (empty before the first call).</summary>
         public global::System.ReadOnlySpan<double> InputGradient => new global::System.Span<double>(_inputGradient, 0, _inputGradientSamples * InputSize);
 
-        /// <summary>
-        /// Backpropagates the loss gradient left in the last layer's gradient buffer through every layer, last to first,
-        /// writing parameter gradients into _gradients and dLoss/dInputs into _inputGradient.
-        /// </summary>
-        private void Backward(global::System.ReadOnlySpan<double> inputs, int n)
-        {
-            // dense1: dY [n x 1] -> dW [1 x 4], db [1], dX [n x 4]
-            global::ModelGen.Kernels.Dense.Backward<double>(_dense0Output, Dense1Weight, _dense1OutputGradient,
-                Dense1WeightGradient, Dense1BiasGradient, _dense0OutputGradient, n, 4, 1);
-
-            // dense0: dY [n x 4] -> dW [4 x 2], db [4], dX [n x 2]
-            // first through its Sigmoid, in place: dY = f'(Y) ⊙ dY
-            global::ModelGen.Kernels.Activations.SigmoidBackward<double>(new global::System.Span<double>(_dense0Output, 0, n * 4), new global::System.Span<double>(_dense0OutputGradient, 0, n * 4), new global::System.Span<double>(_dense0OutputGradient, 0, n * 4));
-            global::ModelGen.Kernels.Dense.Backward<double>(inputs, Dense0Weight, _dense0OutputGradient,
-                Dense0WeightGradient, Dense0BiasGradient, _inputGradient, n, 2, 4);
-        }
-
         /// <summary>One optimizer step with <see cref="LearningRate"/> on the gradients of the last <see cref="ComputeGradients"/>.</summary>
         public void ApplyGradients()
         {
             _step++;
-            // torch.optim.NAdam (1.13): g += λθ; μₜ = β1·(1 − ½·0.96^(tψ)); m, v as Adam; θ -= lr·(1 − μₜ)/(1 − Πμ)·g/d + lr·μₜ₊₁/(1 − Πμ·μₜ₊₁)·m/d
+            // torch.optim.NAdam 1.13 (λ WeightDecay, ψ MomentumDecay): g += λθ; μₜ = β1·(1 − ½·0.96^(tψ)); m, v as Adam; θ -= lr·(1 − μₜ)/(1 − Πμ)·g/d + lr·μₜ₊₁/(1 − Πμ·μₜ₊₁)·m/d
             // One fused pass over all parameters, their gradients and the optimizer state.
             global::ModelGen.Kernels.Optimizers.NAdam.Step<double>(_parameters, _gradients, _expAvg, _expAvgSq, ref _muProduct, _learningRate,
-                beta1: 0.9, beta2: 0.999, epsilon: 1E-08, weightDecay: 0, momentumDecay: 0.005, step: _step);
+                beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0, momentumDecay: 0.005, step: _step);
         }
 
         /// <summary>
@@ -188,19 +171,6 @@ namespace Demo
             if (step < 0) throw new global::System.ArgumentOutOfRangeException(nameof(step), step, "The step count cannot be negative.");
             _step = step;
             _muProduct = global::ModelGen.Kernels.Optimizers.NAdam.MuProduct<double>(0.9, 0.005, step);
-        }
-
-        /// <summary>Runs every layer on the first n samples of <paramref name="inputs"/>; the result is left in the last layer's buffer.</summary>
-        private void Forward(global::System.ReadOnlySpan<double> inputs, int n, bool training)
-        {
-            _ = training; // no layer of this model behaves differently in training
-
-            // dense0: [n x 2] -> [n x 4], dense [2] -> [4], Sigmoid, weights Glorot uniform
-            global::ModelGen.Kernels.Dense.Forward<double>(inputs, Dense0Weight, Dense0Bias, _dense0Output, n, 2, 4);
-            global::ModelGen.Kernels.Activations.SigmoidForward<double>(new global::System.Span<double>(_dense0Output, 0, n * 4));
-
-            // dense1: [n x 4] -> [n x 1], dense [4] -> [1], weights Glorot uniform
-            global::ModelGen.Kernels.Dense.Forward<double>(_dense0Output, Dense1Weight, Dense1Bias, _dense1Output, n, 4, 1);
         }
 
         /// <summary>The names of the parameter tensors, in storage order.</summary>
@@ -237,6 +207,38 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">The model has no buffer of that name (it has none at all).</exception>
         public global::System.Span<double> Buffer(string name) => throw global::ModelGen.Kernels.Check.UnknownName(name, "buffer", BufferNames);
 
+        // ---------------------------------------------------------------- implementation
+
+        /// <summary>Runs every layer on the first n samples of <paramref name="inputs"/>; the result is left in the last layer's buffer.</summary>
+        private void Forward(global::System.ReadOnlySpan<double> inputs, int n, bool training)
+        {
+            _ = training; // no layer of this model behaves differently in training
+
+            // dense0: dense [n x 2] -> [n x 4], then Sigmoid
+            global::ModelGen.Kernels.Dense.Forward<double>(inputs, Dense0Weight, Dense0Bias, _dense0Output, n, 2, 4);
+            global::ModelGen.Kernels.Activations.SigmoidForward<double>(Rows(_dense0Output, n, 4));
+
+            // dense1: dense [n x 4] -> [n x 1]
+            global::ModelGen.Kernels.Dense.Forward<double>(_dense0Output, Dense1Weight, Dense1Bias, _dense1Output, n, 4, 1);
+        }
+
+        /// <summary>
+        /// Backpropagates the loss gradient left in the last layer's gradient buffer through every layer, last to first,
+        /// writing parameter gradients into _gradients and dLoss/dInputs into _inputGradient.
+        /// </summary>
+        private void Backward(global::System.ReadOnlySpan<double> inputs, int n)
+        {
+            // dense1: dY [n x 1] -> dW [1 x 4], db [1], dX [n x 4]
+            global::ModelGen.Kernels.Dense.Backward<double>(_dense0Output, Dense1Weight, _dense1OutputGradient,
+                Dense1WeightGradient, Dense1BiasGradient, _dense0OutputGradient, n, 4, 1);
+
+            // dense0: dY [n x 4] -> dW [4 x 2], db [4], dX [n x 2]
+            // first back through its Sigmoid, in place: dY = f'(Y) * dY elementwise
+            global::ModelGen.Kernels.Activations.SigmoidBackward<double>(Rows(_dense0Output, n, 4), Rows(_dense0OutputGradient, n, 4));
+            global::ModelGen.Kernels.Dense.Backward<double>(inputs, Dense0Weight, _dense0OutputGradient,
+                Dense0WeightGradient, Dense0BiasGradient, _inputGradient, n, 2, 4);
+        }
+
         private global::System.Span<double> Dense0Weight => new global::System.Span<double>(_parameters, 0, 8); // dense0.weight [4 x 2]
         private global::System.Span<double> Dense0WeightGradient => new global::System.Span<double>(_gradients, 0, 8);
         private global::System.Span<double> Dense0Bias => new global::System.Span<double>(_parameters, 8, 4); // dense0.bias [4]
@@ -245,6 +247,9 @@ namespace Demo
         private global::System.Span<double> Dense1WeightGradient => new global::System.Span<double>(_gradients, 12, 4);
         private global::System.Span<double> Dense1Bias => new global::System.Span<double>(_parameters, 16, 1); // dense1.bias [1]
         private global::System.Span<double> Dense1BiasGradient => new global::System.Span<double>(_gradients, 16, 1);
+
+        /// <summary>The first <paramref name="n"/> rows of a [BatchSize x features] buffer.</summary>
+        private static global::System.Span<double> Rows(double[] buffer, int n, int features) => new(buffer, 0, n * features);
 
         /// <summary>Draws every parameter tensor from its own SplitMix64 stream of <paramref name="seed"/> (stream = position in ParameterNames).</summary>
         private void InitializeParameters(int seed)

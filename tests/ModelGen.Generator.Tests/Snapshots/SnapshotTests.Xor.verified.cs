@@ -68,23 +68,23 @@ namespace QuickStart
             {
                 int n = global::System.Math.Min(BatchSize, total - start);
                 Forward(inputs.Slice(start * InputSize, n * InputSize), n, training: false);
-                new global::System.Span<float>(_dense1Output, 0, n * 1).CopyTo(outputs.Slice(start * OutputSize, n * OutputSize));
+                Rows(_dense1Output, n, 1).CopyTo(outputs.Slice(start * OutputSize, n * OutputSize));
             }
         }
 
         /// <summary>
-        /// Forward and backward pass in training mode on n ≤ BatchSize samples: fills the gradients of the mean MeanSquaredError
-        /// loss (see <see cref="Gradient"/> and <see cref="InputGradient"/>) and returns that loss. Parameters are not changed.
+        /// Forward and backward pass in training mode on n ≤ BatchSize samples: fills the gradients of the mean squared error
+        /// (mean over the batch; see <see cref="Gradient"/> and <see cref="InputGradient"/>) and returns it. Parameters are not changed.
         /// </summary>
         /// <param name="inputs">n · InputSize values, 1 ≤ n ≤ BatchSize.</param>
         /// <param name="targets">n · OutputSize target values.</param>
-        /// <exception cref="global::System.ArgumentException">Bad lengths, too many samples or a label out of range; nothing is changed.</exception>
+        /// <exception cref="global::System.ArgumentException">Bad lengths or too many samples; nothing is changed.</exception>
         public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
         {
             int n = global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, BatchSize, nameof(inputs));
             global::ModelGen.Kernels.Check.ExactLength(targets.Length, n * OutputSize, nameof(targets), "OutputSize values for each input sample");
             Forward(inputs, n, training: true);
-            float loss = global::ModelGen.Kernels.Losses.MeanSquaredError<float>(new global::System.Span<float>(_dense1Output, 0, n * 1), targets, new global::System.Span<float>(_dense1OutputGradient, 0, n * 1));
+            float loss = global::ModelGen.Kernels.Losses.MeanSquaredError<float>(Rows(_dense1Output, n, 1), targets, Rows(_dense1OutputGradient, n, 1));
             Backward(inputs, n);
             _inputGradientSamples = n;
             return loss;
@@ -100,7 +100,7 @@ namespace QuickStart
             return loss;
         }
 
-        /// <summary>The mean MeanSquaredError loss over n samples (any n ≥ 1) in inference mode; gradients and parameters are untouched.</summary>
+        /// <summary>The mean squared error (mean over n samples, any n ≥ 1) in inference mode; gradients and parameters are untouched.</summary>
         /// <param name="inputs">n · InputSize values.</param>
         /// <param name="targets">n · OutputSize target values.</param>
         public float Evaluate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
@@ -112,7 +112,7 @@ namespace QuickStart
             {
                 int n = global::System.Math.Min(BatchSize, total - start);
                 Forward(inputs.Slice(start * InputSize, n * InputSize), n, training: false);
-                sum += (double)global::ModelGen.Kernels.Losses.MeanSquaredError<float>(new global::System.Span<float>(_dense1Output, 0, n * 1), targets.Slice(start * OutputSize, n * OutputSize), global::System.Span<float>.Empty) * n;
+                sum += (double)global::ModelGen.Kernels.Losses.MeanSquaredError<float>(Rows(_dense1Output, n, 1), targets.Slice(start * OutputSize, n * OutputSize), global::System.Span<float>.Empty) * n;
             }
             return (float)(sum / total);
         }
@@ -136,28 +136,11 @@ namespace QuickStart
         /// <summary>dLoss/dInputs from the last <see cref="ComputeGradients"/>: n · InputSize values (empty before the first call).</summary>
         public global::System.ReadOnlySpan<float> InputGradient => new global::System.Span<float>(_inputGradient, 0, _inputGradientSamples * InputSize);
 
-        /// <summary>
-        /// Backpropagates the loss gradient left in the last layer's gradient buffer through every layer, last to first,
-        /// writing parameter gradients into _gradients and dLoss/dInputs into _inputGradient.
-        /// </summary>
-        private void Backward(global::System.ReadOnlySpan<float> inputs, int n)
-        {
-            // dense1: dY [n x 1] -> dW [1 x 8], db [1], dX [n x 8]
-            global::ModelGen.Kernels.Dense.Backward<float>(_dense0Output, Dense1Weight, _dense1OutputGradient,
-                Dense1WeightGradient, Dense1BiasGradient, _dense0OutputGradient, n, 8, 1);
-
-            // dense0: dY [n x 8] -> dW [8 x 2], db [8], dX [n x 2]
-            // first through its Tanh, in place: dY = f'(Y) ⊙ dY
-            global::ModelGen.Kernels.Activations.TanhBackward<float>(new global::System.Span<float>(_dense0Output, 0, n * 8), new global::System.Span<float>(_dense0OutputGradient, 0, n * 8), new global::System.Span<float>(_dense0OutputGradient, 0, n * 8));
-            global::ModelGen.Kernels.Dense.Backward<float>(inputs, Dense0Weight, _dense0OutputGradient,
-                Dense0WeightGradient, Dense0BiasGradient, _inputGradient, n, 2, 8);
-        }
-
         /// <summary>One optimizer step with <see cref="LearningRate"/> on the gradients of the last <see cref="ComputeGradients"/>.</summary>
         public void ApplyGradients()
         {
             _step++;
-            // torch.optim.SGD: g += λθ; b = g on step 1, else μ·b + (1 − τ)·g; g = g + μ·b (Nesterov) or b; θ -= lr·g
+            // torch.optim.SGD (λ WeightDecay, μ Momentum, τ Dampening): g += λθ; b = g on step 1, else μ·b + (1 − τ)·g; g = g + μ·b (Nesterov) or b; θ -= lr·g
             // One fused pass over all parameters, their gradients and the optimizer state.
             global::ModelGen.Kernels.Optimizers.Sgd.Step<float>(_parameters, _gradients, _momentumBuffer, _learningRate,
                 momentum: 0.9f, dampening: 0f, nesterov: false, weightDecay: 0f, firstStep: _step == 1);
@@ -184,19 +167,6 @@ namespace QuickStart
         {
             if (step < 0) throw new global::System.ArgumentOutOfRangeException(nameof(step), step, "The step count cannot be negative.");
             _step = step;
-        }
-
-        /// <summary>Runs every layer on the first n samples of <paramref name="inputs"/>; the result is left in the last layer's buffer.</summary>
-        private void Forward(global::System.ReadOnlySpan<float> inputs, int n, bool training)
-        {
-            _ = training; // no layer of this model behaves differently in training
-
-            // dense0: [n x 2] -> [n x 8], dense [2] -> [8], Tanh, weights Glorot uniform
-            global::ModelGen.Kernels.Dense.Forward<float>(inputs, Dense0Weight, Dense0Bias, _dense0Output, n, 2, 8);
-            global::ModelGen.Kernels.Activations.TanhForward<float>(new global::System.Span<float>(_dense0Output, 0, n * 8));
-
-            // dense1: [n x 8] -> [n x 1], dense [8] -> [1], weights Glorot uniform
-            global::ModelGen.Kernels.Dense.Forward<float>(_dense0Output, Dense1Weight, Dense1Bias, _dense1Output, n, 8, 1);
         }
 
         /// <summary>The names of the parameter tensors, in storage order.</summary>
@@ -233,6 +203,38 @@ namespace QuickStart
         /// <exception cref="global::System.ArgumentException">The model has no buffer of that name (it has none at all).</exception>
         public global::System.Span<float> Buffer(string name) => throw global::ModelGen.Kernels.Check.UnknownName(name, "buffer", BufferNames);
 
+        // ---------------------------------------------------------------- implementation
+
+        /// <summary>Runs every layer on the first n samples of <paramref name="inputs"/>; the result is left in the last layer's buffer.</summary>
+        private void Forward(global::System.ReadOnlySpan<float> inputs, int n, bool training)
+        {
+            _ = training; // no layer of this model behaves differently in training
+
+            // dense0: dense [n x 2] -> [n x 8], then Tanh
+            global::ModelGen.Kernels.Dense.Forward<float>(inputs, Dense0Weight, Dense0Bias, _dense0Output, n, 2, 8);
+            global::ModelGen.Kernels.Activations.TanhForward<float>(Rows(_dense0Output, n, 8));
+
+            // dense1: dense [n x 8] -> [n x 1]
+            global::ModelGen.Kernels.Dense.Forward<float>(_dense0Output, Dense1Weight, Dense1Bias, _dense1Output, n, 8, 1);
+        }
+
+        /// <summary>
+        /// Backpropagates the loss gradient left in the last layer's gradient buffer through every layer, last to first,
+        /// writing parameter gradients into _gradients and dLoss/dInputs into _inputGradient.
+        /// </summary>
+        private void Backward(global::System.ReadOnlySpan<float> inputs, int n)
+        {
+            // dense1: dY [n x 1] -> dW [1 x 8], db [1], dX [n x 8]
+            global::ModelGen.Kernels.Dense.Backward<float>(_dense0Output, Dense1Weight, _dense1OutputGradient,
+                Dense1WeightGradient, Dense1BiasGradient, _dense0OutputGradient, n, 8, 1);
+
+            // dense0: dY [n x 8] -> dW [8 x 2], db [8], dX [n x 2]
+            // first back through its Tanh, in place: dY = f'(Y) * dY elementwise
+            global::ModelGen.Kernels.Activations.TanhBackward<float>(Rows(_dense0Output, n, 8), Rows(_dense0OutputGradient, n, 8));
+            global::ModelGen.Kernels.Dense.Backward<float>(inputs, Dense0Weight, _dense0OutputGradient,
+                Dense0WeightGradient, Dense0BiasGradient, _inputGradient, n, 2, 8);
+        }
+
         private global::System.Span<float> Dense0Weight => new global::System.Span<float>(_parameters, 0, 16); // dense0.weight [8 x 2]
         private global::System.Span<float> Dense0WeightGradient => new global::System.Span<float>(_gradients, 0, 16);
         private global::System.Span<float> Dense0Bias => new global::System.Span<float>(_parameters, 16, 8); // dense0.bias [8]
@@ -241,6 +243,9 @@ namespace QuickStart
         private global::System.Span<float> Dense1WeightGradient => new global::System.Span<float>(_gradients, 24, 8);
         private global::System.Span<float> Dense1Bias => new global::System.Span<float>(_parameters, 32, 1); // dense1.bias [1]
         private global::System.Span<float> Dense1BiasGradient => new global::System.Span<float>(_gradients, 32, 1);
+
+        /// <summary>The first <paramref name="n"/> rows of a [BatchSize x features] buffer.</summary>
+        private static global::System.Span<float> Rows(float[] buffer, int n, int features) => new(buffer, 0, n * features);
 
         /// <summary>Draws every parameter tensor from its own SplitMix64 stream of <paramref name="seed"/> (stream = position in ParameterNames).</summary>
         private void InitializeParameters(int seed)
