@@ -541,35 +541,33 @@ internal sealed class ModelEmitter
     private double Alpha(LayerPlan layer) => layer.Spec.Kind == LayerKind.LeakyReLU ? layer.Spec.Alpha : 0.01;
 
     /// <summary>An activation from <paramref name="x"/> into <paramref name="y"/>, or in place on y when x is null.</summary>
-    private void EmitActivationForward(LayerPlan layer, string? x, string y)
-    {
-        string args = x is null ? y : $"{x}, {y}";
-        string call = layer.Activation switch
-        {
-            ActivationKind.ReLU => $"ReluForward<{_t}>({args})",
-            ActivationKind.Tanh => $"TanhForward<{_t}>({args})",
-            ActivationKind.Sigmoid => $"SigmoidForward<{_t}>({args})",
-            ActivationKind.Softmax => $"SoftmaxForward<{_t}>({args}, {Int(layer.Output.Size)})",
-            ActivationKind.LeakyReLU => $"LeakyReluForward<{_t}>({args}, {Lit(Alpha(layer))})",
-            _ => "",
-        };
-        if (call.Length > 0) _w.Line($"{Kernels}.Activations.{call};");
-    }
+    private void EmitActivationForward(LayerPlan layer, string? x, string y) =>
+        EmitActivationCall(layer, "Forward", x is null ? y : $"{x}, {y}");
 
     /// <summary>An activation's backward pass: dX from Y and dY, or in place over dY when dx is null.</summary>
-    private void EmitActivationBackward(LayerPlan layer, string y, string dy, string? dx)
+    private void EmitActivationBackward(LayerPlan layer, string y, string dy, string? dx) =>
+        EmitActivationCall(layer, "Backward", dx is null ? $"{y}, {dy}" : $"{y}, {dy}, {dx}");
+
+    /// <summary>One call of Activations.&lt;Kind&gt;&lt;direction&gt; with the activation's own extra argument (features, slope).</summary>
+    private void EmitActivationCall(LayerPlan layer, string direction, string args)
     {
-        string args = dx is null ? $"{y}, {dy}" : $"{y}, {dy}, {dx}";
-        string call = layer.Activation switch
+        string? kernel = layer.Activation switch
         {
-            ActivationKind.ReLU => $"ReluBackward<{_t}>({args})",
-            ActivationKind.Tanh => $"TanhBackward<{_t}>({args})",
-            ActivationKind.Sigmoid => $"SigmoidBackward<{_t}>({args})",
-            ActivationKind.Softmax => $"SoftmaxBackward<{_t}>({args}, {Int(layer.Output.Size)})",
-            ActivationKind.LeakyReLU => $"LeakyReluBackward<{_t}>({args}, {Lit(Alpha(layer))})",
+            ActivationKind.ReLU => "Relu",
+            ActivationKind.Tanh => "Tanh",
+            ActivationKind.Sigmoid => "Sigmoid",
+            ActivationKind.Softmax => "Softmax",
+            ActivationKind.LeakyReLU => "LeakyRelu",
+            _ => null,
+        };
+        if (kernel is null) return;
+        string extra = layer.Activation switch
+        {
+            ActivationKind.Softmax => ", " + Int(layer.Output.Size),
+            ActivationKind.LeakyReLU => ", " + Lit(Alpha(layer)),
             _ => "",
         };
-        if (call.Length > 0) _w.Line($"{Kernels}.Activations.{call};");
+        _w.Line($"{Kernels}.Activations.{kernel}{direction}<{_t}>({args}{extra});");
     }
 
     private void EmitBackward()
