@@ -8,7 +8,8 @@ namespace ModelGen.Reference.Tests;
 /// <summary>
 /// One PyTorch reference run, as written by generate_fixtures.py. Every tensor is flattened row-major; parameters are
 /// keyed by ModelGen's names ("dense0.weight" [out, in], "dense0.bias"). Numbers are the doubles PyTorch computed
-/// (for single-precision fixtures, float32 values, which doubles hold exactly).
+/// (for single-precision fixtures, float32 values, which doubles hold exactly). The settings (loss, optimizer,
+/// penalties, clipping) are the ones the script trained with; the harness checks them against the model's attributes.
 /// </summary>
 public sealed class Fixture
 {
@@ -19,7 +20,11 @@ public sealed class Fixture
     public required int OutputSize { get; init; }
     public required int Samples { get; init; }
     public required string Loss { get; init; }
-    public required SgdSettings Sgd { get; init; }
+    public required OptimizerSettings Optimizer { get; init; }
+    /// <summary>L1/L2 penalties by weight name ("dense0.weight"); weights not listed have none.</summary>
+    public required Dictionary<string, PenaltySettings> Penalties { get; init; }
+    /// <summary>Gradient clipping, or null for none.</summary>
+    public required ClippingSettings? Clipping { get; init; }
     public required List<string> ParameterNames { get; init; }
     public required Dictionary<string, int[]> ParameterShapes { get; init; }
     public required Dictionary<string, double[]> InitialParameters { get; init; }
@@ -29,6 +34,8 @@ public sealed class Fixture
     public required double[] PredictInputs { get; init; }
     public required double[] PredictOutputs { get; init; }
     public required List<FixtureStep> Steps { get; init; }
+    /// <summary>The loss (with the penalties) on the training batch after the last step, in inference mode.</summary>
+    public required double FinalLoss { get; init; }
     public required double[] FinalPredictOutputs { get; init; }
 
     private static readonly JsonSerializerOptions Options = new()
@@ -43,27 +50,50 @@ public sealed class Fixture
         string path = Path.Combine(AppContext.BaseDirectory, "Fixtures", name + ".json");
         if (!File.Exists(path))
             throw new FileNotFoundException($"Fixture {name} not found at {path}; run generate_fixtures.py.", path);
-        Fixture fixture = JsonSerializer.Deserialize<Fixture>(File.ReadAllText(path), Options)
-            ?? throw new InvalidDataException($"Fixture {name} is empty.");
+        Fixture fixture = Parse(File.ReadAllText(path));
         if (fixture.Name != name)
             throw new InvalidDataException($"Fixture file {name}.json names itself {fixture.Name}.");
         return fixture;
     }
+
+    /// <summary>Reads a fixture from its JSON text.</summary>
+    public static Fixture Parse(string json) =>
+        JsonSerializer.Deserialize<Fixture>(json, Options) ?? throw new InvalidDataException("The fixture is empty.");
+
+    /// <summary>The JSON text of Fixtures/<paramref name="name"/>.json.</summary>
+    public static string Text(string name) => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Fixtures", name + ".json"));
 }
 
-/// <summary>The torch.optim.SGD settings the fixture was trained with.</summary>
-public sealed class SgdSettings
+/// <summary>The torch.optim class (<c>"SGD"</c>, <c>"Adam"</c>, ...) and every keyword argument it was built with.</summary>
+public sealed class OptimizerSettings
 {
-    public required double Lr { get; init; }
-    public required double Momentum { get; init; }
-    public required double Dampening { get; init; }
-    public required bool Nesterov { get; init; }
-    public required double WeightDecay { get; init; }
+    public required string Class { get; init; }
+    public required Dictionary<string, JsonElement> Settings { get; init; }
+
+    /// <summary>The learning rate, <c>lr</c>.</summary>
+    public double Lr => Settings.TryGetValue("lr", out JsonElement lr) ? lr.GetDouble()
+        : throw new InvalidDataException($"The {Class} settings have no lr.");
+}
+
+/// <summary>The penalty <c>L1·Σ|w| + L2·Σw²</c> on one weight tensor.</summary>
+public sealed class PenaltySettings
+{
+    public required double L1 { get; init; }
+    public required double L2 { get; init; }
+}
+
+/// <summary><c>clip_grad_norm_(max_norm)</c> and then <c>clip_grad_value_(clip_value = max_value)</c>; null: not applied.</summary>
+public sealed class ClippingSettings
+{
+    public required double? MaxNorm { get; init; }
+    public required double? MaxValue { get; init; }
 }
 
 /// <summary>
-/// One training step on the fixture's batch: the mean loss and the gradients (of parameters and of the inputs) before
-/// the optimizer step, and the parameters after it.
+/// One training step on the fixture's batch: the loss (mean data loss plus penalties) and the gradients (of parameters,
+/// after the penalties' gradients and clipping, and of the inputs) before the optimizer step, and the parameters and
+/// the optimizer's per-parameter state after it. <see cref="OptimizerState"/> maps each torch.optim state key
+/// ("exp_avg", ...) to the values of all parameters, concatenated in parameter order (like ModelGen's OptimizerState).
 /// </summary>
 public sealed class FixtureStep
 {
@@ -71,4 +101,5 @@ public sealed class FixtureStep
     public required Dictionary<string, double[]> Gradients { get; init; }
     public required double[] InputGradient { get; init; }
     public required Dictionary<string, double[]> Parameters { get; init; }
+    public required Dictionary<string, double[]> OptimizerState { get; init; }
 }

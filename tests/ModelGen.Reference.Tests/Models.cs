@@ -3,9 +3,11 @@ using ModelGen;
 namespace ModelGen.Reference.Tests;
 
 // The models the fixtures describe, each declared twice: in double precision (checked to 1e-9) and in single precision.
-// Layers, loss and optimizer settings must mirror CASES in generate_fixtures.py; Seed does not matter because every
-// test overwrites all parameters with the fixture's initial values. Implementing the small interfaces of
-// ReferenceModel.cs (all their members are generated) lets one generic harness drive every model.
+// Layers, loss and optimizer settings must mirror CASES in generate_fixtures.py (the harness checks the loss, optimizer,
+// penalty and clipping attributes against the fixture, see Declarations.cs); Seed does not matter because every test
+// overwrites all parameters with the fixture's initial values. Implementing the small interfaces of ReferenceModel.cs
+// (all their members are generated) lets one generic harness drive every model. The models of the other optimizers
+// are in OptimizerModels.cs, those with L1/L2 penalties and gradient clipping in PenaltyModels.cs.
 
 // ---- regression: MSE; tanh as a Dense activation, a linear Dense, a [Sigmoid] layer; SGD momentum 0.9, weight decay
 // 0.01. Trained on 5 samples with BatchSize 8; Predict on 19 rows (chunks of 8, 8, 3).

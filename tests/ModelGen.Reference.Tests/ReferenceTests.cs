@@ -2,38 +2,110 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Reflection;
+using System.Text.Json.Nodes;
 using Xunit;
 using Xunit.Abstractions;
 using Xunit.Sdk;
 
 namespace ModelGen.Reference.Tests;
 
-/// <summary>Every fixture under Fixtures/, replayed on the matching generated model (see Models.cs).</summary>
+/// <summary>
+/// Every fixture under Fixtures/, replayed on the matching generated model (Models.cs: SGD; OptimizerModels.cs: the
+/// other optimizers; PenaltyModels.cs: L1/L2 penalties and gradient clipping), plus the checkpoint and allocation
+/// checks on the same models and batches.
+/// </summary>
 public sealed class ReferenceTests(ITestOutputHelper output)
 {
-    private static readonly Dictionary<string, Func<string, ReferenceReport>> Cases = new()
+    private static readonly Dictionary<string, IReferenceCase> Cases = new()
     {
-        ["regression_double"] = ReferenceHarness.CheckTargets<RegressionDouble, double>,
-        ["regression_single"] = ReferenceHarness.CheckTargets<RegressionSingle, float>,
-        ["classifier_double"] = ReferenceHarness.CheckLabels<ClassifierDouble, double>,
-        ["classifier_single"] = ReferenceHarness.CheckLabels<ClassifierSingle, float>,
-        ["binary_double"] = ReferenceHarness.CheckTargets<BinaryDouble, double>,
-        ["binary_single"] = ReferenceHarness.CheckTargets<BinarySingle, float>,
-        ["softmax_double"] = ReferenceHarness.CheckTargets<SoftmaxDouble, double>,
-        ["softmax_single"] = ReferenceHarness.CheckTargets<SoftmaxSingle, float>,
-        ["nobias_double"] = ReferenceHarness.CheckTargets<NoBiasDouble, double>,
-        ["nobias_single"] = ReferenceHarness.CheckTargets<NoBiasSingle, float>,
+        // SGD (Models.cs)
+        ["regression_double"] = ReferenceCase.Targets<RegressionDouble, double>(),
+        ["regression_single"] = ReferenceCase.Targets<RegressionSingle, float>(),
+        ["classifier_double"] = ReferenceCase.Labels<ClassifierDouble, double>(),
+        ["classifier_single"] = ReferenceCase.Labels<ClassifierSingle, float>(),
+        ["binary_double"] = ReferenceCase.Targets<BinaryDouble, double>(),
+        ["binary_single"] = ReferenceCase.Targets<BinarySingle, float>(),
+        ["softmax_double"] = ReferenceCase.Targets<SoftmaxDouble, double>(),
+        ["softmax_single"] = ReferenceCase.Targets<SoftmaxSingle, float>(),
+        ["nobias_double"] = ReferenceCase.Targets<NoBiasDouble, double>(),
+        ["nobias_single"] = ReferenceCase.Targets<NoBiasSingle, float>(),
+        // The other optimizers (OptimizerModels.cs)
+        ["adam_double"] = ReferenceCase.Targets<AdamDouble, double>(),
+        ["adam_single"] = ReferenceCase.Targets<AdamSingle, float>(),
+        ["adam_amsgrad_double"] = ReferenceCase.Labels<AdamAmsgradDouble, double>(),
+        ["adam_amsgrad_single"] = ReferenceCase.Labels<AdamAmsgradSingle, float>(),
+        ["adam_weight_decay_double"] = ReferenceCase.Targets<AdamWeightDecayDouble, double>(),
+        ["adam_weight_decay_single"] = ReferenceCase.Targets<AdamWeightDecaySingle, float>(),
+        ["adamw_double"] = ReferenceCase.Targets<AdamWDouble, double>(),
+        ["adamw_single"] = ReferenceCase.Targets<AdamWSingle, float>(),
+        ["rmsprop_centered_double"] = ReferenceCase.Labels<RmsPropCenteredDouble, double>(),
+        ["rmsprop_double"] = ReferenceCase.Targets<RmsPropDouble, double>(),
+        ["rmsprop_single"] = ReferenceCase.Targets<RmsPropSingle, float>(),
+        ["adagrad_double"] = ReferenceCase.Targets<AdaGradDouble, double>(),
+        ["adagrad_single"] = ReferenceCase.Targets<AdaGradSingle, float>(),
+        ["adadelta_double"] = ReferenceCase.Targets<AdaDeltaDouble, double>(),
+        ["adadelta_single"] = ReferenceCase.Targets<AdaDeltaSingle, float>(),
+        ["adamax_double"] = ReferenceCase.Labels<AdamaxDouble, double>(),
+        ["adamax_single"] = ReferenceCase.Labels<AdamaxSingle, float>(),
+        ["nadam_double"] = ReferenceCase.Targets<NAdamDouble, double>(),
+        ["nadam_single"] = ReferenceCase.Targets<NAdamSingle, float>(),
+        // L1/L2 penalties and gradient clipping (PenaltyModels.cs)
+        ["l1_double"] = ReferenceCase.Targets<L1Double, double>(),
+        ["l1_single"] = ReferenceCase.Targets<L1Single, float>(),
+        ["l2_double"] = ReferenceCase.Labels<L2Double, double>(),
+        ["l2_single"] = ReferenceCase.Labels<L2Single, float>(),
+        ["elastic_double"] = ReferenceCase.Targets<ElasticDouble, double>(),
+        ["elastic_single"] = ReferenceCase.Targets<ElasticSingle, float>(),
+        ["clip_norm_double"] = ReferenceCase.Targets<ClipNormDouble, double>(),
+        ["clip_norm_single"] = ReferenceCase.Targets<ClipNormSingle, float>(),
+        ["clip_value_double"] = ReferenceCase.Labels<ClipValueDouble, double>(),
+        ["clip_value_single"] = ReferenceCase.Labels<ClipValueSingle, float>(),
+        ["clip_both_double"] = ReferenceCase.Targets<ClipBothDouble, double>(),
+        ["clip_both_single"] = ReferenceCase.Targets<ClipBothSingle, float>(),
     };
 
     public static TheoryData<string> Fixtures => new(Cases.Keys);
 
+    /// <summary>The whole PyTorch run, from the initial parameters.</summary>
     [Theory]
     [MemberData(nameof(Fixtures))]
     public void MatchesPyTorch(string fixture)
     {
-        ReferenceReport report = Cases[fixture](fixture);
+        ReferenceReport report = Cases[fixture].Replay(Fixture.Load(fixture));
         output.WriteLine(report.ToString());
         Assert.True(report.ValuesCompared > 100, $"{fixture}: only {report.ValuesCompared} values compared.");
+    }
+
+    /// <summary>
+    /// The second half of the PyTorch run, from PyTorch's parameters and optimizer state halfway (a checkpoint
+    /// PyTorch wrote, restored through Parameter, OptimizerState and RestoreStep): ModelGen's state tensors hold what
+    /// torch.optim's state of the same name holds, and RestoreStep rebuilds the rest (bias corrections, NAdam's
+    /// product of momentum coefficients).
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Fixtures))]
+    public void ResumesFromPyTorchCheckpoint(string fixture)
+    {
+        Fixture data = Fixture.Load(fixture);
+        ReferenceReport report = Cases[fixture].Replay(data, resumeAfter: data.Steps.Count / 2);
+        output.WriteLine(report.ToString());
+        Assert.True(report.ValuesCompared > 50, $"{fixture}: only {report.ValuesCompared} values compared.");
+    }
+
+    /// <summary>Three steps, a checkpoint into a fresh model, three more steps: bit-identical to not stopping.</summary>
+    [Theory]
+    [MemberData(nameof(Fixtures))]
+    public void CheckpointRoundTripIsBitIdentical(string fixture) => Cases[fixture].CheckpointRoundTrip(Fixture.Load(fixture));
+
+    /// <summary>After warm-up, TrainStep (and Evaluate, which adds the penalties) allocate nothing, whatever the optimizer.</summary>
+    [Theory]
+    [MemberData(nameof(Fixtures))]
+    public void TrainingAllocatesNothing(string fixture)
+    {
+        (long trainStep, long evaluate) = Cases[fixture].TrainingAllocations(Fixture.Load(fixture));
+        Assert.True(trainStep == 0, $"{fixture}: 20 TrainSteps allocated {trainStep} bytes (the least of three rounds, after warm-up).");
+        Assert.True(evaluate == 0, $"{fixture}: 20 Evaluates allocated {evaluate} bytes (the least of three rounds, after warm-up).");
     }
 
     [Fact]
@@ -42,6 +114,60 @@ public sealed class ReferenceTests(ITestOutputHelper output)
         string[] files = Directory.GetFiles(Path.Combine(AppContext.BaseDirectory, "Fixtures"), "*.json")
             .Select(path => Path.GetFileNameWithoutExtension(path)).Order(StringComparer.Ordinal).ToArray();
         Assert.Equal(Cases.Keys.Order(StringComparer.Ordinal), files);
+    }
+
+    /// <summary>
+    /// Every optimizer attribute ModelGen has is covered by fixtures in both precisions, and so are L1, L2, clipping by
+    /// norm and by value: adding an optimizer without a PyTorch fixture fails here.
+    /// </summary>
+    [Fact]
+    public void FixturesCoverEveryOptimizerPenaltyAndClipping()
+    {
+        var optimizers = typeof(OptimizerAttribute).Assembly.GetTypes()
+            .Where(t => t.IsSubclassOf(typeof(OptimizerAttribute)) && !t.IsAbstract).ToArray();
+        Assert.NotEmpty(optimizers);
+        foreach (string precision in new[] { "Double", "Single" })
+        {
+            Type[] models = Cases.Values.Select(c => c.Model).Where(m => m.Name.EndsWith(precision, StringComparison.Ordinal)).ToArray();
+            foreach (Type optimizer in optimizers)
+                Assert.True(models.Any(m => m.GetCustomAttribute(optimizer) is not null), $"No {precision.ToLowerInvariant()}-precision fixture uses {optimizer.Name}.");
+            var dense = models.SelectMany(m => m.GetCustomAttributes<DenseAttribute>()).ToArray();
+            Assert.Contains(dense, d => d.L1 > 0 && d.L2 == 0);
+            Assert.Contains(dense, d => d.L2 > 0 && d.L1 == 0);
+            Assert.Contains(dense, d => d.L1 > 0 && d.L2 > 0);
+            var clipping = models.Select(m => m.GetCustomAttribute<GradientClippingAttribute>()).OfType<GradientClippingAttribute>().ToArray();
+            Assert.Contains(clipping, c => c.MaxNorm > 0 && c.MaxValue == 0);
+            Assert.Contains(clipping, c => c.MaxValue > 0 && c.MaxNorm == 0);
+            Assert.Contains(clipping, c => c.MaxNorm > 0 && c.MaxValue > 0);
+        }
+    }
+
+    /// <summary>
+    /// A declaration that drifted from generate_fixtures.py (another optimizer, one hyperparameter, a penalty or a
+    /// clipping threshold) is refused by name before any number is compared.
+    /// </summary>
+    [Fact]
+    public void DeclarationThatDriftedFromTheScriptIsReported()
+    {
+        Declarations.CheckMatches(typeof(ClipBothDouble), Fixture.Load("clip_both_double"));
+
+        string Refusal(Type model, string fixture, Action<JsonNode> edit)
+        {
+            JsonNode json = JsonNode.Parse(Fixture.Text(fixture))!;
+            edit(json);
+            return Assert.ThrowsAny<XunitException>(() => Declarations.CheckMatches(model, Fixture.Parse(json.ToJsonString()))).Message;
+        }
+
+        Assert.Contains("declares AdamWAttribute (torch.optim.AdamW); the fixture used torch.optim.Adam",
+            Refusal(typeof(AdamWDouble), "adam_double", _ => { }));
+        Assert.Matches(@"NAdamAttribute gives torch\.optim\.NAdam eps=1E-08; the fixture used eps=1E-0?7\.",
+            Refusal(typeof(ClipBothDouble), "clip_both_double", json => json["optimizer"]!["settings"]!["eps"] = 1e-7));
+        Assert.Contains("declares the penalties dense0.weight L1 0.01 L2 0.02; the fixture has dense0.weight L1 0.01 L2 0.025",
+            Refusal(typeof(ClipBothDouble), "clip_both_double", json => json["penalties"]!["dense0.weight"]!["l2"] = 0.025));
+        Assert.Contains("clips with (MaxNorm, MaxValue) = (1, 0.15)",
+            Refusal(typeof(ClipBothDouble), "clip_both_double", json => json["clipping"]!["max_value"] = null));
+        Assert.Contains("is declared with MeanSquaredError; the fixture's loss is bce",
+            Refusal(typeof(ClipBothDouble), "clip_both_double", json => json["loss"] = "bce"));
     }
 
     [Fact]

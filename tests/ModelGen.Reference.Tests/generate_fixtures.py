@@ -5,17 +5,33 @@ Run from anywhere with Debian's python (PyTorch 1.13 CPU):
 
     /usr/bin/python3 tests/ModelGen.Reference.Tests/generate_fixtures.py
 
-Each case below mirrors one model declared in Models.cs (same layers, loss and optimizer settings). For each case and
-precision the script draws initial parameters, a training batch and a larger prediction set from a fixed seed, then
-records, with full round-trip precision:
+Each case below mirrors one model declared in Models.cs, OptimizerModels.cs or PenaltyModels.cs (same layers, loss,
+optimizer, L1/L2 penalties and gradient clipping); the tests check that the declaration's attributes match the
+fixture's settings. For each case and precision the script draws initial parameters, a training batch and a larger
+prediction set from a fixed seed, trains with torch.optim (single-tensor code path: foreach=False) and records, with
+full round-trip precision:
 
+  optimizer                                  the torch.optim class and the keyword arguments it was built with
+  penalties                                  {"denseN.weight": {"l1", "l2"}}: l1·Σ|w| + l2·Σw² added to the loss
+  clipping                                   null, or clip_grad_norm_ max_norm / clip_grad_value_ clip_value (or null)
   initial_parameters                         by ModelGen's names ("dense0.weight" is [out, in] row-major, like nn.Linear)
   inputs, targets | labels                   the training batch (n rows, n <= batch_size)
   predict_inputs, predict_outputs            inference before training, on more rows than batch_size (chunking)
-  steps[k]: loss, gradients, input_gradient, parameters (after the optimizer step)
+  steps[k]: loss (data loss + penalties), gradients (after the penalties' gradients and clipping, as the optimizer
+            sees them), input_gradient, parameters and optimizer_state after the optimizer step (every per-parameter
+            state tensor by its torch.optim key, the parameters' values concatenated in parameter order; the scalars
+            "step" and NAdam's "mu_product" are left out)
+  final_loss                                 data loss + penalties on the training batch after the last step (eval)
   final_predict_outputs                      inference after the last step
 
-Every tensor is flattened row-major. The output is deterministic: rerunning rewrites identical files.
+Every tensor is flattened row-major. The torch default dtype is set to the fixture's precision while the optimizer
+runs, so that the scalar state torch.optim creates with torch.tensor(...) (NAdam's mu_product in particular) has the
+model's precision, as in ModelGen.
+
+The script refuses fixtures that would test rounding rather than ModelGen: a ReLU input or an L1-penalized weight
+near its kink, clipping that does not clip in most steps, AMSGrad whose maximum never takes over, and a single-precision
+run of PyTorch that strays from its own double-precision run by half the single-precision tolerance of the tests or
+more. The output is deterministic: rerunning rewrites identical files.
 """
 import json
 import math
@@ -26,18 +42,21 @@ import torch.nn as nn
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(HERE, "Fixtures")
-STEPS = 6
 
 # Layer specs: ("dense", units, activation, use_bias) | ("relu",) | ("tanh",) | ("sigmoid",) | ("softmax",)
 # | ("leaky_relu", alpha). Dense activations are the ones of ModelGen's Activation enum; Activation.LeakyReLU on a
 # Dense layer uses ModelGen's default alpha, 0.01 (the [LeakyReLU] attribute's default).
+# optimizer: (torch.optim class name, keyword arguments), every hyperparameter spelled out.
+# penalties: {dense layer index: (l1, l2)}; clipping: dict(max_norm=..., max_value=...) (None: off) or absent.
+# precisions defaults to both ("double", "single"); steps defaults to 6; the seed of case i is 1000 + i, so new cases go at the end (earlier fixtures stay unchanged).
 CASES = [
+    # ---------------------------------------------------------------- SGD (Models.cs)
     dict(
         name="regression",  # [Dense(5, Tanh)] [Dense(4)] [Sigmoid] [Dense(2)], MSE, SGD momentum 0.9, wd 0.01
         batch_size=8, input_size=3, n=5, predict_rows=19,
         layers=[("dense", 5, "tanh", True), ("dense", 4, "linear", True), ("sigmoid",), ("dense", 2, "linear", True)],
         loss="mse",
-        sgd=dict(lr=0.1, momentum=0.9, dampening=0.0, nesterov=False, weight_decay=0.01),
+        optimizer=("SGD", dict(lr=0.1, momentum=0.9, dampening=0.0, nesterov=False, weight_decay=0.01)),
     ),
     dict(
         name="classifier",  # [Dense(6, ReLU)] [Dense(5)] [LeakyReLU(0.2)] [Dense(3)], CrossEntropy, Nesterov 0.9
@@ -45,14 +64,14 @@ CASES = [
         layers=[("dense", 6, "relu", True), ("dense", 5, "linear", True), ("leaky_relu", 0.2),
                 ("dense", 3, "linear", True)],
         loss="cross_entropy",
-        sgd=dict(lr=0.2, momentum=0.9, dampening=0.0, nesterov=True, weight_decay=0.0),
+        optimizer=("SGD", dict(lr=0.2, momentum=0.9, dampening=0.0, nesterov=True, weight_decay=0.0)),
     ),
     dict(
         name="binary",  # [Dense(4, Sigmoid)] [Dense(1)], BCE on logits, momentum 0.5, dampening 0.3, wd 0.05
         batch_size=8, input_size=5, n=7, predict_rows=20,
         layers=[("dense", 4, "sigmoid", True), ("dense", 1, "linear", True)],
         loss="bce",
-        sgd=dict(lr=0.5, momentum=0.5, dampening=0.3, nesterov=False, weight_decay=0.05),
+        optimizer=("SGD", dict(lr=0.5, momentum=0.5, dampening=0.3, nesterov=False, weight_decay=0.05)),
     ),
     dict(
         name="softmax",  # [Dense(5, LeakyReLU)] [Dense(6)] [Tanh] [Dense(4)] [Softmax], MSE, plain SGD with wd 0.02
@@ -60,18 +79,152 @@ CASES = [
         layers=[("dense", 5, "leaky_relu", True), ("dense", 6, "linear", True), ("tanh",),
                 ("dense", 4, "linear", True), ("softmax",)],
         loss="mse",
-        sgd=dict(lr=0.5, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.02),
+        optimizer=("SGD", dict(lr=0.5, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.02)),
     ),
     dict(
         name="nobias",  # [Dense(6, UseBias=false)] [ReLU] [Dense(5, Softmax, UseBias=false)] [Dense(2)], MSE, momentum 0.8
         batch_size=5, input_size=4, n=5, predict_rows=12,
         layers=[("dense", 6, "linear", False), ("relu",), ("dense", 5, "softmax", False), ("dense", 2, "linear", True)],
         loss="mse",
-        sgd=dict(lr=0.3, momentum=0.8, dampening=0.0, nesterov=False, weight_decay=0.0),
+        optimizer=("SGD", dict(lr=0.3, momentum=0.8, dampening=0.0, nesterov=False, weight_decay=0.0)),
+    ),
+    # ---------------------------------------------------------------- the other optimizers (OptimizerModels.cs)
+    dict(
+        name="adam",  # [Dense(6, Tanh)] [Dense(3)], MSE
+        batch_size=6, input_size=4, n=5, predict_rows=13, steps=8,
+        layers=[("dense", 6, "tanh", True), ("dense", 3, "linear", True)],
+        loss="mse",
+        optimizer=("Adam", dict(lr=0.05, betas=(0.8, 0.95), eps=1e-6, weight_decay=0.0, amsgrad=False)),
+    ),
+    dict(
+        name="adam_amsgrad",  # [Dense(5, ReLU)] [Dense(4)], CrossEntropy
+        batch_size=6, input_size=4, n=6, predict_rows=15, steps=8,
+        layers=[("dense", 5, "relu", True), ("dense", 4, "linear", True)],
+        loss="cross_entropy",
+        optimizer=("Adam", dict(lr=0.04, betas=(0.85, 0.9), eps=1e-7, weight_decay=0.0, amsgrad=True)),
+    ),
+    dict(
+        name="adam_weight_decay",  # [Dense(5, Sigmoid)] [Dense(1)], BCE; coupled weight decay
+        batch_size=8, input_size=5, n=7, predict_rows=17, steps=8,
+        layers=[("dense", 5, "sigmoid", True), ("dense", 1, "linear", True)],
+        loss="bce",
+        optimizer=("Adam", dict(lr=0.03, betas=(0.7, 0.97), eps=1e-5, weight_decay=0.1, amsgrad=False)),
+    ),
+    dict(
+        name="adamw",  # [Dense(6, Tanh)] [Dense(4, LeakyReLU)] [Dense(2)], MSE; decoupled weight decay
+        batch_size=5, input_size=3, n=5, predict_rows=12, steps=8,
+        layers=[("dense", 6, "tanh", True), ("dense", 4, "leaky_relu", True), ("dense", 2, "linear", True)],
+        loss="mse",
+        optimizer=("AdamW", dict(lr=0.02, betas=(0.85, 0.99), eps=1e-7, weight_decay=0.3, amsgrad=False)),
+    ),
+    dict(
+        name="rmsprop_centered",  # [Dense(5, Tanh)] [Dense(3)], CrossEntropy; centered, momentum, weight decay
+        batch_size=7, input_size=4, n=6, predict_rows=16, steps=8,
+        layers=[("dense", 5, "tanh", True), ("dense", 3, "linear", True)],
+        loss="cross_entropy",
+        optimizer=("RMSprop", dict(lr=0.01, alpha=0.9, eps=1e-6, weight_decay=0.05, momentum=0.7, centered=True)),
+        # Double precision only. Centered RMSProp divides by sqrt(v - avg(g)^2), a difference that cancels when the
+        # gradient barely changes from step to step, as it does on one fixed batch; the momentum buffer then sums
+        # these amplified rounding errors. Across lr, alpha, eps, momentum and weight decay, PyTorch's own float32
+        # run strays from its float64 run by 0.3 to over 100 times the single-precision tolerance, so a float32 fixture
+        # would test rounding luck, not ModelGen. (Plain RMSProp is checked in single precision below.)
+        precisions=("double",),
+    ),
+    dict(
+        name="rmsprop",  # [Dense(6, Sigmoid)] [Dense(2)], MSE; plain
+        batch_size=6, input_size=3, n=6, predict_rows=13, steps=8,
+        layers=[("dense", 6, "sigmoid", True), ("dense", 2, "linear", True)],
+        loss="mse",
+        optimizer=("RMSprop", dict(lr=0.005, alpha=0.95, eps=1e-7, weight_decay=0.0, momentum=0.0, centered=False)),
+    ),
+    dict(
+        name="adagrad",  # [Dense(5, ReLU)] [Dense(2)], BCE (two independent outputs)
+        batch_size=6, input_size=4, n=5, predict_rows=14, steps=8,
+        layers=[("dense", 5, "relu", True), ("dense", 2, "linear", True)],
+        loss="bce",
+        optimizer=("Adagrad", dict(lr=0.1, lr_decay=0.0, weight_decay=0.02, initial_accumulator_value=0.5, eps=1e-8)),
+    ),
+    dict(
+        name="adadelta",  # [Dense(6, Tanh)] [Dense(3)], MSE
+        batch_size=5, input_size=4, n=4, predict_rows=11, steps=8,
+        layers=[("dense", 6, "tanh", True), ("dense", 3, "linear", True)],
+        loss="mse",
+        optimizer=("Adadelta", dict(lr=0.8, rho=0.8, eps=1e-5, weight_decay=0.01)),
+    ),
+    dict(
+        name="adamax",  # [Dense(5, LeakyReLU)] [Dense(3)], CrossEntropy
+        batch_size=6, input_size=4, n=6, predict_rows=13, steps=8,
+        layers=[("dense", 5, "leaky_relu", True), ("dense", 3, "linear", True)],
+        loss="cross_entropy",
+        optimizer=("Adamax", dict(lr=0.01, betas=(0.8, 0.95), eps=1e-6, weight_decay=0.05)),
+    ),
+    dict(
+        name="nadam",  # [Dense(6, Tanh)] [Dense(4)] [ReLU] [Dense(2)], MSE
+        batch_size=6, input_size=3, n=5, predict_rows=14, steps=8,
+        layers=[("dense", 6, "tanh", True), ("dense", 4, "linear", True), ("relu",), ("dense", 2, "linear", True)],
+        loss="mse",
+        optimizer=("NAdam", dict(lr=0.01, betas=(0.85, 0.98), eps=1e-7, weight_decay=0.03, momentum_decay=0.01)),
+    ),
+    # ---------------------------------------------------------------- L1/L2 penalties, clipping (PenaltyModels.cs)
+    dict(
+        name="l1",  # [Dense(6, Tanh, L1 = 0.02)] [Dense(3)], MSE, SGD momentum 0.9
+        batch_size=6, input_size=4, n=6, predict_rows=13, steps=8,
+        layers=[("dense", 6, "tanh", True), ("dense", 3, "linear", True)],
+        loss="mse",
+        optimizer=("SGD", dict(lr=0.05, momentum=0.9, dampening=0.0, nesterov=False, weight_decay=0.0)),
+        penalties={0: (0.02, 0.0)},
+        zero_weights={"dense0.weight": (0, 9, 22)},  # exactly 0 at the start: the L1 gradient there is sign(0) = 0
+    ),
+    dict(
+        name="l2",  # [Dense(5, ReLU, L2 = 0.05)] [Dense(4, L2 = 0.1)] [Dense(3)], CrossEntropy, Adam
+        batch_size=6, input_size=4, n=6, predict_rows=13, steps=8,
+        layers=[("dense", 5, "relu", True), ("dense", 4, "linear", True), ("dense", 3, "linear", True)],
+        loss="cross_entropy",
+        optimizer=("Adam", dict(lr=0.02, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False)),
+        penalties={0: (0.0, 0.05), 1: (0.0, 0.1)},
+    ),
+    dict(
+        name="elastic",  # [Dense(6, Tanh, L1 .01, L2 .03)] [Dense(4, UseBias=false, L1 .02)] [Tanh] [Dense(2, L2 .05)]
+        batch_size=5, input_size=3, n=5, predict_rows=12, steps=8,
+        layers=[("dense", 6, "tanh", True), ("dense", 4, "linear", False), ("tanh",), ("dense", 2, "linear", True)],
+        loss="mse",
+        optimizer=("RMSprop", dict(lr=0.01, alpha=0.99, eps=1e-8, weight_decay=0.0, momentum=0.0, centered=False)),
+        penalties={0: (0.01, 0.03), 1: (0.02, 0.0), 2: (0.0, 0.05)},
+    ),
+    dict(
+        name="clip_norm",  # [Dense(6, Tanh)] [Dense(3)], MSE on large targets, SGD momentum 0.5; MaxNorm 0.5
+        batch_size=6, input_size=4, n=6, predict_rows=13, steps=8,
+        layers=[("dense", 6, "tanh", True), ("dense", 3, "linear", True)],
+        loss="mse", target_scale=3.0,
+        optimizer=("SGD", dict(lr=0.1, momentum=0.5, dampening=0.0, nesterov=False, weight_decay=0.0)),
+        clipping=dict(max_norm=0.5, max_value=None),
+    ),
+    dict(
+        name="clip_value",  # [Dense(5, ReLU)] [Dense(4)], CrossEntropy, plain SGD; MaxValue 0.05
+        batch_size=6, input_size=4, n=6, predict_rows=13, steps=8,
+        layers=[("dense", 5, "relu", True), ("dense", 4, "linear", True)],
+        loss="cross_entropy",
+        optimizer=("SGD", dict(lr=0.5, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.0)),
+        clipping=dict(max_norm=None, max_value=0.05),
+    ),
+    dict(
+        name="clip_both",  # [Dense(6, Tanh, L1 .01, L2 .02)] [Dense(2)], MSE, NAdam; MaxNorm 1, MaxValue 0.15
+        batch_size=6, input_size=4, n=6, predict_rows=13, steps=8,
+        layers=[("dense", 6, "tanh", True), ("dense", 2, "linear", True)],
+        loss="mse", target_scale=2.0,
+        optimizer=("NAdam", dict(lr=0.04, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, momentum_decay=0.004)),
+        penalties={0: (0.01, 0.02)},
+        clipping=dict(max_norm=1.0, max_value=0.15),
     ),
 ]
 
 PRECISIONS = [("double", torch.float64), ("single", torch.float32)]
+
+# PyTorch's own float32 run must stay within this fraction of the single-precision tolerance of its float64 run.
+MAX_CONDITIONING = 0.5
+
+# torch.optim state entries that are scalars, not per-parameter tensors; ModelGen derives them from Step.
+SCALAR_STATE = {"step", "mu_product"}
 
 
 def activation(kind):
@@ -113,6 +266,19 @@ def flat(t):
     return [float(v) for v in t.detach().reshape(-1).tolist()]
 
 
+def optimizer_state(optimizer, names):
+    """Every per-parameter state tensor of torch.optim, by key, the parameters' values concatenated in ModelGen's order."""
+    keys = None
+    for name, p in names:
+        state = optimizer.state[p]
+        present = [k for k, v in state.items() if k not in SCALAR_STATE and v is not None]
+        for k in present:
+            assert isinstance(state[k], torch.Tensor) and state[k].shape == p.shape, f"{name}: state {k}"
+        assert keys is None or present == keys, f"{name}: state keys {present} differ from {keys}"
+        keys = present
+    return {k: [v for _, p in names for v in flat(optimizer.state[p][k])] for k in keys}
+
+
 def make_case(case, index, precision, dtype):
     # One seed per case, shared by both precisions: the single-precision fixture starts from the same draws, rounded.
     torch.manual_seed(1000 + index)
@@ -121,6 +287,9 @@ def make_case(case, index, precision, dtype):
     with torch.no_grad():
         for _, p in names:  # spread the initial weights a little wider than nn.Linear's default, biases non-zero
             p.uniform_(-0.9, 0.9)
+        params = dict(names)
+        for name, indices in case.get("zero_weights", {}).items():
+            params[name].view(-1)[list(indices)] = 0.0
     n, rows, size = case["n"], case["predict_rows"], case["input_size"]
     inputs = torch.randn(n, size, dtype=torch.float64)
     predict_inputs = torch.randn(rows, size, dtype=torch.float64) * 1.5
@@ -131,17 +300,27 @@ def make_case(case, index, precision, dtype):
         targets = torch.randint(0, 2, (n, outputs)).to(torch.float64)
     else:
         targets = torch.rand(n, outputs, dtype=torch.float64) if case["layers"][-1][0] == "softmax" \
-            else torch.randn(n, outputs, dtype=torch.float64)
+            else torch.randn(n, outputs, dtype=torch.float64) * case.get("target_scale", 1.0)
 
     net = net.to(dtype)
     inputs, predict_inputs = inputs.to(dtype), predict_inputs.to(dtype)
     if targets is not None:
         targets = targets.to(dtype)
     loss_fn = {"mse": nn.MSELoss(), "cross_entropy": nn.CrossEntropyLoss(), "bce": nn.BCEWithLogitsLoss()}[case["loss"]]
-    sgd = case["sgd"]
-    optimizer = torch.optim.SGD([p for _, p in names], lr=sgd["lr"], momentum=sgd["momentum"],
-                                dampening=sgd["dampening"], nesterov=sgd["nesterov"],
-                                weight_decay=sgd["weight_decay"])
+    optimizer_class, settings = case["optimizer"]
+    optimizer = getattr(torch.optim, optimizer_class)([p for _, p in names], foreach=False, **settings)
+    penalties = {f"dense{i}.weight": dict(l1=l1, l2=l2) for i, (l1, l2) in case.get("penalties", {}).items()}
+    clipping = case.get("clipping")
+
+    def loss_of(out):
+        loss = loss_fn(out, labels if targets is None else targets)
+        for name, penalty in penalties.items():  # the penalties by hand, as ModelGen defines them
+            w = params[name]
+            if penalty["l1"]:
+                loss = loss + penalty["l1"] * w.abs().sum()
+            if penalty["l2"]:
+                loss = loss + penalty["l2"] * (w ** 2).sum()
+        return loss
 
     fixture = {
         "name": f"{case['name']}_{precision}",
@@ -152,7 +331,9 @@ def make_case(case, index, precision, dtype):
         "output_size": outputs,
         "samples": n,
         "loss": case["loss"],
-        "sgd": sgd,
+        "optimizer": {"class": optimizer_class, "settings": settings},
+        "penalties": penalties,
+        "clipping": clipping,
         "parameter_names": [name for name, _ in names],
         "parameter_shapes": {name: list(p.shape) for name, p in names},
         "initial_parameters": {name: flat(p) for name, p in names},
@@ -168,7 +349,9 @@ def make_case(case, index, precision, dtype):
         fixture["predict_outputs"] = flat(net(predict_inputs))
 
     # Inputs of ReLU / LeakyReLU within a hair of 0 would make the fixture depend on rounding (the derivative jumps
-    # there); record the smallest |input| seen by any of them during training and insist on a margin.
+    # there); record the smallest |input| seen by any of them during training and insist on a margin. The same holds
+    # for a weight under an L1 penalty (the gradient of |w| jumps at 0), except for the initial weights set to exactly
+    # 0 on purpose: 0 is exact in both precisions, and there the gradient of |w| is sign(0) = 0.
     kink = [math.inf]
 
     def watch(_module, args, _output):
@@ -178,31 +361,82 @@ def make_case(case, index, precision, dtype):
         if isinstance(module, (nn.ReLU, nn.LeakyReLU)):
             module.register_forward_hook(watch)
 
+    clipped_by_norm = clipped_by_value = 0
     net.train()
     steps = []
-    for _ in range(STEPS):
-        optimizer.zero_grad()
-        x = inputs.clone().requires_grad_(True)
-        out = net(x)
-        loss = loss_fn(out, labels if targets is None else targets)
-        loss.backward()
-        step = {
-            "loss": float(loss.item()),
-            "gradients": {name: flat(p.grad) for name, p in names},
-            "input_gradient": flat(x.grad),
-        }
-        optimizer.step()
-        step["parameters"] = {name: flat(p) for name, p in names}
-        steps.append(step)
+    default_dtype = torch.get_default_dtype()
+    torch.set_default_dtype(dtype)  # torch.optim's scalar state (torch.tensor(1.)) in the model's precision
+    try:
+        for k in range(case.get("steps", 6)):
+            for name, penalty in penalties.items():
+                if penalty["l1"]:
+                    w = params[name].detach().abs().reshape(-1)
+                    if k == 0:
+                        w = w[[i for i in range(w.numel()) if i not in case.get("zero_weights", {}).get(name, ())]]
+                    kink[0] = min(kink[0], float(w.min()))
+            optimizer.zero_grad()
+            x = inputs.clone().requires_grad_(True)
+            loss = loss_of(net(x))
+            loss.backward()
+            if clipping is not None and clipping["max_norm"] is not None:
+                norm = nn.utils.clip_grad_norm_([p for _, p in names], clipping["max_norm"])
+                clipped_by_norm += float(norm) > clipping["max_norm"]
+            if clipping is not None and clipping["max_value"] is not None:
+                largest = max(float(p.grad.abs().max()) for _, p in names)
+                clipped_by_value += largest > clipping["max_value"]
+                nn.utils.clip_grad_value_([p for _, p in names], clipping["max_value"])
+            step = {
+                "loss": float(loss.item()),
+                "gradients": {name: flat(p.grad) for name, p in names},
+                "input_gradient": flat(x.grad),
+            }
+            optimizer.step()
+            step["parameters"] = {name: flat(p) for name, p in names}
+            step["optimizer_state"] = optimizer_state(optimizer, names)
+            steps.append(step)
+    finally:
+        torch.set_default_dtype(default_dtype)
     fixture["steps"] = steps
     with torch.no_grad():
         net.eval()
+        fixture["final_loss"] = float(loss_of(net(inputs)).item())
         fixture["final_predict_outputs"] = flat(net(predict_inputs))
 
     for step in steps:  # a fixture that diverged would check nothing useful
         assert math.isfinite(step["loss"]), fixture["name"]
-    assert kink[0] > 1e-4, f"{fixture['name']}: a ReLU input came within {kink[0]} of its kink; change the seed"
-    return fixture
+    assert kink[0] > 1e-4, f"{fixture['name']}: a ReLU input or L1 weight came within {kink[0]} of its kink; change the seed"
+    if clipping is not None:  # clipping must really happen, in most steps
+        for kind, count in (("max_norm", clipped_by_norm), ("max_value", clipped_by_value)):
+            assert clipping[kind] is None or count > len(steps) // 2, \
+                f"{fixture['name']}: {kind} clipped only {count} of {len(steps)} steps"
+    if optimizer_class in ("Adam", "AdamW") and settings["amsgrad"]:  # the maximum must really take over somewhere
+        last = steps[-1]["optimizer_state"]
+        assert any(a > b for a, b in zip(last["max_exp_avg_sq"], last["exp_avg_sq"])), fixture["name"]
+    return fixture, dict(kink=kink[0], clipped_by_norm=clipped_by_norm, clipped_by_value=clipped_by_value)
+
+
+def conditioning(double, single):
+    """The largest |float32 run - float64 run| of PyTorch itself over every recorded value, as a fraction of the
+    single-precision tolerance of ModelGen.Reference.Tests (1e-5 * max(0.1, |expected|)), and where. A fixture whose
+    own float32 run strays far from float64 (a gradient that nearly cancels, say) cannot check ModelGen's float32."""
+    worst = (0.0, "")
+
+    def walk(a, b, where):
+        nonlocal worst
+        if isinstance(a, dict):
+            for k in a:
+                walk(a[k], b[k], f"{where}.{k}")
+        elif isinstance(a, list):
+            for i, (x, y) in enumerate(zip(a, b)):
+                walk(x, y, f"{where}[{i}]")
+        elif isinstance(a, float):
+            ratio = abs(a - b) / (1e-5 * max(0.1, abs(a)))
+            if ratio > worst[0]:
+                worst = (ratio, where)
+
+    for key in ("steps", "final_loss", "predict_outputs", "final_predict_outputs"):
+        walk(double[key], single[key], key)
+    return worst
 
 
 def to_json(value, indent=""):
@@ -211,8 +445,8 @@ def to_json(value, indent=""):
     if isinstance(value, dict):
         inner = indent + " "
         members = [f"{inner}{json.dumps(k)}: {to_json(v, inner)}" for k, v in value.items()]
-        return "{\n" + ",\n".join(members) + "\n" + indent + "}"
-    if isinstance(value, list) and any(isinstance(v, (dict, list)) for v in value):
+        return "{\n" + ",\n".join(members) + "\n" + indent + "}" if members else "{}"
+    if isinstance(value, (list, tuple)) and any(isinstance(v, (dict, list, tuple)) for v in value):
         inner = indent + " "
         return "[\n" + ",\n".join(inner + to_json(v, inner) for v in value) + "\n" + indent + "]"
     return json.dumps(value, allow_nan=False)
@@ -222,14 +456,28 @@ def main():
     torch.use_deterministic_algorithms(True)
     torch.set_num_threads(1)
     os.makedirs(FIXTURES, exist_ok=True)
+    names = [case["name"] for case in CASES]
+    assert len(set(names)) == len(names), "duplicate case names"
     for index, case in enumerate(CASES):
+        fixtures = {}
         for precision, dtype in PRECISIONS:
-            fixture = make_case(case, index, precision, dtype)
+            if precision not in case.get("precisions", ("double", "single")):
+                continue
+            fixture, stats = make_case(case, index, precision, dtype)
+            fixtures[precision] = fixture
             path = os.path.join(FIXTURES, fixture["name"] + ".json")
             with open(path, "w", encoding="utf-8") as f:
                 f.write(to_json(fixture) + "\n")
             losses = ", ".join(f"{s['loss']:.6g}" for s in fixture["steps"])
-            print(f"{os.path.relpath(path, HERE)}: losses {losses}")
+            extra = ""
+            if case.get("clipping"):
+                extra = f"; clipped by norm {stats['clipped_by_norm']}, by value {stats['clipped_by_value']} " \
+                        f"of {len(fixture['steps'])} steps"
+            print(f"{os.path.relpath(path, HERE)}: losses {losses}{extra}")
+        if "single" in fixtures:
+            ratio, where = conditioning(fixtures["double"], fixtures["single"])
+            print(f"  PyTorch float32 vs float64: {ratio:.3f} of the single-precision tolerance at {where}")
+            assert ratio < MAX_CONDITIONING, f"{case['name']}: ill-conditioned for float32 ({ratio:.3f} at {where})"
 
 
 if __name__ == "__main__":
