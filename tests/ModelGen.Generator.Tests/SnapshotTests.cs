@@ -158,6 +158,27 @@ public class SnapshotTests
         public partial class Smooth;
         """);
 
+    [Theory]
+    [InlineData("AdamW", "[AdamW(LearningRate = 1e-3, WeightDecay = 0.05)]")]
+    [InlineData("RmsPropCenteredMomentum", "[RmsProp(LearningRate = 1e-3, Centered = true, Momentum = 0.9, WeightDecay = 1e-4)]")]
+    [InlineData("AdaGrad", "[AdaGrad(LearningRate = 0.05, InitialAccumulator = 0.1)]")]
+    [InlineData("AdaDelta", "[AdaDelta(Rho = 0.95)]")]
+    [InlineData("Adamax", "[Adamax(Beta1 = 0.8)]")]
+    public void OptimizerFamily(string name, string optimizer) => Verify($"Demo.{name}.g.cs", $$"""
+        using ModelGen;
+
+        namespace Demo;
+
+        /// <summary>One generated step of this optimizer family.</summary>
+        [Model(BatchSize = 4, Seed = 2)]
+        [Input(3)]
+        [Dense(5, Activation.ReLU)]
+        [Dense(2)]
+        [Loss(LossFunction.CrossEntropy)]
+        {{optimizer}}
+        public partial class {{name}};
+        """, testName: $"OptimizerFamily.{name}");
+
     private static void Verify(string hintName, string source, [System.Runtime.CompilerServices.CallerMemberName] string testName = "")
     {
         ModelGenRun run = ModelGenRun.Run(source);
