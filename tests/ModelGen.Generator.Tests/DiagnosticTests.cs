@@ -91,6 +91,10 @@ public class DiagnosticTests
     [InlineData("[Model] [Input(2, 2, 2)] [ReLU] [[|Softmax|]]", "Softmax layer 'softmax0' cannot take its input of shape [2 x 2 x 2]")]
     [InlineData("[Model] [Input(2, 2, 2)] [Tanh] [[|Loss(LossFunction.MeanSquaredError)|]] [Sgd]", "Loss MeanSquaredError cannot take its input of shape [2 x 2 x 2]: a loss compares vectors")]
     [InlineData("[Model(BatchSize = 8)] [Input(2)] [[|Dense(1000000000)|]]", "its output [1000000000] times BatchSize does not fit in one array")]
+    [InlineData("[Model] [Input(16)] [[|Conv2D(4, 3)|]]", "convolution 'conv2d0' cannot take its input of shape [16]: a convolution needs a [channels x height x width] tensor, but gets a vector")]
+    [InlineData("[Model] [Input(8)] [[|MaxPool2D(2)|]]", "MaxPool2D layer 'maxpool2d0' cannot take its input of shape [8]: pooling needs a [channels x height x width] tensor")]
+    [InlineData("[Model] [Input(1, 4, 6)] [[|Conv2D(2, 5)|]] [Flatten] [Dense(1)]", "convolution 'conv2d0' cannot take its input of shape [1 x 4 x 6]: its 5x5 kernel is larger than its input of 4x6")]
+    [InlineData("[Model] [Input(3, 5, 5)] [Conv2D(4, 3)] [[|AvgPool2D(4)|]] [Flatten] [Dense(1)]", "AvgPool2D layer 'avgpool2d0' cannot take its input of shape [4 x 3 x 3]: its 4x4 window is larger than its input of 3x3")]
     public void MG0005_ShapeMismatch(string attributes, string message)
     {
         RunWithError(Source(attributes)).Should().Has("MG0005", Error, 0, message).AndNoOther();
@@ -124,6 +128,17 @@ public class DiagnosticTests
     [InlineData("[Model] [Input(2)] [Dense(2)] [Loss(LossFunction.MeanSquaredError)] [[|AdaGrad(InitialAccumulator = -1)|]]", "AdaGrad.InitialAccumulator is -1, but it must be finite and at least 0")]
     [InlineData("[Model] [Input(2)] [Dense(2)] [Loss(LossFunction.MeanSquaredError)] [Sgd] [[|GradientClipping(MaxNorm = -1)|]]", "GradientClipping.MaxNorm is -1, but it must be finite and at least 0")]
     [InlineData("[Model] [Input(2)] [Dense(2)] [Loss(LossFunction.MeanSquaredError)] [Sgd] [[|GradientClipping|]]", "GradientClipping.MaxNorm is 0, but it must be greater than 0, or MaxValue greater than 0")]
+    [InlineData("[Model] [Input(1, 4, 4)] [[|Conv2D(0, 3)|]] [Flatten] [Dense(1)]", "Conv2D.filters is 0, but it must be at least 1")]
+    [InlineData("[Model] [Input(1, 4, 4)] [[|Conv2D(2, 0)|]] [Flatten] [Dense(1)]", "Conv2D.kernelSize is 0, but it must be at least 1")]
+    [InlineData("[Model] [Input(1, 4, 4)] [[|Conv2D(2, 3, Stride = 0)|]] [Flatten] [Dense(1)]", "Conv2D.Stride is 0, but it must be at least 1")]
+    [InlineData("[Model] [Input(1, 4, 4)] [[|Conv2D(2, 3, L2 = -1)|]] [Flatten] [Dense(1)]", "Conv2D.L2 is -1, but it must be finite and at least 0")]
+    [InlineData("[Model] [Input(1, 4, 4)] [[|MaxPool2D(0)|]] [Flatten] [Dense(1)]", "MaxPool2D.poolSize is 0, but it must be at least 1")]
+    [InlineData("[Model] [Input(1, 4, 4)] [[|AvgPool2D(2, Stride = -1)|]] [Flatten] [Dense(1)]", "AvgPool2D.Stride is -1, but it must be at least 1")]
+    [InlineData("[Model] [Input(4)] [[|Dropout(1)|]] [Dense(1)] [Loss(LossFunction.MeanSquaredError)] [Sgd]", "Dropout.rate is 1, but it must be in [0, 1)")]
+    [InlineData("[Model] [Input(4)] [[|Dropout(-0.1)|]] [Dense(1)] [Loss(LossFunction.MeanSquaredError)] [Sgd]", "Dropout.rate is -0.1, but it must be in [0, 1)")]
+    [InlineData("[Model] [Input(4)] [[|BatchNorm(Momentum = 1.5)|]] [Dense(1)] [Loss(LossFunction.MeanSquaredError)] [Sgd]", "BatchNorm.Momentum is 1.5, but it must be in [0, 1]")]
+    [InlineData("[Model] [Input(4)] [[|BatchNorm(Epsilon = 0)|]] [Dense(1)] [Loss(LossFunction.MeanSquaredError)] [Sgd]", "BatchNorm.Epsilon is 0, but it must be finite and greater than 0")]
+    [InlineData("[Model] [Input(4)] [[|LayerNorm(Epsilon = -1e-5)|]] [Dense(1)]", "LayerNorm.Epsilon is -1e-5, but it must be finite and greater than 0")]
     public void MG0006_OutOfRange(string attributes, string message)
     {
         RunWithError(Source(attributes)).Should().Has("MG0006", Error, 0, message).AndNoOther();
@@ -231,12 +246,8 @@ public class DiagnosticTests
     }
 
     [Theory]
-    [InlineData("[Model] [Input(4)] [[|Dropout(0.5)|]] [Dense(1)]", "[Dropout] is not supported")]
-    [InlineData("[Model] [Input(4)] [[|BatchNorm|]] [Dense(1)]", "[BatchNorm] is not supported")]
-    [InlineData("[Model] [Input(4)] [[|LayerNorm(Epsilon = 1e-3)|]]", "[LayerNorm] is not supported")]
-    [InlineData("[Model] [Input(1, 8, 8)] [[|Conv2D(4, 3, Activation.ReLU)|]] [Flatten] [Dense(2)]", "[Conv2D] is not supported")]
-    [InlineData("[Model] [Input(1, 8, 8)] [[|MaxPool2D(2)|]] [Flatten] [Dense(2)]", "[MaxPool2D] is not supported")]
-    [InlineData("[Model] [Input(1, 8, 8)] [[|AvgPool2D(2, Stride = 1)|]] [Flatten] [Dense(2)]", "[AvgPool2D] is not supported")]
+    [InlineData("[Model] [Input(1, 8, 8)] [[|Conv2D(4, 3, Stride = 2, Padding = Padding.Same)|]] [Flatten] [Dense(2)]",
+        "Padding.Same with Stride = 2 on convolution 'conv2d0' (PyTorch allows 'same' only with stride 1) is not supported")]
     public void MG0015_NotSupportedYet(string attributes, string message)
     {
         RunWithError(Source(attributes)).Should().Has("MG0015", Error, 0, message + " by this version of ModelGen yet").AndNoOther();
@@ -307,6 +318,21 @@ public class DiagnosticTests
     {
         RunWithWarning(Source("[Model] [Input(2)] [Dense(1)] [[|GradientClipping(MaxNorm = 1)|]]"))
             .Should().Has("MG1004", Warning, 0, "[GradientClipping] only acts during training, and this model has no [Loss] and optimizer, so it has no effect").AndNoOther();
+        RunWithWarning(Source("[Model] [Input(4)] [Dense(3)] [[|Dropout(0.5)|]] [[|BatchNorm|]] [Dense(1)]"))
+            .Should()
+            .Has("MG1004", Warning, 0, "[Dropout] only acts during training")
+            .Has("MG1004", Warning, 1, "[BatchNorm] only acts during training")
+            .AndNoOther();
+    }
+
+    [Fact]
+    public void MG1005_BatchNormBeforeLoss()
+    {
+        RunWithWarning(Source("[Model] [Input(4)] [Dense(3)] [[|BatchNorm|]] [Loss(LossFunction.MeanSquaredError)] [Sgd]"))
+            .Should().Has("MG1005", Warning, 0, "batch norm 'batchnorm0' normalizes the network's output right before the loss").AndNoOther();
+        // Batch norm inside the network is the normal use, and training-mode layers in a trainable model warn about nothing.
+        RunWithWarning(Source("[Model] [Input(4)] [Dense(3)] [BatchNorm] [Dropout(0.1)] [Dense(2)] [Loss(LossFunction.MeanSquaredError)] [Sgd]"))
+            .Should().AndNoOther();
     }
 
     [Fact]

@@ -247,8 +247,9 @@ public class ShapeInferenceTests
     [Fact]
     public void UnsupportedLayers_AreReported_AndStopInference()
     {
-        ModelPlan plan = ShapeInference.Plan(Spec(new[] { 4 }, Layers(Dense(8), new LayerSpec(LayerKind.Dropout, -1) { Rate = 0.5 }, Dense(2))));
-        Assert.Equal(new[] { Problem.Create("MG0015", 3, "[Dropout]") }, plan.Problems);
+        var sameWithStride = new LayerSpec(LayerKind.Conv2D, -1) { Filters = 2, KernelSize = 3, Stride = 2, Padding = PaddingKind.Same };
+        ModelPlan plan = ShapeInference.Plan(Spec(new[] { 1, 8, 8 }, Layers(Layer(LayerKind.ReLU), sameWithStride, Layer(LayerKind.Flatten), Dense(2))));
+        Assert.Equal(new[] { Problem.Create("MG0015", 3, "Padding.Same with Stride = 2 on convolution 'conv2d0' (PyTorch allows 'same' only with stride 1)") }, plan.Problems);
         Assert.Single(plan.Layers);
     }
 

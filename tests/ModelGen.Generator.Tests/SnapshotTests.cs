@@ -158,6 +158,53 @@ public class SnapshotTests
         public partial class Smooth;
         """);
 
+    [Fact]
+    public void LeNetCnn() => Verify("Demo.LeNet.g.cs", """
+        using ModelGen;
+
+        namespace Demo;
+
+        /// <summary>A LeNet-like CNN: convolutions, batch norm over channels, both poolings, dropout and layer norm.</summary>
+        [Model(BatchSize = 32, Seed = 4)]
+        [Input(1, 28, 28)]
+        [Conv2D(6, 5, Activation.ReLU, Padding = Padding.Same)]
+        [BatchNorm]
+        [MaxPool2D(2)]
+        [Conv2D(16, 5, Activation.ReLU, WeightInit = Init.HeUniform)]
+        [AvgPool2D(2)]
+        [Flatten]
+        [Dense(120, Activation.ReLU)]
+        [Dropout(0.25)]
+        [Dense(84)]
+        [LayerNorm]
+        [ReLU]
+        [Dense(10)]
+        [Loss(LossFunction.CrossEntropy)]
+        [Adam(LearningRate = 1e-3)]
+        public partial class LeNet;
+        """);
+
+    [Fact]
+    public void NormalizedMlpDouble() => Verify("Demo.Normalized.g.cs", """
+        using ModelGen;
+
+        namespace Demo;
+
+        /// <summary>Batch norm over features (which needs two samples per step), dropout and layer norm, in double precision.</summary>
+        [Model(BatchSize = 16, Seed = 6, Precision = Precision.Double)]
+        [Input(8)]
+        [Dense(12)]
+        [BatchNorm(Momentum = 0.2, Epsilon = 1e-3)]
+        [Tanh]
+        [Dropout(0.5)]
+        [Dense(6)]
+        [LayerNorm(Epsilon = 1e-6)]
+        [Dense(2)]
+        [Loss(LossFunction.MeanSquaredError)]
+        [Sgd(LearningRate = 0.01, Momentum = 0.9)]
+        public partial class Normalized;
+        """);
+
     [Theory]
     [InlineData("AdamW", "[AdamW(LearningRate = 1e-3, WeightDecay = 0.05)]")]
     [InlineData("RmsPropCenteredMomentum", "[RmsProp(LearningRate = 1e-3, Centered = true, Momentum = 0.9, WeightDecay = 1e-4)]")]

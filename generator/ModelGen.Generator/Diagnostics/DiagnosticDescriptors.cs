@@ -34,6 +34,7 @@ internal static class DiagnosticDescriptors
     public const string SigmoidBeforeBinaryCrossEntropyId = "MG1002";
     public const string SymmetricInitId = "MG1003";
     public const string NoEffectWhenInferenceOnlyId = "MG1004";
+    public const string BatchNormBeforeLossId = "MG1005";
 
     public static readonly DiagnosticDescriptor ModelNotPartial = Error(ModelNotPartialId,
         "Model class must be partial",
@@ -115,13 +116,17 @@ internal static class DiagnosticDescriptors
         "No effect in an inference-only model",
         "{0} only acts during training, and this model has no [Loss] and optimizer, so it has no effect");
 
+    public static readonly DiagnosticDescriptor BatchNormBeforeLoss = Warning(BatchNormBeforeLossId,
+        "Batch norm right before the loss",
+        "{0} normalizes the network's output right before the loss: the outputs are forced to the batch's mean and spread, which fights the targets. Put a layer after it, or move it before the last dense layer.");
+
     /// <summary>All descriptors, by ID.</summary>
     public static readonly IReadOnlyDictionary<string, DiagnosticDescriptor> ById = new[]
     {
         ModelNotPartial, MissingInput, NoLayers, InvalidInputShape, ShapeMismatch, OutOfRange, CrossEntropyClasses,
         LossWithoutOptimizer, OptimizerWithoutLoss, MultipleOptimizers, SeveralDeclarations, DuplicateAttribute,
         UnsupportedType, InputAfterLayers, NotSupportedYet, InvalidLayerName, SoftmaxBeforeCrossEntropy,
-        SigmoidBeforeBinaryCrossEntropy, SymmetricInit, NoEffectWhenInferenceOnly,
+        SigmoidBeforeBinaryCrossEntropy, SymmetricInit, NoEffectWhenInferenceOnly, BatchNormBeforeLoss,
     }.ToDictionary(d => d.Id);
 
     /// <summary>True for the IDs that stop generation (MG0xxx).</summary>

@@ -126,10 +126,15 @@ internal sealed class ModelEmitter
         {
             LayerKind.Dense => $"dense {layer.Input} -> {layer.Output}" + (layer.Spec.UseBias ? "" : ", no bias"),
             LayerKind.Flatten => $"flatten {layer.Input} -> {layer.Output}",
+            LayerKind.Conv2D => $"conv2d {layer.Input} -> {layer.Output}, {layer.Spec.KernelSize}x{layer.Spec.KernelSize}, stride {layer.Spec.Stride}, {layer.Spec.Padding}" + (layer.Spec.UseBias ? "" : ", no bias"),
+            LayerKind.MaxPool2D or LayerKind.AvgPool2D => $"{layer.Spec.Kind} {layer.Input} -> {layer.Output}, {layer.Spec.PoolSize}x{layer.Spec.PoolSize}, stride {layer.Spec.Stride}",
+            LayerKind.BatchNorm => $"batchnorm {layer.Output}, momentum {Number(layer.Spec.Momentum)}, eps {Number(layer.Spec.Epsilon)}",
+            LayerKind.LayerNorm => $"layernorm {layer.Output}, eps {Number(layer.Spec.Epsilon)}",
+            LayerKind.Dropout => $"dropout {layer.Output}, rate {Number(layer.Spec.Rate)}",
             _ => $"{layer.Spec.Kind} {layer.Output}",
         };
-        if (layer.Spec.Kind == LayerKind.Dense && layer.Activation != ActivationKind.Linear) what += ", " + layer.Activation;
-        if (layer.Weight is not null) what += ", weights " + InitName(layer.Weight.Init);
+        if (layer.HasUnitWeights && layer.Activation != ActivationKind.Linear) what += ", " + layer.Activation;
+        if (layer.HasUnitWeights && layer.Weight is not null) what += ", weights " + InitName(layer.Weight.Init);
         if (layer.Spec.L1 > 0) what += ", L1 " + Number(layer.Spec.L1);
         if (layer.Spec.L2 > 0) what += ", L2 " + Number(layer.Spec.L2);
         return what;
@@ -216,6 +221,13 @@ internal sealed class ModelEmitter
         foreach (TensorPlan t in _plan.Parameters)
             _w.Line($"//   {t.Name,-24} {Shape(t.Shape),-14} at {Int(t.Offset)}");
         _w.Line($"private readonly {_t}[] _parameters = new {_t}[ParameterCount];");
+        if (_plan.BufferCount > 0)
+        {
+            _w.Line("// Non-trainable state (see BufferNames), likewise in one array:");
+            foreach (TensorPlan t in _plan.Buffers)
+                _w.Line($"//   {t.Name,-24} {Shape(t.Shape),-14} at {Int(t.Offset)}");
+            _w.Line($"private readonly {_t}[] _buffers = new {_t}[{Int(_plan.BufferCount)}];");
+        }
         if (Trainable)
         {
             _w.Line($"private readonly {_t}[] _gradients = new {_t}[ParameterCount];");
@@ -234,6 +246,7 @@ internal sealed class ModelEmitter
             if (Trainable)
                 _w.Line($"private readonly {_t}[] {OutputGradient(i)} = new {_t}[BatchSize * {Int(size)}];");
         }
+        EmitScratch();
         if (Trainable)
         {
             _w.Line($"private readonly {_t}[] _inputGradient = new {_t}[BatchSize * InputSize];");
@@ -243,6 +256,42 @@ internal sealed class ModelEmitter
         }
         _w.Line();
     }
+
+    /// <summary>What layers keep between their forward and backward pass, and the shared convolution scratch.</summary>
+    private void EmitScratch()
+    {
+        foreach (LayerPlan layer in _layers)
+        {
+            int size = layer.Output.Size;
+            string Field(string what) => GeneratedNames.ScratchField(layer.Name, what);
+            switch (layer.Spec.Kind)
+            {
+                case LayerKind.Dropout when Trainable:
+                    _w.Line($"private readonly {_t}[] {Field("Mask")} = new {_t}[BatchSize * {Int(size)}]; // {layer.Name}: 0 or 1/(1 - rate) per value of the last training pass");
+                    break;
+                case LayerKind.MaxPool2D:
+                    _w.Line($"private readonly int[] {Field("Argmax")} = new int[BatchSize * {Int(size)}]; // {layer.Name}: where each maximum came from");
+                    break;
+                case LayerKind.BatchNorm when Trainable:
+                    _w.Line($"private readonly {_t}[] {Field("Normalized")} = new {_t}[BatchSize * {Int(size)}]; // {layer.Name}: x̂ of the last training pass");
+                    _w.Line($"private readonly {_t}[] {Field("InvStd")} = new {_t}[{Int(layer.Input.Dims[0])}]; // {layer.Name}: 1/√(σ² + ε) per channel");
+                    break;
+                case LayerKind.LayerNorm:
+                    _w.Line($"private readonly {_t}[] {Field("Normalized")} = new {_t}[BatchSize * {Int(size)}]; // {layer.Name}: x̂ of the last pass");
+                    _w.Line($"private readonly {_t}[] {Field("InvStd")} = new {_t}[BatchSize]; // {layer.Name}: 1/√(σ² + ε) per sample");
+                    break;
+            }
+        }
+        int columns = _layers.Where(l => l.Spec.Kind == LayerKind.Conv2D)
+            .Select(l => l.Input.Dims[0] * l.Spec.KernelSize * l.Spec.KernelSize * l.Output.Dims[1] * l.Output.Dims[2])
+            .DefaultIfEmpty(0).Max();
+        if (columns > 0)
+            _w.Line($"private readonly {_t}[] _columns = new {_t}[{Int(columns)}]; // im2col of one sample, for the largest convolution");
+        if (HasDropout)
+            _w.Line("private global::ModelGen.Initialization.SplitMix64 _dropoutRandom; // draws the dropout masks");
+    }
+
+    private bool HasDropout => Trainable && _layers.Any(l => l.Spec.Kind == LayerKind.Dropout);
 
     private void EmitConstructors()
     {
@@ -254,6 +303,10 @@ internal sealed class ModelEmitter
         _w.Line("/// <param name=\"seed\">Seed of the initializers' random streams (SplitMix64, one stream per tensor).</param>");
         _w.Open($"public {name}(int seed)");
         _w.Line("InitializeParameters(seed);");
+        foreach (TensorPlan t in _plan.Buffers.Where(b => b.Init == InitKind.Ones))
+            _w.Line($"{TensorProperty(t)}.Fill(1); // {t.Name} starts at 1");
+        if (HasDropout)
+            _w.Line("_dropoutRandom = global::ModelGen.Initialization.SplitMix64.ForStream(seed, -1); // a stream no parameter uses");
         if (Trainable)
             foreach (OptimizerSlot slot in OptimizerEmission.Slots(Spec.Optimizer!))
                 if (slot.InitialValue != 0)
@@ -344,6 +397,12 @@ internal sealed class ModelEmitter
         _w.Open($"public {_t} ComputeGradients({ReadOnlySpan}<{_t}> inputs, {TargetParameter})");
         _w.Line($"int n = {Kernels}.Check.Samples(inputs.Length, InputSize, BatchSize, nameof(inputs));");
         EmitTargetChecks("n");
+        LayerPlan? vectorNorm = _layers.FirstOrDefault(l => l.Spec.Kind == LayerKind.BatchNorm && l.Input.Rank == 1);
+        if (vectorNorm is not null)
+        {
+            _w.Line($"if (n < 2) // {vectorNorm.Name} normalizes each feature over the batch, which needs two samples (PyTorch refuses one as well)");
+            _w.Line($"    throw new global::System.ArgumentException(\"A training step of this model needs at least 2 samples: batch norm '{vectorNorm.Name}' normalizes over the batch.\", nameof(inputs));");
+        }
         _w.Line("Forward(inputs, n, training: true);");
         int last = _layers.Count - 1;
         _w.Line($"{_t} loss = {LossCall(TargetName, Rows(OutputGradient(last), OutputSize))};");
@@ -497,13 +556,15 @@ internal sealed class ModelEmitter
     {
         _w.Line("/// <summary>Runs every layer on the first n samples of <paramref name=\"inputs\"/>; the result is left in the last layer's buffer.</summary>");
         _w.Open($"private void Forward({ReadOnlySpan}<{_t}> inputs, int n, bool training)");
-        _w.Line("_ = training; // no layer of this model behaves differently in training");
+        bool usesMode = _layers.Any(l => l.DependsOnMode) && Trainable;
+        if (!usesMode)
+            _w.Line("_ = training; // no layer of this model behaves differently in training");
         for (int i = 0; i < _layers.Count; i++)
         {
             LayerPlan layer = _layers[i];
             int inSize = layer.Input.Size, outSize = layer.Output.Size;
             string input = Output(i - 1), output = Output(i);
-            _w.Line();
+            if (i > 0 || !usesMode) _w.Line();
             _w.Line($"// {layer.Name}: {StepComment(layer)}");
             switch (layer.Spec.Kind)
             {
@@ -516,13 +577,85 @@ internal sealed class ModelEmitter
                     if (HasOwnBuffer(i)) _w.Line($"{Rows(input, inSize)}.CopyTo({output});");
                     else _w.Line("// (a view: its values are its input's, already in [channel, row, column] order)");
                     break;
-                default:
+                case LayerKind.ReLU:
+                case LayerKind.Tanh:
+                case LayerKind.Sigmoid:
+                case LayerKind.Softmax:
+                case LayerKind.LeakyReLU:
                     EmitActivationForward(layer, Rows(input, inSize), Rows(output, outSize));
+                    break;
+                default:
+                    EmitLayerForward(layer, input, output);
                     break;
             }
         }
         _w.Close();
         _w.Line();
+    }
+
+    /// <summary>The forward step of the layers that are neither dense, flatten nor a plain activation.</summary>
+    private void EmitLayerForward(LayerPlan layer, string input, string output)
+    {
+        LayerSpec spec = layer.Spec;
+        int inSize = layer.Input.Size, outSize = layer.Output.Size;
+        string Field(string what) => GeneratedNames.ScratchField(layer.Name, what);
+        string Geometry() => $"n, channels: {Int(layer.Input.Dims[0])}, height: {Int(layer.Input.Dims[1])}, width: {Int(layer.Input.Dims[2])}";
+        string OutGeometry() => $"outHeight: {Int(layer.Output.Dims[1])}, outWidth: {Int(layer.Output.Dims[2])}";
+        switch (spec.Kind)
+        {
+            case LayerKind.Conv2D:
+                string bias = layer.Bias is null ? $"{ReadOnlySpan}<{_t}>.Empty" : TensorProperty(layer.Bias);
+                _w.Line($"{Kernels}.Conv2D.Forward<{_t}>({input}, {TensorProperty(layer.Weight!)}, {bias}, {output}, _columns,");
+                _w.Line($"    {Geometry()}, filters: {Int(spec.Filters)}, kernel: {Int(spec.KernelSize)}, stride: {Int(spec.Stride)}, padTop: {Int(layer.PadTop)}, padLeft: {Int(layer.PadLeft)}, {OutGeometry()});");
+                EmitActivationForward(layer, null, Rows(output, outSize));
+                break;
+            case LayerKind.MaxPool2D:
+                _w.Line($"{Kernels}.Pooling.MaxForward<{_t}>({input}, {output}, {Field("Argmax")},");
+                _w.Line($"    {Geometry()}, pool: {Int(spec.PoolSize)}, stride: {Int(spec.Stride)}, {OutGeometry()});");
+                break;
+            case LayerKind.AvgPool2D:
+                _w.Line($"{Kernels}.Pooling.AvgForward<{_t}>({input}, {output},");
+                _w.Line($"    {Geometry()}, pool: {Int(spec.PoolSize)}, stride: {Int(spec.Stride)}, {OutGeometry()});");
+                break;
+            case LayerKind.BatchNorm:
+            {
+                int channels = layer.Input.Dims[0], spatial = inSize / channels;
+                string weight = TensorProperty(layer.Weight!), b = TensorProperty(layer.Bias!);
+                string mean = TensorProperty(layer.RunningMean!), var = TensorProperty(layer.RunningVar!);
+                if (Trainable)
+                {
+                    _w.Line("if (training)");
+                    _w.Line($"    {Kernels}.BatchNorm.ForwardTraining<{_t}>({Rows(input, inSize)}, {weight}, {b}, {Rows(output, outSize)}, {Rows(Field("Normalized"), inSize)}, {Field("InvStd")}, {mean}, {var},");
+                    _w.Line($"        n, channels: {Int(channels)}, spatial: {Int(spatial)}, momentum: {Number(spec.Momentum)}, epsilon: {Number(spec.Epsilon)});");
+                    _w.Line("else");
+                    _w.Line($"    {Kernels}.BatchNorm.ForwardInference<{_t}>({Rows(input, inSize)}, {weight}, {b}, {mean}, {var}, {Rows(output, outSize)},");
+                    _w.Line($"        n, channels: {Int(channels)}, spatial: {Int(spatial)}, epsilon: {Number(spec.Epsilon)});");
+                }
+                else
+                {
+                    _w.Line($"{Kernels}.BatchNorm.ForwardInference<{_t}>({Rows(input, inSize)}, {weight}, {b}, {mean}, {var}, {Rows(output, outSize)},");
+                    _w.Line($"    n, channels: {Int(channels)}, spatial: {Int(spatial)}, epsilon: {Number(spec.Epsilon)});");
+                }
+                break;
+            }
+            case LayerKind.LayerNorm:
+                _w.Line($"{Kernels}.LayerNorm.Forward<{_t}>({Rows(input, inSize)}, {TensorProperty(layer.Weight!)}, {TensorProperty(layer.Bias!)}, {Rows(output, outSize)},");
+                _w.Line($"    {Rows(Field("Normalized"), inSize)}, {Field("InvStd")}, n, features: {Int(inSize)}, epsilon: {Number(spec.Epsilon)});");
+                break;
+            case LayerKind.Dropout:
+                if (Trainable)
+                {
+                    _w.Line("if (training)");
+                    _w.Line($"    {Kernels}.Dropout.Forward<{_t}>({Rows(input, inSize)}, {Rows(output, outSize)}, {Rows(Field("Mask"), outSize)}, rate: {Number(spec.Rate)}, ref _dropoutRandom);");
+                    _w.Line("else");
+                    _w.Line($"    {Rows(input, inSize)}.CopyTo({output}); // inference: the identity");
+                }
+                else
+                {
+                    _w.Line($"{Rows(input, inSize)}.CopyTo({output}); // dropout is the identity in inference");
+                }
+                break;
+        }
     }
 
     /// <summary>What a layer's forward step does, with the shapes of n samples.</summary>
@@ -534,6 +667,12 @@ internal sealed class ModelEmitter
         {
             LayerKind.Dense => $"dense {inShape} -> {outShape}" + (layer.Activation == ActivationKind.Linear ? "" : ", then " + layer.Activation),
             LayerKind.Flatten => $"flatten {inShape} -> {outShape}",
+            LayerKind.Conv2D => $"convolution {inShape} -> {outShape}, {Int(layer.Spec.KernelSize)}x{Int(layer.Spec.KernelSize)} kernels, stride {Int(layer.Spec.Stride)}"
+                + (layer.PadTop > 0 ? $", zero padding {Int(layer.PadTop)}" : "") + (layer.Activation == ActivationKind.Linear ? "" : ", then " + layer.Activation),
+            LayerKind.MaxPool2D or LayerKind.AvgPool2D => $"{(layer.Spec.Kind == LayerKind.MaxPool2D ? "max" : "average")} pooling {inShape} -> {outShape}, {Int(layer.Spec.PoolSize)}x{Int(layer.Spec.PoolSize)} windows, stride {Int(layer.Spec.Stride)}",
+            LayerKind.BatchNorm => $"batch norm over {outShape}, per {(layer.Input.Rank == 1 ? "feature" : "channel")}: batch statistics in training, running statistics in inference",
+            LayerKind.LayerNorm => $"layer norm over each sample's {Int(layer.Output.Size)} values",
+            LayerKind.Dropout => $"dropout over {outShape}, rate {Number(layer.Spec.Rate)} (training only)",
             _ => $"{layer.Activation} over {outShape}",
         };
     }
@@ -602,14 +741,71 @@ internal sealed class ModelEmitter
                     if (HasOwnBuffer(i)) _w.Line($"{Rows(dOutput, outSize)}.CopyTo({dInput});");
                     else _w.Line("// (a view: the gradient already lies in the input's gradient buffer)");
                     break;
-                default:
+                case LayerKind.ReLU:
+                case LayerKind.Tanh:
+                case LayerKind.Sigmoid:
+                case LayerKind.Softmax:
+                case LayerKind.LeakyReLU:
                     _w.Line($"// {layer.Name}: {layer.Activation}, dX = f'(Y) * dY elementwise over [n x {Int(outSize)}]");
                     EmitActivationBackward(layer, Rows(output, outSize), Rows(dOutput, outSize), Rows(dInput, inSize));
+                    break;
+                default:
+                    EmitLayerBackward(layer, input, output, dOutput, dInput);
                     break;
             }
         }
         _w.Close();
         _w.Line();
+    }
+
+    /// <summary>The backward step of the layers that are neither dense, flatten nor a plain activation.</summary>
+    private void EmitLayerBackward(LayerPlan layer, string input, string output, string dOutput, string dInput)
+    {
+        LayerSpec spec = layer.Spec;
+        int inSize = layer.Input.Size, outSize = layer.Output.Size;
+        string Field(string what) => GeneratedNames.ScratchField(layer.Name, what);
+        string Geometry() => $"n, channels: {Int(layer.Input.Dims[0])}, height: {Int(layer.Input.Dims[1])}, width: {Int(layer.Input.Dims[2])}";
+        string OutGeometry() => $"outHeight: {Int(layer.Output.Dims[1])}, outWidth: {Int(layer.Output.Dims[2])}";
+        switch (spec.Kind)
+        {
+            case LayerKind.Conv2D:
+                _w.Line($"// {layer.Name}: dY [n x {Int(outSize)}] -> dW {Shape(layer.Weight!.Shape)}" + (layer.Bias is null ? "" : $", db [{Int(spec.Filters)}]") + $", dX [n x {Int(inSize)}]");
+                if (layer.Activation != ActivationKind.Linear)
+                {
+                    _w.Line($"// first back through its {layer.Activation}, in place: dY = f'(Y) * dY elementwise");
+                    EmitActivationBackward(layer, Rows(output, outSize), Rows(dOutput, outSize), null);
+                }
+                string db = layer.Bias is null ? $"{Span}<{_t}>.Empty" : TensorProperty(layer.Bias) + "Gradient";
+                _w.Line($"{Kernels}.Conv2D.Backward<{_t}>({input}, {TensorProperty(layer.Weight)}, {dOutput}, {TensorProperty(layer.Weight)}Gradient, {db}, {dInput}, _columns,");
+                _w.Line($"    {Geometry()}, filters: {Int(spec.Filters)}, kernel: {Int(spec.KernelSize)}, stride: {Int(spec.Stride)}, padTop: {Int(layer.PadTop)}, padLeft: {Int(layer.PadLeft)}, {OutGeometry()});");
+                break;
+            case LayerKind.MaxPool2D:
+                _w.Line($"// {layer.Name}: each gradient goes back to where its maximum came from");
+                _w.Line($"{Kernels}.Pooling.MaxBackward<{_t}>({Rows(dOutput, outSize)}, {Field("Argmax")}, {Rows(dInput, inSize)}, {Geometry()}, {OutGeometry()});");
+                break;
+            case LayerKind.AvgPool2D:
+                _w.Line($"// {layer.Name}: each gradient is shared equally by its window");
+                _w.Line($"{Kernels}.Pooling.AvgBackward<{_t}>({Rows(dOutput, outSize)}, {Rows(dInput, inSize)},");
+                _w.Line($"    {Geometry()}, pool: {Int(spec.PoolSize)}, stride: {Int(spec.Stride)}, {OutGeometry()});");
+                break;
+            case LayerKind.BatchNorm:
+            {
+                int channels = layer.Input.Dims[0], spatial = inSize / channels;
+                _w.Line($"// {layer.Name}: dγ, dβ per channel and dX through the batch statistics");
+                _w.Line($"{Kernels}.BatchNorm.Backward<{_t}>({Rows(dOutput, outSize)}, {Rows(Field("Normalized"), inSize)}, {TensorProperty(layer.Weight!)}, {Field("InvStd")},");
+                _w.Line($"    {TensorProperty(layer.Weight!)}Gradient, {TensorProperty(layer.Bias!)}Gradient, {Rows(dInput, inSize)}, n, channels: {Int(channels)}, spatial: {Int(spatial)});");
+                break;
+            }
+            case LayerKind.LayerNorm:
+                _w.Line($"// {layer.Name}: dγ, dβ per feature and dX through each sample's statistics");
+                _w.Line($"{Kernels}.LayerNorm.Backward<{_t}>({Rows(dOutput, outSize)}, {Rows(Field("Normalized"), inSize)}, {TensorProperty(layer.Weight!)}, {Field("InvStd")},");
+                _w.Line($"    {TensorProperty(layer.Weight!)}Gradient, {TensorProperty(layer.Bias!)}Gradient, {Rows(dInput, inSize)}, n, features: {Int(inSize)});");
+                break;
+            case LayerKind.Dropout:
+                _w.Line($"// {layer.Name}: the same mask as the forward pass");
+                _w.Line($"{Kernels}.Dropout.Backward<{_t}>({Rows(dOutput, outSize)}, {Rows(Field("Mask"), outSize)}, {Rows(dInput, inSize)});");
+                break;
+        }
     }
 
     private void EmitAccessors()
@@ -621,10 +817,30 @@ internal sealed class ModelEmitter
         _w.Line("public static global::System.Collections.Generic.IReadOnlyList<string> ParameterNames { get; } =");
         _w.Line($"    global::System.Array.AsReadOnly(new string[] {{ {names} }});");
         _w.Line();
-        _w.Line("/// <summary>The names of the non-trainable state tensors (none in this model).</summary>");
-        _w.Line("public static global::System.Collections.Generic.IReadOnlyList<string> BufferNames { get; } =");
-        _w.Line("    global::System.Array.AsReadOnly(global::System.Array.Empty<string>());");
+        var buffers = _plan.Buffers.ToList();
+        if (buffers.Count == 0)
+        {
+            _w.Line("/// <summary>The names of the non-trainable state tensors (none in this model).</summary>");
+            _w.Line("public static global::System.Collections.Generic.IReadOnlyList<string> BufferNames { get; } =");
+            _w.Line("    global::System.Array.AsReadOnly(global::System.Array.Empty<string>());");
+        }
+        else
+        {
+            _w.Line("/// <summary>The names of the non-trainable state tensors (batch norm's running statistics), in storage order.</summary>");
+            _w.Line("public static global::System.Collections.Generic.IReadOnlyList<string> BufferNames { get; } =");
+            _w.Line($"    global::System.Array.AsReadOnly(new string[] {{ {string.Join(", ", buffers.Select(b => String(b.Name)))} }});");
+        }
         _w.Line();
+        if (HasDropout)
+        {
+            _w.Line("/// <summary>The state of the generator that draws dropout masks: save it with a checkpoint and set it back to resume with the same masks.</summary>");
+            _w.Line("public ulong RandomState");
+            _w.Open("");
+            _w.Line("get => _dropoutRandom.State;");
+            _w.Line("set => _dropoutRandom.State = value;");
+            _w.Close();
+            _w.Line();
+        }
 
         _w.Line("/// <summary>The live values of a parameter tensor, such as <c>\"dense0.weight\"</c> (row-major; writes change the model).</summary>");
         _w.Line("/// <exception cref=\"global::System.ArgumentException\">The model has no parameter of that name.</exception>");
@@ -645,9 +861,20 @@ internal sealed class ModelEmitter
             _w.Line();
         }
 
-        _w.Line("/// <summary>The live values of a non-trainable state tensor.</summary>");
-        _w.Line("/// <exception cref=\"global::System.ArgumentException\">The model has no buffer of that name (it has none at all).</exception>");
-        _w.Line($"public {Span}<{_t}> Buffer(string name) => throw {Kernels}.Check.UnknownName(name, \"buffer\", BufferNames);");
+        _w.Line("/// <summary>The live values of a non-trainable state tensor, such as a batch norm's running mean.</summary>");
+        if (buffers.Count == 0)
+        {
+            _w.Line("/// <exception cref=\"global::System.ArgumentException\">The model has no buffer of that name (it has none at all).</exception>");
+            _w.Line($"public {Span}<{_t}> Buffer(string name) => throw {Kernels}.Check.UnknownName(name, \"buffer\", BufferNames);");
+        }
+        else
+        {
+            _w.Line("/// <exception cref=\"global::System.ArgumentException\">The model has no buffer of that name.</exception>");
+            _w.Open($"public {Span}<{_t}> Buffer(string name) => name switch");
+            foreach (TensorPlan t in buffers) _w.Line($"{String(t.Name)} => {TensorProperty(t)},");
+            _w.Line($"_ => throw {Kernels}.Check.UnknownName(name, \"buffer\", BufferNames),");
+            _w.Close(";");
+        }
         _w.Line();
 
     }
@@ -661,6 +888,8 @@ internal sealed class ModelEmitter
             if (Trainable)
                 _w.Line($"private {Span}<{_t}> {TensorProperty(t)}Gradient => {SpanOf("_gradients", Int(t.Offset), Int(t.Length))};");
         }
+        foreach (TensorPlan t in _plan.Buffers)
+            _w.Line($"private {Span}<{_t}> {TensorProperty(t)} => {SpanOf("_buffers", Int(t.Offset), Int(t.Length))}; // {t.Name} {Shape(t.Shape)}");
         _w.Line();
         _w.Line("/// <summary>The first <paramref name=\"n\"/> rows of a [BatchSize x features] buffer.</summary>");
         _w.Line($"private static {Span}<{_t}> Rows({_t}[] buffer, int n, int features) => new(buffer, 0, n * features);");

@@ -15,7 +15,8 @@ internal static class GeneratedNames
         "InputSize", "OutputSize", "BatchSize", "ParameterCount", "Predict", "ComputeGradients", "ApplyGradients",
         "TrainStep", "Evaluate", "LearningRate", "Step", "Parameter", "Gradient", "InputGradient", "ParameterNames",
         "Buffer", "BufferNames", "OptimizerStateNames", "OptimizerState", "RestoreStep", "Forward", "Backward",
-        "InitializeParameters", "ApplyRegularization", "RegularizationPenalty", "Rows",
+        "InitializeParameters", "ApplyRegularization", "RegularizationPenalty", "Rows", "RandomState",
+        "_buffers", "_columns", "_dropoutRandom",
         "_parameters", "_gradients", "_inputGradient", "_inputGradientSamples", "_learningRate", "_step", "_muProduct",
         "_momentumBuffer", "_expAvg", "_expAvgSq", "_maxExpAvgSq", "_squareAvg", "_gradAvg", "_sum", "_accDelta", "_expInf",
     };
@@ -24,9 +25,16 @@ internal static class GeneratedNames
 
     private static string Camel(string name) => name.Length == 0 ? name : char.ToLowerInvariant(name[0]) + name.Substring(1);
 
-    /// <summary>The private property over a tensor's slice: "dense0.weight" → Dense0Weight.</summary>
+    /// <summary>The private property over a tensor's slice: "dense0.weight" → Dense0Weight, "batchnorm0.running_var" → Batchnorm0RunningVar.</summary>
     public static string TensorProperty(TensorPlan tensor) =>
-        Pascal(tensor.Name.Replace(".weight", "Weight").Replace(".bias", "Bias"));
+        Pascal(tensor.Name.Replace(".weight", "Weight").Replace(".bias", "Bias")
+            .Replace(".running_mean", "RunningMean").Replace(".running_var", "RunningVar"));
+
+    /// <summary>A layer's own scratch field: dropout0 + "Mask" → _dropout0Mask.</summary>
+    public static string ScratchField(string layer, string what) => $"_{Camel(layer)}{what}";
+
+    /// <summary>The scratch arrays a layer keeps between its forward and backward pass.</summary>
+    public static readonly IReadOnlyList<string> ScratchKinds = new[] { "Mask", "Argmax", "Normalized", "InvStd" };
 
     /// <summary>The field holding a layer's outputs: dense0 → _dense0Output.</summary>
     public static string OutputField(string layer) => $"_{Camel(layer)}Output";
@@ -39,5 +47,7 @@ internal static class GeneratedNames
         Fixed
             .Concat(layers.SelectMany(l => new[] { l.Weight, l.Bias }).Where(t => t is not null)
                 .SelectMany(t => new[] { TensorProperty(t!), TensorProperty(t!) + "Gradient" }))
-            .Concat(layers.SelectMany(l => new[] { OutputField(l.Name), OutputGradientField(l.Name) }));
+            .Concat(layers.SelectMany(l => new[] { l.RunningMean, l.RunningVar }).Where(t => t is not null).Select(t => TensorProperty(t!)))
+            .Concat(layers.SelectMany(l => new[] { OutputField(l.Name), OutputGradientField(l.Name) }))
+            .Concat(layers.SelectMany(l => ScratchKinds.Select(k => ScratchField(l.Name, k))));
 }

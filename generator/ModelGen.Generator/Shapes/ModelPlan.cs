@@ -63,6 +63,19 @@ internal sealed class LayerPlan
     public Shape Output { get; }
     public TensorPlan? Weight { get; set; }
     public TensorPlan? Bias { get; set; }
+    /// <summary>Batch norm's running mean, in the buffer array.</summary>
+    public TensorPlan? RunningMean { get; set; }
+    /// <summary>Batch norm's running variance, in the buffer array.</summary>
+    public TensorPlan? RunningVar { get; set; }
+    /// <summary>Zero padding above and left of a convolution's input (below and right follow from the output size).</summary>
+    public int PadTop { get; set; }
+    public int PadLeft { get; set; }
+
+    /// <summary>True for layers with trainable weights that units of the next layer see (Dense, Conv2D).</summary>
+    public bool HasUnitWeights => Spec.Kind is LayerKind.Dense or LayerKind.Conv2D;
+
+    /// <summary>True for layers that behave differently in training (Dropout, BatchNorm).</summary>
+    public bool DependsOnMode => Spec.Kind is LayerKind.Dropout or LayerKind.BatchNorm;
 
     /// <summary>The activation this layer applies, fused (Dense) or as its whole job (ReLU, Tanh, ...).</summary>
     public ActivationKind Activation => Spec.Kind switch
@@ -110,6 +123,12 @@ internal sealed class ModelPlan
         Layers.SelectMany(l => new[] { l.Weight, l.Bias }).Where(t => t is not null).Select(t => t!);
 
     public int ParameterCount => Parameters.Sum(t => t.Length);
+
+    /// <summary>Non-trainable state tensors (batch norm's running statistics), in their own flat array.</summary>
+    public IEnumerable<TensorPlan> Buffers =>
+        Layers.SelectMany(l => new[] { l.RunningMean, l.RunningVar }).Where(t => t is not null).Select(t => t!);
+
+    public int BufferCount => Buffers.Sum(t => t.Length);
 
     /// <summary>"float" or "double".</summary>
     public string ScalarType => Spec.Precision == PrecisionKind.Double ? "double" : "float";

@@ -73,7 +73,7 @@ internal static class ShapeInference
     {
         var counters = new Dictionary<LayerKind, int>();
         var names = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        int offset = 0, stream = 0; // offset stays below MaxBufferLength: checked before each tensor is added
+        int offset = 0, stream = 0, bufferOffset = 0; // offset stays below MaxArrayLength: checked before each layer's tensors are added
         Shape current = input;
 
         foreach (LayerSpec layer in spec.Layers)
@@ -100,29 +100,64 @@ internal static class ShapeInference
             }
 
             var plan = new LayerPlan(layer, name, current, output);
-            if (layer.Kind == LayerKind.Dense && layer.Units >= 1)
+            if (layer.Kind == LayerKind.Conv2D)
             {
-                int inputs = current.Size;
-                long parameters = (long)layer.Units * inputs + (layer.UseBias ? layer.Units : 0);
-                if (offset + parameters > MaxArrayLength)
-                {
-                    problems.Add(Problem.Create(D.ShapeMismatchId, layer.Ordinal, label, current.ToString(),
-                        $"its {parameters} parameters bring the model to {offset + parameters}, more than one array holds"));
-                    return;
-                }
-                plan.Weight = new TensorPlan(name + ".weight", new[] { layer.Units, inputs }, offset, layer.WeightInit, inputs, layer.Units, stream++);
-                offset += plan.Weight.Length;
-                if (layer.UseBias)
-                {
+                int pad = layer.Padding == PaddingKind.Same ? layer.KernelSize - 1 : 0;
+                plan.PadTop = plan.PadLeft = pad / 2; // PyTorch's padding='same': the extra row/column goes below/right
+            }
+            long parameters = ParameterCountOf(layer, current);
+            if (offset + parameters > MaxArrayLength)
+            {
+                problems.Add(Problem.Create(D.ShapeMismatchId, layer.Ordinal, label, current.ToString(),
+                    $"its {parameters} parameters bring the model to {offset + parameters}, more than one array holds"));
+                return;
+            }
+            TensorPlan Tensor(string suffix, int[] shape, InitKind init, int fanIn, int fanOut)
+            {
+                var tensor = new TensorPlan(name + suffix, shape, offset, init, fanIn, fanOut, stream++);
+                offset += tensor.Length;
+                return tensor;
+            }
+            switch (layer.Kind)
+            {
+                case LayerKind.Dense:
+                    plan.Weight = Tensor(".weight", new[] { layer.Units, current.Size }, layer.WeightInit, current.Size, layer.Units);
                     // Keras's fans for a 1-D tensor: fan_in = fan_out = its length.
-                    plan.Bias = new TensorPlan(name + ".bias", new[] { layer.Units }, offset, layer.BiasInit, layer.Units, layer.Units, stream++);
-                    offset += plan.Bias.Length;
-                }
+                    if (layer.UseBias) plan.Bias = Tensor(".bias", new[] { layer.Units }, layer.BiasInit, layer.Units, layer.Units);
+                    break;
+                case LayerKind.Conv2D:
+                    int receptive = layer.KernelSize * layer.KernelSize;
+                    plan.Weight = Tensor(".weight", new[] { layer.Filters, current.Dims[0], layer.KernelSize, layer.KernelSize },
+                        layer.WeightInit, current.Dims[0] * receptive, layer.Filters * receptive);
+                    if (layer.UseBias) plan.Bias = Tensor(".bias", new[] { layer.Filters }, InitKind.Zeros, layer.Filters, layer.Filters);
+                    break;
+                case LayerKind.BatchNorm:
+                    int channels = current.Dims[0];
+                    plan.Weight = Tensor(".weight", new[] { channels }, InitKind.Ones, channels, channels);
+                    plan.Bias = Tensor(".bias", new[] { channels }, InitKind.Zeros, channels, channels);
+                    plan.RunningMean = new TensorPlan(name + ".running_mean", new[] { channels }, bufferOffset, InitKind.Zeros, channels, channels, -1);
+                    plan.RunningVar = new TensorPlan(name + ".running_var", new[] { channels }, bufferOffset + channels, InitKind.Ones, channels, channels, -1);
+                    bufferOffset += 2 * channels;
+                    break;
+                case LayerKind.LayerNorm:
+                    plan.Weight = Tensor(".weight", current.Dims, InitKind.Ones, current.Size, current.Size);
+                    plan.Bias = Tensor(".bias", current.Dims, InitKind.Zeros, current.Size, current.Size);
+                    break;
             }
             layers.Add(plan);
             current = output;
         }
     }
+
+    /// <summary>Trainable scalars of a layer with the given input (0 when its hyperparameters are out of range).</summary>
+    private static long ParameterCountOf(LayerSpec layer, Shape input) => layer.Kind switch
+    {
+        LayerKind.Dense => (long)layer.Units * input.Size + (layer.UseBias ? layer.Units : 0),
+        LayerKind.Conv2D => (long)layer.Filters * input.Dims[0] * layer.KernelSize * layer.KernelSize + (layer.UseBias ? layer.Filters : 0),
+        LayerKind.BatchNorm => 2L * input.Dims[0],
+        LayerKind.LayerNorm => 2L * input.Size,
+        _ => 0,
+    };
 
     private static Shape? OutputShape(LayerSpec layer, Shape input, string label, List<Problem> problems)
     {
@@ -157,10 +192,61 @@ internal static class ShapeInference
                     return null;
                 }
                 return new Shape(input.Size);
+            case LayerKind.Dropout:
+            case LayerKind.LayerNorm:
+                return input;
+            case LayerKind.BatchNorm:
+                if (input.Rank != 1 && input.Rank != 3)
+                {
+                    problems.Add(Problem.Create(D.ShapeMismatchId, layer.Ordinal, label, input.ToString(),
+                        "batch norm normalizes the features of a vector or the channels of a [channels x height x width] tensor"));
+                    return null;
+                }
+                return input;
+            case LayerKind.Conv2D:
+            {
+                if (!NeedsImage(layer, input, label, "a convolution", problems)) return null;
+                if (layer.Filters < 1 || layer.KernelSize < 1 || layer.Stride < 1) return null; // reported as out of range
+                if (layer.Padding == PaddingKind.Same && layer.Stride != 1)
+                {
+                    problems.Add(Problem.Create(D.NotSupportedYetId, layer.Ordinal, $"Padding.Same with Stride = {Format(layer.Stride)} on {label} (PyTorch allows 'same' only with stride 1)"));
+                    return null;
+                }
+                int pad = layer.Padding == PaddingKind.Same ? layer.KernelSize - 1 : 0;
+                int height = input.Dims[1] + pad, width = input.Dims[2] + pad;
+                if (layer.KernelSize > height || layer.KernelSize > width)
+                {
+                    problems.Add(Problem.Create(D.ShapeMismatchId, layer.Ordinal, label, input.ToString(),
+                        $"its {Format(layer.KernelSize)}x{Format(layer.KernelSize)} kernel is larger than its {(pad > 0 ? "padded " : "")}input of {Format(height)}x{Format(width)}"));
+                    return null;
+                }
+                return new Shape(layer.Filters, (height - layer.KernelSize) / layer.Stride + 1, (width - layer.KernelSize) / layer.Stride + 1);
+            }
+            case LayerKind.MaxPool2D:
+            case LayerKind.AvgPool2D:
+            {
+                if (!NeedsImage(layer, input, label, "pooling", problems)) return null;
+                if (layer.PoolSize < 1 || layer.Stride < 1) return null; // reported as out of range
+                if (layer.PoolSize > input.Dims[1] || layer.PoolSize > input.Dims[2])
+                {
+                    problems.Add(Problem.Create(D.ShapeMismatchId, layer.Ordinal, label, input.ToString(),
+                        $"its {Format(layer.PoolSize)}x{Format(layer.PoolSize)} window is larger than its input of {Format(input.Dims[1])}x{Format(input.Dims[2])}"));
+                    return null;
+                }
+                return new Shape(input.Dims[0], (input.Dims[1] - layer.PoolSize) / layer.Stride + 1, (input.Dims[2] - layer.PoolSize) / layer.Stride + 1);
+            }
             default:
                 problems.Add(Problem.Create(D.NotSupportedYetId, layer.Ordinal, $"[{layer.Kind}]"));
                 return null;
         }
+    }
+
+    private static bool NeedsImage(LayerSpec layer, Shape input, string label, string what, List<Problem> problems)
+    {
+        if (input.Rank == 3) return true;
+        problems.Add(Problem.Create(D.ShapeMismatchId, layer.Ordinal, label, input.ToString(),
+            $"{what} needs a [channels x height x width] tensor, but gets a vector"));
+        return false;
     }
 
     private static void CheckHyperparameters(LayerSpec layer, string label, List<Problem> problems)
@@ -180,6 +266,34 @@ internal static class ShapeInference
             if (!(layer.L2 >= 0) || double.IsInfinity(layer.L2))
                 problems.Add(OutOfRange(layer.Ordinal, $"{kind}.L2", layer.L2, "finite and at least 0"));
         }
+        if (layer.Kind == LayerKind.Conv2D)
+        {
+            if (layer.Filters < 1) problems.Add(OutOfRange(layer.Ordinal, "Conv2D.filters", layer.Filters, "at least 1"));
+            if (layer.KernelSize < 1) problems.Add(OutOfRange(layer.Ordinal, "Conv2D.kernelSize", layer.KernelSize, "at least 1"));
+            if (layer.Stride < 1) problems.Add(OutOfRange(layer.Ordinal, "Conv2D.Stride", layer.Stride, "at least 1"));
+            if (!Enum.IsDefined(typeof(ActivationKind), layer.Activation))
+                problems.Add(OutOfRange(layer.Ordinal, "Conv2D.activation", (int)layer.Activation, "a member of Activation"));
+            if (!Enum.IsDefined(typeof(InitKind), layer.WeightInit))
+                problems.Add(OutOfRange(layer.Ordinal, "Conv2D.WeightInit", (int)layer.WeightInit, "a member of Init"));
+            if (!Enum.IsDefined(typeof(PaddingKind), layer.Padding))
+                problems.Add(OutOfRange(layer.Ordinal, "Conv2D.Padding", (int)layer.Padding, "Padding.Valid or Padding.Same"));
+            if (!(layer.L1 >= 0) || double.IsInfinity(layer.L1))
+                problems.Add(OutOfRange(layer.Ordinal, "Conv2D.L1", layer.L1, "finite and at least 0"));
+            if (!(layer.L2 >= 0) || double.IsInfinity(layer.L2))
+                problems.Add(OutOfRange(layer.Ordinal, "Conv2D.L2", layer.L2, "finite and at least 0"));
+        }
+        if (layer.Kind is LayerKind.MaxPool2D or LayerKind.AvgPool2D)
+        {
+            if (layer.PoolSize < 1) problems.Add(OutOfRange(layer.Ordinal, $"{kind}.poolSize", layer.PoolSize, "at least 1"));
+            // The stride defaults to the pool size: report it only when it was set apart from a valid pool size.
+            else if (layer.Stride < 1) problems.Add(OutOfRange(layer.Ordinal, $"{kind}.Stride", layer.Stride, "at least 1"));
+        }
+        if (layer.Kind == LayerKind.Dropout && !(layer.Rate >= 0 && layer.Rate < 1))
+            problems.Add(OutOfRange(layer.Ordinal, "Dropout.rate", layer.Rate, "in [0, 1)"));
+        if (layer.Kind == LayerKind.BatchNorm && !(layer.Momentum >= 0 && layer.Momentum <= 1))
+            problems.Add(OutOfRange(layer.Ordinal, "BatchNorm.Momentum", layer.Momentum, "in [0, 1]"));
+        if (layer.Kind is LayerKind.BatchNorm or LayerKind.LayerNorm && (!(layer.Epsilon > 0) || double.IsInfinity(layer.Epsilon)))
+            problems.Add(OutOfRange(layer.Ordinal, $"{kind}.Epsilon", layer.Epsilon, "finite and greater than 0"));
         if (layer.Kind == LayerKind.LeakyReLU && (!(layer.Alpha >= 0) || double.IsInfinity(layer.Alpha)))
             problems.Add(OutOfRange(layer.Ordinal, "LeakyReLU.alpha", layer.Alpha, "finite and at least 0"));
     }
@@ -290,11 +404,17 @@ internal static class ShapeInference
         if (spec.Loss?.Kind == LossKind.BinaryCrossEntropy && last.Activation == ActivationKind.Sigmoid)
             problems.Add(Problem.Create(D.SigmoidBeforeBinaryCrossEntropyId, last.Spec.Ordinal, lastLabel));
 
+        if (spec.Loss is not null && last.Spec.Kind == LayerKind.BatchNorm)
+            problems.Add(Problem.Create(D.BatchNormBeforeLossId, last.Spec.Ordinal, lastLabel));
+        if (spec.Loss is null || spec.Optimizer is null)
+            foreach (LayerPlan layer in layers.Where(l => l.DependsOnMode))
+                problems.Add(Problem.Create(D.NoEffectWhenInferenceOnlyId, layer.Spec.Ordinal, $"[{layer.Spec.Kind}]"));
+
         for (int i = 0; i < layers.Count; i++)
         {
             TensorPlan? weight = layers[i].Weight;
-            if (weight is null || (weight.Init != InitKind.Zeros && weight.Init != InitKind.Ones)) continue;
-            LayerPlan? next = layers.Skip(i + 1).FirstOrDefault(l => l.Weight is not null);
+            if (!layers[i].HasUnitWeights || weight is null || (weight.Init != InitKind.Zeros && weight.Init != InitKind.Ones)) continue;
+            LayerPlan? next = layers.Skip(i + 1).FirstOrDefault(l => l.HasUnitWeights);
             if (next is not null)
                 problems.Add(Problem.Create(D.SymmetricInitId, layers[i].Spec.Ordinal,
                     $"{Label(layers[i].Spec.Kind)} '{layers[i].Name}'", weight.Init == InitKind.Zeros ? "0" : "1",
@@ -309,6 +429,9 @@ internal static class ShapeInference
     {
         LayerKind.Dense => "dense layer",
         LayerKind.Flatten => "flatten layer",
+        LayerKind.Conv2D => "convolution",
+        LayerKind.BatchNorm => "batch norm",
+        LayerKind.LayerNorm => "layer norm",
         _ => kind + " layer",
     };
 
@@ -318,7 +441,7 @@ internal static class ShapeInference
     private static Problem OutOfRange(int ordinal, string what, int value, string expected) =>
         Problem.Create(D.OutOfRangeId, ordinal, what, Format(value), expected);
 
-    internal static string Format(double value) => value.ToString("R", CultureInfo.InvariantCulture);
+    internal static string Format(double value) => NumberText.Of(value);
 
-    internal static string Format(int value) => value.ToString(CultureInfo.InvariantCulture);
+    internal static string Format(int value) => NumberText.Of(value);
 }

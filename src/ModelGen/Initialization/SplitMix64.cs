@@ -23,6 +23,13 @@ public struct SplitMix64
     public static SplitMix64 ForStream(int seed, int stream) =>
         new(Mix(unchecked((uint)seed)) ^ Mix(unchecked((ulong)(uint)stream + 1)));
 
+    /// <summary>The whole state: read it to checkpoint the generator, write it to resume exactly where it was.</summary>
+    public ulong State
+    {
+        readonly get => _state;
+        set => _state = value;
+    }
+
     /// <summary>The next 64 random bits.</summary>
     public ulong NextUInt64()
     {

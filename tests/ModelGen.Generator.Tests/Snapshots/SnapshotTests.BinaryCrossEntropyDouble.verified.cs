@@ -198,7 +198,7 @@ namespace Demo
             _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "parameter", ParameterNames),
         };
 
-        /// <summary>The live values of a non-trainable state tensor.</summary>
+        /// <summary>The live values of a non-trainable state tensor, such as a batch norm's running mean.</summary>
         /// <exception cref="global::System.ArgumentException">The model has no buffer of that name (it has none at all).</exception>
         public global::System.Span<double> Buffer(string name) => throw global::ModelGen.Kernels.Check.UnknownName(name, "buffer", BufferNames);
 

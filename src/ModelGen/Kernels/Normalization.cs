@@ -1,0 +1,191 @@
+using System;
+using System.Numerics;
+
+namespace ModelGen.Kernels;
+
+/// <summary>
+/// Batch normalization with PyTorch's semantics over x [n, channels, spatial] (spatial = 1 after a vector, height·width
+/// after an image): training normalizes each channel with the batch mean and biased variance over its n·spatial
+/// values and updates the running statistics as <c>(1 − m)·old + m·batch</c>, with the unbiased variance;
+/// inference uses the running statistics.
+/// </summary>
+public static class BatchNorm
+{
+    /// <summary>
+    /// Training forward: <c>y = γ·x̂ + β</c> with <c>x̂ = (x − μ_B)/√(σ²_B + ε)</c>; keeps x̂ and 1/√(σ²_B + ε) per channel
+    /// for the backward pass, and updates the running statistics. Needs n·spatial &gt; 1.
+    /// </summary>
+    public static void ForwardTraining<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta, Span<T> y,
+        Span<T> normalized, Span<T> invStd, Span<T> runningMean, Span<T> runningVar,
+        int n, int channels, int spatial, double momentum, double epsilon)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int count = n * channels * spatial, m = n * spatial;
+        Check.Length(x, count, nameof(x));
+        Check.Length(y, count, nameof(y));
+        Check.Length(normalized, count, nameof(normalized));
+        if (m < 2) throw new ArgumentException($"Batch normalization in training needs more than one value per channel, but it has {m}.", nameof(n));
+        T mom = T.CreateTruncating(momentum), keep = T.CreateTruncating(1 - momentum), eps = T.CreateTruncating(epsilon);
+        T invM = T.One / T.CreateTruncating(m), unbias = T.CreateTruncating((double)m / (m - 1));
+        for (int c = 0; c < channels; c++)
+        {
+            T sum = T.Zero;
+            for (int i = 0; i < n; i++) sum += Sum(x.Slice((i * channels + c) * spatial, spatial));
+            T mean = sum * invM;
+            T squares = T.Zero;
+            for (int i = 0; i < n; i++)
+            {
+                ReadOnlySpan<T> plane = x.Slice((i * channels + c) * spatial, spatial);
+                for (int s = 0; s < spatial; s++) { T d = plane[s] - mean; squares += d * d; }
+            }
+            T variance = squares * invM;
+            T inv = T.One / T.Sqrt(variance + eps);
+            invStd[c] = inv;
+            runningMean[c] = keep * runningMean[c] + mom * mean;
+            runningVar[c] = keep * runningVar[c] + mom * variance * unbias;
+            T g = gamma[c], b = beta[c];
+            for (int i = 0; i < n; i++)
+            {
+                int start = (i * channels + c) * spatial;
+                for (int s = 0; s < spatial; s++)
+                {
+                    T xhat = (x[start + s] - mean) * inv;
+                    normalized[start + s] = xhat;
+                    y[start + s] = g * xhat + b;
+                }
+            }
+        }
+    }
+
+    /// <summary>Inference forward: <c>y = γ·(x − running_mean)/√(running_var + ε) + β</c>.</summary>
+    public static void ForwardInference<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta,
+        ReadOnlySpan<T> runningMean, ReadOnlySpan<T> runningVar, Span<T> y, int n, int channels, int spatial, double epsilon)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int count = n * channels * spatial;
+        Check.Length(x, count, nameof(x));
+        Check.Length(y, count, nameof(y));
+        T eps = T.CreateTruncating(epsilon);
+        for (int c = 0; c < channels; c++)
+        {
+            T inv = T.One / T.Sqrt(runningVar[c] + eps), mean = runningMean[c], g = gamma[c], b = beta[c];
+            for (int i = 0; i < n; i++)
+            {
+                int start = (i * channels + c) * spatial;
+                for (int s = 0; s < spatial; s++) y[start + s] = (x[start + s] - mean) * inv * g + b;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Backward of the training forward: <c>dβ = Σ dy</c>, <c>dγ = Σ dy·x̂</c>, and with <c>g = dy·γ</c> over the m = n·spatial
+    /// values of a channel, <c>dx = (1/√(σ²+ε))/m · (m·g − Σg − x̂·Σ(g·x̂))</c>. dγ, dβ and dx are overwritten.
+    /// </summary>
+    public static void Backward<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> normalized, ReadOnlySpan<T> gamma, ReadOnlySpan<T> invStd,
+        Span<T> dgamma, Span<T> dbeta, Span<T> dx, int n, int channels, int spatial)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int count = n * channels * spatial, m = n * spatial;
+        Check.Length(dy, count, nameof(dy));
+        Check.Length(normalized, count, nameof(normalized));
+        Check.Length(dx, count, nameof(dx));
+        T mT = T.CreateTruncating(m);
+        for (int c = 0; c < channels; c++)
+        {
+            T sumDy = T.Zero, sumDyXhat = T.Zero;
+            for (int i = 0; i < n; i++)
+            {
+                int start = (i * channels + c) * spatial;
+                for (int s = 0; s < spatial; s++)
+                {
+                    sumDy += dy[start + s];
+                    sumDyXhat += dy[start + s] * normalized[start + s];
+                }
+            }
+            dbeta[c] = sumDy;
+            dgamma[c] = sumDyXhat;
+            T g = gamma[c], scale = invStd[c] / mT;
+            T sumG = sumDy * g, sumGXhat = sumDyXhat * g;
+            for (int i = 0; i < n; i++)
+            {
+                int start = (i * channels + c) * spatial;
+                for (int s = 0; s < spatial; s++)
+                    dx[start + s] = scale * (mT * dy[start + s] * g - sumG - normalized[start + s] * sumGXhat);
+            }
+        }
+    }
+
+    private static T Sum<T>(ReadOnlySpan<T> values) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        T sum = T.Zero;
+        foreach (T v in values) sum += v;
+        return sum;
+    }
+}
+
+/// <summary>
+/// Layer normalization as PyTorch's <c>LayerNorm(sample shape)</c>: each sample is normalized over all its features
+/// with its mean and biased variance, then scaled and shifted per feature: <c>y = γ·x̂ + β</c>.
+/// </summary>
+public static class LayerNorm
+{
+    /// <summary>Forward over x [n, features]; keeps x̂ and 1/√(σ² + ε) per sample for the backward pass.</summary>
+    public static void Forward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta, Span<T> y,
+        Span<T> normalized, Span<T> invStd, int n, int features, double epsilon)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Check.Length(x, n * features, nameof(x));
+        Check.Length(y, n * features, nameof(y));
+        T eps = T.CreateTruncating(epsilon), invF = T.One / T.CreateTruncating(features);
+        for (int i = 0; i < n; i++)
+        {
+            ReadOnlySpan<T> row = x.Slice(i * features, features);
+            T sum = T.Zero;
+            foreach (T v in row) sum += v;
+            T mean = sum * invF, squares = T.Zero;
+            foreach (T v in row) { T d = v - mean; squares += d * d; }
+            T inv = T.One / T.Sqrt(squares * invF + eps);
+            invStd[i] = inv;
+            for (int j = 0; j < features; j++)
+            {
+                T xhat = (row[j] - mean) * inv;
+                normalized[i * features + j] = xhat;
+                y[i * features + j] = gamma[j] * xhat + beta[j];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Backward: <c>dγ = Σ_i dy·x̂</c>, <c>dβ = Σ_i dy</c> (overwritten), and per sample with <c>g = dy·γ</c>,
+    /// <c>dx = (1/√(σ²+ε))/F · (F·g − Σg − x̂·Σ(g·x̂))</c> (overwritten).
+    /// </summary>
+    public static void Backward<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> normalized, ReadOnlySpan<T> gamma, ReadOnlySpan<T> invStd,
+        Span<T> dgamma, Span<T> dbeta, Span<T> dx, int n, int features)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Check.Length(dy, n * features, nameof(dy));
+        Check.Length(dx, n * features, nameof(dx));
+        dgamma.Slice(0, features).Clear();
+        dbeta.Slice(0, features).Clear();
+        T fT = T.CreateTruncating(features);
+        for (int i = 0; i < n; i++)
+        {
+            T sumG = T.Zero, sumGXhat = T.Zero;
+            for (int j = 0; j < features; j++)
+            {
+                int k = i * features + j;
+                dgamma[j] += dy[k] * normalized[k];
+                dbeta[j] += dy[k];
+                T g = dy[k] * gamma[j];
+                sumG += g;
+                sumGXhat += g * normalized[k];
+            }
+            T scale = invStd[i] / fT;
+            for (int j = 0; j < features; j++)
+            {
+                int k = i * features + j;
+                dx[k] = scale * (fT * dy[k] * gamma[j] - sumG - normalized[k] * sumGXhat);
+            }
+        }
+    }
+}

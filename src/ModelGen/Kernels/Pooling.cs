@@ -1,0 +1,207 @@
+using System;
+using System.Numerics;
+
+namespace ModelGen.Kernels;
+
+/// <summary>
+/// Two-dimensional max and average pooling over square <c>pool × pool</c> windows with one stride for both axes and no
+/// padding, as PyTorch's <c>MaxPool2d</c> and <c>AvgPool2d</c> in floor mode. Layouts are PyTorch's, row-major: inputs
+/// <c>x [n, channels, height, width]</c>, outputs <c>y [n, channels, outHeight, outWidth]</c> with
+/// <c>outHeight = (height − pool)/stride + 1</c> (rounded down, so trailing rows or columns no window reaches are ignored).
+/// The kernels never allocate.
+/// </summary>
+public static class Pooling
+{
+    /// <summary>
+    /// <c>y[s, c, oh, ow] = max</c> of the window whose top-left input is <c>(oh·stride, ow·stride)</c>. <paramref name="argmax"/>
+    /// [n, channels, outHeight, outWidth] receives the index of the chosen value within its sample's
+    /// <c>[channels, height, width]</c> block. As PyTorch's CPU kernel, the window is scanned in row-major order and a value
+    /// replaces the current maximum when it is greater or NaN: among equal maxima the first wins, and a NaN wins over every
+    /// number (the last NaN, if there are several).
+    /// </summary>
+    public static void MaxForward<T>(ReadOnlySpan<T> x, Span<T> y, Span<int> argmax, int n, int channels, int height, int width,
+        int pool, int stride, int outHeight, int outWidth)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckGeometry(n, channels, height, width, pool, stride, outHeight, outWidth);
+        int plane = height * width, inSize = channels * plane, outSize = channels * outHeight * outWidth;
+        Check.Length(x, n * inSize, nameof(x));
+        Check.Length(y, n * outSize, nameof(y));
+        Check.Length(argmax, n * outSize, nameof(argmax));
+
+        for (int s = 0; s < n; s++)
+        {
+            ReadOnlySpan<T> xs = x.Slice(s * inSize, inSize);
+            Span<T> ys = y.Slice(s * outSize, outSize);
+            Span<int> indices = argmax.Slice(s * outSize, outSize);
+            int o = 0;
+            for (int c = 0; c < channels; c++)
+            {
+                for (int oh = 0; oh < outHeight; oh++)
+                {
+                    int rowStart = c * plane + oh * stride * width;
+                    for (int ow = 0; ow < outWidth; ow++, o++)
+                    {
+                        int start = rowStart + ow * stride;
+                        T best = T.NegativeInfinity;
+                        int bestIndex = start;
+                        for (int ki = 0; ki < pool; ki++)
+                        {
+                            int line = start + ki * width;
+                            ReadOnlySpan<T> window = xs.Slice(line, pool);
+                            for (int kj = 0; kj < window.Length; kj++)
+                            {
+                                T v = window[kj];
+                                if (v > best || T.IsNaN(v))
+                                {
+                                    best = v;
+                                    bestIndex = line + kj;
+                                }
+                            }
+                        }
+                        ys[o] = best;
+                        indices[o] = bestIndex;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Gradient of <see cref="MaxForward{T}"/>: <paramref name="dx"/> [n, channels, height, width] is overwritten with zeros,
+    /// then each <paramref name="dy"/> value is added at its sample's <paramref name="argmax"/> position (so overlapping
+    /// windows that chose the same input accumulate).
+    /// </summary>
+    public static void MaxBackward<T>(ReadOnlySpan<T> dy, ReadOnlySpan<int> argmax, Span<T> dx, int n, int channels, int height, int width,
+        int outHeight, int outWidth)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(channels);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outHeight);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outWidth);
+        int inSize = channels * height * width, outSize = channels * outHeight * outWidth;
+        Check.Length(dy, n * outSize, nameof(dy));
+        Check.Length(argmax, n * outSize, nameof(argmax));
+        Check.Length(dx, n * inSize, nameof(dx));
+
+        dx.Slice(0, n * inSize).Clear();
+        for (int s = 0; s < n; s++)
+        {
+            ReadOnlySpan<T> dys = dy.Slice(s * outSize, outSize);
+            ReadOnlySpan<int> indices = argmax.Slice(s * outSize, outSize);
+            Span<T> dxs = dx.Slice(s * inSize, inSize);
+            for (int o = 0; o < dys.Length; o++)
+            {
+                int index = indices[o];
+                if ((uint)index >= (uint)inSize) ThrowBadIndex(index, inSize);
+                dxs[index] += dys[o];
+            }
+        }
+    }
+
+    /// <summary><c>y[s, c, oh, ow]</c> = the mean of the <c>pool × pool</c> window whose top-left input is <c>(oh·stride, ow·stride)</c>.</summary>
+    public static void AvgForward<T>(ReadOnlySpan<T> x, Span<T> y, int n, int channels, int height, int width,
+        int pool, int stride, int outHeight, int outWidth)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckGeometry(n, channels, height, width, pool, stride, outHeight, outWidth);
+        int plane = height * width, inSize = channels * plane, outSize = channels * outHeight * outWidth;
+        Check.Length(x, n * inSize, nameof(x));
+        Check.Length(y, n * outSize, nameof(y));
+        T count = T.CreateTruncating(pool * pool);
+
+        for (int s = 0; s < n; s++)
+        {
+            ReadOnlySpan<T> xs = x.Slice(s * inSize, inSize);
+            Span<T> ys = y.Slice(s * outSize, outSize);
+            int o = 0;
+            for (int c = 0; c < channels; c++)
+            {
+                for (int oh = 0; oh < outHeight; oh++)
+                {
+                    int rowStart = c * plane + oh * stride * width;
+                    for (int ow = 0; ow < outWidth; ow++, o++)
+                    {
+                        int start = rowStart + ow * stride;
+                        T sum = T.Zero;
+                        for (int ki = 0; ki < pool; ki++)
+                        {
+                            ReadOnlySpan<T> window = xs.Slice(start + ki * width, pool);
+                            for (int kj = 0; kj < window.Length; kj++)
+                                sum += window[kj];
+                        }
+                        ys[o] = sum / count;
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Gradient of <see cref="AvgForward{T}"/>: <paramref name="dx"/> [n, channels, height, width] is overwritten with zeros,
+    /// then each <paramref name="dy"/> value divided by <c>pool·pool</c> is added to every input of its window (overlapping
+    /// windows accumulate; inputs no window reaches get zero).
+    /// </summary>
+    public static void AvgBackward<T>(ReadOnlySpan<T> dy, Span<T> dx, int n, int channels, int height, int width,
+        int pool, int stride, int outHeight, int outWidth)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckGeometry(n, channels, height, width, pool, stride, outHeight, outWidth);
+        int plane = height * width, inSize = channels * plane, outSize = channels * outHeight * outWidth;
+        Check.Length(dy, n * outSize, nameof(dy));
+        Check.Length(dx, n * inSize, nameof(dx));
+        T count = T.CreateTruncating(pool * pool);
+
+        dx.Slice(0, n * inSize).Clear();
+        for (int s = 0; s < n; s++)
+        {
+            ReadOnlySpan<T> dys = dy.Slice(s * outSize, outSize);
+            Span<T> dxs = dx.Slice(s * inSize, inSize);
+            int o = 0;
+            for (int c = 0; c < channels; c++)
+            {
+                for (int oh = 0; oh < outHeight; oh++)
+                {
+                    int rowStart = c * plane + oh * stride * width;
+                    for (int ow = 0; ow < outWidth; ow++, o++)
+                    {
+                        int start = rowStart + ow * stride;
+                        T g = dys[o] / count;
+                        for (int ki = 0; ki < pool; ki++)
+                        {
+                            Span<T> window = dxs.Slice(start + ki * width, pool);
+                            for (int kj = 0; kj < window.Length; kj++)
+                                window[kj] += g;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    private static void CheckGeometry(int n, int channels, int height, int width, int pool, int stride, int outHeight, int outWidth)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(channels);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(height);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(pool);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(stride);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outHeight);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outWidth);
+        if ((outHeight - 1) * stride + pool > height)
+            throw new ArgumentException(
+                $"{outHeight} output rows of {pool}x{pool} windows with stride {stride} need at least {(outHeight - 1) * stride + pool} input rows, but height is {height}.",
+                nameof(outHeight));
+        if ((outWidth - 1) * stride + pool > width)
+            throw new ArgumentException(
+                $"{outWidth} output columns of {pool}x{pool} windows with stride {stride} need at least {(outWidth - 1) * stride + pool} input columns, but width is {width}.",
+                nameof(outWidth));
+    }
+
+    private static void ThrowBadIndex(int index, int sampleSize) =>
+        throw new ArgumentException($"argmax holds {index}, outside a sample's 0..{sampleSize - 1}.", "argmax");
+}

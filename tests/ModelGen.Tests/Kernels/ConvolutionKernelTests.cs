@@ -1,0 +1,341 @@
+using System;
+using System.Collections.Generic;
+using ModelGen.Kernels;
+using Xunit;
+
+namespace ModelGen.Tests.Kernels;
+
+/// <summary>
+/// <see cref="Conv2D"/> against plain nested loops (one term per input, weight and output position, with explicit padding
+/// checks) in double precision, and its backward pass against central finite differences of <c>L = Σ y·r</c>.
+/// The convolution is linear in each of x, w and b, so the differences have no truncation error: only rounding,
+/// about 1e-16·|L|/h ≈ 1e-9 here, well inside the 1e-7 tolerance, while any wrong index is off by O(1).
+/// </summary>
+public class ConvolutionKernelTests
+{
+    public sealed record Shape(int N, int C, int H, int W, int F, int K, int S, int PadTop, int PadLeft, int OutH, int OutW)
+    {
+        public int XLength => N * C * H * W;
+        public int WLength => F * C * K * K;
+        public int YLength => N * F * OutH * OutW;
+        public int ColumnsLength => Conv2D.ColumnsLength(C, K, OutH, OutW);
+    }
+
+    private static readonly Dictionary<string, Shape> Shapes = new()
+    {
+        ["kernel 1, stride 1"] = new(1, 1, 5, 5, 1, 1, 1, 0, 0, 5, 5),
+        ["kernel 1, stride 2, non-square"] = new(3, 3, 6, 5, 2, 1, 2, 0, 0, 3, 3),
+        ["kernel 3, stride 1, valid"] = new(3, 2, 7, 6, 3, 3, 1, 0, 0, 5, 4),
+        ["kernel 3, stride 1, same"] = new(3, 2, 7, 6, 3, 3, 1, 1, 1, 7, 6),
+        ["kernel 5, stride 1, valid"] = new(3, 2, 11, 9, 5, 5, 1, 0, 0, 7, 5),
+        ["kernel 5, stride 1, same"] = new(1, 3, 9, 8, 4, 5, 1, 2, 2, 9, 8),
+        ["kernel 3, stride 2, valid"] = new(3, 2, 9, 8, 5, 3, 2, 0, 0, 4, 3),
+        ["kernel 3, stride 2, pad 1"] = new(3, 2, 9, 8, 5, 3, 2, 1, 1, 5, 4),
+        ["kernel 3, stride 2, pad 1, even input"] = new(1, 2, 8, 8, 3, 3, 2, 1, 1, 4, 4),
+        ["kernel 5, stride 2, pad 2"] = new(2, 3, 10, 7, 2, 5, 2, 2, 2, 5, 4),
+        ["padding on top only"] = new(2, 2, 6, 7, 3, 3, 1, 2, 0, 6, 5),
+        ["padding on the left only"] = new(1, 2, 6, 7, 3, 3, 1, 0, 2, 4, 7),
+        ["kernel equal to the input"] = new(3, 2, 5, 5, 4, 5, 1, 0, 0, 1, 1),
+        ["wide rows, vector tails"] = new(2, 2, 6, 23, 6, 3, 1, 1, 1, 6, 23),
+        ["many filters"] = new(1, 1, 12, 11, 9, 3, 1, 1, 1, 12, 11),
+    };
+
+    public static TheoryData<string, bool> ShapesWithBias()
+    {
+        var data = new TheoryData<string, bool>();
+        foreach (string name in Shapes.Keys)
+        {
+            data.Add(name, true);
+            data.Add(name, false);
+        }
+        return data;
+    }
+
+    public static TheoryData<string> ShapeNames()
+    {
+        var data = new TheoryData<string>();
+        foreach (string name in Shapes.Keys) data.Add(name);
+        return data;
+    }
+
+    // ---- Reference: the definition, one term at a time ----
+
+    private static double[] ReferenceForward(Shape s, double[] x, double[] w, double[]? b)
+    {
+        var y = new double[s.YLength];
+        for (int i = 0; i < s.N; i++)
+        for (int f = 0; f < s.F; f++)
+        for (int oh = 0; oh < s.OutH; oh++)
+        for (int ow = 0; ow < s.OutW; ow++)
+        {
+            double sum = b is null ? 0 : b[f];
+            for (int c = 0; c < s.C; c++)
+            for (int ki = 0; ki < s.K; ki++)
+            for (int kj = 0; kj < s.K; kj++)
+            {
+                int ih = oh * s.S - s.PadTop + ki, iw = ow * s.S - s.PadLeft + kj;
+                if (ih < 0 || ih >= s.H || iw < 0 || iw >= s.W) continue;
+                sum += w[((f * s.C + c) * s.K + ki) * s.K + kj] * x[((i * s.C + c) * s.H + ih) * s.W + iw];
+            }
+            y[((i * s.F + f) * s.OutH + oh) * s.OutW + ow] = sum;
+        }
+        return y;
+    }
+
+    private static (double[] dw, double[] db, double[] dx) ReferenceBackward(Shape s, double[] x, double[] w, double[] dy)
+    {
+        var dw = new double[s.WLength];
+        var db = new double[s.F];
+        var dx = new double[s.XLength];
+        for (int i = 0; i < s.N; i++)
+        for (int f = 0; f < s.F; f++)
+        for (int oh = 0; oh < s.OutH; oh++)
+        for (int ow = 0; ow < s.OutW; ow++)
+        {
+            double g = dy[((i * s.F + f) * s.OutH + oh) * s.OutW + ow];
+            db[f] += g;
+            for (int c = 0; c < s.C; c++)
+            for (int ki = 0; ki < s.K; ki++)
+            for (int kj = 0; kj < s.K; kj++)
+            {
+                int ih = oh * s.S - s.PadTop + ki, iw = ow * s.S - s.PadLeft + kj;
+                if (ih < 0 || ih >= s.H || iw < 0 || iw >= s.W) continue;
+                int wi = ((f * s.C + c) * s.K + ki) * s.K + kj, xi = ((i * s.C + c) * s.H + ih) * s.W + iw;
+                dw[wi] += g * x[xi];
+                dx[xi] += g * w[wi];
+            }
+        }
+        return (dw, db, dx);
+    }
+
+    // ---- Kernel calls ----
+
+    private static double[] Forward(Shape s, double[] x, double[] w, double[]? b)
+    {
+        var y = Filled(s.YLength, double.NaN);
+        var columns = Filled(s.ColumnsLength, double.NaN);
+        Conv2D.Forward<double>(x, w, b ?? ReadOnlySpan<double>.Empty, y, columns,
+            s.N, s.C, s.H, s.W, s.F, s.K, s.S, s.PadTop, s.PadLeft, s.OutH, s.OutW);
+        return y;
+    }
+
+    private static (double[] dw, double[] db, double[] dx) Backward(Shape s, double[] x, double[] w, double[] dy)
+    {
+        // Garbage in every output and in the scratch: the kernel must overwrite, not accumulate.
+        var dw = Filled(s.WLength, double.NaN);
+        var db = Filled(s.F, double.NaN);
+        var dx = Filled(s.XLength, double.NaN);
+        var columns = Filled(s.ColumnsLength, double.NaN);
+        Conv2D.Backward<double>(x, w, dy, dw, db, dx, columns,
+            s.N, s.C, s.H, s.W, s.F, s.K, s.S, s.PadTop, s.PadLeft, s.OutH, s.OutW);
+        return (dw, db, dx);
+    }
+
+    private static double[] Filled(int length, double value)
+    {
+        var a = new double[length];
+        Array.Fill(a, value);
+        return a;
+    }
+
+    private static void AssertClose(double[] expected, double[] actual, double tolerance, string what)
+    {
+        Assert.Equal(expected.Length, actual.Length);
+        for (int i = 0; i < expected.Length; i++)
+        {
+            double error = Math.Abs(expected[i] - actual[i]);
+            Assert.True(error <= tolerance * Math.Max(1, Math.Abs(expected[i])),
+                $"{what}[{i}]: expected {expected[i]:R}, got {actual[i]:R} (error {error:E2})");
+        }
+    }
+
+    // ---- Tests ----
+
+    [Theory]
+    [MemberData(nameof(ShapesWithBias))]
+    public void Forward_matches_the_definition(string shape, bool bias)
+    {
+        Shape s = Shapes[shape];
+        double[] x = TestData.Doubles(s.XLength, seed: 11);
+        double[] w = TestData.Doubles(s.WLength, seed: 12);
+        double[]? b = bias ? TestData.Doubles(s.F, seed: 13) : null;
+
+        AssertClose(ReferenceForward(s, x, w, b), Forward(s, x, w, b), 1e-12, "y");
+    }
+
+    [Theory]
+    [MemberData(nameof(ShapeNames))]
+    public void Backward_matches_the_definition(string shape)
+    {
+        Shape s = Shapes[shape];
+        double[] x = TestData.Doubles(s.XLength, seed: 21);
+        double[] w = TestData.Doubles(s.WLength, seed: 22);
+        double[] dy = TestData.Doubles(s.YLength, seed: 23);
+
+        var (dwRef, dbRef, dxRef) = ReferenceBackward(s, x, w, dy);
+        var (dw, db, dx) = Backward(s, x, w, dy);
+        AssertClose(dwRef, dw, 1e-12, "dw");
+        AssertClose(dbRef, db, 1e-12, "db");
+        AssertClose(dxRef, dx, 1e-12, "dx");
+    }
+
+    [Theory]
+    [MemberData(nameof(ShapesWithBias))]
+    public void Backward_matches_finite_differences(string shape, bool bias)
+    {
+        const double h = 1e-6, tolerance = 1e-7;
+        Shape s = Shapes[shape];
+        double[] x = TestData.Doubles(s.XLength, seed: 31);
+        double[] w = TestData.Doubles(s.WLength, seed: 32);
+        double[]? b = bias ? TestData.Doubles(s.F, seed: 33) : null;
+        double[] r = TestData.Doubles(s.YLength, seed: 34);
+
+        double Loss()
+        {
+            double[] y = Forward(s, x, w, b);
+            double sum = 0;
+            for (int i = 0; i < y.Length; i++) sum += y[i] * r[i];
+            return sum;
+        }
+
+        void CheckAgainst(double[] values, double[] gradient, string what)
+        {
+            for (int i = 0; i < values.Length; i++)
+            {
+                double saved = values[i];
+                values[i] = saved + h;
+                double plus = Loss();
+                values[i] = saved - h;
+                double minus = Loss();
+                values[i] = saved;
+                double numeric = (plus - minus) / (2 * h);
+                double error = Math.Abs(numeric - gradient[i]);
+                Assert.True(error <= tolerance * Math.Max(1, Math.Abs(gradient[i])),
+                    $"d{what}[{i}]: finite differences {numeric:R}, backward {gradient[i]:R} (error {error:E2})");
+            }
+        }
+
+        // dL/dy = r
+        var (dw, db, dx) = Backward(s, x, w, r);
+        CheckAgainst(x, dx, "x");
+        CheckAgainst(w, dw, "w");
+        if (b is not null) CheckAgainst(b, db, "b");
+    }
+
+    [Fact]
+    public void Empty_db_and_dx_skip_those_parts_and_dw_is_unchanged()
+    {
+        Shape s = Shapes["kernel 3, stride 2, pad 1"];
+        double[] x = TestData.Doubles(s.XLength, seed: 41);
+        double[] w = TestData.Doubles(s.WLength, seed: 42);
+        double[] dy = TestData.Doubles(s.YLength, seed: 43);
+        var (dwRef, _, _) = ReferenceBackward(s, x, w, dy);
+
+        var dw = Filled(s.WLength, double.NaN);
+        var columns = new double[s.ColumnsLength];
+        Conv2D.Backward<double>(x, w, dy, dw, Span<double>.Empty, Span<double>.Empty, columns,
+            s.N, s.C, s.H, s.W, s.F, s.K, s.S, s.PadTop, s.PadLeft, s.OutH, s.OutW);
+        AssertClose(dwRef, dw, 1e-12, "dw");
+    }
+
+    [Fact]
+    public void Batch_of_zero_samples_gives_zero_gradients()
+    {
+        Shape s = Shapes["kernel 3, stride 1, same"] with { N = 0 };
+        var dw = Filled(s.WLength, 5.0);
+        var db = Filled(s.F, 5.0);
+        Conv2D.Backward<double>(ReadOnlySpan<double>.Empty, TestData.Doubles(s.WLength, seed: 1), ReadOnlySpan<double>.Empty,
+            dw, db, Span<double>.Empty, new double[s.ColumnsLength],
+            s.N, s.C, s.H, s.W, s.F, s.K, s.S, s.PadTop, s.PadLeft, s.OutH, s.OutW);
+        Assert.All(dw, v => Assert.Equal(0.0, v));
+        Assert.All(db, v => Assert.Equal(0.0, v));
+    }
+
+    [Fact]
+    public void Columns_length_is_one_sample_unfolded()
+    {
+        Assert.Equal(6 * 5 * 5 * 10 * 10, Conv2D.ColumnsLength(6, 5, 10, 10));
+        Assert.Equal(1 * 1 * 1 * 3 * 4, Conv2D.ColumnsLength(1, 1, 3, 4));
+    }
+
+    [Fact]
+    public void Short_spans_and_bad_sizes_are_rejected()
+    {
+        Shape s = Shapes["kernel 3, stride 1, same"];
+        double[] x = new double[s.XLength], w = new double[s.WLength], y = new double[s.YLength];
+        double[] columns = new double[s.ColumnsLength];
+        Assert.Throws<ArgumentException>(() => Conv2D.Forward<double>(x, w, ReadOnlySpan<double>.Empty, y, columns.AsSpan(1),
+            s.N, s.C, s.H, s.W, s.F, s.K, s.S, s.PadTop, s.PadLeft, s.OutH, s.OutW));
+        Assert.Throws<ArgumentException>(() => Conv2D.Forward<double>(x.AsSpan(1), w, ReadOnlySpan<double>.Empty, y, columns,
+            s.N, s.C, s.H, s.W, s.F, s.K, s.S, s.PadTop, s.PadLeft, s.OutH, s.OutW));
+        Assert.Throws<ArgumentException>(() => Conv2D.Forward<double>(x, w, new double[s.F - 1], y, columns,
+            s.N, s.C, s.H, s.W, s.F, s.K, s.S, s.PadTop, s.PadLeft, s.OutH, s.OutW));
+        Assert.Throws<ArgumentException>(() => Conv2D.Backward<double>(x, w, y, w, Span<double>.Empty, new double[s.XLength - 1], columns,
+            s.N, s.C, s.H, s.W, s.F, s.K, s.S, s.PadTop, s.PadLeft, s.OutH, s.OutW));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Conv2D.Forward<double>(x, w, ReadOnlySpan<double>.Empty, y, columns,
+            s.N, s.C, s.H, s.W, s.F, s.K, 0, s.PadTop, s.PadLeft, s.OutH, s.OutW));
+        Assert.Throws<ArgumentOutOfRangeException>(() => Conv2D.Forward<double>(x, w, ReadOnlySpan<double>.Empty, y, columns,
+            s.N, s.C, s.H, s.W, s.F, s.K, s.S, -1, s.PadLeft, s.OutH, s.OutW));
+    }
+
+    /// <summary>LeNet-sized layers in float, where every vector path runs: agreement with the double definition to ~1e-5.</summary>
+    [Theory]
+    [InlineData(8, 1, 28, 28, 6, 5, 1, 2, 2, 28, 28)]
+    [InlineData(8, 1, 28, 28, 6, 5, 1, 0, 0, 24, 24)]
+    [InlineData(8, 6, 14, 14, 16, 5, 1, 0, 0, 10, 10)]
+    [InlineData(4, 3, 17, 19, 7, 3, 2, 1, 1, 9, 10)]
+    public void Float_matches_the_double_definition(int n, int c, int height, int width, int filters, int kernel, int stride,
+        int padTop, int padLeft, int outHeight, int outWidth)
+    {
+        var s = new Shape(n, c, height, width, filters, kernel, stride, padTop, padLeft, outHeight, outWidth);
+        float[] x = TestData.Floats(s.XLength, seed: 51);
+        float[] w = TestData.Floats(s.WLength, seed: 52, scale: 0.5);
+        float[] b = TestData.Floats(s.F, seed: 53);
+        float[] dy = TestData.Floats(s.YLength, seed: 54);
+        double[] xd = Array.ConvertAll(x, v => (double)v), wd = Array.ConvertAll(w, v => (double)v);
+        double[] bd = Array.ConvertAll(b, v => (double)v), dyd = Array.ConvertAll(dy, v => (double)v);
+
+        var y = new float[s.YLength];
+        var dw = new float[s.WLength];
+        var db = new float[s.F];
+        var dx = new float[s.XLength];
+        var columns = new float[s.ColumnsLength];
+        Conv2D.Forward<float>(x, w, b, y, columns, n, c, height, width, filters, kernel, stride, padTop, padLeft, outHeight, outWidth);
+        Conv2D.Backward<float>(x, w, dy, dw, db, dx, columns, n, c, height, width, filters, kernel, stride, padTop, padLeft, outHeight, outWidth);
+
+        var (dwRef, dbRef, dxRef) = ReferenceBackward(s, xd, wd, dyd);
+        AssertClose(ReferenceForward(s, xd, wd, bd), Array.ConvertAll(y, v => (double)v), 1e-5, "y");
+        AssertClose(dwRef, Array.ConvertAll(dw, v => (double)v), 1e-5, "dw");
+        AssertClose(dbRef, Array.ConvertAll(db, v => (double)v), 1e-5, "db");
+        AssertClose(dxRef, Array.ConvertAll(dx, v => (double)v), 1e-5, "dx");
+    }
+
+    private static long AllocatedBy(Action action)
+    {
+        action(); // warm-up: JIT compilation and static initialization may allocate once
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++) action();
+        return GC.GetAllocatedBytesForCurrentThread() - before;
+    }
+
+    [Fact]
+    public void Forward_and_backward_allocate_nothing()
+    {
+        var s = new Shape(4, 3, 12, 11, 5, 3, 1, 1, 1, 12, 11);
+        float[] x = TestData.Floats(s.XLength, seed: 61), w = TestData.Floats(s.WLength, seed: 62), b = TestData.Floats(s.F, seed: 63);
+        float[] y = new float[s.YLength], dw = new float[s.WLength], db = new float[s.F], dx = new float[s.XLength];
+        float[] columns = new float[s.ColumnsLength];
+        double[] xd = TestData.Doubles(s.XLength, seed: 64), wd = TestData.Doubles(s.WLength, seed: 65);
+        double[] yd = new double[s.YLength], dwd = new double[s.WLength], dxd = new double[s.XLength];
+        double[] columnsD = new double[s.ColumnsLength];
+
+        Assert.Equal(0, AllocatedBy(() => Conv2D.Forward<float>(x, w, b, y, columns,
+            s.N, s.C, s.H, s.W, s.F, s.K, s.S, s.PadTop, s.PadLeft, s.OutH, s.OutW)));
+        Assert.Equal(0, AllocatedBy(() => Conv2D.Backward<float>(x, w, y, dw, db, dx, columns,
+            s.N, s.C, s.H, s.W, s.F, s.K, s.S, s.PadTop, s.PadLeft, s.OutH, s.OutW)));
+        Assert.Equal(0, AllocatedBy(() => Conv2D.Forward<double>(xd, wd, ReadOnlySpan<double>.Empty, yd, columnsD,
+            s.N, s.C, s.H, s.W, s.F, s.K, 2, 0, 0, 5, 5)));
+        Assert.Equal(0, AllocatedBy(() => Conv2D.Backward<double>(xd, wd, yd, dwd, Span<double>.Empty, dxd, columnsD,
+            s.N, s.C, s.H, s.W, s.F, s.K, 2, 0, 0, 5, 5)));
+    }
+}
