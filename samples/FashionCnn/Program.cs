@@ -1,0 +1,71 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using FashionCnn;
+
+// Trains a LeNet-style CNN on Fashion-MNIST and reports the test accuracy and the time per epoch.
+// Usage: dotnet run -c Release --project samples/FashionCnn -- [epochs] [data folder] [training images]
+int epochs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 8;
+string folder = args.Length > 1 ? args[1] : "/usr/share/datasets/fashion-mnist";
+int limit = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : int.MaxValue;
+if (!File.Exists(Path.Combine(folder, "train-images-idx3-ubyte.gz")))
+{
+    Console.WriteLine($"Fashion-MNIST not found in {folder}: install Debian's dataset-fashion-mnist or pass its folder.");
+    return 1;
+}
+
+float[] trainX = Idx.ReadImages(Path.Combine(folder, "train-images-idx3-ubyte.gz"), out int trainCount, out _, out _);
+int[] trainY = Idx.ReadLabels(Path.Combine(folder, "train-labels-idx1-ubyte.gz"));
+float[] testX = Idx.ReadImages(Path.Combine(folder, "t10k-images-idx3-ubyte.gz"), out int testCount, out _, out _);
+int[] testY = Idx.ReadLabels(Path.Combine(folder, "t10k-labels-idx1-ubyte.gz"));
+trainCount = Math.Min(trainCount, limit);
+const int Pixels = LeNet.InputSize, Batch = LeNet.BatchSize;
+
+var model = new LeNet();
+Console.WriteLine($"LeNet: {LeNet.ParameterCount} parameters; {trainCount} training and {testCount} test images; {epochs} epochs of batches of {Batch}, Adam 1e-3");
+int[] order = new int[trainCount];
+for (int i = 0; i < trainCount; i++) order[i] = i;
+var shuffle = new Random(1);
+float[] batchX = new float[Batch * Pixels];
+int[] batchY = new int[Batch];
+double totalSeconds = 0;
+for (int epoch = 1; epoch <= epochs; epoch++)
+{
+    shuffle.Shuffle(order);
+    var clock = Stopwatch.StartNew();
+    double lossSum = 0;
+    int steps = 0;
+    for (int start = 0; start < trainCount; start += Batch)
+    {
+        int n = Math.Min(Batch, trainCount - start);
+        if (n < 2) break; // batch norm needs two samples
+        for (int i = 0; i < n; i++)
+        {
+            trainX.AsSpan(order[start + i] * Pixels, Pixels).CopyTo(batchX.AsSpan(i * Pixels));
+            batchY[i] = trainY[order[start + i]];
+        }
+        lossSum += model.TrainStep(batchX.AsSpan(0, n * Pixels), batchY.AsSpan(0, n));
+        steps++;
+    }
+    clock.Stop();
+    totalSeconds += clock.Elapsed.TotalSeconds;
+    double accuracy = Accuracy(model, testX, testY);
+    Console.WriteLine($"epoch {epoch,2}: training loss {lossSum / steps:F4}, test accuracy {accuracy:P2}, {clock.Elapsed.TotalSeconds:F1} s ({trainCount / clock.Elapsed.TotalSeconds:F0} images/s)");
+}
+Console.WriteLine($"mean time per epoch {totalSeconds / epochs:F1} s; final test accuracy {Accuracy(model, testX, testY):P2}");
+return 0;
+
+static double Accuracy(LeNet model, float[] x, int[] y)
+{
+    float[] logits = new float[y.Length * LeNet.OutputSize];
+    model.Predict(x, logits);
+    int correct = 0;
+    for (int i = 0; i < y.Length; i++)
+    {
+        int best = 0;
+        for (int c = 1; c < LeNet.OutputSize; c++) if (logits[i * LeNet.OutputSize + c] > logits[i * LeNet.OutputSize + best]) best = c;
+        if (best == y[i]) correct++;
+    }
+    return (double)correct / y.Length;
+}
