@@ -30,29 +30,19 @@ public static class BatchNorm
         for (int c = 0; c < channels; c++)
         {
             T sum = T.Zero;
-            for (int i = 0; i < n; i++) sum += Sum(x.Slice((i * channels + c) * spatial, spatial));
+            for (int i = 0; i < n; i++) sum += RowMath.Sum(x.Slice((i * channels + c) * spatial, spatial));
             T mean = sum * invM;
             T squares = T.Zero;
-            for (int i = 0; i < n; i++)
-            {
-                ReadOnlySpan<T> plane = x.Slice((i * channels + c) * spatial, spatial);
-                for (int s = 0; s < spatial; s++) { T d = plane[s] - mean; squares += d * d; }
-            }
+            for (int i = 0; i < n; i++) squares += RowMath.SquaredDeviations(x.Slice((i * channels + c) * spatial, spatial), mean);
             T variance = squares * invM;
             T inv = T.One / T.Sqrt(variance + eps);
             invStd[c] = inv;
             runningMean[c] = keep * runningMean[c] + mom * mean;
             runningVar[c] = keep * runningVar[c] + mom * variance * unbias;
-            T g = gamma[c], b = beta[c];
             for (int i = 0; i < n; i++)
             {
                 int start = (i * channels + c) * spatial;
-                for (int s = 0; s < spatial; s++)
-                {
-                    T xhat = (x[start + s] - mean) * inv;
-                    normalized[start + s] = xhat;
-                    y[start + s] = g * xhat + b;
-                }
+                RowMath.Normalize(x.Slice(start, spatial), mean, inv, gamma[c], beta[c], normalized.Slice(start, spatial), y.Slice(start, spatial));
             }
         }
     }
@@ -96,31 +86,24 @@ public static class BatchNorm
             for (int i = 0; i < n; i++)
             {
                 int start = (i * channels + c) * spatial;
-                for (int s = 0; s < spatial; s++)
-                {
-                    sumDy += dy[start + s];
-                    sumDyXhat += dy[start + s] * normalized[start + s];
-                }
+                (T s, T d) = RowMath.SumAndDot(dy.Slice(start, spatial), normalized.Slice(start, spatial));
+                sumDy += s;
+                sumDyXhat += d;
             }
             dbeta[c] = sumDy;
             dgamma[c] = sumDyXhat;
             T g = gamma[c], scale = invStd[c] / mT;
             T sumG = sumDy * g, sumGXhat = sumDyXhat * g;
+            // dx = scale·(m·g·dy − Σg − x̂·Σg·x̂), as a·dy − b − c·x̂
+            T a = scale * mT * g, b = scale * sumG, cc = scale * sumGXhat;
             for (int i = 0; i < n; i++)
             {
                 int start = (i * channels + c) * spatial;
-                for (int s = 0; s < spatial; s++)
-                    dx[start + s] = scale * (mT * dy[start + s] * g - sumG - normalized[start + s] * sumGXhat);
+                RowMath.CombineGradient(dy.Slice(start, spatial), normalized.Slice(start, spatial), a, b, cc, dx.Slice(start, spatial));
             }
         }
     }
 
-    private static T Sum<T>(ReadOnlySpan<T> values) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        T sum = T.Zero;
-        foreach (T v in values) sum += v;
-        return sum;
-    }
 }
 
 /// <summary>
@@ -140,11 +123,8 @@ public static class LayerNorm
         for (int i = 0; i < n; i++)
         {
             ReadOnlySpan<T> row = x.Slice(i * features, features);
-            T sum = T.Zero;
-            foreach (T v in row) sum += v;
-            T mean = sum * invF, squares = T.Zero;
-            foreach (T v in row) { T d = v - mean; squares += d * d; }
-            T inv = T.One / T.Sqrt(squares * invF + eps);
+            T mean = RowMath.Sum(row) * invF;
+            T inv = T.One / T.Sqrt(RowMath.SquaredDeviations(row, mean) * invF + eps);
             invStd[i] = inv;
             for (int j = 0; j < features; j++)
             {
