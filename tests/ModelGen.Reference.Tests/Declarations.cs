@@ -11,8 +11,10 @@ namespace ModelGen.Reference.Tests;
 /// <summary>
 /// Reads a model declaration's attributes (they are ordinary runtime attributes) in the terms of the PyTorch script,
 /// and checks that they are the settings the fixture was made with: the loss, the torch.optim class with every keyword
-/// argument, the L1/L2 penalty of each Dense weight and the clipping thresholds. A declaration that drifted from
-/// generate_fixtures.py fails here, by name, instead of being compared with numbers of another model.
+/// argument, the L1/L2 penalty of each Dense weight and the clipping thresholds, and, where the fixture records them
+/// (the convolution, pooling and normalization fixtures), the input shape and every layer with its settings. A
+/// declaration that drifted from generate_fixtures.py fails here, by name, instead of being compared with numbers of
+/// another model.
 /// </summary>
 public static class Declarations
 {
@@ -70,6 +72,30 @@ public static class Declarations
         _ => throw new NotSupportedException(loss.ToString()),
     };
 
+    /// <summary>
+    /// A layer attribute in the terms of generate_fixtures.py's "layers": the attribute's name without "Attribute" as
+    /// "kind", and every setting that changes what the layer computes (weight initializers do not: the fixtures
+    /// overwrite every parameter).
+    /// </summary>
+    public static Dictionary<string, object> TorchLayer(LayerAttribute layer) => layer switch
+    {
+        DenseAttribute a => new() { ["kind"] = "Dense", ["units"] = a.Units, ["activation"] = a.Activation.ToString(), ["use_bias"] = a.UseBias },
+        Conv2DAttribute a => new()
+        {
+            ["kind"] = "Conv2D", ["filters"] = a.Filters, ["kernel_size"] = a.KernelSize, ["activation"] = a.Activation.ToString(),
+            ["stride"] = a.Stride, ["padding"] = a.Padding.ToString(), ["use_bias"] = a.UseBias, ["l1"] = a.L1, ["l2"] = a.L2,
+        },
+        MaxPool2DAttribute a => new() { ["kind"] = "MaxPool2D", ["pool_size"] = a.PoolSize, ["stride"] = a.Stride },
+        AvgPool2DAttribute a => new() { ["kind"] = "AvgPool2D", ["pool_size"] = a.PoolSize, ["stride"] = a.Stride },
+        BatchNormAttribute a => new() { ["kind"] = "BatchNorm", ["momentum"] = a.Momentum, ["epsilon"] = a.Epsilon },
+        LayerNormAttribute a => new() { ["kind"] = "LayerNorm", ["epsilon"] = a.Epsilon },
+        LeakyReLUAttribute a => new() { ["kind"] = "LeakyReLU", ["alpha"] = a.Alpha },
+        DropoutAttribute a => new() { ["kind"] = "Dropout", ["rate"] = a.Rate },
+        FlattenAttribute or ReLUAttribute or TanhAttribute or SigmoidAttribute or SoftmaxAttribute =>
+            new() { ["kind"] = layer.GetType().Name[..^"Attribute".Length] },
+        _ => throw new NotSupportedException($"No description known for {layer.GetType().Name}."),
+    };
+
     /// <summary>Fails unless the attributes of <paramref name="model"/> declare what <paramref name="fixture"/> was trained with.</summary>
     public static void CheckMatches(Type model, Fixture fixture)
     {
@@ -103,6 +129,30 @@ public static class Declarations
         Assert.True(declaredPenalties.Count == fixturePenalties.Count && declaredPenalties.All(p => fixturePenalties.TryGetValue(p.Key, out var f) && f == p.Value),
             $"{who} declares the penalties {ShowPenalties(declaredPenalties)}; the fixture has {ShowPenalties(fixturePenalties)}.");
 
+        if (fixture.InputShape is not null)
+        {
+            int[] shape = Assert.Single(model.GetCustomAttributes<InputAttribute>(inherit: false)).Shape;
+            Assert.True(shape.SequenceEqual(fixture.InputShape),
+                $"{who} is declared with [Input({string.Join(", ", shape)})]; the fixture's input shape is ({string.Join(", ", fixture.InputShape)}).");
+        }
+        if (fixture.Layers is not null)
+        {
+            var declared = model.GetCustomAttributes<LayerAttribute>(inherit: false).Select(TorchLayer).ToList();
+            Assert.True(declared.Count == fixture.Layers.Count,
+                $"{who} declares {declared.Count} layers ({string.Join(", ", declared.Select(l => l["kind"]))}); " +
+                $"the fixture has {fixture.Layers.Count} ({string.Join(", ", fixture.Layers.Select(l => l["kind"].GetString()))}).");
+            for (int i = 0; i < declared.Count; i++)
+            {
+                Dictionary<string, object> layer = declared[i];
+                Dictionary<string, JsonElement> used = fixture.Layers[i];
+                string what = $"{who}: layer {i + 1} ({layer["kind"]})";
+                Assert.True(layer.Keys.Order(StringComparer.Ordinal).SequenceEqual(used.Keys.Order(StringComparer.Ordinal)),
+                    $"{what} has the settings ({string.Join(", ", layer.Keys)}); the fixture's layer {i + 1} has ({string.Join(", ", used.Keys)}).");
+                foreach ((string key, object value) in layer)
+                    Assert.True(SameValue(value, used[key]), $"{what} has {key}={Show(value)}; the fixture's layer {i + 1} has {key}={used[key].GetRawText()}.");
+            }
+        }
+
         GradientClippingAttribute? clipping = model.GetCustomAttribute<GradientClippingAttribute>(inherit: false);
         (double maxNorm, double maxValue) declaredClipping = (clipping?.MaxNorm ?? 0, clipping?.MaxValue ?? 0);
         (double maxNorm, double maxValue) fixtureClipping = (fixture.Clipping?.MaxNorm ?? 0, fixture.Clipping?.MaxValue ?? 0);
@@ -112,6 +162,8 @@ public static class Declarations
 
     private static bool SameValue(object declared, JsonElement used) => declared switch
     {
+        int i => used.ValueKind == JsonValueKind.Number && used.TryGetInt32(out int u) && u == i,
+        string t => used.ValueKind == JsonValueKind.String && used.GetString() == t,
         double d => used.ValueKind == JsonValueKind.Number && used.GetDouble() == d,
         bool b => used.ValueKind == (b ? JsonValueKind.True : JsonValueKind.False),
         double[] a => used.ValueKind == JsonValueKind.Array && used.GetArrayLength() == a.Length
@@ -124,6 +176,8 @@ public static class Declarations
         double d => d.ToString("R", CultureInfo.InvariantCulture),
         bool b => b ? "true" : "false",
         double[] a => "[" + string.Join(", ", a.Select(d => d.ToString("R", CultureInfo.InvariantCulture))) + "]",
+        int i => i.ToString(CultureInfo.InvariantCulture),
+        string t => JsonSerializer.Serialize(t),
         _ => value.ToString() ?? "null",
     };
 

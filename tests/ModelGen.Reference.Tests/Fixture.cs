@@ -38,6 +38,23 @@ public sealed class Fixture
     public required double FinalLoss { get; init; }
     public required double[] FinalPredictOutputs { get; init; }
 
+    // Fixtures of models with convolution, pooling, normalization or flatten layers also carry the following (null in
+    // the dense-only fixtures, whose models have no buffers and compute the same function in training and inference).
+
+    /// <summary>The input shape of one sample ([features] or [channels, height, width]), as the [Input] attribute declares it.</summary>
+    public int[]? InputShape { get; init; }
+    /// <summary>
+    /// The layers in declaration order, in the terms of ModelGen's attributes: <c>"kind"</c> ("Conv2D", "BatchNorm", ...)
+    /// and the settings the script built the PyTorch module with ("filters", "padding", "momentum", ...).
+    /// </summary>
+    public List<Dictionary<string, JsonElement>>? Layers { get; init; }
+    /// <summary>The non-trainable buffers by ModelGen's names ("batchnorm0.running_mean", "batchnorm0.running_var"), in order.</summary>
+    public List<string>? BufferNames { get; init; }
+    /// <summary>The buffers the run started from (loaded into the model through Buffer(name) with the initial parameters).</summary>
+    public Dictionary<string, double[]>? InitialBuffers { get; init; }
+    /// <summary>The loss on the training batch before training in inference mode (running statistics), as Evaluate computes it.</summary>
+    public double? InitialLoss { get; init; }
+
     private static readonly JsonSerializerOptions Options = new()
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
@@ -91,8 +108,8 @@ public sealed class ClippingSettings
 
 /// <summary>
 /// One training step on the fixture's batch: the loss (mean data loss plus penalties) and the gradients (of parameters,
-/// after the penalties' gradients and clipping, and of the inputs) before the optimizer step, and the parameters and
-/// the optimizer's per-parameter state after it. <see cref="OptimizerState"/> maps each torch.optim state key
+/// after the penalties' gradients and clipping, and of the inputs) before the optimizer step, the running statistics the
+/// training pass left, and the parameters and the optimizer's per-parameter state after the step. <see cref="OptimizerState"/> maps each torch.optim state key
 /// ("exp_avg", ...) to the values of all parameters, concatenated in parameter order (like ModelGen's OptimizerState).
 /// </summary>
 public sealed class FixtureStep
@@ -102,4 +119,6 @@ public sealed class FixtureStep
     public required double[] InputGradient { get; init; }
     public required Dictionary<string, double[]> Parameters { get; init; }
     public required Dictionary<string, double[]> OptimizerState { get; init; }
+    /// <summary>The buffers (batch norm's running statistics) after this step's training pass; null when the fixture has none.</summary>
+    public Dictionary<string, double[]>? Buffers { get; init; }
 }

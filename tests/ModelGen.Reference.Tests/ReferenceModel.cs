@@ -14,6 +14,8 @@ public interface IReferenceModel<T> where T : unmanaged, IFloatingPointIeee754<T
 
     static abstract IReadOnlyList<string> OptimizerStateNames { get; }
 
+    static abstract IReadOnlyList<string> BufferNames { get; }
+
     Span<T> Parameter(string name);
 
     ReadOnlySpan<T> Gradient(string name);
@@ -21,6 +23,8 @@ public interface IReferenceModel<T> where T : unmanaged, IFloatingPointIeee754<T
     ReadOnlySpan<T> InputGradient { get; }
 
     Span<T> OptimizerState(string name);
+
+    Span<T> Buffer(string name);
 
     T LearningRate { get; set; }
 

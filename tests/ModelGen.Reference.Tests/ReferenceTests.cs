@@ -12,8 +12,8 @@ namespace ModelGen.Reference.Tests;
 
 /// <summary>
 /// Every fixture under Fixtures/, replayed on the matching generated model (Models.cs: SGD; OptimizerModels.cs: the
-/// other optimizers; PenaltyModels.cs: L1/L2 penalties and gradient clipping), plus the checkpoint and allocation
-/// checks on the same models and batches.
+/// other optimizers; PenaltyModels.cs: L1/L2 penalties and gradient clipping; LayerModels.cs: convolution, pooling,
+/// batch and layer norm, flatten), plus the checkpoint and allocation checks on the same models and batches.
 /// </summary>
 public sealed class ReferenceTests(ITestOutputHelper output)
 {
@@ -63,6 +63,21 @@ public sealed class ReferenceTests(ITestOutputHelper output)
         ["clip_value_single"] = ReferenceCase.Labels<ClipValueSingle, float>(),
         ["clip_both_double"] = ReferenceCase.Targets<ClipBothDouble, double>(),
         ["clip_both_single"] = ReferenceCase.Targets<ClipBothSingle, float>(),
+        // Convolution, pooling, normalization, flatten; the mixed model of issue 4 (LayerModels.cs)
+        ["conv_valid_double"] = ReferenceCase.Targets<ConvValidDouble, double>(),
+        ["conv_strided_double"] = ReferenceCase.Labels<ConvStridedDouble, double>(),
+        ["conv_same_odd_double"] = ReferenceCase.Targets<ConvSameOddDouble, double>(),
+        ["conv_same_even_double"] = ReferenceCase.Labels<ConvSameEvenDouble, double>(),
+        ["maxpool_double"] = ReferenceCase.Targets<MaxPoolDouble, double>(),
+        ["maxpool_overlap_double"] = ReferenceCase.Labels<MaxPoolOverlapDouble, double>(),
+        ["avgpool_double"] = ReferenceCase.Targets<AvgPoolDouble, double>(),
+        ["batchnorm_vector_double"] = ReferenceCase.Targets<BatchNormVectorDouble, double>(),
+        ["batchnorm_image_double"] = ReferenceCase.Labels<BatchNormImageDouble, double>(),
+        ["layernorm_vector_double"] = ReferenceCase.Targets<LayerNormVectorDouble, double>(),
+        ["layernorm_image_double"] = ReferenceCase.Labels<LayerNormImageDouble, double>(),
+        ["flatten_double"] = ReferenceCase.Targets<FlattenDouble, double>(),
+        ["mixed_double"] = ReferenceCase.Labels<MixedDouble, double>(),
+        ["mixed_single"] = ReferenceCase.Labels<MixedSingle, float>(),
     };
 
     public static TheoryData<string> Fixtures => new(Cases.Keys);
@@ -139,6 +154,47 @@ public sealed class ReferenceTests(ITestOutputHelper output)
             Assert.Contains(clipping, c => c.MaxNorm > 0 && c.MaxValue == 0);
             Assert.Contains(clipping, c => c.MaxValue > 0 && c.MaxNorm == 0);
             Assert.Contains(clipping, c => c.MaxNorm > 0 && c.MaxValue > 0);
+        }
+    }
+
+    /// <summary>
+    /// Every layer attribute ModelGen has, except Dropout (whose masks PyTorch cannot reproduce), is covered by a
+    /// double-precision fixture, and the single-precision mixed model has convolution, batch norm, max pooling, layer
+    /// norm and flatten; covered too are both paddings, a stride above 1, convolutions with and without bias, even and
+    /// odd same-padded kernels, overlapping pooling windows, and batch and layer norm after a vector and after an image.
+    /// Adding a layer without a PyTorch fixture fails here.
+    /// </summary>
+    [Fact]
+    public void FixturesCoverEveryLayer()
+    {
+        Type[] layers = typeof(LayerAttribute).Assembly.GetTypes()
+            .Where(t => t.IsSubclassOf(typeof(LayerAttribute)) && !t.IsAbstract && t != typeof(DropoutAttribute)).ToArray();
+        Type[] doubles = Cases.Values.Select(c => c.Model).Where(m => m.Name.EndsWith("Double", StringComparison.Ordinal)).ToArray();
+        foreach (Type layer in layers)
+            Assert.True(doubles.Any(m => m.IsDefined(layer, inherit: false)), $"No double-precision fixture uses {layer.Name}.");
+
+        Type[] convolutionLayers = [typeof(Conv2DAttribute), typeof(BatchNormAttribute), typeof(MaxPool2DAttribute), typeof(LayerNormAttribute), typeof(FlattenAttribute)];
+        Assert.All(convolutionLayers, layer => Assert.True(typeof(MixedSingle).IsDefined(layer, inherit: false), $"MixedSingle has no {layer.Name}."));
+
+        var conv = doubles.SelectMany(m => m.GetCustomAttributes<Conv2DAttribute>()).ToArray();
+        Assert.Contains(conv, c => c.Padding == Padding.Valid && c.Stride == 1 && c.UseBias);
+        Assert.Contains(conv, c => c.Padding == Padding.Valid && c.Stride == 1 && !c.UseBias);
+        Assert.Contains(conv, c => c.Padding == Padding.Valid && c.Stride > 1);
+        Assert.Contains(conv, c => c.Padding == Padding.Same && c.KernelSize % 2 == 1);
+        Assert.Contains(conv, c => c.Padding == Padding.Same && c.KernelSize % 2 == 0);
+        Assert.Contains(doubles.SelectMany(m => m.GetCustomAttributes<MaxPool2DAttribute>()), p => p.Stride < p.PoolSize);
+        Assert.Contains(doubles.SelectMany(m => m.GetCustomAttributes<AvgPool2DAttribute>()), p => p.Stride < p.PoolSize);
+        foreach (Type norm in new[] { typeof(BatchNormAttribute), typeof(LayerNormAttribute) })
+        {
+            // After a vector: the attribute follows a Dense layer; after an image: a Conv2D.
+            Assert.Contains(doubles, m => Follows(m, norm, typeof(DenseAttribute)));
+            Assert.Contains(doubles, m => Follows(m, norm, typeof(Conv2DAttribute)));
+        }
+
+        static bool Follows(Type model, Type layer, Type previous)
+        {
+            LayerAttribute[] declared = model.GetCustomAttributes<LayerAttribute>(inherit: false).ToArray();
+            return Enumerable.Range(1, Math.Max(0, declared.Length - 1)).Any(i => declared[i].GetType() == layer && declared[i - 1].GetType() == previous);
         }
     }
 

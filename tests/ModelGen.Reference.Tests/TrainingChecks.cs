@@ -15,10 +15,10 @@ namespace ModelGen.Reference.Tests;
 public static class TrainingChecks
 {
     /// <summary>
-    /// Trains model A for <paramref name="before"/> steps from the fixture's initial parameters, copies every
-    /// Parameter, every OptimizerState tensor, the learning rate and Step (through RestoreStep) into a freshly
-    /// constructed model B, then gives both <paramref name="after"/> more identical TrainSteps: B's loss, parameters and
-    /// optimizer state must equal A's bit for bit after each of them. As a control, a model C restored the same way
+    /// Trains model A for <paramref name="before"/> steps from the fixture's initial parameters (and buffers), copies
+    /// every Parameter, every Buffer, every OptimizerState tensor, the learning rate and Step (through RestoreStep) into a
+    /// freshly constructed model B, then gives both <paramref name="after"/> more identical TrainSteps: B's loss,
+    /// parameters, buffers and optimizer state must equal A's bit for bit after each of them. As a control, a model C restored the same way
     /// but without the optimizer state must leave A's path at once whenever the optimizer has state, which shows that
     /// the state (not only the parameters) is what carries the run across the checkpoint.
     /// </summary>
@@ -30,6 +30,8 @@ public static class TrainingChecks
         var a = new TModel();
         foreach (string name in fixture.ParameterNames)
             ReferenceHarness.Convert<T>(fixture.InitialParameters[name]).CopyTo(a.Parameter(name));
+        foreach (string name in TModel.BufferNames)
+            ReferenceHarness.Convert<T>(fixture.InitialBuffers![name]).CopyTo(a.Buffer(name));
         for (int s = 0; s < before; s++) batch.TrainStep(a);
         Assert.Equal(before, a.Step);
 
@@ -51,6 +53,8 @@ public static class TrainingChecks
             }
             foreach (string name in TModel.OptimizerStateNames)
                 Identical<T>(a.OptimizerState(name), b.OptimizerState(name), where, $"optimizer state {name}");
+            foreach (string name in TModel.BufferNames)
+                Identical<T>(a.Buffer(name), b.Buffer(name), where, $"buffer {name}");
             Assert.Equal(a.Step, b.Step);
         }
         if (TModel.OptimizerStateNames.Count > 0)
@@ -65,6 +69,7 @@ public static class TrainingChecks
     {
         var target = new TModel();
         foreach (string name in TModel.ParameterNames) source.Parameter(name).CopyTo(target.Parameter(name));
+        foreach (string name in TModel.BufferNames) source.Buffer(name).CopyTo(target.Buffer(name));
         if (withOptimizerState)
             foreach (string name in TModel.OptimizerStateNames) source.OptimizerState(name).CopyTo(target.OptimizerState(name));
         target.LearningRate = source.LearningRate;
@@ -116,6 +121,8 @@ public static class TrainingChecks
         var model = new TModel();
         foreach (string name in batch.Fixture.ParameterNames)
             ReferenceHarness.Convert<T>(batch.Fixture.InitialParameters[name]).CopyTo(model.Parameter(name));
+        foreach (string name in TModel.BufferNames)
+            ReferenceHarness.Convert<T>(batch.Fixture.InitialBuffers![name]).CopyTo(model.Buffer(name));
         long trainStep = AllocatedBytes(() => batch.TrainStep(model));
         long evaluate = AllocatedBytes(() => batch.Evaluate(model));
         return (trainStep, evaluate);

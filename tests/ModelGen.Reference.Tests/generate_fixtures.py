@@ -5,9 +5,9 @@ Run from anywhere with Debian's python (PyTorch 1.13 CPU):
 
     /usr/bin/python3 tests/ModelGen.Reference.Tests/generate_fixtures.py
 
-Each case below mirrors one model declared in Models.cs, OptimizerModels.cs or PenaltyModels.cs (same layers, loss,
-optimizer, L1/L2 penalties and gradient clipping); the tests check that the declaration's attributes match the
-fixture's settings. For each case and precision the script draws initial parameters, a training batch and a larger
+Each case below mirrors one model declared in Models.cs, OptimizerModels.cs, PenaltyModels.cs or LayerModels.cs (same
+layers, loss, optimizer, L1/L2 penalties and gradient clipping); the tests check that the declaration's attributes match
+the fixture's settings. For each case and precision the script draws initial parameters, a training batch and a larger
 prediction set from a fixed seed, trains with torch.optim (single-tensor code path: foreach=False) and records, with
 full round-trip precision:
 
@@ -24,14 +24,28 @@ full round-trip precision:
   final_loss                                 data loss + penalties on the training batch after the last step (eval)
   final_predict_outputs                      inference after the last step
 
+Fixtures of models with convolution, pooling, batch/layer norm or flatten layers also record (the dense-only fixtures
+keep their original format):
+
+  input_shape                                [features] or [channels, height, width], as [Input(...)] declares it
+  layers                                     each layer as ModelGen's attribute ("kind": "Conv2D", ...) with its settings
+  buffer_names, initial_buffers              batch norm's running_mean / running_var by ModelGen's names, and the values
+                                             the run starts from (drawn away from PyTorch's 0 and 1, loaded through
+                                             Buffer(name), so that inference before training depends on them)
+  initial_loss                               the loss on the training batch before training, in inference mode
+  steps[k].buffers                           the running statistics after step k's training pass
+
+Initial parameters: Dense weights and biases uniform on ±0.9; Conv2D weights on ±1.5/√(channels·k·k), biases ±0.5;
+batch/layer norm γ on [0.5, 1.5] and β on ±0.5; a case's init_bounds overrides the bound of a parameter by name.
+
 Every tensor is flattened row-major. The torch default dtype is set to the fixture's precision while the optimizer
 runs, so that the scalar state torch.optim creates with torch.tensor(...) (NAdam's mu_product in particular) has the
 model's precision, as in ModelGen.
 
 The script refuses fixtures that would test rounding rather than ModelGen: a ReLU input or an L1-penalized weight
-near its kink, clipping that does not clip in most steps, AMSGrad whose maximum never takes over, and a single-precision
-run of PyTorch that strays from its own double-precision run by half the single-precision tolerance of the tests or
-more. The output is deterministic: rerunning rewrites identical files.
+near its kink, a max-pooling window of a training pass whose two largest values nearly tie, clipping that does not
+clip in most steps, AMSGrad whose maximum never takes over, and a single-precision run of PyTorch that strays from its
+own double-precision run by half the single-precision tolerance of the tests or more. The output is deterministic: rerunning rewrites identical files.
 """
 import json
 import math
@@ -44,8 +58,12 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 FIXTURES = os.path.join(HERE, "Fixtures")
 
 # Layer specs: ("dense", units, activation, use_bias) | ("relu",) | ("tanh",) | ("sigmoid",) | ("softmax",)
-# | ("leaky_relu", alpha). Dense activations are the ones of ModelGen's Activation enum; Activation.LeakyReLU on a
-# Dense layer uses ModelGen's default alpha, 0.01 (the [LeakyReLU] attribute's default).
+# | ("leaky_relu", alpha) | ("conv2d", filters, kernel, activation, stride, padding "valid"/"same", use_bias)
+# | ("maxpool2d", pool, stride) | ("avgpool2d", pool, stride) | ("batchnorm", momentum, eps) | ("layernorm", eps)
+# | ("flatten",). Dense and Conv2D activations are the ones of ModelGen's Activation enum; Activation.LeakyReLU on a
+# Dense layer uses ModelGen's default alpha, 0.01 (the [LeakyReLU] attribute's default). input_shape (channels,
+# height, width) replaces input_size for image inputs. Dropout has no case: ModelGen's masks come from its own
+# generator, which PyTorch's RNG cannot reproduce (ModelGen.Tests checks dropout by finite differences and statistics).
 # optimizer: (torch.optim class name, keyword arguments), every hyperparameter spelled out.
 # penalties: {dense layer index: (l1, l2)}; clipping: dict(max_norm=..., max_value=...) (None: off) or absent.
 # precisions defaults to both ("double", "single"); steps defaults to 6; the seed of case i is 1000 + i, so new cases go at the end (earlier fixtures stay unchanged).
@@ -216,7 +234,137 @@ CASES = [
         penalties={0: (0.01, 0.02)},
         clipping=dict(max_norm=1.0, max_value=0.15),
     ),
+    # ---------------------------------------------------------------- convolution, pooling, normalization (LayerModels.cs)
+    # Each layer alone in a small trainable model, double precision; then the mixed model of issue 4 in both precisions.
+    dict(
+        name="conv_valid",  # [Conv2D(3, 3, Tanh)] [Conv2D(2, 2, UseBias=false)] [Flatten] [Dense(2)] on 2x6x5, MSE
+        batch_size=4, input_shape=(2, 6, 5), n=4, predict_rows=9,
+        layers=[("conv2d", 3, 3, "tanh", 1, "valid", True), ("conv2d", 2, 2, "linear", 1, "valid", False), ("flatten",),
+                ("dense", 2, "linear", True)],
+        loss="mse",
+        optimizer=("SGD", dict(lr=0.05, momentum=0.9, dampening=0.0, nesterov=False, weight_decay=0.0)),
+    ),
+    dict(
+        name="conv_strided",  # [Conv2D(4, 3, Tanh, Stride=2)] [Conv2D(5, 1, Stride=2, UseBias=false)] on 3x8x7 (a row
+        # and a column no window reaches), [Flatten] [Dense(3)], CrossEntropy
+        batch_size=5, input_shape=(3, 8, 7), n=5, predict_rows=11,
+        layers=[("conv2d", 4, 3, "tanh", 2, "valid", True), ("conv2d", 5, 1, "linear", 2, "valid", False), ("flatten",),
+                ("dense", 3, "linear", True)],
+        loss="cross_entropy",
+        optimizer=("Adam", dict(lr=0.02, betas=(0.9, 0.99), eps=1e-8, weight_decay=0.0, amsgrad=False)),
+    ),
+    dict(
+        name="conv_same_odd",  # [Conv2D(3, 3, Sigmoid, Same)] [Conv2D(2, 5, Same, UseBias=false)] on 2x5x6, MSE
+        batch_size=4, input_shape=(2, 5, 6), n=3, predict_rows=10,
+        layers=[("conv2d", 3, 3, "sigmoid", 1, "same", True), ("conv2d", 2, 5, "linear", 1, "same", False), ("flatten",),
+                ("dense", 2, "linear", True)],
+        loss="mse",
+        optimizer=("SGD", dict(lr=0.01, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.0)),
+    ),
+    dict(
+        name="conv_same_even",  # [Conv2D(3, 2, Tanh, Same)] [Conv2D(2, 4, Same)]: PyTorch pads the extra row/column
+        # at the bottom/right (0 above, 1 below; then 1 above, 2 below)
+        batch_size=4, input_shape=(2, 5, 6), n=4, predict_rows=9,
+        layers=[("conv2d", 3, 2, "tanh", 1, "same", True), ("conv2d", 2, 4, "linear", 1, "same", True), ("flatten",),
+                ("dense", 3, "linear", True)],
+        loss="cross_entropy",
+        optimizer=("Adam", dict(lr=0.02, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False)),
+    ),
+    dict(
+        name="maxpool",  # [Conv2D(3, 2, Tanh)] [MaxPool2D(2)] on 2x7x6 (the last column of 3x6x5 unused), MSE
+        batch_size=4, input_shape=(2, 7, 6), n=4, predict_rows=9,
+        layers=[("conv2d", 3, 2, "tanh", 1, "valid", True), ("maxpool2d", 2, 2), ("flatten",), ("dense", 2, "linear", True)],
+        loss="mse",
+        optimizer=("SGD", dict(lr=0.1, momentum=0.9, dampening=0.0, nesterov=False, weight_decay=0.0)),
+    ),
+    dict(
+        name="maxpool_overlap",  # [MaxPool2D(2, Stride=1)] on the input (overlapping windows share inputs), [Conv2D(3, 2,
+        # Tanh)], [MaxPool2D(3, Stride=2)] (overlapping), [Flatten] [Dense(3)], CrossEntropy
+        batch_size=4, input_shape=(2, 8, 8), n=4, predict_rows=9,
+        layers=[("maxpool2d", 2, 1), ("conv2d", 3, 2, "tanh", 1, "valid", True), ("maxpool2d", 3, 2), ("flatten",),
+                ("dense", 3, "linear", True)],
+        loss="cross_entropy",
+        optimizer=("Adam", dict(lr=0.02, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False)),
+    ),
+    dict(
+        name="avgpool",  # [AvgPool2D(3, Stride=2)] on 2x7x8 (overlapping; the last column unused), [Conv2D(4, 2, Tanh)],
+        # [AvgPool2D(2)], [Flatten] [Dense(2)], MSE
+        batch_size=4, input_shape=(2, 7, 8), n=4, predict_rows=9,
+        layers=[("avgpool2d", 3, 2), ("conv2d", 4, 2, "tanh", 1, "valid", True), ("avgpool2d", 2, 2), ("flatten",),
+                ("dense", 2, "linear", True)],
+        loss="mse",
+        optimizer=("SGD", dict(lr=0.1, momentum=0.9, dampening=0.0, nesterov=False, weight_decay=0.0)),
+    ),
+    dict(
+        name="batchnorm_vector",  # [Dense(6)] [BatchNorm(Momentum=0.2, Epsilon=1e-3)] [Tanh] [Dense(3)], MSE
+        batch_size=6, input_size=4, n=5, predict_rows=13,
+        layers=[("dense", 6, "linear", True), ("batchnorm", 0.2, 1e-3), ("tanh",), ("dense", 3, "linear", True)],
+        loss="mse",
+        optimizer=("SGD", dict(lr=0.1, momentum=0.9, dampening=0.0, nesterov=False, weight_decay=0.0)),
+    ),
+    dict(
+        name="batchnorm_image",  # [Conv2D(3, 3)] [BatchNorm] (per channel over 3x3 positions) [Tanh] [Flatten] [Dense(3)]
+        # SGD, not Adam: the convolution's bias, which the batch norm subtracts again, has a gradient of 0 plus
+        # rounding noise, and Adam would turn that noise into steps of lr·noise/ε that inference (running statistics)
+        # then sees; with Adam, ModelGen's double-precision Predict after training came within 0.6 of the tolerance.
+        batch_size=4, input_shape=(2, 5, 5), n=4, predict_rows=9,
+        layers=[("conv2d", 3, 3, "linear", 1, "valid", True), ("batchnorm", 0.1, 1e-5), ("tanh",), ("flatten",),
+                ("dense", 3, "linear", True)],
+        loss="cross_entropy",
+        optimizer=("SGD", dict(lr=0.1, momentum=0.9, dampening=0.0, nesterov=False, weight_decay=0.0)),
+    ),
+    dict(
+        name="layernorm_vector",  # [Dense(6)] [LayerNorm(Epsilon=1e-3)] [Tanh] [Dense(2)], MSE
+        batch_size=6, input_size=4, n=5, predict_rows=13,
+        layers=[("dense", 6, "linear", True), ("layernorm", 1e-3), ("tanh",), ("dense", 2, "linear", True)],
+        loss="mse",
+        optimizer=("Adam", dict(lr=0.02, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False)),
+    ),
+    dict(
+        name="layernorm_image",  # [Conv2D(3, 2)] [LayerNorm] over [3 x 3 x 4] (γ, β of that shape) [Tanh] [Flatten] [Dense(3)]
+        batch_size=4, input_shape=(2, 4, 5), n=4, predict_rows=9,
+        layers=[("conv2d", 3, 2, "linear", 1, "valid", True), ("layernorm", 1e-5), ("tanh",), ("flatten",),
+                ("dense", 3, "linear", True)],
+        loss="cross_entropy",
+        optimizer=("SGD", dict(lr=0.2, momentum=0.9, dampening=0.0, nesterov=True, weight_decay=0.0)),
+    ),
+    dict(
+        name="flatten",  # [Flatten] of a 3x2x4 input, [Dense(5, Tanh)] [Dense(2)], MSE
+        batch_size=4, input_shape=(3, 2, 4), n=4, predict_rows=9,
+        layers=[("flatten",), ("dense", 5, "tanh", True), ("dense", 2, "linear", True)],
+        loss="mse",
+        optimizer=("SGD", dict(lr=0.1, momentum=0.0, dampening=0.0, nesterov=False, weight_decay=0.0)),
+    ),
+    dict(
+        name="mixed",  # conv → batch norm → pool → conv → flatten → dense → batch norm → layer norm → dense (issue 4):
+        # [Conv2D(4, 3, Padding=Same, UseBias=false)] [BatchNorm] [MaxPool2D(2)] [Conv2D(6, 3, ReLU)] [Flatten]
+        # [Dense(10, UseBias=false)] [BatchNorm(Momentum=0.2)] [LayerNorm] [Dense(3)] on 2x8x8, CrossEntropy, Adam.
+        # Chosen to be well conditioned in float32 (PyTorch's float32 run stays within 0.23 of the single-precision
+        # tolerance of its float64 run; most variants tried landed between 0.5 and 100):
+        # - the layers before a batch norm have no bias, as usual: the batch norm subtracts it again, so its gradient
+        #   is 0 up to rounding, which Adam divides by its own root mean square into steps of pure rounding noise;
+        # - no ReLU before a max pooling: ReLU's zeros, shifted alike by the batch norm, tie in the pooling windows;
+        #   nor before the second batch norm, whose features would then be nearly constant over the batch;
+        # - a small output layer (±0.2) and wider first filters (±0.6): a batch-normalized network's float32 gradients
+        #   carry an error of about 5e-7 of their largest value, which stays under the tolerance's absolute floor
+        #   (1e-6 for values below 0.1) only while the gradients are well below 1;
+        # - 6 Adam steps: Adam's normalization lets that error grow step by step.
+        batch_size=8, input_shape=(2, 8, 8), n=8, predict_rows=19,
+        layers=[("conv2d", 4, 3, "linear", 1, "same", False), ("batchnorm", 0.1, 1e-5), ("maxpool2d", 2, 2),
+                ("conv2d", 6, 3, "relu", 1, "valid", True), ("flatten",), ("dense", 10, "linear", False),
+                ("batchnorm", 0.2, 1e-5), ("layernorm", 1e-5), ("dense", 3, "linear", True)],
+        loss="cross_entropy",
+        optimizer=("Adam", dict(lr=0.01, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False)),
+        init_bounds={"conv2d0.weight": 0.6, "dense1.weight": 0.2},
+    ),
 ]
+
+# Cases of one layer kind each: checked in double precision (the mixed model covers every layer in single precision).
+for case in CASES:
+    if case["name"] in ("conv_valid", "conv_strided", "conv_same_odd", "conv_same_even", "maxpool", "maxpool_overlap",
+                        "avgpool", "batchnorm_vector", "batchnorm_image", "layernorm_vector", "layernorm_image",
+                        "flatten"):
+        case["precisions"] = ("double",)
 
 PRECISIONS = [("double", torch.float64), ("single", torch.float32)]
 
@@ -238,32 +386,118 @@ def activation(kind):
     }[kind]
 
 
+ACTIVATION_NAMES = {"linear": "Linear", "relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "softmax": "Softmax",
+                    "leaky_relu": "LeakyReLU"}
+
+# Layers that make a fixture "extended": it then also records the input shape, the layers (in ModelGen's attribute
+# terms, checked against the declaration), the batch-norm buffers and the inference-mode loss before training.
+# Fixtures of dense-only cases keep their original format, so that rerunning the script leaves them unchanged.
+EXTENDED_KINDS = {"conv2d", "maxpool2d", "avgpool2d", "batchnorm", "layernorm", "flatten"}
+
+
+def input_shape(case):
+    return tuple(case["input_shape"]) if "input_shape" in case else (case["input_size"],)
+
+
+def extended(case):
+    return "input_shape" in case or any(spec[0] in EXTENDED_KINDS for spec in case["layers"])
+
+
 def build(case):
-    """nn.Sequential mirroring the case, plus ModelGen's parameter names in ModelGen's order."""
-    modules, names, features, dense_index = [], [], case["input_size"], 0
+    """nn.Sequential mirroring the case, ModelGen's parameter and buffer names in ModelGen's order (with the kind of
+    layer each parameter belongs to), the output features, and the layers described as ModelGen's attributes."""
+    modules, names, buffers, kinds, described = [], [], [], {}, []
+    shape = input_shape(case)
+    index = {}
+
+    def name_of(kind):
+        i = index.get(kind, 0)
+        index[kind] = i + 1
+        return f"{kind}{i}"
+
     for spec in case["layers"]:
         kind = spec[0]
         if kind == "dense":
             _, units, act, use_bias = spec
-            linear = nn.Linear(features, units, bias=use_bias)
+            assert len(shape) == 1, f"{case['name']}: dense after {shape}"
+            layer = name_of("dense")
+            linear = nn.Linear(shape[0], units, bias=use_bias)
             modules.append(linear)
-            names.append((f"dense{dense_index}.weight", linear.weight))
+            names.append((f"{layer}.weight", linear.weight))
             if use_bias:
-                names.append((f"dense{dense_index}.bias", linear.bias))
+                names.append((f"{layer}.bias", linear.bias))
             a = activation(act)
             if a is not None:
                 modules.append(a)
-            features, dense_index = units, dense_index + 1
+            shape = (units,)
+            described.append(dict(kind="Dense", units=units, activation=ACTIVATION_NAMES[act], use_bias=use_bias))
+        elif kind == "conv2d":
+            _, filters, kernel, act, stride, padding, use_bias = spec
+            assert len(shape) == 3 and padding in ("valid", "same") and (padding == "valid" or stride == 1)
+            layer = name_of("conv2d")
+            conv = nn.Conv2d(shape[0], filters, kernel, stride=stride, padding=padding, bias=use_bias)
+            modules.append(conv)
+            names.append((f"{layer}.weight", conv.weight))
+            if use_bias:
+                names.append((f"{layer}.bias", conv.bias))
+            a = activation(act)
+            if a is not None:
+                modules.append(a)
+            if padding == "same":
+                shape = (filters, shape[1], shape[2])
+            else:
+                shape = (filters, (shape[1] - kernel) // stride + 1, (shape[2] - kernel) // stride + 1)
+            described.append(dict(kind="Conv2D", filters=filters, kernel_size=kernel, activation=ACTIVATION_NAMES[act],
+                                  stride=stride, padding=padding.capitalize(), use_bias=use_bias, l1=0.0, l2=0.0))
+        elif kind in ("maxpool2d", "avgpool2d"):
+            _, pool, stride = spec
+            assert len(shape) == 3
+            name_of(kind)
+            modules.append((nn.MaxPool2d if kind == "maxpool2d" else nn.AvgPool2d)(pool, stride=stride))
+            shape = (shape[0], (shape[1] - pool) // stride + 1, (shape[2] - pool) // stride + 1)
+            described.append(dict(kind="MaxPool2D" if kind == "maxpool2d" else "AvgPool2D", pool_size=pool, stride=stride))
+        elif kind == "batchnorm":
+            _, momentum, eps = spec
+            layer = name_of("batchnorm")
+            norm = (nn.BatchNorm1d if len(shape) == 1 else nn.BatchNorm2d)(shape[0], eps=eps, momentum=momentum)
+            modules.append(norm)
+            names.extend([(f"{layer}.weight", norm.weight), (f"{layer}.bias", norm.bias)])
+            # by module and attribute: Module.to() replaces buffer tensors (parameters it converts in place)
+            buffers.extend([(f"{layer}.running_mean", norm, "running_mean"), (f"{layer}.running_var", norm, "running_var")])
+            described.append(dict(kind="BatchNorm", momentum=momentum, epsilon=eps))
+        elif kind == "layernorm":
+            _, eps = spec
+            layer = name_of("layernorm")
+            norm = nn.LayerNorm(list(shape), eps=eps)
+            modules.append(norm)
+            names.extend([(f"{layer}.weight", norm.weight), (f"{layer}.bias", norm.bias)])
+            described.append(dict(kind="LayerNorm", epsilon=eps))
+        elif kind == "flatten":
+            assert len(shape) == 3
+            name_of("flatten")
+            modules.append(nn.Flatten())
+            shape = (shape[0] * shape[1] * shape[2],)
+            described.append(dict(kind="Flatten"))
         elif kind == "leaky_relu":
             modules.append(nn.LeakyReLU(spec[1]))
+            described.append(dict(kind="LeakyReLU", alpha=spec[1]))
         else:
             modules.append(activation(kind))
-    return nn.Sequential(*modules), names, features
+            described.append(dict(kind=ACTIVATION_NAMES[kind]))
+        for name, _ in names:
+            kinds.setdefault(name, kind)
+    assert len(shape) == 1, f"{case['name']}: the network ends in {shape}, not a vector"
+    return nn.Sequential(*modules), names, buffers, kinds, shape[0], described
 
 
 def flat(t):
     """Row-major list of Python floats; repr of a Python float round-trips exactly (float32 values are exact doubles)."""
     return [float(v) for v in t.detach().reshape(-1).tolist()]
+
+
+def buffer_values(buffers):
+    """The running statistics by ModelGen's buffer name."""
+    return {name: flat(getattr(module, attribute)) for name, module, attribute in buffers}
 
 
 def optimizer_state(optimizer, names):
@@ -282,17 +516,35 @@ def optimizer_state(optimizer, names):
 def make_case(case, index, precision, dtype):
     # One seed per case, shared by both precisions: the single-precision fixture starts from the same draws, rounded.
     torch.manual_seed(1000 + index)
-    net, names, outputs = build(case)
+    net, names, buffers, kinds, outputs, described = build(case)
     net = net.to(torch.float64)
     with torch.no_grad():
-        for _, p in names:  # spread the initial weights a little wider than nn.Linear's default, biases non-zero
-            p.uniform_(-0.9, 0.9)
+        for name, p in names:
+            kind = kinds[name]
+            if name in case.get("init_bounds", {}):  # uniform on ±bound
+                p.uniform_(-case["init_bounds"][name], case["init_bounds"][name])
+            elif kind == "dense":  # spread the initial weights a little wider than nn.Linear's default, biases non-zero
+                p.uniform_(-0.9, 0.9)
+            elif kind == "conv2d":  # weights scaled to the fan-in (channels·k·k), biases non-zero
+                bound = 1.5 / math.sqrt(p[0].numel()) if name.endswith(".weight") else 0.5
+                p.uniform_(-bound, bound)
+            elif name.endswith(".weight"):  # batch/layer norm: γ away from 1, β away from 0
+                p.uniform_(0.5, 1.5)
+            else:
+                p.uniform_(-0.5, 0.5)
+        for _, module, attribute in buffers:  # running statistics away from PyTorch's initial 0 and 1
+            value = getattr(module, attribute)
+            if attribute == "running_mean":
+                value.copy_(torch.randn(value.shape, dtype=torch.float64) * 0.5)
+            else:
+                value.uniform_(0.5, 2.0)
         params = dict(names)
         for name, indices in case.get("zero_weights", {}).items():
             params[name].view(-1)[list(indices)] = 0.0
-    n, rows, size = case["n"], case["predict_rows"], case["input_size"]
-    inputs = torch.randn(n, size, dtype=torch.float64)
-    predict_inputs = torch.randn(rows, size, dtype=torch.float64) * 1.5
+    n, rows, shape = case["n"], case["predict_rows"], input_shape(case)
+    size = math.prod(shape)
+    inputs = torch.randn(n, *shape, dtype=torch.float64)
+    predict_inputs = torch.randn(rows, *shape, dtype=torch.float64) * 1.5
     if case["loss"] == "cross_entropy":
         labels = torch.randint(0, outputs, (n,))
         targets = None
@@ -347,6 +599,12 @@ def make_case(case, index, precision, dtype):
         net.eval()
         fixture["predict_inputs"] = flat(predict_inputs)
         fixture["predict_outputs"] = flat(net(predict_inputs))
+        if extended(case):
+            fixture["input_shape"] = list(shape)
+            fixture["layers"] = described
+            fixture["buffer_names"] = [name for name, _, _ in buffers]
+            fixture["initial_buffers"] = buffer_values(buffers)
+            fixture["initial_loss"] = float(loss_of(net(inputs)).item())
 
     # Inputs of ReLU / LeakyReLU within a hair of 0 would make the fixture depend on rounding (the derivative jumps
     # there); record the smallest |input| seen by any of them during training and insist on a margin. The same holds
@@ -357,9 +615,21 @@ def make_case(case, index, precision, dtype):
     def watch(_module, args, _output):
         kink[0] = min(kink[0], float(args[0].detach().abs().min()))
 
+    def watch_pool(module, args, _output):
+        # A max-pooling window whose two largest values nearly tie: which one wins (and takes the gradient) would be
+        # decided by rounding. Only training passes matter (inference outputs are continuous at a tie).
+        if not module.training:
+            return
+        k, s = module.kernel_size, module.stride
+        windows = args[0].detach().unfold(2, k, s).unfold(3, k, s).reshape(*args[0].shape[:2], -1, k * k)
+        top = windows.topk(2, dim=-1).values
+        kink[0] = min(kink[0], float((top[..., 0] - top[..., 1]).min()))
+
     for module in net.modules():
         if isinstance(module, (nn.ReLU, nn.LeakyReLU)):
             module.register_forward_hook(watch)
+        elif isinstance(module, nn.MaxPool2d):
+            module.register_forward_hook(watch_pool)
 
     clipped_by_norm = clipped_by_value = 0
     net.train()
@@ -390,6 +660,8 @@ def make_case(case, index, precision, dtype):
                 "gradients": {name: flat(p.grad) for name, p in names},
                 "input_gradient": flat(x.grad),
             }
+            if extended(case):  # the running statistics after this training pass
+                step["buffers"] = buffer_values(buffers)
             optimizer.step()
             step["parameters"] = {name: flat(p) for name, p in names}
             step["optimizer_state"] = optimizer_state(optimizer, names)
@@ -404,7 +676,8 @@ def make_case(case, index, precision, dtype):
 
     for step in steps:  # a fixture that diverged would check nothing useful
         assert math.isfinite(step["loss"]), fixture["name"]
-    assert kink[0] > 1e-4, f"{fixture['name']}: a ReLU input or L1 weight came within {kink[0]} of its kink; change the seed"
+    assert kink[0] > 1e-4, \
+        f"{fixture['name']}: a ReLU input, an L1 weight or a max-pooling tie came within {kink[0]} of its kink; change the seed"
     if clipping is not None:  # clipping must really happen, in most steps
         for kind, count in (("max_norm", clipped_by_norm), ("max_value", clipped_by_value)):
             assert clipping[kind] is None or count > len(steps) // 2, \
@@ -434,8 +707,9 @@ def conditioning(double, single):
             if ratio > worst[0]:
                 worst = (ratio, where)
 
-    for key in ("steps", "final_loss", "predict_outputs", "final_predict_outputs"):
-        walk(double[key], single[key], key)
+    for key in ("steps", "final_loss", "predict_outputs", "final_predict_outputs", "initial_loss"):
+        if key in double:
+            walk(double[key], single[key], key)
     return worst
 
 

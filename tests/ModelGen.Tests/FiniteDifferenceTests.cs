@@ -4,15 +4,12 @@ using Xunit;
 namespace ModelGen.Tests;
 
 /// <summary>
-/// Central finite differences in double precision against the generated backward pass, for every activation
-/// (fused and as layers) and every loss: (L(θ+h) − L(θ−h)) / 2h with h = 1e-6 has truncation error O(h²) ≈ 1e-12
-/// and rounding error ≈ 1e-16/h = 1e-10, so analytic and numeric gradients agree to ~1e-8 when the code is right,
-/// while a wrong term (a missing factor, a transposed index) is off by O(1).
+/// Central finite differences in double precision (<see cref="GradientCheck"/>) against the generated backward pass,
+/// for every activation (fused and as layers) and every loss. The convolution, pooling, normalization and dropout layers
+/// are checked in <see cref="LayerFiniteDifferenceTests"/>.
 /// </summary>
 public class FiniteDifferenceTests
 {
-    private const double H = 1e-6;
-    private const double Tolerance = 1e-7;
 
     [Fact]
     public void Regression_with_every_activation_matches_finite_differences()
@@ -44,45 +41,15 @@ public class FiniteDifferenceTests
             x, model.InputGradient.ToArray(), () => model.Evaluate(x, y));
     }
 
-    private delegate Span<double> ParameterAccessor(string name);
-    private delegate ReadOnlySpan<double> GradientAccessor(string name);
-
-    /// <summary>Perturbs every parameter and every input in turn and compares the loss slope with the gradient.</summary>
+    /// <summary>
+    /// <see cref="GradientCheck.Check"/> with Evaluate as the loss: in these models training and inference compute the
+    /// same function, so Evaluate must give the training loss.
+    /// </summary>
     private static void CheckAll(double loss, System.Collections.Generic.IReadOnlyList<string> names,
-        ParameterAccessor parameter, GradientAccessor gradient, double[] inputs, double[] inputGradient, Func<double> evaluate)
+        GradientCheck.ParameterAccessor parameter, GradientCheck.GradientAccessor gradient, double[] inputs, double[] inputGradient,
+        Func<double> evaluate)
     {
-        // In these models training and inference compute the same function, so Evaluate is the training loss.
         Assert.Equal(loss, evaluate(), 12);
-        foreach (string name in names)
-        {
-            double[] analytic = gradient(name).ToArray();
-            for (int i = 0; i < analytic.Length; i++)
-            {
-                double original = parameter(name)[i];
-                parameter(name)[i] = original + H;
-                double up = evaluate();
-                parameter(name)[i] = original - H;
-                double down = evaluate();
-                parameter(name)[i] = original;
-                AssertClose((up - down) / (2 * H), analytic[i], $"{name}[{i}]");
-            }
-        }
-        for (int i = 0; i < inputs.Length; i++)
-        {
-            double original = inputs[i];
-            inputs[i] = original + H;
-            double up = evaluate();
-            inputs[i] = original - H;
-            double down = evaluate();
-            inputs[i] = original;
-            AssertClose((up - down) / (2 * H), inputGradient[i], $"input[{i}]");
-        }
-    }
-
-    private static void AssertClose(double numeric, double analytic, string what)
-    {
-        double error = Math.Abs(numeric - analytic);
-        Assert.True(error <= Tolerance * Math.Max(1, Math.Abs(analytic)),
-            $"d loss / d {what}: finite difference {numeric:R}, backward pass {analytic:R} (error {error:E2})");
+        GradientCheck.Check(names, parameter, gradient, inputs, inputGradient, evaluate);
     }
 }
