@@ -12,7 +12,7 @@ namespace Demo
     //   loss       BinaryCrossEntropy (mean over the batch)
     //   optimizer  Sgd (lr 0.01, weight decay 0.0005)
     [global::System.CodeDom.Compiler.GeneratedCode("ModelGen.Generator", "0.1.0")]
-    partial class Spam
+    partial class Spam : global::ModelGen.ITargetModel<double>
     {
         /// <summary>Scalars in one input sample, shape [3].</summary>
         public const int InputSize = 3;
@@ -201,6 +201,16 @@ namespace Demo
         /// <summary>The live values of a non-trainable state tensor, such as a batch norm's running mean.</summary>
         /// <exception cref="global::System.ArgumentException">The model has no buffer of that name (it has none at all).</exception>
         public global::System.Span<double> Buffer(string name) => throw global::ModelGen.Kernels.Check.UnknownName(name, "buffer", BufferNames);
+
+        // global::ModelGen.ITargetModel<double>, for code that works with any model: the constants and static lists as instance members.
+        int global::ModelGen.IModel<double>.InputSize => InputSize;
+        int global::ModelGen.IModel<double>.OutputSize => OutputSize;
+        int global::ModelGen.IModel<double>.BatchSize => BatchSize;
+        int global::ModelGen.IModel<double>.ParameterCount => ParameterCount;
+        global::System.Collections.Generic.IReadOnlyList<string> global::ModelGen.IModel<double>.ParameterNames => ParameterNames;
+        global::System.Collections.Generic.IReadOnlyList<string> global::ModelGen.IModel<double>.BufferNames => BufferNames;
+        global::System.Collections.Generic.IReadOnlyList<string> global::ModelGen.ITrainableModel<double>.OptimizerStateNames => OptimizerStateNames;
+        ulong global::ModelGen.ITrainableModel<double>.RandomState { get => 0; set { } } // no dropout: nothing random after construction
 
         // ---------------------------------------------------------------- implementation
 

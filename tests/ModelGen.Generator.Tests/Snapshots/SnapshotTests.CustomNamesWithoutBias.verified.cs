@@ -11,7 +11,7 @@ namespace Demo
     //   loss       MeanSquaredError (mean over the batch)
     //   optimizer  Sgd (lr 0.2, momentum 0.5, dampening 0.1)
     [global::System.CodeDom.Compiler.GeneratedCode("ModelGen.Generator", "0.1.0")]
-    partial class Named
+    partial class Named : global::ModelGen.ITargetModel<float>
     {
         /// <summary>Scalars in one input sample, shape [3].</summary>
         public const int InputSize = 3;
@@ -199,6 +199,16 @@ namespace Demo
         /// <summary>The live values of a non-trainable state tensor, such as a batch norm's running mean.</summary>
         /// <exception cref="global::System.ArgumentException">The model has no buffer of that name (it has none at all).</exception>
         public global::System.Span<float> Buffer(string name) => throw global::ModelGen.Kernels.Check.UnknownName(name, "buffer", BufferNames);
+
+        // global::ModelGen.ITargetModel<float>, for code that works with any model: the constants and static lists as instance members.
+        int global::ModelGen.IModel<float>.InputSize => InputSize;
+        int global::ModelGen.IModel<float>.OutputSize => OutputSize;
+        int global::ModelGen.IModel<float>.BatchSize => BatchSize;
+        int global::ModelGen.IModel<float>.ParameterCount => ParameterCount;
+        global::System.Collections.Generic.IReadOnlyList<string> global::ModelGen.IModel<float>.ParameterNames => ParameterNames;
+        global::System.Collections.Generic.IReadOnlyList<string> global::ModelGen.IModel<float>.BufferNames => BufferNames;
+        global::System.Collections.Generic.IReadOnlyList<string> global::ModelGen.ITrainableModel<float>.OptimizerStateNames => OptimizerStateNames;
+        ulong global::ModelGen.ITrainableModel<float>.RandomState { get => 0; set { } } // no dropout: nothing random after construction
 
         // ---------------------------------------------------------------- implementation
 

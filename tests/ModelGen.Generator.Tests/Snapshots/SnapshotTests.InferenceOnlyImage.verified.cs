@@ -10,7 +10,7 @@ namespace Demo
     //   dense0     dense [16] -> [2], weights Glorot uniform
     //   inference only: no [Loss] and optimizer, so no training members
     [global::System.CodeDom.Compiler.GeneratedCode("ModelGen.Generator", "0.1.0")]
-    partial class TinyImage
+    partial class TinyImage : global::ModelGen.IModel<float>
     {
         /// <summary>Scalars in one input sample, shape [1 x 4 x 4].</summary>
         public const int InputSize = 16;
@@ -80,6 +80,14 @@ namespace Demo
         /// <summary>The live values of a non-trainable state tensor, such as a batch norm's running mean.</summary>
         /// <exception cref="global::System.ArgumentException">The model has no buffer of that name (it has none at all).</exception>
         public global::System.Span<float> Buffer(string name) => throw global::ModelGen.Kernels.Check.UnknownName(name, "buffer", BufferNames);
+
+        // global::ModelGen.IModel<float>, for code that works with any model: the constants and static lists as instance members.
+        int global::ModelGen.IModel<float>.InputSize => InputSize;
+        int global::ModelGen.IModel<float>.OutputSize => OutputSize;
+        int global::ModelGen.IModel<float>.BatchSize => BatchSize;
+        int global::ModelGen.IModel<float>.ParameterCount => ParameterCount;
+        global::System.Collections.Generic.IReadOnlyList<string> global::ModelGen.IModel<float>.ParameterNames => ParameterNames;
+        global::System.Collections.Generic.IReadOnlyList<string> global::ModelGen.IModel<float>.BufferNames => BufferNames;
 
         // ---------------------------------------------------------------- implementation
 

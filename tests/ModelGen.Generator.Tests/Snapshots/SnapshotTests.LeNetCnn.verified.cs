@@ -21,7 +21,7 @@ namespace Demo
     //   loss       CrossEntropy (mean over the batch)
     //   optimizer  Adam (lr 0.001, betas (0.9, 0.999), eps 1e-8)
     [global::System.CodeDom.Compiler.GeneratedCode("ModelGen.Generator", "0.1.0")]
-    partial class LeNet
+    partial class LeNet : global::ModelGen.IClassifier<float>
     {
         /// <summary>Scalars in one input sample, shape [1 x 28 x 28].</summary>
         public const int InputSize = 784;
@@ -292,6 +292,15 @@ namespace Demo
             "batchnorm0.running_var" => Batchnorm0RunningVar,
             _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "buffer", BufferNames),
         };
+
+        // global::ModelGen.IClassifier<float>, for code that works with any model: the constants and static lists as instance members.
+        int global::ModelGen.IModel<float>.InputSize => InputSize;
+        int global::ModelGen.IModel<float>.OutputSize => OutputSize;
+        int global::ModelGen.IModel<float>.BatchSize => BatchSize;
+        int global::ModelGen.IModel<float>.ParameterCount => ParameterCount;
+        global::System.Collections.Generic.IReadOnlyList<string> global::ModelGen.IModel<float>.ParameterNames => ParameterNames;
+        global::System.Collections.Generic.IReadOnlyList<string> global::ModelGen.IModel<float>.BufferNames => BufferNames;
+        global::System.Collections.Generic.IReadOnlyList<string> global::ModelGen.ITrainableModel<float>.OptimizerStateNames => OptimizerStateNames;
 
         // ---------------------------------------------------------------- implementation
 

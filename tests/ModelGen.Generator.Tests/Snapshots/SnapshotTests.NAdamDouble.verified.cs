@@ -11,7 +11,7 @@ namespace Demo
     //   loss       MeanSquaredError (mean over the batch)
     //   optimizer  NAdam (lr 0.01, betas (0.9, 0.999), eps 1e-8, momentum decay 0.005)
     [global::System.CodeDom.Compiler.GeneratedCode("ModelGen.Generator", "0.1.0")]
-    partial class Smooth
+    partial class Smooth : global::ModelGen.ITargetModel<double>
     {
         /// <summary>Scalars in one input sample, shape [2].</summary>
         public const int InputSize = 2;
@@ -206,6 +206,16 @@ namespace Demo
         /// <summary>The live values of a non-trainable state tensor, such as a batch norm's running mean.</summary>
         /// <exception cref="global::System.ArgumentException">The model has no buffer of that name (it has none at all).</exception>
         public global::System.Span<double> Buffer(string name) => throw global::ModelGen.Kernels.Check.UnknownName(name, "buffer", BufferNames);
+
+        // global::ModelGen.ITargetModel<double>, for code that works with any model: the constants and static lists as instance members.
+        int global::ModelGen.IModel<double>.InputSize => InputSize;
+        int global::ModelGen.IModel<double>.OutputSize => OutputSize;
+        int global::ModelGen.IModel<double>.BatchSize => BatchSize;
+        int global::ModelGen.IModel<double>.ParameterCount => ParameterCount;
+        global::System.Collections.Generic.IReadOnlyList<string> global::ModelGen.IModel<double>.ParameterNames => ParameterNames;
+        global::System.Collections.Generic.IReadOnlyList<string> global::ModelGen.IModel<double>.BufferNames => BufferNames;
+        global::System.Collections.Generic.IReadOnlyList<string> global::ModelGen.ITrainableModel<double>.OptimizerStateNames => OptimizerStateNames;
+        ulong global::ModelGen.ITrainableModel<double>.RandomState { get => 0; set { } } // no dropout: nothing random after construction
 
         // ---------------------------------------------------------------- implementation
 

@@ -16,7 +16,7 @@ namespace Demo
     //   loss       MeanSquaredError (mean over the batch)
     //   optimizer  Sgd (lr 0.01, momentum 0.9)
     [global::System.CodeDom.Compiler.GeneratedCode("ModelGen.Generator", "0.1.0")]
-    partial class Normalized
+    partial class Normalized : global::ModelGen.ITargetModel<double>
     {
         /// <summary>Scalars in one input sample, shape [8].</summary>
         public const int InputSize = 8;
@@ -262,6 +262,15 @@ namespace Demo
             "batchnorm0.running_var" => Batchnorm0RunningVar,
             _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "buffer", BufferNames),
         };
+
+        // global::ModelGen.ITargetModel<double>, for code that works with any model: the constants and static lists as instance members.
+        int global::ModelGen.IModel<double>.InputSize => InputSize;
+        int global::ModelGen.IModel<double>.OutputSize => OutputSize;
+        int global::ModelGen.IModel<double>.BatchSize => BatchSize;
+        int global::ModelGen.IModel<double>.ParameterCount => ParameterCount;
+        global::System.Collections.Generic.IReadOnlyList<string> global::ModelGen.IModel<double>.ParameterNames => ParameterNames;
+        global::System.Collections.Generic.IReadOnlyList<string> global::ModelGen.IModel<double>.BufferNames => BufferNames;
+        global::System.Collections.Generic.IReadOnlyList<string> global::ModelGen.ITrainableModel<double>.OptimizerStateNames => OptimizerStateNames;
 
         // ---------------------------------------------------------------- implementation
 

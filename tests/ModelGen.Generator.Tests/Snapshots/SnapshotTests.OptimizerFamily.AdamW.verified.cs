@@ -11,7 +11,7 @@ namespace Demo
     //   loss       CrossEntropy (mean over the batch)
     //   optimizer  AdamW (lr 0.001, betas (0.9, 0.999), eps 1e-8, decoupled weight decay 0.05)
     [global::System.CodeDom.Compiler.GeneratedCode("ModelGen.Generator", "0.1.0")]
-    partial class AdamW
+    partial class AdamW : global::ModelGen.IClassifier<float>
     {
         /// <summary>Scalars in one input sample, shape [3].</summary>
         public const int InputSize = 3;
@@ -207,6 +207,16 @@ namespace Demo
         /// <summary>The live values of a non-trainable state tensor, such as a batch norm's running mean.</summary>
         /// <exception cref="global::System.ArgumentException">The model has no buffer of that name (it has none at all).</exception>
         public global::System.Span<float> Buffer(string name) => throw global::ModelGen.Kernels.Check.UnknownName(name, "buffer", BufferNames);
+
+        // global::ModelGen.IClassifier<float>, for code that works with any model: the constants and static lists as instance members.
+        int global::ModelGen.IModel<float>.InputSize => InputSize;
+        int global::ModelGen.IModel<float>.OutputSize => OutputSize;
+        int global::ModelGen.IModel<float>.BatchSize => BatchSize;
+        int global::ModelGen.IModel<float>.ParameterCount => ParameterCount;
+        global::System.Collections.Generic.IReadOnlyList<string> global::ModelGen.IModel<float>.ParameterNames => ParameterNames;
+        global::System.Collections.Generic.IReadOnlyList<string> global::ModelGen.IModel<float>.BufferNames => BufferNames;
+        global::System.Collections.Generic.IReadOnlyList<string> global::ModelGen.ITrainableModel<float>.OptimizerStateNames => OptimizerStateNames;
+        ulong global::ModelGen.ITrainableModel<float>.RandomState { get => 0; set { } } // no dropout: nothing random after construction
 
         // ---------------------------------------------------------------- implementation
 
