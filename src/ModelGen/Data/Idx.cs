@@ -1,0 +1,232 @@
+using System;
+using System.Buffers.Binary;
+using System.IO;
+using System.IO.Compression;
+using System.Numerics;
+
+namespace ModelGen.Data;
+
+/// <summary>
+/// Reader of IDX files, the format of MNIST, Fashion-MNIST, KMNIST and EMNIST: a big-endian header (magic number, then
+/// one 32-bit size per dimension) followed by the values. Files may be gzip-compressed (as they are distributed, e.g.
+/// <c>train-images-idx3-ubyte.gz</c>) or raw; gzip is recognized by its first two bytes 1F 8B, not by the file name.
+/// </summary>
+/// <remarks>
+/// The magic number is <c>00 00 tt dd</c>: two zero bytes, the element type <c>tt</c> (0x08 = unsigned byte, the only
+/// type supported here) and the number of dimensions <c>dd</c>. Image files are 0x00000803 (count × rows × columns),
+/// label files 0x00000801 (count). A malformed file raises an <see cref="InvalidDataException"/> whose message names
+/// the file, the byte offset and what was expected.
+/// </remarks>
+public static class Idx
+{
+    /// <summary>The magic number of an IDX file of unsigned-byte images: type 0x08, 3 dimensions.</summary>
+    public const int ImagesMagic = 0x00000803;
+
+    /// <summary>The magic number of an IDX file of unsigned-byte labels: type 0x08, 1 dimension.</summary>
+    public const int LabelsMagic = 0x00000801;
+
+    /// <summary>Reads an IDX image file (magic 0x00000803).</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not a well-formed IDX image file.</exception>
+    public static IdxImages LoadImages(string path)
+    {
+        byte[] data = ReadAll(path, out string form);
+        CheckMagic(path, data, form, 3, "an image file");
+        int count = Dimension(path, data, form, 0, "image count", allowZero: true);
+        int rows = Dimension(path, data, form, 1, "row count", allowZero: false);
+        int columns = Dimension(path, data, form, 2, "column count", allowZero: false);
+        const int header = 16;
+        long pixels = (long)count * rows * columns;
+        CheckLength(path, data, form, header, pixels, $"{count} images of {rows} × {columns} pixels");
+        return new IdxImages(count, rows, columns, data.AsSpan(header).ToArray());
+    }
+
+    /// <summary>Reads an IDX label file (magic 0x00000801): one label per sample.</summary>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is not a well-formed IDX label file.</exception>
+    public static int[] LoadLabels(string path)
+    {
+        byte[] data = ReadAll(path, out string form);
+        CheckMagic(path, data, form, 1, "a label file");
+        int count = Dimension(path, data, form, 0, "label count", allowZero: true);
+        const int header = 8;
+        CheckLength(path, data, form, header, count, $"{count} labels");
+        var labels = new int[count];
+        for (int i = 0; i < count; i++) labels[i] = data[header + i];
+        return labels;
+    }
+
+    /// <summary>
+    /// Reads an image file and its label file into a classification <see cref="Dataset{T}"/> with one feature per
+    /// pixel (row-major, so a sample is a [1, rows, columns] image), each pixel multiplied by <paramref name="scale"/>.
+    /// </summary>
+    /// <param name="imagesPath">The IDX image file (raw or gzip).</param>
+    /// <param name="labelsPath">The IDX label file (raw or gzip).</param>
+    /// <param name="scale">The factor applied to each byte: 1/255 (the default) maps pixels to [0, 1].</param>
+    /// <param name="classCount">The number of classes; 0 (the default) takes the largest label plus one.</param>
+    /// <exception cref="FileNotFoundException">A file does not exist.</exception>
+    /// <exception cref="InvalidDataException">A file is malformed, or the image and label counts disagree.</exception>
+    public static Dataset<T> Load<T>(string imagesPath, string labelsPath, double scale = 1.0 / 255.0, int classCount = 0)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        IdxImages images = LoadImages(imagesPath);
+        int[] labels = LoadLabels(labelsPath);
+        if (images.Count != labels.Length)
+            throw new InvalidDataException(
+                $"'{imagesPath}' holds {images.Count} images but '{labelsPath}' holds {labels.Length} labels; " +
+                "an image file and its label file must have the same count (are they from the same set, e.g. both train or both test?).");
+        // 256 possible byte values: convert each once, so every pixel of value v gets exactly the same T.
+        Span<T> table = stackalloc T[256];
+        for (int v = 0; v < 256; v++) table[v] = T.CreateTruncating(v * scale);
+        byte[] pixels = images.Pixels;
+        var features = new T[pixels.Length];
+        for (int i = 0; i < pixels.Length; i++) features[i] = table[pixels[i]];
+        return new Dataset<T>(features, images.Height * images.Width, labels, classCount);
+    }
+
+    private static byte[] ReadAll(string path, out string form)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        if (!File.Exists(path))
+            throw new FileNotFoundException($"IDX file '{path}' not found (full path: '{Path.GetFullPath(path)}').", path);
+        byte[] raw = File.ReadAllBytes(path);
+        if (raw.Length < 2 || raw[0] != 0x1F || raw[1] != 0x8B)
+        {
+            form = "";
+            return raw;
+        }
+        form = " after gzip decompression";
+        try
+        {
+            using var gzip = new GZipStream(new MemoryStream(raw), CompressionMode.Decompress);
+            using var output = new MemoryStream();
+            gzip.CopyTo(output);
+            return output.ToArray();
+        }
+        catch (InvalidDataException e)
+        {
+            throw new InvalidDataException(
+                $"'{path}' starts with the gzip signature 1F 8B but its compressed data is corrupt: {e.Message}", e);
+        }
+    }
+
+    private static void CheckMagic(string path, byte[] data, string form, int dimensions, string what)
+    {
+        int expected = 0x0800 | dimensions;
+        if (data.Length == 0)
+            throw new InvalidDataException(
+                $"'{path}' is empty (0 bytes{form}): expected {what} starting with the magic number 0x{expected:X8} at byte offset 0.");
+        if (data.Length < 4)
+            throw new InvalidDataException(
+                $"'{path}' is too short to be an IDX file: it holds {data.Length} bytes{form}, " +
+                $"but the magic number alone takes 4 bytes at offset 0 (expected 0x{expected:X8}, {what}).");
+        int magic = BinaryPrimitives.ReadInt32BigEndian(data);
+        if (magic == expected) return;
+        string prefix = $"'{path}' has magic number 0x{magic:X8} at byte offset 0{form}, but {what} must start with 0x{expected:X8}";
+        string why;
+        if (data[0] == 0x1F && data[1] == 0x8B)
+            why = "the data is gzip-compressed twice";
+        else if (data[0] != 0 || data[1] != 0)
+        {
+            if (data[1] == 0x08 && data[2] == 0 && data[3] == 0)
+                why = "the bytes are in little-endian order; IDX headers are big-endian";
+            else if (data[0] == (byte)'<' || data[0] == (byte)'{' || char.IsAsciiLetter((char)data[0]))
+                why = "this looks like a text file (an HTML error page from a failed download?), not IDX data";
+            else
+                why = "an IDX file starts with two zero bytes, then the element type and the number of dimensions; this is not an IDX file";
+        }
+        else if (data[2] != 0x08)
+            why = $"its element type is 0x{data[2]:X2} ({TypeName(data[2])}); only 0x08 (unsigned byte) is supported";
+        else if (data[3] == 1)
+            why = "it is a label file (1 dimension), not an image file: were the image and label paths swapped?";
+        else if (data[3] == 3)
+            why = "it is an image file (3 dimensions), not a label file: were the image and label paths swapped?";
+        else
+            why = $"it has {data[3]} dimensions, where {dimensions} {(dimensions == 1 ? "is" : "are")} expected";
+        throw new InvalidDataException($"{prefix}: {why}.");
+    }
+
+    private static string TypeName(byte type) => type switch
+    {
+        0x09 => "signed byte",
+        0x0B => "16-bit integer",
+        0x0C => "32-bit integer",
+        0x0D => "32-bit float",
+        0x0E => "64-bit float",
+        _ => "not an IDX type",
+    };
+
+    private static int Dimension(string path, byte[] data, string form, int index, string name, bool allowZero)
+    {
+        int offset = 4 + 4 * index;
+        if (data.Length < offset + 4)
+            throw new InvalidDataException(
+                $"'{path}' is truncated in its header: the {name} is the 32-bit value at byte offset {offset}, " +
+                $"so the header needs {offset + 4} bytes, but the file holds {data.Length}{form}.");
+        uint value = BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan(offset));
+        if (value > int.MaxValue || (value == 0 && !allowZero))
+            throw new InvalidDataException(
+                $"'{path}' declares a {name} of {value} at byte offset {offset}; expected {(allowZero ? "0" : "1")} to {int.MaxValue}.");
+        return (int)value;
+    }
+
+    private static void CheckLength(string path, byte[] data, string form, int header, long values, string what)
+    {
+        long expected = header + values;
+        if (expected > Array.MaxLength)
+            throw new InvalidDataException(
+                $"'{path}' declares {what} in its header, {expected} bytes in all, more than an array can hold.");
+        if (data.Length == expected) return;
+        if (data.Length < expected)
+            throw new InvalidDataException(
+                $"'{path}' is truncated: its header declares {what}, so it must hold {expected} bytes " +
+                $"({header}-byte header + {values} data bytes), but it holds {data.Length}{form}; " +
+                $"the data ends at byte offset {data.Length}, {expected - data.Length} bytes short.");
+        throw new InvalidDataException(
+            $"'{path}' is longer than its header declares: {what} make {expected} bytes " +
+            $"({header}-byte header + {values} data bytes), but it holds {data.Length}{form}; " +
+            $"{data.Length - expected} unexpected bytes follow byte offset {expected}.");
+    }
+}
+
+/// <summary>The contents of an IDX image file: <see cref="Count"/> images of <see cref="Height"/> × <see cref="Width"/> bytes.</summary>
+public sealed class IdxImages
+{
+    /// <summary>Wraps decoded pixels (no copy).</summary>
+    /// <param name="count">The number of images.</param>
+    /// <param name="height">The rows of one image.</param>
+    /// <param name="width">The columns of one image.</param>
+    /// <param name="pixels">The pixels, image after image, each row-major: <c>count × height × width</c> bytes.</param>
+    public IdxImages(int count, int height, int width, byte[] pixels)
+    {
+        ArgumentNullException.ThrowIfNull(pixels);
+        if ((long)count * height * width != pixels.Length)
+            throw new ArgumentException(
+                $"pixels must hold {count} × {height} × {width} = {(long)count * height * width} bytes, but it holds {pixels.Length}.",
+                nameof(pixels));
+        Count = count;
+        Height = height;
+        Width = width;
+        Pixels = pixels;
+    }
+
+    /// <summary>The number of images.</summary>
+    public int Count { get; }
+
+    /// <summary>The number of rows of one image.</summary>
+    public int Height { get; }
+
+    /// <summary>The number of columns of one image.</summary>
+    public int Width { get; }
+
+    /// <summary>The pixels, image after image, each row-major (0 = background in MNIST).</summary>
+    public byte[] Pixels { get; }
+
+    /// <summary>The pixels of image <paramref name="index"/> (<c>Height × Width</c> bytes).</summary>
+    public ReadOnlySpan<byte> Image(int index)
+    {
+        if ((uint)index >= (uint)Count)
+            throw new ArgumentOutOfRangeException(nameof(index), index, $"The file holds {Count} images (indices 0..{Count - 1}).");
+        return new ReadOnlySpan<byte>(Pixels, index * Height * Width, Height * Width);
+    }
+}
