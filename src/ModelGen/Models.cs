@@ -29,6 +29,10 @@ public interface IModel<T> where T : unmanaged, IFloatingPointIeee754<T>
     Span<T> Parameter(string name);
     /// <summary>The live values of a buffer.</summary>
     Span<T> Buffer(string name);
+    /// <summary>Saves every parameter and buffer as a safetensors file.</summary>
+    void SaveWeights(string path);
+    /// <summary>Loads every parameter and buffer from a safetensors file, or changes nothing.</summary>
+    void LoadWeights(string path);
 }
 
 /// <summary>A model with a loss and an optimizer.</summary>

@@ -85,7 +85,7 @@ internal sealed class ModelEmitter
             EmitApplyGradients();
         }
         EmitAccessors();
-        if (EmitsWeightFiles) EmitWeightFiles();
+        EmitWeightFiles();
         EmitInterfaceMembers();
         cancellationToken.ThrowIfCancellationRequested();
 
@@ -886,9 +886,6 @@ internal sealed class ModelEmitter
         _w.Line();
 
     }
-
-    /// <summary>Off until the runtime's ModelGen.IO.WeightFile lands (being written now); then removed.</summary>
-    private static readonly bool EmitsWeightFiles = false;
 
     /// <summary>SaveWeights / LoadWeights over every parameter and buffer, in the contract's names.</summary>
     private void EmitWeightFiles()

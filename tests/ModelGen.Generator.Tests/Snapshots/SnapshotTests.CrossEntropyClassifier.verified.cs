@@ -221,6 +221,38 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">The model has no buffer of that name (it has none at all).</exception>
         public global::System.Span<float> Buffer(string name) => throw global::ModelGen.Kernels.Check.UnknownName(name, "buffer", BufferNames);
 
+        /// <summary>Saves every parameter and buffer to a safetensors file (dtype F32, the names of ParameterNames and BufferNames).</summary>
+        /// <remarks>The file is written beside <paramref name="path"/> and then renamed over it, so a crash never leaves a half-written file.</remarks>
+        public void SaveWeights(string path) => global::ModelGen.IO.WeightFile.Save<float>(path, WeightTensors, WeightTensor);
+
+        /// <summary>Loads every parameter and buffer from a safetensors file written by <see cref="SaveWeights"/> or by PyTorch.</summary>
+        /// <exception cref="global::System.IO.InvalidDataException">
+        /// The file is malformed, or its tensor names, dtypes (F32) or shapes differ from this model's; the model is left unchanged.
+        /// </exception>
+        public void LoadWeights(string path) => global::ModelGen.IO.WeightFile.Load<float>(path, WeightTensors, WeightTensor);
+
+        /// <summary>Every tensor of a weight file, with its shape.</summary>
+        private static readonly global::ModelGen.IO.TensorSpec[] WeightTensors =
+        {
+            new("dense0.weight", new int[] { 16, 4 }),
+            new("dense0.bias", new int[] { 16 }),
+            new("dense1.weight", new int[] { 8, 16 }),
+            new("dense1.bias", new int[] { 8 }),
+            new("dense2.weight", new int[] { 3, 8 }),
+            new("dense2.bias", new int[] { 3 }),
+        };
+
+        private global::System.Span<float> WeightTensor(string name) => name switch
+        {
+            "dense0.weight" => Dense0Weight,
+            "dense0.bias" => Dense0Bias,
+            "dense1.weight" => Dense1Weight,
+            "dense1.bias" => Dense1Bias,
+            "dense2.weight" => Dense2Weight,
+            "dense2.bias" => Dense2Bias,
+            _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "tensor", global::System.Array.ConvertAll(WeightTensors, t => t.Name)),
+        };
+
         // global::ModelGen.IClassifier<float>, for code that works with any model: the constants and static lists as instance members.
         int global::ModelGen.IModel<float>.InputSize => InputSize;
         int global::ModelGen.IModel<float>.OutputSize => OutputSize;

@@ -293,6 +293,58 @@ namespace Demo
             _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "buffer", BufferNames),
         };
 
+        /// <summary>Saves every parameter and buffer to a safetensors file (dtype F32, the names of ParameterNames and BufferNames).</summary>
+        /// <remarks>The file is written beside <paramref name="path"/> and then renamed over it, so a crash never leaves a half-written file.</remarks>
+        public void SaveWeights(string path) => global::ModelGen.IO.WeightFile.Save<float>(path, WeightTensors, WeightTensor);
+
+        /// <summary>Loads every parameter and buffer from a safetensors file written by <see cref="SaveWeights"/> or by PyTorch.</summary>
+        /// <exception cref="global::System.IO.InvalidDataException">
+        /// The file is malformed, or its tensor names, dtypes (F32) or shapes differ from this model's; the model is left unchanged.
+        /// </exception>
+        public void LoadWeights(string path) => global::ModelGen.IO.WeightFile.Load<float>(path, WeightTensors, WeightTensor);
+
+        /// <summary>Every tensor of a weight file, with its shape.</summary>
+        private static readonly global::ModelGen.IO.TensorSpec[] WeightTensors =
+        {
+            new("conv2d0.weight", new int[] { 6, 1, 5, 5 }),
+            new("conv2d0.bias", new int[] { 6 }),
+            new("batchnorm0.weight", new int[] { 6 }),
+            new("batchnorm0.bias", new int[] { 6 }),
+            new("conv2d1.weight", new int[] { 16, 6, 5, 5 }),
+            new("conv2d1.bias", new int[] { 16 }),
+            new("dense0.weight", new int[] { 120, 400 }),
+            new("dense0.bias", new int[] { 120 }),
+            new("dense1.weight", new int[] { 84, 120 }),
+            new("dense1.bias", new int[] { 84 }),
+            new("layernorm0.weight", new int[] { 84 }),
+            new("layernorm0.bias", new int[] { 84 }),
+            new("dense2.weight", new int[] { 10, 84 }),
+            new("dense2.bias", new int[] { 10 }),
+            new("batchnorm0.running_mean", new int[] { 6 }),
+            new("batchnorm0.running_var", new int[] { 6 }),
+        };
+
+        private global::System.Span<float> WeightTensor(string name) => name switch
+        {
+            "conv2d0.weight" => Conv2d0Weight,
+            "conv2d0.bias" => Conv2d0Bias,
+            "batchnorm0.weight" => Batchnorm0Weight,
+            "batchnorm0.bias" => Batchnorm0Bias,
+            "conv2d1.weight" => Conv2d1Weight,
+            "conv2d1.bias" => Conv2d1Bias,
+            "dense0.weight" => Dense0Weight,
+            "dense0.bias" => Dense0Bias,
+            "dense1.weight" => Dense1Weight,
+            "dense1.bias" => Dense1Bias,
+            "layernorm0.weight" => Layernorm0Weight,
+            "layernorm0.bias" => Layernorm0Bias,
+            "dense2.weight" => Dense2Weight,
+            "dense2.bias" => Dense2Bias,
+            "batchnorm0.running_mean" => Batchnorm0RunningMean,
+            "batchnorm0.running_var" => Batchnorm0RunningVar,
+            _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "tensor", global::System.Array.ConvertAll(WeightTensors, t => t.Name)),
+        };
+
         // global::ModelGen.IClassifier<float>, for code that works with any model: the constants and static lists as instance members.
         int global::ModelGen.IModel<float>.InputSize => InputSize;
         int global::ModelGen.IModel<float>.OutputSize => OutputSize;

@@ -263,6 +263,50 @@ namespace Demo
             _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "buffer", BufferNames),
         };
 
+        /// <summary>Saves every parameter and buffer to a safetensors file (dtype F64, the names of ParameterNames and BufferNames).</summary>
+        /// <remarks>The file is written beside <paramref name="path"/> and then renamed over it, so a crash never leaves a half-written file.</remarks>
+        public void SaveWeights(string path) => global::ModelGen.IO.WeightFile.Save<double>(path, WeightTensors, WeightTensor);
+
+        /// <summary>Loads every parameter and buffer from a safetensors file written by <see cref="SaveWeights"/> or by PyTorch.</summary>
+        /// <exception cref="global::System.IO.InvalidDataException">
+        /// The file is malformed, or its tensor names, dtypes (F64) or shapes differ from this model's; the model is left unchanged.
+        /// </exception>
+        public void LoadWeights(string path) => global::ModelGen.IO.WeightFile.Load<double>(path, WeightTensors, WeightTensor);
+
+        /// <summary>Every tensor of a weight file, with its shape.</summary>
+        private static readonly global::ModelGen.IO.TensorSpec[] WeightTensors =
+        {
+            new("dense0.weight", new int[] { 12, 8 }),
+            new("dense0.bias", new int[] { 12 }),
+            new("batchnorm0.weight", new int[] { 12 }),
+            new("batchnorm0.bias", new int[] { 12 }),
+            new("dense1.weight", new int[] { 6, 12 }),
+            new("dense1.bias", new int[] { 6 }),
+            new("layernorm0.weight", new int[] { 6 }),
+            new("layernorm0.bias", new int[] { 6 }),
+            new("dense2.weight", new int[] { 2, 6 }),
+            new("dense2.bias", new int[] { 2 }),
+            new("batchnorm0.running_mean", new int[] { 12 }),
+            new("batchnorm0.running_var", new int[] { 12 }),
+        };
+
+        private global::System.Span<double> WeightTensor(string name) => name switch
+        {
+            "dense0.weight" => Dense0Weight,
+            "dense0.bias" => Dense0Bias,
+            "batchnorm0.weight" => Batchnorm0Weight,
+            "batchnorm0.bias" => Batchnorm0Bias,
+            "dense1.weight" => Dense1Weight,
+            "dense1.bias" => Dense1Bias,
+            "layernorm0.weight" => Layernorm0Weight,
+            "layernorm0.bias" => Layernorm0Bias,
+            "dense2.weight" => Dense2Weight,
+            "dense2.bias" => Dense2Bias,
+            "batchnorm0.running_mean" => Batchnorm0RunningMean,
+            "batchnorm0.running_var" => Batchnorm0RunningVar,
+            _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "tensor", global::System.Array.ConvertAll(WeightTensors, t => t.Name)),
+        };
+
         // global::ModelGen.ITargetModel<double>, for code that works with any model: the constants and static lists as instance members.
         int global::ModelGen.IModel<double>.InputSize => InputSize;
         int global::ModelGen.IModel<double>.OutputSize => OutputSize;

@@ -1,0 +1,288 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.IO;
+using System.Numerics;
+using ModelGen.Data;
+
+namespace ModelGen.Training;
+
+/// <summary>
+/// The training loop for any generated trainable model, in the manner of Keras's <c>fit</c>: epochs of shuffled
+/// minibatches, a learning-rate schedule applied before every optimizer step, validation after every epoch, callbacks
+/// (early stopping, best-model checkpoints, logs) and a progress display. Deterministic: the same model seed, data and
+/// <see cref="Seed"/> give bit-identical weights.
+/// </summary>
+/// <typeparam name="T">The model's scalar type.</typeparam>
+public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    private readonly ITrainableModel<T> _model;
+    private readonly IClassifier<T>? _classifier;
+    private readonly ITargetModel<T>? _targetModel;
+
+    /// <summary>A trainer for <paramref name="model"/>: a classifier (integer labels) or a model with targets.</summary>
+    public Trainer(ITrainableModel<T> model)
+    {
+        _model = model ?? throw new ArgumentNullException(nameof(model));
+        _classifier = model as IClassifier<T>;
+        _targetModel = model as ITargetModel<T>;
+        if (_classifier is null && _targetModel is null)
+            throw new ArgumentException("The model must be a generated IClassifier<T> or ITargetModel<T>.", nameof(model));
+        BatchSize = model.BatchSize;
+    }
+
+    /// <summary>Epochs to train (an epoch is one pass over the training set).</summary>
+    public int Epochs { get; init; } = 10;
+
+    /// <summary>Samples per optimizer step: 1 (online) up to the model's BatchSize (the default). Full-batch gradient descent is a model whose BatchSize is the whole training set.</summary>
+    public int BatchSize { get; init; }
+
+    /// <summary>Seed of the data order (each epoch is shuffled from it).</summary>
+    public int Seed { get; init; }
+
+    /// <summary>Shuffle the training set every epoch (default true).</summary>
+    public bool Shuffle { get; init; } = true;
+
+    /// <summary>Drop a final batch smaller than <see cref="BatchSize"/> (default false: keep it).</summary>
+    public bool DropLast { get; init; }
+
+    /// <summary>Random shifts and flips for image data, applied to each training batch.</summary>
+    public ImageAugmentation? Augmentation { get; init; }
+
+    /// <summary>The learning rate of every step; without one the model keeps the rate it has.</summary>
+    public ILearningRateSchedule? Schedule { get; init; }
+
+    /// <summary>Called after every epoch, in order.</summary>
+    public IList<ITrainingCallback> Callbacks { get; } = new List<ITrainingCallback>();
+
+    /// <summary>Where progress goes; null for silence. A live line on a terminal, one line per epoch otherwise.</summary>
+    public TextWriter? Output { get; init; } = Console.Out;
+
+    /// <summary>
+    /// When set, the full training state (weights, optimizer state, step, data position, dropout generator) is written
+    /// here after every epoch, atomically, so that <see cref="Resume"/> can continue exactly where training stopped.
+    /// </summary>
+    public string? CheckpointPath { get; init; }
+
+    /// <summary>Trains from the model's current state.</summary>
+    public TrainingHistory Fit(Dataset<T> train, Dataset<T>? validation = null) => Run(train, validation, resumeFrom: null);
+
+    /// <summary>
+    /// Restores the state written to <paramref name="checkpointPath"/> by a trainer with the same settings and data,
+    /// then trains the remaining epochs: the result is bit for bit the result of an uninterrupted run.
+    /// </summary>
+    public TrainingHistory Resume(string checkpointPath, Dataset<T> train, Dataset<T>? validation = null) =>
+        Run(train, validation, resumeFrom: checkpointPath);
+
+    private TrainingHistory Run(Dataset<T> train, Dataset<T>? validation, string? resumeFrom)
+    {
+        ArgumentNullException.ThrowIfNull(train);
+        CheckData(train, nameof(train));
+        if (validation is not null) CheckData(validation, nameof(validation));
+        if (Epochs < 1) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "Train for at least one epoch.");
+        if (BatchSize < 1 || BatchSize > _model.BatchSize)
+            throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, $"The batch size must lie in 1..{_model.BatchSize} (the model's BatchSize).");
+
+        var loader = new BatchLoader<T>(train, BatchSize, Shuffle, Seed, DropLast, Augmentation);
+        var history = new TrainingHistory();
+        var context = new TrainingContext(_model, history, TakeSnapshot, RestoreSnapshot, _model.SaveWeights);
+        if (resumeFrom is not null)
+        {
+            TrainingCheckpoint.Restore(resumeFrom, _model, out LoaderPosition position, out List<EpochResult> done);
+            loader.Position = position;
+            foreach (EpochResult result in done) history.Add(result);
+        }
+        foreach (ITrainingCallback callback in Callbacks) callback.OnTrainBegin(context);
+
+        var progress = new ProgressReporter(Output, loader.BatchCount);
+        while (loader.Epoch < Epochs && !context.StopTraining)
+        {
+            int epoch = loader.Epoch + 1;
+            var clock = Stopwatch.StartNew();
+            double lossSum = 0;
+            int batches = 0;
+            progress.StartEpoch(epoch, Epochs);
+            foreach (Batch<T> batch in loader)
+            {
+                if (Schedule is not null) _model.LearningRate = T.CreateTruncating(Schedule.LearningRate(_model.Step));
+                T loss = _classifier is not null ? _classifier.TrainStep(batch.Inputs, batch.Labels) : _targetModel!.TrainStep(batch.Inputs, batch.Targets);
+                if (!T.IsFinite(loss))
+                    throw new TrainingDivergedException(epoch, batch.Index + 1, double.CreateTruncating(loss), CheckpointPath is not null && File.Exists(CheckpointPath) ? CheckpointPath : null);
+                lossSum += double.CreateTruncating(loss);
+                batches++;
+                progress.Step(batches, lossSum / batches, clock.Elapsed);
+            }
+            clock.Stop();
+
+            var result = new EpochResult(epoch, lossSum / batches, double.CreateTruncating(_model.LearningRate), _model.Step, clock.Elapsed);
+            if (validation is not null)
+            {
+                result = result with { ValidationLoss = Evaluate(validation), ValidationAccuracy = _classifier is not null ? Accuracy(validation) : null };
+            }
+            history.Add(result);
+            progress.EndEpoch(result);
+            foreach (ITrainingCallback callback in Callbacks) callback.OnEpochEnd(context, result);
+            if (CheckpointPath is not null) TrainingCheckpoint.Save(CheckpointPath, _model, loader.Position, history.Epochs);
+        }
+        foreach (ITrainingCallback callback in Callbacks) callback.OnTrainEnd(context);
+        history.StoppedEarly = context.StopTraining && history.Epochs.Count < Epochs;
+        return history;
+    }
+
+    private object TakeSnapshot()
+    {
+        var copy = new Dictionary<string, T[]>();
+        foreach (string name in _model.ParameterNames) copy[name] = _model.Parameter(name).ToArray();
+        foreach (string name in _model.BufferNames) copy["buffer:" + name] = _model.Buffer(name).ToArray();
+        return copy;
+    }
+
+    private void RestoreSnapshot(object snapshot)
+    {
+        var copy = (Dictionary<string, T[]>)snapshot;
+        foreach (string name in _model.ParameterNames) copy[name].CopyTo(_model.Parameter(name));
+        foreach (string name in _model.BufferNames) copy["buffer:" + name].CopyTo(_model.Buffer(name));
+    }
+
+    /// <summary>The mean loss of the model on <paramref name="data"/> in inference mode.</summary>
+    public double Evaluate(Dataset<T> data)
+    {
+        CheckData(data, nameof(data));
+        T loss = _classifier is not null ? _classifier.Evaluate(data.FeatureData, data.Labels) : _targetModel!.Evaluate(data.FeatureData, data.Targets);
+        return double.CreateTruncating(loss);
+    }
+
+    /// <summary>The fraction of samples whose largest output is their label (classifiers only).</summary>
+    public double Accuracy(Dataset<T> data)
+    {
+        if (_classifier is null || data.Labels is null) throw new InvalidOperationException("Accuracy needs a classifier and labelled data.");
+        int classes = _model.OutputSize;
+        var outputs = new T[data.Count * classes];
+        _model.Predict(data.FeatureData, outputs);
+        int correct = 0;
+        for (int i = 0; i < data.Count; i++)
+        {
+            int best = 0;
+            for (int c = 1; c < classes; c++)
+                if (outputs[i * classes + c] > outputs[i * classes + best]) best = c;
+            if (best == data.Labels[i]) correct++;
+        }
+        return (double)correct / data.Count;
+    }
+
+    private void CheckData(Dataset<T> data, string name)
+    {
+        if (data.FeatureCount != _model.InputSize)
+            throw new ArgumentException($"The model takes {_model.InputSize} features per sample, but {name} has {data.FeatureCount}.", name);
+        if (_classifier is not null && data.Labels is null)
+            throw new ArgumentException($"This model is a classifier: {name} needs integer labels.", name);
+        if (_targetModel is not null && (data.Targets is null || data.TargetCount != _model.OutputSize))
+            throw new ArgumentException($"This model needs {_model.OutputSize} target values per sample in {name}.", name);
+    }
+}
+
+/// <summary>What one epoch measured.</summary>
+/// <param name="Epoch">1-based epoch number.</param>
+/// <param name="Loss">Mean training loss over the epoch's batches (what TrainStep returned, before each update).</param>
+/// <param name="LearningRate">The learning rate of the epoch's last step.</param>
+/// <param name="Step">Optimizer steps taken after the epoch.</param>
+/// <param name="Duration">Training time of the epoch (without validation).</param>
+public sealed record EpochResult(int Epoch, double Loss, double LearningRate, long Step, TimeSpan Duration)
+{
+    /// <summary>Mean loss on the validation set in inference mode, when there is one.</summary>
+    public double? ValidationLoss { get; init; }
+    /// <summary>Validation accuracy, for classifiers with a validation set.</summary>
+    public double? ValidationAccuracy { get; init; }
+
+    /// <summary>The value of a metric by its Keras name: "loss", "val_loss", "val_accuracy".</summary>
+    public double? Metric(string name) => name switch
+    {
+        "loss" => Loss,
+        "val_loss" => ValidationLoss,
+        "val_accuracy" => ValidationAccuracy,
+        _ => throw new ArgumentException($"Unknown metric '{name}'; use loss, val_loss or val_accuracy.", nameof(name)),
+    };
+}
+
+/// <summary>The epochs of a training run.</summary>
+public sealed class TrainingHistory
+{
+    private readonly List<EpochResult> _epochs = new();
+
+    /// <summary>One entry per epoch trained, in order.</summary>
+    public IReadOnlyList<EpochResult> Epochs => _epochs;
+
+    /// <summary>True when a callback stopped training before the last epoch.</summary>
+    public bool StoppedEarly { get; internal set; }
+
+    internal void Add(EpochResult result) => _epochs.Add(result);
+}
+
+/// <summary>What callbacks see of a training run, and how they stop it.</summary>
+public sealed class TrainingContext
+{
+    private readonly Func<object> _takeSnapshot;
+    private readonly Action<object> _restoreSnapshot;
+    private readonly Action<string> _saveWeights;
+
+    internal TrainingContext(object model, TrainingHistory history, Func<object> takeSnapshot, Action<object> restoreSnapshot, Action<string> saveWeights)
+    {
+        Model = model;
+        History = history;
+        _takeSnapshot = takeSnapshot;
+        _restoreSnapshot = restoreSnapshot;
+        _saveWeights = saveWeights;
+    }
+
+    /// <summary>A copy of every parameter and buffer, to give to <see cref="RestoreSnapshot"/> later.</summary>
+    public object TakeSnapshot() => _takeSnapshot();
+
+    /// <summary>Puts back the parameters and buffers of a snapshot.</summary>
+    public void RestoreSnapshot(object snapshot) => _restoreSnapshot(snapshot);
+
+    /// <summary>Saves the model's weights as a safetensors file.</summary>
+    public void SaveWeights(string path) => _saveWeights(path);
+
+    /// <summary>The model being trained (an <see cref="ITrainableModel{T}"/>).</summary>
+    public object Model { get; }
+
+    /// <summary>The epochs so far.</summary>
+    public TrainingHistory History { get; }
+
+    /// <summary>Set by a callback to end training after the current epoch.</summary>
+    public bool StopTraining { get; set; }
+}
+
+/// <summary>Code run by the trainer at the start, after every epoch and at the end of training.</summary>
+public interface ITrainingCallback
+{
+    /// <summary>Before the first epoch.</summary>
+    void OnTrainBegin(TrainingContext context) { }
+
+    /// <summary>After every epoch, with its results; set <see cref="TrainingContext.StopTraining"/> to stop.</summary>
+    void OnEpochEnd(TrainingContext context, EpochResult result);
+
+    /// <summary>After the last epoch.</summary>
+    void OnTrainEnd(TrainingContext context) { }
+}
+
+/// <summary>Training produced a loss that is not a finite number.</summary>
+public sealed class TrainingDivergedException : Exception
+{
+    /// <summary>Describes where the loss stopped being finite.</summary>
+    public TrainingDivergedException(int epoch, int batch, double loss, string? lastCheckpoint)
+        : base($"The training loss became {loss} in epoch {epoch}, batch {batch}: lower the learning rate or check the data."
+            + (lastCheckpoint is null ? " No checkpoint was written before it." : $" The last good state is in {lastCheckpoint}."))
+    {
+        Epoch = epoch;
+        Batch = batch;
+        LastCheckpoint = lastCheckpoint;
+    }
+
+    /// <summary>1-based epoch.</summary>
+    public int Epoch { get; }
+    /// <summary>1-based batch within the epoch.</summary>
+    public int Batch { get; }
+    /// <summary>The checkpoint of the last completed epoch, if one was written.</summary>
+    public string? LastCheckpoint { get; }
+}

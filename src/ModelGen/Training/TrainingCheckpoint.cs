@@ -1,0 +1,88 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Numerics;
+using System.Text.Json;
+using ModelGen.Data;
+using ModelGen.IO;
+
+namespace ModelGen.Training;
+
+/// <summary>
+/// The whole state of a training run in one safetensors file: every parameter and buffer under its own name, every
+/// optimizer state tensor as <c>optimizer.&lt;state&gt;</c> (flat, in parameter order), and in the metadata the step
+/// count, the learning rate, the data position (epoch, batch, shuffling generator), the dropout generator and the
+/// history so far. Restoring it and training on gives bit-identical results to a run that never stopped.
+/// </summary>
+public static class TrainingCheckpoint
+{
+    private const string OptimizerPrefix = "optimizer.";
+
+    /// <summary>Writes the checkpoint (atomically).</summary>
+    public static void Save<T>(string path, ITrainableModel<T> model, LoaderPosition position, IReadOnlyList<EpochResult> history)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var metadata = new Dictionary<string, string>
+        {
+            ["format"] = "ModelGen training checkpoint 1",
+            ["step"] = model.Step.ToString(CultureInfo.InvariantCulture),
+            ["learning_rate"] = double.CreateTruncating(model.LearningRate).ToString("R", CultureInfo.InvariantCulture),
+            ["data_epoch"] = position.Epoch.ToString(CultureInfo.InvariantCulture),
+            ["data_batch"] = position.BatchIndex.ToString(CultureInfo.InvariantCulture),
+            ["data_random"] = position.RandomState.ToString(CultureInfo.InvariantCulture),
+            ["dropout_random"] = model.RandomState.ToString(CultureInfo.InvariantCulture),
+            ["history"] = JsonSerializer.Serialize(history.Select(e => new HistoryEntry(e)).ToArray()),
+        };
+        WeightFile.Save<T>(path, Tensors(model), Accessor(model), metadata);
+    }
+
+    /// <summary>Loads a checkpoint into <paramref name="model"/> (which must have the same architecture) and returns the data position and history.</summary>
+    public static void Restore<T>(string path, ITrainableModel<T> model, out LoaderPosition position, out List<EpochResult> history)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        IReadOnlyDictionary<string, string> metadata = WeightFile.ReadMetadata(path);
+        string Get(string key) => metadata.TryGetValue(key, out string? value)
+            ? value : throw new System.IO.InvalidDataException($"{path}: not a ModelGen training checkpoint (no \"{key}\" in its metadata).");
+        if (Get("format") != "ModelGen training checkpoint 1")
+            throw new System.IO.InvalidDataException($"{path}: unknown checkpoint format \"{metadata["format"]}\".");
+        long step = long.Parse(Get("step"), CultureInfo.InvariantCulture);
+        var data = new LoaderPosition(int.Parse(Get("data_epoch"), CultureInfo.InvariantCulture),
+            int.Parse(Get("data_batch"), CultureInfo.InvariantCulture), ulong.Parse(Get("data_random"), CultureInfo.InvariantCulture));
+        ulong dropout = ulong.Parse(Get("dropout_random"), CultureInfo.InvariantCulture);
+        double learningRate = double.Parse(Get("learning_rate"), CultureInfo.InvariantCulture);
+        HistoryEntry[] entries = JsonSerializer.Deserialize<HistoryEntry[]>(Get("history")) ?? Array.Empty<HistoryEntry>();
+
+        // Every check above and inside Load happens before the model changes.
+        WeightFile.Load<T>(path, Tensors(model), Accessor(model));
+        model.RestoreStep(step);
+        model.RandomState = dropout;
+        model.LearningRate = T.CreateTruncating(learningRate);
+        position = data;
+        history = entries.Select(e => e.ToResult()).ToList();
+    }
+
+    private static List<TensorSpec> Tensors<T>(ITrainableModel<T> model) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        var tensors = new List<TensorSpec>();
+        foreach (string name in model.ParameterNames) tensors.Add(new TensorSpec(name, new[] { model.Parameter(name).Length }));
+        foreach (string name in model.BufferNames) tensors.Add(new TensorSpec(name, new[] { model.Buffer(name).Length }));
+        foreach (string name in model.OptimizerStateNames) tensors.Add(new TensorSpec(OptimizerPrefix + name, new[] { model.ParameterCount }));
+        return tensors;
+    }
+
+    private static TensorAccessor<T> Accessor<T>(ITrainableModel<T> model) where T : unmanaged, IFloatingPointIeee754<T> =>
+        name => name.StartsWith(OptimizerPrefix, StringComparison.Ordinal) ? model.OptimizerState(name.Substring(OptimizerPrefix.Length))
+            : model.ParameterNames.Contains(name) ? model.Parameter(name) : model.Buffer(name);
+
+    private sealed record HistoryEntry(int Epoch, double Loss, double LearningRate, long Step, double Seconds, double? ValidationLoss, double? ValidationAccuracy)
+    {
+        public HistoryEntry(EpochResult e) : this(e.Epoch, e.Loss, e.LearningRate, e.Step, e.Duration.TotalSeconds, e.ValidationLoss, e.ValidationAccuracy) { }
+
+        public EpochResult ToResult() => new(Epoch, Loss, LearningRate, Step, TimeSpan.FromSeconds(Seconds))
+        {
+            ValidationLoss = ValidationLoss,
+            ValidationAccuracy = ValidationAccuracy,
+        };
+    }
+}
