@@ -1,0 +1,55 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using FashionMnist;
+using ModelGen.Data;
+using ModelGen.Training;
+
+// ModelGen's main job: an MLP on Fashion-MNIST, trained with the runtime's trainer, with logs, a plot and weights.
+//   dotnet run -c Release --project samples/FashionMnist [-- --data DIR] [--epochs N] [--out DIR]
+// The full data set comes from Debian's dataset-fashion-mnist when it is installed (or from --data); otherwise the
+// subset bundled in samples/FashionMnist/data (10,000 training and 2,000 test images) is used.
+string? dataFolder = Option("--data");
+int epochs = int.Parse(Option("--epochs") ?? "10", CultureInfo.InvariantCulture);
+string output = Path.GetFullPath(Option("--out") ?? "fashion-mnist-run");
+
+const string Installed = "/usr/share/datasets/fashion-mnist";
+string bundled = Path.Combine(AppContext.BaseDirectory, "data");
+dataFolder ??= File.Exists(Path.Combine(Installed, "train-images-idx3-ubyte.gz")) ? Installed : bundled;
+string which = dataFolder == bundled ? "the bundled subset (install dataset-fashion-mnist for the full set)" : dataFolder;
+
+var total = Stopwatch.StartNew();
+Dataset<float> train = Idx.Load<float>(Path.Combine(dataFolder, "train-images-idx3-ubyte.gz"), Path.Combine(dataFolder, "train-labels-idx1-ubyte.gz"), classCount: 10);
+Dataset<float> test = Idx.Load<float>(Path.Combine(dataFolder, "t10k-images-idx3-ubyte.gz"), Path.Combine(dataFolder, "t10k-labels-idx1-ubyte.gz"), classCount: 10);
+Console.WriteLine($"Fashion-MNIST from {which}: {train.Count} training and {test.Count} test images");
+Console.WriteLine($"FashionMlp: 784 -> 256 (ReLU) -> 10, {FashionMlp.ParameterCount} parameters, Adam 1e-3, batches of {FashionMlp.BatchSize}, {epochs} epochs");
+
+Directory.CreateDirectory(output);
+var model = new FashionMlp();
+var trainer = new Trainer<float>(model)
+{
+    Epochs = epochs,
+    Seed = 0,
+    DropLast = true, // as torch_fashion.py, which skips the last partial batch
+    CheckpointPath = Path.Combine(output, "checkpoint.safetensors"),
+};
+// The test set serves as the per-epoch validation set, as in torch_fashion.py, so the two print the same figure.
+trainer.Callbacks.Add(new BestModelCheckpoint(Path.Combine(output, "best.safetensors"), monitor: "val_accuracy"));
+trainer.Callbacks.Add(new CsvLogger(Path.Combine(output, "history.csv")));
+trainer.Callbacks.Add(new TensorBoardLogger(Path.Combine(output, "tensorboard")));
+trainer.Callbacks.Add(new PlotLogger(Path.Combine(output, "training.svg"), "FashionMlp on Fashion-MNIST"));
+
+TrainingHistory history = trainer.Fit(train, test);
+double accuracy = trainer.Accuracy(test);
+double seconds = 0;
+foreach (EpochResult epoch in history.Epochs) seconds += epoch.Duration.TotalSeconds;
+Console.WriteLine($"Test accuracy {accuracy:P2} after {history.Epochs.Count} epochs; training {seconds:F1} s, whole run {total.Elapsed.TotalSeconds:F1} s.");
+Console.WriteLine($"Logs, plot and weights in {output} (tensorboard --logdir {Path.Combine(output, "tensorboard")})");
+return 0;
+
+string? Option(string name)
+{
+    int index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+}
