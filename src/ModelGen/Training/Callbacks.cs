@@ -39,6 +39,17 @@ public sealed class EarlyStopping(string monitor = "val_loss", int patience = 5,
         _wait = 0;
         _snapshot = null;
         BestEpoch = 0;
+        // A resumed run continues the count from the epochs it restored (their weights are gone: only later bests can be restored).
+        foreach (EpochResult earlier in context.History.Epochs)
+        {
+            if (Monitor.Improves(monitor, Monitor.Read(earlier, monitor), _best, minDelta))
+            {
+                _best = Monitor.Read(earlier, monitor);
+                BestEpoch = earlier.Epoch;
+                _wait = 0;
+            }
+            else _wait++;
+        }
     }
 
     /// <inheritdoc/>
@@ -75,6 +86,18 @@ public sealed class BestModelCheckpoint(string path, string monitor = "val_loss"
     public int SavedEpoch { get; private set; }
 
     /// <inheritdoc/>
+    public void OnTrainBegin(TrainingContext context)
+    {
+        // A resumed run only saves what beats the epochs it restored, whose best the file already holds.
+        _best = Monitor.Worst(monitor);
+        foreach (EpochResult earlier in context.History.Epochs)
+        {
+            double value = Monitor.Read(earlier, monitor);
+            if (Monitor.Improves(monitor, value, _best, 0)) _best = value;
+        }
+    }
+
+    /// <inheritdoc/>
     public void OnEpochEnd(TrainingContext context, EpochResult result)
     {
         double value = Monitor.Read(result, monitor);
@@ -91,11 +114,17 @@ public sealed class CsvLogger(string path) : ITrainingCallback, IDisposable
     private CsvLogWriter? _writer;
 
     /// <inheritdoc/>
-    public void OnTrainBegin(TrainingContext context) =>
+    public void OnTrainBegin(TrainingContext context)
+    {
         _writer ??= new CsvLogWriter(path, "epoch", "loss", "val_loss", "val_accuracy", "learning_rate", "seconds");
+        // A resumed run writes the restored epochs first, so the file always holds the whole history.
+        foreach (EpochResult earlier in context.History.Epochs) WriteRow(earlier);
+    }
 
     /// <inheritdoc/>
-    public void OnEpochEnd(TrainingContext context, EpochResult result) =>
+    public void OnEpochEnd(TrainingContext context, EpochResult result) => WriteRow(result);
+
+    private void WriteRow(EpochResult result) =>
         _writer!.Write(result.Epoch, result.Loss, result.ValidationLoss ?? double.NaN, result.ValidationAccuracy ?? double.NaN,
             result.LearningRate, result.Duration.TotalSeconds);
 

@@ -83,12 +83,14 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (BatchSize < 1 || BatchSize > _model.BatchSize)
             throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, $"The batch size must lie in 1..{_model.BatchSize} (the model's BatchSize).");
 
-        var loader = new BatchLoader<T>(train, BatchSize, Shuffle, Seed, DropLast, Augmentation);
+        // A data set smaller than the batch is one partial batch, as in PyTorch and Keras.
+        var loader = new BatchLoader<T>(train, Math.Min(BatchSize, train.Count), Shuffle, Seed, DropLast, Augmentation);
         var history = new TrainingHistory();
+        string? lastCheckpoint = resumeFrom; // the newest state this run has: the file it resumed from, then its own
         var context = new TrainingContext(_model, history, TakeSnapshot, RestoreSnapshot, _model.SaveWeights);
         if (resumeFrom is not null)
         {
-            TrainingCheckpoint.Restore(resumeFrom, _model, out LoaderPosition position, out List<EpochResult> done);
+            TrainingCheckpoint.Restore(resumeFrom, _model, loader.BatchCount, out LoaderPosition position, out List<EpochResult> done);
             loader.Position = position;
             foreach (EpochResult result in done) history.Add(result);
         }
@@ -107,7 +109,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                 if (Schedule is not null) _model.LearningRate = T.CreateTruncating(Schedule.LearningRate(_model.Step));
                 T loss = _classifier is not null ? _classifier.TrainStep(batch.Inputs, batch.Labels) : _targetModel!.TrainStep(batch.Inputs, batch.Targets);
                 if (!T.IsFinite(loss))
-                    throw new TrainingDivergedException(epoch, batch.Index + 1, double.CreateTruncating(loss), CheckpointPath is not null && File.Exists(CheckpointPath) ? CheckpointPath : null);
+                    throw new TrainingDivergedException(epoch, batch.Index + 1, double.CreateTruncating(loss), lastCheckpoint);
                 lossSum += double.CreateTruncating(loss);
                 batches++;
                 progress.Step(batches, lossSum / batches, clock.Elapsed);
@@ -122,7 +124,11 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             history.Add(result);
             progress.EndEpoch(result);
             foreach (ITrainingCallback callback in Callbacks) callback.OnEpochEnd(context, result);
-            if (CheckpointPath is not null) TrainingCheckpoint.Save(CheckpointPath, _model, loader.Position, history.Epochs);
+            if (CheckpointPath is not null)
+            {
+                TrainingCheckpoint.Save(CheckpointPath, _model, loader.Position, history.Epochs);
+                lastCheckpoint = CheckpointPath;
+            }
         }
         foreach (ITrainingCallback callback in Callbacks) callback.OnTrainEnd(context);
         history.StoppedEarly = context.StopTraining && history.Epochs.Count < Epochs;
@@ -176,6 +182,8 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             throw new ArgumentException($"The model takes {_model.InputSize} features per sample, but {name} has {data.FeatureCount}.", name);
         if (_classifier is not null && data.Labels is null)
             throw new ArgumentException($"This model is a classifier: {name} needs integer labels.", name);
+        if (_classifier is not null && data.ClassCount > _model.OutputSize)
+            throw new ArgumentException($"{name} has {data.ClassCount} classes, but the model has {_model.OutputSize} outputs.", name);
         if (_targetModel is not null && (data.Targets is null || data.TargetCount != _model.OutputSize))
             throw new ArgumentException($"This model needs {_model.OutputSize} target values per sample in {name}.", name);
     }
@@ -271,7 +279,7 @@ public sealed class TrainingDivergedException : Exception
 {
     /// <summary>Describes where the loss stopped being finite.</summary>
     public TrainingDivergedException(int epoch, int batch, double loss, string? lastCheckpoint)
-        : base($"The training loss became {loss} in epoch {epoch}, batch {batch}: lower the learning rate or check the data."
+        : base(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"The training loss became {loss} in epoch {epoch}, batch {batch}: lower the learning rate or check the data.")
             + (lastCheckpoint is null ? " No checkpoint was written before it." : $" The last good state is in {lastCheckpoint}."))
     {
         Epoch = epoch;

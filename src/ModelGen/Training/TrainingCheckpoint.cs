@@ -32,26 +32,50 @@ public static class TrainingCheckpoint
             ["data_batch"] = position.BatchIndex.ToString(CultureInfo.InvariantCulture),
             ["data_random"] = position.RandomState.ToString(CultureInfo.InvariantCulture),
             ["dropout_random"] = model.RandomState.ToString(CultureInfo.InvariantCulture),
-            ["history"] = JsonSerializer.Serialize(history.Select(e => new HistoryEntry(e)).ToArray()),
+            ["history"] = JsonSerializer.Serialize(history.Select(HistoryEntry.From).ToArray()),
         };
         WeightFile.Save<T>(path, Tensors(model), Accessor(model), metadata);
     }
 
-    /// <summary>Loads a checkpoint into <paramref name="model"/> (which must have the same architecture) and returns the data position and history.</summary>
-    public static void Restore<T>(string path, ITrainableModel<T> model, out LoaderPosition position, out List<EpochResult> history)
+    /// <summary>
+    /// Loads a checkpoint into <paramref name="model"/> (which must have the same architecture) and returns the data
+    /// position and history. Everything is read and checked first: a bad file throws InvalidDataException naming what
+    /// is wrong, and leaves the model unchanged.
+    /// </summary>
+    /// <param name="path">The checkpoint.</param>
+    /// <param name="model">The model to restore.</param>
+    /// <param name="batchesPerEpoch">Batches in an epoch of the loader the position is for (bounds its batch index).</param>
+    /// <param name="position">The data position to continue from.</param>
+    /// <param name="history">The epochs trained before the checkpoint.</param>
+    public static void Restore<T>(string path, ITrainableModel<T> model, int batchesPerEpoch, out LoaderPosition position, out List<EpochResult> history)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         IReadOnlyDictionary<string, string> metadata = WeightFile.ReadMetadata(path);
         string Get(string key) => metadata.TryGetValue(key, out string? value)
-            ? value : throw new System.IO.InvalidDataException($"{path}: not a ModelGen training checkpoint (no \"{key}\" in its metadata).");
+            ? value : throw Bad($"not a ModelGen training checkpoint (no \"{key}\" in its metadata)");
+        System.IO.InvalidDataException Bad(string what) => new($"{path}: {what}.");
+        long Integer(string key, long min, long max) =>
+            long.TryParse(Get(key), NumberStyles.Integer, CultureInfo.InvariantCulture, out long v) && v >= min && v <= max
+                ? v : throw Bad($"\"{key}\" is \"{Get(key)}\", but it must be an integer in {min}..{max}");
+        ulong Unsigned(string key) =>
+            ulong.TryParse(Get(key), NumberStyles.Integer, CultureInfo.InvariantCulture, out ulong v) ? v : throw Bad($"\"{key}\" is \"{Get(key)}\", not an unsigned integer");
+
         if (Get("format") != "ModelGen training checkpoint 1")
-            throw new System.IO.InvalidDataException($"{path}: unknown checkpoint format \"{metadata["format"]}\".");
-        long step = long.Parse(Get("step"), CultureInfo.InvariantCulture);
-        var data = new LoaderPosition(int.Parse(Get("data_epoch"), CultureInfo.InvariantCulture),
-            int.Parse(Get("data_batch"), CultureInfo.InvariantCulture), ulong.Parse(Get("data_random"), CultureInfo.InvariantCulture));
-        ulong dropout = ulong.Parse(Get("dropout_random"), CultureInfo.InvariantCulture);
-        double learningRate = double.Parse(Get("learning_rate"), CultureInfo.InvariantCulture);
-        HistoryEntry[] entries = JsonSerializer.Deserialize<HistoryEntry[]>(Get("history")) ?? Array.Empty<HistoryEntry>();
+            throw Bad($"unknown checkpoint format \"{Get("format")}\"");
+        long step = Integer("step", 0, long.MaxValue);
+        var data = new LoaderPosition((int)Integer("data_epoch", 0, int.MaxValue), (int)Integer("data_batch", 0, Math.Max(0, batchesPerEpoch - 1)), Unsigned("data_random"));
+        ulong dropout = Unsigned("dropout_random");
+        if (!double.TryParse(Get("learning_rate"), NumberStyles.Float, CultureInfo.InvariantCulture, out double learningRate) || !double.IsFinite(learningRate) || learningRate < 0)
+            throw Bad($"\"learning_rate\" is \"{Get("learning_rate")}\", not a finite number at least 0");
+        HistoryEntry[] entries;
+        try
+        {
+            entries = JsonSerializer.Deserialize<HistoryEntry[]>(Get("history")) ?? throw Bad("\"history\" is null");
+        }
+        catch (JsonException e)
+        {
+            throw new System.IO.InvalidDataException($"{path}: \"history\" is not a list of epochs: {e.Message}", e);
+        }
 
         // Every check above and inside Load happens before the model changes.
         WeightFile.Load<T>(path, Tensors(model), Accessor(model));
@@ -75,9 +99,10 @@ public static class TrainingCheckpoint
         name => name.StartsWith(OptimizerPrefix, StringComparison.Ordinal) ? model.OptimizerState(name.Substring(OptimizerPrefix.Length))
             : model.ParameterNames.Contains(name) ? model.Parameter(name) : model.Buffer(name);
 
+    // One constructor only: System.Text.Json deserializes a record through it.
     private sealed record HistoryEntry(int Epoch, double Loss, double LearningRate, long Step, double Seconds, double? ValidationLoss, double? ValidationAccuracy)
     {
-        public HistoryEntry(EpochResult e) : this(e.Epoch, e.Loss, e.LearningRate, e.Step, e.Duration.TotalSeconds, e.ValidationLoss, e.ValidationAccuracy) { }
+        public static HistoryEntry From(EpochResult e) => new(e.Epoch, e.Loss, e.LearningRate, e.Step, e.Duration.TotalSeconds, e.ValidationLoss, e.ValidationAccuracy);
 
         public EpochResult ToResult() => new(Epoch, Loss, LearningRate, Step, TimeSpan.FromSeconds(Seconds))
         {
