@@ -13,27 +13,31 @@ internal sealed class ProgressReporter
     private readonly TextWriter? _output;
     private readonly int _batchesPerEpoch;
     private readonly bool _live;
-    private TimeSpan _lastDraw;
+    private double _lastDrawSeconds;
     private int _epoch, _epochs;
 
-    public ProgressReporter(TextWriter? output, int batchesPerEpoch)
+    /// <param name="output">Where to write; null for nothing.</param>
+    /// <param name="batchesPerEpoch">Batches in an epoch.</param>
+    /// <param name="live">Draw the live line; by default only when writing to a console that is not redirected.</param>
+    public ProgressReporter(TextWriter? output, int batchesPerEpoch, bool? live = null)
     {
         _output = output;
         _batchesPerEpoch = batchesPerEpoch;
-        _live = output is not null && ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+        _live = output is not null && (live ?? (ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected));
     }
 
     public void StartEpoch(int epoch, int epochs)
     {
         _epoch = epoch;
         _epochs = epochs;
-        _lastDraw = TimeSpan.MinValue;
+        _lastDrawSeconds = double.NegativeInfinity; // nothing drawn yet in this epoch
     }
 
     public void Step(int batch, double meanLoss, TimeSpan elapsed)
     {
-        if (!_live || (elapsed - _lastDraw).TotalMilliseconds < 100 && batch < _batchesPerEpoch) return;
-        _lastDraw = elapsed;
+        double now = elapsed.TotalSeconds;
+        if (!_live || now - _lastDrawSeconds < 0.1 && batch < _batchesPerEpoch) return;
+        _lastDrawSeconds = now;
         double rate = batch / Math.Max(elapsed.TotalSeconds, 1e-9);
         double left = (_batchesPerEpoch - batch) / Math.Max(rate, 1e-9);
         int filled = (int)(20.0 * batch / _batchesPerEpoch);
