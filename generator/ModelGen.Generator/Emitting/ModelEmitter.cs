@@ -733,16 +733,9 @@ internal sealed class ModelEmitter
             switch (layer.Spec.Kind)
             {
                 case LayerKind.Dense:
-                    _w.Line($"// {layer.Name}: dY [n x {Int(outSize)}] -> dW {Shape(layer.Weight!.Shape)}" +
-                            (layer.Bias is null ? "" : $", db [{Int(outSize)}]") + $", dX [n x {Int(inSize)}]");
-                    if (layer.Activation != ActivationKind.Linear)
-                    {
-                        _w.Line($"// first back through its {layer.Activation}, in place: dY = f'(Y) * dY elementwise");
-                        EmitActivationBackward(layer, Rows(output, outSize), Rows(dOutput, outSize), null);
-                    }
-                    string db = layer.Bias is null ? $"{Span}<{_t}>.Empty" : TensorProperty(layer.Bias) + "Gradient";
-                    _w.Line($"{Kernels}.Dense.Backward<{_t}>({input}, {TensorProperty(layer.Weight)}, {dOutput},");
-                    _w.Line($"    {TensorProperty(layer.Weight)}Gradient, {db}, {dInput}, n, {Int(inSize)}, {Int(outSize)});");
+                    string db = EmitWeightedBackwardPrologue(layer, output, dOutput);
+                    _w.Line($"{Kernels}.Dense.Backward<{_t}>({input}, {TensorProperty(layer.Weight!)}, {dOutput},");
+                    _w.Line($"    {TensorProperty(layer.Weight!)}Gradient, {db}, {dInput}, n, {Int(inSize)}, {Int(outSize)});");
                     break;
                 case LayerKind.Flatten:
                     _w.Line($"// {layer.Name}: flatten {layer.Output} -> {layer.Input}");
@@ -766,6 +759,23 @@ internal sealed class ModelEmitter
         _w.Line();
     }
 
+    /// <summary>
+    /// The start of a dense or convolution layer's backward step: a comment with the gradients' shapes, then the fused
+    /// activation's backward pass in place. Returns the bias gradient argument (an empty span without a bias).
+    /// </summary>
+    private string EmitWeightedBackwardPrologue(LayerPlan layer, string output, string dOutput)
+    {
+        int outSize = layer.Output.Size;
+        _w.Line($"// {layer.Name}: dY [n x {Int(outSize)}] -> dW {Shape(layer.Weight!.Shape)}" +
+                (layer.Bias is null ? "" : $", db {Shape(layer.Bias.Shape)}") + $", dX [n x {Int(layer.Input.Size)}]");
+        if (layer.Activation != ActivationKind.Linear)
+        {
+            _w.Line($"// first back through its {layer.Activation}, in place: dY = f'(Y) * dY elementwise");
+            EmitActivationBackward(layer, Rows(output, outSize), Rows(dOutput, outSize), null);
+        }
+        return layer.Bias is null ? $"{Span}<{_t}>.Empty" : TensorProperty(layer.Bias) + "Gradient";
+    }
+
     /// <summary>The backward step of the layers that are neither dense, flatten nor a plain activation.</summary>
     private void EmitLayerBackward(LayerPlan layer, string input, string output, string dOutput, string dInput)
     {
@@ -777,14 +787,8 @@ internal sealed class ModelEmitter
         switch (spec.Kind)
         {
             case LayerKind.Conv2D:
-                _w.Line($"// {layer.Name}: dY [n x {Int(outSize)}] -> dW {Shape(layer.Weight!.Shape)}" + (layer.Bias is null ? "" : $", db [{Int(spec.Filters)}]") + $", dX [n x {Int(inSize)}]");
-                if (layer.Activation != ActivationKind.Linear)
-                {
-                    _w.Line($"// first back through its {layer.Activation}, in place: dY = f'(Y) * dY elementwise");
-                    EmitActivationBackward(layer, Rows(output, outSize), Rows(dOutput, outSize), null);
-                }
-                string db = layer.Bias is null ? $"{Span}<{_t}>.Empty" : TensorProperty(layer.Bias) + "Gradient";
-                _w.Line($"{Kernels}.Conv2D.Backward<{_t}>({input}, {TensorProperty(layer.Weight)}, {dOutput}, {TensorProperty(layer.Weight)}Gradient, {db}, {dInput}, _columns,");
+                string db = EmitWeightedBackwardPrologue(layer, output, dOutput);
+                _w.Line($"{Kernels}.Conv2D.Backward<{_t}>({input}, {TensorProperty(layer.Weight!)}, {dOutput}, {TensorProperty(layer.Weight!)}Gradient, {db}, {dInput}, _columns,");
                 _w.Line($"    {Geometry()}, filters: {Int(spec.Filters)}, kernel: {Int(spec.KernelSize)}, stride: {Int(spec.Stride)}, padTop: {Int(layer.PadTop)}, padLeft: {Int(layer.PadLeft)}, {OutGeometry()});");
                 break;
             case LayerKind.MaxPool2D:

@@ -214,7 +214,7 @@ public static class Conv2D
                         Span<T> dst = plane.Slice(ih * width);
                         if (stride == 1)
                         {
-                            AddTo(line, dst.Slice(iw0, end - start));
+                            Dense.Add(line, dst.Slice(iw0, end - start)); // y += x over the line
                         }
                         else
                         {
@@ -225,22 +225,6 @@ public static class Conv2D
                 }
             }
         }
-    }
-
-    /// <summary><c>y += x</c> over <c>x.Length</c> values.</summary>
-    private static void AddTo<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int length = x.Length, k = 0;
-        Check.Length(y, length, nameof(y));
-        ref T xr = ref MemoryMarshal.GetReference(x);
-        ref T yr = ref MemoryMarshal.GetReference(y);
-        if (Vector.IsHardwareAccelerated)
-        {
-            for (; k + Vector<T>.Count <= length; k += Vector<T>.Count)
-                (Vector.LoadUnsafe(ref yr, (nuint)k) + Vector.LoadUnsafe(ref xr, (nuint)k)).StoreUnsafe(ref yr, (nuint)k);
-        }
-        for (; k < length; k++)
-            Unsafe.Add(ref yr, k) += Unsafe.Add(ref xr, k);
     }
 
     /// <summary><c>Σ_k a[k]</c> over <paramref name="length"/> values.</summary>
