@@ -205,6 +205,23 @@ public class SnapshotTests
         public partial class Normalized;
         """);
 
+    [Fact]
+    public void DeferredInputGradient() => Verify("Demo.Wide.g.cs", """
+        using ModelGen;
+
+        namespace Demo;
+
+        /// <summary>A first dense layer of 784 x 32 weights: its input gradient is computed only when read.</summary>
+        [Model(BatchSize = 16, Seed = 3)]
+        [Input(1, 28, 28)]
+        [Flatten]
+        [Dense(32, Activation.ReLU)]
+        [Dense(10)]
+        [Loss(LossFunction.CrossEntropy)]
+        [Adam]
+        public partial class Wide;
+        """);
+
     [Theory]
     [InlineData("AdamW", "[AdamW(LearningRate = 1e-3, WeightDecay = 0.05)]")]
     [InlineData("RmsPropCenteredMomentum", "[RmsProp(LearningRate = 1e-3, Centered = true, Momentum = 0.9, WeightDecay = 1e-4)]")]

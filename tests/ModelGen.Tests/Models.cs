@@ -84,3 +84,12 @@ public partial class SmallBinary;
 [Dense(4, Activation.ReLU)]
 [Dense(2, Activation.Softmax)]
 public partial class InferenceOnly;
+
+/// <summary>A first dense layer large enough (100 × 64 weights) that its input gradient is computed only when read.</summary>
+[Model(BatchSize = 8, Seed = 21, Precision = Precision.Double)]
+[Input(100)]
+[Dense(64, Activation.Tanh)]
+[Dense(3)]
+[Loss(LossFunction.CrossEntropy)]
+[Adam(LearningRate = 0.05)]
+public partial class WideInput;

@@ -119,6 +119,15 @@ internal sealed class ModelEmitter
     /// <summary>The array holding the loss gradient of layer <paramref name="i"/>'s output (of the model input for -1).</summary>
     private string OutputGradient(int i) => i < 0 ? "_inputGradient" : HasOwnBuffer(i) ? GeneratedNames.OutputGradientField(_layers[i].Name) : OutputGradient(i - 1);
 
+    /// <summary>The gradient buffer of a layer's output.</summary>
+    private string OutputGradientOf(LayerPlan layer) => OutputGradient(IndexOf(layer));
+
+    private int IndexOf(LayerPlan layer)
+    {
+        for (int i = 0; i < _layers.Count; i++) if (ReferenceEquals(_layers[i], layer)) return i;
+        throw new ArgumentException("Not a layer of this model.", nameof(layer));
+    }
+
     /// <summary>The first <c>n</c> rows of a buffer of rows of <paramref name="size"/>, as a span (the generated Rows helper).</summary>
     private static string Rows(string buffer, int size) =>
         buffer == "inputs" ? $"inputs.Slice(0, n * {Int(size)})" : $"Rows({buffer}, n, {Int(size)})";
@@ -259,6 +268,11 @@ internal sealed class ModelEmitter
         {
             _w.Line($"private readonly {_t}[] _inputGradient = new {_t}[BatchSize * InputSize];");
             _w.Line("private int _inputGradientSamples;");
+            if (DeferredInputLayer is LayerPlan deferred)
+            {
+                _w.Line($"private readonly {_t}[] _inputWeights = new {_t}[{Int(deferred.Weight!.Length)}]; // {deferred.Weight.Name} as the last backward pass used it, for InputGradient");
+                _w.Line("private bool _inputGradientPending; // InputGradient not computed yet for the last backward pass");
+            }
             _w.Line($"private {_t} _learningRate = {Lit(Spec.Optimizer!.LearningRate)};");
             _w.Line("private long _step;");
         }
@@ -300,6 +314,28 @@ internal sealed class ModelEmitter
     }
 
     private bool HasDropout => Trainable && _layers.Any(l => l.Spec.Kind == LayerKind.Dropout);
+
+    /// <summary>Smallest weight matrix for which the input gradient is deferred (below it, computing it costs less than deferring).</summary>
+    private const long DeferInputGradientFrom = 4096;
+
+    /// <summary>
+    /// The dense layer that reads the model input (directly or through a flatten view), when it is large enough that
+    /// its dX — dLoss/dInputs, which training itself never needs — is worth computing only when InputGradient is read.
+    /// </summary>
+    private LayerPlan? DeferredInputLayer
+    {
+        get
+        {
+            if (!Trainable) return null;
+            for (int i = 0; i < _layers.Count; i++)
+            {
+                if (_layers[i].Spec.Kind == LayerKind.Dense && Output(i - 1) == "inputs")
+                    return (long)_layers[i].Input.Size * _layers[i].Output.Size >= DeferInputGradientFrom ? _layers[i] : null;
+                if (Output(i) != "inputs") return null;
+            }
+            return null;
+        }
+    }
 
     private void EmitConstructors()
     {
@@ -468,7 +504,23 @@ internal sealed class ModelEmitter
         _w.Line("public long Step => _step;");
         _w.Line();
         _w.Line("/// <summary>dLoss/dInputs from the last <see cref=\"ComputeGradients\"/>: n · InputSize values (empty before the first call).</summary>");
-        _w.Line($"public {ReadOnlySpan}<{_t}> InputGradient => {SpanOf("_inputGradient", "0", "_inputGradientSamples * InputSize")};");
+        if (DeferredInputLayer is LayerPlan deferred)
+        {
+            _w.Open($"public {ReadOnlySpan}<{_t}> InputGradient");
+            _w.Open("get");
+            _w.Open("if (_inputGradientPending)");
+            _w.Line($"// {deferred.Name}: dX = dY · W, deferred from Backward (training never needs it), with the weights of that pass");
+            _w.Line($"{Kernels}.Dense.InputGradient<{_t}>({OutputGradientOf(deferred)}, _inputWeights, _inputGradient, _inputGradientSamples, {Int(deferred.Input.Size)}, {Int(deferred.Output.Size)});");
+            _w.Line("_inputGradientPending = false;");
+            _w.Close();
+            _w.Line($"return {SpanOf("_inputGradient", "0", "_inputGradientSamples * InputSize")};");
+            _w.Close();
+            _w.Close();
+        }
+        else
+        {
+            _w.Line($"public {ReadOnlySpan}<{_t}> InputGradient => {SpanOf("_inputGradient", "0", "_inputGradientSamples * InputSize")};");
+        }
         _w.Line();
     }
 
@@ -734,8 +786,15 @@ internal sealed class ModelEmitter
             {
                 case LayerKind.Dense:
                     string db = EmitWeightedBackwardPrologue(layer, output, dOutput);
+                    bool deferred = ReferenceEquals(layer, DeferredInputLayer);
                     _w.Line($"{Kernels}.Dense.Backward<{_t}>({input}, {TensorProperty(layer.Weight!)}, {dOutput},");
-                    _w.Line($"    {TensorProperty(layer.Weight!)}Gradient, {db}, {dInput}, n, {Int(inSize)}, {Int(outSize)});");
+                    _w.Line($"    {TensorProperty(layer.Weight!)}Gradient, {db}, {(deferred ? $"{Span}<{_t}>.Empty" : dInput)}, n, {Int(inSize)}, {Int(outSize)});");
+                    if (deferred)
+                    {
+                        _w.Line("// dX (dLoss/dInputs) waits until InputGradient is read; keep the weights it needs, as they are now.");
+                        _w.Line($"{TensorProperty(layer.Weight!)}.CopyTo(_inputWeights);");
+                        _w.Line("_inputGradientPending = true;");
+                    }
                     break;
                 case LayerKind.Flatten:
                     _w.Line($"// {layer.Name}: flatten {layer.Output} -> {layer.Input}");

@@ -89,26 +89,34 @@ public static class Dense
                 Add(dy.Slice(i * outputs, outputs), db.Slice(0, outputs));
         }
 
-        if (!dx.IsEmpty)
+        if (!dx.IsEmpty) InputGradient(dy, w, dx, n, inputs, outputs);
+    }
+
+    /// <summary>
+    /// <c>dx = dy·w</c> [n x inputs], overwritten: the part of <see cref="Backward{T}"/> that a model may defer until
+    /// someone reads its input gradient. The terms are added in order of the output unit, as in a plain loop (so the
+    /// result does not depend on the blocking), with weight rows in blocks of four that stay in L1 across the batch.
+    /// </summary>
+    public static void InputGradient<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx, int n, int inputs, int outputs)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Check.Length(dy, n * outputs, nameof(dy));
+        Check.Length(w, outputs * inputs, nameof(w));
+        Check.Length(dx, n * inputs, nameof(dx));
+        dx.Slice(0, n * inputs).Clear();
+        int o = 0;
+        for (; o + 4 <= outputs; o += 4)
         {
-            Check.Length(dx, n * inputs, nameof(dx));
-            // dx[i, :] = Σ_o dy[i, o] · w[o, :], the terms added in order of o as in a plain loop (so the result does
-            // not depend on the blocking), with weight rows in blocks of four that stay in L1 across the batch.
-            dx.Slice(0, n * inputs).Clear();
-            int o = 0;
-            for (; o + 4 <= outputs; o += 4)
+            ReadOnlySpan<T> block = w.Slice(o * inputs, 4 * inputs);
+            for (int i = 0; i < n; i++)
             {
-                ReadOnlySpan<T> block = w.Slice(o * inputs, 4 * inputs);
-                for (int i = 0; i < n; i++)
-                {
-                    int row = i * outputs + o;
-                    Axpy4(dy[row], dy[row + 1], dy[row + 2], dy[row + 3], block, inputs, dx.Slice(i * inputs, inputs));
-                }
+                int row = i * outputs + o;
+                Axpy4(dy[row], dy[row + 1], dy[row + 2], dy[row + 3], block, inputs, dx.Slice(i * inputs, inputs));
             }
-            for (; o < outputs; o++)
-                for (int i = 0; i < n; i++)
-                    Axpy(dy[i * outputs + o], w.Slice(o * inputs, inputs), dx.Slice(i * inputs, inputs));
         }
+        for (; o < outputs; o++)
+            for (int i = 0; i < n; i++)
+                Axpy(dy[i * outputs + o], w.Slice(o * inputs, inputs), dx.Slice(i * inputs, inputs));
     }
 
     /// <summary><c>Σ_k a[k]·b[k]</c> over <paramref name="length"/> elements.</summary>
