@@ -229,6 +229,22 @@ public class DiagnosticTests
         RunWithError(Source(attributes, declaration)).Should().Has("MG0013", Error, 0, message).AndNoOther();
     }
 
+    [Theory]
+    [InlineData("partial class M { public M() { } }", "it declares its own constructor M(), which ModelGen generates")]
+    [InlineData("partial class M { public M(int size) { } }", "it declares its own constructor M(int), which ModelGen generates")]
+    public void MG0013_UnsupportedType_OwnSeedConstructor(string declaration, string message)
+    {
+        RunWithError(Source("[[|Model|]] [Input(2)] [Dense(1)]", declaration)).Should().Has("MG0013", Error, 0, message).AndNoOther();
+    }
+
+    [Fact]
+    public void ConstructorsWithOtherParameters_AreTheUsersOwnBusiness()
+    {
+        ModelGenRun run = ModelGenRun.Run(Source("[Model] [Input(2)] [Dense(1)]", "partial class M { public M(string name) : this() { Name = name; } public string Name { get; } = \"\"; }"));
+        run.Should().AndNoOther();
+        Assert.False(run.Sources.IsEmpty);
+    }
+
     [Fact]
     public void MG0013_UnsupportedType_GenericContainingType_IsReportedOnce()
     {

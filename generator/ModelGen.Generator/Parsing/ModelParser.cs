@@ -175,6 +175,18 @@ internal static class ModelParser
         if (type.IsStatic)
             problems.Add(Problem.Create(DiagnosticDescriptors.UnsupportedTypeId, modelOrdinal, name, "a model class cannot be static, since models are instances"));
 
+        // The generated M() and M(int seed) would collide with constructors of the user's own (CS0111 in our file).
+        // The analyzer also sees the generated constructors, so those (in the generator's own files) do not count.
+        foreach (IMethodSymbol constructor in type.InstanceConstructors)
+        {
+            if (constructor.IsImplicitlyDeclared || constructor.DeclaringSyntaxReferences.All(r => IsGeneratedFile(r.SyntaxTree))) continue;
+            bool clash = constructor.Parameters.Length == 0
+                || (constructor.Parameters.Length == 1 && constructor.Parameters[0].Type.SpecialType == SpecialType.System_Int32);
+            if (clash)
+                problems.Add(Problem.Create(DiagnosticDescriptors.UnsupportedTypeId, modelOrdinal, name,
+                    $"it declares its own constructor {name}({(constructor.Parameters.Length == 0 ? "" : "int")}), which ModelGen generates (the seed constructors); remove it, or give it other parameters"));
+        }
+
         var containing = new List<ContainingTypeSpec>();
         for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
         {
@@ -194,6 +206,10 @@ internal static class ModelParser
         string? ns = parts.Count > 0 ? string.Join(".", parts) : null;
         return new TypeSpec(ns, name, Keyword(type), containing.ToEquatableArray());
     }
+
+    /// <summary>A file this generator wrote (the analyzer runs on the compilation that includes them).</summary>
+    private static bool IsGeneratedFile(SyntaxTree tree) =>
+        tree.FilePath.Replace('\\', '/').Contains("ModelGen.Generator/") && tree.FilePath.EndsWith(".g.cs", StringComparison.Ordinal);
 
     private static string Keyword(INamedTypeSymbol type) => (type.IsRecord, type.TypeKind) switch
     {
