@@ -595,10 +595,7 @@ internal sealed class ModelEmitter
         }
         else
         {
-            _w.Open($"public {Span}<{_t}> OptimizerState(string name) => name switch");
-            foreach (OptimizerSlot slot in slots) _w.Line($"{String(slot.Name)} => {slot.Field},");
-            _w.Line($"_ => throw {Kernels}.Check.UnknownName(name, \"optimizer state\", OptimizerStateNames),");
-            _w.Close(";");
+            EmitNameSwitch($"public {Span}<{_t}> OptimizerState(string name)", slots.Select(x => (x.Name, x.Field)), "optimizer state", "OptimizerStateNames");
         }
         _w.Line();
         _w.Line("/// <summary>Sets <see cref=\"Step\"/> when restoring a checkpoint (together with <see cref=\"OptimizerState\"/>).</summary>");
@@ -915,20 +912,14 @@ internal sealed class ModelEmitter
 
         _w.Line("/// <summary>The live values of a parameter tensor, such as <c>\"dense0.weight\"</c> (row-major; writes change the model).</summary>");
         _w.Line("/// <exception cref=\"global::System.ArgumentException\">The model has no parameter of that name.</exception>");
-        _w.Open($"public {Span}<{_t}> Parameter(string name) => name switch");
-        foreach (TensorPlan t in tensors) _w.Line($"{String(t.Name)} => {TensorProperty(t)},");
-        _w.Line($"_ => throw {Kernels}.Check.UnknownName(name, \"parameter\", ParameterNames),");
-        _w.Close(";");
+        EmitNameSwitch($"public {Span}<{_t}> Parameter(string name)", tensors.Select(t => (t.Name, TensorProperty(t))), "parameter", "ParameterNames");
         _w.Line();
 
         if (Trainable)
         {
             _w.Line("/// <summary>The gradient of a parameter tensor from the last <see cref=\"ComputeGradients\"/>.</summary>");
             _w.Line("/// <exception cref=\"global::System.ArgumentException\">The model has no parameter of that name.</exception>");
-            _w.Open($"public {ReadOnlySpan}<{_t}> Gradient(string name) => name switch");
-            foreach (TensorPlan t in tensors) _w.Line($"{String(t.Name)} => {TensorProperty(t)}Gradient,");
-            _w.Line($"_ => throw {Kernels}.Check.UnknownName(name, \"parameter\", ParameterNames),");
-            _w.Close(";");
+            EmitNameSwitch($"public {ReadOnlySpan}<{_t}> Gradient(string name)", tensors.Select(t => (t.Name, TensorProperty(t) + "Gradient")), "parameter", "ParameterNames");
             _w.Line();
         }
 
@@ -941,13 +932,22 @@ internal sealed class ModelEmitter
         else
         {
             _w.Line("/// <exception cref=\"global::System.ArgumentException\">The model has no buffer of that name.</exception>");
-            _w.Open($"public {Span}<{_t}> Buffer(string name) => name switch");
-            foreach (TensorPlan t in buffers) _w.Line($"{String(t.Name)} => {TensorProperty(t)},");
-            _w.Line($"_ => throw {Kernels}.Check.UnknownName(name, \"buffer\", BufferNames),");
-            _w.Close(";");
+            EmitNameSwitch($"public {Span}<{_t}> Buffer(string name)", buffers.Select(t => (t.Name, TensorProperty(t))), "buffer", "BufferNames");
         }
         _w.Line();
 
+    }
+
+    /// <summary>
+    /// A member that maps a name to a span with a switch expression, and throws Check.UnknownName (listing
+    /// <paramref name="knownNames"/>) for any other name: Parameter, Gradient, Buffer, OptimizerState, WeightTensor.
+    /// </summary>
+    private void EmitNameSwitch(string signature, IEnumerable<(string Name, string Value)> arms, string kind, string knownNames)
+    {
+        _w.Open($"{signature} => name switch");
+        foreach ((string name, string value) in arms) _w.Line($"{String(name)} => {value},");
+        _w.Line($"_ => throw {Kernels}.Check.UnknownName(name, {String(kind)}, {knownNames}),");
+        _w.Close(";");
     }
 
     /// <summary>SaveWeights / LoadWeights over every parameter and buffer, in the contract's names.</summary>
@@ -971,10 +971,8 @@ internal sealed class ModelEmitter
             _w.Line($"new({String(t.Name)}, new int[] {{ {string.Join(", ", t.Shape.Select(Int))} }}),");
         _w.Close(";");
         _w.Line();
-        _w.Open($"private {Span}<{_t}> WeightTensor(string name) => name switch");
-        foreach (TensorPlan t in tensors) _w.Line($"{String(t.Name)} => {TensorProperty(t)},");
-        _w.Line($"_ => throw {Kernels}.Check.UnknownName(name, \"tensor\", global::System.Array.ConvertAll(WeightTensors, t => t.Name)),");
-        _w.Close(";");
+        EmitNameSwitch($"private {Span}<{_t}> WeightTensor(string name)", tensors.Select(t => (t.Name, TensorProperty(t))), "tensor",
+            "global::System.Array.ConvertAll(WeightTensors, t => t.Name)");
         _w.Line();
     }
 

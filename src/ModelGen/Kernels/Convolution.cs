@@ -214,7 +214,7 @@ public static class Conv2D
                         Span<T> dst = plane.Slice(ih * width);
                         if (stride == 1)
                         {
-                            Dense.Add(line, dst.Slice(iw0, end - start)); // y += x over the line
+                            RowMath.Add(line, dst.Slice(iw0, end - start));
                         }
                         else
                         {

@@ -119,7 +119,7 @@ public static class Dense
                 Axpy4(dy[i * outputs + o], dy[(i + 1) * outputs + o], dy[(i + 2) * outputs + o], dy[(i + 3) * outputs + o],
                     x.Slice(i * inputs, 4 * inputs), inputs, dwRow);
             for (; i < n; i++)
-                Axpy(dy[i * outputs + o], x.Slice(i * inputs, inputs), dwRow);
+                RowMath.Axpy(dy[i * outputs + o], x.Slice(i * inputs, inputs), dwRow);
         }
 
         if (!db.IsEmpty)
@@ -128,7 +128,7 @@ public static class Dense
             // db[o] = Σ_i dy[i, o]
             db.Slice(0, outputs).Clear();
             for (int i = 0; i < n; i++)
-                Add(dy.Slice(i * outputs, outputs), db.Slice(0, outputs));
+                RowMath.Add(dy.Slice(i * outputs, outputs), db.Slice(0, outputs));
         }
 
         if (!dx.IsEmpty) InputGradient(dy, w, dx, n, inputs, outputs);
@@ -158,25 +158,9 @@ public static class Dense
         }
         for (; o < outputs; o++)
             for (int i = 0; i < n; i++)
-                Axpy(dy[i * outputs + o], w.Slice(o * inputs, inputs), dx.Slice(i * inputs, inputs));
+                RowMath.Axpy(dy[i * outputs + o], w.Slice(o * inputs, inputs), dx.Slice(i * inputs, inputs));
     }
 
-    /// <summary>
-    /// <c>acc + a·b</c>, fused (one rounding) where the processor has FMA, else a multiply and an add. Generic math
-    /// specializes this per type, and the JIT folds the hardware check, so the hot loops pay nothing for it.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector<T> MulAdd<T>(Vector<T> a, Vector<T> b, Vector<T> acc) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported)
-        {
-            if (typeof(T) == typeof(float))
-                return Vector.FusedMultiplyAdd(a.As<T, float>(), b.As<T, float>(), acc.As<T, float>()).As<float, T>();
-            if (typeof(T) == typeof(double))
-                return Vector.FusedMultiplyAdd(a.As<T, double>(), b.As<T, double>(), acc.As<T, double>()).As<double, T>();
-        }
-        return acc + a * b;
-    }
 
     /// <summary><c>Σ_k a[k]·b[k]</c> over <paramref name="length"/> elements.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -190,11 +174,11 @@ public static class Dense
             int width = Vector<T>.Count;
             for (; k + 2 * width <= length; k += 2 * width)
             {
-                acc0 = MulAdd(Vector.LoadUnsafe(ref a, (nuint)k), Vector.LoadUnsafe(ref b, (nuint)k), acc0);
-                acc1 = MulAdd(Vector.LoadUnsafe(ref a, (nuint)(k + width)), Vector.LoadUnsafe(ref b, (nuint)(k + width)), acc1);
+                acc0 = RowMath.MulAdd(Vector.LoadUnsafe(ref a, (nuint)k), Vector.LoadUnsafe(ref b, (nuint)k), acc0);
+                acc1 = RowMath.MulAdd(Vector.LoadUnsafe(ref a, (nuint)(k + width)), Vector.LoadUnsafe(ref b, (nuint)(k + width)), acc1);
             }
             for (; k + width <= length; k += width)
-                acc0 = MulAdd(Vector.LoadUnsafe(ref a, (nuint)k), Vector.LoadUnsafe(ref b, (nuint)k), acc0);
+                acc0 = RowMath.MulAdd(Vector.LoadUnsafe(ref a, (nuint)k), Vector.LoadUnsafe(ref b, (nuint)k), acc0);
             sum = Vector.Sum(acc0 + acc1);
         }
         for (; k < length; k++)
@@ -220,10 +204,10 @@ public static class Dense
             {
                 // The same operations in the same order as Dot4x2, so a sample gives the same bits alone or in a batch.
                 Vector<T> xv = Vector.LoadUnsafe(ref x, (nuint)k);
-                a0 = MulAdd(xv, Vector.LoadUnsafe(ref w, (nuint)k), a0);
-                a1 = MulAdd(xv, Vector.LoadUnsafe(ref w1, (nuint)k), a1);
-                a2 = MulAdd(xv, Vector.LoadUnsafe(ref w2, (nuint)k), a2);
-                a3 = MulAdd(xv, Vector.LoadUnsafe(ref w3, (nuint)k), a3);
+                a0 = RowMath.MulAdd(xv, Vector.LoadUnsafe(ref w, (nuint)k), a0);
+                a1 = RowMath.MulAdd(xv, Vector.LoadUnsafe(ref w1, (nuint)k), a1);
+                a2 = RowMath.MulAdd(xv, Vector.LoadUnsafe(ref w2, (nuint)k), a2);
+                a3 = RowMath.MulAdd(xv, Vector.LoadUnsafe(ref w3, (nuint)k), a3);
             }
             d0 = Vector.Sum(a0); d1 = Vector.Sum(a1); d2 = Vector.Sum(a2); d3 = Vector.Sum(a3);
         }
@@ -260,13 +244,13 @@ public static class Dense
                 nuint i = (nuint)k;
                 Vector<T> u = Vector.LoadUnsafe(ref x0, i), v = Vector.LoadUnsafe(ref x1, i);
                 Vector<T> r = Vector.LoadUnsafe(ref w, i);
-                a0 = MulAdd(u, r, a0); b0 = MulAdd(v, r, b0);
+                a0 = RowMath.MulAdd(u, r, a0); b0 = RowMath.MulAdd(v, r, b0);
                 r = Vector.LoadUnsafe(ref w1, i);
-                a1 = MulAdd(u, r, a1); b1 = MulAdd(v, r, b1);
+                a1 = RowMath.MulAdd(u, r, a1); b1 = RowMath.MulAdd(v, r, b1);
                 r = Vector.LoadUnsafe(ref w2, i);
-                a2 = MulAdd(u, r, a2); b2 = MulAdd(v, r, b2);
+                a2 = RowMath.MulAdd(u, r, a2); b2 = RowMath.MulAdd(v, r, b2);
                 r = Vector.LoadUnsafe(ref w3, i);
-                a3 = MulAdd(u, r, a3); b3 = MulAdd(v, r, b3);
+                a3 = RowMath.MulAdd(u, r, a3); b3 = RowMath.MulAdd(v, r, b3);
             }
             p0 = Vector.Sum(a0); p1 = Vector.Sum(a1); p2 = Vector.Sum(a2); p3 = Vector.Sum(a3);
             q0 = Vector.Sum(b0); q1 = Vector.Sum(b1); q2 = Vector.Sum(b2); q3 = Vector.Sum(b3);
@@ -282,26 +266,10 @@ public static class Dense
         second[0] = q0; second[1] = q1; second[2] = q2; second[3] = q3;
     }
 
-    /// <summary><c>y += a·x</c>.</summary>
-    internal static void Axpy<T>(T a, ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int length = y.Length, k = 0;
-        ref T xr = ref MemoryMarshal.GetReference(x);
-        ref T yr = ref MemoryMarshal.GetReference(y);
-        if (x.Length < length) throw new ArgumentException($"Expected at least {length} values.", nameof(x));
-        if (Vector.IsHardwareAccelerated)
-        {
-            Vector<T> av = new(a);
-            for (; k + Vector<T>.Count <= length; k += Vector<T>.Count)
-                MulAdd(av, Vector.LoadUnsafe(ref xr, (nuint)k), Vector.LoadUnsafe(ref yr, (nuint)k)).StoreUnsafe(ref yr, (nuint)k);
-        }
-        for (; k < length; k++)
-            Unsafe.Add(ref yr, k) += a * Unsafe.Add(ref xr, k);
-    }
 
     /// <summary>
     /// <c>y += a0·r0 + a1·r1 + a2·r2 + a3·r3</c> for four consecutive rows r of <paramref name="rows"/>, each term added
-    /// to y in turn (the same rounding as four <see cref="Axpy{T}"/> calls, with one load and store of y instead of four).
+    /// to y in turn (the same rounding as four <see cref="RowMath.Axpy{T}"/> calls, with one load and store of y instead of four).
     /// </summary>
     internal static void Axpy4<T>(T a0, T a1, T a2, T a3, ReadOnlySpan<T> rows, int length, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -318,10 +286,10 @@ public static class Dense
             for (; k + Vector<T>.Count <= length; k += Vector<T>.Count)
             {
                 nuint i = (nuint)k;
-                Vector<T> acc = MulAdd(v0, Vector.LoadUnsafe(ref r0, i), Vector.LoadUnsafe(ref yr, i));
-                acc = MulAdd(v1, Vector.LoadUnsafe(ref r1, i), acc);
-                acc = MulAdd(v2, Vector.LoadUnsafe(ref r2, i), acc);
-                acc = MulAdd(v3, Vector.LoadUnsafe(ref r3, i), acc);
+                Vector<T> acc = RowMath.MulAdd(v0, Vector.LoadUnsafe(ref r0, i), Vector.LoadUnsafe(ref yr, i));
+                acc = RowMath.MulAdd(v1, Vector.LoadUnsafe(ref r1, i), acc);
+                acc = RowMath.MulAdd(v2, Vector.LoadUnsafe(ref r2, i), acc);
+                acc = RowMath.MulAdd(v3, Vector.LoadUnsafe(ref r3, i), acc);
                 acc.StoreUnsafe(ref yr, i);
             }
         }
@@ -335,19 +303,4 @@ public static class Dense
         }
     }
 
-    /// <summary><c>y += x</c>.</summary>
-    internal static void Add<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int length = y.Length, k = 0;
-        if (x.Length < length) throw new ArgumentException($"Expected at least {length} values.", nameof(x));
-        ref T xr = ref MemoryMarshal.GetReference(x);
-        ref T yr = ref MemoryMarshal.GetReference(y);
-        if (Vector.IsHardwareAccelerated)
-        {
-            for (; k + Vector<T>.Count <= length; k += Vector<T>.Count)
-                (Vector.LoadUnsafe(ref yr, (nuint)k) + Vector.LoadUnsafe(ref xr, (nuint)k)).StoreUnsafe(ref yr, (nuint)k);
-        }
-        for (; k < length; k++)
-            Unsafe.Add(ref yr, k) += Unsafe.Add(ref xr, k);
-    }
 }
