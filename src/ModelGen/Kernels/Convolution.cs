@@ -14,7 +14,7 @@ namespace ModelGen.Kernels;
 /// Each sample is unfolded (im2col) into a caller-provided scratch matrix <c>columns [channels·kernel·kernel, outHeight·outWidth]</c>,
 /// whose row <c>(c, ki, kj)</c> holds the input value each output position sees through kernel tap <c>(c, ki, kj)</c>
 /// (zero where the tap falls into the padding). The convolution is then the matrix product <c>y = w·columns (+ b)</c>,
-/// computed in 4-row by 2-vector register tiles along the contiguous output positions. The kernels never allocate.
+/// computed by <see cref="Gemm"/> along the contiguous output positions. The kernels never allocate.
 /// </remarks>
 public static class Conv2D
 {
@@ -51,14 +51,14 @@ public static class Conv2D
         {
             Im2Col(x.Slice(s * inSize, inSize), columns, channels, height, width, kernel, stride, padTop, padLeft, outHeight, outWidth);
             Span<T> ys = y.Slice(s * outSize, outSize);
+            // y_s[f, p] = Σ_j w[f, j]·columns[j, p], then + b[f]
+            Gemm.MultiplyAdd(ref wRef, rows, 1, ref colRef, positions, ref MemoryMarshal.GetReference(ys), positions,
+                0, filters, rows, positions, accumulate: false);
             if (hasBias)
             {
                 for (int f = 0; f < filters; f++)
-                    ys.Slice(f * positions, positions).Fill(b[f]);
+                    RowMath.AddScalar(b[f], ys.Slice(f * positions, positions));
             }
-            // y_s[f, p] (+)= Σ_j w[f, j]·columns[j, p]
-            Gemm(ref wRef, rows, 1, ref colRef, positions, ref MemoryMarshal.GetReference(ys), positions,
-                filters, rows, positions, accumulate: hasBias);
         }
     }
 
@@ -97,7 +97,8 @@ public static class Conv2D
 
             // dw[f, j] += Σ_p dy_s[f, p]·columns[j, p]
             Im2Col(x.Slice(s * inSize, inSize), columns, channels, height, width, kernel, stride, padTop, padLeft, outHeight, outWidth);
-            AccumulateDotsWithRows(ref dyRef, ref colRef, ref dwRef, filters, rows, positions);
+            Gemm.DotRows(ref dyRef, positions, ref colRef, positions, ref dwRef, false, ref dwRef, rows,
+                filters, 0, rows, positions, accumulate: true);
 
             // db[f] += Σ_p dy_s[f, p]
             if (hasBias)
@@ -110,7 +111,7 @@ public static class Conv2D
             {
                 // dcolumns[j, p] = Σ_f w[f, j]·dy_s[f, p], into columns (their im2col values are no longer needed),
                 // then folded back (col2im) onto the input positions they were read from.
-                Gemm(ref wRef, 1, rows, ref dyRef, positions, ref colRef, positions, rows, filters, positions, accumulate: false);
+                Gemm.MultiplyAdd(ref wRef, 1, rows, ref dyRef, positions, ref colRef, positions, 0, rows, filters, positions, accumulate: false);
                 Span<T> dxs = dx.Slice(s * inSize, inSize);
                 dxs.Clear();
                 Col2Im(columns, dxs, channels, height, width, kernel, stride, padTop, padLeft, outHeight, outWidth);
@@ -242,237 +243,5 @@ public static class Conv2D
         for (; k < length; k++)
             sum += Unsafe.Add(ref a, k);
         return sum;
-    }
-
-    /// <summary>
-    /// <c>c[i, p] (+)= Σ_k a[i·aRow + k·aCol]·b[k·bRow + p]</c> for <c>i &lt; m</c>, <c>k &lt; depth</c>, <c>p &lt; cols</c>;
-    /// <c>c</c> has row stride <paramref name="cRow"/>. Overwrites <c>c</c> unless <paramref name="accumulate"/>.
-    /// Callers have checked that every index stays inside its span.
-    /// </summary>
-    private static void Gemm<T>(ref T a, int aRow, int aCol, ref T b, int bRow, ref T c, int cRow, int m, int depth, int cols, bool accumulate)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int i = 0;
-        for (; i + 4 <= m; i += 4)
-            GemmRows4(ref Unsafe.Add(ref a, i * aRow), aRow, aCol, ref b, bRow, ref Unsafe.Add(ref c, i * cRow), cRow, depth, cols, accumulate);
-        for (; i < m; i++)
-            GemmRow1(ref Unsafe.Add(ref a, i * aRow), aCol, ref b, bRow, ref Unsafe.Add(ref c, i * cRow), depth, cols, accumulate);
-    }
-
-    /// <summary>Four rows of <see cref="Gemm{T}"/>: each loaded vector of <c>b</c> serves four rows of <c>a</c>.</summary>
-    private static void GemmRows4<T>(ref T a0, int aRow, int aCol, ref T b, int bRow, ref T c0, int cRow, int depth, int cols, bool accumulate)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        ref T a1 = ref Unsafe.Add(ref a0, aRow);
-        ref T a2 = ref Unsafe.Add(ref a0, 2 * aRow);
-        ref T a3 = ref Unsafe.Add(ref a0, 3 * aRow);
-        ref T c1 = ref Unsafe.Add(ref c0, cRow);
-        ref T c2 = ref Unsafe.Add(ref c0, 2 * cRow);
-        ref T c3 = ref Unsafe.Add(ref c0, 3 * cRow);
-        int p = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            int v = Vector<T>.Count;
-            for (; p + 2 * v <= cols; p += 2 * v)
-            {
-                Vector<T> s00, s01, s10, s11, s20, s21, s30, s31;
-                if (accumulate)
-                {
-                    s00 = Vector.LoadUnsafe(ref c0, (nuint)p); s01 = Vector.LoadUnsafe(ref c0, (nuint)(p + v));
-                    s10 = Vector.LoadUnsafe(ref c1, (nuint)p); s11 = Vector.LoadUnsafe(ref c1, (nuint)(p + v));
-                    s20 = Vector.LoadUnsafe(ref c2, (nuint)p); s21 = Vector.LoadUnsafe(ref c2, (nuint)(p + v));
-                    s30 = Vector.LoadUnsafe(ref c3, (nuint)p); s31 = Vector.LoadUnsafe(ref c3, (nuint)(p + v));
-                }
-                else
-                {
-                    s00 = s01 = s10 = s11 = s20 = s21 = s30 = s31 = Vector<T>.Zero;
-                }
-                ref T bp = ref Unsafe.Add(ref b, p);
-                for (int k = 0; k < depth; k++)
-                {
-                    ref T bk = ref Unsafe.Add(ref bp, k * bRow);
-                    Vector<T> b0 = Vector.LoadUnsafe(ref bk);
-                    Vector<T> b1 = Vector.LoadUnsafe(ref bk, (nuint)v);
-                    int ak = k * aCol;
-                    Vector<T> w0 = new(Unsafe.Add(ref a0, ak));
-                    s00 += w0 * b0; s01 += w0 * b1;
-                    Vector<T> w1 = new(Unsafe.Add(ref a1, ak));
-                    s10 += w1 * b0; s11 += w1 * b1;
-                    Vector<T> w2 = new(Unsafe.Add(ref a2, ak));
-                    s20 += w2 * b0; s21 += w2 * b1;
-                    Vector<T> w3 = new(Unsafe.Add(ref a3, ak));
-                    s30 += w3 * b0; s31 += w3 * b1;
-                }
-                s00.StoreUnsafe(ref c0, (nuint)p); s01.StoreUnsafe(ref c0, (nuint)(p + v));
-                s10.StoreUnsafe(ref c1, (nuint)p); s11.StoreUnsafe(ref c1, (nuint)(p + v));
-                s20.StoreUnsafe(ref c2, (nuint)p); s21.StoreUnsafe(ref c2, (nuint)(p + v));
-                s30.StoreUnsafe(ref c3, (nuint)p); s31.StoreUnsafe(ref c3, (nuint)(p + v));
-            }
-            for (; p + v <= cols; p += v)
-            {
-                Vector<T> s0, s1, s2, s3;
-                if (accumulate)
-                {
-                    s0 = Vector.LoadUnsafe(ref c0, (nuint)p); s1 = Vector.LoadUnsafe(ref c1, (nuint)p);
-                    s2 = Vector.LoadUnsafe(ref c2, (nuint)p); s3 = Vector.LoadUnsafe(ref c3, (nuint)p);
-                }
-                else
-                {
-                    s0 = s1 = s2 = s3 = Vector<T>.Zero;
-                }
-                ref T bp = ref Unsafe.Add(ref b, p);
-                for (int k = 0; k < depth; k++)
-                {
-                    Vector<T> b0 = Vector.LoadUnsafe(ref Unsafe.Add(ref bp, k * bRow));
-                    int ak = k * aCol;
-                    s0 += new Vector<T>(Unsafe.Add(ref a0, ak)) * b0;
-                    s1 += new Vector<T>(Unsafe.Add(ref a1, ak)) * b0;
-                    s2 += new Vector<T>(Unsafe.Add(ref a2, ak)) * b0;
-                    s3 += new Vector<T>(Unsafe.Add(ref a3, ak)) * b0;
-                }
-                s0.StoreUnsafe(ref c0, (nuint)p); s1.StoreUnsafe(ref c1, (nuint)p);
-                s2.StoreUnsafe(ref c2, (nuint)p); s3.StoreUnsafe(ref c3, (nuint)p);
-            }
-        }
-        for (; p < cols; p++)
-        {
-            T s0 = T.Zero, s1 = T.Zero, s2 = T.Zero, s3 = T.Zero;
-            ref T bp = ref Unsafe.Add(ref b, p);
-            for (int k = 0; k < depth; k++)
-            {
-                T bk = Unsafe.Add(ref bp, k * bRow);
-                int ak = k * aCol;
-                s0 += Unsafe.Add(ref a0, ak) * bk;
-                s1 += Unsafe.Add(ref a1, ak) * bk;
-                s2 += Unsafe.Add(ref a2, ak) * bk;
-                s3 += Unsafe.Add(ref a3, ak) * bk;
-            }
-            if (accumulate)
-            {
-                Unsafe.Add(ref c0, p) += s0; Unsafe.Add(ref c1, p) += s1;
-                Unsafe.Add(ref c2, p) += s2; Unsafe.Add(ref c3, p) += s3;
-            }
-            else
-            {
-                Unsafe.Add(ref c0, p) = s0; Unsafe.Add(ref c1, p) = s1;
-                Unsafe.Add(ref c2, p) = s2; Unsafe.Add(ref c3, p) = s3;
-            }
-        }
-    }
-
-    /// <summary>One row of <see cref="Gemm{T}"/>.</summary>
-    private static void GemmRow1<T>(ref T a0, int aCol, ref T b, int bRow, ref T c0, int depth, int cols, bool accumulate)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int p = 0;
-        if (Vector.IsHardwareAccelerated)
-        {
-            int v = Vector<T>.Count;
-            for (; p + 2 * v <= cols; p += 2 * v)
-            {
-                Vector<T> s0 = accumulate ? Vector.LoadUnsafe(ref c0, (nuint)p) : Vector<T>.Zero;
-                Vector<T> s1 = accumulate ? Vector.LoadUnsafe(ref c0, (nuint)(p + v)) : Vector<T>.Zero;
-                ref T bp = ref Unsafe.Add(ref b, p);
-                for (int k = 0; k < depth; k++)
-                {
-                    ref T bk = ref Unsafe.Add(ref bp, k * bRow);
-                    Vector<T> w0 = new(Unsafe.Add(ref a0, k * aCol));
-                    s0 += w0 * Vector.LoadUnsafe(ref bk);
-                    s1 += w0 * Vector.LoadUnsafe(ref bk, (nuint)v);
-                }
-                s0.StoreUnsafe(ref c0, (nuint)p);
-                s1.StoreUnsafe(ref c0, (nuint)(p + v));
-            }
-            for (; p + v <= cols; p += v)
-            {
-                Vector<T> s0 = accumulate ? Vector.LoadUnsafe(ref c0, (nuint)p) : Vector<T>.Zero;
-                ref T bp = ref Unsafe.Add(ref b, p);
-                for (int k = 0; k < depth; k++)
-                    s0 += new Vector<T>(Unsafe.Add(ref a0, k * aCol)) * Vector.LoadUnsafe(ref Unsafe.Add(ref bp, k * bRow));
-                s0.StoreUnsafe(ref c0, (nuint)p);
-            }
-        }
-        for (; p < cols; p++)
-        {
-            T s0 = T.Zero;
-            ref T bp = ref Unsafe.Add(ref b, p);
-            for (int k = 0; k < depth; k++)
-                s0 += Unsafe.Add(ref a0, k * aCol) * Unsafe.Add(ref bp, k * bRow);
-            if (accumulate) Unsafe.Add(ref c0, p) += s0;
-            else Unsafe.Add(ref c0, p) = s0;
-        }
-    }
-
-    /// <summary>
-    /// <c>d[f, j] += Σ_p a[f, p]·b[j, p]</c> for <c>f &lt; m</c>, <c>j &lt; rows</c>, <c>p &lt; length</c> (all row-major and
-    /// contiguous): dot products along the shared contiguous axis, four rows of <c>a</c> per loaded vector of <c>b</c>.
-    /// </summary>
-    private static void AccumulateDotsWithRows<T>(ref T a, ref T b, ref T d, int m, int rows, int length)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int f = 0;
-        for (; f + 4 <= m; f += 4)
-        {
-            ref T a0 = ref Unsafe.Add(ref a, f * length);
-            ref T a1 = ref Unsafe.Add(ref a0, length);
-            ref T a2 = ref Unsafe.Add(ref a0, 2 * length);
-            ref T a3 = ref Unsafe.Add(ref a0, 3 * length);
-            ref T d0 = ref Unsafe.Add(ref d, f * rows);
-            ref T d1 = ref Unsafe.Add(ref d0, rows);
-            ref T d2 = ref Unsafe.Add(ref d0, 2 * rows);
-            ref T d3 = ref Unsafe.Add(ref d0, 3 * rows);
-            for (int j = 0; j < rows; j++)
-            {
-                ref T bj = ref Unsafe.Add(ref b, j * length);
-                T t0 = T.Zero, t1 = T.Zero, t2 = T.Zero, t3 = T.Zero;
-                int p = 0;
-                if (Vector.IsHardwareAccelerated && length >= Vector<T>.Count)
-                {
-                    Vector<T> s0 = Vector<T>.Zero, s1 = Vector<T>.Zero, s2 = Vector<T>.Zero, s3 = Vector<T>.Zero;
-                    for (; p + Vector<T>.Count <= length; p += Vector<T>.Count)
-                    {
-                        Vector<T> bv = Vector.LoadUnsafe(ref bj, (nuint)p);
-                        s0 += Vector.LoadUnsafe(ref a0, (nuint)p) * bv;
-                        s1 += Vector.LoadUnsafe(ref a1, (nuint)p) * bv;
-                        s2 += Vector.LoadUnsafe(ref a2, (nuint)p) * bv;
-                        s3 += Vector.LoadUnsafe(ref a3, (nuint)p) * bv;
-                    }
-                    t0 = Vector.Sum(s0); t1 = Vector.Sum(s1); t2 = Vector.Sum(s2); t3 = Vector.Sum(s3);
-                }
-                for (; p < length; p++)
-                {
-                    T bp = Unsafe.Add(ref bj, p);
-                    t0 += Unsafe.Add(ref a0, p) * bp;
-                    t1 += Unsafe.Add(ref a1, p) * bp;
-                    t2 += Unsafe.Add(ref a2, p) * bp;
-                    t3 += Unsafe.Add(ref a3, p) * bp;
-                }
-                Unsafe.Add(ref d0, j) += t0;
-                Unsafe.Add(ref d1, j) += t1;
-                Unsafe.Add(ref d2, j) += t2;
-                Unsafe.Add(ref d3, j) += t3;
-            }
-        }
-        for (; f < m; f++)
-        {
-            ref T a0 = ref Unsafe.Add(ref a, f * length);
-            ref T d0 = ref Unsafe.Add(ref d, f * rows);
-            for (int j = 0; j < rows; j++)
-            {
-                ref T bj = ref Unsafe.Add(ref b, j * length);
-                T t0 = T.Zero;
-                int p = 0;
-                if (Vector.IsHardwareAccelerated && length >= Vector<T>.Count)
-                {
-                    Vector<T> s0 = Vector<T>.Zero;
-                    for (; p + Vector<T>.Count <= length; p += Vector<T>.Count)
-                        s0 += Vector.LoadUnsafe(ref a0, (nuint)p) * Vector.LoadUnsafe(ref bj, (nuint)p);
-                    t0 = Vector.Sum(s0);
-                }
-                for (; p < length; p++)
-                    t0 += Unsafe.Add(ref a0, p) * Unsafe.Add(ref bj, p);
-                Unsafe.Add(ref d0, j) += t0;
-            }
-        }
     }
 }

@@ -138,6 +138,21 @@ internal static class RowMath
             Unsafe.Add(ref yr, k) += a * Unsafe.Add(ref xr, k);
     }
 
+    /// <summary><c>y += a</c> for every element of <paramref name="y"/>.</summary>
+    internal static void AddScalar<T>(T a, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int length = y.Length, k = 0;
+        ref T yr = ref MemoryMarshal.GetReference(y);
+        if (Vector.IsHardwareAccelerated)
+        {
+            Vector<T> av = new(a);
+            for (; k + Vector<T>.Count <= length; k += Vector<T>.Count)
+                (Vector.LoadUnsafe(ref yr, (nuint)k) + av).StoreUnsafe(ref yr, (nuint)k);
+        }
+        for (; k < length; k++)
+            Unsafe.Add(ref yr, k) += a;
+    }
+
     /// <summary><c>y += x</c>.</summary>
     internal static void Add<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
