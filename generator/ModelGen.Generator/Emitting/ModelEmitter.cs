@@ -50,6 +50,9 @@ internal sealed class ModelEmitter
 
     private ModelSpec Spec => _plan.Spec;
 
+    /// <summary>The last argument of the dense kernels: <c>[Model(Threads = ..)]</c>, 0 for the process-wide limit.</summary>
+    private string ThreadsArgument => "threads: " + Int(Spec.Threads);
+
     /// <summary>The runtime interface the class implements: IClassifier, ITargetModel, or IModel when inference-only.</summary>
     private string ModelInterface =>
         !Trainable ? $"global::ModelGen.IModel<{_t}>"
@@ -510,7 +513,7 @@ internal sealed class ModelEmitter
             _w.Open("get");
             _w.Open("if (_inputGradientPending)");
             _w.Line($"// {deferred.Name}: dX = dY · W, deferred from Backward (training never needs it), with the weights of that pass");
-            _w.Line($"{Kernels}.Dense.InputGradient<{_t}>({OutputGradientOf(deferred)}, _inputWeights, _inputGradient, _inputGradientSamples, {Int(deferred.Input.Size)}, {Int(deferred.Output.Size)});");
+            _w.Line($"{Kernels}.Dense.InputGradient<{_t}>({OutputGradientOf(deferred)}, _inputWeights, _inputGradient, _inputGradientSamples, {Int(deferred.Input.Size)}, {Int(deferred.Output.Size)}, {ThreadsArgument});");
             _w.Line("_inputGradientPending = false;");
             _w.Close();
             _w.Line($"return {SpanOf("_inputGradient", "0", "_inputGradientSamples * InputSize")};");
@@ -627,7 +630,7 @@ internal sealed class ModelEmitter
             {
                 case LayerKind.Dense:
                     string bias = layer.Bias is null ? $"{ReadOnlySpan}<{_t}>.Empty" : TensorProperty(layer.Bias);
-                    _w.Line($"{Kernels}.Dense.Forward<{_t}>({input}, {TensorProperty(layer.Weight!)}, {bias}, {output}, n, {Int(inSize)}, {Int(outSize)});");
+                    _w.Line($"{Kernels}.Dense.Forward<{_t}>({input}, {TensorProperty(layer.Weight!)}, {bias}, {output}, n, {Int(inSize)}, {Int(outSize)}, {ThreadsArgument});");
                     EmitActivationForward(layer, null, Rows(output, outSize));
                     break;
                 case LayerKind.Flatten:
@@ -785,7 +788,7 @@ internal sealed class ModelEmitter
                     string db = EmitWeightedBackwardPrologue(layer, output, dOutput);
                     bool deferred = ReferenceEquals(layer, DeferredInputLayer);
                     _w.Line($"{Kernels}.Dense.Backward<{_t}>({input}, {TensorProperty(layer.Weight!)}, {dOutput},");
-                    _w.Line($"    {TensorProperty(layer.Weight!)}Gradient, {db}, {(deferred ? $"{Span}<{_t}>.Empty" : dInput)}, n, {Int(inSize)}, {Int(outSize)});");
+                    _w.Line($"    {TensorProperty(layer.Weight!)}Gradient, {db}, {(deferred ? $"{Span}<{_t}>.Empty" : dInput)}, n, {Int(inSize)}, {Int(outSize)}, {ThreadsArgument});");
                     if (deferred)
                     {
                         _w.Line("// dX (dLoss/dInputs) waits until InputGradient is read; keep the weights it needs, as they are now.");

@@ -26,6 +26,9 @@ internal sealed record ModelSpec(
     /// then neither generated nor diagnosed, so the user sees the compiler's error alone.
     /// </summary>
     public bool HasCompilerErrors { get; init; }
+
+    /// <summary><c>[Model(Threads = ..)]</c>: the most threads the model's products may use; 0 means the process-wide limit.</summary>
+    public int Threads { get; init; }
 }
 
 /// <summary>The class declaration: namespace, name and the types that contain it (outermost first).</summary>

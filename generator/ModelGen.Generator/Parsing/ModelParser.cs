@@ -87,7 +87,7 @@ internal static class ModelParser
 
         TypeSpec typeSpec = ReadType(type, modelOrdinal, problems, cancellationToken);
 
-        int batchSize = 32, seed = 0;
+        int batchSize = 32, seed = 0, threads = 0;
         PrecisionKind precision = PrecisionKind.Single;
         InputSpec? input = null;
         var layers = new List<LayerSpec>();
@@ -122,6 +122,7 @@ internal static class ModelParser
             {
                 batchSize = reader.Named("BatchSize", 32);
                 seed = reader.Named("Seed", 0);
+                threads = reader.Named("Threads", 0);
                 precision = (PrecisionKind)reader.Named("Precision", 0);
             }
             else if (name == "InputAttribute")
@@ -162,7 +163,7 @@ internal static class ModelParser
             problems.Add(Problem.Create(DiagnosticDescriptors.InputAfterLayersId, input.Ordinal, typeName));
 
         return new ModelSpec(typeSpec, modelOrdinal, batchSize, seed, precision, input, layers.ToEquatableArray(), loss,
-            optimizer, clipping, problems.ToEquatableArray()) { HasCompilerErrors = hasErrors };
+            optimizer, clipping, problems.ToEquatableArray()) { HasCompilerErrors = hasErrors, Threads = threads };
     }
 
     private static TypeSpec ReadType(INamedTypeSymbol type, int modelOrdinal, List<Problem> problems, CancellationToken cancellationToken)

@@ -20,6 +20,9 @@ internal static class ShapeInference
     /// <summary>Most elements one .NET array holds (Array.MaxLength): the bound on ParameterCount.</summary>
     private const long MaxArrayLength = 0x7FFFFFC7;
 
+    /// <summary>Most threads a model may ask for (the runtime's own limit).</summary>
+    private const int MaxThreads = 64;
+
     public static ModelPlan Plan(ModelSpec spec)
     {
         var problems = new List<Problem>(spec.Problems);
@@ -27,6 +30,8 @@ internal static class ShapeInference
 
         if (spec.BatchSize < 1)
             problems.Add(OutOfRange(spec.ModelOrdinal, "Model.BatchSize", spec.BatchSize, "at least 1"));
+        if (spec.Threads < 0 || spec.Threads > MaxThreads)
+            problems.Add(OutOfRange(spec.ModelOrdinal, "Model.Threads", spec.Threads, "between 0 (the process-wide limit) and 64"));
         if (!Enum.IsDefined(typeof(PrecisionKind), spec.Precision))
             problems.Add(OutOfRange(spec.ModelOrdinal, "Model.Precision", (int)spec.Precision, "Precision.Single or Precision.Double"));
 

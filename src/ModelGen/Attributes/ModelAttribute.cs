@@ -17,6 +17,13 @@ public sealed class ModelAttribute : Attribute
 
     /// <summary>Floating-point type of the generated model.</summary>
     public Precision Precision { get; set; } = Precision.Single;
+
+    /// <summary>
+    /// The most threads this model's large products may be split over, the calling thread included; 0 (the default)
+    /// means as many as <see cref="Parallelism.MaxThreads"/> allows, 1 keeps the model on the calling thread. Results
+    /// do not depend on it.
+    /// </summary>
+    public int Threads { get; set; }
 }
 
 /// <summary>The shape of one input sample: <c>[Input(784)]</c> or <c>[Input(channels, height, width)]</c>.</summary>

@@ -274,15 +274,15 @@ namespace Demo
             _ = training; // no layer of this model behaves differently in training
 
             // dense0: dense [n x 6] -> [n x 16], then ReLU
-            global::ModelGen.Kernels.Dense.Forward<float>(inputs, Dense0Weight, Dense0Bias, _dense0Output, n, 6, 16);
+            global::ModelGen.Kernels.Dense.Forward<float>(inputs, Dense0Weight, Dense0Bias, _dense0Output, n, 6, 16, threads: 0);
             global::ModelGen.Kernels.Activations.ReluForward<float>(Rows(_dense0Output, n, 16));
 
             // dense1: dense [n x 16] -> [n x 8], then Tanh
-            global::ModelGen.Kernels.Dense.Forward<float>(_dense0Output, Dense1Weight, Dense1Bias, _dense1Output, n, 16, 8);
+            global::ModelGen.Kernels.Dense.Forward<float>(_dense0Output, Dense1Weight, Dense1Bias, _dense1Output, n, 16, 8, threads: 0);
             global::ModelGen.Kernels.Activations.TanhForward<float>(Rows(_dense1Output, n, 8));
 
             // dense2: dense [n x 8] -> [n x 3]
-            global::ModelGen.Kernels.Dense.Forward<float>(_dense1Output, Dense2Weight, Dense2Bias, _dense2Output, n, 8, 3);
+            global::ModelGen.Kernels.Dense.Forward<float>(_dense1Output, Dense2Weight, Dense2Bias, _dense2Output, n, 8, 3, threads: 0);
         }
 
         /// <summary>
@@ -293,19 +293,19 @@ namespace Demo
         {
             // dense2: dY [n x 3] -> dW [3 x 8], db [3], dX [n x 8]
             global::ModelGen.Kernels.Dense.Backward<float>(_dense1Output, Dense2Weight, _dense2OutputGradient,
-                Dense2WeightGradient, Dense2BiasGradient, _dense1OutputGradient, n, 8, 3);
+                Dense2WeightGradient, Dense2BiasGradient, _dense1OutputGradient, n, 8, 3, threads: 0);
 
             // dense1: dY [n x 8] -> dW [8 x 16], db [8], dX [n x 16]
             // first back through its Tanh, in place: dY = f'(Y) * dY elementwise
             global::ModelGen.Kernels.Activations.TanhBackward<float>(Rows(_dense1Output, n, 8), Rows(_dense1OutputGradient, n, 8));
             global::ModelGen.Kernels.Dense.Backward<float>(_dense0Output, Dense1Weight, _dense1OutputGradient,
-                Dense1WeightGradient, Dense1BiasGradient, _dense0OutputGradient, n, 16, 8);
+                Dense1WeightGradient, Dense1BiasGradient, _dense0OutputGradient, n, 16, 8, threads: 0);
 
             // dense0: dY [n x 16] -> dW [16 x 6], db [16], dX [n x 6]
             // first back through its ReLU, in place: dY = f'(Y) * dY elementwise
             global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_dense0Output, n, 16), Rows(_dense0OutputGradient, n, 16));
             global::ModelGen.Kernels.Dense.Backward<float>(inputs, Dense0Weight, _dense0OutputGradient,
-                Dense0WeightGradient, Dense0BiasGradient, _inputGradient, n, 6, 16);
+                Dense0WeightGradient, Dense0BiasGradient, _inputGradient, n, 6, 16, threads: 0);
         }
 
         /// <summary>Adds each penalized layer's L1·Σ|w| + L2·Σw² gradient to its weight gradient and returns the total penalty.</summary>

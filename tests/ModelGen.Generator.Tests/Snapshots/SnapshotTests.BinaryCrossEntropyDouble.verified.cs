@@ -248,14 +248,14 @@ namespace Demo
             _ = training; // no layer of this model behaves differently in training
 
             // dense0: dense [n x 3] -> [n x 4], then Sigmoid
-            global::ModelGen.Kernels.Dense.Forward<double>(inputs, Dense0Weight, Dense0Bias, _dense0Output, n, 3, 4);
+            global::ModelGen.Kernels.Dense.Forward<double>(inputs, Dense0Weight, Dense0Bias, _dense0Output, n, 3, 4, threads: 0);
             global::ModelGen.Kernels.Activations.SigmoidForward<double>(Rows(_dense0Output, n, 4));
 
             // tanh0: Tanh over [n x 4]
             global::ModelGen.Kernels.Activations.TanhForward<double>(Rows(_dense0Output, n, 4), Rows(_tanh0Output, n, 4));
 
             // dense1: dense [n x 4] -> [n x 1]
-            global::ModelGen.Kernels.Dense.Forward<double>(_tanh0Output, Dense1Weight, Dense1Bias, _dense1Output, n, 4, 1);
+            global::ModelGen.Kernels.Dense.Forward<double>(_tanh0Output, Dense1Weight, Dense1Bias, _dense1Output, n, 4, 1, threads: 0);
         }
 
         /// <summary>
@@ -266,7 +266,7 @@ namespace Demo
         {
             // dense1: dY [n x 1] -> dW [1 x 4], db [1], dX [n x 4]
             global::ModelGen.Kernels.Dense.Backward<double>(_tanh0Output, Dense1Weight, _dense1OutputGradient,
-                Dense1WeightGradient, Dense1BiasGradient, _tanh0OutputGradient, n, 4, 1);
+                Dense1WeightGradient, Dense1BiasGradient, _tanh0OutputGradient, n, 4, 1, threads: 0);
 
             // tanh0: Tanh, dX = f'(Y) * dY elementwise over [n x 4]
             global::ModelGen.Kernels.Activations.TanhBackward<double>(Rows(_tanh0Output, n, 4), Rows(_tanh0OutputGradient, n, 4), Rows(_dense0OutputGradient, n, 4));
@@ -275,7 +275,7 @@ namespace Demo
             // first back through its Sigmoid, in place: dY = f'(Y) * dY elementwise
             global::ModelGen.Kernels.Activations.SigmoidBackward<double>(Rows(_dense0Output, n, 4), Rows(_dense0OutputGradient, n, 4));
             global::ModelGen.Kernels.Dense.Backward<double>(inputs, Dense0Weight, _dense0OutputGradient,
-                Dense0WeightGradient, Dense0BiasGradient, _inputGradient, n, 3, 4);
+                Dense0WeightGradient, Dense0BiasGradient, _inputGradient, n, 3, 4, threads: 0);
         }
 
         private global::System.Span<double> Dense0Weight => new global::System.Span<double>(_parameters, 0, 12); // dense0.weight [4 x 3]

@@ -271,20 +271,20 @@ namespace Demo
             _ = training; // no layer of this model behaves differently in training
 
             // dense0: dense [n x 4] -> [n x 16]
-            global::ModelGen.Kernels.Dense.Forward<float>(inputs, Dense0Weight, Dense0Bias, _dense0Output, n, 4, 16);
+            global::ModelGen.Kernels.Dense.Forward<float>(inputs, Dense0Weight, Dense0Bias, _dense0Output, n, 4, 16, threads: 0);
 
             // relu0: ReLU over [n x 16]
             global::ModelGen.Kernels.Activations.ReluForward<float>(Rows(_dense0Output, n, 16), Rows(_relu0Output, n, 16));
 
             // dense1: dense [n x 16] -> [n x 8], then LeakyReLU
-            global::ModelGen.Kernels.Dense.Forward<float>(_relu0Output, Dense1Weight, Dense1Bias, _dense1Output, n, 16, 8);
+            global::ModelGen.Kernels.Dense.Forward<float>(_relu0Output, Dense1Weight, Dense1Bias, _dense1Output, n, 16, 8, threads: 0);
             global::ModelGen.Kernels.Activations.LeakyReluForward<float>(Rows(_dense1Output, n, 8), 0.01f);
 
             // leakyrelu0: LeakyReLU over [n x 8]
             global::ModelGen.Kernels.Activations.LeakyReluForward<float>(Rows(_dense1Output, n, 8), Rows(_leakyrelu0Output, n, 8), 0.2f);
 
             // dense2: dense [n x 8] -> [n x 3]
-            global::ModelGen.Kernels.Dense.Forward<float>(_leakyrelu0Output, Dense2Weight, Dense2Bias, _dense2Output, n, 8, 3);
+            global::ModelGen.Kernels.Dense.Forward<float>(_leakyrelu0Output, Dense2Weight, Dense2Bias, _dense2Output, n, 8, 3, threads: 0);
         }
 
         /// <summary>
@@ -295,7 +295,7 @@ namespace Demo
         {
             // dense2: dY [n x 3] -> dW [3 x 8], db [3], dX [n x 8]
             global::ModelGen.Kernels.Dense.Backward<float>(_leakyrelu0Output, Dense2Weight, _dense2OutputGradient,
-                Dense2WeightGradient, Dense2BiasGradient, _leakyrelu0OutputGradient, n, 8, 3);
+                Dense2WeightGradient, Dense2BiasGradient, _leakyrelu0OutputGradient, n, 8, 3, threads: 0);
 
             // leakyrelu0: LeakyReLU, dX = f'(Y) * dY elementwise over [n x 8]
             global::ModelGen.Kernels.Activations.LeakyReluBackward<float>(Rows(_leakyrelu0Output, n, 8), Rows(_leakyrelu0OutputGradient, n, 8), Rows(_dense1OutputGradient, n, 8), 0.2f);
@@ -304,14 +304,14 @@ namespace Demo
             // first back through its LeakyReLU, in place: dY = f'(Y) * dY elementwise
             global::ModelGen.Kernels.Activations.LeakyReluBackward<float>(Rows(_dense1Output, n, 8), Rows(_dense1OutputGradient, n, 8), 0.01f);
             global::ModelGen.Kernels.Dense.Backward<float>(_relu0Output, Dense1Weight, _dense1OutputGradient,
-                Dense1WeightGradient, Dense1BiasGradient, _relu0OutputGradient, n, 16, 8);
+                Dense1WeightGradient, Dense1BiasGradient, _relu0OutputGradient, n, 16, 8, threads: 0);
 
             // relu0: ReLU, dX = f'(Y) * dY elementwise over [n x 16]
             global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_relu0Output, n, 16), Rows(_relu0OutputGradient, n, 16), Rows(_dense0OutputGradient, n, 16));
 
             // dense0: dY [n x 16] -> dW [16 x 4], db [16], dX [n x 4]
             global::ModelGen.Kernels.Dense.Backward<float>(inputs, Dense0Weight, _dense0OutputGradient,
-                Dense0WeightGradient, Dense0BiasGradient, _inputGradient, n, 4, 16);
+                Dense0WeightGradient, Dense0BiasGradient, _inputGradient, n, 4, 16, threads: 0);
         }
 
         private global::System.Span<float> Dense0Weight => new global::System.Span<float>(_parameters, 0, 64); // dense0.weight [16 x 4]

@@ -244,11 +244,11 @@ namespace Demo
             _ = training; // no layer of this model behaves differently in training
 
             // hidden: dense [n x 3] -> [n x 5], then ReLU
-            global::ModelGen.Kernels.Dense.Forward<float>(inputs, HiddenWeight, global::System.ReadOnlySpan<float>.Empty, _hiddenOutput, n, 3, 5);
+            global::ModelGen.Kernels.Dense.Forward<float>(inputs, HiddenWeight, global::System.ReadOnlySpan<float>.Empty, _hiddenOutput, n, 3, 5, threads: 0);
             global::ModelGen.Kernels.Activations.ReluForward<float>(Rows(_hiddenOutput, n, 5));
 
             // Head: dense [n x 5] -> [n x 2]
-            global::ModelGen.Kernels.Dense.Forward<float>(_hiddenOutput, HeadWeight, HeadBias, _headOutput, n, 5, 2);
+            global::ModelGen.Kernels.Dense.Forward<float>(_hiddenOutput, HeadWeight, HeadBias, _headOutput, n, 5, 2, threads: 0);
         }
 
         /// <summary>
@@ -259,13 +259,13 @@ namespace Demo
         {
             // Head: dY [n x 2] -> dW [2 x 5], db [2], dX [n x 5]
             global::ModelGen.Kernels.Dense.Backward<float>(_hiddenOutput, HeadWeight, _headOutputGradient,
-                HeadWeightGradient, HeadBiasGradient, _hiddenOutputGradient, n, 5, 2);
+                HeadWeightGradient, HeadBiasGradient, _hiddenOutputGradient, n, 5, 2, threads: 0);
 
             // hidden: dY [n x 5] -> dW [5 x 3], dX [n x 3]
             // first back through its ReLU, in place: dY = f'(Y) * dY elementwise
             global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_hiddenOutput, n, 5), Rows(_hiddenOutputGradient, n, 5));
             global::ModelGen.Kernels.Dense.Backward<float>(inputs, HiddenWeight, _hiddenOutputGradient,
-                HiddenWeightGradient, global::System.Span<float>.Empty, _inputGradient, n, 3, 5);
+                HiddenWeightGradient, global::System.Span<float>.Empty, _inputGradient, n, 3, 5, threads: 0);
         }
 
         private global::System.Span<float> HiddenWeight => new global::System.Span<float>(_parameters, 0, 15); // hidden.weight [5 x 3]

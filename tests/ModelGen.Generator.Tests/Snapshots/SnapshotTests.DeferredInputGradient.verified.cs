@@ -148,7 +148,7 @@ namespace Demo
                 if (_inputGradientPending)
                 {
                     // dense0: dX = dY · W, deferred from Backward (training never needs it), with the weights of that pass
-                    global::ModelGen.Kernels.Dense.InputGradient<float>(_dense0OutputGradient, _inputWeights, _inputGradient, _inputGradientSamples, 784, 32);
+                    global::ModelGen.Kernels.Dense.InputGradient<float>(_dense0OutputGradient, _inputWeights, _inputGradient, _inputGradientSamples, 784, 32, threads: 0);
                     _inputGradientPending = false;
                 }
                 return new global::System.Span<float>(_inputGradient, 0, _inputGradientSamples * InputSize);
@@ -272,11 +272,11 @@ namespace Demo
             // (a view: its values are its input's, already in [channel, row, column] order)
 
             // dense0: dense [n x 784] -> [n x 32], then ReLU
-            global::ModelGen.Kernels.Dense.Forward<float>(inputs, Dense0Weight, Dense0Bias, _dense0Output, n, 784, 32);
+            global::ModelGen.Kernels.Dense.Forward<float>(inputs, Dense0Weight, Dense0Bias, _dense0Output, n, 784, 32, threads: 0);
             global::ModelGen.Kernels.Activations.ReluForward<float>(Rows(_dense0Output, n, 32));
 
             // dense1: dense [n x 32] -> [n x 10]
-            global::ModelGen.Kernels.Dense.Forward<float>(_dense0Output, Dense1Weight, Dense1Bias, _dense1Output, n, 32, 10);
+            global::ModelGen.Kernels.Dense.Forward<float>(_dense0Output, Dense1Weight, Dense1Bias, _dense1Output, n, 32, 10, threads: 0);
         }
 
         /// <summary>
@@ -287,13 +287,13 @@ namespace Demo
         {
             // dense1: dY [n x 10] -> dW [10 x 32], db [10], dX [n x 32]
             global::ModelGen.Kernels.Dense.Backward<float>(_dense0Output, Dense1Weight, _dense1OutputGradient,
-                Dense1WeightGradient, Dense1BiasGradient, _dense0OutputGradient, n, 32, 10);
+                Dense1WeightGradient, Dense1BiasGradient, _dense0OutputGradient, n, 32, 10, threads: 0);
 
             // dense0: dY [n x 32] -> dW [32 x 784], db [32], dX [n x 784]
             // first back through its ReLU, in place: dY = f'(Y) * dY elementwise
             global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_dense0Output, n, 32), Rows(_dense0OutputGradient, n, 32));
             global::ModelGen.Kernels.Dense.Backward<float>(inputs, Dense0Weight, _dense0OutputGradient,
-                Dense0WeightGradient, Dense0BiasGradient, global::System.Span<float>.Empty, n, 784, 32);
+                Dense0WeightGradient, Dense0BiasGradient, global::System.Span<float>.Empty, n, 784, 32, threads: 0);
             // dX (dLoss/dInputs) waits until InputGradient is read; keep the weights it needs, as they are now.
             Dense0Weight.CopyTo(_inputWeights);
             _inputGradientPending = true;

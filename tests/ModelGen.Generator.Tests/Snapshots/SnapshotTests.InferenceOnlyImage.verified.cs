@@ -124,7 +124,7 @@ namespace Demo
             // (a view: its values are its input's, already in [channel, row, column] order)
 
             // dense0: dense [n x 16] -> [n x 2]
-            global::ModelGen.Kernels.Dense.Forward<float>(inputs, Dense0Weight, Dense0Bias, _dense0Output, n, 16, 2);
+            global::ModelGen.Kernels.Dense.Forward<float>(inputs, Dense0Weight, Dense0Bias, _dense0Output, n, 16, 2, threads: 0);
         }
 
         private global::System.Span<float> Dense0Weight => new global::System.Span<float>(_parameters, 0, 32); // dense0.weight [2 x 16]

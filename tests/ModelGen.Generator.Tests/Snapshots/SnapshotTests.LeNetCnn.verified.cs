@@ -389,7 +389,7 @@ namespace Demo
             // (a view: its values are its input's, already in [channel, row, column] order)
 
             // dense0: dense [n x 400] -> [n x 120], then ReLU
-            global::ModelGen.Kernels.Dense.Forward<float>(_avgpool2d0Output, Dense0Weight, Dense0Bias, _dense0Output, n, 400, 120);
+            global::ModelGen.Kernels.Dense.Forward<float>(_avgpool2d0Output, Dense0Weight, Dense0Bias, _dense0Output, n, 400, 120, threads: 0);
             global::ModelGen.Kernels.Activations.ReluForward<float>(Rows(_dense0Output, n, 120));
 
             // dropout0: dropout over [n x 120], rate 0.25 (training only)
@@ -399,7 +399,7 @@ namespace Demo
                 Rows(_dense0Output, n, 120).CopyTo(_dropout0Output); // inference: the identity
 
             // dense1: dense [n x 120] -> [n x 84]
-            global::ModelGen.Kernels.Dense.Forward<float>(_dropout0Output, Dense1Weight, Dense1Bias, _dense1Output, n, 120, 84);
+            global::ModelGen.Kernels.Dense.Forward<float>(_dropout0Output, Dense1Weight, Dense1Bias, _dense1Output, n, 120, 84, threads: 0);
 
             // layernorm0: layer norm over each sample's 84 values
             global::ModelGen.Kernels.LayerNorm.Forward<float>(Rows(_dense1Output, n, 84), Layernorm0Weight, Layernorm0Bias, Rows(_layernorm0Output, n, 84),
@@ -409,7 +409,7 @@ namespace Demo
             global::ModelGen.Kernels.Activations.ReluForward<float>(Rows(_layernorm0Output, n, 84), Rows(_relu0Output, n, 84));
 
             // dense2: dense [n x 84] -> [n x 10]
-            global::ModelGen.Kernels.Dense.Forward<float>(_relu0Output, Dense2Weight, Dense2Bias, _dense2Output, n, 84, 10);
+            global::ModelGen.Kernels.Dense.Forward<float>(_relu0Output, Dense2Weight, Dense2Bias, _dense2Output, n, 84, 10, threads: 0);
         }
 
         /// <summary>
@@ -420,7 +420,7 @@ namespace Demo
         {
             // dense2: dY [n x 10] -> dW [10 x 84], db [10], dX [n x 84]
             global::ModelGen.Kernels.Dense.Backward<float>(_relu0Output, Dense2Weight, _dense2OutputGradient,
-                Dense2WeightGradient, Dense2BiasGradient, _relu0OutputGradient, n, 84, 10);
+                Dense2WeightGradient, Dense2BiasGradient, _relu0OutputGradient, n, 84, 10, threads: 0);
 
             // relu0: ReLU, dX = f'(Y) * dY elementwise over [n x 84]
             global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_relu0Output, n, 84), Rows(_relu0OutputGradient, n, 84), Rows(_layernorm0OutputGradient, n, 84));
@@ -431,7 +431,7 @@ namespace Demo
 
             // dense1: dY [n x 84] -> dW [84 x 120], db [84], dX [n x 120]
             global::ModelGen.Kernels.Dense.Backward<float>(_dropout0Output, Dense1Weight, _dense1OutputGradient,
-                Dense1WeightGradient, Dense1BiasGradient, _dropout0OutputGradient, n, 120, 84);
+                Dense1WeightGradient, Dense1BiasGradient, _dropout0OutputGradient, n, 120, 84, threads: 0);
 
             // dropout0: the same mask as the forward pass
             global::ModelGen.Kernels.Dropout.Backward<float>(Rows(_dropout0OutputGradient, n, 120), Rows(_dropout0Mask, n, 120), Rows(_dense0OutputGradient, n, 120));
@@ -440,7 +440,7 @@ namespace Demo
             // first back through its ReLU, in place: dY = f'(Y) * dY elementwise
             global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_dense0Output, n, 120), Rows(_dense0OutputGradient, n, 120));
             global::ModelGen.Kernels.Dense.Backward<float>(_avgpool2d0Output, Dense0Weight, _dense0OutputGradient,
-                Dense0WeightGradient, Dense0BiasGradient, _avgpool2d0OutputGradient, n, 400, 120);
+                Dense0WeightGradient, Dense0BiasGradient, _avgpool2d0OutputGradient, n, 400, 120, threads: 0);
 
             // flatten0: flatten [400] -> [16 x 5 x 5]
             // (a view: the gradient already lies in the input's gradient buffer)

@@ -253,11 +253,11 @@ namespace Demo
             _ = training; // no layer of this model behaves differently in training
 
             // dense0: dense [n x 2] -> [n x 4], then Sigmoid
-            global::ModelGen.Kernels.Dense.Forward<double>(inputs, Dense0Weight, Dense0Bias, _dense0Output, n, 2, 4);
+            global::ModelGen.Kernels.Dense.Forward<double>(inputs, Dense0Weight, Dense0Bias, _dense0Output, n, 2, 4, threads: 0);
             global::ModelGen.Kernels.Activations.SigmoidForward<double>(Rows(_dense0Output, n, 4));
 
             // dense1: dense [n x 4] -> [n x 1]
-            global::ModelGen.Kernels.Dense.Forward<double>(_dense0Output, Dense1Weight, Dense1Bias, _dense1Output, n, 4, 1);
+            global::ModelGen.Kernels.Dense.Forward<double>(_dense0Output, Dense1Weight, Dense1Bias, _dense1Output, n, 4, 1, threads: 0);
         }
 
         /// <summary>
@@ -268,13 +268,13 @@ namespace Demo
         {
             // dense1: dY [n x 1] -> dW [1 x 4], db [1], dX [n x 4]
             global::ModelGen.Kernels.Dense.Backward<double>(_dense0Output, Dense1Weight, _dense1OutputGradient,
-                Dense1WeightGradient, Dense1BiasGradient, _dense0OutputGradient, n, 4, 1);
+                Dense1WeightGradient, Dense1BiasGradient, _dense0OutputGradient, n, 4, 1, threads: 0);
 
             // dense0: dY [n x 4] -> dW [4 x 2], db [4], dX [n x 2]
             // first back through its Sigmoid, in place: dY = f'(Y) * dY elementwise
             global::ModelGen.Kernels.Activations.SigmoidBackward<double>(Rows(_dense0Output, n, 4), Rows(_dense0OutputGradient, n, 4));
             global::ModelGen.Kernels.Dense.Backward<double>(inputs, Dense0Weight, _dense0OutputGradient,
-                Dense0WeightGradient, Dense0BiasGradient, _inputGradient, n, 2, 4);
+                Dense0WeightGradient, Dense0BiasGradient, _inputGradient, n, 2, 4, threads: 0);
         }
 
         private global::System.Span<double> Dense0Weight => new global::System.Span<double>(_parameters, 0, 8); // dense0.weight [4 x 2]

@@ -248,11 +248,11 @@ namespace Demo.Zoo
                     _ = training; // no layer of this model behaves differently in training
 
                     // dense0: dense [n x 3] -> [n x 2], then ReLU
-                    global::ModelGen.Kernels.Dense.Forward<float>(inputs, Dense0Weight, Dense0Bias, _dense0Output, n, 3, 2);
+                    global::ModelGen.Kernels.Dense.Forward<float>(inputs, Dense0Weight, Dense0Bias, _dense0Output, n, 3, 2, threads: 0);
                     global::ModelGen.Kernels.Activations.ReluForward<float>(Rows(_dense0Output, n, 2));
 
                     // dense1: dense [n x 2] -> [n x 1]
-                    global::ModelGen.Kernels.Dense.Forward<float>(_dense0Output, Dense1Weight, Dense1Bias, _dense1Output, n, 2, 1);
+                    global::ModelGen.Kernels.Dense.Forward<float>(_dense0Output, Dense1Weight, Dense1Bias, _dense1Output, n, 2, 1, threads: 0);
                 }
 
                 /// <summary>
@@ -263,13 +263,13 @@ namespace Demo.Zoo
                 {
                     // dense1: dY [n x 1] -> dW [1 x 2], db [1], dX [n x 2]
                     global::ModelGen.Kernels.Dense.Backward<float>(_dense0Output, Dense1Weight, _dense1OutputGradient,
-                        Dense1WeightGradient, Dense1BiasGradient, _dense0OutputGradient, n, 2, 1);
+                        Dense1WeightGradient, Dense1BiasGradient, _dense0OutputGradient, n, 2, 1, threads: 0);
 
                     // dense0: dY [n x 2] -> dW [2 x 3], db [2], dX [n x 3]
                     // first back through its ReLU, in place: dY = f'(Y) * dY elementwise
                     global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_dense0Output, n, 2), Rows(_dense0OutputGradient, n, 2));
                     global::ModelGen.Kernels.Dense.Backward<float>(inputs, Dense0Weight, _dense0OutputGradient,
-                        Dense0WeightGradient, Dense0BiasGradient, _inputGradient, n, 3, 2);
+                        Dense0WeightGradient, Dense0BiasGradient, _inputGradient, n, 3, 2, threads: 0);
                 }
 
                 private global::System.Span<float> Dense0Weight => new global::System.Span<float>(_parameters, 0, 6); // dense0.weight [2 x 3]

@@ -322,7 +322,7 @@ namespace Demo
         private void Forward(global::System.ReadOnlySpan<double> inputs, int n, bool training)
         {
             // dense0: dense [n x 8] -> [n x 12]
-            global::ModelGen.Kernels.Dense.Forward<double>(inputs, Dense0Weight, Dense0Bias, _dense0Output, n, 8, 12);
+            global::ModelGen.Kernels.Dense.Forward<double>(inputs, Dense0Weight, Dense0Bias, _dense0Output, n, 8, 12, threads: 0);
 
             // batchnorm0: batch norm over [n x 12], per feature: batch statistics in training, running statistics in inference
             if (training)
@@ -342,14 +342,14 @@ namespace Demo
                 Rows(_tanh0Output, n, 12).CopyTo(_dropout0Output); // inference: the identity
 
             // dense1: dense [n x 12] -> [n x 6]
-            global::ModelGen.Kernels.Dense.Forward<double>(_dropout0Output, Dense1Weight, Dense1Bias, _dense1Output, n, 12, 6);
+            global::ModelGen.Kernels.Dense.Forward<double>(_dropout0Output, Dense1Weight, Dense1Bias, _dense1Output, n, 12, 6, threads: 0);
 
             // layernorm0: layer norm over each sample's 6 values
             global::ModelGen.Kernels.LayerNorm.Forward<double>(Rows(_dense1Output, n, 6), Layernorm0Weight, Layernorm0Bias, Rows(_layernorm0Output, n, 6),
                 Rows(_layernorm0Normalized, n, 6), _layernorm0InvStd, n, features: 6, epsilon: 1e-6);
 
             // dense2: dense [n x 6] -> [n x 2]
-            global::ModelGen.Kernels.Dense.Forward<double>(_layernorm0Output, Dense2Weight, Dense2Bias, _dense2Output, n, 6, 2);
+            global::ModelGen.Kernels.Dense.Forward<double>(_layernorm0Output, Dense2Weight, Dense2Bias, _dense2Output, n, 6, 2, threads: 0);
         }
 
         /// <summary>
@@ -360,7 +360,7 @@ namespace Demo
         {
             // dense2: dY [n x 2] -> dW [2 x 6], db [2], dX [n x 6]
             global::ModelGen.Kernels.Dense.Backward<double>(_layernorm0Output, Dense2Weight, _dense2OutputGradient,
-                Dense2WeightGradient, Dense2BiasGradient, _layernorm0OutputGradient, n, 6, 2);
+                Dense2WeightGradient, Dense2BiasGradient, _layernorm0OutputGradient, n, 6, 2, threads: 0);
 
             // layernorm0: dγ, dβ per feature and dX through each sample's statistics
             global::ModelGen.Kernels.LayerNorm.Backward<double>(Rows(_layernorm0OutputGradient, n, 6), Rows(_layernorm0Normalized, n, 6), Layernorm0Weight, _layernorm0InvStd,
@@ -368,7 +368,7 @@ namespace Demo
 
             // dense1: dY [n x 6] -> dW [6 x 12], db [6], dX [n x 12]
             global::ModelGen.Kernels.Dense.Backward<double>(_dropout0Output, Dense1Weight, _dense1OutputGradient,
-                Dense1WeightGradient, Dense1BiasGradient, _dropout0OutputGradient, n, 12, 6);
+                Dense1WeightGradient, Dense1BiasGradient, _dropout0OutputGradient, n, 12, 6, threads: 0);
 
             // dropout0: the same mask as the forward pass
             global::ModelGen.Kernels.Dropout.Backward<double>(Rows(_dropout0OutputGradient, n, 12), Rows(_dropout0Mask, n, 12), Rows(_tanh0OutputGradient, n, 12));
@@ -382,7 +382,7 @@ namespace Demo
 
             // dense0: dY [n x 12] -> dW [12 x 8], db [12], dX [n x 8]
             global::ModelGen.Kernels.Dense.Backward<double>(inputs, Dense0Weight, _dense0OutputGradient,
-                Dense0WeightGradient, Dense0BiasGradient, _inputGradient, n, 8, 12);
+                Dense0WeightGradient, Dense0BiasGradient, _inputGradient, n, 8, 12, threads: 0);
         }
 
         private global::System.Span<double> Dense0Weight => new global::System.Span<double>(_parameters, 0, 96); // dense0.weight [12 x 8]

@@ -256,11 +256,11 @@ namespace Demo
             _ = training; // no layer of this model behaves differently in training
 
             // dense0: dense [n x 3] -> [n x 5], then ReLU
-            global::ModelGen.Kernels.Dense.Forward<float>(inputs, Dense0Weight, Dense0Bias, _dense0Output, n, 3, 5);
+            global::ModelGen.Kernels.Dense.Forward<float>(inputs, Dense0Weight, Dense0Bias, _dense0Output, n, 3, 5, threads: 0);
             global::ModelGen.Kernels.Activations.ReluForward<float>(Rows(_dense0Output, n, 5));
 
             // dense1: dense [n x 5] -> [n x 2]
-            global::ModelGen.Kernels.Dense.Forward<float>(_dense0Output, Dense1Weight, Dense1Bias, _dense1Output, n, 5, 2);
+            global::ModelGen.Kernels.Dense.Forward<float>(_dense0Output, Dense1Weight, Dense1Bias, _dense1Output, n, 5, 2, threads: 0);
         }
 
         /// <summary>
@@ -271,13 +271,13 @@ namespace Demo
         {
             // dense1: dY [n x 2] -> dW [2 x 5], db [2], dX [n x 5]
             global::ModelGen.Kernels.Dense.Backward<float>(_dense0Output, Dense1Weight, _dense1OutputGradient,
-                Dense1WeightGradient, Dense1BiasGradient, _dense0OutputGradient, n, 5, 2);
+                Dense1WeightGradient, Dense1BiasGradient, _dense0OutputGradient, n, 5, 2, threads: 0);
 
             // dense0: dY [n x 5] -> dW [5 x 3], db [5], dX [n x 3]
             // first back through its ReLU, in place: dY = f'(Y) * dY elementwise
             global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_dense0Output, n, 5), Rows(_dense0OutputGradient, n, 5));
             global::ModelGen.Kernels.Dense.Backward<float>(inputs, Dense0Weight, _dense0OutputGradient,
-                Dense0WeightGradient, Dense0BiasGradient, _inputGradient, n, 3, 5);
+                Dense0WeightGradient, Dense0BiasGradient, _inputGradient, n, 3, 5, threads: 0);
         }
 
         private global::System.Span<float> Dense0Weight => new global::System.Span<float>(_parameters, 0, 15); // dense0.weight [5 x 3]

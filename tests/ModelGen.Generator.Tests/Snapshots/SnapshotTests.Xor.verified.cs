@@ -249,11 +249,11 @@ namespace QuickStart
             _ = training; // no layer of this model behaves differently in training
 
             // dense0: dense [n x 2] -> [n x 8], then Tanh
-            global::ModelGen.Kernels.Dense.Forward<float>(inputs, Dense0Weight, Dense0Bias, _dense0Output, n, 2, 8);
+            global::ModelGen.Kernels.Dense.Forward<float>(inputs, Dense0Weight, Dense0Bias, _dense0Output, n, 2, 8, threads: 0);
             global::ModelGen.Kernels.Activations.TanhForward<float>(Rows(_dense0Output, n, 8));
 
             // dense1: dense [n x 8] -> [n x 1]
-            global::ModelGen.Kernels.Dense.Forward<float>(_dense0Output, Dense1Weight, Dense1Bias, _dense1Output, n, 8, 1);
+            global::ModelGen.Kernels.Dense.Forward<float>(_dense0Output, Dense1Weight, Dense1Bias, _dense1Output, n, 8, 1, threads: 0);
         }
 
         /// <summary>
@@ -264,13 +264,13 @@ namespace QuickStart
         {
             // dense1: dY [n x 1] -> dW [1 x 8], db [1], dX [n x 8]
             global::ModelGen.Kernels.Dense.Backward<float>(_dense0Output, Dense1Weight, _dense1OutputGradient,
-                Dense1WeightGradient, Dense1BiasGradient, _dense0OutputGradient, n, 8, 1);
+                Dense1WeightGradient, Dense1BiasGradient, _dense0OutputGradient, n, 8, 1, threads: 0);
 
             // dense0: dY [n x 8] -> dW [8 x 2], db [8], dX [n x 2]
             // first back through its Tanh, in place: dY = f'(Y) * dY elementwise
             global::ModelGen.Kernels.Activations.TanhBackward<float>(Rows(_dense0Output, n, 8), Rows(_dense0OutputGradient, n, 8));
             global::ModelGen.Kernels.Dense.Backward<float>(inputs, Dense0Weight, _dense0OutputGradient,
-                Dense0WeightGradient, Dense0BiasGradient, _inputGradient, n, 2, 8);
+                Dense0WeightGradient, Dense0BiasGradient, _inputGradient, n, 2, 8, threads: 0);
         }
 
         private global::System.Span<float> Dense0Weight => new global::System.Span<float>(_parameters, 0, 16); // dense0.weight [8 x 2]

@@ -1,0 +1,70 @@
+using System;
+using System.Globalization;
+using ModelGen.Kernels;
+
+namespace ModelGen;
+
+/// <summary>
+/// How many threads the generated models' kernels may use, process-wide. A model's own
+/// <see cref="ModelAttribute.Threads"/> can lower it further for that model; a product is split only when each thread
+/// gets enough work to pay for the hand-over, so small layers always run on the calling thread.
+/// </summary>
+/// <remarks>
+/// The split never changes a result: products are divided along rows or columns of the output, never along a sum, so
+/// every number is computed the same way on one thread or many.
+/// </remarks>
+public static class Parallelism
+{
+    /// <summary>Multiply-adds a thread should get before a product is split (about 5 µs of work on one core).</summary>
+    internal const long MinWorkPerThread = 1L << 19;
+
+    private static int s_maxThreads = Initial();
+
+    /// <summary>
+    /// The most threads a product may run on, the calling thread included: 1 keeps everything on the calling thread.
+    /// Defaults to the number of processors (at most 64), or to the environment variable <c>MODELGEN_THREADS</c> when set.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The value is below 1 or above 64.</exception>
+    public static int MaxThreads
+    {
+        get => s_maxThreads;
+        set
+        {
+            if (value < 1 || value > WorkerPool.MaxThreads)
+                throw new ArgumentOutOfRangeException(nameof(value), value, $"MaxThreads must be between 1 and {WorkerPool.MaxThreads}.");
+            s_maxThreads = value;
+        }
+    }
+
+    /// <summary>
+    /// Number of parts to split <paramref name="work"/> multiply-adds into: at most <paramref name="threads"/> (0 means
+    /// <see cref="MaxThreads"/>), <see cref="MaxThreads"/>, the processors there are and <paramref name="units"/> (the
+    /// pieces the work can be cut into), and few enough that each gets <see cref="MinWorkPerThread"/>.
+    /// </summary>
+    internal static int Parts(int threads, long work, int units)
+    {
+        int limit = threads <= 0 ? s_maxThreads : Math.Min(threads, s_maxThreads);
+        if (limit <= 1 || work < 2 * MinWorkPerThread) return 1;
+        limit = Math.Min(limit, Math.Min(Environment.ProcessorCount, WorkerPool.MaxThreads));
+        long byWork = work / MinWorkPerThread;
+        return (int)Math.Max(1, Math.Min(Math.Min(limit, byWork), units));
+    }
+
+    /// <summary>Part <paramref name="part"/> of <paramref name="count"/> items cut into <paramref name="parts"/> runs whose starts are multiples of <paramref name="align"/>.</summary>
+    internal static (int Start, int End) Range(int count, int part, int parts, int align)
+    {
+        int blocks = (count + align - 1) / align;
+        int start = (int)((long)blocks * part / parts) * align;
+        int end = part == parts - 1 ? count : (int)((long)blocks * (part + 1) / parts) * align;
+        return (Math.Min(start, count), Math.Min(end, count));
+    }
+
+    private static int Initial()
+    {
+        int processors = Math.Clamp(Environment.ProcessorCount, 1, WorkerPool.MaxThreads);
+        string? text = Environment.GetEnvironmentVariable("MODELGEN_THREADS");
+        if (text is not null && int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value) && value >= 1)
+            return Math.Min(value, WorkerPool.MaxThreads);
+        return processors;
+    }
+}

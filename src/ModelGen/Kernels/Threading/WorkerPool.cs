@@ -1,0 +1,130 @@
+using System;
+using System.Diagnostics;
+using System.Threading;
+
+namespace ModelGen.Kernels;
+
+/// <summary>
+/// The persistent threads the kernels split their large products over: created once, on the first call that needs
+/// them, then reused by every call, with no allocation, no <c>Task</c> and no delegate per call. The calling thread
+/// always does part 0 itself; worker <c>w</c> does part <c>w</c>. Workers that have nothing to do spin briefly (the
+/// next product of a training step usually follows within microseconds), then sleep until they are woken.
+/// </summary>
+/// <remarks>
+/// Jobs are a function pointer and a pointer to arguments on the caller's stack (spans pinned by the caller), which is
+/// safe because <see cref="Run"/> returns only when every part has finished. One job runs at a time: a second thread
+/// that calls <see cref="Run"/> while a job is under way does all its parts itself, which gives the same bits, since the
+/// kernels split only along axes that no sum runs over.
+/// </remarks>
+internal sealed unsafe class WorkerPool
+{
+    /// <summary>How long an idle worker spins, waiting for the next job, before it sleeps.</summary>
+    private static readonly long SpinTicks = Stopwatch.Frequency / 5000; // 200 µs
+
+    private static WorkerPool? s_shared;
+    private static readonly object s_createLock = new();
+
+    private readonly object _gate = new();
+    private delegate*<void*, int, int, void> _job;
+    private void* _arguments;
+    private int _pending;
+    /// <summary>The current job's number (high bits) and its number of parts (low 8 bits), published together.</summary>
+    private long _ticket;
+    private int _sleepers;
+    private int _busy;
+
+    private WorkerPool(int workers)
+    {
+        Workers = workers;
+        for (int w = 1; w <= workers; w++)
+        {
+            int index = w;
+            var thread = new Thread(() => Work(index)) { IsBackground = true, Name = $"ModelGen kernel worker {index}" };
+            thread.Start();
+        }
+    }
+
+    /// <summary>Threads besides the caller's.</summary>
+    public int Workers { get; }
+
+    /// <summary>Most threads a job can use (the number of parts travels in 8 bits).</summary>
+    public const int MaxThreads = 64;
+
+    /// <summary>The pool, with one worker per processor beyond the first (up to <see cref="MaxThreads"/> in all), created on first use.</summary>
+    public static WorkerPool Shared
+    {
+        get
+        {
+            WorkerPool? pool = Volatile.Read(ref s_shared);
+            if (pool is not null) return pool;
+            lock (s_createLock)
+                return s_shared ??= new WorkerPool(Math.Clamp(Environment.ProcessorCount, 1, MaxThreads) - 1);
+        }
+    }
+
+    /// <summary>
+    /// Runs <c>job(arguments, part, parts)</c> for every part in <c>[0, parts)</c>, part 0 on the calling thread, and
+    /// returns when all have finished. <paramref name="parts"/> is at most <see cref="Workers"/> + 1.
+    /// </summary>
+    public void Run(delegate*<void*, int, int, void> job, void* arguments, int parts)
+    {
+        if (parts > Workers + 1) throw new ArgumentOutOfRangeException(nameof(parts), parts, $"At most {Workers + 1} parts.");
+        if (parts <= 1 || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
+        {
+            for (int part = 0; part < parts; part++) job(arguments, part, parts);
+            return;
+        }
+
+        _job = job;
+        _arguments = arguments;
+        _pending = parts - 1;
+        // Publishes the job (a full fence): a worker reads the number of parts from the same word as the job's number,
+        // so one that wakes late cannot take the parts of a later job for those of an earlier one.
+        Interlocked.Exchange(ref _ticket, ((_ticket >> 8) + 1 << 8) | (long)parts);
+        if (Volatile.Read(ref _sleepers) > 0)
+        {
+            lock (_gate) Monitor.PulseAll(_gate);
+        }
+
+        job(arguments, 0, parts);
+        var spin = new SpinWait();
+        while (Volatile.Read(ref _pending) != 0) spin.SpinOnce(sleep1Threshold: -1);
+        _job = null;
+        _arguments = null;
+        Volatile.Write(ref _busy, 0);
+    }
+
+    private void Work(int index)
+    {
+        long seen = 0;
+        while (true)
+        {
+            long ticket = Volatile.Read(ref _ticket);
+            if (ticket == seen)
+            {
+                long start = Stopwatch.GetTimestamp();
+                while ((ticket = Volatile.Read(ref _ticket)) == seen && Stopwatch.GetTimestamp() - start < SpinTicks)
+                    Thread.SpinWait(16);
+                if (ticket == seen)
+                {
+                    lock (_gate)
+                    {
+                        // Counted before the last look at the ticket, so Run either sees a sleeper or this thread
+                        // sees the new job (both sides use full fences).
+                        Interlocked.Increment(ref _sleepers);
+                        while ((ticket = Volatile.Read(ref _ticket)) == seen) Monitor.Wait(_gate);
+                        Interlocked.Decrement(ref _sleepers);
+                    }
+                }
+            }
+            seen = ticket;
+            int parts = (int)(ticket & 0xFF);
+            if (index < parts)
+            {
+                // The job stays as published until this part is done: Run waits for it before the next one.
+                _job(_arguments, index, parts);
+                Interlocked.Decrement(ref _pending);
+            }
+        }
+    }
+}
