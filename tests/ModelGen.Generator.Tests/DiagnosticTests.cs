@@ -110,6 +110,8 @@ public class DiagnosticTests
     [InlineData("[Model] [Input(2)] [[|Dense(2, L2 = double.NaN)|]]", "Dense.L2 is NaN, but it must be finite and at least 0")]
     [InlineData("[[|Model(BatchSize = 0)|]] [Input(2)] [Dense(1)]", "Model.BatchSize is 0, but it must be at least 1")]
     [InlineData("[[|Model(Precision = (Precision)2)|]] [Input(2)] [Dense(1)]", "Model.Precision is 2, but it must be Precision.Single or Precision.Double")]
+    [InlineData("[[|Model(Threads = -1)|]] [Input(2)] [Dense(1)]", "Model.Threads is -1, but it must be between 0 (the process-wide limit) and 64")]
+    [InlineData("[[|Model(Threads = 65)|]] [Input(2)] [Dense(1)]", "Model.Threads is 65, but it must be between 0 (the process-wide limit) and 64")]
     [InlineData("[Model] [Input(2)] [Dense(2)] [[|LeakyReLU(-0.25)|]]", "LeakyReLU.alpha is -0.25, but it must be finite and at least 0")]
     [InlineData("[Model] [Input(2)] [Dense(2)] [[|Loss((LossFunction)9)|]] [Sgd]", "Loss.loss is 9, but it must be a member of LossFunction")]
     [InlineData("[Model] [Input(2)] [Dense(2)] [Loss(LossFunction.MeanSquaredError)] [[|Sgd(LearningRate = 0)|]]", "Sgd.LearningRate is 0, but it must be finite and greater than 0")]

@@ -93,3 +93,23 @@ public partial class InferenceOnly;
 [Loss(LossFunction.CrossEntropy)]
 [Adam(LearningRate = 0.05)]
 public partial class WideInput;
+
+/// <summary>Wide enough that its products are split over the worker threads (64·256·256 multiply-adds per layer).</summary>
+[Model(BatchSize = 64, Seed = 31)]
+[Input(256)]
+[Dense(256, Activation.ReLU)]
+[Dense(256, Activation.Tanh)]
+[Dense(10)]
+[Loss(LossFunction.CrossEntropy)]
+[Adam(LearningRate = 1e-3)]
+public partial class ThreadedClassifier;
+
+/// <summary><see cref="ThreadedClassifier"/> kept on the calling thread.</summary>
+[Model(BatchSize = 64, Seed = 31, Threads = 1)]
+[Input(256)]
+[Dense(256, Activation.ReLU)]
+[Dense(256, Activation.Tanh)]
+[Dense(10)]
+[Loss(LossFunction.CrossEntropy)]
+[Adam(LearningRate = 1e-3)]
+public partial class SingleThreadedClassifier;

@@ -32,10 +32,13 @@ internal sealed unsafe class WorkerPool
     private long _ticket;
     private int _sleepers;
     private int _busy;
+    /// <summary>Bytes each worker had allocated when it last finished a part (index: worker number).</summary>
+    private readonly long[] _allocated;
 
     private WorkerPool(int workers)
     {
         Workers = workers;
+        _allocated = new long[workers + 1];
         for (int w = 1; w <= workers; w++)
         {
             int index = w;
@@ -46,6 +49,17 @@ internal sealed unsafe class WorkerPool
 
     /// <summary>Threads besides the caller's.</summary>
     public int Workers { get; }
+
+    /// <summary>Managed bytes the workers have allocated, as of the parts they last finished (for the allocation tests).</summary>
+    public long WorkerAllocatedBytes
+    {
+        get
+        {
+            long sum = 0;
+            for (int w = 1; w < _allocated.Length; w++) sum += Volatile.Read(ref _allocated[w]);
+            return sum;
+        }
+    }
 
     /// <summary>Most threads a job can use (the number of parts travels in 8 bits).</summary>
     public const int MaxThreads = 64;
@@ -123,6 +137,7 @@ internal sealed unsafe class WorkerPool
             {
                 // The job stays as published until this part is done: Run waits for it before the next one.
                 _job(_arguments, index, parts);
+                Volatile.Write(ref _allocated[index], GC.GetAllocatedBytesForCurrentThread());
                 Interlocked.Decrement(ref _pending);
             }
         }

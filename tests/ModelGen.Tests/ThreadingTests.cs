@@ -1,0 +1,128 @@
+using System;
+using System.Linq;
+using ModelGen.Kernels;
+using Xunit;
+
+namespace ModelGen.Tests;
+
+/// <summary>
+/// Splitting products over threads changes nothing but the time: the same bits on one thread or several, for the
+/// kernels and for a whole model, and no allocation on the calling thread or the workers once they exist.
+/// </summary>
+public class ThreadingTests
+{
+    // Large enough to be split on any machine with two processors or more: 64·300·200 = 3.84 M multiply-adds.
+    private const int N = 64, Inputs = 300, Outputs = 200;
+
+    [Fact]
+    public void A_large_product_is_split_over_the_processors_and_a_small_one_is_not()
+    {
+        // 3.84 M multiply-adds are 7 parts' worth of work (2^19 each); on this machine's 2 processors, 2 parts.
+        int processors = Math.Min(Environment.ProcessorCount, Parallelism.MaxThreads);
+        Assert.Equal(Math.Min(processors, 7), Parallelism.Parts(0, (long)N * Inputs * Outputs, Outputs / 4));
+        Assert.Equal(1, Parallelism.Parts(1, (long)N * Inputs * Outputs, Outputs / 4));   // threads: 1
+        Assert.Equal(1, Parallelism.Parts(0, 4 * 2 * 8, 2));                               // the XOR network's layer
+        Assert.Equal(1, Parallelism.Parts(0, 784 * 128, 32));                              // batch-1 inference of 784-128
+    }
+
+    [Fact]
+    public void Ranges_cover_every_item_once_in_aligned_runs()
+    {
+        foreach (int count in new[] { 1, 3, 4, 10, 128, 199, 1024 })
+            foreach (int parts in new[] { 1, 2, 3, 7 })
+            {
+                var covered = new int[count];
+                int previousEnd = 0;
+                for (int part = 0; part < parts; part++)
+                {
+                    (int start, int end) = Parallelism.Range(count, part, parts, 4);
+                    Assert.Equal(previousEnd, start);
+                    Assert.True(start % 4 == 0 || start == count, $"part {part} of {parts} over {count} starts at {start}");
+                    for (int i = start; i < end; i++) covered[i]++;
+                    previousEnd = end;
+                }
+                Assert.Equal(count, previousEnd);
+                Assert.All(covered, c => Assert.Equal(1, c));
+            }
+    }
+
+    [Fact]
+    public void Dense_kernels_give_the_same_bits_on_one_thread_and_on_all()
+    {
+        float[] x = TestData.Floats(N * Inputs, seed: 41), w = TestData.Floats(Outputs * Inputs, seed: 42);
+        float[] b = TestData.Floats(Outputs, seed: 43), dy = TestData.Floats(N * Outputs, seed: 44);
+
+        float[] y1 = new float[N * Outputs], yAll = new float[N * Outputs];
+        Dense.Forward<float>(x, w, b, y1, N, Inputs, Outputs, threads: 1);
+        Dense.Forward<float>(x, w, b, yAll, N, Inputs, Outputs, threads: 0);
+        Assert.True(y1.AsSpan().SequenceEqual(yAll));
+
+        float[] dw1 = new float[Outputs * Inputs], db1 = new float[Outputs], dx1 = new float[N * Inputs];
+        float[] dwAll = new float[Outputs * Inputs], dbAll = new float[Outputs], dxAll = new float[N * Inputs];
+        Dense.Backward<float>(x, w, dy, dw1, db1, dx1, N, Inputs, Outputs, threads: 1);
+        Dense.Backward<float>(x, w, dy, dwAll, dbAll, dxAll, N, Inputs, Outputs, threads: 0);
+        Assert.True(dw1.AsSpan().SequenceEqual(dwAll));
+        Assert.True(db1.AsSpan().SequenceEqual(dbAll));
+        Assert.True(dx1.AsSpan().SequenceEqual(dxAll));
+
+        // Double precision, an odd number of output units (ranges that end inside a tile) and threads: 2.
+        double[] xd = x.Select(v => (double)v).ToArray(), wd = w.Take(197 * Inputs).Select(v => (double)v).ToArray();
+        double[] yd1 = new double[N * 197], yd2 = new double[N * 197];
+        Dense.Forward<double>(xd, wd, ReadOnlySpan<double>.Empty, yd1, N, Inputs, 197, threads: 1);
+        Dense.Forward<double>(xd, wd, ReadOnlySpan<double>.Empty, yd2, N, Inputs, 197, threads: 2);
+        Assert.True(yd1.AsSpan().SequenceEqual(yd2));
+    }
+
+    [Fact]
+    public void A_model_trains_to_the_same_bits_on_one_thread_and_on_all()
+    {
+        var all = new ThreadedClassifier();
+        var one = new SingleThreadedClassifier();
+        float[] x = TestData.Floats(64 * 256, seed: 45);
+        int[] labels = TestData.Labels(64, 10, seed: 46);
+        for (int step = 0; step < 5; step++)
+            Assert.Equal(one.TrainStep(x, labels), all.TrainStep(x, labels));
+
+        foreach (string name in ThreadedClassifier.ParameterNames)
+            Assert.True(one.Parameter(name).SequenceEqual(all.Parameter(name)), $"{name} differs");
+        Assert.True(one.InputGradient.SequenceEqual(all.InputGradient));
+
+        float[] p1 = new float[64 * 10], pAll = new float[64 * 10];
+        one.Predict(x, p1);
+        all.Predict(x, pAll);
+        Assert.True(p1.AsSpan().SequenceEqual(pAll));
+    }
+
+    [Fact]
+    public void Split_training_steps_allocate_nothing_on_any_thread()
+    {
+        var model = new ThreadedClassifier();
+        float[] x = TestData.Floats(64 * 256, seed: 47);
+        int[] labels = TestData.Labels(64, 10, seed: 48);
+        float[] outputs = new float[64 * 10];
+        for (int i = 0; i < 40; i++) { model.TrainStep(x, labels); model.Predict(x, outputs); }
+
+        // This thread and the pool's workers (each records its own count when it finishes a part, so the count is
+        // complete once a step returns). Other threads of the test host are not ModelGen's and are left out. The least
+        // of three rounds, as in AllocationTests.
+        WorkerPool pool = WorkerPool.Shared;
+        long least = long.MaxValue;
+        for (int round = 0; round < 3 && least > 0; round++)
+        {
+            long before = GC.GetAllocatedBytesForCurrentThread() + pool.WorkerAllocatedBytes;
+            for (int i = 0; i < 10; i++) { model.TrainStep(x, labels); model.Predict(x, outputs); }
+            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() + pool.WorkerAllocatedBytes - before);
+        }
+        Assert.Equal(0, least);
+    }
+
+    [Theory]
+    [InlineData(0)]
+    [InlineData(-1)]
+    [InlineData(65)]
+    public void MaxThreads_out_of_range_is_refused(int value)
+    {
+        var e = Assert.Throws<ArgumentOutOfRangeException>(() => Parallelism.MaxThreads = value);
+        Assert.Contains("between 1 and 64", e.Message);
+    }
+}
