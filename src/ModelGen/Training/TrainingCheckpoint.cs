@@ -15,7 +15,7 @@ namespace ModelGen.Training;
 /// count, the learning rate, the data position (epoch, batch, shuffling generator), the dropout generator and the
 /// history so far. Restoring it and training on gives bit-identical results to a run that never stopped.
 /// </summary>
-public static class TrainingCheckpoint
+public static partial class TrainingCheckpoint
 {
     private const string OptimizerPrefix = "optimizer.";
 
@@ -32,7 +32,7 @@ public static class TrainingCheckpoint
             ["data_batch"] = position.BatchIndex.ToString(CultureInfo.InvariantCulture),
             ["data_random"] = position.RandomState.ToString(CultureInfo.InvariantCulture),
             ["dropout_random"] = model.RandomState.ToString(CultureInfo.InvariantCulture),
-            ["history"] = JsonSerializer.Serialize(history.Select(HistoryEntry.From).ToArray()),
+            ["history"] = JsonSerializer.Serialize(history.Select(HistoryEntry.From).ToArray(), HistoryJson.Default.HistoryEntryArray),
         };
         WeightFile.Save<T>(path, Tensors(model), Accessor(model), metadata);
     }
@@ -70,7 +70,7 @@ public static class TrainingCheckpoint
         HistoryEntry[] entries;
         try
         {
-            entries = JsonSerializer.Deserialize<HistoryEntry[]>(Get("history")) ?? throw Bad("\"history\" is null");
+            entries = JsonSerializer.Deserialize(Get("history"), HistoryJson.Default.HistoryEntryArray) ?? throw Bad("\"history\" is null");
         }
         catch (JsonException e)
         {
@@ -99,8 +99,12 @@ public static class TrainingCheckpoint
         name => name.StartsWith(OptimizerPrefix, StringComparison.Ordinal) ? model.OptimizerState(name.Substring(OptimizerPrefix.Length))
             : model.ParameterNames.Contains(name) ? model.Parameter(name) : model.Buffer(name);
 
+    /// <summary>The history's JSON, by System.Text.Json's source generator (no reflection, so trimmed and Native AOT builds work).</summary>
+    [System.Text.Json.Serialization.JsonSerializable(typeof(HistoryEntry[]))]
+    internal sealed partial class HistoryJson : System.Text.Json.Serialization.JsonSerializerContext;
+
     // One constructor only: System.Text.Json deserializes a record through it.
-    private sealed record HistoryEntry(int Epoch, double Loss, double LearningRate, long Step, double Seconds, double? ValidationLoss, double? ValidationAccuracy)
+    internal sealed record HistoryEntry(int Epoch, double Loss, double LearningRate, long Step, double Seconds, double? ValidationLoss, double? ValidationAccuracy)
     {
         public static HistoryEntry From(EpochResult e) => new(e.Epoch, e.Loss, e.LearningRate, e.Step, e.Duration.TotalSeconds, e.ValidationLoss, e.ValidationAccuracy);
 
