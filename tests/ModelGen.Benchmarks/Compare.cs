@@ -64,20 +64,21 @@ public static class Compare
     public static Measurement Measure(BenchCase c, double trainSeconds = TrainSeconds, double inferSeconds = InferSeconds)
     {
         c.Setup();
+        _ = ModelGen.Kernels.WorkerPool.Shared; // created now, so its creation is not counted in the timed loops
 
         // Warm-up: torch_mlp.py takes 20 steps (100 predictions); the JIT also wants time to reach its optimized tier.
         WarmUp(c, train: true, minCount: 20, minSeconds: 0.5);
         int chunk = Chunk(c, train: true);
         int gen0 = GC.CollectionCount(0);
-        long thread0 = GC.GetAllocatedBytesForCurrentThread(), process0 = GC.GetTotalAllocatedBytes(precise: true);
+        long thread0 = OwnAllocatedBytes(), process0 = GC.GetTotalAllocatedBytes(precise: true);
         var (steps, stepSeconds, loss) = Run(c, train: true, trainSeconds, chunk);
-        long thread1 = GC.GetAllocatedBytesForCurrentThread(), process1 = GC.GetTotalAllocatedBytes(precise: true);
+        long thread1 = OwnAllocatedBytes(), process1 = GC.GetTotalAllocatedBytes(precise: true);
 
         WarmUp(c, train: false, minCount: 100, minSeconds: 0.2);
         chunk = Chunk(c, train: false);
-        long thread2 = GC.GetAllocatedBytesForCurrentThread(), process2 = GC.GetTotalAllocatedBytes(precise: true);
+        long thread2 = OwnAllocatedBytes(), process2 = GC.GetTotalAllocatedBytes(precise: true);
         var (inferences, inferSecondsTaken, _) = Run(c, train: false, inferSeconds, chunk);
-        long thread3 = GC.GetAllocatedBytesForCurrentThread(), process3 = GC.GetTotalAllocatedBytes(precise: true);
+        long thread3 = OwnAllocatedBytes(), process3 = GC.GetTotalAllocatedBytes(precise: true);
         gen0 = GC.CollectionCount(0) - gen0;
 
         long peak;
@@ -86,6 +87,10 @@ public static class Compare
                                thread1 - thread0, thread3 - thread2, process1 - process0, process3 - process2,
                                gen0, peak, loss);
     }
+
+    /// <summary>Managed bytes allocated so far by this thread and by the kernels' worker threads.</summary>
+    private static long OwnAllocatedBytes() =>
+        GC.GetAllocatedBytesForCurrentThread() + ModelGen.Kernels.WorkerPool.Shared.WorkerAllocatedBytes;
 
     private static void WarmUp(BenchCase c, bool train, int minCount, double minSeconds)
     {
@@ -151,6 +156,9 @@ public static class Compare
         Console.WriteLine("# ModelGen vs PyTorch, side by side");
         Console.WriteLine();
         Console.WriteLine(MachineLine());
+        var peak = PeakProbe.Measure();
+        Console.WriteLine($"Peak float32 (measured here: 12 chains of {peak.Vector} fused multiply-adds, no memory traffic): " +
+                          $"{peak.OneCore:0} GFLOP/s on one core, {peak.AllCores:0} GFLOP/s on all {Environment.ProcessorCount}.");
 
         // Each round: ModelGen's cases, each in its own process (nothing else of ours runs meanwhile), then PyTorch.
         // With --repeat N the table shows the medians of the N rounds.
@@ -230,7 +238,7 @@ public static class Compare
                           $"warm-up ≥ 20 steps and ≥ 0.5 s, then steps for {TrainSeconds:0} s; batch-1 inference: warm-up ≥ 100 and ≥ 0.2 s, then {InferSeconds:0} s.");
         if (inProcess) Console.WriteLine("--in-process: every case ran in this one process, so the peak working set accumulates from case to case.");
         Console.WriteLine();
-        PrintTable(cases, results, torch, torchVersion is not null);
+        PrintTable(cases, results, torch, torchVersion is not null, peak.AllCores);
 
         if (torchRaw.Length > 0)
         {
@@ -243,7 +251,7 @@ public static class Compare
 
         // Allocation check: zero managed bytes per step and per prediction after warm-up.
         Console.WriteLine();
-        Console.WriteLine("Managed allocations after warm-up (GC.GetAllocatedBytesForCurrentThread over the timed loop; must be 0):");
+        Console.WriteLine("Managed allocations after warm-up (GC.GetAllocatedBytesForCurrentThread of the calling thread and of the kernels' worker threads, over the timed loop; must be 0):");
         bool allocationsOk = true;
         foreach (var c in cases)
         {
@@ -267,13 +275,13 @@ public static class Compare
     }
 
     private static void PrintTable(List<BenchCase> cases, Dictionary<string, Measurement> results,
-                                   Dictionary<string, TorchFigures> torch, bool haveTorch)
+                                   Dictionary<string, TorchFigures> torch, bool haveTorch, double peakGflops)
     {
         var sb = new StringBuilder();
         sb.AppendLine(haveTorch
-            ? "| case | ModelGen µs | PyTorch µs | PyTorch/ModelGen | GFLOP/s ModelGen (PyTorch) | goal | peak working set | managed B per call |"
-            : "| case | ModelGen µs | GFLOP/s | goal vs PyTorch | peak working set | managed B per call |");
-        sb.AppendLine(haveTorch ? "|---|--:|--:|--:|--:|---|--:|--:|" : "|---|--:|--:|---|--:|--:|");
+            ? "| case | ModelGen µs | PyTorch µs | PyTorch/ModelGen | GFLOP/s ModelGen (PyTorch) | ModelGen % of peak | goal | peak working set | managed B per call |"
+            : "| case | ModelGen µs | GFLOP/s | % of peak | goal vs PyTorch | peak working set | managed B per call |");
+        sb.AppendLine(haveTorch ? "|---|--:|--:|--:|--:|--:|---|--:|--:|" : "|---|--:|--:|--:|---|--:|--:|");
         foreach (bool train in new[] { true, false })
         {
             foreach (var c in cases)
@@ -295,18 +303,19 @@ public static class Compare
                     : "";
                 string peak = $"{m.PeakWorkingSet / (1024.0 * 1024.0):0} MiB";
                 string alloc = Bytes(bytes, count);
+                string ofPeak = peakGflops > 0 ? (100 * gflops / peakGflops).ToString(gflops / peakGflops < 0.01 ? "0.00" : "0", CultureInfo.InvariantCulture) + "%" : "—";
                 if (haveTorch)
                     sb.AppendLine($"| {name} | {Us(ours)} | {(theirs is double tt ? Us(tt) : "—")} | {ratio} | " +
-                                  $"{Gflops(gflops)} ({(torchGflops is double tg ? Gflops(tg) : "—")}) | {goalText} | {peak} | {alloc} |");
+                                  $"{Gflops(gflops)} ({(torchGflops is double tg ? Gflops(tg) : "—")}) | {ofPeak} | {goalText} | {peak} | {alloc} |");
                 else
-                    sb.AppendLine($"| {name} | {Us(ours)} | {Gflops(gflops)} | {goalText} | {peak} | {alloc} |");
+                    sb.AppendLine($"| {name} | {Us(ours)} | {Gflops(gflops)} | {ofPeak} | {goalText} | {peak} | {alloc} |");
             }
         }
         Console.Write(sb.ToString());
         Console.WriteLine();
         Console.WriteLine("µs per training step (whole batch) or per batch-1 prediction. PyTorch/ModelGen: how many times faster " +
                           "ModelGen is. GFLOP/s: 6·batch·Σ in·out per step as torch_mlp.py counts it (convolutions: in·out per " +
-                          "output position), 2·Σ in·out per prediction. Peak working set: Process.PeakWorkingSet64 of the " +
+                          "output position), 2·Σ in·out per prediction. % of peak: of the all-core peak measured above. Peak working set: Process.PeakWorkingSet64 of the " +
                           "process that ran the case (training, then inference).");
     }
 
