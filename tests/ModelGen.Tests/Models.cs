@@ -113,3 +113,31 @@ public partial class ThreadedClassifier;
 [Loss(LossFunction.CrossEntropy)]
 [Adam(LearningRate = 1e-3)]
 public partial class SingleThreadedClassifier;
+
+/// <summary>A CNN whose convolutions are split over the worker threads (32·16·25·784 multiply-adds in the first).</summary>
+[Model(BatchSize = 32, Seed = 32)]
+[Input(1, 28, 28)]
+[Conv2D(16, 5, Padding = Padding.Same)]
+[ReLU]
+[MaxPool2D(2)]
+[Conv2D(8, 3)]
+[ReLU]
+[Flatten]
+[Dense(10)]
+[Loss(LossFunction.CrossEntropy)]
+[Adam(LearningRate = 1e-3)]
+public partial class ThreadedCnn;
+
+/// <summary><see cref="ThreadedCnn"/> kept on the calling thread.</summary>
+[Model(BatchSize = 32, Seed = 32, Threads = 1)]
+[Input(1, 28, 28)]
+[Conv2D(16, 5, Padding = Padding.Same)]
+[ReLU]
+[MaxPool2D(2)]
+[Conv2D(8, 3)]
+[ReLU]
+[Flatten]
+[Dense(10)]
+[Loss(LossFunction.CrossEntropy)]
+[Adam(LearningRate = 1e-3)]
+public partial class SingleThreadedCnn;

@@ -94,13 +94,66 @@ public class ThreadingTests
     }
 
     [Fact]
+    public void Convolution_kernels_give_the_same_bits_on_one_thread_and_on_all()
+    {
+        // 24 samples of 3×20×20, 12 filters of 5×5 (valid, stride 1): 24·12·75·256 = 5.5 M multiply-adds.
+        const int n = 24, c = 3, h = 20, f = 12, k = 5, o = 16;
+        int columns = Conv2D.ColumnsLength(c, k, o, o);
+        float[] x = TestData.Floats(n * c * h * h, seed: 51), w = TestData.Floats(f * c * k * k, seed: 52);
+        float[] b = TestData.Floats(f, seed: 53), dy = TestData.Floats(n * f * o * o, seed: 54);
+        float[] scratch = new float[columns * Conv2D.ScratchCopies(0)];
+
+        float[] y1 = new float[n * f * o * o], yAll = new float[n * f * o * o];
+        Conv2D.Forward<float>(x, w, b, y1, scratch, n, c, h, h, f, k, 1, 0, 0, o, o, threads: 1);
+        Conv2D.Forward<float>(x, w, b, yAll, scratch, n, c, h, h, f, k, 1, 0, 0, o, o, threads: 0);
+        Assert.True(y1.AsSpan().SequenceEqual(yAll));
+
+        float[] dw1 = new float[w.Length], db1 = new float[f], dx1 = new float[x.Length];
+        float[] dwAll = new float[w.Length], dbAll = new float[f], dxAll = new float[x.Length];
+        Conv2D.Backward<float>(x, w, dy, dw1, db1, dx1, scratch, n, c, h, h, f, k, 1, 0, 0, o, o, threads: 1);
+        Conv2D.Backward<float>(x, w, dy, dwAll, dbAll, dxAll, scratch, n, c, h, h, f, k, 1, 0, 0, o, o, threads: 0);
+        Assert.True(dw1.AsSpan().SequenceEqual(dwAll));
+        Assert.True(db1.AsSpan().SequenceEqual(dbAll));
+        Assert.True(dx1.AsSpan().SequenceEqual(dxAll));
+
+        // Scratch for one sample only: the call stays on one thread, with the same result.
+        float[] yOne = new float[n * f * o * o];
+        Conv2D.Forward<float>(x, w, b, yOne, new float[columns], n, c, h, h, f, k, 1, 0, 0, o, o, threads: 0);
+        Assert.True(y1.AsSpan().SequenceEqual(yOne));
+    }
+
+    [Fact]
+    public void A_cnn_trains_to_the_same_bits_on_one_thread_and_on_all()
+    {
+        var all = new ThreadedCnn();
+        var one = new SingleThreadedCnn();
+        float[] x = TestData.Floats(32 * 784, seed: 55);
+        int[] labels = TestData.Labels(32, 10, seed: 56);
+        for (int step = 0; step < 3; step++)
+            Assert.Equal(one.TrainStep(x, labels), all.TrainStep(x, labels));
+        foreach (string name in ThreadedCnn.ParameterNames)
+            Assert.True(one.Parameter(name).SequenceEqual(all.Parameter(name)), $"{name} differs");
+        Assert.True(one.InputGradient.SequenceEqual(all.InputGradient));
+    }
+
+    [Fact]
     public void Split_training_steps_allocate_nothing_on_any_thread()
     {
         var model = new ThreadedClassifier();
         float[] x = TestData.Floats(64 * 256, seed: 47);
         int[] labels = TestData.Labels(64, 10, seed: 48);
         float[] outputs = new float[64 * 10];
-        for (int i = 0; i < 40; i++) { model.TrainStep(x, labels); model.Predict(x, outputs); }
+        var cnn = new ThreadedCnn();
+        float[] images = TestData.Floats(32 * 784, seed: 49);
+        float[] cnnOutputs = new float[32 * 10];
+        void Steps()
+        {
+            model.TrainStep(x, labels);
+            model.Predict(x, outputs);
+            cnn.TrainStep(images, labels.AsSpan(0, 32));
+            cnn.Predict(images, cnnOutputs);
+        }
+        for (int i = 0; i < 40; i++) Steps();
 
         // This thread and the pool's workers (each records its own count when it finishes a part, so the count is
         // complete once a step returns). Other threads of the test host are not ModelGen's and are left out. The least
@@ -110,7 +163,7 @@ public class ThreadingTests
         for (int round = 0; round < 3 && least > 0; round++)
         {
             long before = GC.GetAllocatedBytesForCurrentThread() + pool.WorkerAllocatedBytes;
-            for (int i = 0; i < 10; i++) { model.TrainStep(x, labels); model.Predict(x, outputs); }
+            for (int i = 0; i < 10; i++) Steps();
             least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() + pool.WorkerAllocatedBytes - before);
         }
         Assert.Equal(0, least);

@@ -311,7 +311,7 @@ internal sealed class ModelEmitter
             .Select(l => l.Input.Dims[0] * l.Spec.KernelSize * l.Spec.KernelSize * l.Output.Dims[1] * l.Output.Dims[2])
             .DefaultIfEmpty(0).Max();
         if (columns > 0)
-            _w.Line($"private readonly {_t}[] _columns = new {_t}[{Int(columns)}]; // im2col of one sample, for the largest convolution");
+            _w.Line($"private readonly {_t}[] _columns = new {_t}[{Int(columns)} * {Kernels}.Conv2D.ScratchCopies({Int(Spec.Threads)})]; // im2col of one sample for the largest convolution, a copy per thread");
         if (HasDropout)
             _w.Line("private global::ModelGen.Initialization.SplitMix64 _dropoutRandom; // draws the dropout masks");
     }
@@ -666,7 +666,7 @@ internal sealed class ModelEmitter
             case LayerKind.Conv2D:
                 string bias = layer.Bias is null ? $"{ReadOnlySpan}<{_t}>.Empty" : TensorProperty(layer.Bias);
                 _w.Line($"{Kernels}.Conv2D.Forward<{_t}>({input}, {TensorProperty(layer.Weight!)}, {bias}, {output}, _columns,");
-                _w.Line($"    {Geometry()}, filters: {Int(spec.Filters)}, kernel: {Int(spec.KernelSize)}, stride: {Int(spec.Stride)}, padTop: {Int(layer.PadTop)}, padLeft: {Int(layer.PadLeft)}, {OutGeometry()});");
+                _w.Line($"    {Geometry()}, filters: {Int(spec.Filters)}, kernel: {Int(spec.KernelSize)}, stride: {Int(spec.Stride)}, padTop: {Int(layer.PadTop)}, padLeft: {Int(layer.PadLeft)}, {OutGeometry()}, {ThreadsArgument});");
                 EmitActivationForward(layer, null, Rows(output, outSize));
                 break;
             case LayerKind.MaxPool2D:
@@ -848,7 +848,7 @@ internal sealed class ModelEmitter
             case LayerKind.Conv2D:
                 string db = EmitWeightedBackwardPrologue(layer, output, dOutput);
                 _w.Line($"{Kernels}.Conv2D.Backward<{_t}>({input}, {TensorProperty(layer.Weight!)}, {dOutput}, {TensorProperty(layer.Weight!)}Gradient, {db}, {dInput}, _columns,");
-                _w.Line($"    {Geometry()}, filters: {Int(spec.Filters)}, kernel: {Int(spec.KernelSize)}, stride: {Int(spec.Stride)}, padTop: {Int(layer.PadTop)}, padLeft: {Int(layer.PadLeft)}, {OutGeometry()});");
+                _w.Line($"    {Geometry()}, filters: {Int(spec.Filters)}, kernel: {Int(spec.KernelSize)}, stride: {Int(spec.Stride)}, padTop: {Int(layer.PadTop)}, padLeft: {Int(layer.PadLeft)}, {OutGeometry()}, {ThreadsArgument});");
                 break;
             case LayerKind.MaxPool2D:
                 _w.Line($"// {layer.Name}: each gradient goes back to where its maximum came from");

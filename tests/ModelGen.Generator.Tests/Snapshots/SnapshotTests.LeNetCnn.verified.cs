@@ -88,7 +88,7 @@ namespace Demo
         private readonly float[] _dropout0Mask = new float[BatchSize * 120]; // dropout0: 0 or 1/(1 - rate) per value of the last training pass
         private readonly float[] _layernorm0Normalized = new float[BatchSize * 84]; // layernorm0: x̂ of the last pass
         private readonly float[] _layernorm0InvStd = new float[BatchSize]; // layernorm0: 1/√(σ² + ε) per sample
-        private readonly float[] _columns = new float[19600]; // im2col of one sample, for the largest convolution
+        private readonly float[] _columns = new float[19600 * global::ModelGen.Kernels.Conv2D.ScratchCopies(0)]; // im2col of one sample for the largest convolution, a copy per thread
         private global::ModelGen.Initialization.SplitMix64 _dropoutRandom; // draws the dropout masks
         private readonly float[] _inputGradient = new float[BatchSize * InputSize];
         private int _inputGradientSamples;
@@ -361,7 +361,7 @@ namespace Demo
         {
             // conv2d0: convolution [n x 1 x 28 x 28] -> [n x 6 x 28 x 28], 5x5 kernels, stride 1, zero padding 2, then ReLU
             global::ModelGen.Kernels.Conv2D.Forward<float>(inputs, Conv2d0Weight, Conv2d0Bias, _conv2d0Output, _columns,
-                n, channels: 1, height: 28, width: 28, filters: 6, kernel: 5, stride: 1, padTop: 2, padLeft: 2, outHeight: 28, outWidth: 28);
+                n, channels: 1, height: 28, width: 28, filters: 6, kernel: 5, stride: 1, padTop: 2, padLeft: 2, outHeight: 28, outWidth: 28, threads: 0);
             global::ModelGen.Kernels.Activations.ReluForward<float>(Rows(_conv2d0Output, n, 4704));
 
             // batchnorm0: batch norm over [n x 6 x 28 x 28], per channel: batch statistics in training, running statistics in inference
@@ -378,7 +378,7 @@ namespace Demo
 
             // conv2d1: convolution [n x 6 x 14 x 14] -> [n x 16 x 10 x 10], 5x5 kernels, stride 1, then ReLU
             global::ModelGen.Kernels.Conv2D.Forward<float>(_maxpool2d0Output, Conv2d1Weight, Conv2d1Bias, _conv2d1Output, _columns,
-                n, channels: 6, height: 14, width: 14, filters: 16, kernel: 5, stride: 1, padTop: 0, padLeft: 0, outHeight: 10, outWidth: 10);
+                n, channels: 6, height: 14, width: 14, filters: 16, kernel: 5, stride: 1, padTop: 0, padLeft: 0, outHeight: 10, outWidth: 10, threads: 0);
             global::ModelGen.Kernels.Activations.ReluForward<float>(Rows(_conv2d1Output, n, 1600));
 
             // avgpool2d0: average pooling [n x 16 x 10 x 10] -> [n x 16 x 5 x 5], 2x2 windows, stride 2
@@ -453,7 +453,7 @@ namespace Demo
             // first back through its ReLU, in place: dY = f'(Y) * dY elementwise
             global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_conv2d1Output, n, 1600), Rows(_conv2d1OutputGradient, n, 1600));
             global::ModelGen.Kernels.Conv2D.Backward<float>(_maxpool2d0Output, Conv2d1Weight, _conv2d1OutputGradient, Conv2d1WeightGradient, Conv2d1BiasGradient, _maxpool2d0OutputGradient, _columns,
-                n, channels: 6, height: 14, width: 14, filters: 16, kernel: 5, stride: 1, padTop: 0, padLeft: 0, outHeight: 10, outWidth: 10);
+                n, channels: 6, height: 14, width: 14, filters: 16, kernel: 5, stride: 1, padTop: 0, padLeft: 0, outHeight: 10, outWidth: 10, threads: 0);
 
             // maxpool2d0: each gradient goes back to where its maximum came from
             global::ModelGen.Kernels.Pooling.MaxBackward<float>(Rows(_maxpool2d0OutputGradient, n, 1176), _maxpool2d0Argmax, Rows(_batchnorm0OutputGradient, n, 4704), n, channels: 6, height: 28, width: 28, outHeight: 14, outWidth: 14);
@@ -466,7 +466,7 @@ namespace Demo
             // first back through its ReLU, in place: dY = f'(Y) * dY elementwise
             global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_conv2d0Output, n, 4704), Rows(_conv2d0OutputGradient, n, 4704));
             global::ModelGen.Kernels.Conv2D.Backward<float>(inputs, Conv2d0Weight, _conv2d0OutputGradient, Conv2d0WeightGradient, Conv2d0BiasGradient, _inputGradient, _columns,
-                n, channels: 1, height: 28, width: 28, filters: 6, kernel: 5, stride: 1, padTop: 2, padLeft: 2, outHeight: 28, outWidth: 28);
+                n, channels: 1, height: 28, width: 28, filters: 6, kernel: 5, stride: 1, padTop: 2, padLeft: 2, outHeight: 28, outWidth: 28, threads: 0);
         }
 
         private global::System.Span<float> Conv2d0Weight => new global::System.Span<float>(_parameters, 0, 150); // conv2d0.weight [6 x 1 x 5 x 5]
