@@ -630,8 +630,10 @@ internal sealed class ModelEmitter
             {
                 case LayerKind.Dense:
                     string bias = layer.Bias is null ? $"{ReadOnlySpan}<{_t}>.Empty" : TensorProperty(layer.Bias);
-                    _w.Line($"{Kernels}.Dense.Forward<{_t}>({input}, {TensorProperty(layer.Weight!)}, {bias}, {output}, n, {Int(inSize)}, {Int(outSize)}, {ThreadsArgument});");
-                    EmitActivationForward(layer, null, Rows(output, outSize));
+                    // A ReLU is applied as the product stores each value (the same values as a separate pass).
+                    bool fusedRelu = layer.Activation == ActivationKind.ReLU;
+                    _w.Line($"{Kernels}.Dense.Forward<{_t}>({input}, {TensorProperty(layer.Weight!)}, {bias}, {output}, n, {Int(inSize)}, {Int(outSize)}, {ThreadsArgument}{(fusedRelu ? ", relu: true" : "")});");
+                    if (!fusedRelu) EmitActivationForward(layer, null, Rows(output, outSize));
                     break;
                 case LayerKind.Flatten:
                     if (HasOwnBuffer(i)) _w.Line($"{Rows(input, inSize)}.CopyTo({output});");

@@ -15,10 +15,12 @@ public static class Dense
     /// <summary>
     /// <c>y[i, o] = b[o] + Σ_k x[i, k]·w[o, k]</c>. An empty <paramref name="b"/> means no bias. A large product is split
     /// over up to <paramref name="threads"/> threads (0: as many as <see cref="Parallelism.MaxThreads"/> allows), by
-    /// output units; the result is the same on any number of threads.
+    /// output units; the result is the same on any number of threads. With <paramref name="relu"/> the layer's ReLU is
+    /// applied as each value is stored (<c>y &lt; 0 ? 0 : y</c>, the same values as a separate
+    /// <see cref="Activations.ReluForward{T}(Span{T})"/> pass, without the second pass over y).
     /// </summary>
     public static unsafe void Forward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y,
-        int n, int inputs, int outputs, int threads = 1)
+        int n, int inputs, int outputs, int threads = 1, bool relu = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Check.Length(x, n * inputs, nameof(x));
@@ -34,21 +36,22 @@ public static class Dense
         {
             Gemm.DotRows(ref MemoryMarshal.GetReference(x), inputs, ref MemoryMarshal.GetReference(w), inputs,
                 ref MemoryMarshal.GetReference(b), hasBias, ref MemoryMarshal.GetReference(y), outputs,
-                n, 0, outputs, inputs, accumulate: false);
+                n, 0, outputs, inputs, accumulate: false, relu);
             return;
         }
         fixed (T* px = x, pw = w, pb = b, py = y)
         {
-            var job = new Job<T>(px, pw, pb, py, n, inputs, outputs);
+            var job = new Job<T>(px, pw, pb, py, n, inputs, outputs, relu);
             WorkerPool.Shared.Run(&ForwardPart<T>, &job, parts);
         }
     }
 
     /// <summary>The pinned operands of a split product, on the caller's stack while the parts run.</summary>
-    private readonly unsafe struct Job<T>(T* a, T* b, T* c, T* d, int n, int inputs, int outputs) where T : unmanaged
+    private readonly unsafe struct Job<T>(T* a, T* b, T* c, T* d, int n, int inputs, int outputs, bool relu = false) where T : unmanaged
     {
         public readonly T* A = a, B = b, C = c, D = d;
         public readonly int N = n, Inputs = inputs, Outputs = outputs;
+        public readonly bool Relu = relu;
     }
 
     /// <summary>Forward, output units of one part: A = x, B = w, C = bias (null: none), D = y.</summary>
@@ -57,7 +60,7 @@ public static class Dense
         ref readonly Job<T> job = ref *(Job<T>*)arguments;
         (int start, int end) = Parallelism.Range(job.Outputs, part, parts, 4);
         Gemm.DotRows(ref *job.A, job.Inputs, ref *job.B, job.Inputs, ref *job.C, job.C != null, ref *job.D, job.Outputs,
-            job.N, start, end, job.Inputs, accumulate: false);
+            job.N, start, end, job.Inputs, accumulate: false, job.Relu);
     }
 
     /// <summary>Weight gradient, output units (rows of dw) of one part: A = dy, B = x, D = dw.</summary>

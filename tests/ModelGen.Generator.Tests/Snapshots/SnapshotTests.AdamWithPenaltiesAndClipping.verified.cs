@@ -274,8 +274,7 @@ namespace Demo
             _ = training; // no layer of this model behaves differently in training
 
             // dense0: dense [n x 6] -> [n x 16], then ReLU
-            global::ModelGen.Kernels.Dense.Forward<float>(inputs, Dense0Weight, Dense0Bias, _dense0Output, n, 6, 16, threads: 0);
-            global::ModelGen.Kernels.Activations.ReluForward<float>(Rows(_dense0Output, n, 16));
+            global::ModelGen.Kernels.Dense.Forward<float>(inputs, Dense0Weight, Dense0Bias, _dense0Output, n, 6, 16, threads: 0, relu: true);
 
             // dense1: dense [n x 16] -> [n x 8], then Tanh
             global::ModelGen.Kernels.Dense.Forward<float>(_dense0Output, Dense1Weight, Dense1Bias, _dense1Output, n, 16, 8, threads: 0);

@@ -244,8 +244,7 @@ namespace Demo
             _ = training; // no layer of this model behaves differently in training
 
             // hidden: dense [n x 3] -> [n x 5], then ReLU
-            global::ModelGen.Kernels.Dense.Forward<float>(inputs, HiddenWeight, global::System.ReadOnlySpan<float>.Empty, _hiddenOutput, n, 3, 5, threads: 0);
-            global::ModelGen.Kernels.Activations.ReluForward<float>(Rows(_hiddenOutput, n, 5));
+            global::ModelGen.Kernels.Dense.Forward<float>(inputs, HiddenWeight, global::System.ReadOnlySpan<float>.Empty, _hiddenOutput, n, 3, 5, threads: 0, relu: true);
 
             // Head: dense [n x 5] -> [n x 2]
             global::ModelGen.Kernels.Dense.Forward<float>(_hiddenOutput, HeadWeight, HeadBias, _headOutput, n, 5, 2, threads: 0);

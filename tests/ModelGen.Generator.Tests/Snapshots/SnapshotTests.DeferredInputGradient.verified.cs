@@ -272,8 +272,7 @@ namespace Demo
             // (a view: its values are its input's, already in [channel, row, column] order)
 
             // dense0: dense [n x 784] -> [n x 32], then ReLU
-            global::ModelGen.Kernels.Dense.Forward<float>(inputs, Dense0Weight, Dense0Bias, _dense0Output, n, 784, 32, threads: 0);
-            global::ModelGen.Kernels.Activations.ReluForward<float>(Rows(_dense0Output, n, 32));
+            global::ModelGen.Kernels.Dense.Forward<float>(inputs, Dense0Weight, Dense0Bias, _dense0Output, n, 784, 32, threads: 0, relu: true);
 
             // dense1: dense [n x 32] -> [n x 10]
             global::ModelGen.Kernels.Dense.Forward<float>(_dense0Output, Dense1Weight, Dense1Bias, _dense1Output, n, 32, 10, threads: 0);

@@ -389,8 +389,7 @@ namespace Demo
             // (a view: its values are its input's, already in [channel, row, column] order)
 
             // dense0: dense [n x 400] -> [n x 120], then ReLU
-            global::ModelGen.Kernels.Dense.Forward<float>(_avgpool2d0Output, Dense0Weight, Dense0Bias, _dense0Output, n, 400, 120, threads: 0);
-            global::ModelGen.Kernels.Activations.ReluForward<float>(Rows(_dense0Output, n, 120));
+            global::ModelGen.Kernels.Dense.Forward<float>(_avgpool2d0Output, Dense0Weight, Dense0Bias, _dense0Output, n, 400, 120, threads: 0, relu: true);
 
             // dropout0: dropout over [n x 120], rate 0.25 (training only)
             if (training)

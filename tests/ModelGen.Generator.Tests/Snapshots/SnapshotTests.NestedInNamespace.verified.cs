@@ -248,8 +248,7 @@ namespace Demo.Zoo
                     _ = training; // no layer of this model behaves differently in training
 
                     // dense0: dense [n x 3] -> [n x 2], then ReLU
-                    global::ModelGen.Kernels.Dense.Forward<float>(inputs, Dense0Weight, Dense0Bias, _dense0Output, n, 3, 2, threads: 0);
-                    global::ModelGen.Kernels.Activations.ReluForward<float>(Rows(_dense0Output, n, 2));
+                    global::ModelGen.Kernels.Dense.Forward<float>(inputs, Dense0Weight, Dense0Bias, _dense0Output, n, 3, 2, threads: 0, relu: true);
 
                     // dense1: dense [n x 2] -> [n x 1]
                     global::ModelGen.Kernels.Dense.Forward<float>(_dense0Output, Dense1Weight, Dense1Bias, _dense1Output, n, 2, 1, threads: 0);

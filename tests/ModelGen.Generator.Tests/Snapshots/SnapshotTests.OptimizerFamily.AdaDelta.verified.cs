@@ -254,8 +254,7 @@ namespace Demo
             _ = training; // no layer of this model behaves differently in training
 
             // dense0: dense [n x 3] -> [n x 5], then ReLU
-            global::ModelGen.Kernels.Dense.Forward<float>(inputs, Dense0Weight, Dense0Bias, _dense0Output, n, 3, 5, threads: 0);
-            global::ModelGen.Kernels.Activations.ReluForward<float>(Rows(_dense0Output, n, 5));
+            global::ModelGen.Kernels.Dense.Forward<float>(inputs, Dense0Weight, Dense0Bias, _dense0Output, n, 3, 5, threads: 0, relu: true);
 
             // dense1: dense [n x 5] -> [n x 2]
             global::ModelGen.Kernels.Dense.Forward<float>(_dense0Output, Dense1Weight, Dense1Bias, _dense1Output, n, 5, 2, threads: 0);

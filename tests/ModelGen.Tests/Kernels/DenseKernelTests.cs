@@ -105,6 +105,21 @@ public class DenseKernelTests
         }
     }
 
+    [Theory]
+    [MemberData(nameof(Shapes))]
+    public void Fused_relu_gives_the_bits_of_a_separate_relu_pass(int n, int inputs, int outputs)
+    {
+        var rng = new Random(n + inputs + outputs);
+        float[] x = ToFloat(Values(rng, n * inputs)), w = ToFloat(Values(rng, outputs * inputs)), b = ToFloat(Values(rng, outputs));
+        x[0] = float.NaN; // NaN stays NaN, as in PyTorch's relu
+        float[] separate = new float[n * outputs], fused = new float[n * outputs];
+        Dense.Forward<float>(x, w, b, separate, n, inputs, outputs);
+        Activations.ReluForward<float>(separate);
+        Dense.Forward<float>(x, w, b, fused, n, inputs, outputs, relu: true);
+        Assert.True(separate.AsSpan().SequenceEqual(fused));
+        Assert.True(float.IsNaN(fused[0]));
+    }
+
     [Fact]
     public void Weight_gradient_adds_the_samples_in_order()
     {

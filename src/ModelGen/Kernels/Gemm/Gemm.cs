@@ -50,18 +50,19 @@ internal static class Gemm
     /// <c>c[i·cRow + j] = bias[j] + Σ_p a[i·aRow + p]·b[j·bRow + p]</c> for <c>i &lt; rows</c>, <c>j ∈ [colStart, colEnd)</c>,
     /// <c>p &lt; depth</c>: dot products of rows of <c>a</c> with rows of <c>b</c>, both contiguous along the depth.
     /// Without <paramref name="hasBias"/> the bias term is left out; with <paramref name="accumulate"/> the sum is
-    /// added to what <c>c</c> holds instead (and the bias must be absent).
+    /// added to what <c>c</c> holds instead (and the bias must be absent). With <paramref name="relu"/> each stored value
+    /// <c>v</c> becomes <c>v &lt; 0 ? 0 : v</c> (the epilogue of a dense layer with a ReLU, NaN kept as PyTorch keeps it).
     /// </summary>
     public static void DotRows<T>(ref T a, int aRow, ref T b, int bRow, ref T bias, bool hasBias, ref T c, int cRow,
-        int rows, int colStart, int colEnd, int depth, bool accumulate)
+        int rows, int colStart, int colEnd, int depth, bool accumulate, bool relu = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (Vector512.IsHardwareAccelerated)
-            DotRows<T, Vector512<T>, Simd512<T>>(ref a, aRow, ref b, bRow, ref bias, hasBias, ref c, cRow, rows, colStart, colEnd, depth, accumulate);
+            DotRows<T, Vector512<T>, Simd512<T>>(ref a, aRow, ref b, bRow, ref bias, hasBias, ref c, cRow, rows, colStart, colEnd, depth, accumulate, relu);
         else if (Vector256.IsHardwareAccelerated)
-            DotRows<T, Vector256<T>, Simd256<T>>(ref a, aRow, ref b, bRow, ref bias, hasBias, ref c, cRow, rows, colStart, colEnd, depth, accumulate);
+            DotRows<T, Vector256<T>, Simd256<T>>(ref a, aRow, ref b, bRow, ref bias, hasBias, ref c, cRow, rows, colStart, colEnd, depth, accumulate, relu);
         else
-            DotRows<T, Vector128<T>, Simd128<T>>(ref a, aRow, ref b, bRow, ref bias, hasBias, ref c, cRow, rows, colStart, colEnd, depth, accumulate);
+            DotRows<T, Vector128<T>, Simd128<T>>(ref a, aRow, ref b, bRow, ref bias, hasBias, ref c, cRow, rows, colStart, colEnd, depth, accumulate, relu);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -315,7 +316,7 @@ internal static class Gemm
     // ---------------------------------------------------------------------------------------------------------------
 
     private static void DotRows<T, TV, S>(ref T a, int aRow, ref T b, int bRow, ref T bias, bool hasBias, ref T c, int cRow,
-        int rows, int colStart, int colEnd, int depth, bool accumulate)
+        int rows, int colStart, int colEnd, int depth, bool accumulate, bool relu)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ISimdOps<T, TV>
     {
         if (depth < S.Width)
@@ -324,7 +325,7 @@ internal static class Gemm
             for (int i = 0; i < rows; i++)
                 for (int j = colStart; j < colEnd; j++)
                     Finish(T.Zero, ref Unsafe.Add(ref a, i * aRow), ref Unsafe.Add(ref b, j * bRow), 0, depth, ref bias, hasBias, j,
-                        ref Unsafe.Add(ref c, i * cRow), accumulate);
+                        ref Unsafe.Add(ref c, i * cRow), accumulate, relu);
             return;
         }
         // Rows of A per tile: four where there are 32 vector registers (16 sums + 4 + 1 operands), else two.
@@ -342,12 +343,12 @@ internal static class Gemm
                 int j = j0;
                 for (; j + 4 <= j1; j += 4)
                 {
-                    if (tileRows == 4) Dot4x4<T, TV, S>(ref ai, aRow, ref b, bRow, j, ref bias, hasBias, ref ci, cRow, depth, accumulate);
-                    else Dot2x4<T, TV, S>(ref ai, aRow, ref b, bRow, j, ref bias, hasBias, ref ci, cRow, depth, accumulate);
+                    if (tileRows == 4) Dot4x4<T, TV, S>(ref ai, aRow, ref b, bRow, j, ref bias, hasBias, ref ci, cRow, depth, accumulate, relu);
+                    else Dot2x4<T, TV, S>(ref ai, aRow, ref b, bRow, j, ref bias, hasBias, ref ci, cRow, depth, accumulate, relu);
                 }
                 for (; j < j1; j++)
                     for (int r = 0; r < tileRows; r++)
-                        Dot1x1<T, TV, S>(ref Unsafe.Add(ref ai, r * aRow), ref b, bRow, j, ref bias, hasBias, ref Unsafe.Add(ref ci, r * cRow), depth, accumulate);
+                        Dot1x1<T, TV, S>(ref Unsafe.Add(ref ai, r * aRow), ref b, bRow, j, ref bias, hasBias, ref Unsafe.Add(ref ci, r * cRow), depth, accumulate, relu);
             }
             for (; i < rows; i++)
             {
@@ -355,29 +356,30 @@ internal static class Gemm
                 ref T ci = ref Unsafe.Add(ref c, i * cRow);
                 int j = j0;
                 for (; j + 4 <= j1; j += 4)
-                    Dot1x4<T, TV, S>(ref ai, ref b, bRow, j, ref bias, hasBias, ref ci, depth, accumulate);
+                    Dot1x4<T, TV, S>(ref ai, ref b, bRow, j, ref bias, hasBias, ref ci, depth, accumulate, relu);
                 for (; j < j1; j++)
-                    Dot1x1<T, TV, S>(ref ai, ref b, bRow, j, ref bias, hasBias, ref ci, depth, accumulate);
+                    Dot1x1<T, TV, S>(ref ai, ref b, bRow, j, ref bias, hasBias, ref ci, depth, accumulate, relu);
             }
         }
     }
 
     /// <summary>Stores one finished dot product: the leftover products added one by one, then the bias or the old value.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Finish<T>(T lanes, ref T a, ref T b, int vectorEnd, int depth, ref T bias, bool hasBias, int j, ref T c, bool accumulate)
+    private static void Finish<T>(T lanes, ref T a, ref T b, int vectorEnd, int depth, ref T bias, bool hasBias, int j, ref T c,
+        bool accumulate, bool relu)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         T sum = lanes;
         for (int p = vectorEnd; p < depth; p++)
             sum = T.FusedMultiplyAdd(Unsafe.Add(ref a, p), Unsafe.Add(ref b, p), sum);
         ref T cj = ref Unsafe.Add(ref c, j);
-        if (accumulate) cj += sum;
-        else cj = hasBias ? Unsafe.Add(ref bias, j) + sum : sum;
+        T value = accumulate ? cj + sum : hasBias ? Unsafe.Add(ref bias, j) + sum : sum;
+        cj = relu && value < T.Zero ? T.Zero : value;
     }
 
     /// <summary>Rows <c>j..j+3</c> of B against four rows of A: 16 running sums, 8 loads per 16 multiply-adds.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Dot4x4<T, TV, S>(ref T a, int aRow, ref T b, int bRow, int j, ref T bias, bool hasBias, ref T c, int cRow, int depth, bool accumulate)
+    private static void Dot4x4<T, TV, S>(ref T a, int aRow, ref T b, int bRow, int j, ref T bias, bool hasBias, ref T c, int cRow, int depth, bool accumulate, bool relu)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ISimdOps<T, TV>
     {
         ref T a1 = ref Unsafe.Add(ref a, aRow);
@@ -406,27 +408,27 @@ internal static class Gemm
         ref T c1 = ref Unsafe.Add(ref c, cRow);
         ref T c2 = ref Unsafe.Add(ref c, 2 * cRow);
         ref T c3 = ref Unsafe.Add(ref c, 3 * cRow);
-        Finish(S.Sum(s00), ref a, ref b0, p, depth, ref bias, hasBias, j, ref c, accumulate);
-        Finish(S.Sum(s01), ref a, ref b1, p, depth, ref bias, hasBias, j + 1, ref c, accumulate);
-        Finish(S.Sum(s02), ref a, ref b2, p, depth, ref bias, hasBias, j + 2, ref c, accumulate);
-        Finish(S.Sum(s03), ref a, ref b3, p, depth, ref bias, hasBias, j + 3, ref c, accumulate);
-        Finish(S.Sum(s10), ref a1, ref b0, p, depth, ref bias, hasBias, j, ref c1, accumulate);
-        Finish(S.Sum(s11), ref a1, ref b1, p, depth, ref bias, hasBias, j + 1, ref c1, accumulate);
-        Finish(S.Sum(s12), ref a1, ref b2, p, depth, ref bias, hasBias, j + 2, ref c1, accumulate);
-        Finish(S.Sum(s13), ref a1, ref b3, p, depth, ref bias, hasBias, j + 3, ref c1, accumulate);
-        Finish(S.Sum(s20), ref a2, ref b0, p, depth, ref bias, hasBias, j, ref c2, accumulate);
-        Finish(S.Sum(s21), ref a2, ref b1, p, depth, ref bias, hasBias, j + 1, ref c2, accumulate);
-        Finish(S.Sum(s22), ref a2, ref b2, p, depth, ref bias, hasBias, j + 2, ref c2, accumulate);
-        Finish(S.Sum(s23), ref a2, ref b3, p, depth, ref bias, hasBias, j + 3, ref c2, accumulate);
-        Finish(S.Sum(s30), ref a3, ref b0, p, depth, ref bias, hasBias, j, ref c3, accumulate);
-        Finish(S.Sum(s31), ref a3, ref b1, p, depth, ref bias, hasBias, j + 1, ref c3, accumulate);
-        Finish(S.Sum(s32), ref a3, ref b2, p, depth, ref bias, hasBias, j + 2, ref c3, accumulate);
-        Finish(S.Sum(s33), ref a3, ref b3, p, depth, ref bias, hasBias, j + 3, ref c3, accumulate);
+        Finish(S.Sum(s00), ref a, ref b0, p, depth, ref bias, hasBias, j, ref c, accumulate, relu);
+        Finish(S.Sum(s01), ref a, ref b1, p, depth, ref bias, hasBias, j + 1, ref c, accumulate, relu);
+        Finish(S.Sum(s02), ref a, ref b2, p, depth, ref bias, hasBias, j + 2, ref c, accumulate, relu);
+        Finish(S.Sum(s03), ref a, ref b3, p, depth, ref bias, hasBias, j + 3, ref c, accumulate, relu);
+        Finish(S.Sum(s10), ref a1, ref b0, p, depth, ref bias, hasBias, j, ref c1, accumulate, relu);
+        Finish(S.Sum(s11), ref a1, ref b1, p, depth, ref bias, hasBias, j + 1, ref c1, accumulate, relu);
+        Finish(S.Sum(s12), ref a1, ref b2, p, depth, ref bias, hasBias, j + 2, ref c1, accumulate, relu);
+        Finish(S.Sum(s13), ref a1, ref b3, p, depth, ref bias, hasBias, j + 3, ref c1, accumulate, relu);
+        Finish(S.Sum(s20), ref a2, ref b0, p, depth, ref bias, hasBias, j, ref c2, accumulate, relu);
+        Finish(S.Sum(s21), ref a2, ref b1, p, depth, ref bias, hasBias, j + 1, ref c2, accumulate, relu);
+        Finish(S.Sum(s22), ref a2, ref b2, p, depth, ref bias, hasBias, j + 2, ref c2, accumulate, relu);
+        Finish(S.Sum(s23), ref a2, ref b3, p, depth, ref bias, hasBias, j + 3, ref c2, accumulate, relu);
+        Finish(S.Sum(s30), ref a3, ref b0, p, depth, ref bias, hasBias, j, ref c3, accumulate, relu);
+        Finish(S.Sum(s31), ref a3, ref b1, p, depth, ref bias, hasBias, j + 1, ref c3, accumulate, relu);
+        Finish(S.Sum(s32), ref a3, ref b2, p, depth, ref bias, hasBias, j + 2, ref c3, accumulate, relu);
+        Finish(S.Sum(s33), ref a3, ref b3, p, depth, ref bias, hasBias, j + 3, ref c3, accumulate, relu);
     }
 
     /// <summary>Rows <c>j..j+3</c> of B against two rows of A (for 16-register vector units).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Dot2x4<T, TV, S>(ref T a, int aRow, ref T b, int bRow, int j, ref T bias, bool hasBias, ref T c, int cRow, int depth, bool accumulate)
+    private static void Dot2x4<T, TV, S>(ref T a, int aRow, ref T b, int bRow, int j, ref T bias, bool hasBias, ref T c, int cRow, int depth, bool accumulate, bool relu)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ISimdOps<T, TV>
     {
         ref T a1 = ref Unsafe.Add(ref a, aRow);
@@ -446,19 +448,19 @@ internal static class Gemm
             s10 = S.MulAdd(x, v0, s10); s11 = S.MulAdd(x, v1, s11); s12 = S.MulAdd(x, v2, s12); s13 = S.MulAdd(x, v3, s13);
         }
         ref T c1 = ref Unsafe.Add(ref c, cRow);
-        Finish(S.Sum(s00), ref a, ref b0, p, depth, ref bias, hasBias, j, ref c, accumulate);
-        Finish(S.Sum(s01), ref a, ref b1, p, depth, ref bias, hasBias, j + 1, ref c, accumulate);
-        Finish(S.Sum(s02), ref a, ref b2, p, depth, ref bias, hasBias, j + 2, ref c, accumulate);
-        Finish(S.Sum(s03), ref a, ref b3, p, depth, ref bias, hasBias, j + 3, ref c, accumulate);
-        Finish(S.Sum(s10), ref a1, ref b0, p, depth, ref bias, hasBias, j, ref c1, accumulate);
-        Finish(S.Sum(s11), ref a1, ref b1, p, depth, ref bias, hasBias, j + 1, ref c1, accumulate);
-        Finish(S.Sum(s12), ref a1, ref b2, p, depth, ref bias, hasBias, j + 2, ref c1, accumulate);
-        Finish(S.Sum(s13), ref a1, ref b3, p, depth, ref bias, hasBias, j + 3, ref c1, accumulate);
+        Finish(S.Sum(s00), ref a, ref b0, p, depth, ref bias, hasBias, j, ref c, accumulate, relu);
+        Finish(S.Sum(s01), ref a, ref b1, p, depth, ref bias, hasBias, j + 1, ref c, accumulate, relu);
+        Finish(S.Sum(s02), ref a, ref b2, p, depth, ref bias, hasBias, j + 2, ref c, accumulate, relu);
+        Finish(S.Sum(s03), ref a, ref b3, p, depth, ref bias, hasBias, j + 3, ref c, accumulate, relu);
+        Finish(S.Sum(s10), ref a1, ref b0, p, depth, ref bias, hasBias, j, ref c1, accumulate, relu);
+        Finish(S.Sum(s11), ref a1, ref b1, p, depth, ref bias, hasBias, j + 1, ref c1, accumulate, relu);
+        Finish(S.Sum(s12), ref a1, ref b2, p, depth, ref bias, hasBias, j + 2, ref c1, accumulate, relu);
+        Finish(S.Sum(s13), ref a1, ref b3, p, depth, ref bias, hasBias, j + 3, ref c1, accumulate, relu);
     }
 
     /// <summary>Rows <c>j..j+3</c> of B against one row of A (batch-1 inference and the last rows of a batch).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void Dot1x4<T, TV, S>(ref T a, ref T b, int bRow, int j, ref T bias, bool hasBias, ref T c, int depth, bool accumulate)
+    private static void Dot1x4<T, TV, S>(ref T a, ref T b, int bRow, int j, ref T bias, bool hasBias, ref T c, int depth, bool accumulate, bool relu)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ISimdOps<T, TV>
     {
         ref T b0 = ref Unsafe.Add(ref b, j * bRow);
@@ -476,14 +478,14 @@ internal static class Gemm
             s2 = S.MulAdd(x, S.Load(ref b2, o), s2);
             s3 = S.MulAdd(x, S.Load(ref b3, o), s3);
         }
-        Finish(S.Sum(s0), ref a, ref b0, p, depth, ref bias, hasBias, j, ref c, accumulate);
-        Finish(S.Sum(s1), ref a, ref b1, p, depth, ref bias, hasBias, j + 1, ref c, accumulate);
-        Finish(S.Sum(s2), ref a, ref b2, p, depth, ref bias, hasBias, j + 2, ref c, accumulate);
-        Finish(S.Sum(s3), ref a, ref b3, p, depth, ref bias, hasBias, j + 3, ref c, accumulate);
+        Finish(S.Sum(s0), ref a, ref b0, p, depth, ref bias, hasBias, j, ref c, accumulate, relu);
+        Finish(S.Sum(s1), ref a, ref b1, p, depth, ref bias, hasBias, j + 1, ref c, accumulate, relu);
+        Finish(S.Sum(s2), ref a, ref b2, p, depth, ref bias, hasBias, j + 2, ref c, accumulate, relu);
+        Finish(S.Sum(s3), ref a, ref b3, p, depth, ref bias, hasBias, j + 3, ref c, accumulate, relu);
     }
 
     /// <summary>One dot product.</summary>
-    private static void Dot1x1<T, TV, S>(ref T a, ref T b, int bRow, int j, ref T bias, bool hasBias, ref T c, int depth, bool accumulate)
+    private static void Dot1x1<T, TV, S>(ref T a, ref T b, int bRow, int j, ref T bias, bool hasBias, ref T c, int depth, bool accumulate, bool relu)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ISimdOps<T, TV>
     {
         ref T bj = ref Unsafe.Add(ref b, j * bRow);
@@ -491,6 +493,6 @@ internal static class Gemm
         int width = S.Width, p = 0;
         for (; p + width <= depth; p += width)
             s = S.MulAdd(S.Load(ref a, (nuint)p), S.Load(ref bj, (nuint)p), s);
-        Finish(S.Sum(s), ref a, ref bj, p, depth, ref bias, hasBias, j, ref c, accumulate);
+        Finish(S.Sum(s), ref a, ref bj, p, depth, ref bias, hasBias, j, ref c, accumulate, relu);
     }
 }
