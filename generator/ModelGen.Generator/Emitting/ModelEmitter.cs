@@ -575,7 +575,7 @@ internal sealed class ModelEmitter
         _w.Line("_step++;");
         _w.Line("// " + OptimizerEmission.Rule(o));
         _w.Line("// One fused pass over all parameters, their gradients and the optimizer state.");
-        foreach (string line in OptimizerEmission.StepCall(o, _t, _double)) _w.Line(line);
+        foreach (string line in OptimizerEmission.StepCall(o, _t, _double, Spec.Threads)) _w.Line(line);
         _w.Close();
         _w.Line();
 

@@ -70,7 +70,7 @@ internal static class OptimizerEmission
     };
 
     /// <summary>The kernel call (one statement, possibly over two lines).</summary>
-    public static string[] StepCall(OptimizerSpec o, string t, bool isDouble)
+    public static string[] StepCall(OptimizerSpec o, string t, bool isDouble, int threads)
     {
         string empty = $"global::System.Span<{t}>.Empty";
         string Slot(bool present, string field) => present ? field : empty;
@@ -86,7 +86,7 @@ internal static class OptimizerEmission
             OptimizerKind.Adam or OptimizerKind.AdamW => new[]
             {
                 $"{Kernels}.Adam.Step<{t}>(_parameters, _gradients, _expAvg, _expAvgSq, {Slot(o.Amsgrad, "_maxExpAvgSq")}, _learningRate,",
-                $"    beta1: {N(o.Beta1)}, beta2: {N(o.Beta2)}, epsilon: {N(o.Epsilon)}, weightDecay: {N(o.WeightDecay)}, amsgrad: {Bool(o.Amsgrad)}, decoupledWeightDecay: {Bool(o.Kind == OptimizerKind.AdamW)}, step: _step);",
+                $"    beta1: {N(o.Beta1)}, beta2: {N(o.Beta2)}, epsilon: {N(o.Epsilon)}, weightDecay: {N(o.WeightDecay)}, amsgrad: {Bool(o.Amsgrad)}, decoupledWeightDecay: {Bool(o.Kind == OptimizerKind.AdamW)}, step: _step, threads: {Int(threads)});",
             },
             OptimizerKind.RmsProp => new[]
             {

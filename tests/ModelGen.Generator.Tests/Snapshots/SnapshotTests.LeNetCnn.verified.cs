@@ -199,7 +199,7 @@ namespace Demo
             // torch.optim.Adam (λ WeightDecay): g += λθ; m = β1·m + (1 − β1)·g; v = β2·v + (1 − β2)·g²; θ -= lr/(1 − β1ᵗ)·m/(√v/√(1 − β2ᵗ) + ε)
             // One fused pass over all parameters, their gradients and the optimizer state.
             global::ModelGen.Kernels.Optimizers.Adam.Step<float>(_parameters, _gradients, _expAvg, _expAvgSq, global::System.Span<float>.Empty, _learningRate,
-                beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0, amsgrad: false, decoupledWeightDecay: false, step: _step);
+                beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0, amsgrad: false, decoupledWeightDecay: false, step: _step, threads: 0);
         }
 
         /// <summary>

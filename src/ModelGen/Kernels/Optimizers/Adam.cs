@@ -1,6 +1,5 @@
 using System;
 using System.Numerics;
-using System.Runtime.InteropServices;
 
 namespace ModelGen.Kernels.Optimizers;
 
@@ -13,13 +12,17 @@ namespace ModelGen.Kernels.Optimizers;
 /// </summary>
 public static class Adam
 {
-    /// <summary>One step (t = <paramref name="step"/>, counting from 1) over all parameters.</summary>
-    public static void Step<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> expAvg, Span<T> expAvgSq,
+    /// <summary>
+    /// One step (t = <paramref name="step"/>, counting from 1) over all parameters. Large models split the pass over up to
+    /// <paramref name="threads"/> threads (0: as many as <see cref="Parallelism.MaxThreads"/> allows); every element is
+    /// updated the same way on any number of threads.
+    /// </summary>
+    public static unsafe void Step<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> expAvg, Span<T> expAvgSq,
         Span<T> maxExpAvgSq, double learningRate, double beta1, double beta2, double epsilon, double weightDecay,
-        bool amsgrad, bool decoupledWeightDecay, long step)
+        bool amsgrad, bool decoupledWeightDecay, long step, int threads = 1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int n = parameters.Length, k = 0;
+        int n = parameters.Length;
         Check.Length(gradients, n, nameof(gradients));
         Check.Length(expAvg, n, nameof(expAvg));
         Check.Length(expAvgSq, n, nameof(expAvgSq));
@@ -27,60 +30,80 @@ public static class Adam
 
         double biasCorrection1 = 1 - Math.Pow(beta1, step);
         double biasCorrection2 = 1 - Math.Pow(beta2, step);
-        T stepSize = T.CreateTruncating(learningRate / biasCorrection1);
-        T bc2Sqrt = T.CreateTruncating(Math.Sqrt(biasCorrection2));
-        T b1 = T.CreateTruncating(beta1), b2 = T.CreateTruncating(beta2);
-        T oneMinusB1 = T.CreateTruncating(1 - beta1), oneMinusB2 = T.CreateTruncating(1 - beta2);
-        T eps = T.CreateTruncating(epsilon);
-        T coupled = decoupledWeightDecay ? T.Zero : T.CreateTruncating(weightDecay);
-        T decay = T.CreateTruncating(1 - learningRate * weightDecay);
-        bool decoupled = decoupledWeightDecay && weightDecay != 0;
-
-        ref T p = ref MemoryMarshal.GetReference(parameters);
-        ref T g = ref MemoryMarshal.GetReference(gradients);
-        ref T m = ref MemoryMarshal.GetReference(expAvg);
-        ref T v = ref MemoryMarshal.GetReference(expAvgSq);
-        ref T vmax = ref MemoryMarshal.GetReference(maxExpAvgSq);
-        if (Vector.IsHardwareAccelerated)
+        fixed (T* p = parameters, g = gradients, m = expAvg, v = expAvgSq, vmax = maxExpAvgSq)
         {
-            Vector<T> vb1 = new(b1), vb2 = new(b2), v1b1 = new(oneMinusB1), v1b2 = new(oneMinusB2), veps = new(eps);
-            Vector<T> vstep = new(stepSize), vbc2 = new(bc2Sqrt), vwd = new(coupled), vdecay = new(decay);
-            for (; k + Vector<T>.Count <= n; k += Vector<T>.Count)
+            var pass = new Pass<T>
             {
-                nuint i = (nuint)k;
-                Vector<T> theta = Vector.LoadUnsafe(ref p, i);
-                Vector<T> grad = Vector.LoadUnsafe(ref g, i);
-                if (decoupled) theta *= vdecay;
-                else if (weightDecay != 0) grad += vwd * theta;
-                Vector<T> mk = Vector.LoadUnsafe(ref m, i) * vb1 + v1b1 * grad;
-                Vector<T> vk = Vector.LoadUnsafe(ref v, i) * vb2 + v1b2 * grad * grad;
-                mk.StoreUnsafe(ref m, i);
-                vk.StoreUnsafe(ref v, i);
+                P = p, G = g, M = m, V = v, VMax = amsgrad ? vmax : null, N = n,
+                StepSize = T.CreateTruncating(learningRate / biasCorrection1),
+                Bc2Sqrt = T.CreateTruncating(Math.Sqrt(biasCorrection2)),
+                B1 = T.CreateTruncating(beta1), B2 = T.CreateTruncating(beta2),
+                OneMinusB1 = T.CreateTruncating(1 - beta1), OneMinusB2 = T.CreateTruncating(1 - beta2),
+                Eps = T.CreateTruncating(epsilon),
+                Coupled = decoupledWeightDecay ? T.Zero : T.CreateTruncating(weightDecay),
+                Decay = T.CreateTruncating(1 - learningRate * weightDecay),
+                Decoupled = decoupledWeightDecay && weightDecay != 0,
+                HasCoupled = !decoupledWeightDecay && weightDecay != 0,
+            };
+            // About 16 multiply-add equivalents per element (a square root and a division among them).
+            Parallelism.Elementwise(ref pass, threads, costPerElement: 16);
+        }
+    }
+
+    /// <summary>The fused update of elements <c>[start, end)</c>, its operands pinned by <see cref="Step{T}"/>.</summary>
+    private unsafe struct Pass<T> : IElementwiseJob where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public T* P, G, M, V, VMax;
+        public int N;
+        public T StepSize, Bc2Sqrt, B1, B2, OneMinusB1, OneMinusB2, Eps, Coupled, Decay;
+        public bool Decoupled, HasCoupled;
+
+        public readonly int Count => N;
+
+        public readonly void Run(int start, int end)
+        {
+            bool amsgrad = VMax != null;
+            int k = start;
+            if (Vector.IsHardwareAccelerated)
+            {
+                Vector<T> vb1 = new(B1), vb2 = new(B2), v1b1 = new(OneMinusB1), v1b2 = new(OneMinusB2), veps = new(Eps);
+                Vector<T> vstep = new(StepSize), vbc2 = new(Bc2Sqrt), vwd = new(Coupled), vdecay = new(Decay);
+                for (; k + Vector<T>.Count <= end; k += Vector<T>.Count)
+                {
+                    Vector<T> theta = Vector.Load(P + k);
+                    Vector<T> grad = Vector.Load(G + k);
+                    if (Decoupled) theta *= vdecay;
+                    else if (HasCoupled) grad += vwd * theta;
+                    Vector<T> mk = Vector.Load(M + k) * vb1 + v1b1 * grad;
+                    Vector<T> vk = Vector.Load(V + k) * vb2 + v1b2 * grad * grad;
+                    mk.Store(M + k);
+                    vk.Store(V + k);
+                    if (amsgrad)
+                    {
+                        vk = Vector.Max(Vector.Load(VMax + k), vk);
+                        vk.Store(VMax + k);
+                    }
+                    Vector<T> denom = Vector.SquareRoot(vk) / vbc2 + veps;
+                    (theta - vstep * mk / denom).Store(P + k);
+                }
+            }
+            for (; k < end; k++)
+            {
+                T theta = P[k], grad = G[k];
+                if (Decoupled) theta *= Decay;
+                else if (HasCoupled) grad += Coupled * theta;
+                T mk = M[k] * B1 + OneMinusB1 * grad;
+                T vk = V[k] * B2 + OneMinusB2 * grad * grad;
+                M[k] = mk;
+                V[k] = vk;
                 if (amsgrad)
                 {
-                    vk = Vector.Max(Vector.LoadUnsafe(ref vmax, i), vk);
-                    vk.StoreUnsafe(ref vmax, i);
+                    vk = T.Max(VMax[k], vk);
+                    VMax[k] = vk;
                 }
-                Vector<T> denom = Vector.SquareRoot(vk) / vbc2 + veps;
-                (theta - vstep * mk / denom).StoreUnsafe(ref p, i);
+                T denom = T.Sqrt(vk) / Bc2Sqrt + Eps;
+                P[k] = theta - StepSize * mk / denom;
             }
-        }
-        for (; k < n; k++)
-        {
-            T theta = parameters[k], grad = gradients[k];
-            if (decoupled) theta *= decay;
-            else if (weightDecay != 0) grad += coupled * theta;
-            T mk = expAvg[k] * b1 + oneMinusB1 * grad;
-            T vk = expAvgSq[k] * b2 + oneMinusB2 * grad * grad;
-            expAvg[k] = mk;
-            expAvgSq[k] = vk;
-            if (amsgrad)
-            {
-                vk = T.Max(maxExpAvgSq[k], vk);
-                maxExpAvgSq[k] = vk;
-            }
-            T denom = T.Sqrt(vk) / bc2Sqrt + eps;
-            parameters[k] = theta - stepSize * mk / denom;
         }
     }
 }

@@ -59,6 +59,31 @@ public static class Parallelism
         return (Math.Min(start, count), Math.Min(end, count));
     }
 
+    /// <summary>
+    /// Runs <paramref name="job"/> over <c>[0, job.Count)</c>, split into runs of whole 64-element blocks over up to
+    /// <paramref name="threads"/> threads when <paramref name="costPerElement"/> (in multiply-add equivalents) makes it
+    /// pay. For passes whose elements are independent (optimizer updates), so the split never changes a result.
+    /// </summary>
+    internal static unsafe void Elementwise<TJob>(ref TJob job, int threads, int costPerElement) where TJob : unmanaged, IElementwiseJob
+    {
+        int count = job.Count;
+        int parts = Parts(threads, (long)count * costPerElement, (count + 63) / 64);
+        if (parts <= 1)
+        {
+            job.Run(0, count);
+            return;
+        }
+        fixed (TJob* pointer = &job)
+            WorkerPool.Shared.Run(&ElementwisePart<TJob>, pointer, parts);
+    }
+
+    private static unsafe void ElementwisePart<TJob>(void* arguments, int part, int parts) where TJob : unmanaged, IElementwiseJob
+    {
+        ref TJob job = ref *(TJob*)arguments;
+        (int start, int end) = Range(job.Count, part, parts, 64);
+        job.Run(start, end);
+    }
+
     private static int Initial()
     {
         int processors = Math.Clamp(Environment.ProcessorCount, 1, WorkerPool.MaxThreads);
@@ -67,4 +92,14 @@ public static class Parallelism
             return Math.Min(value, WorkerPool.MaxThreads);
         return processors;
     }
+}
+
+/// <summary>A pass over elements that do not depend on one another, with its operands pinned (see <see cref="Parallelism.Elementwise{TJob}"/>).</summary>
+internal interface IElementwiseJob
+{
+    /// <summary>Number of elements.</summary>
+    int Count { get; }
+
+    /// <summary>Processes elements <c>[start, end)</c>.</summary>
+    void Run(int start, int end);
 }
