@@ -20,6 +20,8 @@ namespace ModelGen.Kernels;
 /// </list></para>
 /// <para><b>Blocking.</b> A tile of <c>C</c> (4 rows by 4 vectors, or 4 by 2 on narrower vectors) lives in registers for
 /// the whole depth; the operand panels it reads are sized to stay in the L1 and L2 caches.</para>
+/// <para>The kernels are written once over <see cref="ILanes{TV, T}"/> (Kernels/Simd), whose multiply-add is always
+/// fused: on the rare x64 processors with AVX but no FMA it is computed in software, slower but with the same bits.</para>
 /// </remarks>
 internal static class Gemm
 {
@@ -39,11 +41,11 @@ internal static class Gemm
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (Vector512.IsHardwareAccelerated)
-            MultiplyAdd<T, Vector512<T>, Simd512<T>>(ref a, aRow, aCol, ref b, bRow, ref c, cRow, rowStart, rowEnd, depth, cols, accumulate);
+            MultiplyAdd<T, Vector512<T>, Lanes512<T>>(ref a, aRow, aCol, ref b, bRow, ref c, cRow, rowStart, rowEnd, depth, cols, accumulate);
         else if (Vector256.IsHardwareAccelerated)
-            MultiplyAdd<T, Vector256<T>, Simd256<T>>(ref a, aRow, aCol, ref b, bRow, ref c, cRow, rowStart, rowEnd, depth, cols, accumulate);
+            MultiplyAdd<T, Vector256<T>, Lanes256<T>>(ref a, aRow, aCol, ref b, bRow, ref c, cRow, rowStart, rowEnd, depth, cols, accumulate);
         else
-            MultiplyAdd<T, Vector128<T>, Simd128<T>>(ref a, aRow, aCol, ref b, bRow, ref c, cRow, rowStart, rowEnd, depth, cols, accumulate);
+            MultiplyAdd<T, Vector128<T>, Lanes128<T>>(ref a, aRow, aCol, ref b, bRow, ref c, cRow, rowStart, rowEnd, depth, cols, accumulate);
     }
 
     /// <summary>
@@ -58,11 +60,11 @@ internal static class Gemm
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (Vector512.IsHardwareAccelerated)
-            DotRows<T, Vector512<T>, Simd512<T>>(ref a, aRow, ref b, bRow, ref bias, hasBias, ref c, cRow, rows, colStart, colEnd, depth, accumulate, relu);
+            DotRows<T, Vector512<T>, Lanes512<T>>(ref a, aRow, ref b, bRow, ref bias, hasBias, ref c, cRow, rows, colStart, colEnd, depth, accumulate, relu);
         else if (Vector256.IsHardwareAccelerated)
-            DotRows<T, Vector256<T>, Simd256<T>>(ref a, aRow, ref b, bRow, ref bias, hasBias, ref c, cRow, rows, colStart, colEnd, depth, accumulate, relu);
+            DotRows<T, Vector256<T>, Lanes256<T>>(ref a, aRow, ref b, bRow, ref bias, hasBias, ref c, cRow, rows, colStart, colEnd, depth, accumulate, relu);
         else
-            DotRows<T, Vector128<T>, Simd128<T>>(ref a, aRow, ref b, bRow, ref bias, hasBias, ref c, cRow, rows, colStart, colEnd, depth, accumulate, relu);
+            DotRows<T, Vector128<T>, Lanes128<T>>(ref a, aRow, ref b, bRow, ref bias, hasBias, ref c, cRow, rows, colStart, colEnd, depth, accumulate, relu);
     }
 
     // ---------------------------------------------------------------------------------------------------------------
@@ -71,7 +73,7 @@ internal static class Gemm
 
     private static void MultiplyAdd<T, TV, S>(ref T a, int aRow, int aCol, ref T b, int bRow, ref T c, int cRow,
         int rowStart, int rowEnd, int depth, int cols, bool accumulate)
-        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ISimdOps<T, TV>
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
     {
         int width = S.Width;
         // Four vectors per tile row where there are 32 vector registers (AVX-512), two where there are 16.
@@ -126,7 +128,7 @@ internal static class Gemm
     /// <summary>One vector's width of C's columns, for rows <c>[rowStart, rowEnd)</c>: four rows at a time.</summary>
     private static void BroadcastColumn<T, TV, S>(ref T a, int aRow, int aCol, ref T b, int bRow, ref T c, int cRow,
         int rowStart, int rowEnd, int depth, bool accumulate)
-        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ISimdOps<T, TV>
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
     {
         int i = rowStart;
         for (; i + TileRows <= rowEnd; i += TileRows)
@@ -137,7 +139,7 @@ internal static class Gemm
 
     /// <summary>A 4-row by 1-vector tile of C: four independent running sums.</summary>
     private static void Broadcast4x1<T, TV, S>(ref T a, int aRow, int aCol, ref T b, int bRow, ref T c, int cRow, int depth, bool accumulate)
-        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ISimdOps<T, TV>
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
     {
         ref T c1 = ref Unsafe.Add(ref c, cRow);
         ref T c2 = ref Unsafe.Add(ref c, 2 * cRow);
@@ -153,10 +155,10 @@ internal static class Gemm
         for (int p = 0; p < depth; p++)
         {
             TV v = S.Load(ref bp, 0);
-            s0 = S.MulAdd(S.Broadcast(Unsafe.Add(ref a, ap)), v, s0);
-            s1 = S.MulAdd(S.Broadcast(Unsafe.Add(ref a1, ap)), v, s1);
-            s2 = S.MulAdd(S.Broadcast(Unsafe.Add(ref a2, ap)), v, s2);
-            s3 = S.MulAdd(S.Broadcast(Unsafe.Add(ref a3, ap)), v, s3);
+            s0 = S.Fma(S.Splat(Unsafe.Add(ref a, ap)), v, s0);
+            s1 = S.Fma(S.Splat(Unsafe.Add(ref a1, ap)), v, s1);
+            s2 = S.Fma(S.Splat(Unsafe.Add(ref a2, ap)), v, s2);
+            s3 = S.Fma(S.Splat(Unsafe.Add(ref a3, ap)), v, s3);
             bp = ref Unsafe.Add(ref bp, bRow);
             ap += aCol;
         }
@@ -166,7 +168,7 @@ internal static class Gemm
     /// <summary>A 4-row by 4-vector tile of C in 16 registers; each step loads 4 vectors of B and broadcasts 4 values of A.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Broadcast4x4<T, TV, S>(ref T a, int aRow, int aCol, ref T b, int bRow, ref T c, int cRow, int depth, bool accumulate)
-        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ISimdOps<T, TV>
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
     {
         nuint w1 = (nuint)S.Width, w2 = 2 * w1, w3 = 3 * w1;
         ref T c1 = ref Unsafe.Add(ref c, cRow);
@@ -192,14 +194,14 @@ internal static class Gemm
         for (int p = 0; p < depth; p++)
         {
             TV b0 = S.Load(ref bp, 0), b1 = S.Load(ref bp, w1), b2 = S.Load(ref bp, w2), b3 = S.Load(ref bp, w3);
-            TV x = S.Broadcast(Unsafe.Add(ref a, ap));
-            s00 = S.MulAdd(x, b0, s00); s01 = S.MulAdd(x, b1, s01); s02 = S.MulAdd(x, b2, s02); s03 = S.MulAdd(x, b3, s03);
-            x = S.Broadcast(Unsafe.Add(ref a1, ap));
-            s10 = S.MulAdd(x, b0, s10); s11 = S.MulAdd(x, b1, s11); s12 = S.MulAdd(x, b2, s12); s13 = S.MulAdd(x, b3, s13);
-            x = S.Broadcast(Unsafe.Add(ref a2, ap));
-            s20 = S.MulAdd(x, b0, s20); s21 = S.MulAdd(x, b1, s21); s22 = S.MulAdd(x, b2, s22); s23 = S.MulAdd(x, b3, s23);
-            x = S.Broadcast(Unsafe.Add(ref a3, ap));
-            s30 = S.MulAdd(x, b0, s30); s31 = S.MulAdd(x, b1, s31); s32 = S.MulAdd(x, b2, s32); s33 = S.MulAdd(x, b3, s33);
+            TV x = S.Splat(Unsafe.Add(ref a, ap));
+            s00 = S.Fma(x, b0, s00); s01 = S.Fma(x, b1, s01); s02 = S.Fma(x, b2, s02); s03 = S.Fma(x, b3, s03);
+            x = S.Splat(Unsafe.Add(ref a1, ap));
+            s10 = S.Fma(x, b0, s10); s11 = S.Fma(x, b1, s11); s12 = S.Fma(x, b2, s12); s13 = S.Fma(x, b3, s13);
+            x = S.Splat(Unsafe.Add(ref a2, ap));
+            s20 = S.Fma(x, b0, s20); s21 = S.Fma(x, b1, s21); s22 = S.Fma(x, b2, s22); s23 = S.Fma(x, b3, s23);
+            x = S.Splat(Unsafe.Add(ref a3, ap));
+            s30 = S.Fma(x, b0, s30); s31 = S.Fma(x, b1, s31); s32 = S.Fma(x, b2, s32); s33 = S.Fma(x, b3, s33);
             bp = ref Unsafe.Add(ref bp, bRow);
             ap += aCol;
         }
@@ -212,7 +214,7 @@ internal static class Gemm
     /// <summary>A 4-row by 2-vector tile of C in 8 registers (for 16-register vector units).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Broadcast4x2<T, TV, S>(ref T a, int aRow, int aCol, ref T b, int bRow, ref T c, int cRow, int depth, bool accumulate)
-        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ISimdOps<T, TV>
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
     {
         nuint w1 = (nuint)S.Width;
         ref T c1 = ref Unsafe.Add(ref c, cRow);
@@ -238,14 +240,14 @@ internal static class Gemm
         for (int p = 0; p < depth; p++)
         {
             TV b0 = S.Load(ref bp, 0), b1 = S.Load(ref bp, w1);
-            TV x = S.Broadcast(Unsafe.Add(ref a, ap));
-            s00 = S.MulAdd(x, b0, s00); s01 = S.MulAdd(x, b1, s01);
-            x = S.Broadcast(Unsafe.Add(ref a1, ap));
-            s10 = S.MulAdd(x, b0, s10); s11 = S.MulAdd(x, b1, s11);
-            x = S.Broadcast(Unsafe.Add(ref a2, ap));
-            s20 = S.MulAdd(x, b0, s20); s21 = S.MulAdd(x, b1, s21);
-            x = S.Broadcast(Unsafe.Add(ref a3, ap));
-            s30 = S.MulAdd(x, b0, s30); s31 = S.MulAdd(x, b1, s31);
+            TV x = S.Splat(Unsafe.Add(ref a, ap));
+            s00 = S.Fma(x, b0, s00); s01 = S.Fma(x, b1, s01);
+            x = S.Splat(Unsafe.Add(ref a1, ap));
+            s10 = S.Fma(x, b0, s10); s11 = S.Fma(x, b1, s11);
+            x = S.Splat(Unsafe.Add(ref a2, ap));
+            s20 = S.Fma(x, b0, s20); s21 = S.Fma(x, b1, s21);
+            x = S.Splat(Unsafe.Add(ref a3, ap));
+            s30 = S.Fma(x, b0, s30); s31 = S.Fma(x, b1, s31);
             bp = ref Unsafe.Add(ref bp, bRow);
             ap += aCol;
         }
@@ -257,7 +259,7 @@ internal static class Gemm
 
     /// <summary>One row by four vectors of C (the last rows of a product): four independent running sums.</summary>
     private static void Broadcast1x4<T, TV, S>(ref T a, int aCol, ref T b, int bRow, ref T c, int depth, bool accumulate)
-        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ISimdOps<T, TV>
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
     {
         nuint w1 = (nuint)S.Width, w2 = 2 * w1, w3 = 3 * w1;
         TV s0, s1, s2, s3;
@@ -267,9 +269,9 @@ internal static class Gemm
         nint ap = 0;
         for (int p = 0; p < depth; p++)
         {
-            TV x = S.Broadcast(Unsafe.Add(ref a, ap));
-            s0 = S.MulAdd(x, S.Load(ref bp, 0), s0); s1 = S.MulAdd(x, S.Load(ref bp, w1), s1);
-            s2 = S.MulAdd(x, S.Load(ref bp, w2), s2); s3 = S.MulAdd(x, S.Load(ref bp, w3), s3);
+            TV x = S.Splat(Unsafe.Add(ref a, ap));
+            s0 = S.Fma(x, S.Load(ref bp, 0), s0); s1 = S.Fma(x, S.Load(ref bp, w1), s1);
+            s2 = S.Fma(x, S.Load(ref bp, w2), s2); s3 = S.Fma(x, S.Load(ref bp, w3), s3);
             bp = ref Unsafe.Add(ref bp, bRow);
             ap += aCol;
         }
@@ -278,7 +280,7 @@ internal static class Gemm
 
     /// <summary>One row by two vectors of C (the last rows of a product on 16-register vector units).</summary>
     private static void Broadcast1x2<T, TV, S>(ref T a, int aCol, ref T b, int bRow, ref T c, int depth, bool accumulate)
-        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ISimdOps<T, TV>
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
     {
         nuint w1 = (nuint)S.Width;
         TV s0 = accumulate ? S.Load(ref c, 0) : S.Zero, s1 = accumulate ? S.Load(ref c, w1) : S.Zero;
@@ -286,9 +288,9 @@ internal static class Gemm
         nint ap = 0;
         for (int p = 0; p < depth; p++)
         {
-            TV x = S.Broadcast(Unsafe.Add(ref a, ap));
-            s0 = S.MulAdd(x, S.Load(ref bp, 0), s0);
-            s1 = S.MulAdd(x, S.Load(ref bp, w1), s1);
+            TV x = S.Splat(Unsafe.Add(ref a, ap));
+            s0 = S.Fma(x, S.Load(ref bp, 0), s0);
+            s1 = S.Fma(x, S.Load(ref bp, w1), s1);
             bp = ref Unsafe.Add(ref bp, bRow);
             ap += aCol;
         }
@@ -297,14 +299,14 @@ internal static class Gemm
 
     /// <summary>One row by one vector of C (the edges of a product).</summary>
     private static void Broadcast1x1<T, TV, S>(ref T a, int aCol, ref T b, int bRow, ref T c, int depth, bool accumulate)
-        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ISimdOps<T, TV>
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
     {
         TV s = accumulate ? S.Load(ref c, 0) : S.Zero;
         ref T bp = ref b;
         nint ap = 0;
         for (int p = 0; p < depth; p++)
         {
-            s = S.MulAdd(S.Broadcast(Unsafe.Add(ref a, ap)), S.Load(ref bp, 0), s);
+            s = S.Fma(S.Splat(Unsafe.Add(ref a, ap)), S.Load(ref bp, 0), s);
             bp = ref Unsafe.Add(ref bp, bRow);
             ap += aCol;
         }
@@ -317,7 +319,7 @@ internal static class Gemm
 
     private static void DotRows<T, TV, S>(ref T a, int aRow, ref T b, int bRow, ref T bias, bool hasBias, ref T c, int cRow,
         int rows, int colStart, int colEnd, int depth, bool accumulate, bool relu)
-        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ISimdOps<T, TV>
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
     {
         if (depth < S.Width)
         {
@@ -380,7 +382,7 @@ internal static class Gemm
     /// <summary>Rows <c>j..j+3</c> of B against four rows of A: 16 running sums, 8 loads per 16 multiply-adds.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Dot4x4<T, TV, S>(ref T a, int aRow, ref T b, int bRow, int j, ref T bias, bool hasBias, ref T c, int cRow, int depth, bool accumulate, bool relu)
-        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ISimdOps<T, TV>
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
     {
         ref T a1 = ref Unsafe.Add(ref a, aRow);
         ref T a2 = ref Unsafe.Add(ref a, 2 * aRow);
@@ -397,13 +399,13 @@ internal static class Gemm
             nuint o = (nuint)p;
             TV v0 = S.Load(ref b0, o), v1 = S.Load(ref b1, o), v2 = S.Load(ref b2, o), v3 = S.Load(ref b3, o);
             TV x = S.Load(ref a, o);
-            s00 = S.MulAdd(x, v0, s00); s01 = S.MulAdd(x, v1, s01); s02 = S.MulAdd(x, v2, s02); s03 = S.MulAdd(x, v3, s03);
+            s00 = S.Fma(x, v0, s00); s01 = S.Fma(x, v1, s01); s02 = S.Fma(x, v2, s02); s03 = S.Fma(x, v3, s03);
             x = S.Load(ref a1, o);
-            s10 = S.MulAdd(x, v0, s10); s11 = S.MulAdd(x, v1, s11); s12 = S.MulAdd(x, v2, s12); s13 = S.MulAdd(x, v3, s13);
+            s10 = S.Fma(x, v0, s10); s11 = S.Fma(x, v1, s11); s12 = S.Fma(x, v2, s12); s13 = S.Fma(x, v3, s13);
             x = S.Load(ref a2, o);
-            s20 = S.MulAdd(x, v0, s20); s21 = S.MulAdd(x, v1, s21); s22 = S.MulAdd(x, v2, s22); s23 = S.MulAdd(x, v3, s23);
+            s20 = S.Fma(x, v0, s20); s21 = S.Fma(x, v1, s21); s22 = S.Fma(x, v2, s22); s23 = S.Fma(x, v3, s23);
             x = S.Load(ref a3, o);
-            s30 = S.MulAdd(x, v0, s30); s31 = S.MulAdd(x, v1, s31); s32 = S.MulAdd(x, v2, s32); s33 = S.MulAdd(x, v3, s33);
+            s30 = S.Fma(x, v0, s30); s31 = S.Fma(x, v1, s31); s32 = S.Fma(x, v2, s32); s33 = S.Fma(x, v3, s33);
         }
         ref T c1 = ref Unsafe.Add(ref c, cRow);
         ref T c2 = ref Unsafe.Add(ref c, 2 * cRow);
@@ -429,7 +431,7 @@ internal static class Gemm
     /// <summary>Rows <c>j..j+3</c> of B against two rows of A (for 16-register vector units).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Dot2x4<T, TV, S>(ref T a, int aRow, ref T b, int bRow, int j, ref T bias, bool hasBias, ref T c, int cRow, int depth, bool accumulate, bool relu)
-        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ISimdOps<T, TV>
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
     {
         ref T a1 = ref Unsafe.Add(ref a, aRow);
         ref T b0 = ref Unsafe.Add(ref b, j * bRow);
@@ -443,9 +445,9 @@ internal static class Gemm
             nuint o = (nuint)p;
             TV v0 = S.Load(ref b0, o), v1 = S.Load(ref b1, o), v2 = S.Load(ref b2, o), v3 = S.Load(ref b3, o);
             TV x = S.Load(ref a, o);
-            s00 = S.MulAdd(x, v0, s00); s01 = S.MulAdd(x, v1, s01); s02 = S.MulAdd(x, v2, s02); s03 = S.MulAdd(x, v3, s03);
+            s00 = S.Fma(x, v0, s00); s01 = S.Fma(x, v1, s01); s02 = S.Fma(x, v2, s02); s03 = S.Fma(x, v3, s03);
             x = S.Load(ref a1, o);
-            s10 = S.MulAdd(x, v0, s10); s11 = S.MulAdd(x, v1, s11); s12 = S.MulAdd(x, v2, s12); s13 = S.MulAdd(x, v3, s13);
+            s10 = S.Fma(x, v0, s10); s11 = S.Fma(x, v1, s11); s12 = S.Fma(x, v2, s12); s13 = S.Fma(x, v3, s13);
         }
         ref T c1 = ref Unsafe.Add(ref c, cRow);
         Finish(S.Sum(s00), ref a, ref b0, p, depth, ref bias, hasBias, j, ref c, accumulate, relu);
@@ -461,7 +463,7 @@ internal static class Gemm
     /// <summary>Rows <c>j..j+3</c> of B against one row of A (batch-1 inference and the last rows of a batch).</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void Dot1x4<T, TV, S>(ref T a, ref T b, int bRow, int j, ref T bias, bool hasBias, ref T c, int depth, bool accumulate, bool relu)
-        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ISimdOps<T, TV>
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
     {
         ref T b0 = ref Unsafe.Add(ref b, j * bRow);
         ref T b1 = ref Unsafe.Add(ref b0, bRow);
@@ -473,10 +475,10 @@ internal static class Gemm
         {
             nuint o = (nuint)p;
             TV x = S.Load(ref a, o);
-            s0 = S.MulAdd(x, S.Load(ref b0, o), s0);
-            s1 = S.MulAdd(x, S.Load(ref b1, o), s1);
-            s2 = S.MulAdd(x, S.Load(ref b2, o), s2);
-            s3 = S.MulAdd(x, S.Load(ref b3, o), s3);
+            s0 = S.Fma(x, S.Load(ref b0, o), s0);
+            s1 = S.Fma(x, S.Load(ref b1, o), s1);
+            s2 = S.Fma(x, S.Load(ref b2, o), s2);
+            s3 = S.Fma(x, S.Load(ref b3, o), s3);
         }
         Finish(S.Sum(s0), ref a, ref b0, p, depth, ref bias, hasBias, j, ref c, accumulate, relu);
         Finish(S.Sum(s1), ref a, ref b1, p, depth, ref bias, hasBias, j + 1, ref c, accumulate, relu);
@@ -486,13 +488,13 @@ internal static class Gemm
 
     /// <summary>One dot product.</summary>
     private static void Dot1x1<T, TV, S>(ref T a, ref T b, int bRow, int j, ref T bias, bool hasBias, ref T c, int depth, bool accumulate, bool relu)
-        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ISimdOps<T, TV>
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
     {
         ref T bj = ref Unsafe.Add(ref b, j * bRow);
         TV s = S.Zero;
         int width = S.Width, p = 0;
         for (; p + width <= depth; p += width)
-            s = S.MulAdd(S.Load(ref a, (nuint)p), S.Load(ref bj, (nuint)p), s);
+            s = S.Fma(S.Load(ref a, (nuint)p), S.Load(ref bj, (nuint)p), s);
         Finish(S.Sum(s), ref a, ref bj, p, depth, ref bias, hasBias, j, ref c, accumulate, relu);
     }
 }
