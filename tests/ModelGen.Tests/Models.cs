@@ -141,3 +141,115 @@ public partial class ThreadedCnn;
 [Loss(LossFunction.CrossEntropy)]
 [Adam(LearningRate = 1e-3)]
 public partial class SingleThreadedCnn;
+
+// Wide enough (512·512 + 512 + 512·10 + 10 = 267,786 parameters) that every optimizer's fused pass is split over the
+// worker threads: 267,786 × 5 (SGD's cost per element, the least of the six) ≥ 2^20. One pair per optimizer, each with
+// non-default hyperparameters, the threaded model next to the same one kept on the calling thread.
+
+/// <summary>Sgd (momentum, Nesterov, weight decay) over a model whose optimizer pass is split over the worker threads.</summary>
+[Model(BatchSize = 8, Seed = 33)]
+[Input(512)]
+[Dense(512, Activation.Tanh)]
+[Dense(10)]
+[Loss(LossFunction.CrossEntropy)]
+[Sgd(LearningRate = 0.05, Momentum = 0.9, Nesterov = true, WeightDecay = 1e-3)]
+public partial class ThreadedSgdModel;
+
+/// <summary><see cref="ThreadedSgdModel"/> kept on the calling thread.</summary>
+[Model(BatchSize = 8, Seed = 33, Threads = 1)]
+[Input(512)]
+[Dense(512, Activation.Tanh)]
+[Dense(10)]
+[Loss(LossFunction.CrossEntropy)]
+[Sgd(LearningRate = 0.05, Momentum = 0.9, Nesterov = true, WeightDecay = 1e-3)]
+public partial class SingleThreadedSgdModel;
+
+/// <summary>RmsProp (centered, momentum, weight decay) over a model whose optimizer pass is split over the worker threads.</summary>
+[Model(BatchSize = 8, Seed = 33)]
+[Input(512)]
+[Dense(512, Activation.Tanh)]
+[Dense(10)]
+[Loss(LossFunction.CrossEntropy)]
+[RmsProp(LearningRate = 1e-3, Alpha = 0.9, Momentum = 0.9, Centered = true, WeightDecay = 1e-3)]
+public partial class ThreadedRmsPropModel;
+
+/// <summary><see cref="ThreadedRmsPropModel"/> kept on the calling thread.</summary>
+[Model(BatchSize = 8, Seed = 33, Threads = 1)]
+[Input(512)]
+[Dense(512, Activation.Tanh)]
+[Dense(10)]
+[Loss(LossFunction.CrossEntropy)]
+[RmsProp(LearningRate = 1e-3, Alpha = 0.9, Momentum = 0.9, Centered = true, WeightDecay = 1e-3)]
+public partial class SingleThreadedRmsPropModel;
+
+/// <summary>AdaGrad (initial accumulator, weight decay) over a model whose optimizer pass is split over the worker threads.</summary>
+[Model(BatchSize = 8, Seed = 33)]
+[Input(512)]
+[Dense(512, Activation.Tanh)]
+[Dense(10)]
+[Loss(LossFunction.CrossEntropy)]
+[AdaGrad(LearningRate = 0.05, InitialAccumulator = 0.1, WeightDecay = 1e-3)]
+public partial class ThreadedAdaGradModel;
+
+/// <summary><see cref="ThreadedAdaGradModel"/> kept on the calling thread.</summary>
+[Model(BatchSize = 8, Seed = 33, Threads = 1)]
+[Input(512)]
+[Dense(512, Activation.Tanh)]
+[Dense(10)]
+[Loss(LossFunction.CrossEntropy)]
+[AdaGrad(LearningRate = 0.05, InitialAccumulator = 0.1, WeightDecay = 1e-3)]
+public partial class SingleThreadedAdaGradModel;
+
+/// <summary>AdaDelta (weight decay) over a model whose optimizer pass is split over the worker threads.</summary>
+[Model(BatchSize = 8, Seed = 33)]
+[Input(512)]
+[Dense(512, Activation.Tanh)]
+[Dense(10)]
+[Loss(LossFunction.CrossEntropy)]
+[AdaDelta(LearningRate = 0.5, Rho = 0.95, WeightDecay = 1e-3)]
+public partial class ThreadedAdaDeltaModel;
+
+/// <summary><see cref="ThreadedAdaDeltaModel"/> kept on the calling thread.</summary>
+[Model(BatchSize = 8, Seed = 33, Threads = 1)]
+[Input(512)]
+[Dense(512, Activation.Tanh)]
+[Dense(10)]
+[Loss(LossFunction.CrossEntropy)]
+[AdaDelta(LearningRate = 0.5, Rho = 0.95, WeightDecay = 1e-3)]
+public partial class SingleThreadedAdaDeltaModel;
+
+/// <summary>Adamax (weight decay) over a model whose optimizer pass is split over the worker threads.</summary>
+[Model(BatchSize = 8, Seed = 33)]
+[Input(512)]
+[Dense(512, Activation.Tanh)]
+[Dense(10)]
+[Loss(LossFunction.CrossEntropy)]
+[Adamax(LearningRate = 2e-3, Beta1 = 0.8, WeightDecay = 1e-3)]
+public partial class ThreadedAdamaxModel;
+
+/// <summary><see cref="ThreadedAdamaxModel"/> kept on the calling thread.</summary>
+[Model(BatchSize = 8, Seed = 33, Threads = 1)]
+[Input(512)]
+[Dense(512, Activation.Tanh)]
+[Dense(10)]
+[Loss(LossFunction.CrossEntropy)]
+[Adamax(LearningRate = 2e-3, Beta1 = 0.8, WeightDecay = 1e-3)]
+public partial class SingleThreadedAdamaxModel;
+
+/// <summary>NAdam (momentum decay, weight decay) over a model whose optimizer pass is split over the worker threads.</summary>
+[Model(BatchSize = 8, Seed = 33)]
+[Input(512)]
+[Dense(512, Activation.Tanh)]
+[Dense(10)]
+[Loss(LossFunction.CrossEntropy)]
+[NAdam(LearningRate = 2e-3, MomentumDecay = 8e-3, WeightDecay = 1e-3)]
+public partial class ThreadedNAdamModel;
+
+/// <summary><see cref="ThreadedNAdamModel"/> kept on the calling thread.</summary>
+[Model(BatchSize = 8, Seed = 33, Threads = 1)]
+[Input(512)]
+[Dense(512, Activation.Tanh)]
+[Dense(10)]
+[Loss(LossFunction.CrossEntropy)]
+[NAdam(LearningRate = 2e-3, MomentumDecay = 8e-3, WeightDecay = 1e-3)]
+public partial class SingleThreadedNAdamModel;

@@ -137,6 +137,38 @@ public class ThreadingTests
     }
 
     [Fact]
+    public void Every_optimizer_gives_the_same_bits_on_one_thread_and_on_all()
+    {
+        // 267,786 parameters × 5 (SGD's cost per element, the least of the six) is at least two parts' worth of work.
+        int processors = Math.Min(Environment.ProcessorCount, Parallelism.MaxThreads);
+        int blocks = (ThreadedSgdModel.ParameterCount + 63) / 64;
+        Assert.Equal(Math.Min(processors, 2), Parallelism.Parts(0, 5L * ThreadedSgdModel.ParameterCount, blocks));
+
+        float[] x = TestData.Floats(8 * 512, seed: 57);
+        int[] labels = TestData.Labels(8, 10, seed: 58);
+        (IClassifier<float> All, IClassifier<float> One)[] pairs =
+        [
+            (new ThreadedSgdModel(), new SingleThreadedSgdModel()),
+            (new ThreadedRmsPropModel(), new SingleThreadedRmsPropModel()),
+            (new ThreadedAdaGradModel(), new SingleThreadedAdaGradModel()),
+            (new ThreadedAdaDeltaModel(), new SingleThreadedAdaDeltaModel()),
+            (new ThreadedAdamaxModel(), new SingleThreadedAdamaxModel()),
+            (new ThreadedNAdamModel(), new SingleThreadedNAdamModel()),
+        ];
+        foreach ((IClassifier<float> all, IClassifier<float> one) in pairs)
+        {
+            string model = all.GetType().Name;
+            for (int step = 0; step < 3; step++)
+                Assert.Equal(one.TrainStep(x, labels), all.TrainStep(x, labels));
+            foreach (string name in all.ParameterNames)
+                Assert.True(one.Parameter(name).SequenceEqual(all.Parameter(name)), $"{model}: {name} differs");
+            Assert.NotEmpty(all.OptimizerStateNames);
+            foreach (string name in all.OptimizerStateNames)
+                Assert.True(one.OptimizerState(name).SequenceEqual(all.OptimizerState(name)), $"{model}: optimizer state {name} differs");
+        }
+    }
+
+    [Fact]
     public void Split_training_steps_allocate_nothing_on_any_thread()
     {
         var model = new ThreadedClassifier();

@@ -81,7 +81,7 @@ internal static class OptimizerEmission
             OptimizerKind.Sgd => new[]
             {
                 head + $"{Slot(o.Momentum != 0, "_momentumBuffer")}, _learningRate,",
-                $"    momentum: {Lit(o.Momentum)}, dampening: {Lit(o.Dampening)}, nesterov: {Bool(o.Nesterov)}, weightDecay: {Lit(o.WeightDecay)}, firstStep: _step == 1);",
+                $"    momentum: {Lit(o.Momentum)}, dampening: {Lit(o.Dampening)}, nesterov: {Bool(o.Nesterov)}, weightDecay: {Lit(o.WeightDecay)}, firstStep: _step == 1, threads: {Int(threads)});",
             },
             OptimizerKind.Adam or OptimizerKind.AdamW => new[]
             {
@@ -91,27 +91,27 @@ internal static class OptimizerEmission
             OptimizerKind.RmsProp => new[]
             {
                 head + $"_squareAvg, {Slot(o.Centered, "_gradAvg")}, {Slot(o.Momentum > 0, "_momentumBuffer")}, _learningRate,",
-                $"    alpha: {N(o.Alpha)}, epsilon: {N(o.Epsilon)}, weightDecay: {N(o.WeightDecay)}, momentum: {N(o.Momentum)}, centered: {Bool(o.Centered)});",
+                $"    alpha: {N(o.Alpha)}, epsilon: {N(o.Epsilon)}, weightDecay: {N(o.WeightDecay)}, momentum: {N(o.Momentum)}, centered: {Bool(o.Centered)}, threads: {Int(threads)});",
             },
             OptimizerKind.AdaGrad => new[]
             {
                 head + "_sum, _learningRate,",
-                $"    epsilon: {N(o.Epsilon)}, weightDecay: {N(o.WeightDecay)});",
+                $"    epsilon: {N(o.Epsilon)}, weightDecay: {N(o.WeightDecay)}, threads: {Int(threads)});",
             },
             OptimizerKind.AdaDelta => new[]
             {
                 head + "_squareAvg, _accDelta, _learningRate,",
-                $"    rho: {N(o.Rho)}, epsilon: {N(o.Epsilon)}, weightDecay: {N(o.WeightDecay)});",
+                $"    rho: {N(o.Rho)}, epsilon: {N(o.Epsilon)}, weightDecay: {N(o.WeightDecay)}, threads: {Int(threads)});",
             },
             OptimizerKind.Adamax => new[]
             {
                 head + "_expAvg, _expInf, _learningRate,",
-                $"    beta1: {N(o.Beta1)}, beta2: {N(o.Beta2)}, epsilon: {N(o.Epsilon)}, weightDecay: {N(o.WeightDecay)}, step: _step);",
+                $"    beta1: {N(o.Beta1)}, beta2: {N(o.Beta2)}, epsilon: {N(o.Epsilon)}, weightDecay: {N(o.WeightDecay)}, step: _step, threads: {Int(threads)});",
             },
             _ => new[]
             {
                 head + "_expAvg, _expAvgSq, ref _muProduct, _learningRate,",
-                $"    beta1: {N(o.Beta1)}, beta2: {N(o.Beta2)}, epsilon: {N(o.Epsilon)}, weightDecay: {N(o.WeightDecay)}, momentumDecay: {N(o.MomentumDecay)}, step: _step);",
+                $"    beta1: {N(o.Beta1)}, beta2: {N(o.Beta2)}, epsilon: {N(o.Epsilon)}, weightDecay: {N(o.WeightDecay)}, momentumDecay: {N(o.MomentumDecay)}, step: _step, threads: {Int(threads)});",
             },
         };
 

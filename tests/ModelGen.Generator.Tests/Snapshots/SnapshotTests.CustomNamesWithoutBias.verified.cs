@@ -142,7 +142,7 @@ namespace Demo
             // torch.optim.SGD (λ WeightDecay, μ Momentum, τ Dampening): g += λθ; b = g on step 1, else μ·b + (1 − τ)·g; g = g + μ·b (Nesterov) or b; θ -= lr·g
             // One fused pass over all parameters, their gradients and the optimizer state.
             global::ModelGen.Kernels.Optimizers.Sgd.Step<float>(_parameters, _gradients, _momentumBuffer, _learningRate,
-                momentum: 0.5f, dampening: 0.1f, nesterov: false, weightDecay: 0f, firstStep: _step == 1);
+                momentum: 0.5f, dampening: 0.1f, nesterov: false, weightDecay: 0f, firstStep: _step == 1, threads: 0);
         }
 
         /// <summary>

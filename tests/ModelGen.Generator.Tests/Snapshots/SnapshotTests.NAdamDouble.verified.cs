@@ -145,7 +145,7 @@ namespace Demo
             // torch.optim.NAdam 1.13 (λ WeightDecay, ψ MomentumDecay): g += λθ; μₜ = β1·(1 − ½·0.96^(tψ)); m, v as Adam; θ -= lr·(1 − μₜ)/(1 − Πμ)·g/d + lr·μₜ₊₁/(1 − Πμ·μₜ₊₁)·m/d
             // One fused pass over all parameters, their gradients and the optimizer state.
             global::ModelGen.Kernels.Optimizers.NAdam.Step<double>(_parameters, _gradients, _expAvg, _expAvgSq, ref _muProduct, _learningRate,
-                beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0, momentumDecay: 0.005, step: _step);
+                beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0, momentumDecay: 0.005, step: _step, threads: 0);
         }
 
         /// <summary>

@@ -178,7 +178,7 @@ namespace Demo
             // torch.optim.SGD (λ WeightDecay, μ Momentum, τ Dampening): g += λθ; b = g on step 1, else μ·b + (1 − τ)·g; g = g + μ·b (Nesterov) or b; θ -= lr·g
             // One fused pass over all parameters, their gradients and the optimizer state.
             global::ModelGen.Kernels.Optimizers.Sgd.Step<double>(_parameters, _gradients, _momentumBuffer, _learningRate,
-                momentum: 0.9, dampening: 0, nesterov: false, weightDecay: 0, firstStep: _step == 1);
+                momentum: 0.9, dampening: 0, nesterov: false, weightDecay: 0, firstStep: _step == 1, threads: 0);
         }
 
         /// <summary>

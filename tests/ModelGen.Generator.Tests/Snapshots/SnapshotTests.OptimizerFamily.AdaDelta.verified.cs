@@ -147,7 +147,7 @@ namespace Demo
             // torch.optim.Adadelta (λ WeightDecay): g += λθ; v = ρ·v + (1 − ρ)·g²; Δ = √(u + ε)/√(v + ε)·g; u = ρ·u + (1 − ρ)·Δ²; θ -= lr·Δ
             // One fused pass over all parameters, their gradients and the optimizer state.
             global::ModelGen.Kernels.Optimizers.AdaDelta.Step<float>(_parameters, _gradients, _squareAvg, _accDelta, _learningRate,
-                rho: 0.95, epsilon: 1e-6, weightDecay: 0);
+                rho: 0.95, epsilon: 1e-6, weightDecay: 0, threads: 0);
         }
 
         /// <summary>

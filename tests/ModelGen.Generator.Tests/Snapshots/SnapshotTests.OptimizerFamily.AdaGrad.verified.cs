@@ -147,7 +147,7 @@ namespace Demo
             // torch.optim.Adagrad (λ WeightDecay): g += λθ; s += g²; θ -= lr·g/(√s + ε)
             // One fused pass over all parameters, their gradients and the optimizer state.
             global::ModelGen.Kernels.Optimizers.AdaGrad.Step<float>(_parameters, _gradients, _sum, _learningRate,
-                epsilon: 1e-10, weightDecay: 0);
+                epsilon: 1e-10, weightDecay: 0, threads: 0);
         }
 
         /// <summary>

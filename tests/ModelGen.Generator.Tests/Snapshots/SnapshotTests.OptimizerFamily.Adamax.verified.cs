@@ -147,7 +147,7 @@ namespace Demo
             // torch.optim.Adamax (λ WeightDecay): g += λθ; m = β1·m + (1 − β1)·g; u = max(β2·u, |g| + ε); θ -= lr/(1 − β1ᵗ)·m/u
             // One fused pass over all parameters, their gradients and the optimizer state.
             global::ModelGen.Kernels.Optimizers.Adamax.Step<float>(_parameters, _gradients, _expAvg, _expInf, _learningRate,
-                beta1: 0.8, beta2: 0.999, epsilon: 1e-8, weightDecay: 0, step: _step);
+                beta1: 0.8, beta2: 0.999, epsilon: 1e-8, weightDecay: 0, step: _step, threads: 0);
         }
 
         /// <summary>

@@ -148,7 +148,7 @@ namespace Demo
             // torch.optim.RMSprop (λ WeightDecay, μ Momentum): g += λθ; v = α·v + (1 − α)·g²; ḡ = α·ḡ + (1 − α)·g; d = √(v − ḡ²) + ε; b = μ·b + g/d; θ -= lr·b
             // One fused pass over all parameters, their gradients and the optimizer state.
             global::ModelGen.Kernels.Optimizers.RmsProp.Step<float>(_parameters, _gradients, _squareAvg, _gradAvg, _momentumBuffer, _learningRate,
-                alpha: 0.99, epsilon: 1e-8, weightDecay: 0.0001, momentum: 0.9, centered: true);
+                alpha: 0.99, epsilon: 1e-8, weightDecay: 0.0001, momentum: 0.9, centered: true, threads: 0);
         }
 
         /// <summary>

@@ -9,41 +9,70 @@ namespace ModelGen.Kernels.Optimizers;
 /// </summary>
 public static class AdaDelta
 {
-    /// <summary>One step over all parameters.</summary>
-    public static void Step<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> squareAvg, Span<T> accDelta,
-        double learningRate, double rho, double epsilon, double weightDecay)
+    /// <summary>
+    /// One step over all parameters. Large models split the pass over up to <paramref name="threads"/> threads (0: as
+    /// many as <see cref="Parallelism.MaxThreads"/> allows); every element is updated the same way on any number of threads.
+    /// </summary>
+    public static unsafe void Step<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> squareAvg, Span<T> accDelta,
+        double learningRate, double rho, double epsilon, double weightDecay, int threads = 1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int n = parameters.Length, k = 0;
+        int n = parameters.Length;
         Check.Length(gradients, n, nameof(gradients));
         Check.Length(squareAvg, n, nameof(squareAvg));
         Check.Length(accDelta, n, nameof(accDelta));
-        T lr = T.CreateTruncating(learningRate), r = T.CreateTruncating(rho), oneMinusR = T.CreateTruncating(1 - rho);
-        T eps = T.CreateTruncating(epsilon), wd = T.CreateTruncating(weightDecay);
-        if (Vector.IsHardwareAccelerated)
+        fixed (T* p = parameters, g = gradients, sq = squareAvg, acc = accDelta)
         {
-            Vector<T> vlr = new(lr), vr = new(r), v1r = new(oneMinusR), veps = new(eps), vwd = new(wd);
-            for (; k + Vector<T>.Count <= n; k += Vector<T>.Count)
+            var pass = new Pass<T>
             {
-                Vector<T> theta = new(parameters.Slice(k)), grad = new(gradients.Slice(k));
-                if (weightDecay != 0) grad += vwd * theta;
-                Vector<T> sq = new Vector<T>(squareAvg.Slice(k)) * vr + v1r * grad * grad;
-                sq.CopyTo(squareAvg.Slice(k));
-                Vector<T> acc = new(accDelta.Slice(k));
-                Vector<T> delta = Vector.SquareRoot(acc + veps) / Vector.SquareRoot(sq + veps) * grad;
-                (acc * vr + v1r * delta * delta).CopyTo(accDelta.Slice(k));
-                (theta - vlr * delta).CopyTo(parameters.Slice(k));
-            }
+                P = p, G = g, Sq = sq, Acc = acc, N = n,
+                Lr = T.CreateTruncating(learningRate), R = T.CreateTruncating(rho), OneMinusR = T.CreateTruncating(1 - rho),
+                Eps = T.CreateTruncating(epsilon), Wd = T.CreateTruncating(weightDecay),
+                HasWeightDecay = weightDecay != 0,
+            };
+            // About 16 multiply-add equivalents per element (two square roots and a division among them).
+            Parallelism.Elementwise(ref pass, threads, costPerElement: 16);
         }
-        for (; k < n; k++)
+    }
+
+    /// <summary>The fused update of elements <c>[start, end)</c>, its operands pinned by <see cref="Step{T}"/>.</summary>
+    private unsafe struct Pass<T> : IElementwiseJob where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public T* P, G, Sq, Acc;
+        public int N;
+        public T Lr, R, OneMinusR, Eps, Wd;
+        public bool HasWeightDecay;
+
+        public readonly int Count => N;
+
+        public readonly void Run(int start, int end)
         {
-            T grad = gradients[k];
-            if (weightDecay != 0) grad += wd * parameters[k];
-            T sq = squareAvg[k] * r + oneMinusR * grad * grad;
-            squareAvg[k] = sq;
-            T delta = T.Sqrt(accDelta[k] + eps) / T.Sqrt(sq + eps) * grad;
-            accDelta[k] = accDelta[k] * r + oneMinusR * delta * delta;
-            parameters[k] -= lr * delta;
+            int k = start;
+            if (Vector.IsHardwareAccelerated)
+            {
+                Vector<T> vlr = new(Lr), vr = new(R), v1r = new(OneMinusR), veps = new(Eps), vwd = new(Wd);
+                for (; k + Vector<T>.Count <= end; k += Vector<T>.Count)
+                {
+                    Vector<T> theta = Vector.Load(P + k), grad = Vector.Load(G + k);
+                    if (HasWeightDecay) grad += vwd * theta;
+                    Vector<T> sq = Vector.Load(Sq + k) * vr + v1r * grad * grad;
+                    sq.Store(Sq + k);
+                    Vector<T> acc = Vector.Load(Acc + k);
+                    Vector<T> delta = Vector.SquareRoot(acc + veps) / Vector.SquareRoot(sq + veps) * grad;
+                    (acc * vr + v1r * delta * delta).Store(Acc + k);
+                    (theta - vlr * delta).Store(P + k);
+                }
+            }
+            for (; k < end; k++)
+            {
+                T grad = G[k];
+                if (HasWeightDecay) grad += Wd * P[k];
+                T sq = Sq[k] * R + OneMinusR * grad * grad;
+                Sq[k] = sq;
+                T delta = T.Sqrt(Acc[k] + Eps) / T.Sqrt(sq + Eps) * grad;
+                Acc[k] = Acc[k] * R + OneMinusR * delta * delta;
+                P[k] -= Lr * delta;
+            }
         }
     }
 }

@@ -25,12 +25,17 @@ public static class NAdam
         return product;
     }
 
-    /// <summary>One step (t = <paramref name="step"/>, from 1); <paramref name="muProduct"/> is updated.</summary>
-    public static void Step<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> expAvg, Span<T> expAvgSq, ref T muProduct,
-        double learningRate, double beta1, double beta2, double epsilon, double weightDecay, double momentumDecay, long step)
+    /// <summary>
+    /// One step (t = <paramref name="step"/>, from 1); <paramref name="muProduct"/> is updated (on the calling thread,
+    /// once per step). Large models split the elementwise pass over up to <paramref name="threads"/> threads (0: as many
+    /// as <see cref="Parallelism.MaxThreads"/> allows); every element is updated the same way on any number of threads.
+    /// </summary>
+    public static unsafe void Step<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> expAvg, Span<T> expAvgSq, ref T muProduct,
+        double learningRate, double beta1, double beta2, double epsilon, double weightDecay, double momentumDecay, long step,
+        int threads = 1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int n = parameters.Length, k = 0;
+        int n = parameters.Length;
         Check.Length(gradients, n, nameof(gradients));
         Check.Length(expAvg, n, nameof(expAvg));
         Check.Length(expAvgSq, n, nameof(expAvgSq));
@@ -40,39 +45,66 @@ public static class NAdam
         T muProductNext = muProduct * T.CreateTruncating(mu) * T.CreateTruncating(muNext);
         T gradScale = T.CreateTruncating(-learningRate * (1.0 - mu) / (1.0 - double.CreateTruncating(muProduct)));
         T avgScale = T.CreateTruncating(-learningRate * muNext / (1.0 - double.CreateTruncating(muProductNext)));
-        T b1 = T.CreateTruncating(beta1), oneMinusB1 = T.CreateTruncating(1 - beta1);
-        T b2 = T.CreateTruncating(beta2), oneMinusB2 = T.CreateTruncating(1 - beta2);
-        T bc2 = T.CreateTruncating(biasCorrection2), eps = T.CreateTruncating(epsilon), wd = T.CreateTruncating(weightDecay);
-        if (Vector.IsHardwareAccelerated)
+        fixed (T* p = parameters, g = gradients, m = expAvg, v = expAvgSq)
         {
-            Vector<T> vb1 = new(b1), v1b1 = new(oneMinusB1), vb2 = new(b2), v1b2 = new(oneMinusB2), vbc2 = new(bc2);
-            Vector<T> veps = new(eps), vwd = new(wd), vgs = new(gradScale), vas = new(avgScale);
-            for (; k + Vector<T>.Count <= n; k += Vector<T>.Count)
+            var pass = new Pass<T>
             {
-                Vector<T> theta = new(parameters.Slice(k)), grad = new(gradients.Slice(k));
-                if (weightDecay != 0) grad += vwd * theta;
-                Vector<T> m = new Vector<T>(expAvg.Slice(k)) * vb1 + v1b1 * grad;
-                Vector<T> v = new Vector<T>(expAvgSq.Slice(k)) * vb2 + v1b2 * grad * grad;
-                m.CopyTo(expAvg.Slice(k));
-                v.CopyTo(expAvgSq.Slice(k));
-                Vector<T> denom = Vector.SquareRoot(v / vbc2) + veps;
-                theta += vgs * grad / denom;
-                theta += vas * m / denom;
-                theta.CopyTo(parameters.Slice(k));
-            }
+                P = p, G = g, M = m, V = v, N = n,
+                GradScale = gradScale, AvgScale = avgScale,
+                B1 = T.CreateTruncating(beta1), OneMinusB1 = T.CreateTruncating(1 - beta1),
+                B2 = T.CreateTruncating(beta2), OneMinusB2 = T.CreateTruncating(1 - beta2),
+                Bc2 = T.CreateTruncating(biasCorrection2), Eps = T.CreateTruncating(epsilon), Wd = T.CreateTruncating(weightDecay),
+                HasWeightDecay = weightDecay != 0,
+            };
+            // About 18 multiply-add equivalents per element (a square root and three divisions among them).
+            Parallelism.Elementwise(ref pass, threads, costPerElement: 18);
         }
-        for (; k < n; k++)
+    }
+
+    /// <summary>The fused update of elements <c>[start, end)</c>, its operands pinned by <see cref="Step{T}"/>.</summary>
+    private unsafe struct Pass<T> : IElementwiseJob where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public T* P, G, M, V;
+        public int N;
+        public T GradScale, AvgScale, B1, OneMinusB1, B2, OneMinusB2, Bc2, Eps, Wd;
+        public bool HasWeightDecay;
+
+        public readonly int Count => N;
+
+        public readonly void Run(int start, int end)
         {
-            T theta = parameters[k], grad = gradients[k];
-            if (weightDecay != 0) grad += wd * theta;
-            T m = expAvg[k] * b1 + oneMinusB1 * grad;
-            T v = expAvgSq[k] * b2 + oneMinusB2 * grad * grad;
-            expAvg[k] = m;
-            expAvgSq[k] = v;
-            T denom = T.Sqrt(v / bc2) + eps;
-            theta += gradScale * grad / denom;
-            theta += avgScale * m / denom;
-            parameters[k] = theta;
+            int k = start;
+            if (Vector.IsHardwareAccelerated)
+            {
+                Vector<T> vb1 = new(B1), v1b1 = new(OneMinusB1), vb2 = new(B2), v1b2 = new(OneMinusB2), vbc2 = new(Bc2);
+                Vector<T> veps = new(Eps), vwd = new(Wd), vgs = new(GradScale), vas = new(AvgScale);
+                for (; k + Vector<T>.Count <= end; k += Vector<T>.Count)
+                {
+                    Vector<T> theta = Vector.Load(P + k), grad = Vector.Load(G + k);
+                    if (HasWeightDecay) grad += vwd * theta;
+                    Vector<T> m = Vector.Load(M + k) * vb1 + v1b1 * grad;
+                    Vector<T> v = Vector.Load(V + k) * vb2 + v1b2 * grad * grad;
+                    m.Store(M + k);
+                    v.Store(V + k);
+                    Vector<T> denom = Vector.SquareRoot(v / vbc2) + veps;
+                    theta += vgs * grad / denom;
+                    theta += vas * m / denom;
+                    theta.Store(P + k);
+                }
+            }
+            for (; k < end; k++)
+            {
+                T theta = P[k], grad = G[k];
+                if (HasWeightDecay) grad += Wd * theta;
+                T m = M[k] * B1 + OneMinusB1 * grad;
+                T v = V[k] * B2 + OneMinusB2 * grad * grad;
+                M[k] = m;
+                V[k] = v;
+                T denom = T.Sqrt(v / Bc2) + Eps;
+                theta += GradScale * grad / denom;
+                theta += AvgScale * m / denom;
+                P[k] = theta;
+            }
         }
     }
 }

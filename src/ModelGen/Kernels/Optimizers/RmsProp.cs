@@ -10,9 +10,14 @@ namespace ModelGen.Kernels.Optimizers;
 /// </summary>
 public static class RmsProp
 {
-    /// <summary>One step over all parameters; <paramref name="gradAvg"/> is used when centered, <paramref name="momentumBuffer"/> when μ &gt; 0.</summary>
-    public static void Step<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> squareAvg, Span<T> gradAvg,
-        Span<T> momentumBuffer, double learningRate, double alpha, double epsilon, double weightDecay, double momentum, bool centered)
+    /// <summary>
+    /// One step over all parameters; <paramref name="gradAvg"/> is used when centered, <paramref name="momentumBuffer"/>
+    /// when μ &gt; 0. Large models split the pass over up to <paramref name="threads"/> threads (0: as many as
+    /// <see cref="Parallelism.MaxThreads"/> allows); every element is updated the same way on any number of threads.
+    /// </summary>
+    public static unsafe void Step<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> squareAvg, Span<T> gradAvg,
+        Span<T> momentumBuffer, double learningRate, double alpha, double epsilon, double weightDecay, double momentum, bool centered,
+        int threads = 1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = parameters.Length;
@@ -20,58 +25,84 @@ public static class RmsProp
         Check.Length(squareAvg, n, nameof(squareAvg));
         if (centered) Check.Length(gradAvg, n, nameof(gradAvg));
         if (momentum > 0) Check.Length(momentumBuffer, n, nameof(momentumBuffer));
-        T a = T.CreateTruncating(alpha), oneMinusA = T.CreateTruncating(1 - alpha), eps = T.CreateTruncating(epsilon);
-        T wd = T.CreateTruncating(weightDecay), mu = T.CreateTruncating(momentum), lr = T.CreateTruncating(learningRate);
-        int k = 0;
-        if (Vector.IsHardwareAccelerated)
+        fixed (T* p = parameters, g = gradients, sq = squareAvg, ga = gradAvg, b = momentumBuffer)
         {
-            Vector<T> va = new(a), v1a = new(oneMinusA), veps = new(eps), vwd = new(wd), vmu = new(mu), vlr = new(lr);
-            for (; k + Vector<T>.Count <= n; k += Vector<T>.Count)
+            var pass = new Pass<T>
             {
-                Vector<T> theta = new(parameters.Slice(k)), grad = new(gradients.Slice(k));
-                if (weightDecay != 0) grad += vwd * theta;
-                Vector<T> sq = new Vector<T>(squareAvg.Slice(k)) * va + v1a * grad * grad;
-                sq.CopyTo(squareAvg.Slice(k));
-                Vector<T> avg;
+                P = p, G = g, Sq = sq, GradAvg = centered ? ga : null, B = momentum > 0 ? b : null, N = n,
+                A = T.CreateTruncating(alpha), OneMinusA = T.CreateTruncating(1 - alpha), Eps = T.CreateTruncating(epsilon),
+                Wd = T.CreateTruncating(weightDecay), Mu = T.CreateTruncating(momentum), Lr = T.CreateTruncating(learningRate),
+                HasWeightDecay = weightDecay != 0,
+            };
+            // About 14 multiply-add equivalents per element (a square root and a division among them).
+            Parallelism.Elementwise(ref pass, threads, costPerElement: 14);
+        }
+    }
+
+    /// <summary>The fused update of elements <c>[start, end)</c>, its operands pinned by <see cref="Step{T}"/>.</summary>
+    private unsafe struct Pass<T> : IElementwiseJob where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public T* P, G, Sq, GradAvg, B;
+        public int N;
+        public T A, OneMinusA, Eps, Wd, Mu, Lr;
+        public bool HasWeightDecay;
+
+        public readonly int Count => N;
+
+        public readonly void Run(int start, int end)
+        {
+            bool centered = GradAvg != null, useMomentum = B != null;
+            int k = start;
+            if (Vector.IsHardwareAccelerated)
+            {
+                Vector<T> va = new(A), v1a = new(OneMinusA), veps = new(Eps), vwd = new(Wd), vmu = new(Mu), vlr = new(Lr);
+                for (; k + Vector<T>.Count <= end; k += Vector<T>.Count)
+                {
+                    Vector<T> theta = Vector.Load(P + k), grad = Vector.Load(G + k);
+                    if (HasWeightDecay) grad += vwd * theta;
+                    Vector<T> sq = Vector.Load(Sq + k) * va + v1a * grad * grad;
+                    sq.Store(Sq + k);
+                    Vector<T> avg;
+                    if (centered)
+                    {
+                        Vector<T> ga = Vector.Load(GradAvg + k) * va + v1a * grad;
+                        ga.Store(GradAvg + k);
+                        avg = Vector.SquareRoot(sq - ga * ga) + veps;
+                    }
+                    else avg = Vector.SquareRoot(sq) + veps;
+                    if (useMomentum)
+                    {
+                        Vector<T> buf = Vector.Load(B + k) * vmu + grad / avg;
+                        buf.Store(B + k);
+                        theta -= vlr * buf;
+                    }
+                    else theta -= vlr * grad / avg;
+                    theta.Store(P + k);
+                }
+            }
+            for (; k < end; k++)
+            {
+                T theta = P[k], grad = G[k];
+                if (HasWeightDecay) grad += Wd * theta;
+                T sq = Sq[k] * A + OneMinusA * grad * grad;
+                Sq[k] = sq;
+                T avg;
                 if (centered)
                 {
-                    Vector<T> ga = new Vector<T>(gradAvg.Slice(k)) * va + v1a * grad;
-                    ga.CopyTo(gradAvg.Slice(k));
-                    avg = Vector.SquareRoot(sq - ga * ga) + veps;
+                    T ga = GradAvg[k] * A + OneMinusA * grad;
+                    GradAvg[k] = ga;
+                    avg = T.Sqrt(sq - ga * ga) + Eps;
                 }
-                else avg = Vector.SquareRoot(sq) + veps;
-                if (momentum > 0)
+                else avg = T.Sqrt(sq) + Eps;
+                if (useMomentum)
                 {
-                    Vector<T> buf = new Vector<T>(momentumBuffer.Slice(k)) * vmu + grad / avg;
-                    buf.CopyTo(momentumBuffer.Slice(k));
-                    theta -= vlr * buf;
+                    T buf = B[k] * Mu + grad / avg;
+                    B[k] = buf;
+                    theta -= Lr * buf;
                 }
-                else theta -= vlr * grad / avg;
-                theta.CopyTo(parameters.Slice(k));
+                else theta -= Lr * grad / avg;
+                P[k] = theta;
             }
-        }
-        for (; k < n; k++)
-        {
-            T theta = parameters[k], grad = gradients[k];
-            if (weightDecay != 0) grad += wd * theta;
-            T sq = squareAvg[k] * a + oneMinusA * grad * grad;
-            squareAvg[k] = sq;
-            T avg;
-            if (centered)
-            {
-                T ga = gradAvg[k] * a + oneMinusA * grad;
-                gradAvg[k] = ga;
-                avg = T.Sqrt(sq - ga * ga) + eps;
-            }
-            else avg = T.Sqrt(sq) + eps;
-            if (momentum > 0)
-            {
-                T buf = momentumBuffer[k] * mu + grad / avg;
-                momentumBuffer[k] = buf;
-                theta -= lr * buf;
-            }
-            else theta -= lr * grad / avg;
-            parameters[k] = theta;
         }
     }
 }

@@ -1,6 +1,5 @@
 using System;
 using System.Numerics;
-using System.Runtime.InteropServices;
 
 namespace ModelGen.Kernels.Optimizers;
 
@@ -11,7 +10,11 @@ namespace ModelGen.Kernels.Optimizers;
 /// </summary>
 public static class Sgd
 {
-    /// <summary>One SGD step over <paramref name="parameters"/>.</summary>
+    /// <summary>
+    /// One SGD step over <paramref name="parameters"/>. Large models split the pass over up to
+    /// <paramref name="threads"/> threads (0: as many as <see cref="Parallelism.MaxThreads"/> allows); every element is
+    /// updated the same way on any number of threads.
+    /// </summary>
     /// <param name="parameters">θ, updated in place.</param>
     /// <param name="gradients">g, the gradient of the loss (left unchanged).</param>
     /// <param name="momentumBuffer">b, the momentum buffer (same length; unused when <paramref name="momentum"/> is 0).</param>
@@ -21,47 +24,74 @@ public static class Sgd
     /// <param name="nesterov">Nesterov momentum.</param>
     /// <param name="weightDecay">λ, coupled weight decay.</param>
     /// <param name="firstStep">True on the first step, when the momentum buffer starts as the gradient.</param>
-    public static void Step<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> momentumBuffer,
-        T learningRate, T momentum, T dampening, bool nesterov, T weightDecay, bool firstStep)
+    /// <param name="threads">The most threads the pass may use (1: the calling thread only).</param>
+    public static unsafe void Step<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> momentumBuffer,
+        T learningRate, T momentum, T dampening, bool nesterov, T weightDecay, bool firstStep, int threads = 1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int n = parameters.Length, k = 0;
+        int n = parameters.Length;
         Check.Length(gradients, n, nameof(gradients));
         bool useMomentum = momentum != T.Zero;
         if (useMomentum) Check.Length(momentumBuffer, n, nameof(momentumBuffer));
-        ref T p = ref MemoryMarshal.GetReference(parameters);
-        ref T g = ref MemoryMarshal.GetReference(gradients);
-        ref T b = ref MemoryMarshal.GetReference(momentumBuffer);
         T oneMinusDampening = T.One - dampening;
 
-        if (Vector.IsHardwareAccelerated)
+        fixed (T* p = parameters, g = gradients, b = momentumBuffer)
         {
-            Vector<T> lr = new(learningRate), mu = new(momentum), keep = new(oneMinusDampening), wd = new(weightDecay);
-            for (; k + Vector<T>.Count <= n; k += Vector<T>.Count)
+            var pass = new Pass<T>
             {
-                Vector<T> theta = Vector.LoadUnsafe(ref p, (nuint)k);
-                Vector<T> d = Vector.LoadUnsafe(ref g, (nuint)k);
-                if (weightDecay != T.Zero) d += wd * theta;
+                P = p, G = g, B = useMomentum ? b : null, N = n,
+                LearningRate = learningRate, Momentum = momentum, OneMinusDampening = oneMinusDampening, WeightDecay = weightDecay,
+                Nesterov = nesterov, FirstStep = firstStep,
+            };
+            // About 5 multiply-add equivalents per element at most (decay, momentum, Nesterov, update), no square root
+            // or division: mostly memory traffic.
+            Parallelism.Elementwise(ref pass, threads, costPerElement: 5);
+        }
+    }
+
+    /// <summary>The fused update of elements <c>[start, end)</c>, its operands pinned by <see cref="Step{T}"/>.</summary>
+    private unsafe struct Pass<T> : IElementwiseJob where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public T* P, G, B;
+        public int N;
+        public T LearningRate, Momentum, OneMinusDampening, WeightDecay;
+        public bool Nesterov, FirstStep;
+
+        public readonly int Count => N;
+
+        public readonly void Run(int start, int end)
+        {
+            bool useMomentum = B != null;
+            int k = start;
+            if (Vector.IsHardwareAccelerated)
+            {
+                Vector<T> lr = new(LearningRate), mu = new(Momentum), keep = new(OneMinusDampening), wd = new(WeightDecay);
+                for (; k + Vector<T>.Count <= end; k += Vector<T>.Count)
+                {
+                    Vector<T> theta = Vector.Load(P + k);
+                    Vector<T> d = Vector.Load(G + k);
+                    if (WeightDecay != T.Zero) d += wd * theta;
+                    if (useMomentum)
+                    {
+                        Vector<T> buf = FirstStep ? d : Vector.Load(B + k) * mu + keep * d;
+                        buf.Store(B + k);
+                        d = Nesterov ? d + mu * buf : buf;
+                    }
+                    (theta - lr * d).Store(P + k);
+                }
+            }
+            for (; k < end; k++)
+            {
+                T d = G[k];
+                if (WeightDecay != T.Zero) d += WeightDecay * P[k];
                 if (useMomentum)
                 {
-                    Vector<T> buf = firstStep ? d : Vector.LoadUnsafe(ref b, (nuint)k) * mu + keep * d;
-                    buf.StoreUnsafe(ref b, (nuint)k);
-                    d = nesterov ? d + mu * buf : buf;
+                    T buf = FirstStep ? d : B[k] * Momentum + OneMinusDampening * d;
+                    B[k] = buf;
+                    d = Nesterov ? d + Momentum * buf : buf;
                 }
-                (theta - lr * d).StoreUnsafe(ref p, (nuint)k);
+                P[k] -= LearningRate * d;
             }
-        }
-        for (; k < n; k++)
-        {
-            T d = gradients[k];
-            if (weightDecay != T.Zero) d += weightDecay * parameters[k];
-            if (useMomentum)
-            {
-                T buf = firstStep ? d : momentumBuffer[k] * momentum + oneMinusDampening * d;
-                momentumBuffer[k] = buf;
-                d = nesterov ? d + momentum * buf : buf;
-            }
-            parameters[k] -= learningRate * d;
         }
     }
 }
