@@ -201,6 +201,66 @@ public class ThreadingTests
         Assert.Equal(0, least);
     }
 
+    [Fact]
+    public unsafe void A_failing_part_is_rethrown_on_the_caller_after_every_part_has_stopped_and_the_pool_lives_on()
+    {
+        WorkerPool pool = WorkerPool.Shared;
+        int parts = pool.Workers + 1;
+        foreach (int failing in new[] { 0, parts - 1 }) // the caller's part, then a worker's (the same on one processor)
+        {
+            var state = new FailingJob { Failing = failing };
+            InvalidOperationException? caught = null;
+            try
+            {
+                pool.Run(&FailingJob.Part, &state, parts);
+            }
+            catch (InvalidOperationException e)
+            {
+                caught = e;
+            }
+            Assert.Equal($"part {failing} failed", caught?.Message);
+            Assert.Equal(parts, state.Finished); // every part ran to its end (or its throw) before Run returned
+        }
+
+        // The pool still works: a model's split products after the failures.
+        var all = new ThreadedClassifier();
+        var one = new SingleThreadedClassifier();
+        float[] x = TestData.Floats(64 * 256, seed: 57);
+        int[] labels = TestData.Labels(64, 10, seed: 58);
+        Assert.Equal(one.TrainStep(x, labels), all.TrainStep(x, labels));
+    }
+
+    private struct FailingJob
+    {
+        public int Failing, Finished;
+
+        public static unsafe void Part(void* arguments, int part, int parts)
+        {
+            ref FailingJob job = ref *(FailingJob*)arguments;
+            System.Threading.Thread.Sleep(20); // the other parts are still running when this one throws
+            System.Threading.Interlocked.Increment(ref job.Finished);
+            if (part == job.Failing) throw new InvalidOperationException($"part {part} failed");
+        }
+    }
+
+    [Fact]
+    public void Models_trained_on_two_threads_at_once_give_the_bits_of_one_thread()
+    {
+        // Both calling threads want the workers; the one that finds them busy runs its parts itself.
+        float[] x = TestData.Floats(64 * 256, seed: 59);
+        int[] labels = TestData.Labels(64, 10, seed: 60);
+        var reference = new SingleThreadedClassifier();
+        for (int step = 0; step < 8; step++) reference.TrainStep(x, labels);
+
+        var models = new[] { new ThreadedClassifier(), new ThreadedClassifier() };
+        var threads = models.Select(m => new System.Threading.Thread(() => { for (int step = 0; step < 8; step++) m.TrainStep(x, labels); })).ToArray();
+        foreach (var t in threads) t.Start();
+        foreach (var t in threads) t.Join();
+        foreach (var model in models)
+            foreach (string name in ThreadedClassifier.ParameterNames)
+                Assert.True(reference.Parameter(name).SequenceEqual(model.Parameter(name)), $"{name} differs");
+    }
+
     [Theory]
     [InlineData(0)]
     [InlineData(-1)]

@@ -1,5 +1,6 @@
 using System;
 using System.Diagnostics;
+using System.Runtime.ExceptionServices;
 using System.Threading;
 
 namespace ModelGen.Kernels;
@@ -32,6 +33,8 @@ internal sealed unsafe class WorkerPool
     private long _ticket;
     private int _sleepers;
     private int _busy;
+    /// <summary>The first exception a worker's part threw in the current job, if any.</summary>
+    private Exception? _failure;
     /// <summary>Bytes each worker had allocated when it last finished a part (index: worker number).</summary>
     private readonly long[] _allocated;
 
@@ -100,12 +103,24 @@ internal sealed unsafe class WorkerPool
             lock (_gate) Monitor.PulseAll(_gate);
         }
 
-        job(arguments, 0, parts);
+        // The workers read the caller's pinned arguments, so Run waits for them even when part 0 fails; an exception
+        // of any part is rethrown here, on the caller's thread, once every part has stopped.
+        Exception? failure = null;
+        try
+        {
+            job(arguments, 0, parts);
+        }
+        catch (Exception e)
+        {
+            failure = e;
+        }
         var spin = new SpinWait();
         while (Volatile.Read(ref _pending) != 0) spin.SpinOnce(sleep1Threshold: -1);
+        failure ??= Interlocked.Exchange(ref _failure, null);
         _job = null;
         _arguments = null;
         Volatile.Write(ref _busy, 0);
+        if (failure is not null) ExceptionDispatchInfo.Capture(failure).Throw();
     }
 
     private void Work(int index)
@@ -136,7 +151,14 @@ internal sealed unsafe class WorkerPool
             if (index < parts)
             {
                 // The job stays as published until this part is done: Run waits for it before the next one.
-                _job(_arguments, index, parts);
+                try
+                {
+                    _job(_arguments, index, parts);
+                }
+                catch (Exception e)
+                {
+                    Interlocked.CompareExchange(ref _failure, e, null); // for Run to rethrow; the worker lives on
+                }
                 Volatile.Write(ref _allocated[index], GC.GetAllocatedBytesForCurrentThread());
                 Interlocked.Decrement(ref _pending);
             }
