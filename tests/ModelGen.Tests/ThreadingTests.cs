@@ -230,6 +230,77 @@ public class ThreadingTests
         Assert.Equal(one.TrainStep(x, labels), all.TrainStep(x, labels));
     }
 
+    [Fact]
+    public unsafe void After_every_part_failed_the_next_job_runs_clean()
+    {
+        WorkerPool pool = WorkerPool.Shared;
+        int parts = pool.Workers + 1;
+        var state = new FailingJob { Failing = -1 }; // -1: every part throws
+        Exception? caught = null;
+        try
+        {
+            pool.Run(&FailingJob.Part, &state, parts);
+        }
+        catch (InvalidOperationException e)
+        {
+            caught = e;
+        }
+        Assert.NotNull(caught);
+
+        var clean = new FailingJob { Failing = -2 }; // -2: no part throws
+        pool.Run(&FailingJob.Part, &clean, parts);    // no exception left over from the failed job
+        Assert.Equal(parts, clean.Finished);
+    }
+
+    [Fact]
+    public unsafe void An_interrupt_of_the_caller_waits_for_the_workers_and_is_kept_for_its_next_wait()
+    {
+        WorkerPool pool = WorkerPool.Shared;
+        int parts = pool.Workers + 1;
+        SlowJob* job = (SlowJob*)System.Runtime.InteropServices.NativeMemory.AllocZeroed((nuint)sizeof(SlowJob));
+        try
+        {
+            job->Milliseconds = 300;
+            bool interruptedAfterwards = false;
+            IntPtr address = (IntPtr)job;
+            var caller = new System.Threading.Thread(() =>
+            {
+                pool.Run(&SlowJob.Part, (void*)address, parts);
+                try { System.Threading.Thread.Sleep(1000); }
+                catch (System.Threading.ThreadInterruptedException) { interruptedAfterwards = true; }
+            });
+            caller.Start();
+            System.Threading.Thread.Sleep(50);
+            caller.Interrupt();
+            caller.Join();
+            Assert.Equal(parts, job->Finished);  // Run returned only after every part
+            Assert.True(interruptedAfterwards);  // and the interrupt reached the caller's next blocking call
+
+            // The pool is not stuck: a split job still runs its last part on a worker.
+            *job = new SlowJob { Milliseconds = 1 };
+            pool.Run(&SlowJob.Part, job, parts);
+            Assert.Equal(parts, job->Finished);
+            Assert.Equal(parts > 1, job->LastPartThread != Environment.CurrentManagedThreadId);
+        }
+        finally
+        {
+            System.Runtime.InteropServices.NativeMemory.Free(job);
+        }
+    }
+
+    private struct SlowJob
+    {
+        public int Finished, Milliseconds, LastPartThread;
+
+        public static unsafe void Part(void* arguments, int part, int parts)
+        {
+            ref SlowJob job = ref *(SlowJob*)arguments;
+            if (part > 0) System.Threading.Thread.Sleep(job.Milliseconds);
+            if (part == parts - 1) job.LastPartThread = Environment.CurrentManagedThreadId;
+            System.Threading.Interlocked.Increment(ref job.Finished);
+        }
+    }
+
     private struct FailingJob
     {
         public int Failing, Finished;
@@ -239,7 +310,7 @@ public class ThreadingTests
             ref FailingJob job = ref *(FailingJob*)arguments;
             System.Threading.Thread.Sleep(20); // the other parts are still running when this one throws
             System.Threading.Interlocked.Increment(ref job.Finished);
-            if (part == job.Failing) throw new InvalidOperationException($"part {part} failed");
+            if (part == job.Failing || job.Failing == -1) throw new InvalidOperationException($"part {part} failed");
         }
     }
 

@@ -98,29 +98,54 @@ internal sealed unsafe class WorkerPool
         // Publishes the job (a full fence): a worker reads the number of parts from the same word as the job's number,
         // so one that wakes late cannot take the parts of a later job for those of an earlier one.
         Interlocked.Exchange(ref _ticket, ((_ticket >> 8) + 1 << 8) | (long)parts);
-        if (Volatile.Read(ref _sleepers) > 0)
-        {
-            lock (_gate) Monitor.PulseAll(_gate);
-        }
 
-        // The workers read the caller's pinned arguments, so Run waits for them even when part 0 fails; an exception
-        // of any part is rethrown here, on the caller's thread, once every part has stopped.
+        // From here on the workers read the caller's pinned arguments, so Run must not leave before they are done:
+        // nothing below waits in a way that Thread.Interrupt could break (an interrupt is kept for the caller's next
+        // blocking call), and an exception of any part is rethrown on the caller's thread once every part has stopped.
         Exception? failure = null;
+        bool interrupted = false;
         try
         {
+            if (Volatile.Read(ref _sleepers) > 0) interrupted = WakeSleepers();
             job(arguments, 0, parts);
         }
         catch (Exception e)
         {
             failure = e;
         }
-        var spin = new SpinWait();
-        while (Volatile.Read(ref _pending) != 0) spin.SpinOnce(sleep1Threshold: -1);
-        failure ??= Interlocked.Exchange(ref _failure, null);
-        _job = null;
-        _arguments = null;
-        Volatile.Write(ref _busy, 0);
+        finally
+        {
+            for (int spins = 0; Volatile.Read(ref _pending) != 0; spins++)
+            {
+                if (spins < 64) Thread.SpinWait(32);
+                else Thread.Yield();
+            }
+            Exception? fromWorker = Interlocked.Exchange(ref _failure, null);
+            failure ??= fromWorker;
+            _job = null;
+            _arguments = null;
+            Volatile.Write(ref _busy, 0);
+        }
+        if (interrupted) Thread.CurrentThread.Interrupt();
         if (failure is not null) ExceptionDispatchInfo.Capture(failure).Throw();
+    }
+
+    /// <summary>Wakes the sleeping workers; true if the caller was interrupted while taking the lock (it retries).</summary>
+    private bool WakeSleepers()
+    {
+        bool interrupted = false;
+        while (true)
+        {
+            try
+            {
+                lock (_gate) Monitor.PulseAll(_gate);
+                return interrupted;
+            }
+            catch (ThreadInterruptedException)
+            {
+                interrupted = true;
+            }
+        }
     }
 
     private void Work(int index)
