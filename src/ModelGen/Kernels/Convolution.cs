@@ -216,7 +216,7 @@ public static class Conv2D
             if (!db.IsEmpty)
             {
                 for (int f = f0; f < f1; f++)
-                    db[f] += Sum(ref Unsafe.Add(ref dyRef, (f - f0) * positions), positions);
+                    db[f] += RowMath.Sum(dy.Slice(s * outSize + f * positions, positions));
             }
         }
     }
@@ -349,22 +349,5 @@ public static class Conv2D
                 }
             }
         }
-    }
-
-    /// <summary><c>Σ_k a[k]</c> over <paramref name="length"/> values.</summary>
-    private static T Sum<T>(ref T a, int length) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int k = 0;
-        T sum = T.Zero;
-        if (Vector.IsHardwareAccelerated && length >= Vector<T>.Count)
-        {
-            Vector<T> acc = Vector<T>.Zero;
-            for (; k + Vector<T>.Count <= length; k += Vector<T>.Count)
-                acc += Vector.LoadUnsafe(ref a, (nuint)k);
-            sum = Vector.Sum(acc);
-        }
-        for (; k < length; k++)
-            sum += Unsafe.Add(ref a, k);
-        return sum;
     }
 }

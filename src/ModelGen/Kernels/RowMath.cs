@@ -5,7 +5,7 @@ using System.Runtime.InteropServices;
 
 namespace ModelGen.Kernels;
 
-/// <summary>Vectorized reductions and row updates shared by the normalization kernels.</summary>
+/// <summary>Vectorized reductions and row updates shared by the kernels.</summary>
 internal static class RowMath
 {
     /// <summary><c>Σ x</c>.</summary>
@@ -102,40 +102,6 @@ internal static class RowMath
                 (va * new Vector<T>(dy.Slice(k)) - vb - vc * new Vector<T>(normalized.Slice(k))).CopyTo(dx.Slice(k));
         }
         for (; k < dy.Length; k++) dx[k] = a * dy[k] - b - c * normalized[k];
-    }
-
-    /// <summary>
-    /// <c>acc + a·b</c>, fused (one rounding) where the processor has FMA, else a multiply and an add. Generic math
-    /// specializes this per type, and the JIT folds the hardware check, so the hot loops pay nothing for it.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    internal static Vector<T> MulAdd<T>(Vector<T> a, Vector<T> b, Vector<T> acc) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        if (System.Runtime.Intrinsics.X86.Fma.IsSupported || System.Runtime.Intrinsics.Arm.AdvSimd.IsSupported)
-        {
-            if (typeof(T) == typeof(float))
-                return Vector.FusedMultiplyAdd(a.As<T, float>(), b.As<T, float>(), acc.As<T, float>()).As<float, T>();
-            if (typeof(T) == typeof(double))
-                return Vector.FusedMultiplyAdd(a.As<T, double>(), b.As<T, double>(), acc.As<T, double>()).As<double, T>();
-        }
-        return acc + a * b;
-    }
-
-    /// <summary><c>y += a·x</c>.</summary>
-    internal static void Axpy<T>(T a, ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int length = y.Length, k = 0;
-        ref T xr = ref MemoryMarshal.GetReference(x);
-        ref T yr = ref MemoryMarshal.GetReference(y);
-        if (x.Length < length) throw new ArgumentException($"Expected at least {length} values.", nameof(x));
-        if (Vector.IsHardwareAccelerated)
-        {
-            Vector<T> av = new(a);
-            for (; k + Vector<T>.Count <= length; k += Vector<T>.Count)
-                MulAdd(av, Vector.LoadUnsafe(ref xr, (nuint)k), Vector.LoadUnsafe(ref yr, (nuint)k)).StoreUnsafe(ref yr, (nuint)k);
-        }
-        for (; k < length; k++)
-            Unsafe.Add(ref yr, k) += a * Unsafe.Add(ref xr, k);
     }
 
     /// <summary><c>y += a</c> for every element of <paramref name="y"/>.</summary>
