@@ -7,13 +7,28 @@ namespace ModelGen.Benchmarks;
 public static class Program
 {
     private const string Usage = """
-        ModelGen benchmarks (issue 6). From the repository root:
-          bash bench/compare.sh                         ModelGen and PyTorch side by side, one Markdown table
-          dotnet run -c Release --project tests/ModelGen.Benchmarks -- --compare [--no-torch] [--no-cnn] [--in-process]
-                [--python /usr/bin/python3] [--repeat N] [--torch-env NAME=VALUE] [--cases xor,mlp128,mlp512,mlp1024,lenet]
-          dotnet run -c Release --project tests/ModelGen.Benchmarks -- --filter '*'                 every BenchmarkDotNet benchmark
+        ModelGen benchmarks (issues 6 and 10). From the repository root:
+          bash bench/compare.sh [options]               ModelGen, ONNX Runtime and PyTorch side by side, one Markdown table
+          dotnet run -c Release --project tests/ModelGen.Benchmarks -- --compare [options]      the same without the build
+                                                        and without exporting the ONNX models first
+        Options of --compare:
+          --cases xor,mlp128,mlp512,mlp1024,lenet       the cases to run (default: all)
+          --no-cnn                                      leave out LeNet
+          --no-torch                                    skip PyTorch
+          --no-onnx                                     skip ONNX Runtime
+          --python /usr/bin/python3                     the Python with torch (PyTorch's scripts)
+          --torch-env NAME=VALUE                        environment of the PyTorch processes only (repeatable)
+          --onnx-dir DIR                                the .onnx files of bench/export_onnx.py (default bench/.onnx)
+          --ort-threads 1,2                             ONNX Runtime's IntraOpNumThreads settings, the best reported
+                                                        (default: 1 and the number of processors)
+          --repeat N                                    medians of N rounds
+          --in-process                                  every measurement in this process (peak memory accumulates)
+          --seconds S                                   every timed loop S seconds: a quick functional check, not figures
+        BenchmarkDotNet:
+          dotnet run -c Release --project tests/ModelGen.Benchmarks -- --filter '*'                 every benchmark
           dotnet run -c Release --project tests/ModelGen.Benchmarks -- --job short --filter '*784x128x10*'
           dotnet run -c Release --project tests/ModelGen.Benchmarks -- --list flat                  benchmark names
+        Run the AVX2 path on an AVX-512 machine with DOTNET_EnableAVX512F=0 in the environment.
         """;
 
     public static int Main(string[] args)
@@ -23,7 +38,8 @@ public static class Program
             Console.WriteLine(Usage);
             return 0;
         }
-        if (args[0] == "--compare-one" && args.Length == 2) return Compare.RunOne(args[1]);
+        if (args[0] == "--compare-one") return Compare.RunOne(args);
+        if (args[0] == "--compare-ort") return OnnxRuntimeBench.RunOne(args);
         if (Array.IndexOf(args, "--compare") >= 0) return Compare.Run(args);
 
         var summaries = BenchmarkSwitcher.FromTypes([typeof(TrainStepBenchmarks)]).Run(args);
