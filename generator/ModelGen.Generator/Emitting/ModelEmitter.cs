@@ -241,6 +241,14 @@ internal sealed class ModelEmitter
         foreach (TensorPlan t in _plan.Parameters)
             _w.Line($"//   {t.Name,-24} {Shape(t.Shape),-14} at {Int(t.Offset)}");
         _w.Line($"private readonly {_t}[] _parameters = new {_t}[ParameterCount];");
+        if (HasDense)
+        {
+            _w.Line("// Dense weights are also kept packed for the forward product (PackedWeights), packed again on the first forward");
+            _w.Line("// pass after the parameters change: every optimizer step, weight load and Parameter(name) call counts as a change.");
+            _w.Line("private long _weightVersion;");
+            foreach (LayerPlan layer in _layers.Where(l => l.Spec.Kind == LayerKind.Dense))
+                _w.Line($"private readonly {Kernels}.PackedWeights<{_t}> {PackedWeightField(layer)} = new({Int(layer.Input.Size)}, {Int(layer.Output.Size)}); // {layer.Weight!.Name} packed");
+        }
         if (_plan.BufferCount > 0)
         {
             _w.Line("// Non-trainable state (see BufferNames), likewise in one array:");
@@ -315,6 +323,10 @@ internal sealed class ModelEmitter
         if (HasDropout)
             _w.Line("private global::ModelGen.Initialization.SplitMix64 _dropoutRandom; // draws the dropout masks");
     }
+
+    private bool HasDense => _layers.Any(l => l.Spec.Kind == LayerKind.Dense);
+
+    private static string PackedWeightField(LayerPlan layer) => GeneratedNames.ScratchField(layer.Name, "PackedWeight");
 
     private bool HasDropout => Trainable && _layers.Any(l => l.Spec.Kind == LayerKind.Dropout);
 
@@ -576,6 +588,7 @@ internal sealed class ModelEmitter
         _w.Line("// " + OptimizerEmission.Rule(o));
         _w.Line("// One fused pass over all parameters, their gradients and the optimizer state.");
         foreach (string line in OptimizerEmission.StepCall(o, _t, _double, Spec.Threads)) _w.Line(line);
+        if (HasDense) _w.Line("_weightVersion++; // the packed dense weights are stale");
         _w.Close();
         _w.Line();
 
@@ -632,7 +645,7 @@ internal sealed class ModelEmitter
                     string bias = layer.Bias is null ? $"{ReadOnlySpan}<{_t}>.Empty" : TensorProperty(layer.Bias);
                     // A ReLU is applied as the product stores each value (the same values as a separate pass).
                     bool fusedRelu = layer.Activation == ActivationKind.ReLU;
-                    _w.Line($"{Kernels}.Dense.Forward<{_t}>({input}, {TensorProperty(layer.Weight!)}, {bias}, {output}, n, {Int(inSize)}, {Int(outSize)}, {ThreadsArgument}{(fusedRelu ? ", relu: true" : "")});");
+                    _w.Line($"{Kernels}.Dense.Forward<{_t}>({input}, {TensorProperty(layer.Weight!)}, {PackedWeightField(layer)}, _weightVersion, {bias}, {output}, n, {Int(inSize)}, {Int(outSize)}, {ThreadsArgument}{(fusedRelu ? ", relu: true" : "")});");
                     if (!fusedRelu) EmitActivationForward(layer, null, Rows(output, outSize));
                     break;
                 case LayerKind.Flatten:
@@ -917,7 +930,8 @@ internal sealed class ModelEmitter
 
         _w.Line("/// <summary>The live values of a parameter tensor, such as <c>\"dense0.weight\"</c> (row-major; writes change the model).</summary>");
         _w.Line("/// <exception cref=\"global::System.ArgumentException\">The model has no parameter of that name.</exception>");
-        EmitNameSwitch($"public {Span}<{_t}> Parameter(string name)", tensors.Select(t => (t.Name, TensorProperty(t))), "parameter", "ParameterNames");
+        EmitNameSwitch($"public {Span}<{_t}> Parameter(string name)", tensors.Select(t => (t.Name, TensorProperty(t))), "parameter", "ParameterNames",
+            HasDense ? "_weightVersion++; // the caller may write: the packed dense weights are stale" : null);
         _w.Line();
 
         if (Trainable)
@@ -947,12 +961,23 @@ internal sealed class ModelEmitter
     /// A member that maps a name to a span with a switch expression, and throws Check.UnknownName (listing
     /// <paramref name="knownNames"/>) for any other name: Parameter, Gradient, Buffer, OptimizerState, WeightTensor.
     /// </summary>
-    private void EmitNameSwitch(string signature, IEnumerable<(string Name, string Value)> arms, string kind, string knownNames)
+    private void EmitNameSwitch(string signature, IEnumerable<(string Name, string Value)> arms, string kind, string knownNames,
+        string? firstStatement = null)
     {
-        _w.Open($"{signature} => name switch");
+        if (firstStatement is null)
+        {
+            _w.Open($"{signature} => name switch");
+        }
+        else
+        {
+            _w.Open(signature);
+            _w.Line(firstStatement);
+            _w.Open("return name switch");
+        }
         foreach ((string name, string value) in arms) _w.Line($"{String(name)} => {value},");
         _w.Line($"_ => throw {Kernels}.Check.UnknownName(name, {String(kind)}, {knownNames}),");
         _w.Close(";");
+        if (firstStatement is not null) _w.Close();
     }
 
     /// <summary>SaveWeights / LoadWeights over every parameter and buffer, in the contract's names.</summary>
@@ -977,7 +1002,8 @@ internal sealed class ModelEmitter
         _w.Close(";");
         _w.Line();
         EmitNameSwitch($"private {Span}<{_t}> WeightTensor(string name)", tensors.Select(t => (t.Name, TensorProperty(t))), "tensor",
-            "global::System.Array.ConvertAll(WeightTensors, t => t.Name)");
+            "global::System.Array.ConvertAll(WeightTensors, t => t.Name)",
+            HasDense ? "_weightVersion++; // LoadWeights writes through it: the packed dense weights are stale" : null);
         _w.Line();
     }
 

@@ -16,7 +16,7 @@ internal static class GeneratedNames
         "TrainStep", "Evaluate", "LearningRate", "Step", "Parameter", "Gradient", "InputGradient", "ParameterNames",
         "Buffer", "BufferNames", "OptimizerStateNames", "OptimizerState", "RestoreStep", "Forward", "Backward",
         "InitializeParameters", "ApplyRegularization", "RegularizationPenalty", "Rows", "RandomState",
-        "_buffers", "_columns", "_dropoutRandom", "SaveWeights", "LoadWeights", "WeightTensors", "WeightTensor", "_inputWeights", "_inputGradientPending",
+        "_buffers", "_columns", "_weightVersion", "_dropoutRandom", "SaveWeights", "LoadWeights", "WeightTensors", "WeightTensor", "_inputWeights", "_inputGradientPending",
         "_parameters", "_gradients", "_inputGradient", "_inputGradientSamples", "_learningRate", "_step", "_muProduct",
         "_momentumBuffer", "_expAvg", "_expAvgSq", "_maxExpAvgSq", "_squareAvg", "_gradAvg", "_sum", "_accDelta", "_expInf",
     };
@@ -34,7 +34,7 @@ internal static class GeneratedNames
     public static string ScratchField(string layer, string what) => $"_{Camel(layer)}{what}";
 
     /// <summary>The scratch arrays a layer keeps between its forward and backward pass.</summary>
-    public static readonly IReadOnlyList<string> ScratchKinds = new[] { "Mask", "Argmax", "Normalized", "InvStd" };
+    public static readonly IReadOnlyList<string> ScratchKinds = new[] { "Mask", "Argmax", "Normalized", "InvStd", "PackedWeight" };
 
     /// <summary>The field holding a layer's outputs: dense0 → _dense0Output.</summary>
     public static string OutputField(string layer) => $"_{Camel(layer)}Output";

@@ -29,61 +29,55 @@ public static class Dense
         bool hasBias = !b.IsEmpty;
         if (hasBias) Check.Length(b, outputs, nameof(b));
 
-        // One dot product per output element (rows of x with rows of w, both contiguous), in register tiles of
-        // 4 samples by 4 output units; a batch of one takes the same path, so it gets the same bits.
-        int parts = Parallelism.Parts(threads, (long)n * inputs * outputs, (outputs + 3) / 4);
-        if (parts == 1)
-        {
-            Gemm.DotRows(ref MemoryMarshal.GetReference(x), inputs, ref MemoryMarshal.GetReference(w), inputs,
-                ref MemoryMarshal.GetReference(b), hasBias, ref MemoryMarshal.GetReference(y), outputs,
-                n, 0, outputs, inputs, accumulate: false, relu);
-            return;
-        }
         fixed (T* px = x, pw = w, pb = b, py = y)
         {
-            var job = new Job<T>(px, pw, pb, py, n, inputs, outputs, relu);
-            WorkerPool.Shared.Run(&ForwardPart<T>, &job, parts);
+            // y = x·wᵀ: B is w read as its transpose (element (k, o) at w[o·inputs + k]), packed per call.
+            var product = new PackedGemm.Product<T>
+            {
+                A = px, ARow = inputs, ACol = 1,
+                B = pw, BRow = 1, BCol = inputs,
+                C = py, CRow = outputs, Bias = hasBias ? pb : null,
+                M = n, N = outputs, K = inputs, Relu = relu,
+            };
+            PackedGemm.Run(ref product, threads);
         }
     }
 
-    /// <summary>The pinned operands of a split product, on the caller's stack while the parts run.</summary>
-    private readonly unsafe struct Job<T>(T* a, T* b, T* c, T* d, int n, int inputs, int outputs, bool relu = false) where T : unmanaged
+    /// <summary>
+    /// <see cref="Forward{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, int, int, int, int, bool)"/>
+    /// from weights packed once per <paramref name="version"/> of the model's weights (see <see cref="PackedWeights{T}"/>):
+    /// the same bits, without packing <paramref name="w"/> again on every call.
+    /// </summary>
+    public static unsafe void Forward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, PackedWeights<T> packed, long version,
+        ReadOnlySpan<T> b, Span<T> y, int n, int inputs, int outputs, int threads = 1, bool relu = false)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        public readonly T* A = a, B = b, C = c, D = d;
-        public readonly int N = n, Inputs = inputs, Outputs = outputs;
-        public readonly bool Relu = relu;
-    }
-
-    /// <summary>Forward, output units of one part: A = x, B = w, C = bias (null: none), D = y.</summary>
-    private static unsafe void ForwardPart<T>(void* arguments, int part, int parts) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        ref readonly Job<T> job = ref *(Job<T>*)arguments;
-        (int start, int end) = Parallelism.Range(job.Outputs, part, parts, 4);
-        Gemm.DotRows(ref *job.A, job.Inputs, ref *job.B, job.Inputs, ref *job.C, job.C != null, ref *job.D, job.Outputs,
-            job.N, start, end, job.Inputs, accumulate: false, job.Relu);
-    }
-
-    /// <summary>Weight gradient, output units (rows of dw) of one part: A = dy, B = x, D = dw.</summary>
-    private static unsafe void WeightGradientPart<T>(void* arguments, int part, int parts) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        ref readonly Job<T> job = ref *(Job<T>*)arguments;
-        (int start, int end) = Parallelism.Range(job.Outputs, part, parts, 4);
-        Gemm.MultiplyAdd(ref *job.A, 1, job.Outputs, ref *job.B, job.Inputs, ref *job.D, job.Inputs, start, end, job.N, job.Inputs, accumulate: false);
-    }
-
-    /// <summary>Input gradient, samples (rows of dx) of one part: A = dy, B = w, D = dx.</summary>
-    private static unsafe void InputGradientPart<T>(void* arguments, int part, int parts) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        ref readonly Job<T> job = ref *(Job<T>*)arguments;
-        (int start, int end) = Parallelism.Range(job.N, part, parts, 4);
-        Gemm.MultiplyAdd(ref *job.A, job.Outputs, 1, ref *job.B, job.Inputs, ref *job.D, job.Inputs, start, end, job.Outputs, job.Inputs, accumulate: false);
+        ArgumentNullException.ThrowIfNull(packed);
+        if (packed.Inputs != inputs || packed.Outputs != outputs)
+            throw new ArgumentException($"The packed weights are for [{packed.Outputs} x {packed.Inputs}], not [{outputs} x {inputs}].", nameof(packed));
+        Check.Length(x, n * inputs, nameof(x));
+        Check.Length(y, n * outputs, nameof(y));
+        bool hasBias = !b.IsEmpty;
+        if (hasBias) Check.Length(b, outputs, nameof(b));
+        T* pp = packed.For(w, version);
+        fixed (T* px = x, pb = b, py = y)
+        {
+            var product = new PackedGemm.Product<T>
+            {
+                A = px, ARow = inputs, ACol = 1,
+                PackedB = pp,
+                C = py, CRow = outputs, Bias = hasBias ? pb : null,
+                M = n, N = outputs, K = inputs, Relu = relu,
+            };
+            PackedGemm.Run(ref product, threads);
+        }
     }
 
     /// <summary>
     /// Gradients of a dense layer from the gradient of its outputs <paramref name="dy"/> [n x outputs]:
     /// <c>dw = dyᵀ·x</c> [outputs x inputs], <c>db = Σ_i dy[i, :]</c>, <c>dx = dy·w</c> [n x inputs].
     /// All three are overwritten (not accumulated). Empty <paramref name="db"/> or <paramref name="dx"/> skip that part.
-    /// The products are split over up to <paramref name="threads"/> threads as in <see cref="Forward{T}"/>.
+    /// The products are split over up to <paramref name="threads"/> threads as in <c>Forward</c>.
     /// </summary>
     public static unsafe void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> dy,
         Span<T> dw, Span<T> db, Span<T> dx, int n, int inputs, int outputs, int threads = 1)
@@ -94,20 +88,17 @@ public static class Dense
         Check.Length(dy, n * outputs, nameof(dy));
         Check.Length(dw, outputs * inputs, nameof(dw));
 
-        // dw[o, k] = Σ_i dy[i, o]·x[i, k]: dyᵀ (read with strides) times x, the samples added in order.
-        int parts = Parallelism.Parts(threads, (long)n * inputs * outputs, (outputs + 3) / 4);
-        if (parts == 1)
+        // dw[o, k] = Σ_i dy[i, o]·x[i, k]: dyᵀ (read in place with strides) times x, the samples added in order.
+        fixed (T* px = x, pdy = dy, pdw = dw)
         {
-            Gemm.MultiplyAdd(ref MemoryMarshal.GetReference(dy), 1, outputs, ref MemoryMarshal.GetReference(x), inputs,
-                ref MemoryMarshal.GetReference(dw), inputs, 0, outputs, n, inputs, accumulate: false);
-        }
-        else
-        {
-            fixed (T* px = x, pdy = dy, pdw = dw)
+            var product = new PackedGemm.Product<T>
             {
-                var job = new Job<T>(pdy, px, null, pdw, n, inputs, outputs);
-                WorkerPool.Shared.Run(&WeightGradientPart<T>, &job, parts);
-            }
+                A = pdy, ARow = 1, ACol = outputs,
+                B = px, BRow = inputs, BCol = 1,
+                C = pdw, CRow = inputs,
+                M = outputs, N = inputs, K = n,
+            };
+            PackedGemm.Run(ref product, threads);
         }
 
         if (!db.IsEmpty)
@@ -134,17 +125,17 @@ public static class Dense
         Check.Length(dy, n * outputs, nameof(dy));
         Check.Length(w, outputs * inputs, nameof(w));
         Check.Length(dx, n * inputs, nameof(dx));
-        int parts = Parallelism.Parts(threads, (long)n * inputs * outputs, (n + 3) / 4);
-        if (parts == 1)
-        {
-            Gemm.MultiplyAdd(ref MemoryMarshal.GetReference(dy), outputs, 1, ref MemoryMarshal.GetReference(w), inputs,
-                ref MemoryMarshal.GetReference(dx), inputs, 0, n, outputs, inputs, accumulate: false);
-            return;
-        }
         fixed (T* pdy = dy, pw = w, pdx = dx)
         {
-            var job = new Job<T>(pdy, pw, null, pdx, n, inputs, outputs);
-            WorkerPool.Shared.Run(&InputGradientPart<T>, &job, parts);
+            // dx[i, k] = Σ_o dy[i, o]·w[o, k]
+            var product = new PackedGemm.Product<T>
+            {
+                A = pdy, ARow = outputs, ACol = 1,
+                B = pw, BRow = inputs, BCol = 1,
+                C = pdx, CRow = inputs,
+                M = n, N = inputs, K = outputs,
+            };
+            PackedGemm.Run(ref product, threads);
         }
     }
 }

@@ -34,6 +34,12 @@ namespace Demo
         //   dense2.weight            [3 x 8]        at 248
         //   dense2.bias              [3]            at 272
         private readonly float[] _parameters = new float[ParameterCount];
+        // Dense weights are also kept packed for the forward product (PackedWeights), packed again on the first forward
+        // pass after the parameters change: every optimizer step, weight load and Parameter(name) call counts as a change.
+        private long _weightVersion;
+        private readonly global::ModelGen.Kernels.PackedWeights<float> _dense0PackedWeight = new(6, 16); // dense0.weight packed
+        private readonly global::ModelGen.Kernels.PackedWeights<float> _dense1PackedWeight = new(16, 8); // dense1.weight packed
+        private readonly global::ModelGen.Kernels.PackedWeights<float> _dense2PackedWeight = new(8, 3); // dense2.weight packed
         private readonly float[] _gradients = new float[ParameterCount];
         private readonly float[] _expAvg = new float[ParameterCount]; // Adam state "exp_avg", one value per parameter
         private readonly float[] _expAvgSq = new float[ParameterCount]; // Adam state "exp_avg_sq", one value per parameter
@@ -159,6 +165,7 @@ namespace Demo
             // One fused pass over all parameters, their gradients and the optimizer state.
             global::ModelGen.Kernels.Optimizers.Adam.Step<float>(_parameters, _gradients, _expAvg, _expAvgSq, _maxExpAvgSq, _learningRate,
                 beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01, amsgrad: true, decoupledWeightDecay: false, step: _step, threads: 0);
+            _weightVersion++; // the packed dense weights are stale
         }
 
         /// <summary>
@@ -196,16 +203,20 @@ namespace Demo
 
         /// <summary>The live values of a parameter tensor, such as <c>"dense0.weight"</c> (row-major; writes change the model).</summary>
         /// <exception cref="global::System.ArgumentException">The model has no parameter of that name.</exception>
-        public global::System.Span<float> Parameter(string name) => name switch
+        public global::System.Span<float> Parameter(string name)
         {
-            "dense0.weight" => Dense0Weight,
-            "dense0.bias" => Dense0Bias,
-            "dense1.weight" => Dense1Weight,
-            "dense1.bias" => Dense1Bias,
-            "dense2.weight" => Dense2Weight,
-            "dense2.bias" => Dense2Bias,
-            _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "parameter", ParameterNames),
-        };
+            _weightVersion++; // the caller may write: the packed dense weights are stale
+            return name switch
+            {
+                "dense0.weight" => Dense0Weight,
+                "dense0.bias" => Dense0Bias,
+                "dense1.weight" => Dense1Weight,
+                "dense1.bias" => Dense1Bias,
+                "dense2.weight" => Dense2Weight,
+                "dense2.bias" => Dense2Bias,
+                _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "parameter", ParameterNames),
+            };
+        }
 
         /// <summary>The gradient of a parameter tensor from the last <see cref="ComputeGradients"/>.</summary>
         /// <exception cref="global::System.ArgumentException">The model has no parameter of that name.</exception>
@@ -245,16 +256,20 @@ namespace Demo
             new("dense2.bias", new int[] { 3 }),
         };
 
-        private global::System.Span<float> WeightTensor(string name) => name switch
+        private global::System.Span<float> WeightTensor(string name)
         {
-            "dense0.weight" => Dense0Weight,
-            "dense0.bias" => Dense0Bias,
-            "dense1.weight" => Dense1Weight,
-            "dense1.bias" => Dense1Bias,
-            "dense2.weight" => Dense2Weight,
-            "dense2.bias" => Dense2Bias,
-            _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "tensor", global::System.Array.ConvertAll(WeightTensors, t => t.Name)),
-        };
+            _weightVersion++; // LoadWeights writes through it: the packed dense weights are stale
+            return name switch
+            {
+                "dense0.weight" => Dense0Weight,
+                "dense0.bias" => Dense0Bias,
+                "dense1.weight" => Dense1Weight,
+                "dense1.bias" => Dense1Bias,
+                "dense2.weight" => Dense2Weight,
+                "dense2.bias" => Dense2Bias,
+                _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "tensor", global::System.Array.ConvertAll(WeightTensors, t => t.Name)),
+            };
+        }
 
         // global::ModelGen.IClassifier<float>, for code that works with any model: the constants and static lists as instance members.
         int global::ModelGen.IModel<float>.InputSize => InputSize;
@@ -274,14 +289,14 @@ namespace Demo
             _ = training; // no layer of this model behaves differently in training
 
             // dense0: dense [n x 6] -> [n x 16], then ReLU
-            global::ModelGen.Kernels.Dense.Forward<float>(inputs, Dense0Weight, Dense0Bias, _dense0Output, n, 6, 16, threads: 0, relu: true);
+            global::ModelGen.Kernels.Dense.Forward<float>(inputs, Dense0Weight, _dense0PackedWeight, _weightVersion, Dense0Bias, _dense0Output, n, 6, 16, threads: 0, relu: true);
 
             // dense1: dense [n x 16] -> [n x 8], then Tanh
-            global::ModelGen.Kernels.Dense.Forward<float>(_dense0Output, Dense1Weight, Dense1Bias, _dense1Output, n, 16, 8, threads: 0);
+            global::ModelGen.Kernels.Dense.Forward<float>(_dense0Output, Dense1Weight, _dense1PackedWeight, _weightVersion, Dense1Bias, _dense1Output, n, 16, 8, threads: 0);
             global::ModelGen.Kernels.Activations.TanhForward<float>(Rows(_dense1Output, n, 8));
 
             // dense2: dense [n x 8] -> [n x 3]
-            global::ModelGen.Kernels.Dense.Forward<float>(_dense1Output, Dense2Weight, Dense2Bias, _dense2Output, n, 8, 3, threads: 0);
+            global::ModelGen.Kernels.Dense.Forward<float>(_dense1Output, Dense2Weight, _dense2PackedWeight, _weightVersion, Dense2Bias, _dense2Output, n, 8, 3, threads: 0);
         }
 
         /// <summary>

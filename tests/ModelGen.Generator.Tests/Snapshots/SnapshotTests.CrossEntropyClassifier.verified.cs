@@ -36,6 +36,12 @@ namespace Demo
         //   dense2.weight            [3 x 8]        at 216
         //   dense2.bias              [3]            at 240
         private readonly float[] _parameters = new float[ParameterCount];
+        // Dense weights are also kept packed for the forward product (PackedWeights), packed again on the first forward
+        // pass after the parameters change: every optimizer step, weight load and Parameter(name) call counts as a change.
+        private long _weightVersion;
+        private readonly global::ModelGen.Kernels.PackedWeights<float> _dense0PackedWeight = new(4, 16); // dense0.weight packed
+        private readonly global::ModelGen.Kernels.PackedWeights<float> _dense1PackedWeight = new(16, 8); // dense1.weight packed
+        private readonly global::ModelGen.Kernels.PackedWeights<float> _dense2PackedWeight = new(8, 3); // dense2.weight packed
         private readonly float[] _gradients = new float[ParameterCount];
         private readonly float[] _momentumBuffer = new float[ParameterCount]; // Sgd state "momentum_buffer", one value per parameter
 
@@ -158,6 +164,7 @@ namespace Demo
             // One fused pass over all parameters, their gradients and the optimizer state.
             global::ModelGen.Kernels.Optimizers.Sgd.Step<float>(_parameters, _gradients, _momentumBuffer, _learningRate,
                 momentum: 0.9f, dampening: 0f, nesterov: true, weightDecay: 0f, firstStep: _step == 1, threads: 0);
+            _weightVersion++; // the packed dense weights are stale
         }
 
         /// <summary>
@@ -193,16 +200,20 @@ namespace Demo
 
         /// <summary>The live values of a parameter tensor, such as <c>"dense0.weight"</c> (row-major; writes change the model).</summary>
         /// <exception cref="global::System.ArgumentException">The model has no parameter of that name.</exception>
-        public global::System.Span<float> Parameter(string name) => name switch
+        public global::System.Span<float> Parameter(string name)
         {
-            "dense0.weight" => Dense0Weight,
-            "dense0.bias" => Dense0Bias,
-            "dense1.weight" => Dense1Weight,
-            "dense1.bias" => Dense1Bias,
-            "dense2.weight" => Dense2Weight,
-            "dense2.bias" => Dense2Bias,
-            _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "parameter", ParameterNames),
-        };
+            _weightVersion++; // the caller may write: the packed dense weights are stale
+            return name switch
+            {
+                "dense0.weight" => Dense0Weight,
+                "dense0.bias" => Dense0Bias,
+                "dense1.weight" => Dense1Weight,
+                "dense1.bias" => Dense1Bias,
+                "dense2.weight" => Dense2Weight,
+                "dense2.bias" => Dense2Bias,
+                _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "parameter", ParameterNames),
+            };
+        }
 
         /// <summary>The gradient of a parameter tensor from the last <see cref="ComputeGradients"/>.</summary>
         /// <exception cref="global::System.ArgumentException">The model has no parameter of that name.</exception>
@@ -242,16 +253,20 @@ namespace Demo
             new("dense2.bias", new int[] { 3 }),
         };
 
-        private global::System.Span<float> WeightTensor(string name) => name switch
+        private global::System.Span<float> WeightTensor(string name)
         {
-            "dense0.weight" => Dense0Weight,
-            "dense0.bias" => Dense0Bias,
-            "dense1.weight" => Dense1Weight,
-            "dense1.bias" => Dense1Bias,
-            "dense2.weight" => Dense2Weight,
-            "dense2.bias" => Dense2Bias,
-            _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "tensor", global::System.Array.ConvertAll(WeightTensors, t => t.Name)),
-        };
+            _weightVersion++; // LoadWeights writes through it: the packed dense weights are stale
+            return name switch
+            {
+                "dense0.weight" => Dense0Weight,
+                "dense0.bias" => Dense0Bias,
+                "dense1.weight" => Dense1Weight,
+                "dense1.bias" => Dense1Bias,
+                "dense2.weight" => Dense2Weight,
+                "dense2.bias" => Dense2Bias,
+                _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "tensor", global::System.Array.ConvertAll(WeightTensors, t => t.Name)),
+            };
+        }
 
         // global::ModelGen.IClassifier<float>, for code that works with any model: the constants and static lists as instance members.
         int global::ModelGen.IModel<float>.InputSize => InputSize;
@@ -271,20 +286,20 @@ namespace Demo
             _ = training; // no layer of this model behaves differently in training
 
             // dense0: dense [n x 4] -> [n x 16]
-            global::ModelGen.Kernels.Dense.Forward<float>(inputs, Dense0Weight, Dense0Bias, _dense0Output, n, 4, 16, threads: 0);
+            global::ModelGen.Kernels.Dense.Forward<float>(inputs, Dense0Weight, _dense0PackedWeight, _weightVersion, Dense0Bias, _dense0Output, n, 4, 16, threads: 0);
 
             // relu0: ReLU over [n x 16]
             global::ModelGen.Kernels.Activations.ReluForward<float>(Rows(_dense0Output, n, 16), Rows(_relu0Output, n, 16));
 
             // dense1: dense [n x 16] -> [n x 8], then LeakyReLU
-            global::ModelGen.Kernels.Dense.Forward<float>(_relu0Output, Dense1Weight, Dense1Bias, _dense1Output, n, 16, 8, threads: 0);
+            global::ModelGen.Kernels.Dense.Forward<float>(_relu0Output, Dense1Weight, _dense1PackedWeight, _weightVersion, Dense1Bias, _dense1Output, n, 16, 8, threads: 0);
             global::ModelGen.Kernels.Activations.LeakyReluForward<float>(Rows(_dense1Output, n, 8), 0.01f);
 
             // leakyrelu0: LeakyReLU over [n x 8]
             global::ModelGen.Kernels.Activations.LeakyReluForward<float>(Rows(_dense1Output, n, 8), Rows(_leakyrelu0Output, n, 8), 0.2f);
 
             // dense2: dense [n x 8] -> [n x 3]
-            global::ModelGen.Kernels.Dense.Forward<float>(_leakyrelu0Output, Dense2Weight, Dense2Bias, _dense2Output, n, 8, 3, threads: 0);
+            global::ModelGen.Kernels.Dense.Forward<float>(_leakyrelu0Output, Dense2Weight, _dense2PackedWeight, _weightVersion, Dense2Bias, _dense2Output, n, 8, 3, threads: 0);
         }
 
         /// <summary>

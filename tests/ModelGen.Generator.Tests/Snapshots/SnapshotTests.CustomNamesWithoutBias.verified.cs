@@ -30,6 +30,11 @@ namespace Demo
         //   Head.weight              [2 x 5]        at 15
         //   Head.bias                [2]            at 25
         private readonly float[] _parameters = new float[ParameterCount];
+        // Dense weights are also kept packed for the forward product (PackedWeights), packed again on the first forward
+        // pass after the parameters change: every optimizer step, weight load and Parameter(name) call counts as a change.
+        private long _weightVersion;
+        private readonly global::ModelGen.Kernels.PackedWeights<float> _hiddenPackedWeight = new(3, 5); // hidden.weight packed
+        private readonly global::ModelGen.Kernels.PackedWeights<float> _headPackedWeight = new(5, 2); // Head.weight packed
         private readonly float[] _gradients = new float[ParameterCount];
         private readonly float[] _momentumBuffer = new float[ParameterCount]; // Sgd state "momentum_buffer", one value per parameter
 
@@ -143,6 +148,7 @@ namespace Demo
             // One fused pass over all parameters, their gradients and the optimizer state.
             global::ModelGen.Kernels.Optimizers.Sgd.Step<float>(_parameters, _gradients, _momentumBuffer, _learningRate,
                 momentum: 0.5f, dampening: 0.1f, nesterov: false, weightDecay: 0f, firstStep: _step == 1, threads: 0);
+            _weightVersion++; // the packed dense weights are stale
         }
 
         /// <summary>
@@ -178,13 +184,17 @@ namespace Demo
 
         /// <summary>The live values of a parameter tensor, such as <c>"dense0.weight"</c> (row-major; writes change the model).</summary>
         /// <exception cref="global::System.ArgumentException">The model has no parameter of that name.</exception>
-        public global::System.Span<float> Parameter(string name) => name switch
+        public global::System.Span<float> Parameter(string name)
         {
-            "hidden.weight" => HiddenWeight,
-            "Head.weight" => HeadWeight,
-            "Head.bias" => HeadBias,
-            _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "parameter", ParameterNames),
-        };
+            _weightVersion++; // the caller may write: the packed dense weights are stale
+            return name switch
+            {
+                "hidden.weight" => HiddenWeight,
+                "Head.weight" => HeadWeight,
+                "Head.bias" => HeadBias,
+                _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "parameter", ParameterNames),
+            };
+        }
 
         /// <summary>The gradient of a parameter tensor from the last <see cref="ComputeGradients"/>.</summary>
         /// <exception cref="global::System.ArgumentException">The model has no parameter of that name.</exception>
@@ -218,13 +228,17 @@ namespace Demo
             new("Head.bias", new int[] { 2 }),
         };
 
-        private global::System.Span<float> WeightTensor(string name) => name switch
+        private global::System.Span<float> WeightTensor(string name)
         {
-            "hidden.weight" => HiddenWeight,
-            "Head.weight" => HeadWeight,
-            "Head.bias" => HeadBias,
-            _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "tensor", global::System.Array.ConvertAll(WeightTensors, t => t.Name)),
-        };
+            _weightVersion++; // LoadWeights writes through it: the packed dense weights are stale
+            return name switch
+            {
+                "hidden.weight" => HiddenWeight,
+                "Head.weight" => HeadWeight,
+                "Head.bias" => HeadBias,
+                _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "tensor", global::System.Array.ConvertAll(WeightTensors, t => t.Name)),
+            };
+        }
 
         // global::ModelGen.ITargetModel<float>, for code that works with any model: the constants and static lists as instance members.
         int global::ModelGen.IModel<float>.InputSize => InputSize;
@@ -244,10 +258,10 @@ namespace Demo
             _ = training; // no layer of this model behaves differently in training
 
             // hidden: dense [n x 3] -> [n x 5], then ReLU
-            global::ModelGen.Kernels.Dense.Forward<float>(inputs, HiddenWeight, global::System.ReadOnlySpan<float>.Empty, _hiddenOutput, n, 3, 5, threads: 0, relu: true);
+            global::ModelGen.Kernels.Dense.Forward<float>(inputs, HiddenWeight, _hiddenPackedWeight, _weightVersion, global::System.ReadOnlySpan<float>.Empty, _hiddenOutput, n, 3, 5, threads: 0, relu: true);
 
             // Head: dense [n x 5] -> [n x 2]
-            global::ModelGen.Kernels.Dense.Forward<float>(_hiddenOutput, HeadWeight, HeadBias, _headOutput, n, 5, 2, threads: 0);
+            global::ModelGen.Kernels.Dense.Forward<float>(_hiddenOutput, HeadWeight, _headPackedWeight, _weightVersion, HeadBias, _headOutput, n, 5, 2, threads: 0);
         }
 
         /// <summary>

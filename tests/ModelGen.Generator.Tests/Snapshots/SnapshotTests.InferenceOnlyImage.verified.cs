@@ -28,6 +28,10 @@ namespace Demo
         //   dense0.weight            [2 x 16]       at 0
         //   dense0.bias              [2]            at 32
         private readonly float[] _parameters = new float[ParameterCount];
+        // Dense weights are also kept packed for the forward product (PackedWeights), packed again on the first forward
+        // pass after the parameters change: every optimizer step, weight load and Parameter(name) call counts as a change.
+        private long _weightVersion;
+        private readonly global::ModelGen.Kernels.PackedWeights<float> _dense0PackedWeight = new(16, 2); // dense0.weight packed
 
         // Each layer's output for up to BatchSize samples, row-major [BatchSize x features].
         private readonly float[] _dense0Output = new float[BatchSize * 2]; // dense0: [4 x 2]
@@ -70,12 +74,16 @@ namespace Demo
 
         /// <summary>The live values of a parameter tensor, such as <c>"dense0.weight"</c> (row-major; writes change the model).</summary>
         /// <exception cref="global::System.ArgumentException">The model has no parameter of that name.</exception>
-        public global::System.Span<float> Parameter(string name) => name switch
+        public global::System.Span<float> Parameter(string name)
         {
-            "dense0.weight" => Dense0Weight,
-            "dense0.bias" => Dense0Bias,
-            _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "parameter", ParameterNames),
-        };
+            _weightVersion++; // the caller may write: the packed dense weights are stale
+            return name switch
+            {
+                "dense0.weight" => Dense0Weight,
+                "dense0.bias" => Dense0Bias,
+                _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "parameter", ParameterNames),
+            };
+        }
 
         /// <summary>The live values of a non-trainable state tensor, such as a batch norm's running mean.</summary>
         /// <exception cref="global::System.ArgumentException">The model has no buffer of that name (it has none at all).</exception>
@@ -98,12 +106,16 @@ namespace Demo
             new("dense0.bias", new int[] { 2 }),
         };
 
-        private global::System.Span<float> WeightTensor(string name) => name switch
+        private global::System.Span<float> WeightTensor(string name)
         {
-            "dense0.weight" => Dense0Weight,
-            "dense0.bias" => Dense0Bias,
-            _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "tensor", global::System.Array.ConvertAll(WeightTensors, t => t.Name)),
-        };
+            _weightVersion++; // LoadWeights writes through it: the packed dense weights are stale
+            return name switch
+            {
+                "dense0.weight" => Dense0Weight,
+                "dense0.bias" => Dense0Bias,
+                _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "tensor", global::System.Array.ConvertAll(WeightTensors, t => t.Name)),
+            };
+        }
 
         // global::ModelGen.IModel<float>, for code that works with any model: the constants and static lists as instance members.
         int global::ModelGen.IModel<float>.InputSize => InputSize;
@@ -124,7 +136,7 @@ namespace Demo
             // (a view: its values are its input's, already in [channel, row, column] order)
 
             // dense0: dense [n x 16] -> [n x 2]
-            global::ModelGen.Kernels.Dense.Forward<float>(inputs, Dense0Weight, Dense0Bias, _dense0Output, n, 16, 2, threads: 0);
+            global::ModelGen.Kernels.Dense.Forward<float>(inputs, Dense0Weight, _dense0PackedWeight, _weightVersion, Dense0Bias, _dense0Output, n, 16, 2, threads: 0);
         }
 
         private global::System.Span<float> Dense0Weight => new global::System.Span<float>(_parameters, 0, 32); // dense0.weight [2 x 16]

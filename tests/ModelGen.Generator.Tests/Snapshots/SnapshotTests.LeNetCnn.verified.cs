@@ -51,6 +51,12 @@ namespace Demo
         //   dense2.weight            [10 x 84]      at 61036
         //   dense2.bias              [10]           at 61876
         private readonly float[] _parameters = new float[ParameterCount];
+        // Dense weights are also kept packed for the forward product (PackedWeights), packed again on the first forward
+        // pass after the parameters change: every optimizer step, weight load and Parameter(name) call counts as a change.
+        private long _weightVersion;
+        private readonly global::ModelGen.Kernels.PackedWeights<float> _dense0PackedWeight = new(400, 120); // dense0.weight packed
+        private readonly global::ModelGen.Kernels.PackedWeights<float> _dense1PackedWeight = new(120, 84); // dense1.weight packed
+        private readonly global::ModelGen.Kernels.PackedWeights<float> _dense2PackedWeight = new(84, 10); // dense2.weight packed
         // Non-trainable state (see BufferNames), likewise in one array:
         //   batchnorm0.running_mean  [6]            at 0
         //   batchnorm0.running_var   [6]            at 6
@@ -200,6 +206,7 @@ namespace Demo
             // One fused pass over all parameters, their gradients and the optimizer state.
             global::ModelGen.Kernels.Optimizers.Adam.Step<float>(_parameters, _gradients, _expAvg, _expAvgSq, global::System.Span<float>.Empty, _learningRate,
                 beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0, amsgrad: false, decoupledWeightDecay: false, step: _step, threads: 0);
+            _weightVersion++; // the packed dense weights are stale
         }
 
         /// <summary>
@@ -244,24 +251,28 @@ namespace Demo
 
         /// <summary>The live values of a parameter tensor, such as <c>"dense0.weight"</c> (row-major; writes change the model).</summary>
         /// <exception cref="global::System.ArgumentException">The model has no parameter of that name.</exception>
-        public global::System.Span<float> Parameter(string name) => name switch
+        public global::System.Span<float> Parameter(string name)
         {
-            "conv2d0.weight" => Conv2d0Weight,
-            "conv2d0.bias" => Conv2d0Bias,
-            "batchnorm0.weight" => Batchnorm0Weight,
-            "batchnorm0.bias" => Batchnorm0Bias,
-            "conv2d1.weight" => Conv2d1Weight,
-            "conv2d1.bias" => Conv2d1Bias,
-            "dense0.weight" => Dense0Weight,
-            "dense0.bias" => Dense0Bias,
-            "dense1.weight" => Dense1Weight,
-            "dense1.bias" => Dense1Bias,
-            "layernorm0.weight" => Layernorm0Weight,
-            "layernorm0.bias" => Layernorm0Bias,
-            "dense2.weight" => Dense2Weight,
-            "dense2.bias" => Dense2Bias,
-            _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "parameter", ParameterNames),
-        };
+            _weightVersion++; // the caller may write: the packed dense weights are stale
+            return name switch
+            {
+                "conv2d0.weight" => Conv2d0Weight,
+                "conv2d0.bias" => Conv2d0Bias,
+                "batchnorm0.weight" => Batchnorm0Weight,
+                "batchnorm0.bias" => Batchnorm0Bias,
+                "conv2d1.weight" => Conv2d1Weight,
+                "conv2d1.bias" => Conv2d1Bias,
+                "dense0.weight" => Dense0Weight,
+                "dense0.bias" => Dense0Bias,
+                "dense1.weight" => Dense1Weight,
+                "dense1.bias" => Dense1Bias,
+                "layernorm0.weight" => Layernorm0Weight,
+                "layernorm0.bias" => Layernorm0Bias,
+                "dense2.weight" => Dense2Weight,
+                "dense2.bias" => Dense2Bias,
+                _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "parameter", ParameterNames),
+            };
+        }
 
         /// <summary>The gradient of a parameter tensor from the last <see cref="ComputeGradients"/>.</summary>
         /// <exception cref="global::System.ArgumentException">The model has no parameter of that name.</exception>
@@ -324,26 +335,30 @@ namespace Demo
             new("batchnorm0.running_var", new int[] { 6 }),
         };
 
-        private global::System.Span<float> WeightTensor(string name) => name switch
+        private global::System.Span<float> WeightTensor(string name)
         {
-            "conv2d0.weight" => Conv2d0Weight,
-            "conv2d0.bias" => Conv2d0Bias,
-            "batchnorm0.weight" => Batchnorm0Weight,
-            "batchnorm0.bias" => Batchnorm0Bias,
-            "conv2d1.weight" => Conv2d1Weight,
-            "conv2d1.bias" => Conv2d1Bias,
-            "dense0.weight" => Dense0Weight,
-            "dense0.bias" => Dense0Bias,
-            "dense1.weight" => Dense1Weight,
-            "dense1.bias" => Dense1Bias,
-            "layernorm0.weight" => Layernorm0Weight,
-            "layernorm0.bias" => Layernorm0Bias,
-            "dense2.weight" => Dense2Weight,
-            "dense2.bias" => Dense2Bias,
-            "batchnorm0.running_mean" => Batchnorm0RunningMean,
-            "batchnorm0.running_var" => Batchnorm0RunningVar,
-            _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "tensor", global::System.Array.ConvertAll(WeightTensors, t => t.Name)),
-        };
+            _weightVersion++; // LoadWeights writes through it: the packed dense weights are stale
+            return name switch
+            {
+                "conv2d0.weight" => Conv2d0Weight,
+                "conv2d0.bias" => Conv2d0Bias,
+                "batchnorm0.weight" => Batchnorm0Weight,
+                "batchnorm0.bias" => Batchnorm0Bias,
+                "conv2d1.weight" => Conv2d1Weight,
+                "conv2d1.bias" => Conv2d1Bias,
+                "dense0.weight" => Dense0Weight,
+                "dense0.bias" => Dense0Bias,
+                "dense1.weight" => Dense1Weight,
+                "dense1.bias" => Dense1Bias,
+                "layernorm0.weight" => Layernorm0Weight,
+                "layernorm0.bias" => Layernorm0Bias,
+                "dense2.weight" => Dense2Weight,
+                "dense2.bias" => Dense2Bias,
+                "batchnorm0.running_mean" => Batchnorm0RunningMean,
+                "batchnorm0.running_var" => Batchnorm0RunningVar,
+                _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "tensor", global::System.Array.ConvertAll(WeightTensors, t => t.Name)),
+            };
+        }
 
         // global::ModelGen.IClassifier<float>, for code that works with any model: the constants and static lists as instance members.
         int global::ModelGen.IModel<float>.InputSize => InputSize;
@@ -389,7 +404,7 @@ namespace Demo
             // (a view: its values are its input's, already in [channel, row, column] order)
 
             // dense0: dense [n x 400] -> [n x 120], then ReLU
-            global::ModelGen.Kernels.Dense.Forward<float>(_avgpool2d0Output, Dense0Weight, Dense0Bias, _dense0Output, n, 400, 120, threads: 0, relu: true);
+            global::ModelGen.Kernels.Dense.Forward<float>(_avgpool2d0Output, Dense0Weight, _dense0PackedWeight, _weightVersion, Dense0Bias, _dense0Output, n, 400, 120, threads: 0, relu: true);
 
             // dropout0: dropout over [n x 120], rate 0.25 (training only)
             if (training)
@@ -398,7 +413,7 @@ namespace Demo
                 Rows(_dense0Output, n, 120).CopyTo(_dropout0Output); // inference: the identity
 
             // dense1: dense [n x 120] -> [n x 84]
-            global::ModelGen.Kernels.Dense.Forward<float>(_dropout0Output, Dense1Weight, Dense1Bias, _dense1Output, n, 120, 84, threads: 0);
+            global::ModelGen.Kernels.Dense.Forward<float>(_dropout0Output, Dense1Weight, _dense1PackedWeight, _weightVersion, Dense1Bias, _dense1Output, n, 120, 84, threads: 0);
 
             // layernorm0: layer norm over each sample's 84 values
             global::ModelGen.Kernels.LayerNorm.Forward<float>(Rows(_dense1Output, n, 84), Layernorm0Weight, Layernorm0Bias, Rows(_layernorm0Output, n, 84),
@@ -408,7 +423,7 @@ namespace Demo
             global::ModelGen.Kernels.Activations.ReluForward<float>(Rows(_layernorm0Output, n, 84), Rows(_relu0Output, n, 84));
 
             // dense2: dense [n x 84] -> [n x 10]
-            global::ModelGen.Kernels.Dense.Forward<float>(_relu0Output, Dense2Weight, Dense2Bias, _dense2Output, n, 84, 10, threads: 0);
+            global::ModelGen.Kernels.Dense.Forward<float>(_relu0Output, Dense2Weight, _dense2PackedWeight, _weightVersion, Dense2Bias, _dense2Output, n, 84, 10, threads: 0);
         }
 
         /// <summary>

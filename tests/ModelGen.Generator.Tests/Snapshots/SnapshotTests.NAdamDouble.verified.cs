@@ -31,6 +31,11 @@ namespace Demo
         //   dense1.weight            [1 x 4]        at 12
         //   dense1.bias              [1]            at 16
         private readonly double[] _parameters = new double[ParameterCount];
+        // Dense weights are also kept packed for the forward product (PackedWeights), packed again on the first forward
+        // pass after the parameters change: every optimizer step, weight load and Parameter(name) call counts as a change.
+        private long _weightVersion;
+        private readonly global::ModelGen.Kernels.PackedWeights<double> _dense0PackedWeight = new(2, 4); // dense0.weight packed
+        private readonly global::ModelGen.Kernels.PackedWeights<double> _dense1PackedWeight = new(4, 1); // dense1.weight packed
         private readonly double[] _gradients = new double[ParameterCount];
         private readonly double[] _expAvg = new double[ParameterCount]; // NAdam state "exp_avg", one value per parameter
         private readonly double[] _expAvgSq = new double[ParameterCount]; // NAdam state "exp_avg_sq", one value per parameter
@@ -146,6 +151,7 @@ namespace Demo
             // One fused pass over all parameters, their gradients and the optimizer state.
             global::ModelGen.Kernels.Optimizers.NAdam.Step<double>(_parameters, _gradients, _expAvg, _expAvgSq, ref _muProduct, _learningRate,
                 beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0, momentumDecay: 0.005, step: _step, threads: 0);
+            _weightVersion++; // the packed dense weights are stale
         }
 
         /// <summary>
@@ -183,14 +189,18 @@ namespace Demo
 
         /// <summary>The live values of a parameter tensor, such as <c>"dense0.weight"</c> (row-major; writes change the model).</summary>
         /// <exception cref="global::System.ArgumentException">The model has no parameter of that name.</exception>
-        public global::System.Span<double> Parameter(string name) => name switch
+        public global::System.Span<double> Parameter(string name)
         {
-            "dense0.weight" => Dense0Weight,
-            "dense0.bias" => Dense0Bias,
-            "dense1.weight" => Dense1Weight,
-            "dense1.bias" => Dense1Bias,
-            _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "parameter", ParameterNames),
-        };
+            _weightVersion++; // the caller may write: the packed dense weights are stale
+            return name switch
+            {
+                "dense0.weight" => Dense0Weight,
+                "dense0.bias" => Dense0Bias,
+                "dense1.weight" => Dense1Weight,
+                "dense1.bias" => Dense1Bias,
+                _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "parameter", ParameterNames),
+            };
+        }
 
         /// <summary>The gradient of a parameter tensor from the last <see cref="ComputeGradients"/>.</summary>
         /// <exception cref="global::System.ArgumentException">The model has no parameter of that name.</exception>
@@ -226,14 +236,18 @@ namespace Demo
             new("dense1.bias", new int[] { 1 }),
         };
 
-        private global::System.Span<double> WeightTensor(string name) => name switch
+        private global::System.Span<double> WeightTensor(string name)
         {
-            "dense0.weight" => Dense0Weight,
-            "dense0.bias" => Dense0Bias,
-            "dense1.weight" => Dense1Weight,
-            "dense1.bias" => Dense1Bias,
-            _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "tensor", global::System.Array.ConvertAll(WeightTensors, t => t.Name)),
-        };
+            _weightVersion++; // LoadWeights writes through it: the packed dense weights are stale
+            return name switch
+            {
+                "dense0.weight" => Dense0Weight,
+                "dense0.bias" => Dense0Bias,
+                "dense1.weight" => Dense1Weight,
+                "dense1.bias" => Dense1Bias,
+                _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "tensor", global::System.Array.ConvertAll(WeightTensors, t => t.Name)),
+            };
+        }
 
         // global::ModelGen.ITargetModel<double>, for code that works with any model: the constants and static lists as instance members.
         int global::ModelGen.IModel<double>.InputSize => InputSize;
@@ -253,11 +267,11 @@ namespace Demo
             _ = training; // no layer of this model behaves differently in training
 
             // dense0: dense [n x 2] -> [n x 4], then Sigmoid
-            global::ModelGen.Kernels.Dense.Forward<double>(inputs, Dense0Weight, Dense0Bias, _dense0Output, n, 2, 4, threads: 0);
+            global::ModelGen.Kernels.Dense.Forward<double>(inputs, Dense0Weight, _dense0PackedWeight, _weightVersion, Dense0Bias, _dense0Output, n, 2, 4, threads: 0);
             global::ModelGen.Kernels.Activations.SigmoidForward<double>(Rows(_dense0Output, n, 4));
 
             // dense1: dense [n x 4] -> [n x 1]
-            global::ModelGen.Kernels.Dense.Forward<double>(_dense0Output, Dense1Weight, Dense1Bias, _dense1Output, n, 4, 1, threads: 0);
+            global::ModelGen.Kernels.Dense.Forward<double>(_dense0Output, Dense1Weight, _dense1PackedWeight, _weightVersion, Dense1Bias, _dense1Output, n, 4, 1, threads: 0);
         }
 
         /// <summary>

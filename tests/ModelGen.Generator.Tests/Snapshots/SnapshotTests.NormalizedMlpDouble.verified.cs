@@ -42,6 +42,12 @@ namespace Demo
         //   dense2.weight            [2 x 6]        at 222
         //   dense2.bias              [2]            at 234
         private readonly double[] _parameters = new double[ParameterCount];
+        // Dense weights are also kept packed for the forward product (PackedWeights), packed again on the first forward
+        // pass after the parameters change: every optimizer step, weight load and Parameter(name) call counts as a change.
+        private long _weightVersion;
+        private readonly global::ModelGen.Kernels.PackedWeights<double> _dense0PackedWeight = new(8, 12); // dense0.weight packed
+        private readonly global::ModelGen.Kernels.PackedWeights<double> _dense1PackedWeight = new(12, 6); // dense1.weight packed
+        private readonly global::ModelGen.Kernels.PackedWeights<double> _dense2PackedWeight = new(6, 2); // dense2.weight packed
         // Non-trainable state (see BufferNames), likewise in one array:
         //   batchnorm0.running_mean  [12]           at 0
         //   batchnorm0.running_var   [12]           at 12
@@ -179,6 +185,7 @@ namespace Demo
             // One fused pass over all parameters, their gradients and the optimizer state.
             global::ModelGen.Kernels.Optimizers.Sgd.Step<double>(_parameters, _gradients, _momentumBuffer, _learningRate,
                 momentum: 0.9, dampening: 0, nesterov: false, weightDecay: 0, firstStep: _step == 1, threads: 0);
+            _weightVersion++; // the packed dense weights are stale
         }
 
         /// <summary>
@@ -222,20 +229,24 @@ namespace Demo
 
         /// <summary>The live values of a parameter tensor, such as <c>"dense0.weight"</c> (row-major; writes change the model).</summary>
         /// <exception cref="global::System.ArgumentException">The model has no parameter of that name.</exception>
-        public global::System.Span<double> Parameter(string name) => name switch
+        public global::System.Span<double> Parameter(string name)
         {
-            "dense0.weight" => Dense0Weight,
-            "dense0.bias" => Dense0Bias,
-            "batchnorm0.weight" => Batchnorm0Weight,
-            "batchnorm0.bias" => Batchnorm0Bias,
-            "dense1.weight" => Dense1Weight,
-            "dense1.bias" => Dense1Bias,
-            "layernorm0.weight" => Layernorm0Weight,
-            "layernorm0.bias" => Layernorm0Bias,
-            "dense2.weight" => Dense2Weight,
-            "dense2.bias" => Dense2Bias,
-            _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "parameter", ParameterNames),
-        };
+            _weightVersion++; // the caller may write: the packed dense weights are stale
+            return name switch
+            {
+                "dense0.weight" => Dense0Weight,
+                "dense0.bias" => Dense0Bias,
+                "batchnorm0.weight" => Batchnorm0Weight,
+                "batchnorm0.bias" => Batchnorm0Bias,
+                "dense1.weight" => Dense1Weight,
+                "dense1.bias" => Dense1Bias,
+                "layernorm0.weight" => Layernorm0Weight,
+                "layernorm0.bias" => Layernorm0Bias,
+                "dense2.weight" => Dense2Weight,
+                "dense2.bias" => Dense2Bias,
+                _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "parameter", ParameterNames),
+            };
+        }
 
         /// <summary>The gradient of a parameter tensor from the last <see cref="ComputeGradients"/>.</summary>
         /// <exception cref="global::System.ArgumentException">The model has no parameter of that name.</exception>
@@ -290,22 +301,26 @@ namespace Demo
             new("batchnorm0.running_var", new int[] { 12 }),
         };
 
-        private global::System.Span<double> WeightTensor(string name) => name switch
+        private global::System.Span<double> WeightTensor(string name)
         {
-            "dense0.weight" => Dense0Weight,
-            "dense0.bias" => Dense0Bias,
-            "batchnorm0.weight" => Batchnorm0Weight,
-            "batchnorm0.bias" => Batchnorm0Bias,
-            "dense1.weight" => Dense1Weight,
-            "dense1.bias" => Dense1Bias,
-            "layernorm0.weight" => Layernorm0Weight,
-            "layernorm0.bias" => Layernorm0Bias,
-            "dense2.weight" => Dense2Weight,
-            "dense2.bias" => Dense2Bias,
-            "batchnorm0.running_mean" => Batchnorm0RunningMean,
-            "batchnorm0.running_var" => Batchnorm0RunningVar,
-            _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "tensor", global::System.Array.ConvertAll(WeightTensors, t => t.Name)),
-        };
+            _weightVersion++; // LoadWeights writes through it: the packed dense weights are stale
+            return name switch
+            {
+                "dense0.weight" => Dense0Weight,
+                "dense0.bias" => Dense0Bias,
+                "batchnorm0.weight" => Batchnorm0Weight,
+                "batchnorm0.bias" => Batchnorm0Bias,
+                "dense1.weight" => Dense1Weight,
+                "dense1.bias" => Dense1Bias,
+                "layernorm0.weight" => Layernorm0Weight,
+                "layernorm0.bias" => Layernorm0Bias,
+                "dense2.weight" => Dense2Weight,
+                "dense2.bias" => Dense2Bias,
+                "batchnorm0.running_mean" => Batchnorm0RunningMean,
+                "batchnorm0.running_var" => Batchnorm0RunningVar,
+                _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "tensor", global::System.Array.ConvertAll(WeightTensors, t => t.Name)),
+            };
+        }
 
         // global::ModelGen.ITargetModel<double>, for code that works with any model: the constants and static lists as instance members.
         int global::ModelGen.IModel<double>.InputSize => InputSize;
@@ -322,7 +337,7 @@ namespace Demo
         private void Forward(global::System.ReadOnlySpan<double> inputs, int n, bool training)
         {
             // dense0: dense [n x 8] -> [n x 12]
-            global::ModelGen.Kernels.Dense.Forward<double>(inputs, Dense0Weight, Dense0Bias, _dense0Output, n, 8, 12, threads: 0);
+            global::ModelGen.Kernels.Dense.Forward<double>(inputs, Dense0Weight, _dense0PackedWeight, _weightVersion, Dense0Bias, _dense0Output, n, 8, 12, threads: 0);
 
             // batchnorm0: batch norm over [n x 12], per feature: batch statistics in training, running statistics in inference
             if (training)
@@ -342,14 +357,14 @@ namespace Demo
                 Rows(_tanh0Output, n, 12).CopyTo(_dropout0Output); // inference: the identity
 
             // dense1: dense [n x 12] -> [n x 6]
-            global::ModelGen.Kernels.Dense.Forward<double>(_dropout0Output, Dense1Weight, Dense1Bias, _dense1Output, n, 12, 6, threads: 0);
+            global::ModelGen.Kernels.Dense.Forward<double>(_dropout0Output, Dense1Weight, _dense1PackedWeight, _weightVersion, Dense1Bias, _dense1Output, n, 12, 6, threads: 0);
 
             // layernorm0: layer norm over each sample's 6 values
             global::ModelGen.Kernels.LayerNorm.Forward<double>(Rows(_dense1Output, n, 6), Layernorm0Weight, Layernorm0Bias, Rows(_layernorm0Output, n, 6),
                 Rows(_layernorm0Normalized, n, 6), _layernorm0InvStd, n, features: 6, epsilon: 1e-6);
 
             // dense2: dense [n x 6] -> [n x 2]
-            global::ModelGen.Kernels.Dense.Forward<double>(_layernorm0Output, Dense2Weight, Dense2Bias, _dense2Output, n, 6, 2, threads: 0);
+            global::ModelGen.Kernels.Dense.Forward<double>(_layernorm0Output, Dense2Weight, _dense2PackedWeight, _weightVersion, Dense2Bias, _dense2Output, n, 6, 2, threads: 0);
         }
 
         /// <summary>

@@ -31,6 +31,11 @@ namespace Demo
         //   dense1.weight            [2 x 5]        at 20
         //   dense1.bias              [2]            at 30
         private readonly float[] _parameters = new float[ParameterCount];
+        // Dense weights are also kept packed for the forward product (PackedWeights), packed again on the first forward
+        // pass after the parameters change: every optimizer step, weight load and Parameter(name) call counts as a change.
+        private long _weightVersion;
+        private readonly global::ModelGen.Kernels.PackedWeights<float> _dense0PackedWeight = new(3, 5); // dense0.weight packed
+        private readonly global::ModelGen.Kernels.PackedWeights<float> _dense1PackedWeight = new(5, 2); // dense1.weight packed
         private readonly float[] _gradients = new float[ParameterCount];
         private readonly float[] _expAvg = new float[ParameterCount]; // Adamax state "exp_avg", one value per parameter
         private readonly float[] _expInf = new float[ParameterCount]; // Adamax state "exp_inf", one value per parameter
@@ -148,6 +153,7 @@ namespace Demo
             // One fused pass over all parameters, their gradients and the optimizer state.
             global::ModelGen.Kernels.Optimizers.Adamax.Step<float>(_parameters, _gradients, _expAvg, _expInf, _learningRate,
                 beta1: 0.8, beta2: 0.999, epsilon: 1e-8, weightDecay: 0, step: _step, threads: 0);
+            _weightVersion++; // the packed dense weights are stale
         }
 
         /// <summary>
@@ -184,14 +190,18 @@ namespace Demo
 
         /// <summary>The live values of a parameter tensor, such as <c>"dense0.weight"</c> (row-major; writes change the model).</summary>
         /// <exception cref="global::System.ArgumentException">The model has no parameter of that name.</exception>
-        public global::System.Span<float> Parameter(string name) => name switch
+        public global::System.Span<float> Parameter(string name)
         {
-            "dense0.weight" => Dense0Weight,
-            "dense0.bias" => Dense0Bias,
-            "dense1.weight" => Dense1Weight,
-            "dense1.bias" => Dense1Bias,
-            _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "parameter", ParameterNames),
-        };
+            _weightVersion++; // the caller may write: the packed dense weights are stale
+            return name switch
+            {
+                "dense0.weight" => Dense0Weight,
+                "dense0.bias" => Dense0Bias,
+                "dense1.weight" => Dense1Weight,
+                "dense1.bias" => Dense1Bias,
+                _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "parameter", ParameterNames),
+            };
+        }
 
         /// <summary>The gradient of a parameter tensor from the last <see cref="ComputeGradients"/>.</summary>
         /// <exception cref="global::System.ArgumentException">The model has no parameter of that name.</exception>
@@ -227,14 +237,18 @@ namespace Demo
             new("dense1.bias", new int[] { 2 }),
         };
 
-        private global::System.Span<float> WeightTensor(string name) => name switch
+        private global::System.Span<float> WeightTensor(string name)
         {
-            "dense0.weight" => Dense0Weight,
-            "dense0.bias" => Dense0Bias,
-            "dense1.weight" => Dense1Weight,
-            "dense1.bias" => Dense1Bias,
-            _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "tensor", global::System.Array.ConvertAll(WeightTensors, t => t.Name)),
-        };
+            _weightVersion++; // LoadWeights writes through it: the packed dense weights are stale
+            return name switch
+            {
+                "dense0.weight" => Dense0Weight,
+                "dense0.bias" => Dense0Bias,
+                "dense1.weight" => Dense1Weight,
+                "dense1.bias" => Dense1Bias,
+                _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "tensor", global::System.Array.ConvertAll(WeightTensors, t => t.Name)),
+            };
+        }
 
         // global::ModelGen.IClassifier<float>, for code that works with any model: the constants and static lists as instance members.
         int global::ModelGen.IModel<float>.InputSize => InputSize;
@@ -254,10 +268,10 @@ namespace Demo
             _ = training; // no layer of this model behaves differently in training
 
             // dense0: dense [n x 3] -> [n x 5], then ReLU
-            global::ModelGen.Kernels.Dense.Forward<float>(inputs, Dense0Weight, Dense0Bias, _dense0Output, n, 3, 5, threads: 0, relu: true);
+            global::ModelGen.Kernels.Dense.Forward<float>(inputs, Dense0Weight, _dense0PackedWeight, _weightVersion, Dense0Bias, _dense0Output, n, 3, 5, threads: 0, relu: true);
 
             // dense1: dense [n x 5] -> [n x 2]
-            global::ModelGen.Kernels.Dense.Forward<float>(_dense0Output, Dense1Weight, Dense1Bias, _dense1Output, n, 5, 2, threads: 0);
+            global::ModelGen.Kernels.Dense.Forward<float>(_dense0Output, Dense1Weight, _dense1PackedWeight, _weightVersion, Dense1Bias, _dense1Output, n, 5, 2, threads: 0);
         }
 
         /// <summary>

@@ -1,0 +1,42 @@
+using System.Runtime.CompilerServices;
+
+namespace ModelGen.Kernels;
+
+/// <summary>
+/// The block sizes of the packed product (<see cref="PackedGemm"/>) for one vector width and element size, as data
+/// (BLIS keeps them per architecture in <c>bli_cntx_init_*.c</c>; these start from its Haswell/Zen and Skylake-X
+/// figures and are sized for this product's own loop order):
+/// <list type="bullet">
+/// <item><see cref="Rows"/> (BLIS's MR): rows of <c>C</c> in one register tile; the microkernel is written for 6.</item>
+/// <item><see cref="Columns"/> (NR): columns of <c>C</c> in one register tile, two vectors; the width of a packed panel of <c>B</c>.</item>
+/// <item><see cref="Height"/> (MC): rows of <c>A</c> packed at a time; an <c>MC × KC</c> block of packed <c>A</c> stays
+/// in L2 while the panels of <c>B</c> pass over it.</item>
+/// <item><see cref="Depth"/> (KC): products one pass of the microkernel adds; a <c>KC × NR</c> micro-panel of packed
+/// <c>B</c> stays in L1 while every row of <c>A</c> passes over it.</item>
+/// <item><see cref="Width"/> (NC): columns of <c>B</c> packed at a time; a <c>KC × NC</c> block of packed <c>B</c>
+/// stays in L2/L3 while the rows of <c>A</c> stream through.</item>
+/// </list>
+/// </summary>
+internal readonly record struct GemmBlocking(int Rows, int Columns, int Height, int Depth, int Width)
+{
+    /// <summary>The microkernel's rows (MR) for every width: 6 rows × 2 vectors = 12 accumulators, which fit AVX2's 16 registers with the two <c>B</c> vectors and one broadcast value.</summary>
+    public const int TileRows = 6;
+
+    /// <summary>The blocking for vectors of <paramref name="vectorBytes"/> bytes holding elements of <paramref name="elementBytes"/> bytes.</summary>
+    public static GemmBlocking For(int vectorBytes, int elementBytes)
+    {
+        int nr = 2 * vectorBytes / elementBytes;
+        // KC: the L1-resident micro-panel KC·NR·size is 16 KiB (128-bit and 256-bit vectors) or 32 KiB (512-bit, whose
+        // processors have 48 KiB of L1). NC: a KC × NC block of B of at most 4 MiB.
+        int kc = vectorBytes == 64 ? 32 * 1024 / (nr * elementBytes) : 16 * 1024 / (nr * elementBytes);
+        kc = System.Math.Max(kc, 64);
+        int nc = (4 * 1024 * 1024 / (kc * elementBytes)) / nr * nr;
+        // MC: a packed MC × KC block of A of about 160 KiB, in whole tiles.
+        int mc = System.Math.Max(TileRows, 160 * 1024 / (kc * elementBytes) / TileRows * TileRows);
+        return new GemmBlocking(TileRows, nr, mc, kc, nc);
+    }
+
+    /// <summary>The blocking of the vector type <typeparamref name="TV"/> of <typeparamref name="T"/>.</summary>
+    public static GemmBlocking For<T, TV>() where T : unmanaged where TV : struct =>
+        For(Unsafe.SizeOf<TV>(), Unsafe.SizeOf<T>());
+}

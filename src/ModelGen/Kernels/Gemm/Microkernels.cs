@@ -1,0 +1,183 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace ModelGen.Kernels;
+
+/// <summary>
+/// The register kernels of <see cref="PackedGemm"/>: each keeps a tile of <c>C</c> in vector registers for one pass over
+/// <c>kc</c> products, reading <c>B</c> from a packed panel (<c>kc</c> rows of <c>NR</c> = two vectors, contiguous) and
+/// broadcasting values of <c>A</c> read in place: element <c>(r, p)</c> of <c>A</c> is at <c>a[r·aRow + p·aCol]</c>.
+/// </summary>
+/// <remarks>
+/// Every element of a tile is one chain of fused multiply-adds in the order of <c>p</c>, started from zero or from the
+/// value <c>C</c> holds (<c>load</c>), so a product cut into passes over <c>kc</c> gives the bits of one unbroken chain,
+/// and every kernel here gives the same bits for the same element. The epilogue, after the last pass, adds the bias
+/// (<c>sum + bias[j]</c>) and applies a ReLU (<c>v &lt; 0 ? 0 : v</c>, NaN kept).
+/// </remarks>
+internal static class Microkernels
+{
+    /// <summary>What happens to a tile after its last pass.</summary>
+    public enum Epilogue : byte { None, Bias, Relu, BiasRelu }
+
+    /// <summary>
+    /// The 6 × NR tile: 12 accumulators; per product, two vector loads of <c>B</c>, six broadcasts of <c>A</c>, twelve
+    /// fused multiply-adds. <paramref name="bias"/> is read only under an epilogue with a bias, <c>NR</c> values.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Tile6<T, TV, S>(ref T a, nint aRow, nint aCol, ref T b, int kc, ref T c, nint cRow, bool load,
+        Epilogue epilogue, ref T bias)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
+    {
+        nuint w = (nuint)S.Width;
+        ref T c1 = ref Unsafe.Add(ref c, cRow);
+        ref T c2 = ref Unsafe.Add(ref c, 2 * cRow);
+        ref T c3 = ref Unsafe.Add(ref c, 3 * cRow);
+        ref T c4 = ref Unsafe.Add(ref c, 4 * cRow);
+        ref T c5 = ref Unsafe.Add(ref c, 5 * cRow);
+        TV s00, s01, s10, s11, s20, s21, s30, s31, s40, s41, s50, s51;
+        if (load)
+        {
+            s00 = S.Load(ref c, 0); s01 = S.Load(ref c, w);
+            s10 = S.Load(ref c1, 0); s11 = S.Load(ref c1, w);
+            s20 = S.Load(ref c2, 0); s21 = S.Load(ref c2, w);
+            s30 = S.Load(ref c3, 0); s31 = S.Load(ref c3, w);
+            s40 = S.Load(ref c4, 0); s41 = S.Load(ref c4, w);
+            s50 = S.Load(ref c5, 0); s51 = S.Load(ref c5, w);
+        }
+        else
+        {
+            s00 = s01 = s10 = s11 = s20 = s21 = s30 = s31 = s40 = s41 = s50 = s51 = S.Zero;
+        }
+        nint r2 = 2 * aRow, r3 = 3 * aRow, r4 = 4 * aRow, r5 = 5 * aRow;
+        ref T ap = ref a;
+        ref T bp = ref b;
+        for (int p = 0; p < kc; p++)
+        {
+            TV b0 = S.Load(ref bp, 0), b1 = S.Load(ref bp, w);
+            TV x = S.Splat(ap);
+            s00 = S.Fma(x, b0, s00); s01 = S.Fma(x, b1, s01);
+            x = S.Splat(Unsafe.Add(ref ap, aRow));
+            s10 = S.Fma(x, b0, s10); s11 = S.Fma(x, b1, s11);
+            x = S.Splat(Unsafe.Add(ref ap, r2));
+            s20 = S.Fma(x, b0, s20); s21 = S.Fma(x, b1, s21);
+            x = S.Splat(Unsafe.Add(ref ap, r3));
+            s30 = S.Fma(x, b0, s30); s31 = S.Fma(x, b1, s31);
+            x = S.Splat(Unsafe.Add(ref ap, r4));
+            s40 = S.Fma(x, b0, s40); s41 = S.Fma(x, b1, s41);
+            x = S.Splat(Unsafe.Add(ref ap, r5));
+            s50 = S.Fma(x, b0, s50); s51 = S.Fma(x, b1, s51);
+            ap = ref Unsafe.Add(ref ap, aCol);
+            bp = ref Unsafe.Add(ref bp, 2 * w);
+        }
+        if (epilogue != Epilogue.None)
+        {
+            if (epilogue is Epilogue.Bias or Epilogue.BiasRelu)
+            {
+                TV e0 = S.Load(ref bias, 0), e1 = S.Load(ref bias, w);
+                s00 = S.Add(s00, e0); s01 = S.Add(s01, e1); s10 = S.Add(s10, e0); s11 = S.Add(s11, e1);
+                s20 = S.Add(s20, e0); s21 = S.Add(s21, e1); s30 = S.Add(s30, e0); s31 = S.Add(s31, e1);
+                s40 = S.Add(s40, e0); s41 = S.Add(s41, e1); s50 = S.Add(s50, e0); s51 = S.Add(s51, e1);
+            }
+            if (epilogue is Epilogue.Relu or Epilogue.BiasRelu)
+            {
+                s00 = Relu<T, TV, S>(s00); s01 = Relu<T, TV, S>(s01); s10 = Relu<T, TV, S>(s10); s11 = Relu<T, TV, S>(s11);
+                s20 = Relu<T, TV, S>(s20); s21 = Relu<T, TV, S>(s21); s30 = Relu<T, TV, S>(s30); s31 = Relu<T, TV, S>(s31);
+                s40 = Relu<T, TV, S>(s40); s41 = Relu<T, TV, S>(s41); s50 = Relu<T, TV, S>(s50); s51 = Relu<T, TV, S>(s51);
+            }
+        }
+        S.Store(s00, ref c, 0); S.Store(s01, ref c, w);
+        S.Store(s10, ref c1, 0); S.Store(s11, ref c1, w);
+        S.Store(s20, ref c2, 0); S.Store(s21, ref c2, w);
+        S.Store(s30, ref c3, 0); S.Store(s31, ref c3, w);
+        S.Store(s40, ref c4, 0); S.Store(s41, ref c4, w);
+        S.Store(s50, ref c5, 0); S.Store(s51, ref c5, w);
+    }
+
+    /// <summary>
+    /// One row of <c>C</c> across four packed panels (4·NR columns): 8 accumulators, enough independent chains to keep
+    /// the fused multiply-add units busy when there is only one row (batch-1 inference, the last rows of a product).
+    /// Panel <c>q</c> starts <c>q·panelStride</c> values after <paramref name="b"/>.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Row4<T, TV, S>(ref T a, nint aCol, ref T b, nint panelStride, int kc, ref T c, bool load,
+        Epilogue epilogue, ref T bias)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
+    {
+        nuint w = (nuint)S.Width, nr = 2 * w;
+        TV s0, s1, s2, s3, s4, s5, s6, s7;
+        if (load)
+        {
+            s0 = S.Load(ref c, 0); s1 = S.Load(ref c, w); s2 = S.Load(ref c, 2 * w); s3 = S.Load(ref c, 3 * w);
+            s4 = S.Load(ref c, 4 * w); s5 = S.Load(ref c, 5 * w); s6 = S.Load(ref c, 6 * w); s7 = S.Load(ref c, 7 * w);
+        }
+        else
+        {
+            s0 = s1 = s2 = s3 = s4 = s5 = s6 = s7 = S.Zero;
+        }
+        ref T ap = ref a;
+        ref T b0 = ref b;
+        ref T b1 = ref Unsafe.Add(ref b, panelStride);
+        ref T b2 = ref Unsafe.Add(ref b, 2 * panelStride);
+        ref T b3 = ref Unsafe.Add(ref b, 3 * panelStride);
+        nuint o = 0;
+        for (int p = 0; p < kc; p++, o += nr)
+        {
+            TV x = S.Splat(ap);
+            s0 = S.Fma(x, S.Load(ref b0, o), s0); s1 = S.Fma(x, S.Load(ref b0, o + w), s1);
+            s2 = S.Fma(x, S.Load(ref b1, o), s2); s3 = S.Fma(x, S.Load(ref b1, o + w), s3);
+            s4 = S.Fma(x, S.Load(ref b2, o), s4); s5 = S.Fma(x, S.Load(ref b2, o + w), s5);
+            s6 = S.Fma(x, S.Load(ref b3, o), s6); s7 = S.Fma(x, S.Load(ref b3, o + w), s7);
+            ap = ref Unsafe.Add(ref ap, aCol);
+        }
+        if (epilogue is Epilogue.Bias or Epilogue.BiasRelu)
+        {
+            s0 = S.Add(s0, S.Load(ref bias, 0)); s1 = S.Add(s1, S.Load(ref bias, w));
+            s2 = S.Add(s2, S.Load(ref bias, 2 * w)); s3 = S.Add(s3, S.Load(ref bias, 3 * w));
+            s4 = S.Add(s4, S.Load(ref bias, 4 * w)); s5 = S.Add(s5, S.Load(ref bias, 5 * w));
+            s6 = S.Add(s6, S.Load(ref bias, 6 * w)); s7 = S.Add(s7, S.Load(ref bias, 7 * w));
+        }
+        if (epilogue is Epilogue.Relu or Epilogue.BiasRelu)
+        {
+            s0 = Relu<T, TV, S>(s0); s1 = Relu<T, TV, S>(s1); s2 = Relu<T, TV, S>(s2); s3 = Relu<T, TV, S>(s3);
+            s4 = Relu<T, TV, S>(s4); s5 = Relu<T, TV, S>(s5); s6 = Relu<T, TV, S>(s6); s7 = Relu<T, TV, S>(s7);
+        }
+        S.Store(s0, ref c, 0); S.Store(s1, ref c, w); S.Store(s2, ref c, 2 * w); S.Store(s3, ref c, 3 * w);
+        S.Store(s4, ref c, 4 * w); S.Store(s5, ref c, 5 * w); S.Store(s6, ref c, 6 * w); S.Store(s7, ref c, 7 * w);
+    }
+
+    /// <summary>One row of <c>C</c> across one packed panel (NR columns): two accumulators.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Row1<T, TV, S>(ref T a, nint aCol, ref T b, int kc, ref T c, bool load, Epilogue epilogue, ref T bias)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
+    {
+        nuint w = (nuint)S.Width, nr = 2 * w;
+        TV s0 = load ? S.Load(ref c, 0) : S.Zero, s1 = load ? S.Load(ref c, w) : S.Zero;
+        ref T ap = ref a;
+        nuint o = 0;
+        for (int p = 0; p < kc; p++, o += nr)
+        {
+            TV x = S.Splat(ap);
+            s0 = S.Fma(x, S.Load(ref b, o), s0);
+            s1 = S.Fma(x, S.Load(ref b, o + w), s1);
+            ap = ref Unsafe.Add(ref ap, aCol);
+        }
+        if (epilogue is Epilogue.Bias or Epilogue.BiasRelu)
+        {
+            s0 = S.Add(s0, S.Load(ref bias, 0));
+            s1 = S.Add(s1, S.Load(ref bias, w));
+        }
+        if (epilogue is Epilogue.Relu or Epilogue.BiasRelu)
+        {
+            s0 = Relu<T, TV, S>(s0);
+            s1 = Relu<T, TV, S>(s1);
+        }
+        S.Store(s0, ref c, 0);
+        S.Store(s1, ref c, w);
+    }
+
+    /// <summary><c>v &lt; 0 ? 0 : v</c> per lane (NaN stays NaN, as in PyTorch).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV Relu<T, TV, S>(TV v)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T> =>
+        S.Select(S.Less(v, S.Zero), S.Zero, v);
+}

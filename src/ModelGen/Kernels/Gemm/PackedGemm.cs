@@ -1,0 +1,366 @@
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
+namespace ModelGen.Kernels;
+
+/// <summary>
+/// The matrix product in BLIS's structure: <c>C (+)= A·B</c> (then <c>+ bias</c> and a ReLU, if asked), with <c>B</c>
+/// packed into contiguous panels of <c>NR</c> columns (per call, a <c>KC × NC</c> block at a time, or once for the whole
+/// matrix by <see cref="PackB{T}"/>) and register tiles of 6 rows by <c>NR</c> columns (<see cref="Microkernels"/>).
+/// <c>A</c> is read in place through its strides: its rows are few and short enough to stay in cache.
+/// </summary>
+/// <remarks>
+/// <para>Loop order, outermost first: columns of <c>C</c> in blocks of NC, then the depth in blocks of KC (B's block
+/// packed here), then the NR-wide panels, then the rows in tiles of 6, each tile one microkernel pass over KC.</para>
+/// <para>Every element of <c>C</c> is one chain of fused multiply-adds in depth order, from zero (or from what <c>C</c>
+/// holds, with <c>Accumulate</c>), whatever the tile, the blocking, the vector width's padding or the columns a thread
+/// is given; so the result does not depend on how the product is cut. Tails are computed in a scratch tile with the
+/// same kernels and copied out.</para>
+/// </remarks>
+internal static unsafe class PackedGemm
+{
+    /// <summary>The operands of one product (pinned by the caller while it runs).</summary>
+    public struct Product<T> where T : unmanaged
+    {
+        /// <summary><c>A</c> [M × K]: element <c>(i, p)</c> at <c>A[i·ARow + p·ACol]</c>.</summary>
+        public T* A;
+        public nint ARow, ACol;
+        /// <summary><c>B</c> [K × N]: element <c>(p, j)</c> at <c>B[p·BRow + j·BCol]</c>; not read when <see cref="PackedB"/> is set.</summary>
+        public T* B;
+        public nint BRow, BCol;
+        /// <summary>All of <c>B</c> packed by <see cref="PackB{T}"/>, or null to pack it per call.</summary>
+        public T* PackedB;
+        /// <summary><c>C</c> [M × N]: element <c>(i, j)</c> at <c>C[i·CRow + j]</c>.</summary>
+        public T* C;
+        public nint CRow;
+        /// <summary>N values added to every row after the sum, or null.</summary>
+        public T* Bias;
+        public int M, N, K;
+        /// <summary>Continue the sums from what <c>C</c> holds instead of from zero.</summary>
+        public bool Accumulate;
+        /// <summary>Store <c>v &lt; 0 ? 0 : v</c> (after the bias).</summary>
+        public bool Relu;
+    }
+
+    /// <summary>Values <see cref="PackB{T}"/> writes for a <paramref name="depth"/> × <paramref name="cols"/> matrix on this processor.</summary>
+    public static int PackedLength<T>(int depth, int cols) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int nr = Blocking<T>().Columns;
+        return checked((cols + nr - 1) / nr * nr * depth);
+    }
+
+    /// <summary>
+    /// Packs all of <c>B</c> [depth × cols] (element <c>(p, j)</c> at <c>b[p·bRow + j·bCol]</c>) into panels of NR
+    /// columns, <c>[⌈cols/NR⌉][depth][NR]</c>, the last padded with zeros: the layout <see cref="Product{T}.PackedB"/> takes.
+    /// </summary>
+    public static void PackB<T>(T* b, nint bRow, nint bCol, int depth, int cols, T* packed) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int nr = Blocking<T>().Columns;
+        PackBlock(b, bRow, bCol, 0, depth, 0, cols, nr, packed);
+    }
+
+    /// <summary>The blocking in use for <typeparamref name="T"/> on this processor.</summary>
+    public static GemmBlocking Blocking<T>() where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (Vector512.IsHardwareAccelerated) return GemmBlocking.For<T, Vector512<T>>();
+        if (Vector256.IsHardwareAccelerated) return GemmBlocking.For<T, Vector256<T>>();
+        return GemmBlocking.For<T, Vector128<T>>();
+    }
+
+    /// <summary>Computes columns <c>[colStart, colEnd)</c> of the product (<paramref name="colStart"/> a multiple of NR).</summary>
+    public static void Run<T>(in Product<T> p, int colStart, int colEnd) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (Vector512.IsHardwareAccelerated) Run<T, Vector512<T>, Lanes512<T>>(p, colStart, colEnd);
+        else if (Vector256.IsHardwareAccelerated) Run<T, Vector256<T>, Lanes256<T>>(p, colStart, colEnd);
+        else Run<T, Vector128<T>, Lanes128<T>>(p, colStart, colEnd);
+    }
+
+    /// <summary>The product on up to <paramref name="threads"/> threads (0: <see cref="Parallelism.MaxThreads"/>), split by columns.</summary>
+    public static void Run<T>(ref Product<T> p, int threads) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int nr = Blocking<T>().Columns;
+        int parts = Parallelism.Parts(threads, (long)p.M * p.N * p.K, (p.N + nr - 1) / nr);
+        if (parts <= 1)
+        {
+            Run(p, 0, p.N);
+            return;
+        }
+        fixed (Product<T>* job = &p)
+            WorkerPool.Shared.Run(&Part<T>, job, parts);
+    }
+
+    private static void Part<T>(void* arguments, int part, int parts) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref readonly Product<T> p = ref *(Product<T>*)arguments;
+        (int start, int end) = Parallelism.Range(p.N, part, parts, Blocking<T>().Columns);
+        if (start < end) Run(p, start, end);
+    }
+
+    private static void Run<T, TV, S>(in Product<T> p, int j0, int j1)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
+    {
+        GemmBlocking blocking = GemmBlocking.For<T, TV>();
+        int nr = blocking.Columns, kcMax = blocking.Depth, ncMax = blocking.Width;
+        Microkernels.Epilogue last = p.Bias != null
+            ? (p.Relu ? Microkernels.Epilogue.BiasRelu : Microkernels.Epilogue.Bias)
+            : (p.Relu ? Microkernels.Epilogue.Relu : Microkernels.Epilogue.None);
+        if (p.K == 0)
+        {
+            Empty(p, j0, j1, last);
+            return;
+        }
+        const int mr = GemmBlocking.TileRows;
+        int mcMax = blocking.Height;
+        bool packA = p.M >= 4;
+        nint kcUsed = Math.Min(kcMax, p.K);
+        nint aLength = packA ? kcUsed * Math.Min(mcMax, (p.M + mr - 1) / mr * mr) : 0;
+        nint bLength = p.PackedB != null ? 0 : kcUsed * Math.Min(ncMax, (j1 - j0 + nr - 1) / nr * nr);
+        T* scratch = aLength + bLength > 0 ? Scratch.For<T>(aLength + bLength) : null;
+        T* aBlock = scratch, block = scratch + aLength;
+        T* tile = stackalloc T[GemmBlocking.TileRows * nr];
+        for (int jc = j0; jc < j1; jc += ncMax)
+        {
+            int nc = Math.Min(ncMax, j1 - jc);
+            for (int pc = 0; pc < p.K; pc += kcMax)
+            {
+                int kc = Math.Min(kcMax, p.K - pc);
+                T* bp;
+                nint panelStride;
+                if (p.PackedB != null)
+                {
+                    panelStride = (nint)p.K * nr;
+                    bp = p.PackedB + jc / nr * panelStride + (nint)pc * nr;
+                }
+                else
+                {
+                    panelStride = (nint)kc * nr;
+                    PackBlock(p.B, p.BRow, p.BCol, pc, kc, jc, nc, nr, block);
+                    bp = block;
+                }
+                bool load = pc > 0 || p.Accumulate;
+                Microkernels.Epilogue epilogue = pc + kc == p.K ? last : Microkernels.Epilogue.None;
+                if (!packA)
+                {
+                    Rows<T, TV, S>(p, bp, panelStride, pc, kc, jc, nc, load, epilogue, tile);
+                    continue;
+                }
+                for (int ic = 0; ic < p.M; ic += mcMax)
+                {
+                    int mc = Math.Min(mcMax, p.M - ic);
+                    PackA(p.A + ic * p.ARow + pc * p.ACol, p.ARow, p.ACol, mc, kc, aBlock);
+                    Block<T, TV, S>(p, aBlock, ic, mc, bp, panelStride, kc, jc, nc, load, epilogue, tile);
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// Rows <c>[ic, ic+mc)</c> of A, packed as 6-row panels (<paramref name="aBlock"/>), against one packed block of B
+    /// (depth <c>kc</c>, columns <c>[jc, jc+nc)</c>): panel by panel of B, tile by tile of rows, tails through the scratch tile.
+    /// </summary>
+    private static void Block<T, TV, S>(in Product<T> p, T* aBlock, int ic, int mc, T* bp, nint panelStride, int kc, int jc, int nc,
+        bool load, Microkernels.Epilogue epilogue, T* tile)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
+    {
+        const int mr = GemmBlocking.TileRows;
+        int nr = 2 * S.Width;
+        int panels = (nc + nr - 1) / nr;
+        T zero = T.Zero;
+        ref T noBias = ref zero;
+        for (int q = 0; q < panels; q++)
+        {
+            T* b = bp + q * panelStride;
+            int j = jc + q * nr, cols = Math.Min(nr, nc - q * nr);
+            ref T bias = ref p.Bias != null ? ref p.Bias[j] : ref noBias;
+            for (int i = 0; i < mc; i += mr)
+            {
+                T* a = aBlock + (nint)i * kc;
+                T* c = p.C + (ic + i) * p.CRow + j;
+                int rows = Math.Min(mr, mc - i);
+                if (rows == mr && cols == nr)
+                {
+                    Microkernels.Tile6<T, TV, S>(ref *a, 1, mr, ref *b, kc, ref *c, p.CRow, load, epilogue, ref bias);
+                    continue;
+                }
+                if (load) CopyIn(c, p.CRow, tile, nr, rows, cols);
+                Microkernels.Tile6<T, TV, S>(ref *a, 1, mr, ref *b, kc, ref *tile, nr, load, Microkernels.Epilogue.None, ref noBias);
+                CopyOut(tile, nr, c, p.CRow, rows, cols, epilogue, p.Bias != null ? p.Bias + j : null);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Products of fewer than four rows (batch-1 inference): each row of A read in place against one packed block of B,
+    /// four panels per pass.
+    /// </summary>
+    private static void Rows<T, TV, S>(in Product<T> p, T* bp, nint panelStride, int pc, int kc, int jc, int nc, bool load,
+        Microkernels.Epilogue epilogue, T* tile)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
+    {
+        int nr = 2 * S.Width;
+        int panels = (nc + nr - 1) / nr, fullPanels = nc / nr;
+        T zero = T.Zero;
+        ref T noBias = ref zero;
+        for (int i = 0; i < p.M; i++)
+        {
+            T* ai = p.A + i * p.ARow + pc * p.ACol;
+            T* ci = p.C + i * p.CRow + jc;
+            int q = 0;
+            for (; q + 4 <= fullPanels; q += 4)
+                Microkernels.Row4<T, TV, S>(ref *ai, p.ACol, ref bp[q * panelStride], panelStride, kc, ref ci[q * nr], load, epilogue,
+                    ref p.Bias != null ? ref p.Bias[jc + q * nr] : ref noBias);
+            for (; q < fullPanels; q++)
+                Microkernels.Row1<T, TV, S>(ref *ai, p.ACol, ref bp[q * panelStride], kc, ref ci[q * nr], load, epilogue,
+                    ref p.Bias != null ? ref p.Bias[jc + q * nr] : ref noBias);
+            if (q < panels)
+            {
+                int cols = nc - q * nr;
+                if (load) CopyIn(ci + q * nr, 0, tile, nr, 1, cols);
+                Microkernels.Row1<T, TV, S>(ref *ai, p.ACol, ref bp[q * panelStride], kc, ref *tile, load, Microkernels.Epilogue.None, ref noBias);
+                CopyOut(tile, nr, ci + q * nr, 0, 1, cols, epilogue, p.Bias != null ? p.Bias + jc + q * nr : null);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Packs <paramref name="mc"/> rows by <paramref name="kc"/> of A (element <c>(i, p)</c> at <c>a[i·aRow + p·aCol]</c>)
+    /// as 6-row panels <c>[⌈mc/6⌉][kc][6]</c>, zeros past row <c>mc</c>.
+    /// </summary>
+    private static void PackA<T>(T* a, nint aRow, nint aCol, int mc, int kc, T* dst) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const int mr = GemmBlocking.TileRows;
+        for (int i0 = 0; i0 < mc; i0 += mr)
+        {
+            int rows = Math.Min(mr, mc - i0);
+            T* panel = dst + (nint)i0 * kc;
+            T* src = a + i0 * aRow;
+            if (aRow == 1 && rows == mr)
+            {
+                // A transposed (its columns contiguous): six consecutive values per step.
+                for (int p = 0; p < kc; p++)
+                {
+                    T* s = src + p * aCol, d = panel + p * mr;
+                    d[0] = s[0]; d[1] = s[1]; d[2] = s[2]; d[3] = s[3]; d[4] = s[4]; d[5] = s[5];
+                }
+                continue;
+            }
+            for (int r = 0; r < rows; r++)
+            {
+                T* s = src + r * aRow, d = panel + r;
+                if (aCol == 1)
+                    for (int p = 0; p < kc; p++) d[p * mr] = s[p];
+                else
+                    for (int p = 0; p < kc; p++) d[p * mr] = s[p * aCol];
+            }
+            for (int r = rows; r < mr; r++)
+                for (int p = 0; p < kc; p++) panel[p * mr + r] = T.Zero;
+        }
+    }
+
+    /// <summary>
+    /// Packs <c>B</c>'s depth <c>[pc, pc+kc)</c> and columns <c>[jc, jc+nc)</c> as <c>[⌈nc/nr⌉][kc][nr]</c>, zeros past <c>nc</c>.
+    /// </summary>
+    private static void PackBlock<T>(T* b, nint bRow, nint bCol, int pc, int kc, int jc, int nc, int nr, T* dst)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int j0 = 0; j0 < nc; j0 += nr)
+        {
+            int cols = Math.Min(nr, nc - j0);
+            T* panel = dst + (nint)j0 * kc;
+            T* src = b + pc * bRow + (jc + j0) * bCol;
+            if (bCol == 1)
+            {
+                // Rows of B contiguous along j: copy each row's nr values.
+                nuint bytes = (nuint)(cols * sizeof(T));
+                for (int p = 0; p < kc; p++)
+                {
+                    T* d = panel + (nint)p * nr;
+                    Buffer.MemoryCopy(src + p * bRow, d, bytes, bytes);
+                    for (int j = cols; j < nr; j++) d[j] = T.Zero;
+                }
+            }
+            else
+            {
+                // Columns of B contiguous along p (a transposed matrix, such as a weight matrix read as Wᵀ): walk
+                // each column down and scatter it into the panel with a stride of nr.
+                for (int j = 0; j < cols; j++)
+                {
+                    T* s = src + j * bCol;
+                    T* d = panel + j;
+                    if (bRow == 1)
+                        for (int p = 0; p < kc; p++) d[(nint)p * nr] = s[p];
+                    else
+                        for (int p = 0; p < kc; p++) d[(nint)p * nr] = s[p * bRow];
+                }
+                for (int j = cols; j < nr; j++)
+                    for (int p = 0; p < kc; p++) panel[(nint)p * nr + j] = T.Zero;
+            }
+        }
+    }
+
+    private static void CopyIn<T>(T* c, nint cRow, T* tile, int tileRow, int rows, int cols) where T : unmanaged
+    {
+        for (int r = 0; r < rows; r++)
+            for (int j = 0; j < cols; j++)
+                tile[r * tileRow + j] = c[r * cRow + j];
+    }
+
+    /// <summary>Copies a tail tile out, applying the epilogue as the kernels do (<c>sum + bias[j]</c>, then the ReLU).</summary>
+    private static void CopyOut<T>(T* tile, int tileRow, T* c, nint cRow, int rows, int cols, Microkernels.Epilogue epilogue, T* bias)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        bool relu = epilogue is Microkernels.Epilogue.Relu or Microkernels.Epilogue.BiasRelu;
+        bool addBias = epilogue is Microkernels.Epilogue.Bias or Microkernels.Epilogue.BiasRelu;
+        for (int r = 0; r < rows; r++)
+            for (int j = 0; j < cols; j++)
+            {
+                T v = tile[r * tileRow + j];
+                if (addBias) v += bias[j];
+                c[r * cRow + j] = relu && v < T.Zero ? T.Zero : v;
+            }
+    }
+
+    /// <summary>A product over an empty depth: the sums are zero (or what <c>C</c> holds), then the epilogue.</summary>
+    private static void Empty<T>(in Product<T> p, int j0, int j1, Microkernels.Epilogue epilogue) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int i = 0; i < p.M; i++)
+        {
+            T* c = p.C + i * p.CRow;
+            if (!p.Accumulate)
+                for (int j = j0; j < j1; j++) c[j] = T.Zero;
+            CopyOut(c + j0, 0, c + j0, 0, 1, j1 - j0, epilogue, p.Bias != null ? p.Bias + j0 : null);
+        }
+    }
+
+    /// <summary>
+    /// Each thread's buffer for packed blocks of B: native memory aligned to 64 bytes, grown when a larger block is
+    /// needed and freed when the thread ends (its holder is finalized), so products allocate nothing managed after a
+    /// thread's first.
+    /// </summary>
+    private sealed class Scratch
+    {
+        [ThreadStatic] private static Scratch? t_current;
+        private void* _pointer;
+        private nuint _bytes;
+
+        public static T* For<T>(nint count) where T : unmanaged
+        {
+            nuint bytes = (nuint)count * (nuint)sizeof(T);
+            Scratch s = t_current ??= new Scratch();
+            if (s._bytes < bytes)
+            {
+                NativeMemory.AlignedFree(s._pointer);
+                s._pointer = null;
+                s._bytes = 0;
+                s._pointer = NativeMemory.AlignedAlloc(bytes, 64);
+                s._bytes = bytes;
+            }
+            return (T*)s._pointer;
+        }
+
+        ~Scratch() => NativeMemory.AlignedFree(_pointer);
+    }
+}
