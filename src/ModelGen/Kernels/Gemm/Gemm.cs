@@ -28,6 +28,9 @@ internal static class Gemm
     /// <summary>Rows of <c>C</c> per register tile.</summary>
     private const int TileRows = 4;
 
+    /// <summary>Multiply-adds from which <see cref="MultiplyAdd{T}"/> hands a product to <see cref="PackedGemm"/> (the same bits either way).</summary>
+    private const long PackedFrom = 16 * 1024;
+
     /// <summary>Bytes of a <see cref="DotRows{T}"/> operand chunk that should stay in L2 while the other operand sweeps it.</summary>
     private const int L2ChunkBytes = 256 * 1024;
 
@@ -40,6 +43,25 @@ internal static class Gemm
         int rowStart, int rowEnd, int depth, int cols, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if ((long)(rowEnd - rowStart) * depth * cols >= PackedFrom && rowEnd - rowStart >= 4)
+        {
+            // Large enough to pay for packing: the packed product computes every element as the same chain.
+            unsafe
+            {
+                fixed (T* pa = &a, pb = &b, pc = &c)
+                {
+                    var product = new PackedGemm.Product<T>
+                    {
+                        A = pa + (nint)rowStart * aRow, ARow = aRow, ACol = aCol,
+                        B = pb, BRow = bRow, BCol = 1,
+                        C = pc + (nint)rowStart * cRow, CRow = cRow,
+                        M = rowEnd - rowStart, N = cols, K = depth, Accumulate = accumulate,
+                    };
+                    PackedGemm.Run(product, 0, cols);
+                }
+            }
+            return;
+        }
         if (Vector512.IsHardwareAccelerated)
             MultiplyAdd<T, Vector512<T>, Lanes512<T>>(ref a, aRow, aCol, ref b, bRow, ref c, cRow, rowStart, rowEnd, depth, cols, accumulate);
         else if (Vector256.IsHardwareAccelerated)

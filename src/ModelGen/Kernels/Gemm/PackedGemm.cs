@@ -3,6 +3,7 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace ModelGen.Kernels;
 
@@ -78,25 +79,54 @@ internal static unsafe class PackedGemm
         else Run<T, Vector128<T>, Lanes128<T>>(p, colStart, colEnd);
     }
 
-    /// <summary>The product on up to <paramref name="threads"/> threads (0: <see cref="Parallelism.MaxThreads"/>), split by columns.</summary>
+    /// <summary>
+    /// The product on up to <paramref name="threads"/> threads (0: <see cref="Parallelism.MaxThreads"/>). With B packed
+    /// once (weights) and rows enough, the rows are split, so no thread packs what another packs too; otherwise the
+    /// columns, each thread packing its own columns of B. Products of a few rows read every weight once per
+    /// multiply-add and are bound by memory, not arithmetic, so they are split at a quarter of the work.
+    /// </summary>
     public static void Run<T>(ref Product<T> p, int threads) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        const int mr = GemmBlocking.TileRows;
         int nr = Blocking<T>().Columns;
-        int parts = Parallelism.Parts(threads, (long)p.M * p.N * p.K, (p.N + nr - 1) / nr);
+        long work = (long)p.M * p.N * p.K * (p.M < 4 ? 4 : 1);
+        bool splitRows = p.PackedB != null && p.M >= 2 * mr;
+        int parts = Parallelism.Parts(threads, work, splitRows ? (p.M + mr - 1) / mr : (p.N + nr - 1) / nr);
         if (parts <= 1)
         {
             Run(p, 0, p.N);
             return;
         }
-        fixed (Product<T>* job = &p)
-            WorkerPool.Shared.Run(&Part<T>, job, parts);
+        var job = new SplitJob<T> { Product = p, SplitRows = splitRows };
+        WorkerPool.Shared.Run(&Part<T>, &job, parts);
+    }
+
+    /// <summary>A product and the axis its parts split.</summary>
+    private struct SplitJob<T> where T : unmanaged
+    {
+        public Product<T> Product;
+        public bool SplitRows;
     }
 
     private static void Part<T>(void* arguments, int part, int parts) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ref readonly Product<T> p = ref *(Product<T>*)arguments;
-        (int start, int end) = Parallelism.Range(p.N, part, parts, Blocking<T>().Columns);
-        if (start < end) Run(p, start, end);
+        ref readonly SplitJob<T> job = ref *(SplitJob<T>*)arguments;
+        Product<T> p = job.Product;
+        if (job.SplitRows)
+        {
+            // Rows [start, end) as a product of their own: the same chains, so the same bits.
+            (int start, int end) = Parallelism.Range(p.M, part, parts, GemmBlocking.TileRows);
+            if (start >= end) return;
+            p.A += start * p.ARow;
+            p.C += start * p.CRow;
+            p.M = end - start;
+            Run(p, 0, p.N);
+        }
+        else
+        {
+            (int start, int end) = Parallelism.Range(p.N, part, parts, Blocking<T>().Columns);
+            if (start < end) Run(p, start, end);
+        }
     }
 
     private static void Run<T, TV, S>(in Product<T> p, int j0, int j1)
@@ -247,6 +277,17 @@ internal static unsafe class PackedGemm
                 }
                 continue;
             }
+            if (aCol == 1 && rows == mr)
+            {
+                // Rows contiguous along the depth: six streams read side by side, the panel written in order.
+                T* s0 = src, s1 = src + aRow, s2 = src + 2 * aRow, s3 = src + 3 * aRow, s4 = src + 4 * aRow, s5 = src + 5 * aRow;
+                T* d = panel;
+                for (int p = 0; p < kc; p++, d += mr)
+                {
+                    d[0] = s0[p]; d[1] = s1[p]; d[2] = s2[p]; d[3] = s3[p]; d[4] = s4[p]; d[5] = s5[p];
+                }
+                continue;
+            }
             for (int r = 0; r < rows; r++)
             {
                 T* s = src + r * aRow, d = panel + r;
@@ -282,6 +323,12 @@ internal static unsafe class PackedGemm
                     for (int j = cols; j < nr; j++) d[j] = T.Zero;
                 }
             }
+            else if (bRow == 1 && typeof(T) == typeof(float) && Avx.IsSupported && cols == nr && nr % 8 == 0)
+            {
+                // Columns of B contiguous along p (a weight matrix read as Wᵀ), a whole panel: 8 × 8 blocks
+                // transposed in registers.
+                TransposePanel((float*)src, bCol, kc, nr, (float*)panel);
+            }
             else
             {
                 // Columns of B contiguous along p (a transposed matrix, such as a weight matrix read as Wᵀ): walk
@@ -299,6 +346,47 @@ internal static unsafe class PackedGemm
                     for (int p = 0; p < kc; p++) panel[(nint)p * nr + j] = T.Zero;
             }
         }
+    }
+
+    /// <summary>
+    /// <c>dst[p·nr + j] = src[j·stride + p]</c> for <c>j &lt; nr</c> (a multiple of 8), <c>p &lt; kc</c>: eight columns of
+    /// eight values at a time, transposed with AVX shuffles; the depth's last <c>kc mod 8</c> values one by one.
+    /// </summary>
+    private static void TransposePanel(float* src, nint stride, int kc, int nr, float* dst)
+    {
+        int p = 0;
+        for (; p + 8 <= kc; p += 8)
+        {
+            for (int j = 0; j < nr; j += 8)
+            {
+                float* s = src + j * stride + p;
+                Vector256<float> r0 = Avx.LoadVector256(s), r1 = Avx.LoadVector256(s + stride);
+                Vector256<float> r2 = Avx.LoadVector256(s + 2 * stride), r3 = Avx.LoadVector256(s + 3 * stride);
+                Vector256<float> r4 = Avx.LoadVector256(s + 4 * stride), r5 = Avx.LoadVector256(s + 5 * stride);
+                Vector256<float> r6 = Avx.LoadVector256(s + 6 * stride), r7 = Avx.LoadVector256(s + 7 * stride);
+                Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+                Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+                Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
+                Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+                Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
+                Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+                Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
+                Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+                float* d = dst + (nint)p * nr + j;
+                nint row = nr;
+                Avx.Store(d, Avx.Permute2x128(u0, u4, 0x20));
+                Avx.Store(d + row, Avx.Permute2x128(u1, u5, 0x20));
+                Avx.Store(d + 2 * row, Avx.Permute2x128(u2, u6, 0x20));
+                Avx.Store(d + 3 * row, Avx.Permute2x128(u3, u7, 0x20));
+                Avx.Store(d + 4 * row, Avx.Permute2x128(u0, u4, 0x31));
+                Avx.Store(d + 5 * row, Avx.Permute2x128(u1, u5, 0x31));
+                Avx.Store(d + 6 * row, Avx.Permute2x128(u2, u6, 0x31));
+                Avx.Store(d + 7 * row, Avx.Permute2x128(u3, u7, 0x31));
+            }
+        }
+        for (; p < kc; p++)
+            for (int j = 0; j < nr; j++)
+                dst[(nint)p * nr + j] = src[j * stride + p];
     }
 
     private static void CopyIn<T>(T* c, nint cRow, T* tile, int tileRow, int rows, int cols) where T : unmanaged
