@@ -129,6 +129,14 @@ internal static unsafe class PackedGemm
         }
     }
 
+    /// <summary>The whole product on vectors of <typeparamref name="TV"/>, whatever the processor has (B packed per call): for tests of every width.</summary>
+    internal static void RunAtWidth<T, TV, S>(in Product<T> p)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
+    {
+        if (p.PackedB != null) throw new ArgumentException("A product at another width cannot read B packed for this processor's.");
+        Run<T, TV, S>(p, 0, p.N);
+    }
+
     private static void Run<T, TV, S>(in Product<T> p, int j0, int j1)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
     {
@@ -314,12 +322,24 @@ internal static unsafe class PackedGemm
             T* src = b + pc * bRow + (jc + j0) * bCol;
             if (bCol == 1)
             {
-                // Rows of B contiguous along j: copy each row's nr values.
-                nuint bytes = (nuint)(cols * sizeof(T));
+                // Rows of B contiguous along j: copy each row's nr values (two vectors when the panel is whole).
+                if (cols == nr && Vector256.IsHardwareAccelerated && nr * sizeof(T) % 64 == 0)
+                {
+                    for (int p = 0; p < kc; p++)
+                    {
+                        T* s = src + p * bRow, d = panel + (nint)p * nr;
+                        for (int j = 0; j < nr * sizeof(T); j += 64)
+                        {
+                            Vector256.Store(Vector256.Load((byte*)s + j), (byte*)d + j);
+                            Vector256.Store(Vector256.Load((byte*)s + j + 32), (byte*)d + j + 32);
+                        }
+                    }
+                    continue;
+                }
                 for (int p = 0; p < kc; p++)
                 {
-                    T* d = panel + (nint)p * nr;
-                    Buffer.MemoryCopy(src + p * bRow, d, bytes, bytes);
+                    T* s = src + p * bRow, d = panel + (nint)p * nr;
+                    for (int j = 0; j < cols; j++) d[j] = s[j];
                     for (int j = cols; j < nr; j++) d[j] = T.Zero;
                 }
             }
