@@ -24,6 +24,8 @@ public static class Program
           --repeat N                                    medians of N rounds
           --in-process                                  every measurement in this process (peak memory accumulates)
           --seconds S                                   every timed loop S seconds: a quick functional check, not figures
+        Per product (every dense layer's forward, weight-gradient and input-gradient products, % of the measured peak):
+          dotnet run -c Release --project tests/ModelGen.Benchmarks -- --products [--threads 1|0] [--seconds S]
         BenchmarkDotNet:
           dotnet run -c Release --project tests/ModelGen.Benchmarks -- --filter '*'                 every benchmark
           dotnet run -c Release --project tests/ModelGen.Benchmarks -- --job short --filter '*784x128x10*'
@@ -41,8 +43,9 @@ public static class Program
         if (args[0] == "--compare-one") return Compare.RunOne(args);
         if (args[0] == "--compare-ort") return OnnxRuntimeBench.RunOne(args);
         if (Array.IndexOf(args, "--compare") >= 0) return Compare.Run(args);
+        if (args[0] == "--products") return DenseProducts.Run(args);
 
-        var summaries = BenchmarkSwitcher.FromTypes([typeof(TrainStepBenchmarks)]).Run(args);
+        var summaries = BenchmarkSwitcher.FromTypes([typeof(TrainStepBenchmarks), typeof(DenseProductBenchmarks)]).Run(args);
         foreach (var summary in summaries)
             if (summary.HasCriticalValidationErrors || summary.Reports.Length == 0 || summary.Reports.Any(r => !r.Success))
                 return 1;

@@ -1,0 +1,117 @@
+using System;
+using System.Diagnostics;
+using System.Globalization;
+using BenchmarkDotNet.Attributes;
+using ModelGen.Kernels;
+
+namespace ModelGen.Benchmarks;
+
+/// <summary>
+/// The three products of every dense layer of the benchmark MLPs (forward from packed weights, weight gradient, input
+/// gradient) timed one by one, in GFLOP/s and as a share of the measured one-core and all-core peaks:
+/// <c>--products [--threads N]</c>. The issue's goal is 85% of the one-core peak for 784-1024-1024-10 at batch 256.
+/// </summary>
+public static class DenseProducts
+{
+    /// <summary>(batch, inputs, outputs) of each layer whose products are timed.</summary>
+    public static readonly (int N, int Inputs, int Outputs)[] Layers =
+    [
+        (256, 784, 1024), (256, 1024, 1024), (128, 784, 512), (128, 512, 512), (64, 784, 128),
+        (64, 784, 1024), (64, 1024, 1024), (1, 784, 1024), (1, 1024, 1024), (1, 784, 128),
+    ];
+
+    public static int Run(string[] args)
+    {
+        int threads = int.Parse(Compare.Option(args, "--threads") ?? "1", CultureInfo.InvariantCulture);
+        double seconds = double.Parse(Compare.Option(args, "--seconds") ?? "0.5", CultureInfo.InvariantCulture);
+        var peak = PeakProbe.Measure();
+        Console.WriteLine(Compare.MachineLine());
+        Console.WriteLine($"Peak float32 measured: {peak.OneCore:0} GFLOP/s on one core, {peak.AllCores:0} on all; products on {threads} thread(s) " +
+                          $"(0: all); median of 5 runs of {seconds} s each; % of the {(threads == 1 ? "one-core" : "all-core")} peak.");
+        Console.WriteLine();
+        Console.WriteLine("| product (batch × inputs × outputs) | forward µs | GFLOP/s | % | weight gradient µs | GFLOP/s | % | input gradient µs | GFLOP/s | % |");
+        Console.WriteLine("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+        double reference = threads == 1 ? peak.OneCore : peak.AllCores;
+        foreach (var (n, inputs, outputs) in Layers)
+        {
+            var d = new Data(n, inputs, outputs);
+            double flops = 2.0 * n * inputs * outputs;
+            string Cell(double s) => $"{s * 1e6:0.0} | {flops / s / 1e9:0.0} | {100 * flops / s / 1e9 / reference:0}%";
+            double forward = Time(() => Dense.Forward<float>(d.X, d.W, d.Packed, 1, d.B, d.Y, n, inputs, outputs, threads, relu: true), seconds);
+            string line = $"| {n} × {inputs} × {outputs} | {Cell(forward)} | ";
+            if (n > 1)
+            {
+                double dw = Time(() => Dense.Backward<float>(d.X, d.W, d.Dy, d.Dw, Span<float>.Empty, Span<float>.Empty, n, inputs, outputs, threads), seconds);
+                double dx = Time(() => Dense.InputGradient<float>(d.Dy, d.W, d.Dx, n, inputs, outputs, threads), seconds);
+                line += $"{Cell(dw)} | {Cell(dx)} |";
+            }
+            else line += "— | — | — | — | — | — |";
+            Console.WriteLine(line);
+        }
+        return 0;
+    }
+
+    private static double Time(Action action, double seconds)
+    {
+        for (int i = 0; i < 5; i++) action();
+        var runs = new double[5];
+        for (int r = 0; r < runs.Length; r++)
+        {
+            long n = 0, start = Stopwatch.GetTimestamp(), limit = (long)(seconds * Stopwatch.Frequency);
+            while (Stopwatch.GetTimestamp() - start < limit) { action(); n++; }
+            runs[r] = Stopwatch.GetElapsedTime(start).TotalSeconds / n;
+        }
+        Array.Sort(runs);
+        return runs[runs.Length / 2];
+    }
+
+    /// <summary>The operands of one layer's products, random, made once.</summary>
+    public sealed class Data
+    {
+        public readonly float[] X, W, B, Y, Dy, Dw, Dx;
+        public readonly PackedWeights<float> Packed;
+
+        public Data(int n, int inputs, int outputs)
+        {
+            X = BenchCase.Normal(n * inputs, 1);
+            W = BenchCase.Normal(outputs * inputs, 2);
+            B = BenchCase.Normal(outputs, 3);
+            Dy = BenchCase.Normal(n * outputs, 4);
+            Y = new float[n * outputs];
+            Dw = new float[outputs * inputs];
+            Dx = new float[n * inputs];
+            Packed = new PackedWeights<float>(inputs, outputs);
+        }
+    }
+}
+
+/// <summary>BenchmarkDotNet cases for the packed GEMM: one dense layer's three products (one thread).</summary>
+[MemoryDiagnoser]
+public class DenseProductBenchmarks
+{
+    private DenseProducts.Data _d = null!;
+
+    [Params("256x784x1024", "256x1024x1024", "64x784x128", "1x784x1024")]
+    public string Shape { get; set; } = "";
+
+    private int N => int.Parse(Shape.Split('x')[0], CultureInfo.InvariantCulture);
+    private int Inputs => int.Parse(Shape.Split('x')[1], CultureInfo.InvariantCulture);
+    private int Outputs => int.Parse(Shape.Split('x')[2], CultureInfo.InvariantCulture);
+
+    [GlobalSetup]
+    public void Setup() => _d = new DenseProducts.Data(N, Inputs, Outputs);
+
+    [Benchmark]
+    public void Forward() => Dense.Forward<float>(_d.X, _d.W, _d.Packed, 1, _d.B, _d.Y, N, Inputs, Outputs, threads: 1, relu: true);
+
+    [Benchmark]
+    public void ForwardRepacking() => Dense.Forward<float>(_d.X, _d.W, _d.Packed, _version++, _d.B, _d.Y, N, Inputs, Outputs, threads: 1, relu: true);
+
+    [Benchmark]
+    public void WeightGradient() => Dense.Backward<float>(_d.X, _d.W, _d.Dy, _d.Dw, Span<float>.Empty, Span<float>.Empty, N, Inputs, Outputs, threads: 1);
+
+    [Benchmark]
+    public void InputGradient() => Dense.InputGradient<float>(_d.Dy, _d.W, _d.Dx, N, Inputs, Outputs, threads: 1);
+
+    private long _version = 1;
+}
