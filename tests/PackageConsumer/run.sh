@@ -12,8 +12,11 @@ dotnet pack "$root/src/ModelGen" -c Release -o "$work/feed" --nologo -v quiet
 package="$(ls "$work/feed"/ModelGen.*.nupkg)"
 version="$(basename "$package" .nupkg)"; version="${version#ModelGen.}"
 echo "packed $(basename "$package")"
+# The listing is read whole first: with pipefail, grep -q closing the pipe early made unzip die of SIGPIPE and the
+# check fail at random.
+listing="$(unzip -l "$package")"
 for entry in lib/net10.0/ModelGen.dll analyzers/dotnet/cs/ModelGen.Generator.dll; do
-  unzip -l "$package" | grep -q " $entry\$" || { echo "package lacks $entry"; exit 1; }
+  grep -q " $entry\$" <<< "$listing" || { echo "package lacks $entry"; exit 1; }
 done
 
 # The consumer builds from a copy outside the repository, so nothing of the repository's build setup leaks in.
