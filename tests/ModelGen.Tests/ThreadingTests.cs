@@ -123,6 +123,30 @@ public class ThreadingTests
     }
 
     [Fact]
+    public void Convolutions_of_one_sample_and_direct_input_gradients_give_the_same_bits_on_one_thread_and_on_all()
+    {
+        // One sample of 16×20×20, 32 filters of 5×5, same padding: 3.3 M multiply-adds, split by output positions; its
+        // backward pass computes dx as a direct convolution (channels and padding allow it), split by samples.
+        const int c = 16, h = 20, f = 32, k = 5;
+        float[] w = TestData.Floats(f * c * k * k, seed: 56), b = TestData.Floats(f, seed: 57);
+        foreach (int n in new[] { 1, 6 })
+        {
+            float[] x = TestData.Floats(n * c * h * h, seed: 58), dy = TestData.Floats(n * f * h * h, seed: 59);
+            float[] y1 = new float[n * f * h * h], yAll = new float[y1.Length];
+            Conv2D.Forward<float>(x, w, b, y1, n, c, h, h, f, k, 1, 2, 2, h, h, threads: 1, relu: true);
+            Conv2D.Forward<float>(x, w, b, yAll, n, c, h, h, f, k, 1, 2, 2, h, h, threads: 0, relu: true);
+            Assert.True(y1.AsSpan().SequenceEqual(yAll));
+
+            float[] scratch = new float[Conv2D.ColumnsLength(c, k, h, h) * Conv2D.ScratchCopies(0)];
+            float[] dw1 = new float[w.Length], dx1 = new float[x.Length], dwAll = new float[w.Length], dxAll = new float[x.Length];
+            Conv2D.Backward<float>(x, w, dy, dw1, Span<float>.Empty, dx1, scratch, n, c, h, h, f, k, 1, 2, 2, h, h, threads: 1);
+            Conv2D.Backward<float>(x, w, dy, dwAll, Span<float>.Empty, dxAll, scratch, n, c, h, h, f, k, 1, 2, 2, h, h, threads: 0);
+            Assert.True(dw1.AsSpan().SequenceEqual(dwAll));
+            Assert.True(dx1.AsSpan().SequenceEqual(dxAll));
+        }
+    }
+
+    [Fact]
     public void A_cnn_trains_to_the_same_bits_on_one_thread_and_on_all()
     {
         var all = new ThreadedCnn();

@@ -241,13 +241,19 @@ internal sealed class ModelEmitter
         foreach (TensorPlan t in _plan.Parameters)
             _w.Line($"//   {t.Name,-24} {Shape(t.Shape),-14} at {Int(t.Offset)}");
         _w.Line($"private readonly {_t}[] _parameters = new {_t}[ParameterCount];");
-        if (HasDense)
+        if (HasPackedWeights)
         {
-            _w.Line("// Dense weights are also kept packed for the forward product (PackedWeights), packed again on the first forward");
-            _w.Line("// pass after the parameters change: every optimizer step, weight load and Parameter(name) call counts as a change.");
+            _w.Line("// Dense and convolution weights are also kept packed for the forward pass (PackedWeights), packed again on the");
+            _w.Line("// first forward pass after the parameters change: every optimizer step, weight load and Parameter(name) call");
+            _w.Line("// counts as a change.");
             _w.Line("private long _weightVersion;");
-            foreach (LayerPlan layer in _layers.Where(l => l.Spec.Kind == LayerKind.Dense))
-                _w.Line($"private readonly {Kernels}.PackedWeights<{_t}> {PackedWeightField(layer)} = new({Int(layer.Input.Size)}, {Int(layer.Output.Size)}); // {layer.Weight!.Name} packed");
+            foreach (LayerPlan layer in _layers.Where(l => l.Spec.Kind is LayerKind.Dense or LayerKind.Conv2D))
+            {
+                // A convolution's weights [filters x channels x k x k] are packed as the matrix [filters x channels·k·k].
+                int inputs = layer.Spec.Kind == LayerKind.Dense ? layer.Input.Size : layer.Input.Dims[0] * layer.Spec.KernelSize * layer.Spec.KernelSize;
+                int outputs = layer.Spec.Kind == LayerKind.Dense ? layer.Output.Size : layer.Spec.Filters;
+                _w.Line($"private readonly {Kernels}.PackedWeights<{_t}> {PackedWeightField(layer)} = new({Int(inputs)}, {Int(outputs)}); // {layer.Weight!.Name} packed");
+            }
         }
         if (_plan.BufferCount > 0)
         {
@@ -318,13 +324,16 @@ internal sealed class ModelEmitter
         int columns = _layers.Where(l => l.Spec.Kind == LayerKind.Conv2D)
             .Select(l => l.Input.Dims[0] * l.Spec.KernelSize * l.Spec.KernelSize * l.Output.Dims[1] * l.Output.Dims[2])
             .DefaultIfEmpty(0).Max();
-        if (columns > 0)
-            _w.Line($"private readonly {_t}[] _columns = new {_t}[{Int(columns)} * {Kernels}.Conv2D.ScratchCopies({Int(Spec.Threads)})]; // im2col of one sample for the largest convolution, a copy per thread");
+        if (columns > 0 && Trainable)
+            _w.Line($"private readonly {_t}[] _columns = new {_t}[{Int(columns)} * {Kernels}.Conv2D.ScratchCopies({Int(Spec.Threads)})]; // im2col of one sample for the largest convolution's backward pass, a copy per thread");
         if (HasDropout)
             _w.Line("private global::ModelGen.Initialization.SplitMix64 _dropoutRandom; // draws the dropout masks");
     }
 
     private bool HasDense => _layers.Any(l => l.Spec.Kind == LayerKind.Dense);
+
+    /// <summary>Whether some layer keeps its weights packed (dense and convolution layers).</summary>
+    private bool HasPackedWeights => _layers.Any(l => l.Spec.Kind is LayerKind.Dense or LayerKind.Conv2D);
 
     private static string PackedWeightField(LayerPlan layer) => GeneratedNames.ScratchField(layer.Name, "PackedWeight");
 
@@ -588,7 +597,7 @@ internal sealed class ModelEmitter
         _w.Line("// " + OptimizerEmission.Rule(o));
         _w.Line("// One fused pass over all parameters, their gradients and the optimizer state.");
         foreach (string line in OptimizerEmission.StepCall(o, _t, _double, Spec.Threads)) _w.Line(line);
-        if (HasDense) _w.Line("_weightVersion++; // the packed dense weights are stale");
+        if (HasPackedWeights) _w.Line("_weightVersion++; // the packed weights are stale");
         _w.Close();
         _w.Line();
 
@@ -634,38 +643,103 @@ internal sealed class ModelEmitter
             _w.Line("_ = training; // no layer of this model behaves differently in training");
         for (int i = 0; i < _layers.Count; i++)
         {
-            LayerPlan layer = _layers[i];
-            int inSize = layer.Input.Size, outSize = layer.Output.Size;
-            string input = Output(i - 1), output = Output(i);
             if (i > 0 || !usesMode) _w.Line();
-            _w.Line($"// {layer.Name}: {StepComment(layer)}");
-            switch (layer.Spec.Kind)
+            int fused = FusedAtInference(i);
+            if (fused == 0)
             {
-                case LayerKind.Dense:
-                    string bias = layer.Bias is null ? $"{ReadOnlySpan}<{_t}>.Empty" : TensorProperty(layer.Bias);
-                    // A ReLU is applied as the product stores each value (the same values as a separate pass).
-                    bool fusedRelu = layer.Activation == ActivationKind.ReLU;
-                    _w.Line($"{Kernels}.Dense.Forward<{_t}>({input}, {TensorProperty(layer.Weight!)}, {PackedWeightField(layer)}, _weightVersion, {bias}, {output}, n, {Int(inSize)}, {Int(outSize)}, {ThreadsArgument}{(fusedRelu ? ", relu: true" : "")});");
-                    if (!fusedRelu) EmitActivationForward(layer, null, Rows(output, outSize));
-                    break;
-                case LayerKind.Flatten:
-                    if (HasOwnBuffer(i)) _w.Line($"{Rows(input, inSize)}.CopyTo({output});");
-                    else _w.Line("// (a view: its values are its input's, already in [channel, row, column] order)");
-                    break;
-                case LayerKind.ReLU:
-                case LayerKind.Tanh:
-                case LayerKind.Sigmoid:
-                case LayerKind.Softmax:
-                case LayerKind.LeakyReLU:
-                    EmitActivationForward(layer, Rows(input, inSize), Rows(output, outSize));
-                    break;
-                default:
-                    EmitLayerForward(layer, input, output);
-                    break;
+                EmitLayerStep(i);
+                continue;
             }
+            // Convolution, batch norm (and ReLU): at inference, one pass; in training, batch norm needs the batch's statistics.
+            string names = string.Join(" -> ", _layers.Skip(i).Take(fused).Select(l => l.Name));
+            if (Trainable)
+            {
+                _w.Line($"// {names}: in training, layer by layer; at inference, one pass (see below)");
+                _w.Open("if (training)");
+                _inTrainingBranch = true;
+                for (int j = i; j < i + fused; j++)
+                {
+                    if (j > i) _w.Line();
+                    EmitLayerStep(j);
+                }
+                _inTrainingBranch = false;
+                _w.Close();
+                _w.Open("else");
+                EmitFusedInference(i, fused);
+                _w.Close();
+            }
+            else
+            {
+                EmitFusedInference(i, fused);
+            }
+            i += fused - 1;
         }
         _w.Close();
         _w.Line();
+    }
+
+    /// <summary>Set while the training branch of a group fused at inference is written (its layers need no mode test).</summary>
+    private bool _inTrainingBranch;
+
+    /// <summary>
+    /// How many layers from <paramref name="i"/> run as one pass at inference: a convolution (linear or ReLU) followed by
+    /// batch norm, and a ReLU layer after it if there is one (3 or 2); 0 for any other layer.
+    /// </summary>
+    private int FusedAtInference(int i)
+    {
+        if (_layers[i].Spec.Kind != LayerKind.Conv2D || _layers[i].Activation is not (ActivationKind.Linear or ActivationKind.ReLU)) return 0;
+        if (i + 1 >= _layers.Count || _layers[i + 1].Spec.Kind != LayerKind.BatchNorm) return 0;
+        return i + 2 < _layers.Count && _layers[i + 2].Spec.Kind == LayerKind.ReLU ? 3 : 2;
+    }
+
+    /// <summary>
+    /// The inference pass of a convolution, its batch norm and ReLU (see <see cref="FusedAtInference"/>), written where the
+    /// group's last layer writes: the running statistics and the ReLU applied to each register tile, with the bits of the
+    /// separate passes.
+    /// </summary>
+    private void EmitFusedInference(int i, int fused)
+    {
+        LayerPlan conv = _layers[i], norm = _layers[i + 1];
+        LayerSpec spec = conv.Spec;
+        string bias = conv.Bias is null ? $"{ReadOnlySpan}<{_t}>.Empty" : TensorProperty(conv.Bias);
+        _w.Line($"// {string.Join(" -> ", _layers.Skip(i).Take(fused).Select(l => l.Name))} at inference: the convolution with running statistics{(fused == 3 ? " and the ReLU" : "")} applied per register tile");
+        _w.Line($"{Kernels}.Conv2D.ForwardNormalized<{_t}>({Output(i - 1)}, {TensorProperty(conv.Weight!)}, {PackedWeightField(conv)}, _weightVersion, {bias},");
+        _w.Line($"    {TensorProperty(norm.Weight!)}, {TensorProperty(norm.Bias!)}, {TensorProperty(norm.RunningMean!)}, {TensorProperty(norm.RunningVar!)}, {Output(i + fused - 1)},");
+        _w.Line($"    n, channels: {Int(conv.Input.Dims[0])}, height: {Int(conv.Input.Dims[1])}, width: {Int(conv.Input.Dims[2])}, filters: {Int(spec.Filters)}, kernel: {Int(spec.KernelSize)}, stride: {Int(spec.Stride)}, padTop: {Int(conv.PadTop)}, padLeft: {Int(conv.PadLeft)}, outHeight: {Int(conv.Output.Dims[1])}, outWidth: {Int(conv.Output.Dims[2])},");
+        _w.Line($"    epsilon: {Number(norm.Spec.Epsilon)}, {ThreadsArgument}{(conv.Activation == ActivationKind.ReLU ? ", reluBeforeNorm: true" : "")}{(fused == 3 ? ", relu: true" : "")});");
+    }
+
+    /// <summary>The forward step of layer <paramref name="i"/>, with its comment.</summary>
+    private void EmitLayerStep(int i)
+    {
+        LayerPlan layer = _layers[i];
+        int inSize = layer.Input.Size, outSize = layer.Output.Size;
+        string input = Output(i - 1), output = Output(i);
+        _w.Line($"// {layer.Name}: {StepComment(layer)}");
+        switch (layer.Spec.Kind)
+        {
+            case LayerKind.Dense:
+                string bias = layer.Bias is null ? $"{ReadOnlySpan}<{_t}>.Empty" : TensorProperty(layer.Bias);
+                // A ReLU is applied as the product stores each value (the same values as a separate pass).
+                bool fusedRelu = layer.Activation == ActivationKind.ReLU;
+                _w.Line($"{Kernels}.Dense.Forward<{_t}>({input}, {TensorProperty(layer.Weight!)}, {PackedWeightField(layer)}, _weightVersion, {bias}, {output}, n, {Int(inSize)}, {Int(outSize)}, {ThreadsArgument}{(fusedRelu ? ", relu: true" : "")});");
+                if (!fusedRelu) EmitActivationForward(layer, null, Rows(output, outSize));
+                break;
+            case LayerKind.Flatten:
+                if (HasOwnBuffer(i)) _w.Line($"{Rows(input, inSize)}.CopyTo({output});");
+                else _w.Line("// (a view: its values are its input's, already in [channel, row, column] order)");
+                break;
+            case LayerKind.ReLU:
+            case LayerKind.Tanh:
+            case LayerKind.Sigmoid:
+            case LayerKind.Softmax:
+            case LayerKind.LeakyReLU:
+                EmitActivationForward(layer, Rows(input, inSize), Rows(output, outSize));
+                break;
+            default:
+                EmitLayerForward(layer, input, output);
+                break;
+        }
     }
 
     /// <summary>The forward step of the layers that are neither dense, flatten nor a plain activation.</summary>
@@ -680,9 +754,11 @@ internal sealed class ModelEmitter
         {
             case LayerKind.Conv2D:
                 string bias = layer.Bias is null ? $"{ReadOnlySpan}<{_t}>.Empty" : TensorProperty(layer.Bias);
-                _w.Line($"{Kernels}.Conv2D.Forward<{_t}>({input}, {TensorProperty(layer.Weight!)}, {bias}, {output}, _columns,");
-                _w.Line($"    {Geometry()}, filters: {Int(spec.Filters)}, kernel: {Int(spec.KernelSize)}, stride: {Int(spec.Stride)}, padTop: {Int(layer.PadTop)}, padLeft: {Int(layer.PadLeft)}, {OutGeometry()}, {ThreadsArgument});");
-                EmitActivationForward(layer, null, Rows(output, outSize));
+                // A ReLU is applied to each register tile (the same values as a separate pass).
+                bool fusedRelu = layer.Activation == ActivationKind.ReLU;
+                _w.Line($"{Kernels}.Conv2D.Forward<{_t}>({input}, {TensorProperty(layer.Weight!)}, {PackedWeightField(layer)}, _weightVersion, {bias}, {output},");
+                _w.Line($"    {Geometry()}, filters: {Int(spec.Filters)}, kernel: {Int(spec.KernelSize)}, stride: {Int(spec.Stride)}, padTop: {Int(layer.PadTop)}, padLeft: {Int(layer.PadLeft)}, {OutGeometry()}, {ThreadsArgument}{(fusedRelu ? ", relu: true" : "")});");
+                if (!fusedRelu) EmitActivationForward(layer, null, Rows(output, outSize));
                 break;
             case LayerKind.MaxPool2D:
                 _w.Line($"{Kernels}.Pooling.MaxForward<{_t}>({input}, {output}, {Field("Argmax")},");
@@ -697,7 +773,12 @@ internal sealed class ModelEmitter
                 int channels = layer.Input.Dims[0], spatial = inSize / channels;
                 string weight = TensorProperty(layer.Weight!), b = TensorProperty(layer.Bias!);
                 string mean = TensorProperty(layer.RunningMean!), var = TensorProperty(layer.RunningVar!);
-                if (Trainable)
+                if (_inTrainingBranch)
+                {
+                    _w.Line($"{Kernels}.BatchNorm.ForwardTraining<{_t}>({Rows(input, inSize)}, {weight}, {b}, {Rows(output, outSize)}, {Rows(Field("Normalized"), inSize)}, {Field("InvStd")}, {mean}, {var},");
+                    _w.Line($"    n, channels: {Int(channels)}, spatial: {Int(spatial)}, momentum: {Number(spec.Momentum)}, epsilon: {Number(spec.Epsilon)});");
+                }
+                else if (Trainable)
                 {
                     _w.Line("if (training)");
                     _w.Line($"    {Kernels}.BatchNorm.ForwardTraining<{_t}>({Rows(input, inSize)}, {weight}, {b}, {Rows(output, outSize)}, {Rows(Field("Normalized"), inSize)}, {Field("InvStd")}, {mean}, {var},");
@@ -931,7 +1012,7 @@ internal sealed class ModelEmitter
         _w.Line("/// <summary>The live values of a parameter tensor, such as <c>\"dense0.weight\"</c> (row-major; writes change the model).</summary>");
         _w.Line("/// <exception cref=\"global::System.ArgumentException\">The model has no parameter of that name.</exception>");
         EmitNameSwitch($"public {Span}<{_t}> Parameter(string name)", tensors.Select(t => (t.Name, TensorProperty(t))), "parameter", "ParameterNames",
-            HasDense ? "_weightVersion++; // the caller may write: the packed dense weights are stale" : null);
+            HasPackedWeights ? "_weightVersion++; // the caller may write: the packed weights are stale" : null);
         _w.Line();
 
         if (Trainable)
@@ -1003,7 +1084,7 @@ internal sealed class ModelEmitter
         _w.Line();
         EmitNameSwitch($"private {Span}<{_t}> WeightTensor(string name)", tensors.Select(t => (t.Name, TensorProperty(t))), "tensor",
             "global::System.Array.ConvertAll(WeightTensors, t => t.Name)",
-            HasDense ? "_weightVersion++; // LoadWeights writes through it: the packed dense weights are stale" : null);
+            HasPackedWeights ? "_weightVersion++; // LoadWeights writes through it: the packed weights are stale" : null);
         _w.Line();
     }
 

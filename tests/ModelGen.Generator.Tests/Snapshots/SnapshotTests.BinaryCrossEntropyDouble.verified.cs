@@ -32,8 +32,9 @@ namespace Demo
         //   dense1.weight            [1 x 4]        at 16
         //   dense1.bias              [1]            at 20
         private readonly double[] _parameters = new double[ParameterCount];
-        // Dense weights are also kept packed for the forward product (PackedWeights), packed again on the first forward
-        // pass after the parameters change: every optimizer step, weight load and Parameter(name) call counts as a change.
+        // Dense and convolution weights are also kept packed for the forward pass (PackedWeights), packed again on the
+        // first forward pass after the parameters change: every optimizer step, weight load and Parameter(name) call
+        // counts as a change.
         private long _weightVersion;
         private readonly global::ModelGen.Kernels.PackedWeights<double> _dense0PackedWeight = new(3, 4); // dense0.weight packed
         private readonly global::ModelGen.Kernels.PackedWeights<double> _dense1PackedWeight = new(4, 1); // dense1.weight packed
@@ -152,7 +153,7 @@ namespace Demo
             // One fused pass over all parameters, their gradients and the optimizer state.
             global::ModelGen.Kernels.Optimizers.Sgd.Step<double>(_parameters, _gradients, global::System.Span<double>.Empty, _learningRate,
                 momentum: 0, dampening: 0, nesterov: false, weightDecay: 0.0005, firstStep: _step == 1, threads: 0);
-            _weightVersion++; // the packed dense weights are stale
+            _weightVersion++; // the packed weights are stale
         }
 
         /// <summary>
@@ -186,7 +187,7 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">The model has no parameter of that name.</exception>
         public global::System.Span<double> Parameter(string name)
         {
-            _weightVersion++; // the caller may write: the packed dense weights are stale
+            _weightVersion++; // the caller may write: the packed weights are stale
             return name switch
             {
                 "dense0.weight" => Dense0Weight,
@@ -233,7 +234,7 @@ namespace Demo
 
         private global::System.Span<double> WeightTensor(string name)
         {
-            _weightVersion++; // LoadWeights writes through it: the packed dense weights are stale
+            _weightVersion++; // LoadWeights writes through it: the packed weights are stale
             return name switch
             {
                 "dense0.weight" => Dense0Weight,

@@ -30,8 +30,9 @@ namespace Demo
         //   Head.weight              [2 x 5]        at 15
         //   Head.bias                [2]            at 25
         private readonly float[] _parameters = new float[ParameterCount];
-        // Dense weights are also kept packed for the forward product (PackedWeights), packed again on the first forward
-        // pass after the parameters change: every optimizer step, weight load and Parameter(name) call counts as a change.
+        // Dense and convolution weights are also kept packed for the forward pass (PackedWeights), packed again on the
+        // first forward pass after the parameters change: every optimizer step, weight load and Parameter(name) call
+        // counts as a change.
         private long _weightVersion;
         private readonly global::ModelGen.Kernels.PackedWeights<float> _hiddenPackedWeight = new(3, 5); // hidden.weight packed
         private readonly global::ModelGen.Kernels.PackedWeights<float> _headPackedWeight = new(5, 2); // Head.weight packed
@@ -148,7 +149,7 @@ namespace Demo
             // One fused pass over all parameters, their gradients and the optimizer state.
             global::ModelGen.Kernels.Optimizers.Sgd.Step<float>(_parameters, _gradients, _momentumBuffer, _learningRate,
                 momentum: 0.5f, dampening: 0.1f, nesterov: false, weightDecay: 0f, firstStep: _step == 1, threads: 0);
-            _weightVersion++; // the packed dense weights are stale
+            _weightVersion++; // the packed weights are stale
         }
 
         /// <summary>
@@ -186,7 +187,7 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">The model has no parameter of that name.</exception>
         public global::System.Span<float> Parameter(string name)
         {
-            _weightVersion++; // the caller may write: the packed dense weights are stale
+            _weightVersion++; // the caller may write: the packed weights are stale
             return name switch
             {
                 "hidden.weight" => HiddenWeight,
@@ -230,7 +231,7 @@ namespace Demo
 
         private global::System.Span<float> WeightTensor(string name)
         {
-            _weightVersion++; // LoadWeights writes through it: the packed dense weights are stale
+            _weightVersion++; // LoadWeights writes through it: the packed weights are stale
             return name switch
             {
                 "hidden.weight" => HiddenWeight,

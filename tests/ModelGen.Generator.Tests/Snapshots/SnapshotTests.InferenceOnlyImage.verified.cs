@@ -28,8 +28,9 @@ namespace Demo
         //   dense0.weight            [2 x 16]       at 0
         //   dense0.bias              [2]            at 32
         private readonly float[] _parameters = new float[ParameterCount];
-        // Dense weights are also kept packed for the forward product (PackedWeights), packed again on the first forward
-        // pass after the parameters change: every optimizer step, weight load and Parameter(name) call counts as a change.
+        // Dense and convolution weights are also kept packed for the forward pass (PackedWeights), packed again on the
+        // first forward pass after the parameters change: every optimizer step, weight load and Parameter(name) call
+        // counts as a change.
         private long _weightVersion;
         private readonly global::ModelGen.Kernels.PackedWeights<float> _dense0PackedWeight = new(16, 2); // dense0.weight packed
 
@@ -76,7 +77,7 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">The model has no parameter of that name.</exception>
         public global::System.Span<float> Parameter(string name)
         {
-            _weightVersion++; // the caller may write: the packed dense weights are stale
+            _weightVersion++; // the caller may write: the packed weights are stale
             return name switch
             {
                 "dense0.weight" => Dense0Weight,
@@ -108,7 +109,7 @@ namespace Demo
 
         private global::System.Span<float> WeightTensor(string name)
         {
-            _weightVersion++; // LoadWeights writes through it: the packed dense weights are stale
+            _weightVersion++; // LoadWeights writes through it: the packed weights are stale
             return name switch
             {
                 "dense0.weight" => Dense0Weight,

@@ -51,9 +51,12 @@ namespace Demo
         //   dense2.weight            [10 x 84]      at 61036
         //   dense2.bias              [10]           at 61876
         private readonly float[] _parameters = new float[ParameterCount];
-        // Dense weights are also kept packed for the forward product (PackedWeights), packed again on the first forward
-        // pass after the parameters change: every optimizer step, weight load and Parameter(name) call counts as a change.
+        // Dense and convolution weights are also kept packed for the forward pass (PackedWeights), packed again on the
+        // first forward pass after the parameters change: every optimizer step, weight load and Parameter(name) call
+        // counts as a change.
         private long _weightVersion;
+        private readonly global::ModelGen.Kernels.PackedWeights<float> _conv2d0PackedWeight = new(25, 6); // conv2d0.weight packed
+        private readonly global::ModelGen.Kernels.PackedWeights<float> _conv2d1PackedWeight = new(150, 16); // conv2d1.weight packed
         private readonly global::ModelGen.Kernels.PackedWeights<float> _dense0PackedWeight = new(400, 120); // dense0.weight packed
         private readonly global::ModelGen.Kernels.PackedWeights<float> _dense1PackedWeight = new(120, 84); // dense1.weight packed
         private readonly global::ModelGen.Kernels.PackedWeights<float> _dense2PackedWeight = new(84, 10); // dense2.weight packed
@@ -94,7 +97,7 @@ namespace Demo
         private readonly float[] _dropout0Mask = new float[BatchSize * 120]; // dropout0: 0 or 1/(1 - rate) per value of the last training pass
         private readonly float[] _layernorm0Normalized = new float[BatchSize * 84]; // layernorm0: x̂ of the last pass
         private readonly float[] _layernorm0InvStd = new float[BatchSize]; // layernorm0: 1/√(σ² + ε) per sample
-        private readonly float[] _columns = new float[19600 * global::ModelGen.Kernels.Conv2D.ScratchCopies(0)]; // im2col of one sample for the largest convolution, a copy per thread
+        private readonly float[] _columns = new float[19600 * global::ModelGen.Kernels.Conv2D.ScratchCopies(0)]; // im2col of one sample for the largest convolution's backward pass, a copy per thread
         private global::ModelGen.Initialization.SplitMix64 _dropoutRandom; // draws the dropout masks
         private readonly float[] _inputGradient = new float[BatchSize * InputSize];
         private int _inputGradientSamples;
@@ -206,7 +209,7 @@ namespace Demo
             // One fused pass over all parameters, their gradients and the optimizer state.
             global::ModelGen.Kernels.Optimizers.Adam.Step<float>(_parameters, _gradients, _expAvg, _expAvgSq, global::System.Span<float>.Empty, _learningRate,
                 beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0, amsgrad: false, decoupledWeightDecay: false, step: _step, threads: 0);
-            _weightVersion++; // the packed dense weights are stale
+            _weightVersion++; // the packed weights are stale
         }
 
         /// <summary>
@@ -253,7 +256,7 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">The model has no parameter of that name.</exception>
         public global::System.Span<float> Parameter(string name)
         {
-            _weightVersion++; // the caller may write: the packed dense weights are stale
+            _weightVersion++; // the caller may write: the packed weights are stale
             return name switch
             {
                 "conv2d0.weight" => Conv2d0Weight,
@@ -337,7 +340,7 @@ namespace Demo
 
         private global::System.Span<float> WeightTensor(string name)
         {
-            _weightVersion++; // LoadWeights writes through it: the packed dense weights are stale
+            _weightVersion++; // LoadWeights writes through it: the packed weights are stale
             return name switch
             {
                 "conv2d0.weight" => Conv2d0Weight,
@@ -374,27 +377,33 @@ namespace Demo
         /// <summary>Runs every layer on the first n samples of <paramref name="inputs"/>; the result is left in the last layer's buffer.</summary>
         private void Forward(global::System.ReadOnlySpan<float> inputs, int n, bool training)
         {
-            // conv2d0: convolution [n x 1 x 28 x 28] -> [n x 6 x 28 x 28], 5x5 kernels, stride 1, zero padding 2, then ReLU
-            global::ModelGen.Kernels.Conv2D.Forward<float>(inputs, Conv2d0Weight, Conv2d0Bias, _conv2d0Output, _columns,
-                n, channels: 1, height: 28, width: 28, filters: 6, kernel: 5, stride: 1, padTop: 2, padLeft: 2, outHeight: 28, outWidth: 28, threads: 0);
-            global::ModelGen.Kernels.Activations.ReluForward<float>(Rows(_conv2d0Output, n, 4704));
-
-            // batchnorm0: batch norm over [n x 6 x 28 x 28], per channel: batch statistics in training, running statistics in inference
+            // conv2d0 -> batchnorm0: in training, layer by layer; at inference, one pass (see below)
             if (training)
+            {
+                // conv2d0: convolution [n x 1 x 28 x 28] -> [n x 6 x 28 x 28], 5x5 kernels, stride 1, zero padding 2, then ReLU
+                global::ModelGen.Kernels.Conv2D.Forward<float>(inputs, Conv2d0Weight, _conv2d0PackedWeight, _weightVersion, Conv2d0Bias, _conv2d0Output,
+                    n, channels: 1, height: 28, width: 28, filters: 6, kernel: 5, stride: 1, padTop: 2, padLeft: 2, outHeight: 28, outWidth: 28, threads: 0, relu: true);
+
+                // batchnorm0: batch norm over [n x 6 x 28 x 28], per channel: batch statistics in training, running statistics in inference
                 global::ModelGen.Kernels.BatchNorm.ForwardTraining<float>(Rows(_conv2d0Output, n, 4704), Batchnorm0Weight, Batchnorm0Bias, Rows(_batchnorm0Output, n, 4704), Rows(_batchnorm0Normalized, n, 4704), _batchnorm0InvStd, Batchnorm0RunningMean, Batchnorm0RunningVar,
                     n, channels: 6, spatial: 784, momentum: 0.1, epsilon: 1e-5);
+            }
             else
-                global::ModelGen.Kernels.BatchNorm.ForwardInference<float>(Rows(_conv2d0Output, n, 4704), Batchnorm0Weight, Batchnorm0Bias, Batchnorm0RunningMean, Batchnorm0RunningVar, Rows(_batchnorm0Output, n, 4704),
-                    n, channels: 6, spatial: 784, epsilon: 1e-5);
+            {
+                // conv2d0 -> batchnorm0 at inference: the convolution with running statistics applied per register tile
+                global::ModelGen.Kernels.Conv2D.ForwardNormalized<float>(inputs, Conv2d0Weight, _conv2d0PackedWeight, _weightVersion, Conv2d0Bias,
+                    Batchnorm0Weight, Batchnorm0Bias, Batchnorm0RunningMean, Batchnorm0RunningVar, _batchnorm0Output,
+                    n, channels: 1, height: 28, width: 28, filters: 6, kernel: 5, stride: 1, padTop: 2, padLeft: 2, outHeight: 28, outWidth: 28,
+                    epsilon: 1e-5, threads: 0, reluBeforeNorm: true);
+            }
 
             // maxpool2d0: max pooling [n x 6 x 28 x 28] -> [n x 6 x 14 x 14], 2x2 windows, stride 2
             global::ModelGen.Kernels.Pooling.MaxForward<float>(_batchnorm0Output, _maxpool2d0Output, _maxpool2d0Argmax,
                 n, channels: 6, height: 28, width: 28, pool: 2, stride: 2, outHeight: 14, outWidth: 14);
 
             // conv2d1: convolution [n x 6 x 14 x 14] -> [n x 16 x 10 x 10], 5x5 kernels, stride 1, then ReLU
-            global::ModelGen.Kernels.Conv2D.Forward<float>(_maxpool2d0Output, Conv2d1Weight, Conv2d1Bias, _conv2d1Output, _columns,
-                n, channels: 6, height: 14, width: 14, filters: 16, kernel: 5, stride: 1, padTop: 0, padLeft: 0, outHeight: 10, outWidth: 10, threads: 0);
-            global::ModelGen.Kernels.Activations.ReluForward<float>(Rows(_conv2d1Output, n, 1600));
+            global::ModelGen.Kernels.Conv2D.Forward<float>(_maxpool2d0Output, Conv2d1Weight, _conv2d1PackedWeight, _weightVersion, Conv2d1Bias, _conv2d1Output,
+                n, channels: 6, height: 14, width: 14, filters: 16, kernel: 5, stride: 1, padTop: 0, padLeft: 0, outHeight: 10, outWidth: 10, threads: 0, relu: true);
 
             // avgpool2d0: average pooling [n x 16 x 10 x 10] -> [n x 16 x 5 x 5], 2x2 windows, stride 2
             global::ModelGen.Kernels.Pooling.AvgForward<float>(_conv2d1Output, _avgpool2d0Output,

@@ -42,8 +42,9 @@ namespace Demo
         //   dense2.weight            [2 x 6]        at 222
         //   dense2.bias              [2]            at 234
         private readonly double[] _parameters = new double[ParameterCount];
-        // Dense weights are also kept packed for the forward product (PackedWeights), packed again on the first forward
-        // pass after the parameters change: every optimizer step, weight load and Parameter(name) call counts as a change.
+        // Dense and convolution weights are also kept packed for the forward pass (PackedWeights), packed again on the
+        // first forward pass after the parameters change: every optimizer step, weight load and Parameter(name) call
+        // counts as a change.
         private long _weightVersion;
         private readonly global::ModelGen.Kernels.PackedWeights<double> _dense0PackedWeight = new(8, 12); // dense0.weight packed
         private readonly global::ModelGen.Kernels.PackedWeights<double> _dense1PackedWeight = new(12, 6); // dense1.weight packed
@@ -185,7 +186,7 @@ namespace Demo
             // One fused pass over all parameters, their gradients and the optimizer state.
             global::ModelGen.Kernels.Optimizers.Sgd.Step<double>(_parameters, _gradients, _momentumBuffer, _learningRate,
                 momentum: 0.9, dampening: 0, nesterov: false, weightDecay: 0, firstStep: _step == 1, threads: 0);
-            _weightVersion++; // the packed dense weights are stale
+            _weightVersion++; // the packed weights are stale
         }
 
         /// <summary>
@@ -231,7 +232,7 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">The model has no parameter of that name.</exception>
         public global::System.Span<double> Parameter(string name)
         {
-            _weightVersion++; // the caller may write: the packed dense weights are stale
+            _weightVersion++; // the caller may write: the packed weights are stale
             return name switch
             {
                 "dense0.weight" => Dense0Weight,
@@ -303,7 +304,7 @@ namespace Demo
 
         private global::System.Span<double> WeightTensor(string name)
         {
-            _weightVersion++; // LoadWeights writes through it: the packed dense weights are stale
+            _weightVersion++; // LoadWeights writes through it: the packed weights are stale
             return name switch
             {
                 "dense0.weight" => Dense0Weight,

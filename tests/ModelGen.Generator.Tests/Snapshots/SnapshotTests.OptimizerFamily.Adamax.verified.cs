@@ -31,8 +31,9 @@ namespace Demo
         //   dense1.weight            [2 x 5]        at 20
         //   dense1.bias              [2]            at 30
         private readonly float[] _parameters = new float[ParameterCount];
-        // Dense weights are also kept packed for the forward product (PackedWeights), packed again on the first forward
-        // pass after the parameters change: every optimizer step, weight load and Parameter(name) call counts as a change.
+        // Dense and convolution weights are also kept packed for the forward pass (PackedWeights), packed again on the
+        // first forward pass after the parameters change: every optimizer step, weight load and Parameter(name) call
+        // counts as a change.
         private long _weightVersion;
         private readonly global::ModelGen.Kernels.PackedWeights<float> _dense0PackedWeight = new(3, 5); // dense0.weight packed
         private readonly global::ModelGen.Kernels.PackedWeights<float> _dense1PackedWeight = new(5, 2); // dense1.weight packed
@@ -153,7 +154,7 @@ namespace Demo
             // One fused pass over all parameters, their gradients and the optimizer state.
             global::ModelGen.Kernels.Optimizers.Adamax.Step<float>(_parameters, _gradients, _expAvg, _expInf, _learningRate,
                 beta1: 0.8, beta2: 0.999, epsilon: 1e-8, weightDecay: 0, step: _step, threads: 0);
-            _weightVersion++; // the packed dense weights are stale
+            _weightVersion++; // the packed weights are stale
         }
 
         /// <summary>
@@ -192,7 +193,7 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">The model has no parameter of that name.</exception>
         public global::System.Span<float> Parameter(string name)
         {
-            _weightVersion++; // the caller may write: the packed dense weights are stale
+            _weightVersion++; // the caller may write: the packed weights are stale
             return name switch
             {
                 "dense0.weight" => Dense0Weight,
@@ -239,7 +240,7 @@ namespace Demo
 
         private global::System.Span<float> WeightTensor(string name)
         {
-            _weightVersion++; // LoadWeights writes through it: the packed dense weights are stale
+            _weightVersion++; // LoadWeights writes through it: the packed weights are stale
             return name switch
             {
                 "dense0.weight" => Dense0Weight,

@@ -31,8 +31,9 @@ namespace QuickStart
         //   dense1.weight            [1 x 8]        at 24
         //   dense1.bias              [1]            at 32
         private readonly float[] _parameters = new float[ParameterCount];
-        // Dense weights are also kept packed for the forward product (PackedWeights), packed again on the first forward
-        // pass after the parameters change: every optimizer step, weight load and Parameter(name) call counts as a change.
+        // Dense and convolution weights are also kept packed for the forward pass (PackedWeights), packed again on the
+        // first forward pass after the parameters change: every optimizer step, weight load and Parameter(name) call
+        // counts as a change.
         private long _weightVersion;
         private readonly global::ModelGen.Kernels.PackedWeights<float> _dense0PackedWeight = new(2, 8); // dense0.weight packed
         private readonly global::ModelGen.Kernels.PackedWeights<float> _dense1PackedWeight = new(8, 1); // dense1.weight packed
@@ -149,7 +150,7 @@ namespace QuickStart
             // One fused pass over all parameters, their gradients and the optimizer state.
             global::ModelGen.Kernels.Optimizers.Sgd.Step<float>(_parameters, _gradients, _momentumBuffer, _learningRate,
                 momentum: 0.9f, dampening: 0f, nesterov: false, weightDecay: 0f, firstStep: _step == 1, threads: 0);
-            _weightVersion++; // the packed dense weights are stale
+            _weightVersion++; // the packed weights are stale
         }
 
         /// <summary>
@@ -187,7 +188,7 @@ namespace QuickStart
         /// <exception cref="global::System.ArgumentException">The model has no parameter of that name.</exception>
         public global::System.Span<float> Parameter(string name)
         {
-            _weightVersion++; // the caller may write: the packed dense weights are stale
+            _weightVersion++; // the caller may write: the packed weights are stale
             return name switch
             {
                 "dense0.weight" => Dense0Weight,
@@ -234,7 +235,7 @@ namespace QuickStart
 
         private global::System.Span<float> WeightTensor(string name)
         {
-            _weightVersion++; // LoadWeights writes through it: the packed dense weights are stale
+            _weightVersion++; // LoadWeights writes through it: the packed weights are stale
             return name switch
             {
                 "dense0.weight" => Dense0Weight,

@@ -258,6 +258,53 @@ public class PoolingKernelTests
         Assert.Equal(7, argmax[1]); // PyTorch's `val > max || isnan(val)`: each later NaN replaces the earlier one
     }
 
+    /// <summary>
+    /// Float 2×2 windows with stride 2 on rows of eight outputs or more take a vector path (AVX2); it must give the bits
+    /// and indices of the rule, including ties, signed zeros, infinities and NaNs, on every row length (a multiple of
+    /// eight or not, an odd input width in floor mode).
+    /// </summary>
+    [Theory]
+    [InlineData(16)]
+    [InlineData(26)]
+    [InlineData(28)]
+    [InlineData(35)]
+    [InlineData(58)]
+    public void Max_pooling_of_float_pairs_gives_the_bits_of_the_rule(int width)
+    {
+        const int n = 2, c = 3, height = 6;
+        int outHeight = height / 2, outWidth = width / 2;
+        float[] palette = { float.NegativeInfinity, -1f, -0f, 0f, 1f, 2f, float.PositiveInfinity, float.NaN };
+        int[] picks = TestData.Labels(n * c * height * width, palette.Length * 3, seed: 76);
+        // Mostly -1, ±0, 1, 2 (ties everywhere), now and then an infinity or a NaN.
+        float[] x = Array.ConvertAll(picks, p => p < 20 ? palette[1 + p % 5] : palette[p % palette.Length]);
+        float[] y = new float[n * c * outHeight * outWidth];
+        int[] argmax = new int[y.Length];
+        Pooling.MaxForward<float>(x, y, argmax, n, c, height, width, 2, 2, outHeight, outWidth);
+
+        int o = 0;
+        for (int i = 0; i < n; i++)
+        for (int ch = 0; ch < c; ch++)
+        for (int oh = 0; oh < outHeight; oh++)
+        for (int ow = 0; ow < outWidth; ow++, o++)
+        {
+            float best = float.NegativeInfinity;
+            int at = (ch * height + 2 * oh) * width + 2 * ow;
+            for (int ki = 0; ki < 2; ki++)
+            for (int kj = 0; kj < 2; kj++)
+            {
+                int index = (ch * height + 2 * oh + ki) * width + 2 * ow + kj;
+                float v = x[i * c * height * width + index];
+                if (v > best || float.IsNaN(v))
+                {
+                    best = v;
+                    at = index;
+                }
+            }
+            Assert.Equal(BitConverter.SingleToInt32Bits(best), BitConverter.SingleToInt32Bits(y[o]));
+            Assert.Equal(at, argmax[o]);
+        }
+    }
+
     [Fact]
     public void Max_pooling_of_overlapping_windows_accumulates_in_backward()
     {

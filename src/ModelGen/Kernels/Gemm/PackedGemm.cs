@@ -44,7 +44,20 @@ internal static unsafe class PackedGemm
         public bool Accumulate;
         /// <summary>Store <c>v &lt; 0 ? 0 : v</c> (after the bias).</summary>
         public bool Relu;
+        /// <summary>All of <c>A</c> packed by <see cref="PackA{T}"/> (6-row panels over the whole depth), or null to pack it per block.</summary>
+        public T* PackedA;
     }
+
+    /// <summary>Values <see cref="PackA{T}"/> writes for <paramref name="rows"/> × <paramref name="depth"/>.</summary>
+    public static int PackedALength(int rows, int depth) =>
+        checked((rows + GemmBlocking.TileRows - 1) / GemmBlocking.TileRows * GemmBlocking.TileRows * depth);
+
+    /// <summary>
+    /// Packs all of <c>A</c> [rows × depth] (element <c>(i, p)</c> at <c>a[i·aRow + p·aCol]</c>) as 6-row panels
+    /// <c>[⌈rows/6⌉][depth][6]</c>, zeros past the last row: the layout <see cref="Product{T}.PackedA"/> takes.
+    /// </summary>
+    public static void PackA<T>(T* a, nint aRow, nint aCol, int rows, int depth, T* packed) where T : unmanaged, IFloatingPointIeee754<T> =>
+        PackABlock(a, aRow, aCol, rows, depth, packed);
 
     /// <summary>Values <see cref="PackB{T}"/> writes for a <paramref name="depth"/> × <paramref name="cols"/> matrix on this processor.</summary>
     public static int PackedLength<T>(int depth, int cols) where T : unmanaged, IFloatingPointIeee754<T>
@@ -152,11 +165,11 @@ internal static unsafe class PackedGemm
         }
         const int mr = GemmBlocking.TileRows;
         int mcMax = blocking.Height;
-        bool packA = p.M >= 4;
+        bool packA = p.M >= 4 || p.PackedA != null;
         nint kcUsed = Math.Min(kcMax, p.K);
-        nint aLength = packA ? kcUsed * Math.Min(mcMax, (p.M + mr - 1) / mr * mr) : 0;
+        nint aLength = packA && p.PackedA == null ? kcUsed * Math.Min(mcMax, (p.M + mr - 1) / mr * mr) : 0;
         nint bLength = p.PackedB != null ? 0 : kcUsed * Math.Min(ncMax, (j1 - j0 + nr - 1) / nr * nr);
-        T* scratch = aLength + bLength > 0 ? Scratch.For<T>(aLength + bLength) : null;
+        T* scratch = aLength + bLength > 0 ? ThreadScratch.For<T>(ThreadScratch.Slot.Gemm, aLength + bLength) : null;
         T* aBlock = scratch, block = scratch + aLength;
         T* tile = stackalloc T[GemmBlocking.TileRows * nr];
         for (int jc = j0; jc < j1; jc += ncMax)
@@ -188,19 +201,30 @@ internal static unsafe class PackedGemm
                 for (int ic = 0; ic < p.M; ic += mcMax)
                 {
                     int mc = Math.Min(mcMax, p.M - ic);
-                    PackA(p.A + ic * p.ARow + pc * p.ACol, p.ARow, p.ACol, mc, kc, aBlock);
-                    Block<T, TV, S>(p, aBlock, ic, mc, bp, panelStride, kc, jc, nc, load, epilogue, tile);
+                    T* a = aBlock;
+                    nint aPanelStride = (nint)kc * mr;
+                    if (p.PackedA != null)
+                    {
+                        aPanelStride = (nint)p.K * mr;
+                        a = p.PackedA + ic / mr * aPanelStride + (nint)pc * mr;
+                    }
+                    else
+                    {
+                        PackABlock(p.A + ic * p.ARow + pc * p.ACol, p.ARow, p.ACol, mc, kc, aBlock);
+                    }
+                    Block<T, TV, S>(p, a, aPanelStride, ic, mc, bp, panelStride, kc, jc, nc, load, epilogue, tile);
                 }
             }
         }
     }
 
     /// <summary>
-    /// Rows <c>[ic, ic+mc)</c> of A, packed as 6-row panels (<paramref name="aBlock"/>), against one packed block of B
-    /// (depth <c>kc</c>, columns <c>[jc, jc+nc)</c>): panel by panel of B, tile by tile of rows, tails through the scratch tile.
+    /// Rows <c>[ic, ic+mc)</c> of A, packed as 6-row panels <paramref name="aPanelStride"/> values apart from
+    /// <paramref name="aBlock"/>, against one packed block of B (depth <c>kc</c>, columns <c>[jc, jc+nc)</c>): panel by
+    /// panel of B, tile by tile of rows, tails through the scratch tile.
     /// </summary>
-    private static void Block<T, TV, S>(in Product<T> p, T* aBlock, int ic, int mc, T* bp, nint panelStride, int kc, int jc, int nc,
-        bool load, Microkernels.Epilogue epilogue, T* tile)
+    private static void Block<T, TV, S>(in Product<T> p, T* aBlock, nint aPanelStride, int ic, int mc, T* bp, nint panelStride, int kc,
+        int jc, int nc, bool load, Microkernels.Epilogue epilogue, T* tile)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
     {
         const int mr = GemmBlocking.TileRows;
@@ -215,17 +239,19 @@ internal static unsafe class PackedGemm
             ref T bias = ref p.Bias != null ? ref p.Bias[j] : ref noBias;
             for (int i = 0; i < mc; i += mr)
             {
-                T* a = aBlock + (nint)i * kc;
+                T* a = aBlock + i / mr * aPanelStride;
                 T* c = p.C + (ic + i) * p.CRow + j;
                 int rows = Math.Min(mr, mc - i);
                 if (rows == mr && cols == nr)
                 {
                     Microkernels.Tile6<T, TV, S>(ref *a, 1, mr, ref *b, kc, ref *c, p.CRow, load, epilogue, ref bias);
-                    continue;
                 }
-                if (load) CopyIn(c, p.CRow, tile, nr, rows, cols);
-                Microkernels.Tile6<T, TV, S>(ref *a, 1, mr, ref *b, kc, ref *tile, nr, load, Microkernels.Epilogue.None, ref noBias);
-                CopyOut(tile, nr, c, p.CRow, rows, cols, epilogue, p.Bias != null ? p.Bias + j : null);
+                else
+                {
+                    if (load) CopyIn(c, p.CRow, tile, nr, rows, cols);
+                    Microkernels.Tile6<T, TV, S>(ref *a, 1, mr, ref *b, kc, ref *tile, nr, load, Microkernels.Epilogue.None, ref noBias);
+                    CopyOut(tile, nr, c, p.CRow, rows, cols, epilogue, p.Bias != null ? p.Bias + j : null);
+                }
             }
         }
     }
@@ -267,7 +293,7 @@ internal static unsafe class PackedGemm
     /// Packs <paramref name="mc"/> rows by <paramref name="kc"/> of A (element <c>(i, p)</c> at <c>a[i·aRow + p·aCol]</c>)
     /// as 6-row panels <c>[⌈mc/6⌉][kc][6]</c>, zeros past row <c>mc</c>.
     /// </summary>
-    private static void PackA<T>(T* a, nint aRow, nint aCol, int mc, int kc, T* dst) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void PackABlock<T>(T* a, nint aRow, nint aCol, int mc, int kc, T* dst) where T : unmanaged, IFloatingPointIeee754<T>
     {
         const int mr = GemmBlocking.TileRows;
         for (int i0 = 0; i0 < mc; i0 += mr)
@@ -441,34 +467,5 @@ internal static unsafe class PackedGemm
                 for (int j = j0; j < j1; j++) c[j] = T.Zero;
             CopyOut(c + j0, 0, c + j0, 0, 1, j1 - j0, epilogue, p.Bias != null ? p.Bias + j0 : null);
         }
-    }
-
-    /// <summary>
-    /// Each thread's buffer for packed blocks of B: native memory aligned to 64 bytes, grown when a larger block is
-    /// needed and freed when the thread ends (its holder is finalized), so products allocate nothing managed after a
-    /// thread's first.
-    /// </summary>
-    private sealed class Scratch
-    {
-        [ThreadStatic] private static Scratch? t_current;
-        private void* _pointer;
-        private nuint _bytes;
-
-        public static T* For<T>(nint count) where T : unmanaged
-        {
-            nuint bytes = (nuint)count * (nuint)sizeof(T);
-            Scratch s = t_current ??= new Scratch();
-            if (s._bytes < bytes)
-            {
-                NativeMemory.AlignedFree(s._pointer);
-                s._pointer = null;
-                s._bytes = 0;
-                s._pointer = NativeMemory.AlignedAlloc(bytes, 64);
-                s._bytes = bytes;
-            }
-            return (T*)s._pointer;
-        }
-
-        ~Scratch() => NativeMemory.AlignedFree(_pointer);
     }
 }

@@ -10,7 +10,7 @@ namespace ModelGen.Kernels;
 /// <c>outHeight = (height − pool)/stride + 1</c> (rounded down, so trailing rows or columns no window reaches are ignored).
 /// The kernels never allocate.
 /// </summary>
-public static class Pooling
+public static partial class Pooling
 {
     /// <summary>
     /// <c>y[s, c, oh, ow] = max</c> of the window whose top-left input is <c>(oh·stride, ow·stride)</c>. <paramref name="argmax"/>
@@ -29,6 +29,7 @@ public static class Pooling
         Check.Length(y, n * outSize, nameof(y));
         Check.Length(argmax, n * outSize, nameof(argmax));
 
+        bool pairs = pool == 2 && stride == 2 && outWidth >= MaxPairs.Lanes && MaxPairs.IsSupported<T>();
         for (int s = 0; s < n; s++)
         {
             ReadOnlySpan<T> xs = x.Slice(s * inSize, inSize);
@@ -40,6 +41,13 @@ public static class Pooling
                 for (int oh = 0; oh < outHeight; oh++)
                 {
                     int rowStart = c * plane + oh * stride * width;
+                    if (pairs)
+                    {
+                        // 2×2 windows, stride 2: eight outputs per step, the same scan and comparisons as below.
+                        MaxPairs.Row(xs, rowStart, width, outWidth, ys.Slice(o, outWidth), indices.Slice(o, outWidth));
+                        o += outWidth;
+                        continue;
+                    }
                     for (int ow = 0; ow < outWidth; ow++, o++)
                     {
                         int start = rowStart + ow * stride;

@@ -1,0 +1,235 @@
+using System;
+using System.Numerics;
+using System.Runtime.Intrinsics;
+
+namespace ModelGen.Kernels;
+
+public static partial class Conv2D
+{
+    /// <summary>
+    /// Gradients of <see cref="Forward{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, int, int, int, int, int, int, int, int, int, int, int, int, bool)"/>
+    /// from the gradient of its outputs <paramref name="dy"/> [n, filters, outHeight, outWidth]:
+    /// <paramref name="dw"/> [filters, channels, kernel, kernel] and <paramref name="db"/> [filters] summed over the batch, and
+    /// <paramref name="dx"/> [n, channels, height, width]. All three are overwritten (not accumulated); an empty
+    /// <paramref name="db"/> or <paramref name="dx"/> skips that part. <paramref name="columns"/> is scratch of at least
+    /// <see cref="ColumnsLength"/> values (times the threads it may use, <see cref="ScratchCopies"/>), used by strided or
+    /// over-padded convolutions' input gradient; its contents on return are unspecified.
+    /// </summary>
+    /// <remarks>
+    /// <para>The weight gradient is a direct kernel (<see cref="ConvolutionTile.WeightSix"/>): for every sample, each
+    /// tile of six taps by NR filters is summed over the positions in registers and added to the sum of the samples
+    /// before it, as PyTorch adds each sample's product (one chain over a whole batch would round worse). It is split
+    /// over threads by taps, every thread adding the samples in order, so the sums are the same on any number of threads.</para>
+    /// <para>Where it pays (<see cref="DirectInputGradient{T}"/>: stride 1, "same" padding, channels enough), the input
+    /// gradient is itself a direct convolution: the output gradient, padded by <c>kernel − 1 − padding</c>, convolved with
+    /// the weights flipped in both axes and with filters and channels exchanged. Otherwise it is <c>wᵀ·dy</c> folded back
+    /// (col2im).</para>
+    /// </remarks>
+    public static unsafe void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> dy, Span<T> dw, Span<T> db, Span<T> dx, Span<T> columns,
+        int n, int channels, int height, int width, int filters, int kernel, int stride, int padTop, int padLeft, int outHeight, int outWidth,
+        int threads = 1)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckGeometry(n, channels, height, width, filters, kernel, stride, padTop, padLeft, outHeight, outWidth);
+        var g = new Geometry(n, channels, height, width, filters, kernel, stride, padTop, padLeft, outHeight, outWidth);
+        Check.Length(x, n * g.InSize, nameof(x));
+        Check.Length(w, filters * g.Rows, nameof(w));
+        Check.Length(dy, n * g.OutSize, nameof(dy));
+        Check.Length(dw, filters * g.Rows, nameof(dw));
+        Check.Length(columns, g.ColumnsLength, nameof(columns));
+        if (!db.IsEmpty) Check.Length(db, filters, nameof(db));
+        if (!dx.IsEmpty) Check.Length(dx, n * g.InSize, nameof(dx));
+
+        // db[f] = Σ_s Σ_p dy_s[f, p], samples in order.
+        if (!db.IsEmpty)
+        {
+            db.Slice(0, filters).Clear();
+            for (int s = 0; s < n; s++)
+                for (int f = 0; f < filters; f++)
+                    db[f] += RowMath.Sum(dy.Slice(s * g.OutSize + f * g.Positions, g.Positions));
+        }
+
+        fixed (T* px = x, pw = w, pdy = dy, pdw = dw, pdx = dx, pc = columns)
+        {
+            var job = new BackwardJob<T> { G = g, X = px, W = pw, Dy = pdy, Dw = pdw, Dx = pdx, Columns = pc };
+            int tapTiles = (g.Rows + GemmBlocking.TileRows - 1) / GemmBlocking.TileRows;
+            int weightParts = Parallelism.Parts(threads, g.Work, tapTiles);
+            if (weightParts <= 1) WeightGradientPart<T>(&job, 0, 1);
+            else WorkerPool.Shared.Run(&WeightGradientPart<T>, &job, weightParts);
+            if (pdx == null || n == 0) return;
+            if (DirectInputGradient<T>(g))
+            {
+                InputGradientDirect(job, threads);
+                return;
+            }
+            // wᵀ [rows × filters] packed once as the row panels of every sample's product dcolumns = wᵀ·dy_s.
+            job.PackedWt = ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionWeights, PackedGemm.PackedALength(g.Rows, filters));
+            PackedGemm.PackA(pw, 1, g.Rows, g.Rows, filters, job.PackedWt);
+            int inputParts = Math.Min(Parallelism.Parts(threads, g.Work, n), columns.Length / g.ColumnsLength);
+            if (inputParts <= 1) InputGradientPart<T>(&job, 0, 1);
+            else WorkerPool.Shared.Run(&InputGradientPart<T>, &job, inputParts);
+        }
+    }
+
+    /// <summary>
+    /// Whether the input gradient is computed as a direct convolution: stride 1, padding below the kernel size, channels
+    /// enough to fill half a register tile's width, and no more than a quarter more multiply-adds than the product
+    /// <c>wᵀ·dy</c> (the adjoint convolution runs over every input position, the product over the output positions).
+    /// </summary>
+    private static bool DirectInputGradient<T>(in Geometry g) where T : unmanaged, IFloatingPointIeee754<T> =>
+        g.Stride == 1 && g.PadTop < g.Kernel && g.PadLeft < g.Kernel && 2 * g.Channels >= PackedGemm.Blocking<T>().Columns
+        && 4L * g.Height * g.Width <= 5L * g.Positions;
+
+    /// <summary>The pinned operands of a backward call, on the caller's stack while the parts run (null: absent).</summary>
+    private unsafe struct BackwardJob<T> where T : unmanaged
+    {
+        public Geometry G;
+        public T* X, W, Dy, Dw, Dx, Columns, PackedWt;
+
+        /// <summary>The im2col scratch copy of part <paramref name="part"/>.</summary>
+        public readonly Span<T> Scratch(int part) => new(Columns + (nint)part * G.ColumnsLength, G.ColumnsLength);
+    }
+
+    private static unsafe void WeightGradientPart<T>(void* arguments, int part, int parts) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref readonly BackwardJob<T> job = ref *(BackwardJob<T>*)arguments;
+        if (Vector512.IsHardwareAccelerated) WeightGradientPart<T, Vector512<T>, Lanes512<T>>(job, part, parts);
+        else if (Vector256.IsHardwareAccelerated) WeightGradientPart<T, Vector256<T>, Lanes256<T>>(job, part, parts);
+        else WeightGradientPart<T, Vector128<T>, Lanes128<T>>(job, part, parts);
+    }
+
+    /// <summary>
+    /// Taps <c>[6·t0, 6·t1)</c> of <c>dw</c> (the tap tiles of this part), overwritten:
+    /// <c>dw[f, k] = Σ_s (Σ_p dy_s[f, p]·unfold(x_s)[k, p])</c>, samples in order. Each sample's output gradient is
+    /// transposed to [position][filter] and its input padded, in this thread's scratch.
+    /// </summary>
+    private static unsafe void WeightGradientPart<T, TV, S>(in BackwardJob<T> job, int part, int parts)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
+    {
+        const int mr = GemmBlocking.TileRows;
+        Geometry g = job.G;
+        int nr = 2 * S.Width, rows = g.Rows, positions = g.Positions, taps = g.Kernel * g.Kernel;
+        (int t0, int t1) = Parallelism.Range((rows + mr - 1) / mr, part, parts, 1);
+        if (t0 >= t1) return;
+        int k0 = t0 * mr, k1 = Math.Min(rows, t1 * mr);
+        if (g.N == 0)
+        {
+            for (int f = 0; f < g.Filters; f++) new Span<T>(job.Dw + (nint)f * rows + k0, k1 - k0).Clear();
+            return;
+        }
+
+        int panels = (g.Filters + nr - 1) / nr, dyRow = panels * nr, width = k1 - k0;
+        nint padLength = g.ReadsInside ? 0 : (nint)g.Channels * g.SpanHeight * g.SpanWidth;
+        // This thread's scratch: the padded sample, dy transposed to [position][filter], this part's dw transposed to
+        // [tap][filter] (whole tiles of taps, so a tile is added as vectors), then each tap's offset in the sample.
+        nint dyLength = (nint)positions * dyRow, sumLength = (nint)(t1 - t0) * mr * dyRow;
+        T* scratch = ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionPart,
+            padLength + dyLength + sumLength + ((t1 - t0) * mr * sizeof(nint) + sizeof(T) - 1) / sizeof(T));
+        T* dyT = scratch + padLength, dwT = dyT + dyLength;
+        nint* offsets = (nint*)(dwT + sumLength);
+        nint plane = g.ReadsInside ? (nint)g.Height * g.Width : (nint)g.SpanHeight * g.SpanWidth;
+        nint rowStride = g.ReadsInside ? g.Width : g.SpanWidth;
+        for (int i = 0; i < (t1 - t0) * mr; i++)
+        {
+            int tap = Math.Min(k0 + i, k1 - 1), c = tap / taps, ki = tap % taps / g.Kernel, kj = tap % g.Kernel;
+            offsets[i] = c * plane + ki * rowStride + kj;
+        }
+        T* tile = stackalloc T[mr * nr];
+        for (int s = 0; s < g.N; s++)
+        {
+            T* source = job.X + (nint)s * g.InSize;
+            if (!g.ReadsInside)
+                source = Unfold.Pad(source, g.Channels, g.Height, g.Width, g.PadTop, g.PadLeft, g.SpanHeight, g.SpanWidth, scratch);
+            // dyT[p, f] = dy_s[f, p], zeros past the last filter.
+            T* dys = job.Dy + (nint)s * g.OutSize;
+            for (int p = 0; p < positions; p++)
+            {
+                T* d = dyT + (nint)p * dyRow;
+                for (int f = 0; f < g.Filters; f++) d[f] = dys[(nint)f * positions + p];
+                for (int f = g.Filters; f < dyRow; f++) d[f] = T.Zero;
+            }
+            for (int q = 0; q < panels; q++)
+            {
+                for (int t = 0; t < t1 - t0; t++)
+                {
+                    ConvolutionTile.WeightSix<T, TV, S>(source, offsets + t * mr, rowStride, g.Stride, g.OutHeight, g.OutWidth,
+                        dyT + q * nr, dyRow, tile);
+                    // The first sample's sums are stored, later ones added, a tile row (one tap, NR filters) at a time.
+                    T* sum = dwT + (nint)t * mr * dyRow + q * nr;
+                    for (int i = 0; i < mr; i++)
+                        for (int h = 0; h < nr; h += S.Width)
+                        {
+                            TV v = S.Load(ref tile[i * nr + h], 0);
+                            if (s > 0) v = S.Add(S.Load(ref sum[(nint)i * dyRow + h], 0), v);
+                            S.Store(v, ref sum[(nint)i * dyRow + h], 0);
+                        }
+                }
+            }
+        }
+        // dw[f, k] = dwT[k, f].
+        for (int f = 0; f < g.Filters; f++)
+        {
+            T* dwf = job.Dw + (nint)f * rows + k0;
+            for (int i = 0; i < width; i++) dwf[i] = dwT[(nint)i * dyRow + f];
+        }
+    }
+
+    /// <summary>
+    /// <c>dx</c> as the direct convolution of <c>dy</c> (channels: the filters; padding <c>kernel − 1 − pad</c>) with
+    /// <c>w'[c, f, ki, kj] = w[f, c, kernel − 1 − ki, kernel − 1 − kj]</c>, for stride 1.
+    /// </summary>
+    private static unsafe void InputGradientDirect<T>(in BackwardJob<T> job, int threads) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Geometry g = job.G;
+        int k = g.Kernel, taps = k * k;
+        var adjoint = new Geometry(g.N, g.Filters, g.OutHeight, g.OutWidth, g.Channels, k, 1,
+            k - 1 - g.PadTop, k - 1 - g.PadLeft, g.Height, g.Width);
+        // w' as [channels × filters·k·k] rows, packed as panels of NR channels: B(row (f, ki, kj), column c).
+        int nr = PackedGemm.Blocking<T>().Columns, rows = adjoint.Rows, panels = (g.Channels + nr - 1) / nr;
+        T* packed = ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionWeights, (nint)panels * rows * nr);
+        for (int q = 0; q < panels; q++)
+        {
+            T* panel = packed + (nint)q * rows * nr;
+            for (int f = 0, row = 0; f < g.Filters; f++)
+                for (int ki = 0; ki < k; ki++)
+                    for (int kj = 0; kj < k; kj++, row++)
+                    {
+                        T* d = panel + (nint)row * nr;
+                        for (int j = 0; j < nr; j++)
+                        {
+                            int c = q * nr + j;
+                            d[j] = c < g.Channels ? job.W[((nint)f * g.Channels + c) * taps + (k - 1 - ki) * k + (k - 1 - kj)] : T.Zero;
+                        }
+                    }
+        }
+        Direct(job.Dy, packed, job.Dx, adjoint, default(FilterOps<T>), threads);
+    }
+
+    /// <summary>
+    /// <c>dx</c> of this part's samples, for strided or over-padded convolutions: <c>dcolumns = wᵀ·dy_s</c> into this
+    /// part's scratch, then folded back (col2im) onto the input positions they were read from.
+    /// </summary>
+    private static unsafe void InputGradientPart<T>(void* arguments, int part, int parts) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref readonly BackwardJob<T> j = ref *(BackwardJob<T>*)arguments;
+        Geometry g = j.G;
+        (int s0, int s1) = Parallelism.Range(g.N, part, parts, 1);
+        Span<T> columns = j.Scratch(part);
+        fixed (T* pc = columns)
+        {
+            var p = new PackedGemm.Product<T>
+            {
+                PackedA = j.PackedWt, BRow = g.Positions, BCol = 1, C = pc, CRow = g.Positions,
+                M = g.Rows, N = g.Positions, K = g.Filters,
+            };
+            for (int s = s0; s < s1; s++)
+            {
+                p.B = j.Dy + (nint)s * g.OutSize;
+                PackedGemm.Run(p, 0, p.N);
+                Span<T> dxs = new(j.Dx + (nint)s * g.InSize, g.InSize);
+                dxs.Clear();
+                Unfold.Col2Im(columns, dxs, g.Channels, g.Height, g.Width, g.Kernel, g.Stride, g.PadTop, g.PadLeft, g.OutHeight, g.OutWidth);
+            }
+        }
+    }
+}

@@ -1,0 +1,287 @@
+using System;
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
+
+namespace ModelGen.Kernels;
+
+public static partial class Conv2D
+{
+    /// <summary>
+    /// <c>y[s, f, oh, ow] = b[f] + Σ_{c,ki,kj} w[f, c, ki, kj]·x[s, c, oh·stride − padTop + ki, ow·stride − padLeft + kj]</c>,
+    /// where input positions outside <c>[0, height) × [0, width)</c> read as zero (the bottom and right padding is whatever
+    /// <paramref name="outHeight"/> and <paramref name="outWidth"/> imply), then <c>v &lt; 0 ? 0 : v</c> if
+    /// <paramref name="relu"/>. An empty <paramref name="b"/> means no bias. The samples (a single sample's output
+    /// positions) are split over up to <paramref name="threads"/> threads (0: as many as <see cref="Parallelism.MaxThreads"/>
+    /// allows) when the work pays for it; the result is the same on any number of threads. The weights are packed for
+    /// the kernel on every call; a model keeps them packed between calls with the overload that takes a
+    /// <see cref="PackedWeights{T}"/>.
+    /// </summary>
+    public static void Forward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y,
+        int n, int channels, int height, int width, int filters, int kernel, int stride, int padTop, int padLeft, int outHeight, int outWidth,
+        int threads = 1, bool relu = false)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Geometry g = Checked(x, w, y, n, channels, height, width, filters, kernel, stride, padTop, padLeft, outHeight, outWidth);
+        if (!b.IsEmpty) Check.Length(b, filters, nameof(b));
+        Run(x, w, null, 0, b, default, y, g, threads, reluFirst: relu, relu: false);
+    }
+
+    /// <summary>
+    /// <see cref="Forward{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, int, int, int, int, int, int, int, int, int, int, int, int, bool)"/>
+    /// reading the weights from <paramref name="packed"/> (the filters' weights <c>[filters × channels·kernel·kernel]</c>
+    /// as <see cref="PackedWeights{T}"/> of that many inputs and outputs), packed again only when
+    /// <paramref name="version"/> is not the one they were packed at: a model's convolutions pay for packing once per
+    /// change of the weights, not once per call.
+    /// </summary>
+    public static void Forward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, PackedWeights<T> packed, long version, ReadOnlySpan<T> b, Span<T> y,
+        int n, int channels, int height, int width, int filters, int kernel, int stride, int padTop, int padLeft, int outHeight, int outWidth,
+        int threads = 1, bool relu = false)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(packed);
+        Geometry g = Checked(x, w, y, n, channels, height, width, filters, kernel, stride, padTop, padLeft, outHeight, outWidth);
+        if (!b.IsEmpty) Check.Length(b, filters, nameof(b));
+        Run(x, w, packed, version, b, default, y, g, threads, reluFirst: relu, relu: false);
+    }
+
+    /// <summary>
+    /// <see cref="Forward{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, int, int, int, int, int, int, int, int, int, int, int, int, bool)"/>
+    /// with the im2col scratch of earlier versions: <paramref name="columns"/> must hold <see cref="ColumnsLength"/>
+    /// values, and is not used (the forward pass reads the input in place).
+    /// </summary>
+    public static void Forward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y, Span<T> columns,
+        int n, int channels, int height, int width, int filters, int kernel, int stride, int padTop, int padLeft, int outHeight, int outWidth,
+        int threads = 1)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Geometry g = Checked(x, w, y, n, channels, height, width, filters, kernel, stride, padTop, padLeft, outHeight, outWidth);
+        Check.Length(columns, g.ColumnsLength, nameof(columns));
+        if (!b.IsEmpty) Check.Length(b, filters, nameof(b));
+        Run(x, w, null, 0, b, default, y, g, threads, reluFirst: false, relu: false);
+    }
+
+    /// <summary>
+    /// The convolution followed by batch norm in inference form, in one pass: <c>v = conv(x) + b</c> (as
+    /// <see cref="Forward{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, int, int, int, int, int, int, int, int, int, int, int, int, bool)"/>),
+    /// a ReLU if <paramref name="reluBeforeNorm"/>, then per filter <c>f</c>
+    /// <c>(v − runningMean[f])·(1/√(runningVar[f] + ε))·gamma[f] + beta[f]</c>, then a ReLU if <paramref name="relu"/>.
+    /// The operations are those of <see cref="Activations.ReluForward{T}(Span{T})"/> and
+    /// <see cref="BatchNorm.ForwardInference{T}"/> in their order, so the result has the bits of the separate passes;
+    /// each register tile is normalized while it is in registers instead of in two more passes over memory. The weights
+    /// come from <paramref name="packed"/> as in the overload of <c>Forward</c> that takes it (null: packed on this call).
+    /// </summary>
+    public static void ForwardNormalized<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, PackedWeights<T>? packed, long version, ReadOnlySpan<T> b,
+        ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta, ReadOnlySpan<T> runningMean, ReadOnlySpan<T> runningVar, Span<T> y,
+        int n, int channels, int height, int width, int filters, int kernel, int stride, int padTop, int padLeft, int outHeight, int outWidth,
+        double epsilon, int threads = 1, bool reluBeforeNorm = false, bool relu = false)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Geometry g = Checked(x, w, y, n, channels, height, width, filters, kernel, stride, padTop, padLeft, outHeight, outWidth);
+        if (!b.IsEmpty) Check.Length(b, filters, nameof(b));
+        Check.Length(gamma, filters, nameof(gamma));
+        Check.Length(beta, filters, nameof(beta));
+        Check.Length(runningMean, filters, nameof(runningMean));
+        Check.Length(runningVar, filters, nameof(runningVar));
+        var norm = new Normalization<T>(gamma, beta, runningMean, runningVar, T.CreateTruncating(epsilon));
+        Run(x, w, packed, version, b, norm, y, g, threads, reluBeforeNorm, relu);
+    }
+
+    /// <summary>Batch norm's inference operands (all empty: none).</summary>
+    private readonly ref struct Normalization<T>(ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta, ReadOnlySpan<T> mean, ReadOnlySpan<T> variance, T epsilon)
+    {
+        public readonly ReadOnlySpan<T> Gamma = gamma, Beta = beta, Mean = mean, Variance = variance;
+        public readonly T Epsilon = epsilon;
+        public bool IsEmpty => Gamma.IsEmpty;
+    }
+
+    /// <summary>One forward call's shared, read-only state (on the caller's stack while the parts run).</summary>
+    private unsafe struct ForwardJob<T> where T : unmanaged
+    {
+        public Geometry G;
+        public T* X, Y;
+        /// <summary>The weights as panels of NR filters, <c>[⌈filters/NR⌉][rows][NR]</c>.</summary>
+        public T* Weights;
+        /// <summary>Per filter, padded to whole panels: the bias (zeros without one) and batch norm's operands.</summary>
+        public T* Bias, Mean, InvStd, Gamma, Beta;
+        public bool HasBias, Normalize, ReluFirst, Relu;
+        /// <summary>Offset of tap row <c>(c, ki)</c> in the (padded) sample: <c>c·planeStride + ki·rowStride</c>.</summary>
+        public int* RowOffsets;
+        /// <summary>Split the samples (true) or the position tiles of each sample (false).</summary>
+        public bool BySamples;
+    }
+
+    private static unsafe void Run<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, PackedWeights<T>? packed, long version, ReadOnlySpan<T> b,
+        in Normalization<T> norm, Span<T> y, in Geometry g, int threads, bool reluFirst, bool relu)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (g.N == 0) return;
+        int rows = g.Rows, filters = g.Filters;
+        if (packed is not null && (packed.Inputs != rows || packed.Outputs != filters))
+            throw new ArgumentException($"The packed weights are for {packed.Outputs} × {packed.Inputs} weights; this convolution has {filters} × {rows}.", nameof(packed));
+        fixed (T* px = x, pw = w, pb = b, py = y, pg = norm.Gamma, pbeta = norm.Beta, pm = norm.Mean, pv = norm.Variance)
+        {
+            T* weights;
+            if (packed is not null)
+            {
+                weights = packed.For(w, version);
+            }
+            else
+            {
+                weights = ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionWeights, PackedGemm.PackedLength<T>(rows, filters));
+                PackedGemm.PackB(pw, 1, rows, rows, filters, weights);
+            }
+            var ops = new FilterOps<T> { Bias = pb, ReluFirst = reluFirst, Relu = relu };
+            if (!norm.IsEmpty)
+            {
+                ops.Gamma = pg;
+                ops.Beta = pbeta;
+                ops.Mean = pm;
+                ops.Variance = pv;
+                ops.Epsilon = norm.Epsilon;
+            }
+            Direct(px, weights, py, g, ops, threads);
+        }
+    }
+
+    /// <summary>What follows the sum, per filter (null pointers: absent; see <see cref="Epilogue"/>).</summary>
+    private unsafe struct FilterOps<T> where T : unmanaged
+    {
+        public T* Bias, Gamma, Beta, Mean, Variance;
+        public T Epsilon;
+        public bool ReluFirst, Relu;
+    }
+
+    /// <summary>
+    /// The direct convolution of <paramref name="x"/> with weights already packed as panels of NR filters
+    /// (<c>[⌈filters/NR⌉][rows][NR]</c>) into <paramref name="y"/>, then the filter-wise epilogue <paramref name="ops"/>.
+    /// </summary>
+    private static unsafe void Direct<T>(T* x, T* weights, T* y, in Geometry g, in FilterOps<T> ops, int threads)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int filters = g.Filters, nr = PackedGemm.Blocking<T>().Columns;
+        int padded = (filters + nr - 1) / nr * nr, tapRows = g.Channels * g.Kernel;
+        // The calling thread's tables: five per-filter vectors padded to whole panels, then the tap rows' offsets.
+        T* call = ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionCall, 5 * padded + (tapRows * sizeof(int) + sizeof(T) - 1) / sizeof(T));
+        var job = new ForwardJob<T>
+        {
+            G = g, X = x, Y = y, Weights = weights,
+            HasBias = ops.Bias != null, Normalize = ops.Mean != null, ReluFirst = ops.ReluFirst, Relu = ops.Relu,
+            Bias = call, Mean = call + padded, InvStd = call + 2 * padded, Gamma = call + 3 * padded, Beta = call + 4 * padded,
+            RowOffsets = (int*)(call + 5 * padded),
+        };
+        nint plane = g.ReadsInside ? (nint)g.Height * g.Width : (nint)g.SpanHeight * g.SpanWidth;
+        nint rowStride = g.ReadsInside ? g.Width : g.SpanWidth;
+        for (int c = 0; c < g.Channels; c++)
+            for (int ki = 0; ki < g.Kernel; ki++)
+                job.RowOffsets[c * g.Kernel + ki] = checked((int)(c * plane + ki * rowStride));
+        new Span<T>(call, 5 * padded).Clear();
+        for (int f = 0; f < filters; f++)
+        {
+            if (ops.Bias != null) job.Bias[f] = ops.Bias[f];
+            if (ops.Mean == null) continue;
+            job.Mean[f] = ops.Mean[f];
+            job.InvStd[f] = T.One / T.Sqrt(ops.Variance[f] + ops.Epsilon);
+            job.Gamma[f] = ops.Gamma[f];
+            job.Beta[f] = ops.Beta[f];
+        }
+        job.BySamples = g.N > 1;
+        int tiles = (g.Positions + GemmBlocking.TileRows - 1) / GemmBlocking.TileRows;
+        int parts = Parallelism.Parts(threads, g.Work, job.BySamples ? g.N : tiles);
+        if (parts <= 1)
+            ForwardPart<T>(&job, 0, 1);
+        else
+            WorkerPool.Shared.Run(&ForwardPart<T>, &job, parts);
+    }
+
+    /// <summary>Part <paramref name="part"/> of a forward call: its samples, or for a single sample its share of the position tiles.</summary>
+    private static unsafe void ForwardPart<T>(void* arguments, int part, int parts) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref readonly ForwardJob<T> job = ref *(ForwardJob<T>*)arguments;
+        if (Vector512.IsHardwareAccelerated) ForwardPart<T, Vector512<T>, Lanes512<T>>(job, part, parts);
+        else if (Vector256.IsHardwareAccelerated) ForwardPart<T, Vector256<T>, Lanes256<T>>(job, part, parts);
+        else ForwardPart<T, Vector128<T>, Lanes128<T>>(job, part, parts);
+    }
+
+    private static unsafe void ForwardPart<T, TV, S>(in ForwardJob<T> job, int part, int parts)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
+    {
+        const int mr = GemmBlocking.TileRows;
+        Geometry g = job.G;
+        int nr = 2 * S.Width, positions = g.Positions, tiles = (positions + mr - 1) / mr;
+        (int s0, int s1) = job.BySamples ? Parallelism.Range(g.N, part, parts, 1) : (0, g.N);
+        (int t0, int t1) = job.BySamples ? (0, tiles) : Parallelism.Range(tiles, part, parts, 1);
+        if (s0 >= s1 || t0 >= t1) return;
+
+        T* padded = g.ReadsInside ? null
+            : ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionPart, (nint)g.Channels * g.SpanHeight * g.SpanWidth);
+        nint rowStride = g.ReadsInside ? g.Width : g.SpanWidth;
+        nint* windows = stackalloc nint[mr];
+        T* tile = stackalloc T[mr * nr];
+        int panels = (g.Filters + nr - 1) / nr, tapRows = g.Channels * g.Kernel;
+        for (int s = s0; s < s1; s++)
+        {
+            T* source = job.X + (nint)s * g.InSize;
+            if (padded != null)
+                source = Unfold.Pad(source, g.Channels, g.Height, g.Width, g.PadTop, g.PadLeft, g.SpanHeight, g.SpanWidth, padded);
+            T* ys = job.Y + (nint)s * g.OutSize;
+            for (int q = 0; q < panels; q++)
+            {
+                T* weights = job.Weights + (nint)q * g.Rows * nr;
+                int f0 = q * nr, cols = Math.Min(nr, g.Filters - f0);
+                for (int t = t0; t < t1; t++)
+                {
+                    int p0 = t * mr, count = Math.Min(mr, positions - p0);
+                    // Each position's window in the source (the last one repeated in a short tile; its values are dropped).
+                    int oh = p0 / g.OutWidth, ow = p0 - oh * g.OutWidth;
+                    for (int i = 0; i < mr; i++)
+                    {
+                        windows[i] = (oh * rowStride + ow) * g.Stride;
+                        if (i + 1 < count && ++ow == g.OutWidth)
+                        {
+                            ow = 0;
+                            oh++;
+                        }
+                    }
+                    ConvolutionTile.Six<T, TV, S>(source, job.RowOffsets, tapRows, g.Kernel, windows, weights, tile);
+                    Epilogue<T, TV, S>(job, tile, count, f0);
+                    // The tile is [position][filter]; the output is [filter][position].
+                    for (int j = 0; j < cols; j++)
+                    {
+                        T* yf = ys + (nint)(f0 + j) * positions + p0;
+                        for (int i = 0; i < count; i++) yf[i] = tile[i * nr + j];
+                    }
+                }
+            }
+        }
+    }
+
+    /// <summary>
+    /// The bias, ReLU and batch norm on the first <paramref name="count"/> rows of a tile, filters <c>[f0, f0 + NR)</c>
+    /// along the lanes: <c>v + b</c>; a ReLU if asked first; <c>((v − mean)·invStd)·gamma + beta</c>; a ReLU if asked last
+    /// (the operations, in their order, of the separate passes).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void Epilogue<T, TV, S>(in ForwardJob<T> job, T* tile, int count, int f0)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
+    {
+        if (!job.HasBias && !job.Normalize && !job.ReluFirst && !job.Relu) return;
+        int nr = 2 * S.Width;
+        for (int h = 0; h < nr; h += S.Width)
+        {
+            TV bias = S.Load(ref job.Bias[f0 + h], 0);
+            TV mean = S.Load(ref job.Mean[f0 + h], 0), inv = S.Load(ref job.InvStd[f0 + h], 0);
+            TV gamma = S.Load(ref job.Gamma[f0 + h], 0), beta = S.Load(ref job.Beta[f0 + h], 0);
+            for (int i = 0; i < count; i++)
+            {
+                ref T cell = ref tile[i * nr + h];
+                TV v = S.Load(ref cell, 0);
+                if (job.HasBias) v = S.Add(v, bias);
+                if (job.ReluFirst) v = S.Select(S.Less(v, S.Zero), S.Zero, v);
+                if (job.Normalize) v = S.Add(S.Mul(S.Mul(S.Sub(v, mean), inv), gamma), beta);
+                if (job.Relu) v = S.Select(S.Less(v, S.Zero), S.Zero, v);
+                S.Store(v, ref cell, 0);
+            }
+        }
+    }
+}

@@ -1,0 +1,114 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+
+namespace ModelGen.Kernels;
+
+/// <summary>
+/// The register kernels of the direct convolution (<see cref="Conv2D"/>), for the forward pass: a tile of 6 output positions by
+/// NR filters (two vectors) kept in 12 accumulators over every tap <c>(c, ki, kj)</c>, reading the input in place
+/// (six broadcasts per tap, one from each position's window) and the weights from a packed panel of NR filters
+/// (two vector loads per tap). Nothing is unfolded: the taps of one kernel row are consecutive in the input, so the
+/// inner loop walks <c>kj</c> with a step of one and the outer loop jumps from row to row and channel to channel. The
+/// weight gradient's kernel is the same tile with the roles turned: six taps by NR filters, summed over the positions.
+/// </summary>
+/// <remarks>
+/// Every output value is one chain of fused multiply-adds over the taps in the order <c>(c, ki, kj)</c>, from zero:
+/// the order of the rows of the unfolded input, so the result has the bits of <see cref="PackedGemm"/> over an im2col
+/// matrix, or of a scalar FMA loop over the same taps.
+/// </remarks>
+internal static unsafe class ConvolutionTile
+{
+    /// <summary>
+    /// <c>tile[i, j] = Σ_t Σ_kj source[rowOffsets[t] + windows[i] + kj]·weights[(t·kernel + kj)·NR + j]</c> for the six
+    /// positions <c>i</c> and the NR filters <c>j</c> of one panel; <paramref name="tile"/> is [6][NR].
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Six<T, TV, S>(T* source, int* rowOffsets, int rows, int kernel, nint* windows, T* weights, T* tile)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
+    {
+        nuint w = (nuint)S.Width;
+        TV s00 = S.Zero, s01 = S.Zero, s10 = S.Zero, s11 = S.Zero, s20 = S.Zero, s21 = S.Zero;
+        TV s30 = S.Zero, s31 = S.Zero, s40 = S.Zero, s41 = S.Zero, s50 = S.Zero, s51 = S.Zero;
+        nint w0 = windows[0], w1 = windows[1], w2 = windows[2], w3 = windows[3], w4 = windows[4], w5 = windows[5];
+        ref T bp = ref *weights;
+        for (int t = 0; t < rows; t++)
+        {
+            T* row = source + rowOffsets[t];
+            T* a0 = row + w0, a1 = row + w1, a2 = row + w2, a3 = row + w3, a4 = row + w4, a5 = row + w5;
+            for (int kj = 0; kj < kernel; kj++)
+            {
+                TV b0 = S.Load(ref bp, 0), b1 = S.Load(ref bp, w);
+                TV x = S.Splat(a0[kj]);
+                s00 = S.Fma(x, b0, s00); s01 = S.Fma(x, b1, s01);
+                x = S.Splat(a1[kj]);
+                s10 = S.Fma(x, b0, s10); s11 = S.Fma(x, b1, s11);
+                x = S.Splat(a2[kj]);
+                s20 = S.Fma(x, b0, s20); s21 = S.Fma(x, b1, s21);
+                x = S.Splat(a3[kj]);
+                s30 = S.Fma(x, b0, s30); s31 = S.Fma(x, b1, s31);
+                x = S.Splat(a4[kj]);
+                s40 = S.Fma(x, b0, s40); s41 = S.Fma(x, b1, s41);
+                x = S.Splat(a5[kj]);
+                s50 = S.Fma(x, b0, s50); s51 = S.Fma(x, b1, s51);
+                bp = ref Unsafe.Add(ref bp, 2 * w);
+            }
+        }
+        ref T c = ref *tile;
+        nuint nr = 2 * w;
+        S.Store(s00, ref c, 0); S.Store(s01, ref c, w);
+        S.Store(s10, ref c, nr); S.Store(s11, ref c, nr + w);
+        S.Store(s20, ref c, 2 * nr); S.Store(s21, ref c, 2 * nr + w);
+        S.Store(s30, ref c, 3 * nr); S.Store(s31, ref c, 3 * nr + w);
+        S.Store(s40, ref c, 4 * nr); S.Store(s41, ref c, 4 * nr + w);
+        S.Store(s50, ref c, 5 * nr); S.Store(s51, ref c, 5 * nr + w);
+    }
+
+    /// <summary>
+    /// The weight gradient's tile, six taps by NR filters:
+    /// <c>tile[i, j] = Σ_{oh,ow} source[taps[i] + (oh·rowStride + ow)·stride]·dy[(oh·outWidth + ow)·dyRow + j]</c>, where
+    /// <paramref name="dy"/> is one sample's output gradient transposed to [position][filter] (row stride
+    /// <paramref name="dyRow"/>), read two vectors per position, and the six taps' input values are broadcast.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void WeightSix<T, TV, S>(T* source, nint* taps, nint rowStride, int stride, int outHeight, int outWidth, T* dy, nint dyRow, T* tile)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
+    {
+        nuint w = (nuint)S.Width;
+        TV s00 = S.Zero, s01 = S.Zero, s10 = S.Zero, s11 = S.Zero, s20 = S.Zero, s21 = S.Zero;
+        TV s30 = S.Zero, s31 = S.Zero, s40 = S.Zero, s41 = S.Zero, s50 = S.Zero, s51 = S.Zero;
+        T* a0 = source + taps[0], a1 = source + taps[1], a2 = source + taps[2];
+        T* a3 = source + taps[3], a4 = source + taps[4], a5 = source + taps[5];
+        ref T bp = ref *dy;
+        nint step = rowStride * stride;
+        for (int oh = 0; oh < outHeight; oh++)
+        {
+            nint off = 0;
+            for (int ow = 0; ow < outWidth; ow++, off += stride)
+            {
+                TV b0 = S.Load(ref bp, 0), b1 = S.Load(ref bp, w);
+                TV x = S.Splat(a0[off]);
+                s00 = S.Fma(x, b0, s00); s01 = S.Fma(x, b1, s01);
+                x = S.Splat(a1[off]);
+                s10 = S.Fma(x, b0, s10); s11 = S.Fma(x, b1, s11);
+                x = S.Splat(a2[off]);
+                s20 = S.Fma(x, b0, s20); s21 = S.Fma(x, b1, s21);
+                x = S.Splat(a3[off]);
+                s30 = S.Fma(x, b0, s30); s31 = S.Fma(x, b1, s31);
+                x = S.Splat(a4[off]);
+                s40 = S.Fma(x, b0, s40); s41 = S.Fma(x, b1, s41);
+                x = S.Splat(a5[off]);
+                s50 = S.Fma(x, b0, s50); s51 = S.Fma(x, b1, s51);
+                bp = ref Unsafe.Add(ref bp, dyRow);
+            }
+            a0 += step; a1 += step; a2 += step; a3 += step; a4 += step; a5 += step;
+        }
+        ref T c = ref *tile;
+        nuint nr = 2 * w;
+        S.Store(s00, ref c, 0); S.Store(s01, ref c, w);
+        S.Store(s10, ref c, nr); S.Store(s11, ref c, nr + w);
+        S.Store(s20, ref c, 2 * nr); S.Store(s21, ref c, 2 * nr + w);
+        S.Store(s30, ref c, 3 * nr); S.Store(s31, ref c, 3 * nr + w);
+        S.Store(s40, ref c, 4 * nr); S.Store(s41, ref c, 4 * nr + w);
+        S.Store(s50, ref c, 5 * nr); S.Store(s51, ref c, 5 * nr + w);
+    }
+}
