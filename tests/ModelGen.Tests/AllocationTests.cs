@@ -6,24 +6,6 @@ namespace ModelGen.Tests;
 /// <summary>After construction (and a warm-up call that lets the JIT do its work), no generated member allocates.</summary>
 public class AllocationTests
 {
-    /// <summary>
-    /// Bytes allocated on this thread by 10 calls of <paramref name="action"/> after 40 warm-up calls (the JIT, static
-    /// initializers and the tiered JIT's promotion of hot methods past its 30-call threshold may allocate once); the
-    /// least of three such rounds, since an allocation of the code under test repeats in every round while a one-off
-    /// allocation of the runtime does not.
-    /// </summary>
-    private static long AllocatedBy(Action action)
-    {
-        for (int i = 0; i < 40; i++) action();
-        long least = long.MaxValue;
-        for (int round = 0; round < 3 && least > 0; round++)
-        {
-            long before = GC.GetAllocatedBytesForCurrentThread();
-            for (int i = 0; i < 10; i++) action();
-            least = Math.Min(least, GC.GetAllocatedBytesForCurrentThread() - before);
-        }
-        return least;
-    }
 
     [Fact]
     public void Cross_entropy_model_allocates_nothing()
@@ -35,13 +17,13 @@ public class AllocationTests
         int[] manyLabels = TestData.Labels(40, SmallClassifier.OutputSize, seed: 4);
         float[] outputs = new float[40 * SmallClassifier.OutputSize];
 
-        Assert.Equal(0, AllocatedBy(() => model.ComputeGradients(x, labels)));
-        Assert.Equal(0, AllocatedBy(() => model.ApplyGradients()));
-        Assert.Equal(0, AllocatedBy(() => model.TrainStep(x, labels)));
-        Assert.Equal(0, AllocatedBy(() => model.TrainStep(x.AsSpan(0, 5 * SmallClassifier.InputSize), labels.AsSpan(0, 5))));
-        Assert.Equal(0, AllocatedBy(() => model.Predict(many, outputs)));
-        Assert.Equal(0, AllocatedBy(() => model.Evaluate(many, manyLabels)));
-        Assert.Equal(0, AllocatedBy(() => _ = model.InputGradient.Length + model.Gradient("dense0.weight").Length + model.Parameter("dense1.bias").Length));
+        Assert.Equal(0, Allocations.Steady(() => model.ComputeGradients(x, labels)));
+        Assert.Equal(0, Allocations.Steady(() => model.ApplyGradients()));
+        Assert.Equal(0, Allocations.Steady(() => model.TrainStep(x, labels)));
+        Assert.Equal(0, Allocations.Steady(() => model.TrainStep(x.AsSpan(0, 5 * SmallClassifier.InputSize), labels.AsSpan(0, 5))));
+        Assert.Equal(0, Allocations.Steady(() => model.Predict(many, outputs)));
+        Assert.Equal(0, Allocations.Steady(() => model.Evaluate(many, manyLabels)));
+        Assert.Equal(0, Allocations.Steady(() => _ = model.InputGradient.Length + model.Gradient("dense0.weight").Length + model.Parameter("dense1.bias").Length));
     }
 
     [Fact]
@@ -51,9 +33,9 @@ public class AllocationTests
         float[] x = TestData.Floats(8 * SmallRegression.InputSize, seed: 5);
         float[] y = TestData.Floats(8 * SmallRegression.OutputSize, seed: 6);
         float[] outputs = new float[8 * SmallRegression.OutputSize];
-        Assert.Equal(0, AllocatedBy(() => model.TrainStep(x, y)));
-        Assert.Equal(0, AllocatedBy(() => model.Predict(x, outputs)));
-        Assert.Equal(0, AllocatedBy(() => model.Evaluate(x, y)));
+        Assert.Equal(0, Allocations.Steady(() => model.TrainStep(x, y)));
+        Assert.Equal(0, Allocations.Steady(() => model.Predict(x, outputs)));
+        Assert.Equal(0, Allocations.Steady(() => model.Evaluate(x, y)));
     }
 
     /// <summary>
@@ -73,14 +55,14 @@ public class AllocationTests
         float[] outputs = new float[19 * EveryLayerCnn.OutputSize];
         Assert.True(float.IsFinite(model.TrainStep(x, labels)));
 
-        Assert.Equal(0, AllocatedBy(() => model.TrainStep(x, labels)));
-        Assert.Equal(0, AllocatedBy(() => model.TrainStep(x.AsSpan(0, 3 * EveryLayerCnn.InputSize), labels.AsSpan(0, 3))));
-        Assert.Equal(0, AllocatedBy(() => model.ComputeGradients(x, labels)));
-        Assert.Equal(0, AllocatedBy(() => model.ApplyGradients()));
-        Assert.Equal(0, AllocatedBy(() => model.Predict(many, outputs)));
-        Assert.Equal(0, AllocatedBy(() => model.Predict(x.AsSpan(0, EveryLayerCnn.InputSize), outputs.AsSpan(0, EveryLayerCnn.OutputSize))));
-        Assert.Equal(0, AllocatedBy(() => model.Evaluate(many, manyLabels)));
-        Assert.Equal(0, AllocatedBy(() =>
+        Assert.Equal(0, Allocations.Steady(() => model.TrainStep(x, labels)));
+        Assert.Equal(0, Allocations.Steady(() => model.TrainStep(x.AsSpan(0, 3 * EveryLayerCnn.InputSize), labels.AsSpan(0, 3))));
+        Assert.Equal(0, Allocations.Steady(() => model.ComputeGradients(x, labels)));
+        Assert.Equal(0, Allocations.Steady(() => model.ApplyGradients()));
+        Assert.Equal(0, Allocations.Steady(() => model.Predict(many, outputs)));
+        Assert.Equal(0, Allocations.Steady(() => model.Predict(x.AsSpan(0, EveryLayerCnn.InputSize), outputs.AsSpan(0, EveryLayerCnn.OutputSize))));
+        Assert.Equal(0, Allocations.Steady(() => model.Evaluate(many, manyLabels)));
+        Assert.Equal(0, Allocations.Steady(() =>
         {
             model.RandomState = model.RandomState ^ 1;
             _ = model.Buffer("batchnorm1.running_var").Length + model.Gradient("layernorm1.weight").Length + model.InputGradient.Length;
@@ -92,9 +74,9 @@ public class AllocationTests
         double[] targets = TestData.Probabilities(8 * EveryLayerCnnDouble.OutputSize, seed: 17);
         double[] manyD = TestData.Doubles(19 * EveryLayerCnnDouble.InputSize, seed: 18);
         double[] outputsD = new double[19 * EveryLayerCnnDouble.OutputSize];
-        Assert.Equal(0, AllocatedBy(() => precise.TrainStep(xd, targets)));
-        Assert.Equal(0, AllocatedBy(() => precise.Predict(manyD, outputsD)));
-        Assert.Equal(0, AllocatedBy(() => precise.Evaluate(xd, targets)));
+        Assert.Equal(0, Allocations.Steady(() => precise.TrainStep(xd, targets)));
+        Assert.Equal(0, Allocations.Steady(() => precise.Predict(manyD, outputsD)));
+        Assert.Equal(0, Allocations.Steady(() => precise.Evaluate(xd, targets)));
         Assert.True(double.IsFinite(precise.Evaluate(xd, targets)));
     }
 
@@ -104,19 +86,19 @@ public class AllocationTests
         var binary = new SmallBinary();
         float[] x = TestData.Floats(8 * SmallBinary.InputSize, seed: 7);
         float[] y = Array.ConvertAll(TestData.Probabilities(8, seed: 8), v => (float)v);
-        Assert.Equal(0, AllocatedBy(() => binary.TrainStep(x, y)));
-        Assert.Equal(0, AllocatedBy(() => binary.Evaluate(x, y)));
+        Assert.Equal(0, Allocations.Steady(() => binary.TrainStep(x, y)));
+        Assert.Equal(0, Allocations.Steady(() => binary.Evaluate(x, y)));
 
         var classifier = new FdClassifier();
         double[] xd = TestData.Doubles(5 * FdClassifier.InputSize, seed: 9);
         int[] labels = TestData.Labels(5, FdClassifier.OutputSize, seed: 10);
         double[] outputs = new double[5 * FdClassifier.OutputSize];
-        Assert.Equal(0, AllocatedBy(() => classifier.TrainStep(xd, labels)));
-        Assert.Equal(0, AllocatedBy(() => classifier.Predict(xd, outputs)));
+        Assert.Equal(0, Allocations.Steady(() => classifier.TrainStep(xd, labels)));
+        Assert.Equal(0, Allocations.Steady(() => classifier.Predict(xd, outputs)));
 
         var inference = new InferenceOnly();
         float[] image = TestData.Floats(7 * InferenceOnly.InputSize, seed: 11);
         float[] probabilities = new float[7 * InferenceOnly.OutputSize];
-        Assert.Equal(0, AllocatedBy(() => inference.Predict(image, probabilities)));
+        Assert.Equal(0, Allocations.Steady(() => inference.Predict(image, probabilities)));
     }
 }

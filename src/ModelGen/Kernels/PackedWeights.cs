@@ -15,6 +15,7 @@ public sealed class PackedWeights<T> where T : unmanaged, IFloatingPointIeee754<
 {
     private readonly T[] _packed;
     private long _version = -1;
+    private bool _rows;
 
     /// <summary>Storage for the packed copy of a weight matrix <c>[outputs x inputs]</c> (allocated here, once).</summary>
     public PackedWeights(int inputs, int outputs)
@@ -23,7 +24,8 @@ public sealed class PackedWeights<T> where T : unmanaged, IFloatingPointIeee754<
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outputs);
         Inputs = inputs;
         Outputs = outputs;
-        _packed = GC.AllocateUninitializedArray<T>(PackedGemm.PackedLength<T>(inputs, outputs), pinned: true);
+        int length = Math.Max(PackedGemm.PackedLength<T>(inputs, outputs), PackedGemm.PackedALength(outputs, inputs));
+        _packed = GC.AllocateUninitializedArray<T>(length, pinned: true);
     }
 
     /// <summary>Columns of the weight matrix.</summary>
@@ -32,17 +34,32 @@ public sealed class PackedWeights<T> where T : unmanaged, IFloatingPointIeee754<
     /// <summary>Rows of the weight matrix.</summary>
     public int Outputs { get; }
 
-    /// <summary>The packed copy of <paramref name="w"/>, packed again unless it was last packed at <paramref name="version"/>.</summary>
-    internal unsafe T* For(ReadOnlySpan<T> w, long version)
+    /// <summary>
+    /// The packed copy of <paramref name="w"/> as the column panels of a product's B operand (<c>wᵀ</c>, panels of NR
+    /// outputs), packed again unless it was last packed so at <paramref name="version"/>.
+    /// </summary>
+    internal unsafe T* For(ReadOnlySpan<T> w, long version) => Packed(w, version, rows: false);
+
+    /// <summary>
+    /// The packed copy of <paramref name="w"/> as the row panels of a product's A operand (<c>w</c>, panels of 6 outputs,
+    /// see <see cref="PackedGemm.PackA{T}"/>), packed again unless it was last packed so at <paramref name="version"/>.
+    /// </summary>
+    internal unsafe T* ForRows(ReadOnlySpan<T> w, long version) => Packed(w, version, rows: true);
+
+    private unsafe T* Packed(ReadOnlySpan<T> w, long version, bool rows)
     {
         Check.Length(w, Outputs * Inputs, nameof(w));
         fixed (T* packed = _packed)
         {
-            if (version != _version)
+            if (version != _version || rows != _rows)
             {
                 fixed (T* pw = w)
-                    PackedGemm.PackB(pw, 1, Inputs, Inputs, Outputs, packed);
+                {
+                    if (rows) PackedGemm.PackA(pw, Inputs, 1, Outputs, Inputs, packed);
+                    else PackedGemm.PackB(pw, 1, Inputs, Inputs, Outputs, packed);
+                }
                 _version = version;
+                _rows = rows;
             }
             return packed; // the array is pinned for its lifetime
         }

@@ -317,14 +317,6 @@ public class ConvolutionKernelTests
         AssertClose(dxRef, Array.ConvertAll(dx, v => (double)v), 1e-5, "dx");
     }
 
-    private static long AllocatedBy(Action action)
-    {
-        action(); // warm-up: JIT compilation and static initialization may allocate once
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 0; i < 10; i++) action();
-        return GC.GetAllocatedBytesForCurrentThread() - before;
-    }
-
     [Fact]
     public void Forward_and_backward_allocate_nothing()
     {
@@ -336,22 +328,22 @@ public class ConvolutionKernelTests
         double[] yd = new double[s.YLength], dwd = new double[s.WLength], dxd = new double[s.XLength];
         double[] columnsD = new double[s.ColumnsLength];
 
-        Assert.Equal(0, AllocatedBy(() => Conv2D.Forward<float>(x, w, b, y, columns,
+        Assert.Equal(0, Allocations.Steady(() => Conv2D.Forward<float>(x, w, b, y, columns,
             s.N, s.C, s.H, s.W, s.F, s.K, s.S, s.PadTop, s.PadLeft, s.OutH, s.OutW)));
-        Assert.Equal(0, AllocatedBy(() => Conv2D.Backward<float>(x, w, y, dw, db, dx, columns,
+        Assert.Equal(0, Allocations.Steady(() => Conv2D.Backward<float>(x, w, y, dw, db, dx, columns,
             s.N, s.C, s.H, s.W, s.F, s.K, s.S, s.PadTop, s.PadLeft, s.OutH, s.OutW)));
-        Assert.Equal(0, AllocatedBy(() => Conv2D.Forward<double>(xd, wd, ReadOnlySpan<double>.Empty, yd, columnsD,
+        Assert.Equal(0, Allocations.Steady(() => Conv2D.Forward<double>(xd, wd, ReadOnlySpan<double>.Empty, yd, columnsD,
             s.N, s.C, s.H, s.W, s.F, s.K, 2, 0, 0, 5, 5)));
-        Assert.Equal(0, AllocatedBy(() => Conv2D.Backward<double>(xd, wd, yd, dwd, Span<double>.Empty, dxd, columnsD,
+        Assert.Equal(0, Allocations.Steady(() => Conv2D.Backward<double>(xd, wd, yd, dwd, Span<double>.Empty, dxd, columnsD,
             s.N, s.C, s.H, s.W, s.F, s.K, 2, 0, 0, 5, 5)));
 
         // The overloads a model calls: packed weights, a fused ReLU, batch norm at inference.
         var packed = new PackedWeights<float>(s.C * s.K * s.K, s.F);
         float[] gamma = TestData.Floats(s.F, seed: 66), beta = TestData.Floats(s.F, seed: 67), mean = TestData.Floats(s.F, seed: 68);
         float[] variance = Array.ConvertAll(TestData.Floats(s.F, seed: 69), v => 1 + v * v);
-        Assert.Equal(0, AllocatedBy(() => Conv2D.Forward<float>(x, w, packed, 1, b, y,
+        Assert.Equal(0, Allocations.Steady(() => Conv2D.Forward<float>(x, w, packed, 1, b, y,
             s.N, s.C, s.H, s.W, s.F, s.K, s.S, s.PadTop, s.PadLeft, s.OutH, s.OutW, relu: true)));
-        Assert.Equal(0, AllocatedBy(() => Conv2D.ForwardNormalized<float>(x, w, packed, 1, b, gamma, beta, mean, variance, y,
+        Assert.Equal(0, Allocations.Steady(() => Conv2D.ForwardNormalized<float>(x, w, packed, 1, b, gamma, beta, mean, variance, y,
             s.N, s.C, s.H, s.W, s.F, s.K, s.S, s.PadTop, s.PadLeft, s.OutH, s.OutW, epsilon: 1e-5, relu: true)));
     }
 }

@@ -184,24 +184,19 @@ public static partial class Conv2D
         int k = g.Kernel, taps = k * k;
         var adjoint = new Geometry(g.N, g.Filters, g.OutHeight, g.OutWidth, g.Channels, k, 1,
             k - 1 - g.PadTop, k - 1 - g.PadLeft, g.Height, g.Width);
-        // w' as [channels × filters·k·k] rows, packed as panels of NR channels: B(row (f, ki, kj), column c).
-        int nr = PackedGemm.Blocking<T>().Columns, rows = adjoint.Rows, panels = (g.Channels + nr - 1) / nr;
-        T* packed = ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionWeights, (nint)panels * rows * nr);
-        for (int q = 0; q < panels; q++)
-        {
-            T* panel = packed + (nint)q * rows * nr;
+        // w' as the matrix [channels × filters·k·k], then packed for the tiles the adjoint convolution uses.
+        int rows = adjoint.Rows, channels = g.Channels;
+        bool byRows = PositionLanes<T>(adjoint);
+        int packedLength = byRows ? PackedGemm.PackedALength(channels, rows) : PackedGemm.PackedLength<T>(rows, channels);
+        T* flipped = ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionWeights, (nint)channels * rows + packedLength);
+        T* packed = flipped + (nint)channels * rows;
+        for (int c = 0; c < channels; c++)
             for (int f = 0, row = 0; f < g.Filters; f++)
                 for (int ki = 0; ki < k; ki++)
                     for (int kj = 0; kj < k; kj++, row++)
-                    {
-                        T* d = panel + (nint)row * nr;
-                        for (int j = 0; j < nr; j++)
-                        {
-                            int c = q * nr + j;
-                            d[j] = c < g.Channels ? job.W[((nint)f * g.Channels + c) * taps + (k - 1 - ki) * k + (k - 1 - kj)] : T.Zero;
-                        }
-                    }
-        }
+                        flipped[(nint)c * rows + row] = job.W[((nint)f * channels + c) * taps + (k - 1 - ki) * k + (k - 1 - kj)];
+        if (byRows) PackedGemm.PackA(flipped, rows, 1, channels, rows, packed);
+        else PackedGemm.PackB(flipped, 1, rows, rows, channels, packed);
         Direct(job.Dy, packed, job.Dx, adjoint, default(FilterOps<T>), threads);
     }
 

@@ -96,19 +96,20 @@ public static partial class Conv2D
     }
 
     /// <summary>One forward call's shared, read-only state (on the caller's stack while the parts run).</summary>
-    private unsafe struct ForwardJob<T> where T : unmanaged
+    private unsafe struct ForwardJob<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         public Geometry G;
         public T* X, Y;
         /// <summary>The weights as panels of NR filters, <c>[⌈filters/NR⌉][rows][NR]</c>.</summary>
         public T* Weights;
-        /// <summary>Per filter, padded to whole panels: the bias (zeros without one) and batch norm's operands.</summary>
-        public T* Bias, Mean, InvStd, Gamma, Beta;
-        public bool HasBias, Normalize, ReluFirst, Relu;
+        /// <summary>The per-filter steps after the sum (their arrays padded to whole panels).</summary>
+        public TileEpilogue<T> Epilogue;
         /// <summary>Offset of tap row <c>(c, ki)</c> in the (padded) sample: <c>c·planeStride + ki·rowStride</c>.</summary>
         public int* RowOffsets;
-        /// <summary>Split the samples (true) or the position tiles of each sample (false).</summary>
+        /// <summary>Split the samples (true) or the position tiles (output rows) of each sample (false).</summary>
         public bool BySamples;
+        /// <summary>Tiles of six filters by NR positions of a row (see <see cref="PositionLanes{T}"/>).</summary>
+        public bool ByRows;
     }
 
     private static unsafe void Run<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, PackedWeights<T>? packed, long version, ReadOnlySpan<T> b,
@@ -122,9 +123,15 @@ public static partial class Conv2D
         fixed (T* px = x, pw = w, pb = b, py = y, pg = norm.Gamma, pbeta = norm.Beta, pm = norm.Mean, pv = norm.Variance)
         {
             T* weights;
+            bool byRows = PositionLanes<T>(g);
             if (packed is not null)
             {
-                weights = packed.For(w, version);
+                weights = byRows ? packed.ForRows(w, version) : packed.For(w, version);
+            }
+            else if (byRows)
+            {
+                weights = ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionWeights, PackedGemm.PackedALength(filters, rows));
+                PackedGemm.PackA(pw, rows, 1, filters, rows, weights);
             }
             else
             {
@@ -144,6 +151,23 @@ public static partial class Conv2D
         }
     }
 
+    /// <summary>
+    /// Which way the register tiles lie: NR consecutive positions of an output row by six filters (true: stride 1 only,
+    /// the input read as vectors, the output stored as rows) or six positions by NR filters (false: the weights read
+    /// as vectors, the tile transposed into the output). Whichever fills its tiles better, the second charged for its
+    /// transposed stores and epilogue (about as much as 24 taps of its loop). The same sums either way.
+    /// </summary>
+    private static bool PositionLanes<T>(in Geometry g) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (g.Stride != 1) return false;
+        const int mr = GemmBlocking.TileRows;
+        int nr = PackedGemm.Blocking<T>().Columns;
+        double rows = (double)g.OutWidth / ((g.OutWidth + nr - 1) / nr * nr) * g.Filters / ((g.Filters + mr - 1) / mr * mr);
+        double columns = (double)g.Filters / ((g.Filters + nr - 1) / nr * nr) * g.Positions / ((g.Positions + mr - 1) / mr * mr)
+            * g.Rows / (g.Rows + 24.0);
+        return rows >= columns;
+    }
+
     /// <summary>What follows the sum, per filter (null pointers: absent; see <see cref="Epilogue"/>).</summary>
     private unsafe struct FilterOps<T> where T : unmanaged
     {
@@ -153,8 +177,9 @@ public static partial class Conv2D
     }
 
     /// <summary>
-    /// The direct convolution of <paramref name="x"/> with weights already packed as panels of NR filters
-    /// (<c>[⌈filters/NR⌉][rows][NR]</c>) into <paramref name="y"/>, then the filter-wise epilogue <paramref name="ops"/>.
+    /// The direct convolution of <paramref name="x"/> with weights already packed for the tiles
+    /// <see cref="PositionLanes{T}"/> chooses (panels of NR filters <c>[⌈filters/NR⌉][rows][NR]</c>, or of six filters
+    /// <c>[⌈filters/6⌉][rows][6]</c>) into <paramref name="y"/>, then the filter-wise epilogue <paramref name="ops"/>.
     /// </summary>
     private static unsafe void Direct<T>(T* x, T* weights, T* y, in Geometry g, in FilterOps<T> ops, int threads)
         where T : unmanaged, IFloatingPointIeee754<T>
@@ -165,28 +190,35 @@ public static partial class Conv2D
         T* call = ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionCall, 5 * padded + (tapRows * sizeof(int) + sizeof(T) - 1) / sizeof(T));
         var job = new ForwardJob<T>
         {
-            G = g, X = x, Y = y, Weights = weights,
-            HasBias = ops.Bias != null, Normalize = ops.Mean != null, ReluFirst = ops.ReluFirst, Relu = ops.Relu,
-            Bias = call, Mean = call + padded, InvStd = call + 2 * padded, Gamma = call + 3 * padded, Beta = call + 4 * padded,
-            RowOffsets = (int*)(call + 5 * padded),
+            G = g, X = x, Y = y, Weights = weights, RowOffsets = (int*)(call + 5 * padded),
+            Epilogue = new TileEpilogue<T>
+            {
+                HasBias = ops.Bias != null, Normalize = ops.Mean != null, ReluFirst = ops.ReluFirst, Relu = ops.Relu,
+                Bias = call, Mean = call + padded, InvStd = call + 2 * padded, Gamma = call + 3 * padded, Beta = call + 4 * padded,
+            },
         };
-        nint plane = g.ReadsInside ? (nint)g.Height * g.Width : (nint)g.SpanHeight * g.SpanWidth;
-        nint rowStride = g.ReadsInside ? g.Width : g.SpanWidth;
+        job.ByRows = PositionLanes<T>(g);
+        // Samples are read in place when every tap falls inside them; otherwise (and always for row tiles, whose last
+        // vectors reach past a row's end) from a padded copy.
+        bool inPlace = g.ReadsInside && !job.ByRows;
+        nint plane = inPlace ? (nint)g.Height * g.Width : (nint)g.SpanHeight * g.SpanWidth;
+        nint rowStride = inPlace ? g.Width : g.SpanWidth;
         for (int c = 0; c < g.Channels; c++)
             for (int ki = 0; ki < g.Kernel; ki++)
                 job.RowOffsets[c * g.Kernel + ki] = checked((int)(c * plane + ki * rowStride));
         new Span<T>(call, 5 * padded).Clear();
+        ref TileEpilogue<T> e = ref job.Epilogue;
         for (int f = 0; f < filters; f++)
         {
-            if (ops.Bias != null) job.Bias[f] = ops.Bias[f];
+            if (ops.Bias != null) e.Bias[f] = ops.Bias[f];
             if (ops.Mean == null) continue;
-            job.Mean[f] = ops.Mean[f];
-            job.InvStd[f] = T.One / T.Sqrt(ops.Variance[f] + ops.Epsilon);
-            job.Gamma[f] = ops.Gamma[f];
-            job.Beta[f] = ops.Beta[f];
+            e.Mean[f] = ops.Mean[f];
+            e.InvStd[f] = T.One / T.Sqrt(ops.Variance[f] + ops.Epsilon);
+            e.Gamma[f] = ops.Gamma[f];
+            e.Beta[f] = ops.Beta[f];
         }
         job.BySamples = g.N > 1;
-        int tiles = (g.Positions + GemmBlocking.TileRows - 1) / GemmBlocking.TileRows;
+        int tiles = job.ByRows ? g.OutHeight : (g.Positions + GemmBlocking.TileRows - 1) / GemmBlocking.TileRows;
         int parts = Parallelism.Parts(threads, g.Work, job.BySamples ? g.N : tiles);
         if (parts <= 1)
             ForwardPart<T>(&job, 0, 1);
@@ -198,6 +230,13 @@ public static partial class Conv2D
     private static unsafe void ForwardPart<T>(void* arguments, int part, int parts) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ref readonly ForwardJob<T> job = ref *(ForwardJob<T>*)arguments;
+        if (job.ByRows)
+        {
+            if (Vector512.IsHardwareAccelerated) RowsPart<T, Vector512<T>, Lanes512<T>>(job, part, parts);
+            else if (Vector256.IsHardwareAccelerated) RowsPart<T, Vector256<T>, Lanes256<T>>(job, part, parts);
+            else RowsPart<T, Vector128<T>, Lanes128<T>>(job, part, parts);
+            return;
+        }
         if (Vector512.IsHardwareAccelerated) ForwardPart<T, Vector512<T>, Lanes512<T>>(job, part, parts);
         else if (Vector256.IsHardwareAccelerated) ForwardPart<T, Vector256<T>, Lanes256<T>>(job, part, parts);
         else ForwardPart<T, Vector128<T>, Lanes128<T>>(job, part, parts);
@@ -257,31 +296,56 @@ public static partial class Conv2D
     }
 
     /// <summary>
-    /// The bias, ReLU and batch norm on the first <paramref name="count"/> rows of a tile, filters <c>[f0, f0 + NR)</c>
-    /// along the lanes: <c>v + b</c>; a ReLU if asked first; <c>((v − mean)·invStd)·gamma + beta</c>; a ReLU if asked last
-    /// (the operations, in their order, of the separate passes).
+    /// A part of a forward call in row tiles: for each output row, NR positions at a time, six filters at a time
+    /// (<see cref="ConvolutionTile.SixFilters{T, TV, S}"/>), the epilogue applied to each filter's row of the tile and
+    /// its valid positions stored.
     /// </summary>
+    private static unsafe void RowsPart<T, TV, S>(in ForwardJob<T> job, int part, int parts)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
+    {
+        const int mr = GemmBlocking.TileRows;
+        Geometry g = job.G;
+        int nr = 2 * S.Width, positions = g.Positions, width = g.OutWidth;
+        (int s0, int s1) = job.BySamples ? Parallelism.Range(g.N, part, parts, 1) : (0, g.N);
+        (int r0, int r1) = job.BySamples ? (0, g.OutHeight) : Parallelism.Range(g.OutHeight, part, parts, 1);
+        if (s0 >= s1 || r0 >= r1) return;
+
+        // The padded sample, and slack after it for the last row's vectors (their extra lanes are computed and dropped).
+        nint plane = (nint)g.SpanHeight * g.SpanWidth;
+        T* padded = ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionPart, g.Channels * plane + 2 * nr);
+        T* tile = stackalloc T[mr * nr];
+        int groups = (g.Filters + mr - 1) / mr, tapRows = g.Channels * g.Kernel;
+        for (int s = s0; s < s1; s++)
+        {
+            Unfold.Pad(job.X + (nint)s * g.InSize, g.Channels, g.Height, g.Width, g.PadTop, g.PadLeft, g.SpanHeight, g.SpanWidth, padded);
+            T* ys = job.Y + (nint)s * g.OutSize;
+            for (int oh = r0; oh < r1; oh++)
+                for (int ow = 0; ow < width; ow += nr)
+                {
+                    int count = Math.Min(nr, width - ow);
+                    T* window = padded + (nint)oh * g.SpanWidth + ow;
+                    for (int q = 0; q < groups; q++)
+                    {
+                        int f0 = q * mr;
+                        ConvolutionTile.SixFilters<T, TV, S>(window, job.RowOffsets, tapRows, g.Kernel, job.Weights + (nint)q * g.Rows * mr,
+                            job.Epilogue, f0, Math.Min(mr, g.Filters - f0), ys + (nint)f0 * positions + oh * width + ow, positions, count, tile);
+                    }
+                }
+        }
+    }
+
+    /// <summary>The epilogue (<see cref="TileEpilogue{T}"/>) on the first <paramref name="count"/> rows of a tile whose lanes are filters <c>[f0, f0 + NR)</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static unsafe void Epilogue<T, TV, S>(in ForwardJob<T> job, T* tile, int count, int f0)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
     {
-        if (!job.HasBias && !job.Normalize && !job.ReluFirst && !job.Relu) return;
+        if (!job.Epilogue.Any) return;
         int nr = 2 * S.Width;
-        for (int h = 0; h < nr; h += S.Width)
-        {
-            TV bias = S.Load(ref job.Bias[f0 + h], 0);
-            TV mean = S.Load(ref job.Mean[f0 + h], 0), inv = S.Load(ref job.InvStd[f0 + h], 0);
-            TV gamma = S.Load(ref job.Gamma[f0 + h], 0), beta = S.Load(ref job.Beta[f0 + h], 0);
-            for (int i = 0; i < count; i++)
+        for (int i = 0; i < count; i++)
+            for (int h = 0; h < nr; h += S.Width)
             {
                 ref T cell = ref tile[i * nr + h];
-                TV v = S.Load(ref cell, 0);
-                if (job.HasBias) v = S.Add(v, bias);
-                if (job.ReluFirst) v = S.Select(S.Less(v, S.Zero), S.Zero, v);
-                if (job.Normalize) v = S.Add(S.Mul(S.Mul(S.Sub(v, mean), inv), gamma), beta);
-                if (job.Relu) v = S.Select(S.Less(v, S.Zero), S.Zero, v);
-                S.Store(v, ref cell, 0);
+                S.Store(job.Epilogue.ApplyAcross<TV, S>(S.Load(ref cell, 0), f0 + h), ref cell, 0);
             }
-        }
     }
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 
@@ -110,5 +111,126 @@ internal static unsafe class ConvolutionTile
         S.Store(s30, ref c, 3 * nr); S.Store(s31, ref c, 3 * nr + w);
         S.Store(s40, ref c, 4 * nr); S.Store(s41, ref c, 4 * nr + w);
         S.Store(s50, ref c, 5 * nr); S.Store(s51, ref c, 5 * nr + w);
+    }
+
+    /// <summary>
+    /// The forward tile turned around, for stride 1 and rows of output wide enough: six filters by NR consecutive
+    /// positions of one output row (two vectors), the input read as vectors (the NR positions' windows are consecutive)
+    /// and the weights broadcast from a panel packed as the GEMM's A operand, <c>[rows][6]</c>:
+    /// <c>v[i, j] = Σ_t Σ_kj weights[(t·kernel + kj)·6 + i]·source[rowOffsets[t] + kj + j]</c>, the same chains over the
+    /// taps as <see cref="Six{T, TV, S}"/>. Then, in registers, the epilogue of filter <c>f0 + i</c>, and the first
+    /// <paramref name="filters"/> rows' first <paramref name="count"/> values stored at <c>output + i·outputRow</c>
+    /// (straight from the registers when the row is whole, else through <paramref name="tile"/>, [6][NR]).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void SixFilters<T, TV, S>(T* source, int* rowOffsets, int rows, int kernel, T* weights,
+        in TileEpilogue<T> epilogue, int f0, int filters, T* output, nint outputRow, int count, T* tile)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
+    {
+        nuint w = (nuint)S.Width;
+        TV s00 = S.Zero, s01 = S.Zero, s10 = S.Zero, s11 = S.Zero, s20 = S.Zero, s21 = S.Zero;
+        TV s30 = S.Zero, s31 = S.Zero, s40 = S.Zero, s41 = S.Zero, s50 = S.Zero, s51 = S.Zero;
+        T* a = weights;
+        for (int t = 0; t < rows; t++)
+        {
+            ref T row = ref source[rowOffsets[t]];
+            for (int kj = 0; kj < kernel; kj++, a += GemmBlocking.TileRows)
+            {
+                TV b0 = S.Load(ref row, (nuint)kj), b1 = S.Load(ref row, (nuint)kj + w);
+                TV x = S.Splat(a[0]);
+                s00 = S.Fma(x, b0, s00); s01 = S.Fma(x, b1, s01);
+                x = S.Splat(a[1]);
+                s10 = S.Fma(x, b0, s10); s11 = S.Fma(x, b1, s11);
+                x = S.Splat(a[2]);
+                s20 = S.Fma(x, b0, s20); s21 = S.Fma(x, b1, s21);
+                x = S.Splat(a[3]);
+                s30 = S.Fma(x, b0, s30); s31 = S.Fma(x, b1, s31);
+                x = S.Splat(a[4]);
+                s40 = S.Fma(x, b0, s40); s41 = S.Fma(x, b1, s41);
+                x = S.Splat(a[5]);
+                s50 = S.Fma(x, b0, s50); s51 = S.Fma(x, b1, s51);
+            }
+        }
+        if (epilogue.Any)
+        {
+            epilogue.Apply<TV, S>(ref s00, ref s01, f0);
+            epilogue.Apply<TV, S>(ref s10, ref s11, f0 + 1);
+            epilogue.Apply<TV, S>(ref s20, ref s21, f0 + 2);
+            epilogue.Apply<TV, S>(ref s30, ref s31, f0 + 3);
+            epilogue.Apply<TV, S>(ref s40, ref s41, f0 + 4);
+            epilogue.Apply<TV, S>(ref s50, ref s51, f0 + 5);
+        }
+        bool direct = count == 2 * S.Width && filters == GemmBlocking.TileRows;
+        ref T c = ref direct ? ref *output : ref *tile;
+        nint cRow = direct ? outputRow : 2 * S.Width;
+        S.Store(s00, ref c, 0); S.Store(s01, ref c, w);
+        c = ref Unsafe.Add(ref c, cRow);
+        S.Store(s10, ref c, 0); S.Store(s11, ref c, w);
+        c = ref Unsafe.Add(ref c, cRow);
+        S.Store(s20, ref c, 0); S.Store(s21, ref c, w);
+        c = ref Unsafe.Add(ref c, cRow);
+        S.Store(s30, ref c, 0); S.Store(s31, ref c, w);
+        c = ref Unsafe.Add(ref c, cRow);
+        S.Store(s40, ref c, 0); S.Store(s41, ref c, w);
+        c = ref Unsafe.Add(ref c, cRow);
+        S.Store(s50, ref c, 0); S.Store(s51, ref c, w);
+        if (direct) return;
+        for (int i = 0; i < filters; i++)
+            for (int j = 0; j < count; j++)
+                output[i * outputRow + j] = tile[i * 2 * S.Width + j];
+    }
+}
+
+/// <summary>
+/// What a convolution does to its sums before storing them, per filter <c>f</c> (arrays padded to whole tiles): in this
+/// order <c>v + Bias[f]</c>; a ReLU if <see cref="ReluFirst"/>; <c>((v − Mean[f])·InvStd[f])·Gamma[f] + Beta[f]</c> if
+/// <see cref="Normalize"/> (batch norm's inference form, the operations of <see cref="BatchNorm.ForwardInference{T}"/> in
+/// its order); a ReLU if <see cref="Relu"/> (<c>v &lt; 0 ? 0 : v</c>, as <see cref="Activations.ReluForward{T}(Span{T})"/>).
+/// </summary>
+internal unsafe struct TileEpilogue<T> where T : unmanaged, IFloatingPointIeee754<T>
+{
+    public T* Bias, Mean, InvStd, Gamma, Beta;
+    public bool HasBias, Normalize, ReluFirst, Relu;
+
+    public readonly bool Any => HasBias || Normalize || ReluFirst || Relu;
+
+    /// <summary>The steps on two vectors of filter <paramref name="f"/>'s values.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly void Apply<TV, S>(ref TV a, ref TV b, int f) where TV : struct where S : struct, ILanes<TV, T>
+    {
+        if (HasBias)
+        {
+            TV bias = S.Splat(Bias[f]);
+            a = S.Add(a, bias);
+            b = S.Add(b, bias);
+        }
+        if (ReluFirst)
+        {
+            a = S.Select(S.Less(a, S.Zero), S.Zero, a);
+            b = S.Select(S.Less(b, S.Zero), S.Zero, b);
+        }
+        if (Normalize)
+        {
+            TV mean = S.Splat(Mean[f]), inv = S.Splat(InvStd[f]), gamma = S.Splat(Gamma[f]), beta = S.Splat(Beta[f]);
+            a = S.Add(S.Mul(S.Mul(S.Sub(a, mean), inv), gamma), beta);
+            b = S.Add(S.Mul(S.Mul(S.Sub(b, mean), inv), gamma), beta);
+        }
+        if (Relu)
+        {
+            a = S.Select(S.Less(a, S.Zero), S.Zero, a);
+            b = S.Select(S.Less(b, S.Zero), S.Zero, b);
+        }
+    }
+
+    /// <summary>The steps on one vector holding filters <c>[f, f + width)</c> (a tile whose lanes are filters).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly TV ApplyAcross<TV, S>(TV v, int f) where TV : struct where S : struct, ILanes<TV, T>
+    {
+        if (HasBias) v = S.Add(v, S.Load(ref Bias[f], 0));
+        if (ReluFirst) v = S.Select(S.Less(v, S.Zero), S.Zero, v);
+        if (Normalize)
+            v = S.Add(S.Mul(S.Mul(S.Sub(v, S.Load(ref Mean[f], 0)), S.Load(ref InvStd[f], 0)), S.Load(ref Gamma[f], 0)), S.Load(ref Beta[f], 0));
+        if (Relu) v = S.Select(S.Less(v, S.Zero), S.Zero, v);
+        return v;
     }
 }
