@@ -6,7 +6,6 @@ namespace ModelGen.Tests;
 /// <summary>After construction (and a warm-up call that lets the JIT do its work), no generated member allocates.</summary>
 public class AllocationTests
 {
-
     [Fact]
     public void Cross_entropy_model_allocates_nothing()
     {
