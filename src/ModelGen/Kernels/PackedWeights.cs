@@ -41,8 +41,8 @@ public sealed class PackedWeights<T> where T : unmanaged, IFloatingPointIeee754<
     internal unsafe T* For(ReadOnlySpan<T> w, long version) => Packed(w, version, rows: false);
 
     /// <summary>
-    /// The packed copy of <paramref name="w"/> as the row panels of a product's A operand (<c>w</c>, panels of 6 outputs,
-    /// see <see cref="PackedGemm.PackA{T}"/>), packed again unless it was last packed so at <paramref name="version"/>.
+    /// The packed copy of <paramref name="w"/> as row panels of six outputs (<see cref="PackRowPanels"/>), packed again
+    /// unless it was last packed so at <paramref name="version"/>.
     /// </summary>
     internal unsafe T* ForRows(ReadOnlySpan<T> w, long version) => Packed(w, version, rows: true);
 
@@ -55,7 +55,7 @@ public sealed class PackedWeights<T> where T : unmanaged, IFloatingPointIeee754<
             {
                 fixed (T* pw = w)
                 {
-                    if (rows) PackedGemm.PackA(pw, Inputs, 1, Outputs, Inputs, packed);
+                    if (rows) PackRowPanels(pw, Inputs, Outputs, packed);
                     else PackedGemm.PackB(pw, 1, Inputs, Inputs, Outputs, packed);
                 }
                 _version = version;
@@ -64,6 +64,26 @@ public sealed class PackedWeights<T> where T : unmanaged, IFloatingPointIeee754<
             return packed; // the array is pinned for its lifetime
         }
     }
+
+    /// <summary>
+    /// Packs <paramref name="w"/> [outputs × inputs] as panels of six rows, <c>[⌈outputs/6⌉][inputs][6]</c> (the layout of
+    /// <see cref="PackedGemm.PackA{T}"/>), except that with six outputs or more the last panel starts at
+    /// <see cref="RowPanelStart"/>: it ends at the last output, overlapping the panel before it, so that every panel is
+    /// whole and a kernel can store all six of its rows.
+    /// </summary>
+    internal static unsafe void PackRowPanels(T* w, int inputs, int outputs, T* packed)
+    {
+        const int mr = GemmBlocking.TileRows;
+        int panels = (outputs + mr - 1) / mr;
+        for (int q = 0; q < panels; q++)
+        {
+            int start = RowPanelStart(q, outputs);
+            PackedGemm.PackA(w + (nint)start * inputs, inputs, 1, Math.Min(mr, outputs - start), inputs, packed + (nint)q * inputs * mr);
+        }
+    }
+
+    /// <summary>The first output of row panel <paramref name="q"/> (see <see cref="PackRowPanels"/>).</summary>
+    internal static int RowPanelStart(int q, int outputs) => Math.Max(0, Math.Min(q * GemmBlocking.TileRows, outputs - GemmBlocking.TileRows));
 
     /// <summary>Marks the copy stale, so the next forward pass packs the weights again.</summary>
     public void Invalidate() => _version = -1;

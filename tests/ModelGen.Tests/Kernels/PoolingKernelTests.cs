@@ -259,11 +259,16 @@ public class PoolingKernelTests
     }
 
     /// <summary>
-    /// Float 2×2 windows with stride 2 on rows of eight outputs or more take a vector path (AVX2); it must give the bits
-    /// and indices of the rule, including ties, signed zeros, infinities and NaNs, on every row length (a multiple of
-    /// eight or not, an odd input width in floor mode).
+    /// Float 2×2 windows with stride 2 take a vector path (AVX2, eight outputs per step, masked loads for rows of fewer);
+    /// it must give the bits and indices of the rule, including ties, signed zeros, infinities and NaNs, on every row
+    /// length (shorter than eight, a multiple of eight or not, an odd input width in floor mode), up to the last row of
+    /// the buffer.
     /// </summary>
     [Theory]
+    [InlineData(2)]
+    [InlineData(3)]
+    [InlineData(10)]
+    [InlineData(15)]
     [InlineData(16)]
     [InlineData(26)]
     [InlineData(28)]

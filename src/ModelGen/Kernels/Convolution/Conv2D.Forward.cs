@@ -104,8 +104,8 @@ public static partial class Conv2D
         public T* Weights;
         /// <summary>The per-filter steps after the sum (their arrays padded to whole panels).</summary>
         public TileEpilogue<T> Epilogue;
-        /// <summary>Offset of tap row <c>(c, ki)</c> in the (padded) sample: <c>c·planeStride + ki·rowStride</c>.</summary>
-        public int* RowOffsets;
+        /// <summary>Offset of tap <c>(c, ki, kj)</c> in the (padded) sample: <c>c·planeStride + ki·rowStride + kj</c>.</summary>
+        public int* Taps;
         /// <summary>Split the samples (true) or the position tiles (output rows) of each sample (false).</summary>
         public bool BySamples;
         /// <summary>Tiles of six filters by NR positions of a row (see <see cref="PositionLanes{T}"/>).</summary>
@@ -131,7 +131,7 @@ public static partial class Conv2D
             else if (byRows)
             {
                 weights = ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionWeights, PackedGemm.PackedALength(filters, rows));
-                PackedGemm.PackA(pw, rows, 1, filters, rows, weights);
+                PackedWeights<T>.PackRowPanels(pw, rows, filters, weights);
             }
             else
             {
@@ -185,12 +185,12 @@ public static partial class Conv2D
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int filters = g.Filters, nr = PackedGemm.Blocking<T>().Columns;
-        int padded = (filters + nr - 1) / nr * nr, tapRows = g.Channels * g.Kernel;
-        // The calling thread's tables: five per-filter vectors padded to whole panels, then the tap rows' offsets.
-        T* call = ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionCall, 5 * padded + (tapRows * sizeof(int) + sizeof(T) - 1) / sizeof(T));
+        int padded = (filters + nr - 1) / nr * nr;
+        // The calling thread's tables: five per-filter vectors padded to whole panels, then the taps' offsets.
+        T* call = ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionCall, 5 * padded + ((nint)g.Rows * sizeof(int) + sizeof(T) - 1) / sizeof(T));
         var job = new ForwardJob<T>
         {
-            G = g, X = x, Y = y, Weights = weights, RowOffsets = (int*)(call + 5 * padded),
+            G = g, X = x, Y = y, Weights = weights, Taps = (int*)(call + 5 * padded),
             Epilogue = new TileEpilogue<T>
             {
                 HasBias = ops.Bias != null, Normalize = ops.Mean != null, ReluFirst = ops.ReluFirst, Relu = ops.Relu,
@@ -203,9 +203,10 @@ public static partial class Conv2D
         bool inPlace = g.ReadsInside && !job.ByRows;
         nint plane = inPlace ? (nint)g.Height * g.Width : (nint)g.SpanHeight * g.SpanWidth;
         nint rowStride = inPlace ? g.Width : g.SpanWidth;
-        for (int c = 0; c < g.Channels; c++)
+        for (int c = 0, k = 0; c < g.Channels; c++)
             for (int ki = 0; ki < g.Kernel; ki++)
-                job.RowOffsets[c * g.Kernel + ki] = checked((int)(c * plane + ki * rowStride));
+                for (int kj = 0; kj < g.Kernel; kj++, k++)
+                    job.Taps[k] = checked((int)(c * plane + ki * rowStride + kj));
         new Span<T>(call, 5 * padded).Clear();
         ref TileEpilogue<T> e = ref job.Epilogue;
         for (int f = 0; f < filters; f++)
@@ -257,7 +258,7 @@ public static partial class Conv2D
         nint rowStride = g.ReadsInside ? g.Width : g.SpanWidth;
         nint* windows = stackalloc nint[mr];
         T* tile = stackalloc T[mr * nr];
-        int panels = (g.Filters + nr - 1) / nr, tapRows = g.Channels * g.Kernel;
+        int panels = (g.Filters + nr - 1) / nr;
         for (int s = s0; s < s1; s++)
         {
             T* source = job.X + (nint)s * g.InSize;
@@ -270,7 +271,9 @@ public static partial class Conv2D
                 int f0 = q * nr, cols = Math.Min(nr, g.Filters - f0);
                 for (int t = t0; t < t1; t++)
                 {
-                    int p0 = t * mr, count = Math.Min(mr, positions - p0);
+                    // A short last tile is moved back to end at the last position (it recomputes some of the tile
+                    // before it, the same values), unless the sample has fewer than six positions.
+                    int p0 = Math.Max(0, Math.Min(t * mr, positions - mr)), count = Math.Min(mr, positions - p0);
                     // Each position's window in the source (the last one repeated in a short tile; its values are dropped).
                     int oh = p0 / g.OutWidth, ow = p0 - oh * g.OutWidth;
                     for (int i = 0; i < mr; i++)
@@ -282,7 +285,7 @@ public static partial class Conv2D
                             oh++;
                         }
                     }
-                    ConvolutionTile.Six<T, TV, S>(source, job.RowOffsets, tapRows, g.Kernel, windows, weights, tile);
+                    ConvolutionTile.Six<T, TV, S>(source, job.Taps, g.Rows, windows, weights, tile);
                     Epilogue<T, TV, S>(job, tile, count, f0);
                     // The tile is [position][filter]; the output is [filter][position].
                     for (int j = 0; j < cols; j++)
@@ -314,20 +317,23 @@ public static partial class Conv2D
         nint plane = (nint)g.SpanHeight * g.SpanWidth;
         T* padded = ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionPart, g.Channels * plane + 2 * nr);
         T* tile = stackalloc T[mr * nr];
-        int groups = (g.Filters + mr - 1) / mr, tapRows = g.Channels * g.Kernel;
+        int groups = (g.Filters + mr - 1) / mr;
         for (int s = s0; s < s1; s++)
         {
             Unfold.Pad(job.X + (nint)s * g.InSize, g.Channels, g.Height, g.Width, g.PadTop, g.PadLeft, g.SpanHeight, g.SpanWidth, padded);
             T* ys = job.Y + (nint)s * g.OutSize;
             for (int oh = r0; oh < r1; oh++)
-                for (int ow = 0; ow < width; ow += nr)
+                for (int step = 0; step < width; step += nr)
                 {
-                    int count = Math.Min(nr, width - ow);
+                    // A short last step is moved back to end at the row's end (recomputing, with the same values, some
+                    // of the step before), so every tile but those of rows narrower than NR is stored whole.
+                    int ow = Math.Max(0, Math.Min(step, width - nr)), count = Math.Min(nr, width - ow);
                     T* window = padded + (nint)oh * g.SpanWidth + ow;
                     for (int q = 0; q < groups; q++)
                     {
-                        int f0 = q * mr;
-                        ConvolutionTile.SixFilters<T, TV, S>(window, job.RowOffsets, tapRows, g.Kernel, job.Weights + (nint)q * g.Rows * mr,
+                        // The weights' last panel of six ends at the last filter (PackedWeights.RowPanelStart).
+                        int f0 = PackedWeights<T>.RowPanelStart(q, g.Filters);
+                        ConvolutionTile.SixFilters<T, TV, S>(window, job.Taps, g.Rows, job.Weights + (nint)q * g.Rows * mr,
                             job.Epilogue, f0, Math.Min(mr, g.Filters - f0), ys + (nint)f0 * positions + oh * width + ow, positions, count, tile);
                     }
                 }

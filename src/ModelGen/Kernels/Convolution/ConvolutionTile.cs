@@ -8,8 +8,8 @@ namespace ModelGen.Kernels;
 /// The register kernels of the direct convolution (<see cref="Conv2D"/>), for the forward pass: a tile of 6 output positions by
 /// NR filters (two vectors) kept in 12 accumulators over every tap <c>(c, ki, kj)</c>, reading the input in place
 /// (six broadcasts per tap, one from each position's window) and the weights from a packed panel of NR filters
-/// (two vector loads per tap). Nothing is unfolded: the taps of one kernel row are consecutive in the input, so the
-/// inner loop walks <c>kj</c> with a step of one and the outer loop jumps from row to row and channel to channel. The
+/// (two vector loads per tap). Nothing is unfolded: a table gives each tap's offset in the sample, the same for every
+/// position, so one flat loop walks the taps (no loop per kernel row, whose few iterations would cost their exits). The
 /// weight gradient's kernel is the same tile with the roles turned: six taps by NR filters, summed over the positions.
 /// </summary>
 /// <remarks>
@@ -20,39 +20,37 @@ namespace ModelGen.Kernels;
 internal static unsafe class ConvolutionTile
 {
     /// <summary>
-    /// <c>tile[i, j] = Σ_t Σ_kj source[rowOffsets[t] + windows[i] + kj]·weights[(t·kernel + kj)·NR + j]</c> for the six
-    /// positions <c>i</c> and the NR filters <c>j</c> of one panel; <paramref name="tile"/> is [6][NR].
+    /// <c>tile[i, j] = Σ_k source[taps[k] + windows[i]]·weights[k·NR + j]</c> for the six positions <c>i</c> and the NR
+    /// filters <c>j</c> of one panel, over the <paramref name="depth"/> taps <c>k = (c, ki, kj)</c> in order (
+    /// <paramref name="taps"/>: each tap's offset in the sample); <paramref name="tile"/> is [6][NR].
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Six<T, TV, S>(T* source, int* rowOffsets, int rows, int kernel, nint* windows, T* weights, T* tile)
+    public static void Six<T, TV, S>(T* source, int* taps, int depth, nint* windows, T* weights, T* tile)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
     {
         nuint w = (nuint)S.Width;
         TV s00 = S.Zero, s01 = S.Zero, s10 = S.Zero, s11 = S.Zero, s20 = S.Zero, s21 = S.Zero;
         TV s30 = S.Zero, s31 = S.Zero, s40 = S.Zero, s41 = S.Zero, s50 = S.Zero, s51 = S.Zero;
-        nint w0 = windows[0], w1 = windows[1], w2 = windows[2], w3 = windows[3], w4 = windows[4], w5 = windows[5];
+        T* a0 = source + windows[0], a1 = source + windows[1], a2 = source + windows[2];
+        T* a3 = source + windows[3], a4 = source + windows[4], a5 = source + windows[5];
         ref T bp = ref *weights;
-        for (int t = 0; t < rows; t++)
+        for (int k = 0; k < depth; k++)
         {
-            T* row = source + rowOffsets[t];
-            T* a0 = row + w0, a1 = row + w1, a2 = row + w2, a3 = row + w3, a4 = row + w4, a5 = row + w5;
-            for (int kj = 0; kj < kernel; kj++)
-            {
-                TV b0 = S.Load(ref bp, 0), b1 = S.Load(ref bp, w);
-                TV x = S.Splat(a0[kj]);
-                s00 = S.Fma(x, b0, s00); s01 = S.Fma(x, b1, s01);
-                x = S.Splat(a1[kj]);
-                s10 = S.Fma(x, b0, s10); s11 = S.Fma(x, b1, s11);
-                x = S.Splat(a2[kj]);
-                s20 = S.Fma(x, b0, s20); s21 = S.Fma(x, b1, s21);
-                x = S.Splat(a3[kj]);
-                s30 = S.Fma(x, b0, s30); s31 = S.Fma(x, b1, s31);
-                x = S.Splat(a4[kj]);
-                s40 = S.Fma(x, b0, s40); s41 = S.Fma(x, b1, s41);
-                x = S.Splat(a5[kj]);
-                s50 = S.Fma(x, b0, s50); s51 = S.Fma(x, b1, s51);
-                bp = ref Unsafe.Add(ref bp, 2 * w);
-            }
+            nint off = taps[k];
+            TV b0 = S.Load(ref bp, 0), b1 = S.Load(ref bp, w);
+            TV x = S.Splat(a0[off]);
+            s00 = S.Fma(x, b0, s00); s01 = S.Fma(x, b1, s01);
+            x = S.Splat(a1[off]);
+            s10 = S.Fma(x, b0, s10); s11 = S.Fma(x, b1, s11);
+            x = S.Splat(a2[off]);
+            s20 = S.Fma(x, b0, s20); s21 = S.Fma(x, b1, s21);
+            x = S.Splat(a3[off]);
+            s30 = S.Fma(x, b0, s30); s31 = S.Fma(x, b1, s31);
+            x = S.Splat(a4[off]);
+            s40 = S.Fma(x, b0, s40); s41 = S.Fma(x, b1, s41);
+            x = S.Splat(a5[off]);
+            s50 = S.Fma(x, b0, s50); s51 = S.Fma(x, b1, s51);
+            bp = ref Unsafe.Add(ref bp, 2 * w);
         }
         ref T c = ref *tile;
         nuint nr = 2 * w;
@@ -117,13 +115,13 @@ internal static unsafe class ConvolutionTile
     /// The forward tile turned around, for stride 1 and rows of output wide enough: six filters by NR consecutive
     /// positions of one output row (two vectors), the input read as vectors (the NR positions' windows are consecutive)
     /// and the weights broadcast from a panel packed as the GEMM's A operand, <c>[rows][6]</c>:
-    /// <c>v[i, j] = Σ_t Σ_kj weights[(t·kernel + kj)·6 + i]·source[rowOffsets[t] + kj + j]</c>, the same chains over the
+    /// <c>v[i, j] = Σ_k weights[k·6 + i]·source[taps[k] + j]</c>, the same chains over the
     /// taps as <see cref="Six{T, TV, S}"/>. Then, in registers, the epilogue of filter <c>f0 + i</c>, and the first
     /// <paramref name="filters"/> rows' first <paramref name="count"/> values stored at <c>output + i·outputRow</c>
     /// (straight from the registers when the row is whole, else through <paramref name="tile"/>, [6][NR]).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void SixFilters<T, TV, S>(T* source, int* rowOffsets, int rows, int kernel, T* weights,
+    public static void SixFilters<T, TV, S>(T* source, int* taps, int depth, T* weights,
         in TileEpilogue<T> epilogue, int f0, int filters, T* output, nint outputRow, int count, T* tile)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
     {
@@ -131,25 +129,22 @@ internal static unsafe class ConvolutionTile
         TV s00 = S.Zero, s01 = S.Zero, s10 = S.Zero, s11 = S.Zero, s20 = S.Zero, s21 = S.Zero;
         TV s30 = S.Zero, s31 = S.Zero, s40 = S.Zero, s41 = S.Zero, s50 = S.Zero, s51 = S.Zero;
         T* a = weights;
-        for (int t = 0; t < rows; t++)
+        for (int k = 0; k < depth; k++, a += GemmBlocking.TileRows)
         {
-            ref T row = ref source[rowOffsets[t]];
-            for (int kj = 0; kj < kernel; kj++, a += GemmBlocking.TileRows)
-            {
-                TV b0 = S.Load(ref row, (nuint)kj), b1 = S.Load(ref row, (nuint)kj + w);
-                TV x = S.Splat(a[0]);
-                s00 = S.Fma(x, b0, s00); s01 = S.Fma(x, b1, s01);
-                x = S.Splat(a[1]);
-                s10 = S.Fma(x, b0, s10); s11 = S.Fma(x, b1, s11);
-                x = S.Splat(a[2]);
-                s20 = S.Fma(x, b0, s20); s21 = S.Fma(x, b1, s21);
-                x = S.Splat(a[3]);
-                s30 = S.Fma(x, b0, s30); s31 = S.Fma(x, b1, s31);
-                x = S.Splat(a[4]);
-                s40 = S.Fma(x, b0, s40); s41 = S.Fma(x, b1, s41);
-                x = S.Splat(a[5]);
-                s50 = S.Fma(x, b0, s50); s51 = S.Fma(x, b1, s51);
-            }
+            ref T row = ref source[taps[k]];
+            TV b0 = S.Load(ref row, 0), b1 = S.Load(ref row, w);
+            TV x = S.Splat(a[0]);
+            s00 = S.Fma(x, b0, s00); s01 = S.Fma(x, b1, s01);
+            x = S.Splat(a[1]);
+            s10 = S.Fma(x, b0, s10); s11 = S.Fma(x, b1, s11);
+            x = S.Splat(a[2]);
+            s20 = S.Fma(x, b0, s20); s21 = S.Fma(x, b1, s21);
+            x = S.Splat(a[3]);
+            s30 = S.Fma(x, b0, s30); s31 = S.Fma(x, b1, s31);
+            x = S.Splat(a[4]);
+            s40 = S.Fma(x, b0, s40); s41 = S.Fma(x, b1, s41);
+            x = S.Splat(a[5]);
+            s50 = S.Fma(x, b0, s50); s51 = S.Fma(x, b1, s51);
         }
         if (epilogue.Any)
         {

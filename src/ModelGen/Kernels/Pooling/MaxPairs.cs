@@ -1,7 +1,6 @@
 using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
-using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -13,52 +12,98 @@ namespace ModelGen.Kernels;
 /// scalar kernel's order with its rule (a value replaces the maximum when greater or NaN), so the values and indices
 /// are the scalar kernel's, bit for bit.
 /// </summary>
-internal static class MaxPairs
+internal static unsafe class MaxPairs
 {
     /// <summary>Outputs per step.</summary>
     public const int Lanes = 8;
 
+    /// <summary>Lane j of the eight (or sixteen) read at <c>MaskTable[16 − count]</c> is set when j &lt; count.</summary>
+    private static ReadOnlySpan<int> MaskTable => new int[]
+    {
+        -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+        0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
+    };
+
     public static bool IsSupported<T>() => typeof(T) == typeof(float) && Avx2.IsSupported;
 
     /// <summary>
-    /// One output row: window <c>ow</c> reads <c>x[rowStart + 2·ow + {0, 1}]</c> and the same one row below;
-    /// <paramref name="y"/> and <paramref name="argmax"/> hold <paramref name="outWidth"/> ≥ 8 values. The last step
-    /// overlaps the one before it when the row is not a multiple of eight (it recomputes the same values).
+    /// <see cref="Pooling.MaxForward{T}"/> for <c>pool = stride = 2</c> (lengths checked by the caller): every output row
+    /// of every plane of every sample. A row of eight or more outputs takes steps of eight, the last moved back to end
+    /// at the row's end (it recomputes some of the step before, the same values); a shorter row is one step of masked
+    /// loads and stores, which touch nothing outside their lanes.
     /// </summary>
-    public static void Row<T>(ReadOnlySpan<T> x, int rowStart, int width, int outWidth, Span<T> y, Span<int> argmax)
+    public static void Forward<T>(ReadOnlySpan<T> x, Span<T> y, Span<int> argmax, int n, int channels, int height, int width,
+        int outHeight, int outWidth)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        // Bounds for every vector load below: the last one ends at column 2·outWidth − 1 of the second row.
-        if ((uint)(rowStart + width + 2 * outWidth) > (uint)x.Length || y.Length < outWidth || argmax.Length < outWidth || 2 * outWidth > width)
-            throw new ArgumentException("The pooling row lies outside its buffers.");
-        ref float top = ref Unsafe.As<T, float>(ref Unsafe.Add(ref MemoryMarshal.GetReference(x), rowStart));
-        ref float bottom = ref Unsafe.Add(ref top, width);
-        ref float yr = ref Unsafe.As<T, float>(ref MemoryMarshal.GetReference(y));
-        ref int ar = ref MemoryMarshal.GetReference(argmax);
-        Vector256<int> even = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14) + Vector256.Create(rowStart);
-        for (int ow = 0; ; ow += Lanes)
+        int plane = height * width, outPlane = outHeight * outWidth;
+        fixed (T* px = x, py = y)
+        fixed (int* pa = argmax, masks = MaskTable)
         {
-            if (ow > outWidth - Lanes) ow = outWidth - Lanes;
-            int column = 2 * ow;
-            (Vector256<float> a, Vector256<float> b) = Split(ref Unsafe.Add(ref top, column));
-            (Vector256<float> c, Vector256<float> d) = Split(ref Unsafe.Add(ref bottom, column));
-            Vector256<int> index = even + Vector256.Create(column);
-            Vector256<float> best = a;
-            Vector256<int> at = index;
-            Take(ref best, ref at, b, index + Vector256<int>.One);
-            Take(ref best, ref at, c, index + Vector256.Create(width));
-            Take(ref best, ref at, d, index + Vector256.Create(width + 1));
-            best.StoreUnsafe(ref yr, (nuint)ow);
-            at.StoreUnsafe(ref ar, (nuint)ow);
-            if (ow == outWidth - Lanes) break;
+            // The masks of a short row: its 2·outWidth input values as two vectors of eight, its outWidth outputs.
+            int valid = Math.Min(2 * outWidth, 16);
+            Vector256<float> lowMask = Avx.LoadVector256(masks + 16 - valid).AsSingle();
+            Vector256<float> highMask = Avx.LoadVector256(masks + 24 - valid).AsSingle();
+            Vector256<float> outMask = Avx.LoadVector256(masks + 16 - Math.Min(outWidth, Lanes)).AsSingle();
+            Vector256<int> even = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14);
+            for (int s = 0; s < n; s++)
+            {
+                float* xs = (float*)px + (nint)s * channels * plane;
+                float* ys = (float*)py + (nint)s * channels * outPlane;
+                int* indices = pa + (nint)s * channels * outPlane;
+                for (int c = 0; c < channels; c++)
+                    for (int oh = 0; oh < outHeight; oh++)
+                    {
+                        int rowStart = c * plane + 2 * oh * width, o = c * outPlane + oh * outWidth;
+                        float* top = xs + rowStart, bottom = top + width;
+                        Vector256<int> start = even + Vector256.Create(rowStart);
+                        if (outWidth < Lanes)
+                        {
+                            (Vector256<float> best, Vector256<int> at) = Window(
+                                Avx.MaskLoad(top, lowMask), Avx.MaskLoad(top + 8, highMask),
+                                Avx.MaskLoad(bottom, lowMask), Avx.MaskLoad(bottom + 8, highMask), start, width);
+                            Avx.MaskStore(ys + o, outMask, best);
+                            Avx.MaskStore((float*)(indices + o), outMask, at.AsSingle());
+                            continue;
+                        }
+                        for (int step = 0; ; step += Lanes)
+                        {
+                            int ow = Math.Min(step, outWidth - Lanes), column = 2 * ow;
+                            (Vector256<float> best, Vector256<int> at) = Window(
+                                Avx.LoadVector256(top + column), Avx.LoadVector256(top + column + 8),
+                                Avx.LoadVector256(bottom + column), Avx.LoadVector256(bottom + column + 8),
+                                start + Vector256.Create(column), width);
+                            Avx.Store(ys + o + ow, best);
+                            Avx.Store(indices + o + ow, at);
+                            if (ow == outWidth - Lanes) break;
+                        }
+                    }
+            }
         }
     }
 
-    /// <summary>The even and the odd columns of sixteen consecutive values.</summary>
+    /// <summary>
+    /// Eight windows from sixteen values of the top row and sixteen of the bottom one: the maximum and its index
+    /// (<paramref name="index"/>: each window's top-left index) by the scalar kernel's scan and rule.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static (Vector256<float> Even, Vector256<float> Odd) Split(ref float source)
+    private static (Vector256<float> Best, Vector256<int> At) Window(Vector256<float> topLow, Vector256<float> topHigh,
+        Vector256<float> bottomLow, Vector256<float> bottomHigh, Vector256<int> index, int width)
     {
-        Vector256<float> low = Vector256.LoadUnsafe(ref source), high = Vector256.LoadUnsafe(ref source, 8);
+        (Vector256<float> a, Vector256<float> b) = Split(topLow, topHigh);
+        (Vector256<float> c, Vector256<float> d) = Split(bottomLow, bottomHigh);
+        Vector256<float> best = a;
+        Vector256<int> at = index;
+        Take(ref best, ref at, b, index + Vector256<int>.One);
+        Take(ref best, ref at, c, index + Vector256.Create(width));
+        Take(ref best, ref at, d, index + Vector256.Create(width + 1));
+        return (best, at);
+    }
+
+    /// <summary>The even and the odd columns of <paramref name="low"/> followed by <paramref name="high"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static (Vector256<float> Even, Vector256<float> Odd) Split(Vector256<float> low, Vector256<float> high)
+    {
         // Within each 128-bit half: [l0 l2 h0 h2 | l4 l6 h4 h6]; then the 64-bit quarters put in order 0, 2, 1, 3.
         Vector256<float> even = Avx2.Permute4x64(Avx.Shuffle(low, high, 0b10_00_10_00).AsDouble(), 0b11_01_10_00).AsSingle();
         Vector256<float> odd = Avx2.Permute4x64(Avx.Shuffle(low, high, 0b11_01_11_01).AsDouble(), 0b11_01_10_00).AsSingle();

@@ -29,7 +29,12 @@ public static partial class Pooling
         Check.Length(y, n * outSize, nameof(y));
         Check.Length(argmax, n * outSize, nameof(argmax));
 
-        bool pairs = pool == 2 && stride == 2 && outWidth >= MaxPairs.Lanes && MaxPairs.IsSupported<T>();
+        if (pool == 2 && stride == 2 && MaxPairs.IsSupported<T>())
+        {
+            // 2×2 windows, stride 2: eight outputs per step, the same scan and comparisons as below.
+            MaxPairs.Forward(x, y, argmax, n, channels, height, width, outHeight, outWidth);
+            return;
+        }
         for (int s = 0; s < n; s++)
         {
             ReadOnlySpan<T> xs = x.Slice(s * inSize, inSize);
@@ -41,13 +46,6 @@ public static partial class Pooling
                 for (int oh = 0; oh < outHeight; oh++)
                 {
                     int rowStart = c * plane + oh * stride * width;
-                    if (pairs)
-                    {
-                        // 2×2 windows, stride 2: eight outputs per step, the same scan and comparisons as below.
-                        MaxPairs.Row(xs, rowStart, width, outWidth, ys.Slice(o, outWidth), indices.Slice(o, outWidth));
-                        o += outWidth;
-                        continue;
-                    }
                     for (int ow = 0; ow < outWidth; ow++, o++)
                     {
                         int start = rowStart + ow * stride;
