@@ -147,6 +147,19 @@ public class ThreadingTests
     }
 
     [Fact]
+    public void Max_pooling_gives_the_same_values_and_indices_on_one_thread_and_on_all()
+    {
+        const int n = 64, c = 16, h = 28, o = 14;
+        float[] x = TestData.Floats(n * c * h * h, seed: 60);
+        float[] y1 = new float[n * c * o * o], yAll = new float[y1.Length];
+        int[] a1 = new int[y1.Length], aAll = new int[y1.Length];
+        Pooling.MaxForward<float>(x, y1, a1, n, c, h, h, 2, 2, o, o, threads: 1);
+        Pooling.MaxForward<float>(x, yAll, aAll, n, c, h, h, 2, 2, o, o, threads: 0);
+        Assert.True(y1.AsSpan().SequenceEqual(yAll));
+        Assert.True(a1.AsSpan().SequenceEqual(aAll));
+    }
+
+    [Fact]
     public void A_cnn_trains_to_the_same_bits_on_one_thread_and_on_all()
     {
         var all = new ThreadedCnn();

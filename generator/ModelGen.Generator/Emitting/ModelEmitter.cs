@@ -762,7 +762,7 @@ internal sealed class ModelEmitter
                 break;
             case LayerKind.MaxPool2D:
                 _w.Line($"{Kernels}.Pooling.MaxForward<{_t}>({input}, {output}, {Field("Argmax")},");
-                _w.Line($"    {Geometry()}, pool: {Int(spec.PoolSize)}, stride: {Int(spec.Stride)}, {OutGeometry()});");
+                _w.Line($"    {Geometry()}, pool: {Int(spec.PoolSize)}, stride: {Int(spec.Stride)}, {OutGeometry()}, {ThreadsArgument});");
                 break;
             case LayerKind.AvgPool2D:
                 _w.Line($"{Kernels}.Pooling.AvgForward<{_t}>({input}, {output},");

@@ -101,7 +101,7 @@ public static partial class Conv2D
     /// <summary>
     /// Taps <c>[6·t0, 6·t1)</c> of <c>dw</c> (the tap tiles of this part), overwritten:
     /// <c>dw[f, k] = Σ_s (Σ_p dy_s[f, p]·unfold(x_s)[k, p])</c>, samples in order. Each sample's output gradient is
-    /// transposed to [position][filter] and its input padded, in this thread's scratch.
+    /// transposed to panels of [position][NR filters] and its input padded, in this thread's scratch.
     /// </summary>
     private static unsafe void WeightGradientPart<T, TV, S>(in BackwardJob<T> job, int part, int parts)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
@@ -118,11 +118,11 @@ public static partial class Conv2D
             return;
         }
 
-        int panels = (g.Filters + nr - 1) / nr, dyRow = panels * nr, width = k1 - k0;
+        int panels = (g.Filters + nr - 1) / nr, sumRow = panels * nr, width = k1 - k0;
         nint padLength = g.ReadsInside ? 0 : (nint)g.Channels * g.SpanHeight * g.SpanWidth;
-        // This thread's scratch: the padded sample, dy transposed to [position][filter], this part's dw transposed to
+        // This thread's scratch: the padded sample, dy transposed to panels [position][NR filters], this part's dw transposed to
         // [tap][filter] (whole tiles of taps, so a tile is added as vectors), then each tap's offset in the sample.
-        nint dyLength = (nint)positions * dyRow, sumLength = (nint)(t1 - t0) * mr * dyRow;
+        nint dyLength = (nint)positions * sumRow, sumLength = (nint)(t1 - t0) * mr * sumRow;
         T* scratch = ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionPart,
             padLength + dyLength + sumLength + ((t1 - t0) * mr * sizeof(nint) + sizeof(T) - 1) / sizeof(T));
         T* dyT = scratch + padLength, dwT = dyT + dyLength;
@@ -140,28 +140,23 @@ public static partial class Conv2D
             T* source = job.X + (nint)s * g.InSize;
             if (!g.ReadsInside)
                 source = Unfold.Pad(source, g.Channels, g.Height, g.Width, g.PadTop, g.PadLeft, g.SpanHeight, g.SpanWidth, scratch);
-            // dyT[p, f] = dy_s[f, p], zeros past the last filter.
-            T* dys = job.Dy + (nint)s * g.OutSize;
-            for (int p = 0; p < positions; p++)
-            {
-                T* d = dyT + (nint)p * dyRow;
-                for (int f = 0; f < g.Filters; f++) d[f] = dys[(nint)f * positions + p];
-                for (int f = g.Filters; f < dyRow; f++) d[f] = T.Zero;
-            }
+            // dy_s transposed, as panels of NR filters [panels][position][NR] (zeros past the last filter): the packing
+            // of a product's B operand, 8 × 8 blocks transposed in registers.
+            PackedGemm.PackB(job.Dy + (nint)s * g.OutSize, 1, positions, positions, g.Filters, dyT);
             for (int q = 0; q < panels; q++)
             {
                 for (int t = 0; t < t1 - t0; t++)
                 {
                     ConvolutionTile.WeightSix<T, TV, S>(source, offsets + t * mr, rowStride, g.Stride, g.OutHeight, g.OutWidth,
-                        dyT + q * nr, dyRow, tile);
+                        dyT + (nint)q * positions * nr, nr, tile);
                     // The first sample's sums are stored, later ones added, a tile row (one tap, NR filters) at a time.
-                    T* sum = dwT + (nint)t * mr * dyRow + q * nr;
+                    T* sum = dwT + (nint)t * mr * sumRow + q * nr;
                     for (int i = 0; i < mr; i++)
                         for (int h = 0; h < nr; h += S.Width)
                         {
                             TV v = S.Load(ref tile[i * nr + h], 0);
-                            if (s > 0) v = S.Add(S.Load(ref sum[(nint)i * dyRow + h], 0), v);
-                            S.Store(v, ref sum[(nint)i * dyRow + h], 0);
+                            if (s > 0) v = S.Add(S.Load(ref sum[(nint)i * sumRow + h], 0), v);
+                            S.Store(v, ref sum[(nint)i * sumRow + h], 0);
                         }
                 }
             }
@@ -170,7 +165,7 @@ public static partial class Conv2D
         for (int f = 0; f < g.Filters; f++)
         {
             T* dwf = job.Dw + (nint)f * rows + k0;
-            for (int i = 0; i < width; i++) dwf[i] = dwT[(nint)i * dyRow + f];
+            for (int i = 0; i < width; i++) dwf[i] = dwT[(nint)i * sumRow + f];
         }
     }
 

@@ -28,17 +28,45 @@ internal static unsafe class MaxPairs
 
     /// <summary>
     /// <see cref="Pooling.MaxForward{T}"/> for <c>pool = stride = 2</c> (lengths checked by the caller): every output row
-    /// of every plane of every sample. A row of eight or more outputs takes steps of eight, the last moved back to end
-    /// at the row's end (it recomputes some of the step before, the same values); a shorter row is one step of masked
-    /// loads and stores, which touch nothing outside their lanes.
+    /// of every plane of every sample, the samples split over up to <paramref name="threads"/> threads when there are
+    /// enough. A row of eight or more outputs takes steps of eight, the last moved back to end at the row's end (it
+    /// recomputes some of the step before, the same values); a shorter row is one step of masked loads and stores, which
+    /// touch nothing outside their lanes.
     /// </summary>
     public static void Forward<T>(ReadOnlySpan<T> x, Span<T> y, Span<int> argmax, int n, int channels, int height, int width,
-        int outHeight, int outWidth)
+        int outHeight, int outWidth, int threads)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int plane = height * width, outPlane = outHeight * outWidth;
         fixed (T* px = x, py = y)
-        fixed (int* pa = argmax, masks = MaskTable)
+        fixed (int* pa = argmax)
+        {
+            var job = new Job
+            {
+                X = (float*)px, Y = (float*)py, Argmax = pa, N = n, Channels = channels, Height = height, Width = width,
+                OutHeight = outHeight, OutWidth = outWidth,
+            };
+            // About 32 multiply-adds' worth of time per output (loads, shuffles, three compare-and-blends, stores).
+            int parts = Parallelism.Parts(threads, (long)n * channels * outHeight * outWidth * 32, n);
+            if (parts <= 1) Part(&job, 0, 1);
+            else WorkerPool.Shared.Run(&Part, &job, parts);
+        }
+    }
+
+    /// <summary>The operands of one call (pinned by the caller while the parts run).</summary>
+    private struct Job
+    {
+        public float* X, Y;
+        public int* Argmax;
+        public int N, Channels, Height, Width, OutHeight, OutWidth;
+    }
+
+    /// <summary>The samples of part <paramref name="part"/>.</summary>
+    private static void Part(void* arguments, int part, int parts)
+    {
+        ref readonly Job j = ref *(Job*)arguments;
+        (int s0, int s1) = Parallelism.Range(j.N, part, parts, 1);
+        int width = j.Width, outWidth = j.OutWidth, plane = j.Height * width, outPlane = j.OutHeight * outWidth;
+        fixed (int* masks = MaskTable)
         {
             // The masks of a short row: its 2·outWidth input values as two vectors of eight, its outWidth outputs.
             int valid = Math.Min(2 * outWidth, 16);
@@ -46,13 +74,13 @@ internal static unsafe class MaxPairs
             Vector256<float> highMask = Avx.LoadVector256(masks + 24 - valid).AsSingle();
             Vector256<float> outMask = Avx.LoadVector256(masks + 16 - Math.Min(outWidth, Lanes)).AsSingle();
             Vector256<int> even = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14);
-            for (int s = 0; s < n; s++)
+            for (int s = s0; s < s1; s++)
             {
-                float* xs = (float*)px + (nint)s * channels * plane;
-                float* ys = (float*)py + (nint)s * channels * outPlane;
-                int* indices = pa + (nint)s * channels * outPlane;
-                for (int c = 0; c < channels; c++)
-                    for (int oh = 0; oh < outHeight; oh++)
+                float* xs = j.X + (nint)s * j.Channels * plane;
+                float* ys = j.Y + (nint)s * j.Channels * outPlane;
+                int* indices = j.Argmax + (nint)s * j.Channels * outPlane;
+                for (int c = 0; c < j.Channels; c++)
+                    for (int oh = 0; oh < j.OutHeight; oh++)
                     {
                         int rowStart = c * plane + 2 * oh * width, o = c * outPlane + oh * outWidth;
                         float* top = xs + rowStart, bottom = top + width;

@@ -17,10 +17,12 @@ public static partial class Pooling
     /// [n, channels, outHeight, outWidth] receives the index of the chosen value within its sample's
     /// <c>[channels, height, width]</c> block. As PyTorch's CPU kernel, the window is scanned in row-major order and a value
     /// replaces the current maximum when it is greater or NaN: among equal maxima the first wins, and a NaN wins over every
-    /// number (the last NaN, if there are several).
+    /// number (the last NaN, if there are several). 2×2 windows with stride 2 (in single precision, on AVX2) are split by
+    /// samples over up to <paramref name="threads"/> threads (0: as many as <see cref="Parallelism.MaxThreads"/> allows)
+    /// when there are enough; the result does not depend on the split.
     /// </summary>
     public static void MaxForward<T>(ReadOnlySpan<T> x, Span<T> y, Span<int> argmax, int n, int channels, int height, int width,
-        int pool, int stride, int outHeight, int outWidth)
+        int pool, int stride, int outHeight, int outWidth, int threads = 1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckGeometry(n, channels, height, width, pool, stride, outHeight, outWidth);
@@ -32,7 +34,7 @@ public static partial class Pooling
         if (pool == 2 && stride == 2 && MaxPairs.IsSupported<T>())
         {
             // 2×2 windows, stride 2: eight outputs per step, the same scan and comparisons as below.
-            MaxPairs.Forward(x, y, argmax, n, channels, height, width, outHeight, outWidth);
+            MaxPairs.Forward(x, y, argmax, n, channels, height, width, outHeight, outWidth, threads);
             return;
         }
         for (int s = 0; s < n; s++)
