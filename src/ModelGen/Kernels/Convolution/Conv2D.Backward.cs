@@ -30,10 +30,7 @@ public static partial class Conv2D
         int threads = 1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        CheckGeometry(n, channels, height, width, filters, kernel, stride, padTop, padLeft, outHeight, outWidth);
-        var g = new Geometry(n, channels, height, width, filters, kernel, stride, padTop, padLeft, outHeight, outWidth);
-        Check.Length(x, n * g.InSize, nameof(x));
-        Check.Length(w, filters * g.Rows, nameof(w));
+        Geometry g = CheckedInputs(x, w, n, channels, height, width, filters, kernel, stride, padTop, padLeft, outHeight, outWidth);
         Check.Length(dy, n * g.OutSize, nameof(dy));
         Check.Length(dw, filters * g.Rows, nameof(dw));
         Check.Length(columns, g.ColumnsLength, nameof(columns));
@@ -103,7 +100,7 @@ public static partial class Conv2D
     /// <c>dw[f, k] = Σ_s (Σ_p dy_s[f, p]·unfold(x_s)[k, p])</c>, samples in order. Each sample's output gradient is
     /// transposed to panels of [position][NR filters] and its input padded, in this thread's scratch.
     /// </summary>
-    private static unsafe void WeightGradientPart<T, TV, S>(in BackwardJob<T> job, int part, int parts)
+    private static unsafe void WeightGradientPart<T, TV, S>(BackwardJob<T> job, int part, int parts)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
     {
         const int mr = GemmBlocking.TileRows;

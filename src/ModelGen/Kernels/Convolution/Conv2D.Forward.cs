@@ -227,7 +227,11 @@ public static partial class Conv2D
             WorkerPool.Shared.Run(&ForwardPart<T>, &job, parts);
     }
 
-    /// <summary>Part <paramref name="part"/> of a forward call: its samples, or for a single sample its share of the position tiles.</summary>
+    /// <summary>
+    /// Part <paramref name="part"/> of a forward call: its samples, or for a single sample its share of the position
+    /// tiles. The job is copied to the part's stack: the kernels store through pointers the JIT cannot tell from the
+    /// caller's job, which would make it read the job's fields again after every store.
+    /// </summary>
     private static unsafe void ForwardPart<T>(void* arguments, int part, int parts) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ref readonly ForwardJob<T> job = ref *(ForwardJob<T>*)arguments;
@@ -243,7 +247,7 @@ public static partial class Conv2D
         else ForwardPart<T, Vector128<T>, Lanes128<T>>(job, part, parts);
     }
 
-    private static unsafe void ForwardPart<T, TV, S>(in ForwardJob<T> job, int part, int parts)
+    private static unsafe void ForwardPart<T, TV, S>(ForwardJob<T> job, int part, int parts)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
     {
         const int mr = GemmBlocking.TileRows;
@@ -303,7 +307,7 @@ public static partial class Conv2D
     /// (<see cref="ConvolutionTile.SixFilters{T, TV, S}"/>), the epilogue applied to each filter's row of the tile and
     /// its valid positions stored.
     /// </summary>
-    private static unsafe void RowsPart<T, TV, S>(in ForwardJob<T> job, int part, int parts)
+    private static unsafe void RowsPart<T, TV, S>(ForwardJob<T> job, int part, int parts)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
     {
         const int mr = GemmBlocking.TileRows;

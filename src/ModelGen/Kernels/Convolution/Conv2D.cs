@@ -84,11 +84,20 @@ public static partial class Conv2D
         int filters, int kernel, int stride, int padTop, int padLeft, int outHeight, int outWidth)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        Geometry g = CheckedInputs(x, w, n, channels, height, width, filters, kernel, stride, padTop, padLeft, outHeight, outWidth);
+        Check.Length(y, n * g.OutSize, nameof(y));
+        return g;
+    }
+
+    /// <summary>The geometry, checked, and the lengths of the input and the weights checked against it.</summary>
+    private static Geometry CheckedInputs<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, int n, int channels, int height, int width,
+        int filters, int kernel, int stride, int padTop, int padLeft, int outHeight, int outWidth)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         CheckGeometry(n, channels, height, width, filters, kernel, stride, padTop, padLeft, outHeight, outWidth);
         var g = new Geometry(n, channels, height, width, filters, kernel, stride, padTop, padLeft, outHeight, outWidth);
         Check.Length(x, n * g.InSize, nameof(x));
         Check.Length(w, filters * g.Rows, nameof(w));
-        Check.Length(y, n * g.OutSize, nameof(y));
         return g;
     }
 }

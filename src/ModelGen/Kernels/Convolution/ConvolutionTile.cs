@@ -52,14 +52,7 @@ internal static unsafe class ConvolutionTile
             s50 = S.Fma(x, b0, s50); s51 = S.Fma(x, b1, s51);
             bp = ref Unsafe.Add(ref bp, 2 * w);
         }
-        ref T c = ref *tile;
-        nuint nr = 2 * w;
-        S.Store(s00, ref c, 0); S.Store(s01, ref c, w);
-        S.Store(s10, ref c, nr); S.Store(s11, ref c, nr + w);
-        S.Store(s20, ref c, 2 * nr); S.Store(s21, ref c, 2 * nr + w);
-        S.Store(s30, ref c, 3 * nr); S.Store(s31, ref c, 3 * nr + w);
-        S.Store(s40, ref c, 4 * nr); S.Store(s41, ref c, 4 * nr + w);
-        S.Store(s50, ref c, 5 * nr); S.Store(s51, ref c, 5 * nr + w);
+        Store<T, TV, S>(ref *tile, 2 * S.Width, s00, s01, s10, s11, s20, s21, s30, s31, s40, s41, s50, s51);
     }
 
     /// <summary>
@@ -101,14 +94,7 @@ internal static unsafe class ConvolutionTile
             }
             a0 += step; a1 += step; a2 += step; a3 += step; a4 += step; a5 += step;
         }
-        ref T c = ref *tile;
-        nuint nr = 2 * w;
-        S.Store(s00, ref c, 0); S.Store(s01, ref c, w);
-        S.Store(s10, ref c, nr); S.Store(s11, ref c, nr + w);
-        S.Store(s20, ref c, 2 * nr); S.Store(s21, ref c, 2 * nr + w);
-        S.Store(s30, ref c, 3 * nr); S.Store(s31, ref c, 3 * nr + w);
-        S.Store(s40, ref c, 4 * nr); S.Store(s41, ref c, 4 * nr + w);
-        S.Store(s50, ref c, 5 * nr); S.Store(s51, ref c, 5 * nr + w);
+        Store<T, TV, S>(ref *tile, 2 * S.Width, s00, s01, s10, s11, s20, s21, s30, s31, s40, s41, s50, s51);
     }
 
     /// <summary>
@@ -156,23 +142,32 @@ internal static unsafe class ConvolutionTile
             epilogue.Apply<TV, S>(ref s50, ref s51, f0 + 5);
         }
         bool direct = count == 2 * S.Width && filters == GemmBlocking.TileRows;
-        ref T c = ref direct ? ref *output : ref *tile;
-        nint cRow = direct ? outputRow : 2 * S.Width;
-        S.Store(s00, ref c, 0); S.Store(s01, ref c, w);
-        c = ref Unsafe.Add(ref c, cRow);
-        S.Store(s10, ref c, 0); S.Store(s11, ref c, w);
-        c = ref Unsafe.Add(ref c, cRow);
-        S.Store(s20, ref c, 0); S.Store(s21, ref c, w);
-        c = ref Unsafe.Add(ref c, cRow);
-        S.Store(s30, ref c, 0); S.Store(s31, ref c, w);
-        c = ref Unsafe.Add(ref c, cRow);
-        S.Store(s40, ref c, 0); S.Store(s41, ref c, w);
-        c = ref Unsafe.Add(ref c, cRow);
-        S.Store(s50, ref c, 0); S.Store(s51, ref c, w);
+        Store<T, TV, S>(ref direct ? ref *output : ref *tile, direct ? outputRow : 2 * S.Width,
+            s00, s01, s10, s11, s20, s21, s30, s31, s40, s41, s50, s51);
         if (direct) return;
         for (int i = 0; i < filters; i++)
             for (int j = 0; j < count; j++)
                 output[i * outputRow + j] = tile[i * 2 * S.Width + j];
+    }
+
+    /// <summary>The twelve accumulators of a tile as six rows of two vectors, <paramref name="row"/> values apart.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store<T, TV, S>(ref T c, nint row, TV s00, TV s01, TV s10, TV s11, TV s20, TV s21,
+        TV s30, TV s31, TV s40, TV s41, TV s50, TV s51)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
+    {
+        nuint w = (nuint)S.Width;
+        S.Store(s00, ref c, 0); S.Store(s01, ref c, w);
+        c = ref Unsafe.Add(ref c, row);
+        S.Store(s10, ref c, 0); S.Store(s11, ref c, w);
+        c = ref Unsafe.Add(ref c, row);
+        S.Store(s20, ref c, 0); S.Store(s21, ref c, w);
+        c = ref Unsafe.Add(ref c, row);
+        S.Store(s30, ref c, 0); S.Store(s31, ref c, w);
+        c = ref Unsafe.Add(ref c, row);
+        S.Store(s40, ref c, 0); S.Store(s41, ref c, w);
+        c = ref Unsafe.Add(ref c, row);
+        S.Store(s50, ref c, 0); S.Store(s51, ref c, w);
     }
 }
 

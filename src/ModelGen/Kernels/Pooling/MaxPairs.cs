@@ -63,9 +63,13 @@ internal static unsafe class MaxPairs
     /// <summary>The samples of part <paramref name="part"/>.</summary>
     private static void Part(void* arguments, int part, int parts)
     {
-        ref readonly Job j = ref *(Job*)arguments;
+        // Everything in locals: the stores through float* could alias the job, which would make the JIT reload it.
+        Job j = *(Job*)arguments;
         (int s0, int s1) = Parallelism.Range(j.N, part, parts, 1);
-        int width = j.Width, outWidth = j.OutWidth, plane = j.Height * width, outPlane = j.OutHeight * outWidth;
+        int width = j.Width, outWidth = j.OutWidth, outHeight = j.OutHeight, channels = j.Channels;
+        int plane = j.Height * width, outPlane = outHeight * outWidth;
+        float* x = j.X, y = j.Y;
+        int* argmax = j.Argmax;
         fixed (int* masks = MaskTable)
         {
             // The masks of a short row: its 2·outWidth input values as two vectors of eight, its outWidth outputs.
@@ -76,11 +80,11 @@ internal static unsafe class MaxPairs
             Vector256<int> even = Vector256.Create(0, 2, 4, 6, 8, 10, 12, 14);
             for (int s = s0; s < s1; s++)
             {
-                float* xs = j.X + (nint)s * j.Channels * plane;
-                float* ys = j.Y + (nint)s * j.Channels * outPlane;
-                int* indices = j.Argmax + (nint)s * j.Channels * outPlane;
-                for (int c = 0; c < j.Channels; c++)
-                    for (int oh = 0; oh < j.OutHeight; oh++)
+                float* xs = x + (nint)s * channels * plane;
+                float* ys = y + (nint)s * channels * outPlane;
+                int* indices = argmax + (nint)s * channels * outPlane;
+                for (int c = 0; c < channels; c++)
+                    for (int oh = 0; oh < outHeight; oh++)
                     {
                         int rowStart = c * plane + 2 * oh * width, o = c * outPlane + oh * outWidth;
                         float* top = xs + rowStart, bottom = top + width;
