@@ -70,6 +70,49 @@ public unsafe class PackedGemmTests
         }
     }
 
+    /// <summary>
+    /// B packed once (weights): rows split or not, A packed per block or read in place (fewer than 96 rows), every row
+    /// count around the tiles of six, partial panels, on one thread and on all.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 40, 50)]
+    [InlineData(5, 300, 33)]
+    [InlineData(6, 16, 32)]
+    [InlineData(7, 259, 48)]
+    [InlineData(13, 64, 100)]
+    [InlineData(64, 300, 70)]
+    [InlineData(95, 33, 17)]
+    [InlineData(96, 70, 40)]
+    [InlineData(130, 20, 35)]
+    public void Products_with_b_packed_once_give_the_bits_of_a_scalar_fma_loop(int m, int k, int n)
+    {
+        float[] a = TestData.Floats(m * k, seed: m + 11), b = TestData.Floats(k * n, seed: k + 12), bias = TestData.Floats(n, seed: 13);
+        float[] expected = new float[m * n];
+        for (int i = 0; i < m; i++)
+            for (int j = 0; j < n; j++)
+            {
+                float sum = 0f;
+                for (int p = 0; p < k; p++) sum = MathF.FusedMultiplyAdd(a[i * k + p], b[p * n + j], sum);
+                sum += bias[j];
+                expected[i * n + j] = sum < 0 ? 0 : sum;
+            }
+        float[] packed = new float[PackedGemm.PackedLength<float>(k, n)];
+        foreach (int threads in new[] { 1, 0 })
+        {
+            float[] c = new float[m * n];
+            fixed (float* pa = a, pb = b, pbias = bias, pp = packed, pc = c)
+            {
+                PackedGemm.PackB(pb, n, 1, k, n, pp);
+                var product = new PackedGemm.Product<float>
+                {
+                    A = pa, ARow = k, ACol = 1, PackedB = pp, C = pc, CRow = n, Bias = pbias, M = m, N = n, K = k, Relu = true,
+                };
+                PackedGemm.Run(ref product, threads);
+            }
+            Assert.True(expected.AsSpan().SequenceEqual(c), $"threads {threads}");
+        }
+    }
+
     [Fact]
     public void Double_products_give_the_bits_of_a_scalar_fma_loop()
     {
