@@ -7,7 +7,7 @@ namespace ModelGen.Kernels;
 /// <summary>
 /// Fully connected layer kernels. Layouts are PyTorch's: inputs <c>x [n x inputs]</c>, weights <c>w [outputs x inputs]</c>,
 /// bias <c>b [outputs]</c>, outputs <c>y [n x outputs]</c>, all row-major. Generated code calls these with
-/// compile-time constant sizes. The products are <see cref="Gemm"/>'s register-blocked kernels on the widest vectors
+/// compile-time constant sizes. The products are <see cref="PackedGemm"/>'s, on the widest vectors
 /// the processor has.
 /// </summary>
 public static class Dense
