@@ -17,23 +17,25 @@ public sealed record Measurement(
     string Key, double StepSeconds, long Steps, double InferSeconds, long Inferences,
     long TrainBytesThread, long InferBytesThread, long TrainBytesProcess, long InferBytesProcess,
     int Gen0Collections, long PeakWorkingSet, float Loss,
-    double BatchSeconds, long BatchCalls, long BatchBytesThread, long BatchBytesProcess)
+    double BatchSeconds, long BatchCalls, long BatchBytesThread, long BatchBytesProcess,
+    double SetupSeconds, double FirstOneSeconds, double FirstBatchSeconds, double FirstStepSeconds)
 {
     private const string Tag = "RESULT";
 
     public string ToLine() => string.Join('\t', Tag, Key, F(StepSeconds), Steps, F(InferSeconds), Inferences,
         TrainBytesThread, InferBytesThread, TrainBytesProcess, InferBytesProcess, Gen0Collections, PeakWorkingSet, F(Loss),
-        F(BatchSeconds), BatchCalls, BatchBytesThread, BatchBytesProcess);
+        F(BatchSeconds), BatchCalls, BatchBytesThread, BatchBytesProcess,
+        F(SetupSeconds), F(FirstOneSeconds), F(FirstBatchSeconds), F(FirstStepSeconds));
 
     public static Measurement? Parse(string output)
     {
         foreach (string line in output.Split('\n'))
         {
             string[] f = line.TrimEnd('\r').Split('\t');
-            if (f.Length != 17 || f[0] != Tag) continue;
+            if (f.Length != 21 || f[0] != Tag) continue;
             return new Measurement(f[1], D(f[2]), L(f[3]), D(f[4]), L(f[5]), L(f[6]), L(f[7]), L(f[8]), L(f[9]),
                 int.Parse(f[10], CultureInfo.InvariantCulture), L(f[11]), (float)D(f[12]),
-                D(f[13]), L(f[14]), L(f[15]), L(f[16]));
+                D(f[13]), L(f[14]), L(f[15]), L(f[16]), D(f[17]), D(f[18]), D(f[19]), D(f[20]));
         }
         return null;
     }
@@ -93,8 +95,15 @@ public static class Compare
     public static Measurement Measure(BenchCase c, Timing? timing = null)
     {
         timing ??= Timing.Default;
+        // Start-up, as a user's process meets it: the models created, then the first call of each kind (the JIT
+        // compiles the inference path on the first prediction, the training path on the first step).
+        long created = Stopwatch.GetTimestamp();
         c.Setup();
-        _ = ModelGen.Kernels.WorkerPool.Shared; // created now, so its creation is not counted in the timed loops
+        double setup = Stopwatch.GetElapsedTime(created).TotalSeconds;
+        double firstOne = Once(c, Work.One);
+        double firstBatch = c.HasOnnx ? Once(c, Work.Batch) : 0;
+        double firstStep = Once(c, Work.Train);
+        _ = ModelGen.Kernels.WorkerPool.Shared; // created by now, so its creation is not counted in the timed loops
 
         // Warm-up: torch_mlp.py takes 20 steps (100 predictions); the JIT also wants time to reach its optimized tier.
         int gen0 = GC.CollectionCount(0);
@@ -107,7 +116,16 @@ public static class Compare
         using (var self = Process.GetCurrentProcess()) peak = self.PeakWorkingSet64;
         return new Measurement(c.Key, train.Seconds / train.Count, train.Count, one.Seconds / one.Count, one.Count,
                                train.BytesThread, one.BytesThread, train.BytesProcess, one.BytesProcess, gen0, peak, train.Loss,
-                               batch.Count == 0 ? 0 : batch.Seconds / batch.Count, batch.Count, batch.BytesThread, batch.BytesProcess);
+                               batch.Count == 0 ? 0 : batch.Seconds / batch.Count, batch.Count, batch.BytesThread, batch.BytesProcess,
+                               setup, firstOne, firstBatch, firstStep);
+    }
+
+    /// <summary>The time of one call.</summary>
+    private static double Once(BenchCase c, Work work)
+    {
+        long start = Stopwatch.GetTimestamp();
+        _ = Call(c, work);
+        return Stopwatch.GetElapsedTime(start).TotalSeconds;
     }
 
     /// <summary>Warm-up, a short probe for the chunk size, then the timed loop with its allocations counted.</summary>
@@ -395,6 +413,18 @@ public static class Compare
             Console.WriteLine("```");
         }
 
+        // Start-up: what a fresh process pays before the timed loops.
+        Console.WriteLine();
+        Console.WriteLine("ModelGen's start-up in a fresh process (medians; the first call of each kind includes the JIT compiling it; " +
+                          "model construction includes the benchmark's input arrays):");
+        foreach (var c in cases)
+        {
+            if (!results.TryGetValue(c.Key, out var m)) continue;
+            string batch = m.FirstBatchSeconds > 0 ? $", first batch-{BenchCase.InferBatch} prediction {Us(m.FirstBatchSeconds * 1e6)} µs" : "";
+            Console.WriteLine($"- {c.Title}: model and inputs created in {Us(m.SetupSeconds * 1e6)} µs, first batch-1 prediction " +
+                              $"{Us(m.FirstOneSeconds * 1e6)} µs{batch}, first training step {Us(m.FirstStepSeconds * 1e6)} µs");
+        }
+
         // Allocation check: zero managed bytes per step and per prediction after warm-up.
         Console.WriteLine();
         Console.WriteLine("Managed allocations of ModelGen after warm-up (GC.GetAllocatedBytesForCurrentThread of the calling thread and of the kernels' worker threads, over the timed loop; must be 0):");
@@ -497,7 +527,9 @@ public static class Compare
         ms.Sum(m => m.Inferences), ms.Sum(m => m.TrainBytesThread), ms.Sum(m => m.InferBytesThread),
         ms.Sum(m => m.TrainBytesProcess), ms.Sum(m => m.InferBytesProcess), ms.Sum(m => m.Gen0Collections),
         ms.Max(m => m.PeakWorkingSet), ms[^1].Loss,
-        Median(ms.Select(m => m.BatchSeconds)), ms.Sum(m => m.BatchCalls), ms.Sum(m => m.BatchBytesThread), ms.Sum(m => m.BatchBytesProcess));
+        Median(ms.Select(m => m.BatchSeconds)), ms.Sum(m => m.BatchCalls), ms.Sum(m => m.BatchBytesThread), ms.Sum(m => m.BatchBytesProcess),
+        Median(ms.Select(m => m.SetupSeconds)), Median(ms.Select(m => m.FirstOneSeconds)), Median(ms.Select(m => m.FirstBatchSeconds)),
+        Median(ms.Select(m => m.FirstStepSeconds)));
 
     /// <summary>Several rounds of one ONNX Runtime setting: median times, summed counts and bytes, the largest peak.</summary>
     private static OrtMeasurement MergeOrt(List<OrtMeasurement> os) => new(
