@@ -17,8 +17,11 @@ internal static unsafe class MaxPairs
     /// <summary>Outputs per step.</summary>
     public const int Lanes = 8;
 
-    /// <summary>Lane j of the eight read at <c>MaskTable[16 − count]</c> is set when j &lt; count (count in [0, 16]).</summary>
-    private static ReadOnlySpan<int> MaskTable => new int[]
+    /// <summary>
+    /// Lane j of the eight read at <c>MaskTable[16 − count]</c> is set when j &lt; count (count in [0, 16]). An array, not
+    /// a span over constant data: a Debug build allocates that span's array on every call.
+    /// </summary>
+    private static readonly int[] MaskTable =
     {
         -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
         0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0,
