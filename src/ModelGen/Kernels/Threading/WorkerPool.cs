@@ -117,7 +117,9 @@ internal sealed unsafe class WorkerPool
         {
             for (int spins = 0; Volatile.Read(ref _pending) != 0; spins++)
             {
-                if (spins < 64) Thread.SpinWait(32);
+                // The same spinning budget as 64 × SpinWait(32), in steps of one: the wait ends within a pause of the
+                // last part finishing (batch-1 layers finish in microseconds).
+                if (spins < 2048) Thread.SpinWait(1);
                 else Thread.Yield();
             }
             Exception? fromWorker = Interlocked.Exchange(ref _failure, null);
@@ -158,7 +160,7 @@ internal sealed unsafe class WorkerPool
             {
                 long start = Stopwatch.GetTimestamp();
                 while ((ticket = Volatile.Read(ref _ticket)) == seen && Stopwatch.GetTimestamp() - start < SpinTicks)
-                    Thread.SpinWait(16);
+                    Thread.SpinWait(1);
                 if (ticket == seen)
                 {
                     lock (_gate)
