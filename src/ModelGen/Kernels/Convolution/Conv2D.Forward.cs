@@ -2,6 +2,7 @@ using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace ModelGen.Kernels;
 
@@ -292,11 +293,14 @@ public static partial class Conv2D
                     ConvolutionTile.Six<T, TV, S>(source, job.Taps, g.Rows, windows, weights, tile);
                     Epilogue<T, TV, S>(job, tile, count, f0);
                     // The tile is [position][filter]; the output is [filter][position].
-                    for (int j = 0; j < cols; j++)
-                    {
-                        T* yf = ys + (nint)(f0 + j) * positions + p0;
-                        for (int i = 0; i < count; i++) yf[i] = tile[i * nr + j];
-                    }
+                    if (count == mr && typeof(T) == typeof(float) && Avx.IsSupported)
+                        TransposeSix((float*)tile, nr, cols, (float*)ys + (nint)f0 * positions + p0, positions);
+                    else
+                        for (int j = 0; j < cols; j++)
+                        {
+                            T* yf = ys + (nint)(f0 + j) * positions + p0;
+                            for (int i = 0; i < count; i++) yf[i] = tile[i * nr + j];
+                        }
                 }
             }
         }
@@ -342,6 +346,54 @@ public static partial class Conv2D
                     }
                 }
         }
+    }
+
+    /// <summary>
+    /// <c>y[j·yRow + i] = tile[i·nr + j]</c> for the six rows <c>i</c> of a tile and its first <paramref name="cols"/>
+    /// columns: eight columns at a time transposed in registers (the six rows and two unused ones), each column's six
+    /// values stored as four and two.
+    /// </summary>
+    private static unsafe void TransposeSix(float* tile, int nr, int cols, float* y, nint yRow)
+    {
+        for (int j0 = 0; j0 < cols; j0 += 8)
+        {
+            float* t = tile + j0;
+            Vector256<float> r0 = Avx.LoadVector256(t), r1 = Avx.LoadVector256(t + nr), r2 = Avx.LoadVector256(t + 2 * nr);
+            Vector256<float> r3 = Avx.LoadVector256(t + 3 * nr), r4 = Avx.LoadVector256(t + 4 * nr), r5 = Avx.LoadVector256(t + 5 * nr);
+            Vector256<float> r6 = Vector256<float>.Zero, r7 = Vector256<float>.Zero;
+            Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
+            Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
+            Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
+            Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
+            Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
+            Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
+            Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
+            Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+            // Column j0 + k of the tile, rows 0..7, is c[k].
+            Vector256<float> c0 = Avx.Permute2x128(u0, u4, 0x20), c1 = Avx.Permute2x128(u1, u5, 0x20);
+            Vector256<float> c2 = Avx.Permute2x128(u2, u6, 0x20), c3 = Avx.Permute2x128(u3, u7, 0x20);
+            Vector256<float> c4 = Avx.Permute2x128(u0, u4, 0x31), c5 = Avx.Permute2x128(u1, u5, 0x31);
+            Vector256<float> c6 = Avx.Permute2x128(u2, u6, 0x31), c7 = Avx.Permute2x128(u3, u7, 0x31);
+            int n = Math.Min(8, cols - j0);
+            float* yc = y + j0 * yRow;
+            if (n > 0) StoreSix(c0, yc);
+            if (n > 1) StoreSix(c1, yc + yRow);
+            if (n > 2) StoreSix(c2, yc + 2 * yRow);
+            if (n > 3) StoreSix(c3, yc + 3 * yRow);
+            if (n > 4) StoreSix(c4, yc + 4 * yRow);
+            if (n > 5) StoreSix(c5, yc + 5 * yRow);
+            if (n > 6) StoreSix(c6, yc + 6 * yRow);
+            if (n > 7) StoreSix(c7, yc + 7 * yRow);
+        }
+    }
+
+    /// <summary>The first six lanes of <paramref name="v"/>: four, then two.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void StoreSix(Vector256<float> v, float* y)
+    {
+        Vector128<float> low = v.GetLower();
+        Sse.Store(y, low);
+        Sse.StoreLow(y + 4, v.GetUpper());
     }
 
     /// <summary>The epilogue (<see cref="TileEpilogue{T}"/>) on the first <paramref name="count"/> rows of a tile whose lanes are filters <c>[f0, f0 + NR)</c>.</summary>
