@@ -104,8 +104,8 @@ public class ThreadingTests
         float[] scratch = new float[columns * Conv2D.ScratchCopies(0)];
 
         float[] y1 = new float[n * f * o * o], yAll = new float[n * f * o * o];
-        Conv2D.Forward<float>(x, w, b, y1, scratch, n, c, h, h, f, k, 1, 0, 0, o, o, threads: 1);
-        Conv2D.Forward<float>(x, w, b, yAll, scratch, n, c, h, h, f, k, 1, 0, 0, o, o, threads: 0);
+        Conv2D.Forward<float>(x, w, b, y1, n, c, h, h, f, k, 1, 0, 0, o, o, threads: 1);
+        Conv2D.Forward<float>(x, w, b, yAll, n, c, h, h, f, k, 1, 0, 0, o, o, threads: 0);
         Assert.True(y1.AsSpan().SequenceEqual(yAll));
 
         float[] dw1 = new float[w.Length], db1 = new float[f], dx1 = new float[x.Length];
@@ -116,10 +116,11 @@ public class ThreadingTests
         Assert.True(db1.AsSpan().SequenceEqual(dbAll));
         Assert.True(dx1.AsSpan().SequenceEqual(dxAll));
 
-        // Scratch for one sample only: the call stays on one thread, with the same result.
-        float[] yOne = new float[n * f * o * o];
-        Conv2D.Forward<float>(x, w, b, yOne, new float[columns], n, c, h, h, f, k, 1, 0, 0, o, o, threads: 0);
-        Assert.True(y1.AsSpan().SequenceEqual(yOne));
+        // Scratch for one sample only: the input gradient stays on one thread, with the same result.
+        float[] dwOne = new float[w.Length], dxOne = new float[x.Length];
+        Conv2D.Backward<float>(x, w, dy, dwOne, Span<float>.Empty, dxOne, new float[columns], n, c, h, h, f, k, 1, 0, 0, o, o, threads: 0);
+        Assert.True(dw1.AsSpan().SequenceEqual(dwOne));
+        Assert.True(dx1.AsSpan().SequenceEqual(dxOne));
     }
 
     [Fact]

@@ -116,8 +116,7 @@ public class ConvolutionKernelTests
     private static double[] Forward(Shape s, double[] x, double[] w, double[]? b)
     {
         var y = Filled(s.YLength, double.NaN);
-        var columns = Filled(s.ColumnsLength, double.NaN);
-        Conv2D.Forward<double>(x, w, b ?? ReadOnlySpan<double>.Empty, y, columns,
+        Conv2D.Forward<double>(x, w, b ?? ReadOnlySpan<double>.Empty, y,
             s.N, s.C, s.H, s.W, s.F, s.K, s.S, s.PadTop, s.PadLeft, s.OutH, s.OutW);
         return y;
     }
@@ -267,17 +266,19 @@ public class ConvolutionKernelTests
         Shape s = Shapes["kernel 3, stride 1, same"];
         double[] x = new double[s.XLength], w = new double[s.WLength], y = new double[s.YLength];
         double[] columns = new double[s.ColumnsLength];
-        Assert.Throws<ArgumentException>(() => Conv2D.Forward<double>(x, w, ReadOnlySpan<double>.Empty, y, columns.AsSpan(1),
+        Assert.Throws<ArgumentException>(() => Conv2D.Forward<double>(x, w, ReadOnlySpan<double>.Empty, y.AsSpan(1),
             s.N, s.C, s.H, s.W, s.F, s.K, s.S, s.PadTop, s.PadLeft, s.OutH, s.OutW));
-        Assert.Throws<ArgumentException>(() => Conv2D.Forward<double>(x.AsSpan(1), w, ReadOnlySpan<double>.Empty, y, columns,
+        Assert.Throws<ArgumentException>(() => Conv2D.Backward<double>(x, w, y, w, Span<double>.Empty, Span<double>.Empty, columns.AsSpan(1),
             s.N, s.C, s.H, s.W, s.F, s.K, s.S, s.PadTop, s.PadLeft, s.OutH, s.OutW));
-        Assert.Throws<ArgumentException>(() => Conv2D.Forward<double>(x, w, new double[s.F - 1], y, columns,
+        Assert.Throws<ArgumentException>(() => Conv2D.Forward<double>(x.AsSpan(1), w, ReadOnlySpan<double>.Empty, y,
+            s.N, s.C, s.H, s.W, s.F, s.K, s.S, s.PadTop, s.PadLeft, s.OutH, s.OutW));
+        Assert.Throws<ArgumentException>(() => Conv2D.Forward<double>(x, w, new double[s.F - 1], y,
             s.N, s.C, s.H, s.W, s.F, s.K, s.S, s.PadTop, s.PadLeft, s.OutH, s.OutW));
         Assert.Throws<ArgumentException>(() => Conv2D.Backward<double>(x, w, y, w, Span<double>.Empty, new double[s.XLength - 1], columns,
             s.N, s.C, s.H, s.W, s.F, s.K, s.S, s.PadTop, s.PadLeft, s.OutH, s.OutW));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Conv2D.Forward<double>(x, w, ReadOnlySpan<double>.Empty, y, columns,
+        Assert.Throws<ArgumentOutOfRangeException>(() => Conv2D.Forward<double>(x, w, ReadOnlySpan<double>.Empty, y,
             s.N, s.C, s.H, s.W, s.F, s.K, 0, s.PadTop, s.PadLeft, s.OutH, s.OutW));
-        Assert.Throws<ArgumentOutOfRangeException>(() => Conv2D.Forward<double>(x, w, ReadOnlySpan<double>.Empty, y, columns,
+        Assert.Throws<ArgumentOutOfRangeException>(() => Conv2D.Forward<double>(x, w, ReadOnlySpan<double>.Empty, y,
             s.N, s.C, s.H, s.W, s.F, s.K, s.S, -1, s.PadLeft, s.OutH, s.OutW));
     }
 
@@ -307,7 +308,7 @@ public class ConvolutionKernelTests
         var db = new float[s.F];
         var dx = new float[s.XLength];
         var columns = new float[s.ColumnsLength];
-        Conv2D.Forward<float>(x, w, b, y, columns, n, c, height, width, filters, kernel, stride, padTop, padLeft, outHeight, outWidth);
+        Conv2D.Forward<float>(x, w, b, y, n, c, height, width, filters, kernel, stride, padTop, padLeft, outHeight, outWidth);
         Conv2D.Backward<float>(x, w, dy, dw, db, dx, columns, n, c, height, width, filters, kernel, stride, padTop, padLeft, outHeight, outWidth);
 
         var (dwRef, dbRef, dxRef) = ReferenceBackward(s, xd, wd, dyd);
@@ -328,11 +329,11 @@ public class ConvolutionKernelTests
         double[] yd = new double[s.YLength], dwd = new double[s.WLength], dxd = new double[s.XLength];
         double[] columnsD = new double[s.ColumnsLength];
 
-        Assert.Equal(0, Allocations.Steady(() => Conv2D.Forward<float>(x, w, b, y, columns,
+        Assert.Equal(0, Allocations.Steady(() => Conv2D.Forward<float>(x, w, b, y,
             s.N, s.C, s.H, s.W, s.F, s.K, s.S, s.PadTop, s.PadLeft, s.OutH, s.OutW)));
         Assert.Equal(0, Allocations.Steady(() => Conv2D.Backward<float>(x, w, y, dw, db, dx, columns,
             s.N, s.C, s.H, s.W, s.F, s.K, s.S, s.PadTop, s.PadLeft, s.OutH, s.OutW)));
-        Assert.Equal(0, Allocations.Steady(() => Conv2D.Forward<double>(xd, wd, ReadOnlySpan<double>.Empty, yd, columnsD,
+        Assert.Equal(0, Allocations.Steady(() => Conv2D.Forward<double>(xd, wd, ReadOnlySpan<double>.Empty, yd,
             s.N, s.C, s.H, s.W, s.F, s.K, 2, 0, 0, 5, 5)));
         Assert.Equal(0, Allocations.Steady(() => Conv2D.Backward<double>(xd, wd, yd, dwd, Span<double>.Empty, dxd, columnsD,
             s.N, s.C, s.H, s.W, s.F, s.K, 2, 0, 0, 5, 5)));

@@ -47,22 +47,6 @@ public static partial class Conv2D
     }
 
     /// <summary>
-    /// <see cref="Forward{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, int, int, int, int, int, int, int, int, int, int, int, int, bool)"/>
-    /// with the im2col scratch of earlier versions: <paramref name="columns"/> must hold <see cref="ColumnsLength"/>
-    /// values, and is not used (the forward pass reads the input in place).
-    /// </summary>
-    public static void Forward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> b, Span<T> y, Span<T> columns,
-        int n, int channels, int height, int width, int filters, int kernel, int stride, int padTop, int padLeft, int outHeight, int outWidth,
-        int threads = 1)
-        where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        Geometry g = Checked(x, w, y, n, channels, height, width, filters, kernel, stride, padTop, padLeft, outHeight, outWidth);
-        Check.Length(columns, g.ColumnsLength, nameof(columns));
-        if (!b.IsEmpty) Check.Length(b, filters, nameof(b));
-        Run(x, w, null, 0, b, default, y, g, threads, reluFirst: false, relu: false);
-    }
-
-    /// <summary>
     /// The convolution followed by batch norm in inference form, in one pass: <c>v = conv(x) + b</c> (as
     /// <see cref="Forward{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, int, int, int, int, int, int, int, int, int, int, int, int, bool)"/>),
     /// a ReLU if <paramref name="reluBeforeNorm"/>, then per filter <c>f</c>
