@@ -9,18 +9,17 @@ namespace ModelGen.Kernels;
 /// <c>w [filters, channels, kernel, kernel]</c>, bias <c>b [filters]</c>, outputs <c>y [n, filters, outHeight, outWidth]</c>.
 /// </summary>
 /// <remarks>
-/// <para>Every pass is a product of the packed GEMM (<see cref="PackedGemm"/>) over the unfolded input, whose row
-/// <c>(c, ki, kj)</c> holds the input value each output position sees through kernel tap <c>(c, ki, kj)</c> (zero where the
-/// tap falls into the padding):</para>
 /// <list type="bullet">
-/// <item>forward (<c>Conv2D.Forward.cs</c>): <c>y_s = w·unfold(x_s)</c>, the weights packed once per call as the product's
-/// row panels and each sample unfolded straight into packed column panels (no im2col matrix, no second copy); the bias,
-/// ReLU and, at inference, batch norm's running statistics applied to each register tile while it is in cache;</item>
-/// <item>backward (<c>Conv2D.Backward.cs</c>): <c>dw += dy_s·unfold(x_s)ᵀ</c> and <c>dx_s = fold(wᵀ·dy_s)</c>, through the
-/// caller's im2col scratch (<see cref="ColumnsLength"/>).</item>
+/// <item>forward (<c>Conv2D.Forward.cs</c>): a direct convolution, the input read in place (or from a padded copy)
+/// through a table of tap offsets by the register tiles of <see cref="ConvolutionTile"/>, the weights packed once per
+/// weight version (<see cref="PackedWeights{T}"/>); the bias, ReLU and, at inference, batch norm's running statistics
+/// applied to each tile in registers;</item>
+/// <item>backward (<c>Conv2D.Backward.cs</c>): the weight gradient as a direct kernel too (per sample, added to the
+/// batch's sums); the input gradient as the adjoint direct convolution, or as <c>wᵀ·dy_s</c> folded back (col2im)
+/// through the caller's scratch (<see cref="ColumnsLength"/>) for strided and over-padded convolutions.</item>
 /// </list>
-/// <para>Every output value is one chain of fused multiply-adds in a fixed order, so the result does not depend on the
-/// number of threads. The kernels never allocate managed memory.</para>
+/// <para>Every output value is one chain of fused multiply-adds in a fixed order (the taps <c>(c, ki, kj)</c> in order),
+/// so the result does not depend on the number of threads. The kernels never allocate managed memory.</para>
 /// </remarks>
 public static partial class Conv2D
 {
