@@ -345,19 +345,9 @@ public static partial class Conv2D
             Vector256<float> r0 = Avx.LoadVector256(t), r1 = Avx.LoadVector256(t + nr), r2 = Avx.LoadVector256(t + 2 * nr);
             Vector256<float> r3 = Avx.LoadVector256(t + 3 * nr), r4 = Avx.LoadVector256(t + 4 * nr), r5 = Avx.LoadVector256(t + 5 * nr);
             Vector256<float> r6 = Vector256<float>.Zero, r7 = Vector256<float>.Zero;
-            Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
-            Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
-            Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
-            Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
-            Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
-            Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
-            Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
-            Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
-            // Column j0 + k of the tile, rows 0..7, is c[k].
-            Vector256<float> c0 = Avx.Permute2x128(u0, u4, 0x20), c1 = Avx.Permute2x128(u1, u5, 0x20);
-            Vector256<float> c2 = Avx.Permute2x128(u2, u6, 0x20), c3 = Avx.Permute2x128(u3, u7, 0x20);
-            Vector256<float> c4 = Avx.Permute2x128(u0, u4, 0x31), c5 = Avx.Permute2x128(u1, u5, 0x31);
-            Vector256<float> c6 = Avx.Permute2x128(u2, u6, 0x31), c7 = Avx.Permute2x128(u3, u7, 0x31);
+            Transpose.Eight(r0, r1, r2, r3, r4, r5, r6, r7, out Vector256<float> c0, out Vector256<float> c1,
+                out Vector256<float> c2, out Vector256<float> c3, out Vector256<float> c4, out Vector256<float> c5,
+                out Vector256<float> c6, out Vector256<float> c7);
             int n = Math.Min(8, cols - j0);
             float* yc = y + j0 * yRow;
             if (n > 0) StoreSix(c0, yc);

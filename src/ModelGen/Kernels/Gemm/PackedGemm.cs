@@ -468,24 +468,19 @@ internal static unsafe class PackedGemm
                 Vector256<float> r2 = Avx.LoadVector256(s + 2 * stride), r3 = Avx.LoadVector256(s + 3 * stride);
                 Vector256<float> r4 = Avx.LoadVector256(s + 4 * stride), r5 = Avx.LoadVector256(s + 5 * stride);
                 Vector256<float> r6 = Avx.LoadVector256(s + 6 * stride), r7 = Avx.LoadVector256(s + 7 * stride);
-                Vector256<float> t0 = Avx.UnpackLow(r0, r1), t1 = Avx.UnpackHigh(r0, r1);
-                Vector256<float> t2 = Avx.UnpackLow(r2, r3), t3 = Avx.UnpackHigh(r2, r3);
-                Vector256<float> t4 = Avx.UnpackLow(r4, r5), t5 = Avx.UnpackHigh(r4, r5);
-                Vector256<float> t6 = Avx.UnpackLow(r6, r7), t7 = Avx.UnpackHigh(r6, r7);
-                Vector256<float> u0 = Avx.Shuffle(t0, t2, 0x44), u1 = Avx.Shuffle(t0, t2, 0xEE);
-                Vector256<float> u2 = Avx.Shuffle(t1, t3, 0x44), u3 = Avx.Shuffle(t1, t3, 0xEE);
-                Vector256<float> u4 = Avx.Shuffle(t4, t6, 0x44), u5 = Avx.Shuffle(t4, t6, 0xEE);
-                Vector256<float> u6 = Avx.Shuffle(t5, t7, 0x44), u7 = Avx.Shuffle(t5, t7, 0xEE);
+                Transpose.Eight(r0, r1, r2, r3, r4, r5, r6, r7, out Vector256<float> c0, out Vector256<float> c1,
+                    out Vector256<float> c2, out Vector256<float> c3, out Vector256<float> c4, out Vector256<float> c5,
+                    out Vector256<float> c6, out Vector256<float> c7);
                 float* d = dst + (nint)p * nr + j;
                 nint row = nr;
-                Avx.Store(d, Avx.Permute2x128(u0, u4, 0x20));
-                Avx.Store(d + row, Avx.Permute2x128(u1, u5, 0x20));
-                Avx.Store(d + 2 * row, Avx.Permute2x128(u2, u6, 0x20));
-                Avx.Store(d + 3 * row, Avx.Permute2x128(u3, u7, 0x20));
-                Avx.Store(d + 4 * row, Avx.Permute2x128(u0, u4, 0x31));
-                Avx.Store(d + 5 * row, Avx.Permute2x128(u1, u5, 0x31));
-                Avx.Store(d + 6 * row, Avx.Permute2x128(u2, u6, 0x31));
-                Avx.Store(d + 7 * row, Avx.Permute2x128(u3, u7, 0x31));
+                Avx.Store(d, c0);
+                Avx.Store(d + row, c1);
+                Avx.Store(d + 2 * row, c2);
+                Avx.Store(d + 3 * row, c3);
+                Avx.Store(d + 4 * row, c4);
+                Avx.Store(d + 5 * row, c5);
+                Avx.Store(d + 6 * row, c6);
+                Avx.Store(d + 7 * row, c7);
             }
         }
         for (; p < kc; p++)
