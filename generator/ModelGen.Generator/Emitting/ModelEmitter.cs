@@ -700,12 +700,11 @@ internal sealed class ModelEmitter
     private void EmitFusedInference(int i, int fused)
     {
         LayerPlan conv = _layers[i], norm = _layers[i + 1];
-        LayerSpec spec = conv.Spec;
         string bias = conv.Bias is null ? $"{ReadOnlySpan}<{_t}>.Empty" : TensorProperty(conv.Bias);
         _w.Line($"// {string.Join(" -> ", _layers.Skip(i).Take(fused).Select(l => l.Name))} at inference: the convolution with running statistics{(fused == 3 ? " and the ReLU" : "")} applied per register tile");
         _w.Line($"{Kernels}.Conv2D.ForwardNormalized<{_t}>({Output(i - 1)}, {TensorProperty(conv.Weight!)}, {PackedWeightField(conv)}, _weightVersion, {bias},");
         _w.Line($"    {TensorProperty(norm.Weight!)}, {TensorProperty(norm.Bias!)}, {TensorProperty(norm.RunningMean!)}, {TensorProperty(norm.RunningVar!)}, {Output(i + fused - 1)},");
-        _w.Line($"    n, channels: {Int(conv.Input.Dims[0])}, height: {Int(conv.Input.Dims[1])}, width: {Int(conv.Input.Dims[2])}, filters: {Int(spec.Filters)}, kernel: {Int(spec.KernelSize)}, stride: {Int(spec.Stride)}, padTop: {Int(conv.PadTop)}, padLeft: {Int(conv.PadLeft)}, outHeight: {Int(conv.Output.Dims[1])}, outWidth: {Int(conv.Output.Dims[2])},");
+        _w.Line($"    {ConvolutionGeometry(conv)},");
         _w.Line($"    epsilon: {Number(norm.Spec.Epsilon)}, {ThreadsArgument}{(conv.Activation == ActivationKind.ReLU ? ", reluBeforeNorm: true" : "")}{(fused == 3 ? ", relu: true" : "")});");
     }
 
@@ -742,14 +741,26 @@ internal sealed class ModelEmitter
         }
     }
 
+    /// <summary>The batch and input image arguments of an image kernel call: <c>n, channels: …, height: …, width: …</c>.</summary>
+    private static string InGeometry(LayerPlan layer) =>
+        $"n, channels: {Int(layer.Input.Dims[0])}, height: {Int(layer.Input.Dims[1])}, width: {Int(layer.Input.Dims[2])}";
+
+    /// <summary>The output image arguments of an image kernel call: <c>outHeight: …, outWidth: …</c>.</summary>
+    private static string ImageOutGeometry(LayerPlan layer) => $"outHeight: {Int(layer.Output.Dims[1])}, outWidth: {Int(layer.Output.Dims[2])}";
+
+    /// <summary>Every geometry argument of a <c>Conv2D</c> kernel call, from <c>n</c> to <c>outWidth</c>.</summary>
+    private static string ConvolutionGeometry(LayerPlan layer) =>
+        $"{InGeometry(layer)}, filters: {Int(layer.Spec.Filters)}, kernel: {Int(layer.Spec.KernelSize)}, stride: {Int(layer.Spec.Stride)}, " +
+        $"padTop: {Int(layer.PadTop)}, padLeft: {Int(layer.PadLeft)}, {ImageOutGeometry(layer)}";
+
     /// <summary>The forward step of the layers that are neither dense, flatten nor a plain activation.</summary>
     private void EmitLayerForward(LayerPlan layer, string input, string output)
     {
         LayerSpec spec = layer.Spec;
         int inSize = layer.Input.Size, outSize = layer.Output.Size;
         string Field(string what) => GeneratedNames.ScratchField(layer.Name, what);
-        string Geometry() => $"n, channels: {Int(layer.Input.Dims[0])}, height: {Int(layer.Input.Dims[1])}, width: {Int(layer.Input.Dims[2])}";
-        string OutGeometry() => $"outHeight: {Int(layer.Output.Dims[1])}, outWidth: {Int(layer.Output.Dims[2])}";
+        string Geometry() => InGeometry(layer);
+        string OutGeometry() => ImageOutGeometry(layer);
         switch (spec.Kind)
         {
             case LayerKind.Conv2D:
@@ -757,7 +768,7 @@ internal sealed class ModelEmitter
                 // A ReLU is applied to each register tile (the same values as a separate pass).
                 bool fusedRelu = layer.Activation == ActivationKind.ReLU;
                 _w.Line($"{Kernels}.Conv2D.Forward<{_t}>({input}, {TensorProperty(layer.Weight!)}, {PackedWeightField(layer)}, _weightVersion, {bias}, {output},");
-                _w.Line($"    {Geometry()}, filters: {Int(spec.Filters)}, kernel: {Int(spec.KernelSize)}, stride: {Int(spec.Stride)}, padTop: {Int(layer.PadTop)}, padLeft: {Int(layer.PadLeft)}, {OutGeometry()}, {ThreadsArgument}{(fusedRelu ? ", relu: true" : "")});");
+                _w.Line($"    {ConvolutionGeometry(layer)}, {ThreadsArgument}{(fusedRelu ? ", relu: true" : "")});");
                 if (!fusedRelu) EmitActivationForward(layer, null, Rows(output, outSize));
                 break;
             case LayerKind.MaxPool2D:
@@ -937,14 +948,14 @@ internal sealed class ModelEmitter
         LayerSpec spec = layer.Spec;
         int inSize = layer.Input.Size, outSize = layer.Output.Size;
         string Field(string what) => GeneratedNames.ScratchField(layer.Name, what);
-        string Geometry() => $"n, channels: {Int(layer.Input.Dims[0])}, height: {Int(layer.Input.Dims[1])}, width: {Int(layer.Input.Dims[2])}";
-        string OutGeometry() => $"outHeight: {Int(layer.Output.Dims[1])}, outWidth: {Int(layer.Output.Dims[2])}";
+        string Geometry() => InGeometry(layer);
+        string OutGeometry() => ImageOutGeometry(layer);
         switch (spec.Kind)
         {
             case LayerKind.Conv2D:
                 string db = EmitWeightedBackwardPrologue(layer, output, dOutput);
                 _w.Line($"{Kernels}.Conv2D.Backward<{_t}>({input}, {TensorProperty(layer.Weight!)}, {dOutput}, {TensorProperty(layer.Weight!)}Gradient, {db}, {dInput}, _columns,");
-                _w.Line($"    {Geometry()}, filters: {Int(spec.Filters)}, kernel: {Int(spec.KernelSize)}, stride: {Int(spec.Stride)}, padTop: {Int(layer.PadTop)}, padLeft: {Int(layer.PadLeft)}, {OutGeometry()}, {ThreadsArgument});");
+                _w.Line($"    {ConvolutionGeometry(layer)}, {ThreadsArgument});");
                 break;
             case LayerKind.MaxPool2D:
                 _w.Line($"// {layer.Name}: each gradient goes back to where its maximum came from");

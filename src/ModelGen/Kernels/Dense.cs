@@ -15,7 +15,7 @@ public static class Dense
     /// <summary>
     /// <c>y[i, o] = b[o] + Σ_k x[i, k]·w[o, k]</c>. An empty <paramref name="b"/> means no bias. A large product is split
     /// over up to <paramref name="threads"/> threads (0: as many as <see cref="Parallelism.MaxThreads"/> allows), by
-    /// output units; the result is the same on any number of threads. With <paramref name="relu"/> the layer's ReLU is
+    /// output units or, with many samples and packed weights, by samples; the result is the same on any number of threads. With <paramref name="relu"/> the layer's ReLU is
     /// applied as each value is stored (<c>y &lt; 0 ? 0 : y</c>, the same values as a separate
     /// <see cref="Activations.ReluForward{T}(Span{T})"/> pass, without the second pass over y).
     /// </summary>

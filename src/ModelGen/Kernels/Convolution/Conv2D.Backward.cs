@@ -189,7 +189,7 @@ public static partial class Conv2D
                         flipped[(nint)c * rows + row] = job.W[((nint)f * channels + c) * taps + (k - 1 - ki) * k + (k - 1 - kj)];
         if (byRows) PackedWeights<T>.PackRowPanels(flipped, rows, channels, packed);
         else PackedGemm.PackB(flipped, 1, rows, rows, channels, packed);
-        Direct(job.Dy, packed, job.Dx, adjoint, default(FilterOps<T>), threads);
+        Direct(job.Dy, packed, byRows, job.Dx, adjoint, default(FilterOps<T>), threads);
     }
 
     /// <summary>

@@ -25,7 +25,7 @@ public static partial class Conv2D
     {
         Geometry g = Checked(x, w, y, n, channels, height, width, filters, kernel, stride, padTop, padLeft, outHeight, outWidth);
         if (!b.IsEmpty) Check.Length(b, filters, nameof(b));
-        Run(x, w, null, 0, b, default, y, g, threads, reluFirst: relu, relu: false);
+        Run(x, w, null, 0, b, default, default, default, default, T.Zero, y, g, threads, reluFirst: relu, relu: false);
     }
 
     /// <summary>
@@ -43,7 +43,7 @@ public static partial class Conv2D
         ArgumentNullException.ThrowIfNull(packed);
         Geometry g = Checked(x, w, y, n, channels, height, width, filters, kernel, stride, padTop, padLeft, outHeight, outWidth);
         if (!b.IsEmpty) Check.Length(b, filters, nameof(b));
-        Run(x, w, packed, version, b, default, y, g, threads, reluFirst: relu, relu: false);
+        Run(x, w, packed, version, b, default, default, default, default, T.Zero, y, g, threads, reluFirst: relu, relu: false);
     }
 
     /// <summary>
@@ -68,16 +68,7 @@ public static partial class Conv2D
         Check.Length(beta, filters, nameof(beta));
         Check.Length(runningMean, filters, nameof(runningMean));
         Check.Length(runningVar, filters, nameof(runningVar));
-        var norm = new Normalization<T>(gamma, beta, runningMean, runningVar, T.CreateTruncating(epsilon));
-        Run(x, w, packed, version, b, norm, y, g, threads, reluBeforeNorm, relu);
-    }
-
-    /// <summary>Batch norm's inference operands (all empty: none).</summary>
-    private readonly ref struct Normalization<T>(ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta, ReadOnlySpan<T> mean, ReadOnlySpan<T> variance, T epsilon)
-    {
-        public readonly ReadOnlySpan<T> Gamma = gamma, Beta = beta, Mean = mean, Variance = variance;
-        public readonly T Epsilon = epsilon;
-        public bool IsEmpty => Gamma.IsEmpty;
+        Run(x, w, packed, version, b, gamma, beta, runningMean, runningVar, T.CreateTruncating(epsilon), y, g, threads, reluBeforeNorm, relu);
     }
 
     /// <summary>One forward call's shared, read-only state (on the caller's stack while the parts run).</summary>
@@ -85,7 +76,7 @@ public static partial class Conv2D
     {
         public Geometry G;
         public T* X, Y;
-        /// <summary>The weights as panels of NR filters, <c>[⌈filters/NR⌉][rows][NR]</c>.</summary>
+        /// <summary>The weights packed for the tiles <see cref="ByRows"/> names (see <see cref="Direct{T}"/>).</summary>
         public T* Weights;
         /// <summary>The per-filter steps after the sum (their arrays padded to whole panels).</summary>
         public TileEpilogue<T> Epilogue;
@@ -97,15 +88,20 @@ public static partial class Conv2D
         public bool ByRows;
     }
 
+    /// <summary>
+    /// The forward pass with the weights from <paramref name="packed"/> (null: packed for this call) and, when
+    /// <paramref name="gamma"/> is not empty, batch norm's inference form with these operands.
+    /// </summary>
     private static unsafe void Run<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, PackedWeights<T>? packed, long version, ReadOnlySpan<T> b,
-        in Normalization<T> norm, Span<T> y, in Geometry g, int threads, bool reluFirst, bool relu)
+        ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta, ReadOnlySpan<T> mean, ReadOnlySpan<T> variance, T epsilon,
+        Span<T> y, in Geometry g, int threads, bool reluFirst, bool relu)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (g.N == 0) return;
         int rows = g.Rows, filters = g.Filters;
         if (packed is not null && (packed.Inputs != rows || packed.Outputs != filters))
             throw new ArgumentException($"The packed weights are for {packed.Outputs} × {packed.Inputs} weights; this convolution has {filters} × {rows}.", nameof(packed));
-        fixed (T* px = x, pw = w, pb = b, py = y, pg = norm.Gamma, pbeta = norm.Beta, pm = norm.Mean, pv = norm.Variance)
+        fixed (T* px = x, pw = w, pb = b, py = y, pg = gamma, pbeta = beta, pm = mean, pv = variance)
         {
             T* weights;
             bool byRows = PositionLanes<T>(g);
@@ -123,16 +119,11 @@ public static partial class Conv2D
                 weights = ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionWeights, PackedGemm.PackedLength<T>(rows, filters));
                 PackedGemm.PackB(pw, 1, rows, rows, filters, weights);
             }
-            var ops = new FilterOps<T> { Bias = pb, ReluFirst = reluFirst, Relu = relu };
-            if (!norm.IsEmpty)
+            var ops = new FilterOps<T>
             {
-                ops.Gamma = pg;
-                ops.Beta = pbeta;
-                ops.Mean = pm;
-                ops.Variance = pv;
-                ops.Epsilon = norm.Epsilon;
-            }
-            Direct(px, weights, py, g, ops, threads);
+                Bias = pb, Gamma = pg, Beta = pbeta, Mean = pm, Variance = pv, Epsilon = epsilon, ReluFirst = reluFirst, Relu = relu,
+            };
+            Direct(px, weights, byRows, py, g, ops, threads);
         }
     }
 
@@ -153,7 +144,7 @@ public static partial class Conv2D
         return rows >= columns;
     }
 
-    /// <summary>What follows the sum, per filter (null pointers: absent; see <see cref="Epilogue"/>).</summary>
+    /// <summary>What follows the sum, per filter (null pointers: absent; batch norm when <see cref="Mean"/> is set).</summary>
     private unsafe struct FilterOps<T> where T : unmanaged
     {
         public T* Bias, Gamma, Beta, Mean, Variance;
@@ -162,11 +153,12 @@ public static partial class Conv2D
     }
 
     /// <summary>
-    /// The direct convolution of <paramref name="x"/> with weights already packed for the tiles
-    /// <see cref="PositionLanes{T}"/> chooses (panels of NR filters <c>[⌈filters/NR⌉][rows][NR]</c>, or of six filters
-    /// <c>[⌈filters/6⌉][rows][6]</c>) into <paramref name="y"/>, then the filter-wise epilogue <paramref name="ops"/>.
+    /// The direct convolution of <paramref name="x"/> into <paramref name="y"/>, then the filter-wise epilogue
+    /// <paramref name="ops"/>, with weights already packed for the tiles <see cref="PositionLanes{T}"/> chose
+    /// (<paramref name="byRows"/>: panels of six filters <c>[⌈filters/6⌉][rows][6]</c>; otherwise panels of NR filters
+    /// <c>[⌈filters/NR⌉][rows][NR]</c>).
     /// </summary>
-    private static unsafe void Direct<T>(T* x, T* weights, T* y, in Geometry g, in FilterOps<T> ops, int threads)
+    private static unsafe void Direct<T>(T* x, T* weights, bool byRows, T* y, in Geometry g, in FilterOps<T> ops, int threads)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int filters = g.Filters, nr = PackedGemm.Blocking<T>().Columns;
@@ -182,7 +174,7 @@ public static partial class Conv2D
                 Bias = call, Mean = call + padded, InvStd = call + 2 * padded, Gamma = call + 3 * padded, Beta = call + 4 * padded,
             },
         };
-        job.ByRows = PositionLanes<T>(g);
+        job.ByRows = byRows;
         // Samples are read in place when every tap falls inside them; otherwise (and always for row tiles, whose last
         // vectors reach past a row's end) from a padded copy.
         bool inPlace = g.ReadsInside && !job.ByRows;
