@@ -5,8 +5,14 @@ namespace ModelGen;
 /// <summary>Base of every layer attribute. Layers apply in the order they are written.</summary>
 public abstract class LayerAttribute : Attribute
 {
-    /// <summary>The layer's name in parameter names (<c>dense0</c>, ... by default).</summary>
+    /// <summary>The layer's name in parameter names (<c>dense0</c>, ... by default), and the name other layers read it by.</summary>
     public string? Name { get; set; }
+
+    /// <summary>
+    /// The earlier layer whose output this layer reads (<c>"input"</c>: the model's input) instead of the previous
+    /// layer's; for <see cref="AddAttribute"/> and <see cref="ConcatAttribute"/>, their first operand.
+    /// </summary>
+    public string? From { get; set; }
 }
 
 /// <summary>Fully connected layer: <c>y = W·x + b</c> with <c>W</c> of shape [units, inputs] (PyTorch's layout).</summary>
@@ -153,3 +159,35 @@ public sealed class AvgPool2DAttribute : LayerAttribute
 /// <summary>Flattens a [channels, height, width] tensor in PyTorch's order.</summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class FlattenAttribute : LayerAttribute;
+
+/// <summary>
+/// Elementwise sum of the previous layer's output (or <see cref="LayerAttribute.From"/>'s) and each named layer's
+/// output: a skip connection. Every operand must have the same shape (no broadcasting).
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class AddAttribute : LayerAttribute
+{
+    /// <summary>Declares a sum with the outputs of the named earlier layers (<c>"input"</c>: the model's input).</summary>
+    public AddAttribute(params string[] from) => Operands = from;
+
+    /// <summary>The layers added to the first operand, in order.</summary>
+    public string[] Operands { get; }
+}
+
+/// <summary>
+/// The previous layer's output (or <see cref="LayerAttribute.From"/>'s) followed by each named layer's output, joined
+/// along features (vectors) or channels (images of equal height and width): PyTorch's <c>torch.cat(dim=1)</c>.
+/// </summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class ConcatAttribute : LayerAttribute
+{
+    /// <summary>Declares a concatenation with the outputs of the named earlier layers, in that order.</summary>
+    public ConcatAttribute(params string[] from) => Operands = from;
+
+    /// <summary>The layers joined after the first operand, in order.</summary>
+    public string[] Operands { get; }
+}
+
+/// <summary>Global average pooling: <c>[c, h, w]</c> to <c>[c]</c>, the mean over each channel's positions.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class GlobalAvgPool2DAttribute : LayerAttribute;
