@@ -6,7 +6,7 @@ using Microsoft.CodeAnalysis.Diagnostics;
 using ModelGen.Generator.Diagnostics;
 using ModelGen.Generator.Model;
 using ModelGen.Generator.Parsing;
-using ModelGen.Generator.Shapes;
+using ModelGen.Generator.Graph;
 
 namespace ModelGen.Generator;
 

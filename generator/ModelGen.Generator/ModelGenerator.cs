@@ -3,13 +3,13 @@ using Microsoft.CodeAnalysis.CSharp.Syntax;
 using ModelGen.Generator.Emitting;
 using ModelGen.Generator.Model;
 using ModelGen.Generator.Parsing;
-using ModelGen.Generator.Shapes;
+using ModelGen.Generator.Graph;
 
 namespace ModelGen.Generator;
 
 /// <summary>
-/// The incremental pipeline: [Model] classes → <see cref="ModelSpec"/> (value-equatable, cached) → generated source
-/// (one file per model, nothing for an invalid one). Diagnostics come from <see cref="ModelAnalyzer"/>, which runs the
+/// The incremental pipeline: [Model] classes → <see cref="ModelSpec"/> → <see cref="ModelPlan"/> (both value-equatable,
+/// cached) → generated source (one file per model, nothing for an invalid one). Diagnostics come from <see cref="ModelAnalyzer"/>, which runs the
 /// same parser and shape inference.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
@@ -20,6 +20,8 @@ public sealed class ModelGenerator : IIncrementalGenerator
     {
         /// <summary>The parsed <see cref="ModelSpec"/> of each [Model] class.</summary>
         public const string ModelSpec = nameof(ModelSpec);
+        /// <summary>The <see cref="ModelPlan"/> of each model (value-equatable too: an unchanged plan is not emitted again).</summary>
+        public const string ModelPlan = nameof(ModelPlan);
         /// <summary>The generated file of each valid model.</summary>
         public const string GeneratedSource = nameof(GeneratedSource);
     }
@@ -34,12 +36,12 @@ public sealed class ModelGenerator : IIncrementalGenerator
                 transform: static (ctx, ct) => ModelParser.Parse((INamedTypeSymbol)ctx.TargetSymbol, ct))
             .WithTrackingName(Steps.ModelSpec);
 
-        IncrementalValuesProvider<GeneratedFile> files = specs
-            .Select(static (spec, ct) =>
-            {
-                string? source = ModelEmitter.Emit(ShapeInference.Plan(spec), ct);
-                return new GeneratedFile(ModelEmitter.HintName(spec), source);
-            })
+        IncrementalValuesProvider<ModelPlan> plans = specs
+            .Select(static (spec, _) => ShapeInference.Plan(spec))
+            .WithTrackingName(Steps.ModelPlan);
+
+        IncrementalValuesProvider<GeneratedFile> files = plans
+            .Select(static (plan, ct) => new GeneratedFile(ModelEmitter.HintName(plan.Spec), ModelEmitter.Emit(plan, ct)))
             .WithTrackingName(Steps.GeneratedSource);
 
         context.RegisterSourceOutput(files, static (spc, file) =>

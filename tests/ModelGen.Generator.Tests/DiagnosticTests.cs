@@ -373,6 +373,70 @@ public class DiagnosticTests
         Assert.Equal("Good.g.cs", run.Source.HintName);
     }
 
+    [Theory]
+    [InlineData("[Model] [Input(4)] [Dense(3)] [[|Dense(2, From = \"hidden\")|]]",
+        "dense layer 'dense1' reads 'hidden', which is not the name of any layer; it can read input, dense0")]
+    [InlineData("[Model] [Input(4)] [[|Dense(3, From = \"head\")|]] [Dense(2, Name = \"head\")]",
+        "dense layer 'dense0' reads 'head', which is declared after it (a layer reads only layers written before it); it can read input")]
+    [InlineData("[Model] [Input(4)] [Dense(3)] [[|Dense(3, Name = \"me\", From = \"me\")|]]",
+        "dense layer 'me' reads 'me', which is this layer itself; it can read input, dense0")]
+    [InlineData("[Model] [Input(4)] [Dense(4, Name = \"Stem\")] [Dense(4)] [[|Add(\"stem\")|]]",
+        "add layer 'add0' reads 'stem', which is not a layer's name (names are case-sensitive here: did you mean 'Stem'?); it can read input, Stem, dense1")]
+    [InlineData("[Model] [Input(4)] [Dense(4)] [[|Concat(\"dense0\", \"later\")|]] [Dense(2, Name = \"later\")]",
+        "concat layer 'concat0' reads 'later', which is declared after it")]
+    public void MG0017_UnknownLayerReference(string attributes, string message)
+    {
+        RunWithError(Source(attributes)).Should().Has("MG0017", Error, 0, message).AndNoOther();
+    }
+
+    [Fact]
+    public void MG0017_UnknownLayerReference_ReportsEveryBadName_AndStopsThere()
+    {
+        // Both names of the merge are reported on its attribute; the layers after it are not checked against a guess.
+        RunWithError(Source("[Model] [Input(4)] [Dense(4)] [[|Add(\"a\", \"b\")|]] [Dense(2)]"))
+            .Should().Has("MG0017", Error, 0, "reads 'a'").Has("MG0017", Error, 0, "reads 'b'").AndNoOther();
+    }
+
+    [Theory]
+    [InlineData("[Model] [Input(4)] [Dense(8, Name = \"h\")] [Dense(6)] [[|Add(\"h\")|]]",
+        "add layer 'add0' cannot merge dense1 [6], h [8]: every operand of a sum must have the same shape (no broadcasting)")]
+    [InlineData("[Model] [Input(1, 8, 8)] [Conv2D(4, 3, Name = \"a\")] [Conv2D(4, 3, From = \"input\", Padding = Padding.Same)] [[|Concat(\"a\")|]]",
+        "concat layer 'concat0' cannot merge conv2d1 [4 x 8 x 8], a [4 x 6 x 6]: a concatenation joins vectors, or images of one height and width along their channels")]
+    [InlineData("[Model] [Input(1, 4, 4)] [Flatten(Name = \"f\")] [Conv2D(2, 3, From = \"input\")] [[|Concat(\"f\", \"input\")|]]",
+        "concat layer 'concat0' cannot merge conv2d0 [2 x 2 x 2], f [16], input [1 x 4 x 4]")]
+    public void MG0018_MergeShapeMismatch(string attributes, string message)
+    {
+        RunWithError(Source(attributes)).Should().Has("MG0018", Error, 0, message).AndNoOther();
+    }
+
+    [Fact]
+    public void MG0016_InvalidLayerName_InputIsReserved()
+    {
+        RunWithError(Source("[Model] [Input(4)] [[|Dense(4, Name = \"Input\")|]] [Dense(2)]"))
+            .Should().Has("MG0016", Error, 0, "Layer name 'Input' is reserved: From = \"input\" reads the model's input").AndNoOther();
+    }
+
+    [Fact]
+    public void MG0006_OutOfRange_MergeWithoutNames()
+    {
+        RunWithError(Source("[Model] [Input(4)] [Dense(4)] [[|Add|]] [Dense(2)]"))
+            .Should().Has("MG0006", Error, 0, "Add.from is empty, but it must be at least one earlier layer's name").AndNoOther();
+    }
+
+    [Fact]
+    public void MG0005_ShapeMismatch_GlobalAveragePoolingOfAVector()
+    {
+        RunWithError(Source("[Model] [Input(4)] [[|GlobalAvgPool2D|]] [Dense(2)]"))
+            .Should().Has("MG0005", Error, 0, "global average pooling 'globalavgpool2d0' cannot take its input of shape [4]: global average pooling needs a [channels x height x width] tensor").AndNoOther();
+    }
+
+    [Fact]
+    public void MG1006_UnreadOutput()
+    {
+        RunWithWarning(Source("[Model] [Input(4)] [Dense(8, Name = \"h\")] [[|Dense(3, Name = \"unused\")|]] [Dense(2, From = \"h\")]"))
+            .Should().Has("MG1006", Warning, 0, "dense layer 'unused' computes an output that no layer reads").AndNoOther();
+    }
+
     [Fact]
     public void EveryDiagnosticHasATest()
     {

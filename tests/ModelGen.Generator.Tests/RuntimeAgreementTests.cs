@@ -132,15 +132,17 @@ public class RuntimeAgreementTests
 
     // ------------------------------------------------------------------ layers and the other attributes
 
-    /// <summary>The simplest constructor call of each layer attribute: every required argument 2 (ints) or 0.5 (doubles).</summary>
+    /// <summary>The simplest constructor call of each layer attribute: every required argument 2 (ints), 0.5 (doubles) or "stem" (the names of a merge).</summary>
     private static (string Arguments, object[] Values) ConstructorArguments(Type attribute)
     {
         ConstructorInfo constructor = attribute.GetConstructors().OrderBy(c => c.GetParameters().Count(p => !p.HasDefaultValue)).First();
         ParameterInfo[] required = constructor.GetParameters().Where(p => !p.HasDefaultValue).ToArray();
         object[] values = constructor.GetParameters()
-            .Select(p => p.HasDefaultValue ? p.DefaultValue! : p.ParameterType == typeof(int) ? 2 : p.ParameterType == typeof(double) ? (object)0.5 : throw new NotSupportedException(p.ParameterType.Name))
+            .Select(p => p.HasDefaultValue ? p.DefaultValue! : p.ParameterType == typeof(int) ? 2 : p.ParameterType == typeof(double) ? (object)0.5 : p.ParameterType == typeof(string[]) ? new[] { "stem" } : throw new NotSupportedException(p.ParameterType.Name))
             .ToArray();
-        string text = string.Join(", ", required.Select((p, i) => Convert.ToString(values[i], CultureInfo.InvariantCulture)));
+        string text = string.Join(", ", required.Select((p, i) => values[i] is string[] names
+            ? string.Join(", ", names.Select(n => $"\"{n}\""))
+            : Convert.ToString(values[i], CultureInfo.InvariantCulture)));
         return (text, values.Select((v, i) => constructor.GetParameters()[i].ParameterType.IsEnum ? Enum.ToObject(constructor.GetParameters()[i].ParameterType, v) : v).ToArray());
     }
 
@@ -262,6 +264,8 @@ public class RuntimeAgreementTests
     /// <summary>Equality across the runtime's enums and the generator's mirrors (compared as integers).</summary>
     private static bool Same(object? runtime, object? spec)
     {
+        if (runtime is string[] names && spec is IEnumerable<string> read)
+            return names.SequenceEqual(read);
         if (runtime is Enum || spec is Enum)
             return Convert.ToInt64(runtime, CultureInfo.InvariantCulture) == Convert.ToInt64(spec, CultureInfo.InvariantCulture);
         return Equals(runtime, spec);

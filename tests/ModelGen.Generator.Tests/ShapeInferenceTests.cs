@@ -1,6 +1,6 @@
 using System.Linq;
 using ModelGen.Generator.Model;
-using ModelGen.Generator.Shapes;
+using ModelGen.Generator.Graph;
 using Xunit;
 
 namespace ModelGen.Generator.Tests;

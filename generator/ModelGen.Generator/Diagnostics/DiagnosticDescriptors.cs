@@ -30,11 +30,14 @@ internal static class DiagnosticDescriptors
     public const string InputAfterLayersId = "MG0014";
     public const string NotSupportedYetId = "MG0015";
     public const string InvalidLayerNameId = "MG0016";
+    public const string UnknownLayerReferenceId = "MG0017";
+    public const string MergeShapeMismatchId = "MG0018";
     public const string SoftmaxBeforeCrossEntropyId = "MG1001";
     public const string SigmoidBeforeBinaryCrossEntropyId = "MG1002";
     public const string SymmetricInitId = "MG1003";
     public const string NoEffectWhenInferenceOnlyId = "MG1004";
     public const string BatchNormBeforeLossId = "MG1005";
+    public const string UnreadOutputId = "MG1006";
 
     public static readonly DiagnosticDescriptor ModelNotPartial = Error(ModelNotPartialId,
         "Model class must be partial",
@@ -100,6 +103,14 @@ internal static class DiagnosticDescriptors
         "Invalid layer name",
         "Layer name '{0}' {1}");
 
+    public static readonly DiagnosticDescriptor UnknownLayerReference = Error(UnknownLayerReferenceId,
+        "Layer reads an unknown or later layer",
+        "{0} reads '{1}', {2}; it can read {3}");
+
+    public static readonly DiagnosticDescriptor MergeShapeMismatch = Error(MergeShapeMismatchId,
+        "Merge operands do not fit together",
+        "{0} cannot merge {1}: {2}");
+
     public static readonly DiagnosticDescriptor SoftmaxBeforeCrossEntropy = Warning(SoftmaxBeforeCrossEntropyId,
         "Softmax feeds CrossEntropy",
         "{0} applies softmax to the logits that CrossEntropy expects; CrossEntropy applies softmax itself, so the model would train on softmax(softmax(z)). Remove the softmax (Predict then returns logits).");
@@ -120,13 +131,18 @@ internal static class DiagnosticDescriptors
         "Batch norm right before the loss",
         "{0} normalizes the network's output right before the loss: the outputs are forced to the batch's mean and spread, which fights the targets. Put a layer after it, or move it before the last dense layer.");
 
+    public static readonly DiagnosticDescriptor UnreadOutput = Warning(UnreadOutputId,
+        "Layer output is never read",
+        "{0} computes an output that no layer reads and that is not the model's output, so it has no effect on the result (and gets no gradient); read it with From = \"{1}\" or a merge such as [Add(\"{1}\")], or remove it");
+
     /// <summary>All descriptors, by ID.</summary>
     public static readonly IReadOnlyDictionary<string, DiagnosticDescriptor> ById = new[]
     {
         ModelNotPartial, MissingInput, NoLayers, InvalidInputShape, ShapeMismatch, OutOfRange, CrossEntropyClasses,
         LossWithoutOptimizer, OptimizerWithoutLoss, MultipleOptimizers, SeveralDeclarations, DuplicateAttribute,
-        UnsupportedType, InputAfterLayers, NotSupportedYet, InvalidLayerName, SoftmaxBeforeCrossEntropy,
-        SigmoidBeforeBinaryCrossEntropy, SymmetricInit, NoEffectWhenInferenceOnly, BatchNormBeforeLoss,
+        UnsupportedType, InputAfterLayers, NotSupportedYet, InvalidLayerName, UnknownLayerReference, MergeShapeMismatch,
+        SoftmaxBeforeCrossEntropy, SigmoidBeforeBinaryCrossEntropy, SymmetricInit, NoEffectWhenInferenceOnly,
+        BatchNormBeforeLoss, UnreadOutput,
     }.ToDictionary(d => d.Id);
 
     /// <summary>True for the IDs that stop generation (MG0xxx).</summary>

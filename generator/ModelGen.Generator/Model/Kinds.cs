@@ -14,7 +14,7 @@ internal enum PaddingKind { Valid = 0, Same = 1 }
 internal enum PrecisionKind { Single = 0, Double = 1 }
 
 /// <summary>The layer attributes, by attribute class.</summary>
-internal enum LayerKind { Dense, ReLU, Tanh, Sigmoid, Softmax, LeakyReLU, Dropout, BatchNorm, LayerNorm, Conv2D, MaxPool2D, AvgPool2D, Flatten }
+internal enum LayerKind { Dense, ReLU, Tanh, Sigmoid, Softmax, LeakyReLU, Dropout, BatchNorm, LayerNorm, Conv2D, MaxPool2D, AvgPool2D, Flatten, Add, Concat, GlobalAvgPool2D }
 
 /// <summary>The optimizer attributes, by attribute class.</summary>
 internal enum OptimizerKind { Sgd, Adam, AdamW, RmsProp, AdaGrad, AdaDelta, Adamax, NAdam }

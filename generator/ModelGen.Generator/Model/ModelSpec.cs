@@ -60,11 +60,15 @@ internal sealed record InputSpec(int Ordinal, EquatableArray<int> Shape);
 
 /// <summary>
 /// One layer attribute. A flat record: each kind uses the fields it has (Dense: Units, Activation, UseBias, inits,
-/// L1, L2; LeakyReLU: Alpha; Dropout: Rate; ...) and leaves the rest at their defaults.
+/// L1, L2; LeakyReLU: Alpha; Dropout: Rate; Add, Concat: Operands; ...) and leaves the rest at their defaults.
 /// </summary>
 internal sealed record LayerSpec(LayerKind Kind, int Ordinal)
 {
     public string? Name { get; init; }
+    /// <summary>The layer it reads instead of the previous one (<c>From = "..."</c>); null for the previous layer.</summary>
+    public string? From { get; init; }
+    /// <summary>The other layers a merge ([Add], [Concat]) reads, in order (a null name is read as "", an unknown name).</summary>
+    public EquatableArray<string> Operands { get; init; } = EquatableArray<string>.Empty;
     public int Units { get; init; }
     public ActivationKind Activation { get; init; }
     public bool UseBias { get; init; } = true;

@@ -7,6 +7,7 @@ using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using ModelGen.Generator.Diagnostics;
+using ModelGen.Generator.Layers;
 using ModelGen.Generator.Model;
 
 namespace ModelGen.Generator.Parsing;
@@ -14,30 +15,13 @@ namespace ModelGen.Generator.Parsing;
 /// <summary>
 /// Reads a [Model] class's symbol into a <see cref="ModelSpec"/>. It only records what the declaration says (with
 /// PyTorch's defaults for what it leaves out) and the problems of the declaration itself (not partial, attributes on
-/// several declarations, duplicates); whether the layers fit together is <see cref="Shapes.ShapeInference"/>'s job.
+/// several declarations, duplicates); whether the layers fit together is <see cref="Graph.ShapeInference"/>'s job.
 /// Shared by the generator and the analyzer, so both always agree.
 /// </summary>
 internal static class ModelParser
 {
     public const string Namespace = "ModelGen";
     public const string ModelAttributeName = "ModelGen.ModelAttribute";
-
-    private static readonly Dictionary<string, LayerKind> LayerAttributes = new()
-    {
-        ["DenseAttribute"] = LayerKind.Dense,
-        ["ReLUAttribute"] = LayerKind.ReLU,
-        ["TanhAttribute"] = LayerKind.Tanh,
-        ["SigmoidAttribute"] = LayerKind.Sigmoid,
-        ["SoftmaxAttribute"] = LayerKind.Softmax,
-        ["LeakyReLUAttribute"] = LayerKind.LeakyReLU,
-        ["DropoutAttribute"] = LayerKind.Dropout,
-        ["BatchNormAttribute"] = LayerKind.BatchNorm,
-        ["LayerNormAttribute"] = LayerKind.LayerNorm,
-        ["Conv2DAttribute"] = LayerKind.Conv2D,
-        ["MaxPool2DAttribute"] = LayerKind.MaxPool2D,
-        ["AvgPool2DAttribute"] = LayerKind.AvgPool2D,
-        ["FlattenAttribute"] = LayerKind.Flatten,
-    };
 
     private static readonly Dictionary<string, OptimizerKind> OptimizerAttributes = new()
     {
@@ -153,9 +137,11 @@ internal static class ModelParser
                 else
                     optimizer = ReadOptimizer(optimizerKind, ordinal, reader);
             }
-            else if (LayerAttributes.TryGetValue(name, out LayerKind layerKind))
+            else if (LayerModules.TryGetByAttribute(name, out LayerModule module))
             {
-                layers.Add(ReadLayer(layerKind, ordinal, reader));
+                // Name and From belong to every layer; the rest is the kind's own.
+                var layer = new LayerSpec(module.Kind, ordinal) { Name = reader.NamedString("Name"), From = reader.NamedString("From") };
+                layers.Add(module.Read(layer, reader));
             }
         }
 
@@ -225,52 +211,6 @@ internal static class ModelParser
         type.DeclaringSyntaxReferences.Any(r =>
             r.GetSyntax(cancellationToken) is TypeDeclarationSyntax t && t.Modifiers.Any(SyntaxKind.PartialKeyword));
 
-    private static LayerSpec ReadLayer(LayerKind kind, int ordinal, ArgumentReader reader)
-    {
-        var layer = new LayerSpec(kind, ordinal) { Name = reader.NamedString("Name") };
-        switch (kind)
-        {
-            case LayerKind.Dense:
-                return layer with
-                {
-                    Units = reader.Positional(0, 0),
-                    Activation = (ActivationKind)reader.Positional(1, 0),
-                    UseBias = reader.Named("UseBias", true),
-                    WeightInit = (InitKind)reader.Named("WeightInit", (int)InitKind.GlorotUniform),
-                    BiasInit = (InitKind)reader.Named("BiasInit", (int)InitKind.Zeros),
-                    L1 = reader.Named("L1", 0.0),
-                    L2 = reader.Named("L2", 0.0),
-                };
-            case LayerKind.LeakyReLU:
-                return layer with { Alpha = reader.Positional(0, 0.01) };
-            case LayerKind.Dropout:
-                return layer with { Rate = reader.Positional(0, 0.0) };
-            case LayerKind.BatchNorm:
-                return layer with { Momentum = reader.Named("Momentum", 0.1), Epsilon = reader.Named("Epsilon", 1e-5) };
-            case LayerKind.LayerNorm:
-                return layer with { Epsilon = reader.Named("Epsilon", 1e-5) };
-            case LayerKind.Conv2D:
-                return layer with
-                {
-                    Filters = reader.Positional(0, 0),
-                    KernelSize = reader.Positional(1, 0),
-                    Activation = (ActivationKind)reader.Positional(2, 0),
-                    Stride = reader.Named("Stride", 1),
-                    Padding = (PaddingKind)reader.Named("Padding", 0),
-                    UseBias = reader.Named("UseBias", true),
-                    WeightInit = (InitKind)reader.Named("WeightInit", (int)InitKind.GlorotUniform),
-                    L1 = reader.Named("L1", 0.0),
-                    L2 = reader.Named("L2", 0.0),
-                };
-            case LayerKind.MaxPool2D:
-            case LayerKind.AvgPool2D:
-                int pool = reader.Positional(0, 0);
-                return layer with { PoolSize = pool, Stride = reader.Named("Stride", pool) };
-            default:
-                return layer;
-        }
-    }
-
     /// <summary>PyTorch's defaults (torch.optim 1.13; SGD's learning rate is ours, PyTorch has none), then what the attribute sets.</summary>
     private static OptimizerSpec ReadOptimizer(OptimizerKind kind, int ordinal, ArgumentReader reader)
     {
@@ -317,50 +257,9 @@ internal static class ModelParser
         INamedTypeSymbol? cls = attribute.AttributeClass;
         if (cls is null || cls.TypeKind == TypeKind.Error) return false;
         if (cls.ContainingNamespace is not { Name: Namespace, ContainingNamespace.IsGlobalNamespace: true }) return false;
-        return LayerAttributes.ContainsKey(cls.Name) || OptimizerAttributes.ContainsKey(cls.Name) || OtherAttributes.Contains(cls.Name);
+        return LayerModules.TryGetByAttribute(cls.Name, out _) || OptimizerAttributes.ContainsKey(cls.Name) || OtherAttributes.Contains(cls.Name);
     }
 
     private static SyntaxNode? DeclarationOf(AttributeData attribute, CancellationToken cancellationToken) =>
         attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken).FirstAncestorOrSelf<TypeDeclarationSyntax>();
-
-    /// <summary>Reads constructor and named arguments of one attribute, falling back to defaults.</summary>
-    private readonly struct ArgumentReader
-    {
-        private readonly AttributeData _attribute;
-
-        public ArgumentReader(AttributeData attribute) => _attribute = attribute;
-
-        public int Positional(int index, int fallback) =>
-            index < _attribute.ConstructorArguments.Length && _attribute.ConstructorArguments[index].Value is { } v
-                ? Convert.ToInt32(v, CultureInfo.InvariantCulture) : fallback;
-
-        public double Positional(int index, double fallback) =>
-            index < _attribute.ConstructorArguments.Length && _attribute.ConstructorArguments[index].Value is { } v
-                ? Convert.ToDouble(v, CultureInfo.InvariantCulture) : fallback;
-
-        public IEnumerable<int> IntArray(int index)
-        {
-            if (index >= _attribute.ConstructorArguments.Length) return Array.Empty<int>();
-            TypedConstant argument = _attribute.ConstructorArguments[index];
-            if (argument.Kind != TypedConstantKind.Array || argument.IsNull) return Array.Empty<int>();
-            return argument.Values.Select(v => v.Value is { } x ? Convert.ToInt32(x, CultureInfo.InvariantCulture) : 0).ToArray();
-        }
-
-        public int Named(string name, int fallback) =>
-            Find(name) is { } v ? Convert.ToInt32(v, CultureInfo.InvariantCulture) : fallback;
-
-        public double Named(string name, double fallback) =>
-            Find(name) is { } v ? Convert.ToDouble(v, CultureInfo.InvariantCulture) : fallback;
-
-        public bool Named(string name, bool fallback) => Find(name) is bool v ? v : fallback;
-
-        public string? NamedString(string name) => Find(name) as string;
-
-        private object? Find(string name)
-        {
-            foreach (KeyValuePair<string, TypedConstant> pair in _attribute.NamedArguments)
-                if (pair.Key == name) return pair.Value.Value;
-            return null;
-        }
-    }
 }

@@ -1,7 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 
-namespace ModelGen.Generator.Shapes;
+namespace ModelGen.Generator.Graph;
 
 /// <summary>
 /// The names of the members the emitter writes into a model class. Shape inference checks the class's own name

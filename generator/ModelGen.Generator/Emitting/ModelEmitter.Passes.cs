@@ -1,0 +1,105 @@
+using System.Linq;
+using ModelGen.Generator.Graph;
+using ModelGen.Generator.Layers;
+using static ModelGen.Generator.Emitting.Literals;
+
+namespace ModelGen.Generator.Emitting;
+
+// The forward pass (layers in declaration order) and the backward pass (live layers in reverse), printed from the
+// execution plan: each step is written by its layer kind's module.
+internal sealed partial class ModelEmitter
+{
+    /// <summary>What a layer's module sees while it writes a step.</summary>
+    private LayerStep Step(LayerPlan layer, bool inTrainingBranch = false) => new(_w, _plan, _exec, layer, inTrainingBranch);
+
+    private void EmitForward()
+    {
+        _w.Line("/// <summary>Runs every layer on the first n samples of <paramref name=\"inputs\"/>; the result is left in the last layer's buffer.</summary>");
+        _w.Open($"private void Forward({ReadOnlySpan}<{_t}> inputs, int n, bool training)");
+        bool usesMode = _layers.Any(l => l.DependsOnMode) && Trainable;
+        if (!usesMode)
+            _w.Line("_ = training; // no layer of this model behaves differently in training");
+        for (int i = 0; i < _layers.Count; i++)
+        {
+            if (i > 0 || !usesMode) _w.Line();
+            int fused = _exec.FusedGroup[i];
+            if (fused == 0)
+            {
+                EmitForwardStep(_layers[i], inTrainingBranch: false);
+                continue;
+            }
+            // Convolution, batch norm (and ReLU): at inference, one pass; in training, batch norm needs the batch's statistics.
+            string names = string.Join(" -> ", _layers.Skip(i).Take(fused).Select(l => l.Name));
+            if (Trainable)
+            {
+                _w.Line($"// {names}: in training, layer by layer; at inference, one pass (see below)");
+                _w.Open("if (training)");
+                for (int j = i; j < i + fused; j++)
+                {
+                    if (j > i) _w.Line();
+                    EmitForwardStep(_layers[j], inTrainingBranch: true);
+                }
+                _w.Close();
+                _w.Open("else");
+                EmitFusedInference(i, fused);
+                _w.Close();
+            }
+            else
+            {
+                EmitFusedInference(i, fused);
+            }
+            i += fused - 1;
+        }
+        _w.Close();
+        _w.Line();
+    }
+
+    /// <summary>The forward step of one layer, under a comment with what it does and its shapes.</summary>
+    private void EmitForwardStep(LayerPlan layer, bool inTrainingBranch)
+    {
+        _w.Line($"// {layer.Name}: {layer.Module.StepComment(layer)}");
+        layer.Module.EmitForward(Step(layer, inTrainingBranch));
+    }
+
+    /// <summary>
+    /// The inference pass of a convolution, its batch norm and ReLU (a group the planner fused), written where the
+    /// group's last layer writes.
+    /// </summary>
+    private void EmitFusedInference(int i, int fused)
+    {
+        _w.Line($"// {string.Join(" -> ", _layers.Skip(i).Take(fused).Select(l => l.Name))} at inference: the convolution with running statistics{(fused == 3 ? " and the ReLU" : "")} applied per register tile");
+        Conv2D.EmitNormalizedInference(Step(_layers[i]), _layers[i + 1], Output(i + fused - 1), relu: fused == 3);
+    }
+
+    private void EmitBackward()
+    {
+        _w.Line("/// <summary>");
+        _w.Line("/// Backpropagates the loss gradient left in the last layer's gradient buffer through every layer, last to first,");
+        _w.Line("/// writing parameter gradients into _gradients and dLoss/dInputs into _inputGradient.");
+        _w.Line("/// </summary>");
+        _w.Open($"private void Backward({ReadOnlySpan}<{_t}> inputs, int n)");
+        bool first = true;
+        if (_exec.ClearsInputGradient)
+        {
+            _w.Line("// No layer that the output depends on reads the input: dLoss/dInputs is 0.");
+            _w.Line($"{Rows("_inputGradient", InputSize)}.Clear();");
+            first = false;
+        }
+        for (int i = _layers.Count - 1; i >= 0; i--)
+        {
+            LayerPlan layer = _layers[i];
+            if (!first) _w.Line();
+            first = false;
+            if (_exec.Live[i])
+            {
+                layer.Module.EmitBackward(Step(layer));
+                continue;
+            }
+            _w.Line($"// {layer.Name}: the output does not depend on it (its own output is never read): no gradient");
+            foreach (TensorPlan? tensor in new[] { layer.Weight, layer.Bias })
+                if (tensor is not null) _w.Line($"{TensorProperty(tensor)}Gradient.Clear();");
+        }
+        _w.Close();
+        _w.Line();
+    }
+}

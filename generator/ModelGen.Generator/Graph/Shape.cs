@@ -1,0 +1,23 @@
+using System.Linq;
+using ModelGen.Generator.Model;
+
+namespace ModelGen.Generator.Graph;
+
+/// <summary>The shape of one sample at some point of the network: <c>[784]</c> or <c>[1 x 28 x 28]</c>.</summary>
+internal sealed record Shape(EquatableArray<int> Dims)
+{
+    public Shape(params int[] dims) : this(dims.ToEquatableArray()) { }
+
+    public int Rank => Dims.Count;
+
+    /// <summary>Scalars in one sample (product of the dimensions).</summary>
+    public int Size => Dims.Aggregate(1, (a, b) => a * b);
+
+    /// <summary>Channels of an image <c>[c x h x w]</c>.</summary>
+    public int Channels => Dims[0];
+
+    /// <summary>Positions of an image (<c>h·w</c>).</summary>
+    public int Spatial => Dims[1] * Dims[2];
+
+    public override string ToString() => "[" + string.Join(" x ", Dims) + "]";
+}

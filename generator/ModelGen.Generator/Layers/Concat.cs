@@ -1,0 +1,65 @@
+using System.Collections.Generic;
+using System.Linq;
+using ModelGen.Generator.Emitting;
+using ModelGen.Generator.Graph;
+using ModelGen.Generator.Model;
+using ModelGen.Generator.Parsing;
+using static ModelGen.Generator.Emitting.Literals;
+
+namespace ModelGen.Generator.Layers;
+
+/// <summary>
+/// [Concat("a", ...)]: the previous layer's output (or From's) followed by each named layer's, along features (vectors)
+/// or channels (images of one height and width): PyTorch's <c>torch.cat(dim=1)</c>.
+/// </summary>
+internal sealed class Concat : LayerModule
+{
+    public override LayerKind Kind => LayerKind.Concat;
+    public override string Label => "concat layer";
+    public override bool IsMerge => true;
+
+    public override LayerSpec Read(LayerSpec layer, ArgumentReader arguments) => layer with { Operands = arguments.StringArray(0).ToEquatableArray() };
+
+    public override void CheckHyperparameters(LayerSpec layer, List<Problem> problems) => Merges.CheckOperands(layer, "Concat", problems);
+
+    public override Shape? OutputShape(LayerSpec layer, string label, IReadOnlyList<Shape> inputs, IReadOnlyList<string> operands, List<Problem> problems)
+    {
+        Shape first = inputs[0];
+        if (inputs.All(s => s.Rank == 1) )
+            return new Shape(inputs.Sum(s => s.Size));
+        if (inputs.All(s => s.Rank == 3 && s.Dims[1] == first.Dims[1] && s.Dims[2] == first.Dims[2]))
+            return new Shape(inputs.Sum(s => s.Dims[0]), first.Dims[1], first.Dims[2]);
+        problems.Add(Merges.Mismatch(layer, label, inputs, operands,
+            "a concatenation joins vectors, or images of one height and width along their channels"));
+        return null;
+    }
+
+    public override string Describe(LayerPlan layer) => $"concat {string.Join(", ", layer.SourceNames)} -> {layer.Output}";
+
+    public override string StepComment(LayerPlan layer) =>
+        $"{string.Join(", ", layer.SourceNames.Zip(layer.Inputs, (name, shape) => $"{name} {LayerStep.Batched(shape)}"))} joined into {LayerStep.Batched(layer.Output)}";
+
+    /// <summary>Where operand <paramref name="operand"/> starts in each sample of the output, in scalars.</summary>
+    private static int Offset(LayerPlan layer, int operand) => layer.Inputs.Take(operand).Sum(s => s.Size);
+
+    public override void EmitForward(LayerStep s)
+    {
+        int size = s.Layer.Output.Size;
+        for (int j = 0; j < s.Layer.Sources.Count; j++)
+        {
+            int part = s.Layer.Inputs[j].Size;
+            s.W.Line($"{LayerStep.Kernels}.Merge.Concat<{s.T}>({LayerStep.Rows(s.Input(j), part)}, {LayerStep.Rows(s.Output, size)}, n, features: {Int(part)}, outFeatures: {Int(size)}, offset: {Int(Offset(s.Layer, j))});");
+        }
+    }
+
+    public override void EmitBackward(LayerStep s)
+    {
+        int size = s.Layer.Output.Size;
+        s.W.Line($"// {s.Layer.Name}: each operand gets its own part of the gradient back");
+        for (int j = 0; j < s.Layer.Sources.Count; j++)
+        {
+            int part = s.Layer.Inputs[j].Size;
+            s.W.Line($"{LayerStep.Kernels}.Merge.ConcatBackward<{s.T}>({LayerStep.Rows(s.OutputGradient, size)}, {LayerStep.Rows(s.InputGradient(j), part)}, n, features: {Int(part)}, outFeatures: {Int(size)}, offset: {Int(Offset(s.Layer, j))}{s.AccumulateArgument(j)});");
+        }
+    }
+}
