@@ -1,7 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using ModelGen.Generator.Graph;
 using ModelGen.Generator.Model;
+using ModelGen.Generator.Planning;
 using ModelGen.Generator.Tests.Infrastructure;
 using Xunit;
 
@@ -62,6 +64,61 @@ public class ModelSpecTests
         Assert.Equal(14, visited[typeof(LayerSpec)]);
         Assert.Equal(2, visited[typeof(ContainingTypeSpec)]);
         Assert.Equal(2, visited[typeof(Problem)]);
+    }
+
+    /// <summary>A graph: a skip connection, a branch from the input, a value read three times, a concatenation.</summary>
+    private const string GraphModel = """
+        using ModelGen;
+        [Model(BatchSize = 4)]
+        [Input(1, 6, 6)]
+        [Conv2D(4, 3, Activation.ReLU, Padding = Padding.Same, Name = "stem")]
+        [Conv2D(4, 3, Padding = Padding.Same)]
+        [BatchNorm]
+        [Add("stem")]
+        [Conv2D(2, 1, From = "stem", Name = "side")]
+        [Concat("add0", "stem")]
+        [Conv2D(3, 1, From = "input")]
+        [Concat("concat0")]
+        [GlobalAvgPool2D]
+        [Dense(3)]
+        [Loss(LossFunction.CrossEntropy)]
+        [Adam]
+        public partial class G;
+        """;
+
+    [Fact]
+    public void PlanGraph_HoldsNoRoslynObjects_AndComparesByValue()
+    {
+        ModelPlan first = ShapeInference.Plan(SpecParsing.Parse(GraphModel, "G"));
+        ModelPlan second = ShapeInference.Plan(SpecParsing.Parse(GraphModel, "G"));
+        ExecutionPlan execution = Planner.Plan(first);
+
+        Assert.True(first.IsValid, string.Join("; ", first.Problems));
+        foreach (object root in new object[] { first, execution })
+        {
+            List<string> found = ObjectGraph.FindRoslynObjects(root, out Dictionary<Type, int> visited);
+            Assert.True(found.Count == 0, "Roslyn objects in the plan:\n" + string.Join("\n", found));
+            if (ReferenceEquals(root, first))
+                foreach (Type t in new[] { typeof(ModelPlan), typeof(LayerPlan), typeof(Shape), typeof(TensorPlan), typeof(LayerSpec) })
+                    Assert.True(visited.ContainsKey(t), $"The walk never reached a {t.Name}.");
+        }
+
+        // Cached by value: a plan made again from an equal spec is equal, and so is the execution plan.
+        Assert.NotSame(first, second);
+        Assert.Equal(first, second);
+        Assert.Equal(first.GetHashCode(), second.GetHashCode());
+        Assert.Equal(execution, Planner.Plan(second));
+        Assert.NotEqual(first, ShapeInference.Plan(SpecParsing.Parse(GraphModel.Replace("[Conv2D(2, 1,", "[Conv2D(3, 1,"), "G")));
+
+        // The graph itself: what each layer reads, and which gradients accumulate.
+        Assert.Equal(new[] { "input", "stem", "conv2d1", "batchnorm0", "stem", "side", "input", "conv2d3", "concat1", "globalavgpool2d0" },
+            first.Layers.Select(l => l.SourceNames[0]));
+        Assert.Equal(new[] { "side", "add0", "stem" }, first.Layers.Single(l => l.Name == "concat0").SourceNames);
+        // stem is read by conv2d1, add0, side and concat0; visited last to first, concat0 writes its gradient and the rest add to it.
+        var stemReaders = first.Layers.SelectMany(l => l.Sources.Select((s, j) => (Layer: l, Operand: j, Source: s))).Where(r => r.Source == 0).ToList();
+        Assert.Equal(new[] { "conv2d1", "add0", "side", "concat0" }, stemReaders.Select(r => r.Layer.Name));
+        Assert.Equal(new[] { true, true, true, false }, stemReaders.Select(r => execution.Accumulate(r.Layer.Index, r.Operand)));
+        Assert.All(execution.Live, Assert.True);
     }
 
     [Fact]

@@ -185,6 +185,59 @@ public class SnapshotTests
         """);
 
     [Fact]
+    public void SmallResNet() => Verify("Demo.SmallResNet.g.cs", """
+        using ModelGen;
+
+        namespace Demo;
+
+        /// <summary>The README's graph example: a residual block with batch norm, a parallel 1x1 branch, Concat, global pooling.</summary>
+        [Model(BatchSize = 64, Seed = 1)]
+        [Input(1, 28, 28)]
+        [Conv2D(32, 3, Activation.ReLU, Padding = Padding.Same, Name = "stem")]
+        [Conv2D(32, 3, Padding = Padding.Same)]
+        [BatchNorm]
+        [ReLU]
+        [Conv2D(32, 3, Padding = Padding.Same)]
+        [BatchNorm]
+        [Add("stem")]
+        [ReLU(Name = "block1")]
+        [Conv2D(16, 1, From = "stem", Name = "side")]
+        [Concat("block1")]
+        [MaxPool2D(2)]
+        [GlobalAvgPool2D]
+        [Dense(10)]
+        [Loss(LossFunction.CrossEntropy)]
+        [Adam]
+        public partial class SmallResNet;
+        """);
+
+    [Fact]
+    public void WideAndDeepDouble() => Verify("Demo.WideAndDeep.g.cs", """
+        using ModelGen;
+
+        namespace Demo;
+
+        /// <summary>
+        /// Wide and deep: a deep residual path whose hidden value is read three times, a wide path straight from the
+        /// input, joined by Concat; a flatten view of the input feeds the deep path.
+        /// </summary>
+        [Model(BatchSize = 16, Seed = 2, Precision = Precision.Double)]
+        [Input(2, 3, 3)]
+        [Flatten(Name = "pixels")]
+        [Dense(32, Activation.ReLU, Name = "h")]
+        [Dense(32, Activation.Tanh)]
+        [Dense(32, From = "h", Name = "gate")]
+        [Add("h", "dense1")]
+        [LayerNorm(Name = "deep")]
+        [Dense(4, From = "pixels", Name = "wide")]
+        [Concat("deep")]
+        [Dense(1)]
+        [Loss(LossFunction.BinaryCrossEntropy)]
+        [AdamW]
+        public partial class WideAndDeep;
+        """);
+
+    [Fact]
     public void NormalizedMlpDouble() => Verify("Demo.Normalized.g.cs", """
         using ModelGen;
 
