@@ -11,7 +11,10 @@ namespace ModelGen.Kernels;
 /// <summary>
 /// Activations. Forward passes map <c>x</c> to <c>y</c> (which may be the same memory: in place); backward passes
 /// compute the gradient of the input from the activation's output <c>y</c> and the gradient of the output <c>dy</c>,
-/// into <c>dx</c> or, in the two-argument form, over <c>dy</c> itself.
+/// into <c>dx</c> or, in the two-argument form, over <c>dy</c> itself. With <c>accumulate</c> the three-argument
+/// backward passes add their gradient to what <c>dx</c> holds (<c>dx += g</c>, one addition per value after <c>g</c> is
+/// computed, so the result is exactly <c>dx + g</c> rounded once) instead of overwriting it: a value read by several
+/// layers gets the sum of their gradients.
 /// </summary>
 public static class Activations
 {
@@ -35,8 +38,9 @@ public static class Activations
             y[k] = x[k] < T.Zero ? T.Zero : x[k];
     }
 
-    /// <summary><c>dx = y &gt; 0 ? dy : 0</c>.</summary>
-    public static void ReluBackward<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary><c>dx = y &gt; 0 ? dy : 0</c> (with <paramref name="accumulate"/>: <c>dx += y &gt; 0 ? dy : 0</c>).</summary>
+    public static void ReluBackward<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, bool accumulate = false)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = y.Length, k = 0;
         Check.Length(dy, n, nameof(dy));
@@ -44,6 +48,21 @@ public static class Activations
         ref T yr = ref MemoryMarshal.GetReference(y);
         ref T dyr = ref MemoryMarshal.GetReference(dy);
         ref T dxr = ref MemoryMarshal.GetReference(dx);
+        if (accumulate)
+        {
+            if (Vector.IsHardwareAccelerated)
+            {
+                for (; k + Vector<T>.Count <= n; k += Vector<T>.Count)
+                {
+                    Vector<T> positive = Vector.GreaterThan(Vector.LoadUnsafe(ref yr, (nuint)k), Vector<T>.Zero);
+                    Vector<T> g = Vector.ConditionalSelect(positive, Vector.LoadUnsafe(ref dyr, (nuint)k), Vector<T>.Zero);
+                    (Vector.LoadUnsafe(ref dxr, (nuint)k) + g).StoreUnsafe(ref dxr, (nuint)k);
+                }
+            }
+            for (; k < n; k++)
+                dx[k] += y[k] > T.Zero ? dy[k] : T.Zero;
+            return;
+        }
         if (Vector.IsHardwareAccelerated)
         {
             for (; k + Vector<T>.Count <= n; k += Vector<T>.Count)
@@ -64,12 +83,22 @@ public static class Activations
             y[k] = x[k] > T.Zero ? x[k] : alpha * x[k];
     }
 
-    /// <summary><c>dx = y &gt; 0 ? dy : alpha·dy</c> (for <c>alpha ≥ 0</c> the sign of <c>y</c> is the sign of the input).</summary>
-    public static void LeakyReluBackward<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, T alpha) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>
+    /// <c>dx = y &gt; 0 ? dy : alpha·dy</c> (for <c>alpha ≥ 0</c> the sign of <c>y</c> is the sign of the input; with
+    /// <paramref name="accumulate"/>: <c>dx +=</c>).
+    /// </summary>
+    public static void LeakyReluBackward<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, T alpha, bool accumulate = false)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = y.Length;
         Check.Length(dy, n, nameof(dy));
         Check.Length(dx, n, nameof(dx));
+        if (accumulate)
+        {
+            for (int k = 0; k < n; k++)
+                dx[k] += y[k] > T.Zero ? dy[k] : alpha * dy[k];
+            return;
+        }
         for (int k = 0; k < n; k++)
             dx[k] = y[k] > T.Zero ? dy[k] : alpha * dy[k];
     }
@@ -92,8 +121,9 @@ public static class Activations
                 y[k] = T.Tanh(x[k]);
     }
 
-    /// <summary><c>dx = dy·(1 − y²)</c>.</summary>
-    public static void TanhBackward<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary><c>dx = dy·(1 − y²)</c> (with <paramref name="accumulate"/>: <c>dx +=</c>).</summary>
+    public static void TanhBackward<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, bool accumulate = false)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = y.Length, k = 0;
         Check.Length(dy, n, nameof(dy));
@@ -101,6 +131,21 @@ public static class Activations
         ref T yr = ref MemoryMarshal.GetReference(y);
         ref T dyr = ref MemoryMarshal.GetReference(dy);
         ref T dxr = ref MemoryMarshal.GetReference(dx);
+        if (accumulate)
+        {
+            if (Vector.IsHardwareAccelerated)
+            {
+                for (; k + Vector<T>.Count <= n; k += Vector<T>.Count)
+                {
+                    Vector<T> yv = Vector.LoadUnsafe(ref yr, (nuint)k);
+                    Vector<T> g = Vector.LoadUnsafe(ref dyr, (nuint)k) * (Vector<T>.One - yv * yv);
+                    (Vector.LoadUnsafe(ref dxr, (nuint)k) + g).StoreUnsafe(ref dxr, (nuint)k);
+                }
+            }
+            for (; k < n; k++)
+                dx[k] += dy[k] * (T.One - y[k] * y[k]);
+            return;
+        }
         if (Vector.IsHardwareAccelerated)
         {
             for (; k + Vector<T>.Count <= n; k += Vector<T>.Count)
@@ -132,8 +177,9 @@ public static class Activations
                 y[k] = Sigmoid(x[k]);
     }
 
-    /// <summary><c>dx = dy·(1 − y)·y</c>.</summary>
-    public static void SigmoidBackward<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary><c>dx = dy·(1 − y)·y</c> (with <paramref name="accumulate"/>: <c>dx +=</c>).</summary>
+    public static void SigmoidBackward<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, bool accumulate = false)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = y.Length, k = 0;
         Check.Length(dy, n, nameof(dy));
@@ -141,6 +187,21 @@ public static class Activations
         ref T yr = ref MemoryMarshal.GetReference(y);
         ref T dyr = ref MemoryMarshal.GetReference(dy);
         ref T dxr = ref MemoryMarshal.GetReference(dx);
+        if (accumulate)
+        {
+            if (Vector.IsHardwareAccelerated)
+            {
+                for (; k + Vector<T>.Count <= n; k += Vector<T>.Count)
+                {
+                    Vector<T> yv = Vector.LoadUnsafe(ref yr, (nuint)k);
+                    Vector<T> g = Vector.LoadUnsafe(ref dyr, (nuint)k) * (Vector<T>.One - yv) * yv;
+                    (Vector.LoadUnsafe(ref dxr, (nuint)k) + g).StoreUnsafe(ref dxr, (nuint)k);
+                }
+            }
+            for (; k < n; k++)
+                dx[k] += dy[k] * (T.One - y[k]) * y[k];
+            return;
+        }
         if (Vector.IsHardwareAccelerated)
         {
             for (; k + Vector<T>.Count <= n; k += Vector<T>.Count)
@@ -173,8 +234,9 @@ public static class Activations
         }
     }
 
-    /// <summary>Per row: <c>dx = y ⊙ (dy − Σ_j dy_j·y_j)</c>.</summary>
-    public static void SoftmaxBackward<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, int features) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary>Per row: <c>dx = y ⊙ (dy − Σ_j dy_j·y_j)</c> (with <paramref name="accumulate"/>: <c>dx +=</c>).</summary>
+    public static void SoftmaxBackward<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, int features, bool accumulate = false)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         Check.Length(dy, y.Length, nameof(dy));
         Check.Length(dx, y.Length, nameof(dx));
@@ -182,7 +244,10 @@ public static class Activations
         {
             T dot = T.Zero;
             for (int j = 0; j < features; j++) dot += dy[start + j] * y[start + j];
-            for (int j = 0; j < features; j++) dx[start + j] = y[start + j] * (dy[start + j] - dot);
+            if (accumulate)
+                for (int j = 0; j < features; j++) dx[start + j] += y[start + j] * (dy[start + j] - dot);
+            else
+                for (int j = 0; j < features; j++) dx[start + j] = y[start + j] * (dy[start + j] - dot);
         }
     }
 

@@ -76,11 +76,12 @@ public static class Dense
     /// <summary>
     /// Gradients of a dense layer from the gradient of its outputs <paramref name="dy"/> [n x outputs]:
     /// <c>dw = dyᵀ·x</c> [outputs x inputs], <c>db = Σ_i dy[i, :]</c>, <c>dx = dy·w</c> [n x inputs].
-    /// All three are overwritten (not accumulated). Empty <paramref name="db"/> or <paramref name="dx"/> skip that part.
-    /// The products are split over up to <paramref name="threads"/> threads as in <c>Forward</c>.
+    /// All three are overwritten (not accumulated), except that with <paramref name="accumulate"/> the input gradient is
+    /// added to what <paramref name="dx"/> holds (see <see cref="InputGradient{T}"/>). Empty <paramref name="db"/> or
+    /// <paramref name="dx"/> skip that part. The products are split over up to <paramref name="threads"/> threads as in <c>Forward</c>.
     /// </summary>
     public static unsafe void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> dy,
-        Span<T> dw, Span<T> db, Span<T> dx, int n, int inputs, int outputs, int threads = 1)
+        Span<T> dw, Span<T> db, Span<T> dx, int n, int inputs, int outputs, int threads = 1, bool accumulate = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Check.Length(x, n * inputs, nameof(x));
@@ -110,16 +111,19 @@ public static class Dense
                 RowMath.Add(dy.Slice(i * outputs, outputs), db.Slice(0, outputs));
         }
 
-        if (!dx.IsEmpty) InputGradient(dy, w, dx, n, inputs, outputs, threads);
+        if (!dx.IsEmpty) InputGradient(dy, w, dx, n, inputs, outputs, threads, accumulate);
     }
 
     /// <summary>
     /// <c>dx = dy·w</c> [n x inputs], overwritten: the part of <see cref="Backward{T}"/> that a model may defer until
     /// someone reads its input gradient. The terms are added in order of the output unit, as in a plain loop (so the
-    /// result does not depend on the blocking).
+    /// result does not depend on the blocking or the threads). With <paramref name="accumulate"/>, <c>dx += dy·w</c>: each
+    /// value's chain of fused multiply-adds starts from what <paramref name="dx"/> holds instead of from zero (the
+    /// product's own accumulation, no extra pass), so the result is <c>dx + dy·w</c> to within the rounding of that
+    /// chain, not necessarily the bits of the sum computed first and added last.
     /// </summary>
     public static unsafe void InputGradient<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> w, Span<T> dx, int n, int inputs, int outputs,
-        int threads = 1)
+        int threads = 1, bool accumulate = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Check.Length(dy, n * outputs, nameof(dy));
@@ -133,7 +137,7 @@ public static class Dense
                 A = pdy, ARow = outputs, ACol = 1,
                 B = pw, BRow = inputs, BCol = 1,
                 C = pdx, CRow = inputs,
-                M = n, N = inputs, K = outputs,
+                M = n, N = inputs, K = outputs, Accumulate = accumulate,
             };
             PackedGemm.Run(ref product, threads);
         }

@@ -28,12 +28,22 @@ public static class Dropout
         }
     }
 
-    /// <summary><c>dx = dy·mask</c>.</summary>
-    public static void Backward<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> mask, Span<T> dx) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <summary><c>dx = dy·mask</c> (with <paramref name="accumulate"/>: <c>dx += dy·mask</c>).</summary>
+    public static void Backward<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> mask, Span<T> dx, bool accumulate = false)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         int count = dy.Length, k = 0;
         Check.Length(mask, count, nameof(mask));
         Check.Length(dx, count, nameof(dx));
+        if (accumulate)
+        {
+            if (Vector.IsHardwareAccelerated)
+                for (; k + Vector<T>.Count <= count; k += Vector<T>.Count)
+                    (new Vector<T>(dx.Slice(k)) + new Vector<T>(dy.Slice(k)) * new Vector<T>(mask.Slice(k))).CopyTo(dx.Slice(k));
+            for (; k < count; k++)
+                dx[k] += dy[k] * mask[k];
+            return;
+        }
         if (Vector.IsHardwareAccelerated)
             for (; k + Vector<T>.Count <= count; k += Vector<T>.Count)
                 (new Vector<T>(dy.Slice(k)) * new Vector<T>(mask.Slice(k))).CopyTo(dx.Slice(k));

@@ -69,10 +69,11 @@ public static class BatchNorm
 
     /// <summary>
     /// Backward of the training forward: <c>dβ = Σ dy</c>, <c>dγ = Σ dy·x̂</c>, and with <c>g = dy·γ</c> over the m = n·spatial
-    /// values of a channel, <c>dx = (1/√(σ²+ε))/m · (m·g − Σg − x̂·Σ(g·x̂))</c>. dγ, dβ and dx are overwritten.
+    /// values of a channel, <c>dx = (1/√(σ²+ε))/m · (m·g − Σg − x̂·Σ(g·x̂))</c>. dγ and dβ are overwritten; dx too, or with
+    /// <paramref name="accumulate"/> the gradient is added to what it holds (<c>dx += …</c>, computed as before and added last).
     /// </summary>
     public static void Backward<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> normalized, ReadOnlySpan<T> gamma, ReadOnlySpan<T> invStd,
-        Span<T> dgamma, Span<T> dbeta, Span<T> dx, int n, int channels, int spatial)
+        Span<T> dgamma, Span<T> dbeta, Span<T> dx, int n, int channels, int spatial, bool accumulate = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int count = n * channels * spatial, m = n * spatial;
@@ -99,7 +100,7 @@ public static class BatchNorm
             for (int i = 0; i < n; i++)
             {
                 int start = (i * channels + c) * spatial;
-                RowMath.CombineGradient(dy.Slice(start, spatial), normalized.Slice(start, spatial), a, b, cc, dx.Slice(start, spatial));
+                RowMath.CombineGradient(dy.Slice(start, spatial), normalized.Slice(start, spatial), a, b, cc, dx.Slice(start, spatial), accumulate);
             }
         }
     }
@@ -137,10 +138,11 @@ public static class LayerNorm
 
     /// <summary>
     /// Backward: <c>dγ = Σ_i dy·x̂</c>, <c>dβ = Σ_i dy</c> (overwritten), and per sample with <c>g = dy·γ</c>,
-    /// <c>dx = (1/√(σ²+ε))/F · (F·g − Σg − x̂·Σ(g·x̂))</c> (overwritten).
+    /// <c>dx = (1/√(σ²+ε))/F · (F·g − Σg − x̂·Σ(g·x̂))</c> (overwritten, or with <paramref name="accumulate"/> added to what
+    /// dx holds, last).
     /// </summary>
     public static void Backward<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> normalized, ReadOnlySpan<T> gamma, ReadOnlySpan<T> invStd,
-        Span<T> dgamma, Span<T> dbeta, Span<T> dx, int n, int features)
+        Span<T> dgamma, Span<T> dbeta, Span<T> dx, int n, int features, bool accumulate = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Check.Length(dy, n * features, nameof(dy));
@@ -161,6 +163,15 @@ public static class LayerNorm
                 sumGXhat += g * normalized[k];
             }
             T scale = invStd[i] / fT;
+            if (accumulate)
+            {
+                for (int j = 0; j < features; j++)
+                {
+                    int k = i * features + j;
+                    dx[k] += scale * (fT * dy[k] * gamma[j] - sumG - normalized[k] * sumGXhat);
+                }
+                continue;
+            }
             for (int j = 0; j < features; j++)
             {
                 int k = i * features + j;

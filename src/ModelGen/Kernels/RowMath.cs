@@ -90,11 +90,25 @@ internal static class RowMath
         }
     }
 
-    /// <summary><c>dx = a·dy − b − c·x̂</c> (the common form of the normalization backward passes).</summary>
-    public static void CombineGradient<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> normalized, T a, T b, T c, Span<T> dx)
+    /// <summary>
+    /// <c>dx = a·dy − b − c·x̂</c> (the common form of the normalization backward passes); with
+    /// <paramref name="accumulate"/>, <c>dx += a·dy − b − c·x̂</c>, the gradient added last.
+    /// </summary>
+    public static void CombineGradient<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> normalized, T a, T b, T c, Span<T> dx, bool accumulate = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int k = 0;
+        if (accumulate)
+        {
+            if (Vector.IsHardwareAccelerated)
+            {
+                Vector<T> va = new(a), vb = new(b), vc = new(c);
+                for (; k + Vector<T>.Count <= dy.Length; k += Vector<T>.Count)
+                    (new Vector<T>(dx.Slice(k)) + (va * new Vector<T>(dy.Slice(k)) - vb - vc * new Vector<T>(normalized.Slice(k)))).CopyTo(dx.Slice(k));
+            }
+            for (; k < dy.Length; k++) dx[k] += a * dy[k] - b - c * normalized[k];
+            return;
+        }
         if (Vector.IsHardwareAccelerated)
         {
             Vector<T> va = new(a), vb = new(b), vc = new(c);

@@ -10,7 +10,8 @@ public static partial class Conv2D
     /// Gradients of <see cref="Forward{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, int, int, int, int, int, int, int, int, int, int, int, int, bool)"/>
     /// from the gradient of its outputs <paramref name="dy"/> [n, filters, outHeight, outWidth]:
     /// <paramref name="dw"/> [filters, channels, kernel, kernel] and <paramref name="db"/> [filters] summed over the batch, and
-    /// <paramref name="dx"/> [n, channels, height, width]. All three are overwritten (not accumulated); an empty
+    /// <paramref name="dx"/> [n, channels, height, width]. All three are overwritten (not accumulated), except that with
+    /// <paramref name="accumulate"/> the input gradient is added to what <paramref name="dx"/> holds; an empty
     /// <paramref name="db"/> or <paramref name="dx"/> skips that part. <paramref name="columns"/> is scratch of at least
     /// <see cref="ColumnsLength"/> values (times the threads it may use, <see cref="ScratchCopies"/>), used by strided or
     /// over-padded convolutions' input gradient; its contents on return are unspecified.
@@ -24,10 +25,14 @@ public static partial class Conv2D
     /// gradient is itself a direct convolution: the output gradient, padded by <c>kernel − 1 − padding</c>, convolved with
     /// the weights flipped in both axes and with filters and channels exchanged. Otherwise it is <c>wᵀ·dy</c> folded back
     /// (col2im).</para>
+    /// <para>With <paramref name="accumulate"/>, the direct input gradient adds each value's finished sum to what
+    /// <paramref name="dx"/> holds as it stores it (exactly <c>dx + g</c>, rounded once); col2im folds the columns onto
+    /// <paramref name="dx"/> as it is instead of onto zeros (the same additions in the same order, starting from its
+    /// value). Either way every value of <paramref name="dx"/> is computed by the same operations on any number of threads.</para>
     /// </remarks>
     public static unsafe void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> dy, Span<T> dw, Span<T> db, Span<T> dx, Span<T> columns,
         int n, int channels, int height, int width, int filters, int kernel, int stride, int padTop, int padLeft, int outHeight, int outWidth,
-        int threads = 1)
+        int threads = 1, bool accumulate = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Geometry g = CheckedInputs(x, w, n, channels, height, width, filters, kernel, stride, padTop, padLeft, outHeight, outWidth);
@@ -48,7 +53,7 @@ public static partial class Conv2D
 
         fixed (T* px = x, pw = w, pdy = dy, pdw = dw, pdx = dx, pc = columns)
         {
-            var job = new BackwardJob<T> { G = g, X = px, W = pw, Dy = pdy, Dw = pdw, Dx = pdx, Columns = pc };
+            var job = new BackwardJob<T> { G = g, X = px, W = pw, Dy = pdy, Dw = pdw, Dx = pdx, Columns = pc, Accumulate = accumulate };
             int tapTiles = (g.Rows + GemmBlocking.TileRows - 1) / GemmBlocking.TileRows;
             int weightParts = Parallelism.Parts(threads, g.Work, tapTiles);
             if (weightParts <= 1) WeightGradientPart<T>(&job, 0, 1);
@@ -82,6 +87,8 @@ public static partial class Conv2D
     {
         public Geometry G;
         public T* X, W, Dy, Dw, Dx, Columns, PackedWt;
+        /// <summary>Add the input gradient to what <see cref="Dx"/> holds.</summary>
+        public bool Accumulate;
 
         /// <summary>The im2col scratch copy of part <paramref name="part"/>.</summary>
         public readonly Span<T> Scratch(int part) => new(Columns + (nint)part * G.ColumnsLength, G.ColumnsLength);
@@ -189,12 +196,13 @@ public static partial class Conv2D
                         flipped[(nint)c * rows + row] = job.W[((nint)f * channels + c) * taps + (k - 1 - ki) * k + (k - 1 - kj)];
         if (byRows) PackedWeights<T>.PackRowPanels(flipped, rows, channels, packed);
         else PackedGemm.PackB(flipped, 1, rows, rows, channels, packed);
-        Direct(job.Dy, packed, byRows, job.Dx, adjoint, default(FilterOps<T>), threads);
+        Direct(job.Dy, packed, byRows, job.Dx, adjoint, default(FilterOps<T>), threads, job.Accumulate);
     }
 
     /// <summary>
     /// <c>dx</c> of this part's samples, for strided or over-padded convolutions: <c>dcolumns = wᵀ·dy_s</c> into this
-    /// part's scratch, then folded back (col2im) onto the input positions they were read from.
+    /// part's scratch, then folded back (col2im) onto the input positions they were read from: onto zeros, or with
+    /// <see cref="BackwardJob{T}.Accumulate"/> onto what dx holds.
     /// </summary>
     private static unsafe void InputGradientPart<T>(void* arguments, int part, int parts) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -214,7 +222,7 @@ public static partial class Conv2D
                 p.B = j.Dy + (nint)s * g.OutSize;
                 PackedGemm.Run(p, 0, p.N);
                 Span<T> dxs = new(j.Dx + (nint)s * g.InSize, g.InSize);
-                dxs.Clear();
+                if (!j.Accumulate) dxs.Clear();
                 Unfold.Col2Im(columns, dxs, g.Channels, g.Height, g.Width, g.Kernel, g.Stride, g.PadTop, g.PadLeft, g.OutHeight, g.OutWidth);
             }
         }

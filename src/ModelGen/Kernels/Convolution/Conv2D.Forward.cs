@@ -86,6 +86,12 @@ public static partial class Conv2D
         public bool BySamples;
         /// <summary>Tiles of six filters by NR positions of a row (see <see cref="PositionLanes{T}"/>).</summary>
         public bool ByRows;
+        /// <summary>
+        /// Add each finished value to what <see cref="Y"/> holds instead of storing it (the input gradient of a backward
+        /// pass, accumulated). Every output value is then added exactly once: the tiles moved back to end at the last
+        /// position or filter skip the values the tile before them has added.
+        /// </summary>
+        public bool Accumulate;
     }
 
     /// <summary>
@@ -156,9 +162,11 @@ public static partial class Conv2D
     /// The direct convolution of <paramref name="x"/> into <paramref name="y"/>, then the filter-wise epilogue
     /// <paramref name="ops"/>, with weights already packed for the tiles <see cref="PositionLanes{T}"/> chose
     /// (<paramref name="byRows"/>: panels of six filters <c>[⌈filters/6⌉][rows][6]</c>; otherwise panels of NR filters
-    /// <c>[⌈filters/NR⌉][rows][NR]</c>).
+    /// <c>[⌈filters/NR⌉][rows][NR]</c>). With <paramref name="accumulate"/> each value is added to what <paramref name="y"/>
+    /// holds (<c>y + v</c>, after the epilogue) instead of stored.
     /// </summary>
-    private static unsafe void Direct<T>(T* x, T* weights, bool byRows, T* y, in Geometry g, in FilterOps<T> ops, int threads)
+    private static unsafe void Direct<T>(T* x, T* weights, bool byRows, T* y, in Geometry g, in FilterOps<T> ops, int threads,
+        bool accumulate = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int filters = g.Filters, nr = PackedGemm.Blocking<T>().Columns;
@@ -175,6 +183,7 @@ public static partial class Conv2D
             },
         };
         job.ByRows = byRows;
+        job.Accumulate = accumulate;
         // Samples are read in place when every tap falls inside them; otherwise (and always for row tiles, whose last
         // vectors reach past a row's end) from a padded copy.
         bool inPlace = g.ReadsInside && !job.ByRows;
@@ -268,6 +277,12 @@ public static partial class Conv2D
                     }
                     ConvolutionTile.Six<T, TV, S>(source, job.Taps, g.Rows, windows, weights, tile);
                     Epilogue<T, TV, S>(job, tile, count, f0);
+                    if (job.Accumulate)
+                    {
+                        // Only this tile's own positions [t·6, …): those before are the tile before's (perhaps another part's).
+                        AddTile(tile, nr, cols, t * mr - p0, count, ys + (nint)f0 * positions + p0, positions);
+                        continue;
+                    }
                     // The tile is [position][filter]; the output is [filter][position].
                     if (count == mr && typeof(T) == typeof(float) && Avx.IsSupported)
                         TransposeSix((float*)tile, nr, cols, (float*)ys + (nint)f0 * positions + p0, positions);
@@ -317,8 +332,10 @@ public static partial class Conv2D
                     {
                         // The weights' last panel of six ends at the last filter (PackedWeights.RowPanelStart).
                         int f0 = PackedWeights<T>.RowPanelStart(q, g.Filters);
+                        // Accumulating, a panel or step moved back skips the filters and positions the one before has added.
                         ConvolutionTile.SixFilters<T, TV, S>(window, job.Taps, g.Rows, job.Weights + (nint)q * g.Rows * mr,
-                            job.Epilogue, f0, Math.Min(mr, g.Filters - f0), ys + (nint)f0 * positions + oh * width + ow, positions, count, tile);
+                            job.Epilogue, f0, Math.Min(mr, g.Filters - f0), ys + (nint)f0 * positions + oh * width + ow, positions, count, tile,
+                            job.Accumulate, q * mr - f0, step - ow);
                     }
                 }
         }
@@ -327,9 +344,9 @@ public static partial class Conv2D
     /// <summary>
     /// <c>y[j·yRow + i] = tile[i·nr + j]</c> for the six rows <c>i</c> of a tile and its first <paramref name="cols"/>
     /// columns: eight columns at a time transposed in registers (the six rows and two unused ones), each column's six
-    /// values stored as four and two.
+    /// values stored as four and two (or with <paramref name="add"/>, added to the values there).
     /// </summary>
-    private static unsafe void TransposeSix(float* tile, int nr, int cols, float* y, nint yRow)
+    private static unsafe void TransposeSix(float* tile, int nr, int cols, float* y, nint yRow, bool add = false)
     {
         for (int j0 = 0; j0 < cols; j0 += 8)
         {
@@ -342,6 +359,18 @@ public static partial class Conv2D
                 out Vector256<float> c6, out Vector256<float> c7);
             int n = Math.Min(8, cols - j0);
             float* yc = y + j0 * yRow;
+            if (add)
+            {
+                if (n > 0) AddSix(c0, yc);
+                if (n > 1) AddSix(c1, yc + yRow);
+                if (n > 2) AddSix(c2, yc + 2 * yRow);
+                if (n > 3) AddSix(c3, yc + 3 * yRow);
+                if (n > 4) AddSix(c4, yc + 4 * yRow);
+                if (n > 5) AddSix(c5, yc + 5 * yRow);
+                if (n > 6) AddSix(c6, yc + 6 * yRow);
+                if (n > 7) AddSix(c7, yc + 7 * yRow);
+                continue;
+            }
             if (n > 0) StoreSix(c0, yc);
             if (n > 1) StoreSix(c1, yc + yRow);
             if (n > 2) StoreSix(c2, yc + 2 * yRow);
@@ -351,6 +380,33 @@ public static partial class Conv2D
             if (n > 6) StoreSix(c6, yc + 6 * yRow);
             if (n > 7) StoreSix(c7, yc + 7 * yRow);
         }
+    }
+
+    /// <summary>
+    /// <c>y[j·yRow + i] += tile[i·nr + j]</c> for the rows <c>i</c> in <c>[first, count)</c> of a tile and its first
+    /// <paramref name="cols"/> columns (the accumulating form of the stores in <see cref="ForwardPart{T, TV, S}"/>).
+    /// </summary>
+    private static unsafe void AddTile<T>(T* tile, int nr, int cols, int first, int count, T* y, nint yRow)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        if (first == 0 && count == GemmBlocking.TileRows && typeof(T) == typeof(float) && Avx.IsSupported)
+        {
+            TransposeSix((float*)tile, nr, cols, (float*)y, yRow, add: true);
+            return;
+        }
+        for (int j = 0; j < cols; j++)
+        {
+            T* yj = y + j * yRow;
+            for (int i = first; i < count; i++) yj[i] += tile[i * nr + j];
+        }
+    }
+
+    /// <summary>The first six lanes of <paramref name="v"/> added to the six values at <paramref name="y"/>: four, then two.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static unsafe void AddSix(Vector256<float> v, float* y)
+    {
+        Sse.Store(y, Sse.Add(Sse.LoadVector128(y), v.GetLower()));
+        Sse.StoreLow(y + 4, Sse.Add(Sse.LoadLow(Vector128<float>.Zero, y + 4), v.GetUpper()));
     }
 
     /// <summary>The first six lanes of <paramref name="v"/>: four, then two.</summary>

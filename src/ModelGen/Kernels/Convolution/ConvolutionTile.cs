@@ -104,11 +104,15 @@ internal static unsafe class ConvolutionTile
     /// <c>v[i, j] = Σ_k weights[k·6 + i]·source[taps[k] + j]</c>, the same chains over the
     /// taps as <see cref="Six{T, TV, S}"/>. Then, in registers, the epilogue of filter <c>f0 + i</c>, and the first
     /// <paramref name="filters"/> rows' first <paramref name="count"/> values stored at <c>output + i·outputRow</c>
-    /// (straight from the registers when the row is whole, else through <paramref name="tile"/>, [6][NR]).
+    /// (straight from the registers when the row is whole, else through <paramref name="tile"/>, [6][NR]). With
+    /// <paramref name="accumulate"/> the values are added to those at <paramref name="output"/> instead, except for the
+    /// first <paramref name="skipRows"/> rows and <paramref name="skipColumns"/> columns (those a panel or step moved back
+    /// shares with the one before it, which has added them already).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void SixFilters<T, TV, S>(T* source, int* taps, int depth, T* weights,
-        in TileEpilogue<T> epilogue, int f0, int filters, T* output, nint outputRow, int count, T* tile)
+        in TileEpilogue<T> epilogue, int f0, int filters, T* output, nint outputRow, int count, T* tile,
+        bool accumulate = false, int skipRows = 0, int skipColumns = 0)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
     {
         nuint w = (nuint)S.Width;
@@ -142,12 +146,45 @@ internal static unsafe class ConvolutionTile
             epilogue.Apply<TV, S>(ref s50, ref s51, f0 + 5);
         }
         bool direct = count == 2 * S.Width && filters == GemmBlocking.TileRows;
+        if (accumulate)
+        {
+            if (direct && skipRows == 0 && skipColumns == 0)
+            {
+                AddStore<T, TV, S>(ref *output, outputRow, s00, s01, s10, s11, s20, s21, s30, s31, s40, s41, s50, s51);
+                return;
+            }
+            Store<T, TV, S>(ref *tile, 2 * S.Width, s00, s01, s10, s11, s20, s21, s30, s31, s40, s41, s50, s51);
+            for (int i = skipRows; i < filters; i++)
+                for (int j = skipColumns; j < count; j++)
+                    output[i * outputRow + j] += tile[i * 2 * S.Width + j];
+            return;
+        }
         Store<T, TV, S>(ref direct ? ref *output : ref *tile, direct ? outputRow : 2 * S.Width,
             s00, s01, s10, s11, s20, s21, s30, s31, s40, s41, s50, s51);
         if (direct) return;
         for (int i = 0; i < filters; i++)
             for (int j = 0; j < count; j++)
                 output[i * outputRow + j] = tile[i * 2 * S.Width + j];
+    }
+
+    /// <summary>The twelve accumulators of a tile added to six rows of two vectors, <paramref name="row"/> values apart.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddStore<T, TV, S>(ref T c, nint row, TV s00, TV s01, TV s10, TV s11, TV s20, TV s21,
+        TV s30, TV s31, TV s40, TV s41, TV s50, TV s51)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
+    {
+        nuint w = (nuint)S.Width;
+        S.Store(S.Add(S.Load(ref c, 0), s00), ref c, 0); S.Store(S.Add(S.Load(ref c, w), s01), ref c, w);
+        c = ref Unsafe.Add(ref c, row);
+        S.Store(S.Add(S.Load(ref c, 0), s10), ref c, 0); S.Store(S.Add(S.Load(ref c, w), s11), ref c, w);
+        c = ref Unsafe.Add(ref c, row);
+        S.Store(S.Add(S.Load(ref c, 0), s20), ref c, 0); S.Store(S.Add(S.Load(ref c, w), s21), ref c, w);
+        c = ref Unsafe.Add(ref c, row);
+        S.Store(S.Add(S.Load(ref c, 0), s30), ref c, 0); S.Store(S.Add(S.Load(ref c, w), s31), ref c, w);
+        c = ref Unsafe.Add(ref c, row);
+        S.Store(S.Add(S.Load(ref c, 0), s40), ref c, 0); S.Store(S.Add(S.Load(ref c, w), s41), ref c, w);
+        c = ref Unsafe.Add(ref c, row);
+        S.Store(S.Add(S.Load(ref c, 0), s50), ref c, 0); S.Store(S.Add(S.Load(ref c, w), s51), ref c, w);
     }
 
     /// <summary>The twelve accumulators of a tile as six rows of two vectors, <paramref name="row"/> values apart.</summary>

@@ -78,10 +78,11 @@ public static partial class Pooling
     /// <summary>
     /// Gradient of <see cref="MaxForward{T}"/>: <paramref name="dx"/> [n, channels, height, width] is overwritten with zeros,
     /// then each <paramref name="dy"/> value is added at its sample's <paramref name="argmax"/> position (so overlapping
-    /// windows that chose the same input accumulate).
+    /// windows that chose the same input accumulate). With <paramref name="accumulate"/> the zeros are not written: the
+    /// values are added to what <paramref name="dx"/> holds, in the same order.
     /// </summary>
     public static void MaxBackward<T>(ReadOnlySpan<T> dy, ReadOnlySpan<int> argmax, Span<T> dx, int n, int channels, int height, int width,
-        int outHeight, int outWidth)
+        int outHeight, int outWidth, bool accumulate = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentOutOfRangeException.ThrowIfNegative(n);
@@ -95,7 +96,7 @@ public static partial class Pooling
         Check.Length(argmax, n * outSize, nameof(argmax));
         Check.Length(dx, n * inSize, nameof(dx));
 
-        dx.Slice(0, n * inSize).Clear();
+        if (!accumulate) dx.Slice(0, n * inSize).Clear();
         for (int s = 0; s < n; s++)
         {
             ReadOnlySpan<T> dys = dy.Slice(s * outSize, outSize);
@@ -151,10 +152,12 @@ public static partial class Pooling
     /// <summary>
     /// Gradient of <see cref="AvgForward{T}"/>: <paramref name="dx"/> [n, channels, height, width] is overwritten with zeros,
     /// then each <paramref name="dy"/> value divided by <c>pool·pool</c> is added to every input of its window (overlapping
-    /// windows accumulate; inputs no window reaches get zero).
+    /// windows accumulate; inputs no window reaches get zero). With <paramref name="accumulate"/> the zeros are not
+    /// written: the values are added to what <paramref name="dx"/> holds, in the same order (inputs no window reaches
+    /// keep their value).
     /// </summary>
     public static void AvgBackward<T>(ReadOnlySpan<T> dy, Span<T> dx, int n, int channels, int height, int width,
-        int pool, int stride, int outHeight, int outWidth)
+        int pool, int stride, int outHeight, int outWidth, bool accumulate = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckGeometry(n, channels, height, width, pool, stride, outHeight, outWidth);
@@ -163,7 +166,7 @@ public static partial class Pooling
         Check.Length(dx, n * inSize, nameof(dx));
         T count = T.CreateTruncating(pool * pool);
 
-        dx.Slice(0, n * inSize).Clear();
+        if (!accumulate) dx.Slice(0, n * inSize).Clear();
         for (int s = 0; s < n; s++)
         {
             ReadOnlySpan<T> dys = dy.Slice(s * outSize, outSize);
