@@ -75,8 +75,10 @@ public sealed class LayerHarnessTests
             Refusal(typeof(ConcatVectorsDouble), "concat_vectors_double", json => json["layers"]![3]!["from"] = "b"));
         Assert.Contains("layer 2 (Dense 'b') has from=\"input\"; the fixture's layer 2 has from=null",
             Refusal(typeof(ConcatVectorsDouble), "concat_vectors_double", json => json["layers"]![1]!["from"] = null));
-        Assert.Contains("layer 5 (Flatten 'flatten0') has from=null; the fixture's layer 5 has from=\"h\"",
+        Assert.Contains("layer 5 (Flatten 'flatten0') has from=\"add0\"; the fixture's layer 5 has from=\"h\"",
             Refusal(typeof(ThreeReadersImageDouble), "three_readers_image_double", json => json["layers"]![4]!["from"] = "h"));
+        Assert.Contains("layer 2 (Dense 'dense1') has from=null; the fixture's layer 2 has from=\"input\"",
+            Refusal(typeof(ResidualMlpSingle), "residual_mlp_single", json => json["layers"]![1]!["from"] = "input"));
         // A merge's operands: one renamed, one missing, their order.
         Assert.Contains("layer 4 (Concat 'concat0') has operands=[\"b\", \"c\"]; the fixture's layer 4 has operands=[\"b\",\"a\"]",
             Refusal(typeof(ConcatVectorsDouble), "concat_vectors_double", json => json["layers"]![3]!["operands"]![1] = "a"));
