@@ -12,9 +12,10 @@ namespace ModelGen.Reference.Tests;
 /// Reads a model declaration's attributes (they are ordinary runtime attributes) in the terms of the PyTorch script,
 /// and checks that they are the settings the fixture was made with: the loss, the torch.optim class with every keyword
 /// argument, the L1/L2 penalty of each Dense weight and the clipping thresholds, and, where the fixture records them
-/// (the convolution, pooling and normalization fixtures), the input shape and every layer with its settings. A
-/// declaration that drifted from generate_fixtures.py fails here, by name, instead of being compared with numbers of
-/// another model.
+/// (the convolution, pooling, normalization and graph fixtures), the input shape and every layer with its settings,
+/// and, where the fixture records them too (the graph fixtures), every layer's name, the layer it reads (From) and a
+/// merge's operands. A declaration that drifted from generate_fixtures.py fails here, by name, instead of being
+/// compared with numbers of another model.
 /// </summary>
 public static class Declarations
 {
@@ -91,10 +92,35 @@ public static class Declarations
         LayerNormAttribute a => new() { ["kind"] = "LayerNorm", ["epsilon"] = a.Epsilon },
         LeakyReLUAttribute a => new() { ["kind"] = "LeakyReLU", ["alpha"] = a.Alpha },
         DropoutAttribute a => new() { ["kind"] = "Dropout", ["rate"] = a.Rate },
-        FlattenAttribute or ReLUAttribute or TanhAttribute or SigmoidAttribute or SoftmaxAttribute =>
+        AddAttribute a => new() { ["kind"] = "Add", ["operands"] = a.Operands },
+        ConcatAttribute a => new() { ["kind"] = "Concat", ["operands"] = a.Operands },
+        FlattenAttribute or ReLUAttribute or TanhAttribute or SigmoidAttribute or SoftmaxAttribute or GlobalAvgPool2DAttribute =>
             new() { ["kind"] = layer.GetType().Name[..^"Attribute".Length] },
         _ => throw new NotSupportedException($"No description known for {layer.GetType().Name}."),
     };
+
+    /// <summary>
+    /// The layers of <paramref name="model"/> in declaration order, each as <see cref="TorchLayer"/> describes it plus
+    /// where its values come from, as the graph fixtures record it: <c>"name"</c>, the attribute's Name or ModelGen's
+    /// default <c>&lt;kind&gt;&lt;index per kind&gt;</c> (<c>dense1</c>, <c>add0</c>, <c>globalavgpool2d0</c>; a layer
+    /// with a Name still counts), and <c>"from"</c>, the attribute's From (null: the previous layer's output).
+    /// </summary>
+    public static List<(LayerAttribute Attribute, Dictionary<string, object?> Description)> TorchLayers(Type model)
+    {
+        var counters = new Dictionary<string, int>(StringComparer.Ordinal);
+        var layers = new List<(LayerAttribute, Dictionary<string, object?>)>();
+        foreach (LayerAttribute layer in model.GetCustomAttributes<LayerAttribute>(inherit: false))
+        {
+            var description = TorchLayer(layer).ToDictionary(p => p.Key, p => (object?)p.Value, StringComparer.Ordinal);
+            string kind = ((string)description["kind"]!).ToLowerInvariant();
+            counters.TryGetValue(kind, out int index);
+            counters[kind] = index + 1;
+            description["name"] = layer.Name ?? kind + index.ToString(CultureInfo.InvariantCulture);
+            description["from"] = layer.From;
+            layers.Add((layer, description));
+        }
+        return layers;
+    }
 
     /// <summary>Fails unless the attributes of <paramref name="model"/> declare what <paramref name="fixture"/> was trained with.</summary>
     public static void CheckMatches(Type model, Fixture fixture)
@@ -137,18 +163,23 @@ public static class Declarations
         }
         if (fixture.Layers is not null)
         {
-            var declared = model.GetCustomAttributes<LayerAttribute>(inherit: false).Select(TorchLayer).ToList();
+            var declared = TorchLayers(model);
             Assert.True(declared.Count == fixture.Layers.Count,
-                $"{who} declares {declared.Count} layers ({string.Join(", ", declared.Select(l => l["kind"]))}); " +
+                $"{who} declares {declared.Count} layers ({string.Join(", ", declared.Select(l => l.Description["kind"]))}); " +
                 $"the fixture has {fixture.Layers.Count} ({string.Join(", ", fixture.Layers.Select(l => l["kind"].GetString()))}).");
             for (int i = 0; i < declared.Count; i++)
             {
-                Dictionary<string, object> layer = declared[i];
+                (LayerAttribute attribute, Dictionary<string, object?> layer) = declared[i];
                 Dictionary<string, JsonElement> used = fixture.Layers[i];
-                string what = $"{who}: layer {i + 1} ({layer["kind"]})";
+                // Fixtures of sequential models record no names and sources: there a layer must have neither a Name nor
+                // a From (either would make the key sets differ below), and the default name is left to ParameterNames.
+                bool graph = used.ContainsKey("name");
+                if (!used.ContainsKey("name") && attribute.Name is null) layer.Remove("name");
+                if (!used.ContainsKey("from") && attribute.From is null) layer.Remove("from");
+                string what = graph ? $"{who}: layer {i + 1} ({layer["kind"]} '{layer["name"]}')" : $"{who}: layer {i + 1} ({layer["kind"]})";
                 Assert.True(layer.Keys.Order(StringComparer.Ordinal).SequenceEqual(used.Keys.Order(StringComparer.Ordinal)),
                     $"{what} has the settings ({string.Join(", ", layer.Keys)}); the fixture's layer {i + 1} has ({string.Join(", ", used.Keys)}).");
-                foreach ((string key, object value) in layer)
+                foreach ((string key, object? value) in layer)
                     Assert.True(SameValue(value, used[key]), $"{what} has {key}={Show(value)}; the fixture's layer {i + 1} has {key}={used[key].GetRawText()}.");
             }
         }
@@ -160,19 +191,24 @@ public static class Declarations
             $"{who} clips with (MaxNorm, MaxValue) = {declaredClipping} (0: off); the fixture clipped with {fixtureClipping}.");
     }
 
-    private static bool SameValue(object declared, JsonElement used) => declared switch
+    private static bool SameValue(object? declared, JsonElement used) => declared switch
     {
+        null => used.ValueKind == JsonValueKind.Null,
         int i => used.ValueKind == JsonValueKind.Number && used.TryGetInt32(out int u) && u == i,
         string t => used.ValueKind == JsonValueKind.String && used.GetString() == t,
         double d => used.ValueKind == JsonValueKind.Number && used.GetDouble() == d,
         bool b => used.ValueKind == (b ? JsonValueKind.True : JsonValueKind.False),
         double[] a => used.ValueKind == JsonValueKind.Array && used.GetArrayLength() == a.Length
             && used.EnumerateArray().Select((e, i) => e.ValueKind == JsonValueKind.Number && e.GetDouble() == a[i]).All(x => x),
+        string[] a => used.ValueKind == JsonValueKind.Array && used.GetArrayLength() == a.Length
+            && used.EnumerateArray().Select((e, i) => e.ValueKind == JsonValueKind.String && e.GetString() == a[i]).All(x => x),
         _ => false,
     };
 
-    private static string Show(object value) => value switch
+    private static string Show(object? value) => value switch
     {
+        null => "null",
+        string[] a => "[" + string.Join(", ", a.Select(t => JsonSerializer.Serialize(t))) + "]",
         double d => d.ToString("R", CultureInfo.InvariantCulture),
         bool b => b ? "true" : "false",
         double[] a => "[" + string.Join(", ", a.Select(d => d.ToString("R", CultureInfo.InvariantCulture))) + "]",

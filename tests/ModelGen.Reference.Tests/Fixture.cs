@@ -38,14 +38,18 @@ public sealed class Fixture
     public required double FinalLoss { get; init; }
     public required double[] FinalPredictOutputs { get; init; }
 
-    // Fixtures of models with convolution, pooling, normalization or flatten layers also carry the following (null in
-    // the dense-only fixtures, whose models have no buffers and compute the same function in training and inference).
+    // Fixtures of models with convolution, pooling, normalization or flatten layers, and of graph models, also carry the
+    // following (null in the dense-only fixtures, whose models have no buffers and compute the same function in training
+    // and inference).
 
     /// <summary>The input shape of one sample ([features] or [channels, height, width]), as the [Input] attribute declares it.</summary>
     public int[]? InputShape { get; init; }
     /// <summary>
     /// The layers in declaration order, in the terms of ModelGen's attributes: <c>"kind"</c> ("Conv2D", "BatchNorm", ...)
-    /// and the settings the script built the PyTorch module with ("filters", "padding", "momentum", ...).
+    /// and the settings the script built the PyTorch module with ("filters", "padding", "momentum", ...). In the graph
+    /// fixtures each layer also has <c>"name"</c> (its Name, or the default <c>&lt;kind&gt;&lt;index per kind&gt;</c>),
+    /// <c>"from"</c> (the layer it reads, <c>"input"</c> for the model's input; null: the previous layer) and, for Add
+    /// and Concat, <c>"operands"</c> (the names of the layers merged with the first operand, in order).
     /// </summary>
     public List<Dictionary<string, JsonElement>>? Layers { get; init; }
     /// <summary>The non-trainable buffers by ModelGen's names ("batchnorm0.running_mean", "batchnorm0.running_var"), in order.</summary>

@@ -13,7 +13,8 @@ namespace ModelGen.Reference.Tests;
 /// <summary>
 /// Every fixture under Fixtures/, replayed on the matching generated model (Models.cs: SGD; OptimizerModels.cs: the
 /// other optimizers; PenaltyModels.cs: L1/L2 penalties and gradient clipping; LayerModels.cs: convolution, pooling,
-/// batch and layer norm, flatten), plus the checkpoint and allocation checks on the same models and batches.
+/// batch and layer norm, flatten; GraphModels.cs: branches, skip connections, merges, global average pooling), plus the
+/// checkpoint and allocation checks on the same models and batches.
 /// </summary>
 public sealed class ReferenceTests(ITestOutputHelper output)
 {
@@ -78,6 +79,23 @@ public sealed class ReferenceTests(ITestOutputHelper output)
         ["flatten_double"] = ReferenceCase.Targets<FlattenDouble, double>(),
         ["mixed_double"] = ReferenceCase.Labels<MixedDouble, double>(),
         ["mixed_single"] = ReferenceCase.Labels<MixedSingle, float>(),
+        // Graphs: branches, skip connections, merges, global average pooling (GraphModels.cs)
+        ["residual_mlp_double"] = ReferenceCase.Labels<ResidualMlpDouble, double>(),
+        ["residual_mlp_single"] = ReferenceCase.Labels<ResidualMlpSingle, float>(),
+        ["residual_cnn_double"] = ReferenceCase.Labels<ResidualCnnDouble, double>(),
+        ["residual_cnn_single"] = ReferenceCase.Labels<ResidualCnnSingle, float>(),
+        ["branch_from_input_double"] = ReferenceCase.Targets<BranchFromInputDouble, double>(),
+        ["branch_from_input_single"] = ReferenceCase.Targets<BranchFromInputSingle, float>(),
+        ["concat_vectors_double"] = ReferenceCase.Targets<ConcatVectorsDouble, double>(),
+        ["concat_vectors_single"] = ReferenceCase.Targets<ConcatVectorsSingle, float>(),
+        ["concat_images_double"] = ReferenceCase.Labels<ConcatImagesDouble, double>(),
+        ["concat_images_single"] = ReferenceCase.Labels<ConcatImagesSingle, float>(),
+        ["global_avg_pool_double"] = ReferenceCase.Targets<GlobalAvgPoolDouble, double>(),
+        ["global_avg_pool_single"] = ReferenceCase.Targets<GlobalAvgPoolSingle, float>(),
+        ["three_readers_double"] = ReferenceCase.Labels<ThreeReadersDouble, double>(),
+        ["three_readers_single"] = ReferenceCase.Labels<ThreeReadersSingle, float>(),
+        ["three_readers_image_double"] = ReferenceCase.Targets<ThreeReadersImageDouble, double>(),
+        ["three_readers_image_single"] = ReferenceCase.Targets<ThreeReadersImageSingle, float>(),
     };
 
     public static TheoryData<string> Fixtures => new(Cases.Keys);
@@ -196,6 +214,76 @@ public sealed class ReferenceTests(ITestOutputHelper output)
             LayerAttribute[] declared = model.GetCustomAttributes<LayerAttribute>(inherit: false).ToArray();
             return Enumerable.Range(1, Math.Max(0, declared.Length - 1)).Any(i => declared[i].GetType() == layer && declared[i - 1].GetType() == previous);
         }
+    }
+
+    /// <summary>
+    /// The graph features of contract 0.2 are covered in both precisions: Add of vectors and of images, with two operands
+    /// and with the input as an operand; Concat of vectors and of images (channels), with two operands and with a From;
+    /// GlobalAvgPool2D, also with a From; From = "input" on a layer with parameters; From on a layer without; a hidden
+    /// value read by three layers and the input read by three layers (gradients summed from three readers); and a named
+    /// layer followed by a default-named one of the same kind (the per-kind index counts named layers).
+    /// </summary>
+    [Fact]
+    public void FixturesCoverEveryGraphFeature()
+    {
+        foreach (string precision in new[] { "Double", "Single" })
+        {
+            var models = Cases.Values.Select(c => c.Model).Where(m => m.Name.EndsWith(precision, StringComparison.Ordinal))
+                .Select(m => (Model: m, Layers: Declarations.TorchLayers(m))).ToArray();
+            void Covered(string feature, Func<Type, List<(LayerAttribute Attribute, Dictionary<string, object?> Description)>, bool> test) =>
+                Assert.True(models.Any(m => test(m.Model, m.Layers)), $"No {precision.ToLowerInvariant()}-precision fixture has {feature}.");
+
+            Covered("an Add of vectors", (m, layers) => Merges<AddAttribute>(m, layers, rank: 1).Any());
+            Covered("an Add of images", (m, layers) => Merges<AddAttribute>(m, layers, rank: 3).Any());
+            Covered("an Add with two operands", (m, layers) => layers.Any(l => l.Attribute is AddAttribute { Operands.Length: >= 2 }));
+            Covered("an Add with the input as an operand", (m, layers) => layers.Any(l => l.Attribute is AddAttribute a && a.Operands.Contains("input")));
+            Covered("a Concat of vectors", (m, layers) => Merges<ConcatAttribute>(m, layers, rank: 1).Any());
+            Covered("a Concat of images", (m, layers) => Merges<ConcatAttribute>(m, layers, rank: 3).Any());
+            Covered("a Concat with two operands", (m, layers) => layers.Any(l => l.Attribute is ConcatAttribute { Operands.Length: >= 2 }));
+            Covered("a Concat with a From", (m, layers) => layers.Any(l => l.Attribute is ConcatAttribute { From: not null }));
+            Covered("a GlobalAvgPool2D", (m, layers) => layers.Any(l => l.Attribute is GlobalAvgPool2DAttribute));
+            Covered("a GlobalAvgPool2D with a From", (m, layers) => layers.Any(l => l.Attribute is GlobalAvgPool2DAttribute { From: not null }));
+            Covered("a layer with parameters reading the input (From = \"input\")",
+                (m, layers) => layers.Skip(1).Any(l => l.Attribute is DenseAttribute or Conv2DAttribute && l.Attribute.From == "input"));
+            Covered("a layer without parameters reading another layer (From)",
+                (m, layers) => layers.Any(l => l.Attribute is FlattenAttribute or GlobalAvgPool2DAttribute && l.Attribute.From is not null and not "input"));
+            Covered("a hidden value read by three layers", (m, layers) => Readers(layers).Any(r => r.Key != "input" && r.Value >= 3));
+            Covered("the input read by three layers", (m, layers) => Readers(layers).GetValueOrDefault("input") >= 3);
+            Covered("a named layer followed by a default-named one of its kind", (m, layers) => layers.Select((l, i) => (l.Attribute, i)).Any(n =>
+                n.Attribute.Name is not null && layers.Skip(n.i + 1).Any(o => o.Attribute.Name is null && o.Attribute.GetType() == n.Attribute.GetType())));
+        }
+
+        // How many layers read each value (a layer reads its From or the previous layer's output, and a merge its operands).
+        static Dictionary<string, int> Readers(List<(LayerAttribute Attribute, Dictionary<string, object?> Description)> layers)
+        {
+            var readers = new Dictionary<string, int>(StringComparer.Ordinal);
+            string previous = "input";
+            foreach ((LayerAttribute attribute, Dictionary<string, object?> description) in layers)
+            {
+                foreach (string read in Operands(attribute).Prepend(attribute.From ?? previous))
+                    readers[read] = readers.GetValueOrDefault(read) + 1;
+                previous = (string)description["name"]!;
+            }
+            return readers;
+        }
+
+        // The merges of a model whose operands have the given rank (1: vectors, 3: images): a value is a vector after
+        // Dense, Flatten and GlobalAvgPool2D, and otherwise has the rank of what its layer reads.
+        static IEnumerable<LayerAttribute> Merges<TMerge>(Type model, List<(LayerAttribute Attribute, Dictionary<string, object?> Description)> layers, int rank)
+            where TMerge : LayerAttribute
+        {
+            var ranks = new Dictionary<string, int>(StringComparer.Ordinal) { ["input"] = model.GetCustomAttribute<InputAttribute>()!.Shape.Length };
+            string previous = "input";
+            foreach ((LayerAttribute attribute, Dictionary<string, object?> description) in layers)
+            {
+                int read = ranks[attribute.From ?? previous];
+                if (attribute is TMerge && read == rank) yield return attribute;
+                previous = (string)description["name"]!;
+                ranks[previous] = attribute is DenseAttribute or FlattenAttribute or GlobalAvgPool2DAttribute ? 1 : read;
+            }
+        }
+
+        static string[] Operands(LayerAttribute layer) => layer switch { AddAttribute a => a.Operands, ConcatAttribute c => c.Operands, _ => [] };
     }
 
     /// <summary>

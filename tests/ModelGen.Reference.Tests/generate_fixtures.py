@@ -5,11 +5,11 @@ Run from anywhere with Debian's python (PyTorch 1.13 CPU):
 
     /usr/bin/python3 tests/ModelGen.Reference.Tests/generate_fixtures.py
 
-Each case below mirrors one model declared in Models.cs, OptimizerModels.cs, PenaltyModels.cs or LayerModels.cs (same
-layers, loss, optimizer, L1/L2 penalties and gradient clipping); the tests check that the declaration's attributes match
-the fixture's settings. For each case and precision the script draws initial parameters, a training batch and a larger
-prediction set from a fixed seed, trains with torch.optim (single-tensor code path: foreach=False) and records, with
-full round-trip precision:
+Each case below mirrors one model declared in Models.cs, OptimizerModels.cs, PenaltyModels.cs, LayerModels.cs or
+GraphModels.cs (same layers, loss, optimizer, L1/L2 penalties and gradient clipping); the tests check that the
+declaration's attributes match the fixture's settings. For each case and precision the script draws initial
+parameters, a training batch and a larger prediction set from a fixed seed, trains with torch.optim (single-tensor code
+path: foreach=False) and records, with full round-trip precision:
 
   optimizer                                  the torch.optim class and the keyword arguments it was built with
   penalties                                  {"denseN.weight": {"l1", "l2"}}: l1·Σ|w| + l2·Σw² added to the loss
@@ -24,8 +24,8 @@ full round-trip precision:
   final_loss                                 data loss + penalties on the training batch after the last step (eval)
   final_predict_outputs                      inference after the last step
 
-Fixtures of models with convolution, pooling, batch/layer norm or flatten layers also record (the dense-only fixtures
-keep their original format):
+Fixtures of models with convolution, pooling, batch/layer norm or flatten layers, and of graph models, also record (the
+dense-only fixtures keep their original format):
 
   input_shape                                [features] or [channels, height, width], as [Input(...)] declares it
   layers                                     each layer as ModelGen's attribute ("kind": "Conv2D", ...) with its settings
@@ -34,6 +34,17 @@ keep their original format):
                                              Buffer(name), so that inference before training depends on them)
   initial_loss                               the loss on the training batch before training, in inference mode
   steps[k].buffers                           the running statistics after step k's training pass
+
+The layers of graph models (branches, skip connections, merges: contract 0.2) also carry, each:
+
+  name                                       the layer's name: <kind><index per kind> ("dense1", "add0",
+                                             "globalavgpool2d0", "leakyrelu0"; a layer with a Name still counts), or Name
+  from                                       the earlier layer it reads ("input": the model's input), null for the previous
+  operands                                   Add and Concat only: the layers added to / joined after the first operand
+
+Parameters and buffers keep ModelGen's names ("h.weight" for a layer named h), in declaration order. The PyTorch model
+runs the layers in that order and keeps every output by name, so that a value read by several layers is one autograd
+node whose gradient is the sum of its readers' (the input gradient too).
 
 Initial parameters: Dense weights and biases uniform on ±0.9; Conv2D weights on ±1.5/√(channels·k·k), biases ±0.5;
 batch/layer norm γ on [0.5, 1.5] and β on ±0.5; a case's init_bounds overrides the bound of a parameter by name.
@@ -60,10 +71,12 @@ FIXTURES = os.path.join(HERE, "Fixtures")
 # Layer specs: ("dense", units, activation, use_bias) | ("relu",) | ("tanh",) | ("sigmoid",) | ("softmax",)
 # | ("leaky_relu", alpha) | ("conv2d", filters, kernel, activation, stride, padding "valid"/"same", use_bias)
 # | ("maxpool2d", pool, stride) | ("avgpool2d", pool, stride) | ("batchnorm", momentum, eps) | ("layernorm", eps)
-# | ("flatten",). Dense and Conv2D activations are the ones of ModelGen's Activation enum; Activation.LeakyReLU on a
-# Dense layer uses ModelGen's default alpha, 0.01 (the [LeakyReLU] attribute's default). input_shape (channels,
-# height, width) replaces input_size for image inputs. Dropout has no case: ModelGen's masks come from its own
-# generator, which PyTorch's RNG cannot reproduce (ModelGen.Tests checks dropout by finite differences and statistics).
+# | ("flatten",) | ("globalavgpool2d",) | ("add", [names]) | ("concat", [names]); in a case with graph=True a spec may
+# end in a dict {"name": Name, "from": From} (both optional). Dense and Conv2D activations are the ones of ModelGen's
+# Activation enum; Activation.LeakyReLU on a Dense layer uses ModelGen's default alpha, 0.01 (the [LeakyReLU]
+# attribute's default). input_shape (channels, height, width) replaces input_size for image inputs. Dropout has no
+# case: ModelGen's masks come from its own generator, which PyTorch's RNG cannot reproduce (ModelGen.Tests checks
+# dropout by finite differences and statistics).
 # optimizer: (torch.optim class name, keyword arguments), every hyperparameter spelled out.
 # penalties: {dense layer index: (l1, l2)}; clipping: dict(max_norm=..., max_value=...) (None: off) or absent.
 # precisions defaults to both ("double", "single"); steps defaults to 6; the seed of case i is 1000 + i, so new cases go at the end (earlier fixtures stay unchanged).
@@ -357,6 +370,95 @@ CASES = [
         optimizer=("Adam", dict(lr=0.01, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False)),
         init_bounds={"conv2d0.weight": 0.6, "dense1.weight": 0.2},
     ),
+    # ---------------------------------------------------------------- graphs: branches, skips, merges (GraphModels.cs)
+    # graph=True: a layer spec may end in {"name": ..., "from": ...}; ("add", [names]) and ("concat", [names]) merge
+    # the previous layer's output (or their "from"'s) with the named ones; ("globalavgpool2d",) is [c, h, w] -> [c].
+    dict(
+        name="residual_mlp",  # [Dense(8, Tanh, Name="h")] [Dense(8)] [Add("h")] [Tanh] [Dense(3)], CrossEntropy, Adam
+        graph=True, batch_size=6, input_size=5, n=6, predict_rows=14, steps=8,
+        layers=[("dense", 8, "tanh", True, {"name": "h"}), ("dense", 8, "linear", True), ("add", ["h"]), ("tanh",),
+                ("dense", 3, "linear", True)],
+        loss="cross_entropy",
+        optimizer=("Adam", dict(lr=0.02, betas=(0.9, 0.99), eps=1e-8, weight_decay=0.0, amsgrad=False)),
+    ),
+    dict(
+        name="residual_cnn",  # a residual block on 2x6x6: [Conv2D(4, 3, Tanh, Same, Name="stem")]
+        # [Conv2D(4, 3, Same, UseBias=false)] [BatchNorm] [Tanh] [Conv2D(4, 3, Same, UseBias=false)] [BatchNorm]
+        # [Add("stem")] [Tanh] [Flatten] [Dense(3)], CrossEntropy, SGD momentum (not Adam: see batchnorm_image); 5
+        # samples in a batch of 6. Tanh, not ReLU, after the first batch norm: its ~5000 normalized inputs over the
+        # run come within 2e-5 to 4e-4 of 0 for every learning rate and output bound tried. A small output layer
+        # (±0.05, 144 inputs), as in mixed: with ±0.9 the logits start near ±10 and PyTorch's float32 run strays from
+        # its float64 run by 1 to 3 times the single-precision tolerance.
+        graph=True, batch_size=6, input_shape=(2, 6, 6), n=5, predict_rows=13,
+        layers=[("conv2d", 4, 3, "tanh", 1, "same", True, {"name": "stem"}),
+                ("conv2d", 4, 3, "linear", 1, "same", False), ("batchnorm", 0.1, 1e-5), ("tanh",),
+                ("conv2d", 4, 3, "linear", 1, "same", False), ("batchnorm", 0.1, 1e-5),
+                ("add", ["stem"]), ("tanh",), ("flatten",), ("dense", 3, "linear", True)],
+        loss="cross_entropy",
+        optimizer=("SGD", dict(lr=0.05, momentum=0.9, dampening=0.0, nesterov=False, weight_decay=0.0)),
+        init_bounds={"dense0.weight": 0.05},
+    ),
+    dict(
+        name="branch_from_input",  # [Dense(6, Tanh)] [Dense(4, Tanh, From="input", Name="side")] [Add("input")]
+        # [Concat("dense0")] [Dense(2)]: the input is read by three layers (dense0, side, add0), so the input gradient
+        # is a sum of three; MSE, SGD momentum 0.5 (with lr 0.1 and momentum 0.9 the loss oscillated)
+        graph=True, batch_size=5, input_size=4, n=5, predict_rows=12,
+        layers=[("dense", 6, "tanh", True), ("dense", 4, "tanh", True, {"name": "side", "from": "input"}),
+                ("add", ["input"]), ("concat", ["dense0"]), ("dense", 2, "linear", True)],
+        loss="mse",
+        optimizer=("SGD", dict(lr=0.02, momentum=0.5, dampening=0.0, nesterov=False, weight_decay=0.0)),
+    ),
+    dict(
+        name="concat_vectors",  # [Dense(6, Tanh, Name="a")] [Dense(4, Sigmoid, From="input", Name="b")]
+        # [Dense(3, Tanh, From="a", Name="c")] [Concat("b", "c", From="a")] (6 + 4 + 3 features) [Dense(2)], BCE, Adam
+        graph=True, batch_size=6, input_size=5, n=6, predict_rows=13, steps=8,
+        layers=[("dense", 6, "tanh", True, {"name": "a"}), ("dense", 4, "sigmoid", True, {"name": "b", "from": "input"}),
+                ("dense", 3, "tanh", True, {"name": "c", "from": "a"}), ("concat", ["b", "c"], {"from": "a"}),
+                ("dense", 2, "linear", True)],
+        loss="bce",
+        optimizer=("Adam", dict(lr=0.03, betas=(0.85, 0.98), eps=1e-7, weight_decay=0.0, amsgrad=False)),
+    ),
+    dict(
+        name="concat_images",  # on 2x6x6: [Conv2D(3, 3, Tanh, Same, Name="left")] [Conv2D(2, 1, Tanh, From="input",
+        # Name="right")] [Concat("left")] (channels: right's 2, then left's 3) [AvgPool2D(2)] [Flatten] [Dense(3)],
+        # CrossEntropy, Adam
+        graph=True, batch_size=4, input_shape=(2, 6, 6), n=4, predict_rows=9,
+        layers=[("conv2d", 3, 3, "tanh", 1, "same", True, {"name": "left"}),
+                ("conv2d", 2, 1, "tanh", 1, "valid", True, {"name": "right", "from": "input"}),
+                ("concat", ["left"]), ("avgpool2d", 2, 2), ("flatten",), ("dense", 3, "linear", True)],
+        loss="cross_entropy",
+        optimizer=("Adam", dict(lr=0.02, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False)),
+    ),
+    dict(
+        name="global_avg_pool",  # [Conv2D(4, 3, Tanh)] on 3x6x6 (4x4x4) [GlobalAvgPool2D] [Dense(2)], MSE, SGD momentum
+        graph=True, batch_size=5, input_shape=(3, 6, 6), n=5, predict_rows=11,
+        layers=[("conv2d", 4, 3, "tanh", 1, "valid", True), ("globalavgpool2d",), ("dense", 2, "linear", True)],
+        loss="mse",
+        optimizer=("SGD", dict(lr=0.1, momentum=0.9, dampening=0.0, nesterov=False, weight_decay=0.0)),
+    ),
+    dict(
+        name="three_readers",  # [Dense(6, Tanh, Name="h")] [Dense(6, Tanh)] [Dense(6, From="h")] [Add("h", "dense1")]
+        # (dense2 + h + dense1) [Tanh] [Dense(3)]: h is read by dense1, dense2 and add0; CrossEntropy, SGD Nesterov
+        graph=True, batch_size=6, input_size=4, n=6, predict_rows=13,
+        layers=[("dense", 6, "tanh", True, {"name": "h"}), ("dense", 6, "tanh", True),
+                ("dense", 6, "linear", True, {"from": "h"}), ("add", ["h", "dense1"]), ("tanh",),
+                ("dense", 3, "linear", True)],
+        loss="cross_entropy",
+        optimizer=("SGD", dict(lr=0.2, momentum=0.9, dampening=0.0, nesterov=True, weight_decay=0.0)),
+    ),
+    dict(
+        name="three_readers_image",  # on 2x5x5: [Conv2D(3, 3, Tanh, Same, Name="h")] [Conv2D(3, 3, Tanh, Same)]
+        # [Add("h")] [GlobalAvgPool2D(From="h", Name="pooled")] [Flatten(From="add0")] [Concat("pooled")] (75 + 3)
+        # [Dense(2)]: h is read by conv2d1, add0 and pooled; MSE, Adam. The output layer on ±0.1 (78 inputs): on ±0.9
+        # the loss starts at 11 and PyTorch's float32 run strays from its float64 run by 1.7 times the tolerance.
+        graph=True, batch_size=4, input_shape=(2, 5, 5), n=4, predict_rows=9,
+        layers=[("conv2d", 3, 3, "tanh", 1, "same", True, {"name": "h"}), ("conv2d", 3, 3, "tanh", 1, "same", True),
+                ("add", ["h"]), ("globalavgpool2d", {"name": "pooled", "from": "h"}), ("flatten", {"from": "add0"}),
+                ("concat", ["pooled"]), ("dense", 2, "linear", True)],
+        loss="mse",
+        optimizer=("Adam", dict(lr=0.01, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False)),
+        init_bounds={"dense0.weight": 0.1},
+    ),
 ]
 
 # Cases of one layer kind each: checked in double precision (the mixed model covers every layer in single precision).
@@ -394,100 +496,176 @@ ACTIVATION_NAMES = {"linear": "Linear", "relu": "ReLU", "tanh": "Tanh", "sigmoid
 # Fixtures of dense-only cases keep their original format, so that rerunning the script leaves them unchanged.
 EXTENDED_KINDS = {"conv2d", "maxpool2d", "avgpool2d", "batchnorm", "layernorm", "flatten"}
 
+# Graph cases (graph=True) are extended, and describe each layer with three more keys: "name" (always, the default
+# <kind><index> or the Name given), "from" (null: the previous layer's output) and, for Add and Concat, "operands".
+# The other extended fixtures keep their original format. These kinds, and layer options, occur only in graph cases.
+GRAPH_KINDS = {"add", "concat", "globalavgpool2d"}
+
+# The spec kinds whose ModelGen layer kind, lowercased, is spelled otherwise (layers are named <kind><index per kind>).
+LAYER_PREFIX = {"leaky_relu": "leakyrelu"}
+
 
 def input_shape(case):
     return tuple(case["input_shape"]) if "input_shape" in case else (case["input_size"],)
 
 
 def extended(case):
-    return "input_shape" in case or any(spec[0] in EXTENDED_KINDS for spec in case["layers"])
+    return "input_shape" in case or case.get("graph", False) or any(spec[0] in EXTENDED_KINDS for spec in case["layers"])
+
+
+class Graph(nn.Module):
+    """Runs the layers in declaration order, keeping every layer's output by name ("input": the model's input); a layer
+    reads the previous layer's output or its "from". A value read by several layers is one autograd node, so its
+    gradient is the sum of theirs, as in ModelGen. A purely sequential case computes exactly what nn.Sequential would."""
+
+    def __init__(self, nodes):
+        super().__init__()
+        self.nodes = [(name, source, operands, op) for name, source, operands, op, _ in nodes]
+        self.layers = nn.ModuleList([module for _, _, _, _, module in nodes])
+
+    def forward(self, x):
+        values = {"input": x}
+        previous = x
+        for (name, source, operands, op), module in zip(self.nodes, self.layers):
+            first = previous if source is None else values[source]
+            if op == "add":
+                y = first
+                for operand in operands:
+                    y = y + values[operand]
+            elif op == "concat":
+                y = torch.cat([first] + [values[operand] for operand in operands], dim=1)
+            else:
+                y = module(first)
+            values[name] = y
+            previous = y
+        return previous
 
 
 def build(case):
-    """nn.Sequential mirroring the case, ModelGen's parameter and buffer names in ModelGen's order (with the kind of
-    layer each parameter belongs to), the output features, and the layers described as ModelGen's attributes."""
-    modules, names, buffers, kinds, described = [], [], [], {}, []
-    shape = input_shape(case)
-    index = {}
+    """A Graph mirroring the case, ModelGen's parameter and buffer names in ModelGen's order (with the kind of layer
+    each parameter belongs to), the output features, and the layers described as ModelGen's attributes.
 
-    def name_of(kind):
-        i = index.get(kind, 0)
-        index[kind] = i + 1
-        return f"{kind}{i}"
+    A layer spec may end in a dict of options: {"name": ...} (ModelGen's Name; the per-kind index still counts the
+    layer, as in ModelGen) and {"from": ...} (the earlier layer it reads, "input" for the model's input)."""
+    nodes, names, buffers, kinds, described = [], [], [], {}, []
+    shapes = {"input": input_shape(case)}
+    previous = "input"
+    read = set()
+    index = {}
+    graph = case.get("graph", False)
+
+    def name_of(kind, opts):
+        prefix = LAYER_PREFIX.get(kind, kind)
+        i = index.get(prefix, 0)
+        index[prefix] = i + 1
+        name = opts.get("name", f"{prefix}{i}")
+        assert name.lower() not in {n.lower() for n in shapes}, f"{case['name']}: duplicate layer name {name}"
+        return name
 
     for spec in case["layers"]:
+        opts = spec[-1] if isinstance(spec[-1], dict) else {}
+        if opts:
+            spec = spec[:-1]
+            assert graph and set(opts) <= {"name", "from"}, f"{case['name']}: layer options {opts} outside a graph case"
         kind = spec[0]
+        assert graph or kind not in GRAPH_KINDS, f"{case['name']}: {kind} outside a graph case"
+        source = opts.get("from")
+        assert source is None or source in shapes, f"{case['name']}: {source} is not an earlier layer"
+        shape = shapes[previous if source is None else source]
+        layer = name_of(kind, opts)
+        operands = []
         if kind == "dense":
             _, units, act, use_bias = spec
             assert len(shape) == 1, f"{case['name']}: dense after {shape}"
-            layer = name_of("dense")
             linear = nn.Linear(shape[0], units, bias=use_bias)
-            modules.append(linear)
             names.append((f"{layer}.weight", linear.weight))
             if use_bias:
                 names.append((f"{layer}.bias", linear.bias))
             a = activation(act)
-            if a is not None:
-                modules.append(a)
+            module = linear if a is None else nn.Sequential(linear, a)
             shape = (units,)
-            described.append(dict(kind="Dense", units=units, activation=ACTIVATION_NAMES[act], use_bias=use_bias))
+            d = dict(kind="Dense", units=units, activation=ACTIVATION_NAMES[act], use_bias=use_bias)
         elif kind == "conv2d":
             _, filters, kernel, act, stride, padding, use_bias = spec
             assert len(shape) == 3 and padding in ("valid", "same") and (padding == "valid" or stride == 1)
-            layer = name_of("conv2d")
             conv = nn.Conv2d(shape[0], filters, kernel, stride=stride, padding=padding, bias=use_bias)
-            modules.append(conv)
             names.append((f"{layer}.weight", conv.weight))
             if use_bias:
                 names.append((f"{layer}.bias", conv.bias))
             a = activation(act)
-            if a is not None:
-                modules.append(a)
+            module = conv if a is None else nn.Sequential(conv, a)
             if padding == "same":
                 shape = (filters, shape[1], shape[2])
             else:
                 shape = (filters, (shape[1] - kernel) // stride + 1, (shape[2] - kernel) // stride + 1)
-            described.append(dict(kind="Conv2D", filters=filters, kernel_size=kernel, activation=ACTIVATION_NAMES[act],
-                                  stride=stride, padding=padding.capitalize(), use_bias=use_bias, l1=0.0, l2=0.0))
+            d = dict(kind="Conv2D", filters=filters, kernel_size=kernel, activation=ACTIVATION_NAMES[act],
+                     stride=stride, padding=padding.capitalize(), use_bias=use_bias, l1=0.0, l2=0.0)
         elif kind in ("maxpool2d", "avgpool2d"):
             _, pool, stride = spec
             assert len(shape) == 3
-            name_of(kind)
-            modules.append((nn.MaxPool2d if kind == "maxpool2d" else nn.AvgPool2d)(pool, stride=stride))
+            module = (nn.MaxPool2d if kind == "maxpool2d" else nn.AvgPool2d)(pool, stride=stride)
             shape = (shape[0], (shape[1] - pool) // stride + 1, (shape[2] - pool) // stride + 1)
-            described.append(dict(kind="MaxPool2D" if kind == "maxpool2d" else "AvgPool2D", pool_size=pool, stride=stride))
+            d = dict(kind="MaxPool2D" if kind == "maxpool2d" else "AvgPool2D", pool_size=pool, stride=stride)
         elif kind == "batchnorm":
             _, momentum, eps = spec
-            layer = name_of("batchnorm")
             norm = (nn.BatchNorm1d if len(shape) == 1 else nn.BatchNorm2d)(shape[0], eps=eps, momentum=momentum)
-            modules.append(norm)
+            module = norm
             names.extend([(f"{layer}.weight", norm.weight), (f"{layer}.bias", norm.bias)])
             # by module and attribute: Module.to() replaces buffer tensors (parameters it converts in place)
             buffers.extend([(f"{layer}.running_mean", norm, "running_mean"), (f"{layer}.running_var", norm, "running_var")])
-            described.append(dict(kind="BatchNorm", momentum=momentum, epsilon=eps))
+            d = dict(kind="BatchNorm", momentum=momentum, epsilon=eps)
         elif kind == "layernorm":
             _, eps = spec
-            layer = name_of("layernorm")
             norm = nn.LayerNorm(list(shape), eps=eps)
-            modules.append(norm)
+            module = norm
             names.extend([(f"{layer}.weight", norm.weight), (f"{layer}.bias", norm.bias)])
-            described.append(dict(kind="LayerNorm", epsilon=eps))
+            d = dict(kind="LayerNorm", epsilon=eps)
         elif kind == "flatten":
             assert len(shape) == 3
-            name_of("flatten")
-            modules.append(nn.Flatten())
+            module = nn.Flatten()
             shape = (shape[0] * shape[1] * shape[2],)
-            described.append(dict(kind="Flatten"))
+            d = dict(kind="Flatten")
+        elif kind == "globalavgpool2d":
+            assert len(shape) == 3, f"{case['name']}: global average pooling of {shape}"
+            module = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten(1))
+            shape = (shape[0],)
+            d = dict(kind="GlobalAvgPool2D")
+        elif kind in ("add", "concat"):
+            _, operands = spec
+            operands = list(operands)
+            assert operands and all(o in shapes for o in operands), f"{case['name']}: {kind} of {operands}"
+            others = [shapes[o] for o in operands]
+            if kind == "add":
+                assert all(s == shape for s in others), f"{case['name']}: add of {[shape] + others}"
+            else:
+                assert all(len(s) == len(shape) and s[1:] == shape[1:] for s in others), \
+                    f"{case['name']}: concat of {[shape] + others}"
+                shape = (shape[0] + sum(s[0] for s in others),) + tuple(shape[1:])
+            module = nn.Identity()  # a placeholder: Graph merges the operands itself
+            d = dict(kind=kind.capitalize())
         elif kind == "leaky_relu":
-            modules.append(nn.LeakyReLU(spec[1]))
-            described.append(dict(kind="LeakyReLU", alpha=spec[1]))
+            module = nn.LeakyReLU(spec[1])
+            d = dict(kind="LeakyReLU", alpha=spec[1])
         else:
-            modules.append(activation(kind))
-            described.append(dict(kind=ACTIVATION_NAMES[kind]))
+            module = activation(kind)
+            d = dict(kind=ACTIVATION_NAMES[kind])
+        if graph:  # where the layer's values come from, checked against Name, From and the merges' operands
+            where = {"kind": d.pop("kind"), "name": layer, "from": source}
+            if kind in ("add", "concat"):
+                where["operands"] = operands
+            d = {**where, **d}
+        described.append(d)
+        nodes.append((layer, source, operands, kind if kind in ("add", "concat") else None, module))
+        read.update([previous if source is None else source] + operands)
+        shapes[layer] = shape
+        previous = layer
         for name, _ in names:
             kinds.setdefault(name, kind)
+    # ModelGen warns about a layer whose output nothing reads; no case has one
+    assert set(shapes) - read == {previous}, f"{case['name']}: nothing reads {sorted(set(shapes) - read - {previous})}"
+    shape = shapes[previous]
     assert len(shape) == 1, f"{case['name']}: the network ends in {shape}, not a vector"
-    return nn.Sequential(*modules), names, buffers, kinds, shape[0], described
+    return Graph(nodes), names, buffers, kinds, shape[0], described
 
 
 def flat(t):
