@@ -35,7 +35,7 @@ var trainer = new Trainer<float>(model)
     DropLast = true, // batch norm needs two samples: no short last batch
     Schedule = new CosineDecay(1e-3, steps, alpha: 0.01),
 };
-Console.WriteLine($"ResNet: {ResNet.ParameterCount} parameters; {train.Count} training and {test.Count} test images; {epochs} epochs of batches of {ResNet.BatchSize}, Adam with a cosine decay from 1e-3");
+Console.WriteLine($"ResNet: {ResNet.ParameterCount} parameters; {train.Count} training and {test.Count} test images; batches of {ResNet.BatchSize} for {epochs} epoch(s), Adam with a cosine decay from 1e-3");
 TrainingHistory history = trainer.Fit(train, test);
 double seconds = history.Epochs.Sum(e => e.Duration.TotalSeconds);
 Console.WriteLine($"mean time per epoch {seconds / history.Epochs.Count:F1} s; final test accuracy {trainer.Accuracy(test):P2}");
