@@ -1,6 +1,14 @@
+using System;
+using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Emit;
+using ModelGen.Generator.Graph;
+using ModelGen.Generator.Parsing;
 using ModelGen.Generator.Tests.Infrastructure;
 using Xunit;
 
@@ -9,7 +17,8 @@ namespace ModelGen.Generator.Tests;
 /// <summary>
 /// The generated code of representative models, compared with the checked-in <c>Snapshots/SnapshotTests.*.verified.cs</c>.
 /// Each model must also produce no diagnostic at all, and the user's code plus the generated file must compile cleanly
-/// (nullable on, every warning wave, documentation comments checked) and emit.
+/// (nullable on, every warning wave, documentation comments checked) and emit, and every member it declares must be one
+/// that GeneratedNames lists.
 /// </summary>
 public class SnapshotTests
 {
@@ -308,6 +317,34 @@ public class SnapshotTests
         EmitResult emitted = run.Output.Emit(stream);
         Assert.True(emitted.Success, string.Join("\n", emitted.Diagnostics.Select(ModelGenRun.Describe)));
 
+        GeneratedMembers_AreTheOnesGeneratedNamesLists(run);
         Snapshot.Verify(run.Source.Text, testName: testName);
+    }
+
+    /// <summary>
+    /// Every member the emitter declared in the model class is one GeneratedNames lists, so that the check of the class's
+    /// own name against GeneratedNames (MG0013) covers everything the generated file may collide with.
+    /// </summary>
+    private static void GeneratedMembers_AreTheOnesGeneratedNamesLists(ModelGenRun run)
+    {
+        SyntaxTree userTree = run.Input.SyntaxTrees.First();
+        TypeDeclarationSyntax declaration = userTree.GetRoot().DescendantNodes().OfType<TypeDeclarationSyntax>()
+            .First(t => t.AttributeLists.SelectMany(l => l.Attributes).Any(a => a.Name.ToString() == "Model"));
+        var type = (INamedTypeSymbol)run.Input.GetSemanticModel(userTree).GetDeclaredSymbol(declaration)!;
+        ModelPlan plan = ShapeInference.Plan(ModelParser.Parse(type, CancellationToken.None));
+        var listed = new HashSet<string>(GeneratedNames.All(plan.Layers));
+
+        TypeDeclarationSyntax generated = CSharpSyntaxTree.ParseText(run.Source.Text).GetRoot().DescendantNodes()
+            .OfType<TypeDeclarationSyntax>().Single(t => t.Identifier.Text == type.Name);
+        var declared = generated.Members.SelectMany(m => m switch
+        {
+            FieldDeclarationSyntax f => f.Declaration.Variables.Select(v => v.Identifier.Text),
+            PropertyDeclarationSyntax { ExplicitInterfaceSpecifier: null } p => new[] { p.Identifier.Text },
+            MethodDeclarationSyntax { ExplicitInterfaceSpecifier: null } m2 => new[] { m2.Identifier.Text },
+            _ => Array.Empty<string>(),
+        }).ToList();
+        Assert.NotEmpty(declared);
+        string[] unlisted = declared.Where(name => !listed.Contains(name)).Distinct().ToArray();
+        Assert.True(unlisted.Length == 0, "Generated members missing from GeneratedNames: " + string.Join(", ", unlisted));
     }
 }

@@ -40,13 +40,9 @@ internal sealed partial class ModelEmitter
             _w.Line("// first forward pass after the parameters change: every optimizer step, weight load and Parameter(name) call");
             _w.Line("// counts as a change.");
             _w.Line("private long _weightVersion;");
-            foreach (LayerPlan layer in _layers.Where(l => l.Spec.Kind is LayerKind.Dense or LayerKind.Conv2D))
-            {
-                // A convolution's weights [filters x channels x k x k] are packed as the matrix [filters x channels·k·k].
-                int inputs = layer.Spec.Kind == LayerKind.Dense ? layer.Input.Size : layer.Input.Dims[0] * layer.Spec.KernelSize * layer.Spec.KernelSize;
-                int outputs = layer.Spec.Kind == LayerKind.Dense ? layer.Output.Size : layer.Spec.Filters;
-                _w.Line($"private readonly {Kernels}.PackedWeights<{_t}> {Weighted.PackedField(layer)} = new({Int(inputs)}, {Int(outputs)}); // {layer.Weight!.Name} packed");
-            }
+            foreach (LayerPlan layer in _layers)
+                if (layer.Module.PackedWeights(layer) is var (inputs, outputs))
+                    _w.Line($"private readonly {Kernels}.PackedWeights<{_t}> {Weighted.PackedField(layer)} = new({Int(inputs)}, {Int(outputs)}); // {layer.Weight!.Name} packed");
         }
         if (_plan.BufferCount > 0)
         {
@@ -94,9 +90,7 @@ internal sealed partial class ModelEmitter
     {
         foreach (LayerPlan layer in _layers)
             layer.Module.DeclareScratch(Step(layer));
-        int columns = _layers.Where(l => l.Spec.Kind == LayerKind.Conv2D)
-            .Select(l => l.Input.Dims[0] * l.Spec.KernelSize * l.Spec.KernelSize * l.Output.Dims[1] * l.Output.Dims[2])
-            .DefaultIfEmpty(0).Max();
+        int columns = _layers.Select(l => l.Module.ColumnScratch(l)).DefaultIfEmpty(0).Max();
         if (columns > 0 && Trainable)
             _w.Line($"private readonly {_t}[] _columns = new {_t}[{Int(columns)} * {Kernels}.Conv2D.ScratchCopies({Int(Spec.Threads)})]; // im2col of one sample for the largest convolution's backward pass, a copy per thread");
         if (HasDropout)
@@ -104,9 +98,10 @@ internal sealed partial class ModelEmitter
     }
 
     /// <summary>Whether some layer keeps its weights packed (dense and convolution layers).</summary>
-    private bool HasPackedWeights => _layers.Any(l => l.Spec.Kind is LayerKind.Dense or LayerKind.Conv2D);
+    private bool HasPackedWeights => _layers.Any(l => l.Module.PackedWeights(l) is not null);
 
-    private bool HasDropout => Trainable && _layers.Any(l => l.Spec.Kind == LayerKind.Dropout);
+    /// <summary>Whether a layer draws random numbers in training (dropout masks): the model then keeps a generator.</summary>
+    private bool HasDropout => Trainable && _layers.Any(l => l.Module.IsRandom);
 
     private void EmitConstructors()
     {

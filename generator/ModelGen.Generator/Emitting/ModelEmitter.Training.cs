@@ -96,11 +96,10 @@ internal sealed partial class ModelEmitter
         _w.Open($"public {_t} ComputeGradients({ReadOnlySpan}<{_t}> inputs, {TargetParameter})");
         _w.Line($"int n = {Kernels}.Check.Samples(inputs.Length, InputSize, BatchSize, nameof(inputs));");
         EmitTargetChecks("n");
-        LayerPlan? vectorNorm = _layers.FirstOrDefault(l => l.Spec.Kind == LayerKind.BatchNorm && l.Input.Rank == 1);
-        if (vectorNorm is not null)
+        if (_layers.FirstOrDefault(l => l.Module.NeedsTwoSamples(l) is not null) is LayerPlan needsTwo)
         {
-            _w.Line($"if (n < 2) // {vectorNorm.Name} normalizes each feature over the batch, which needs two samples (PyTorch refuses one as well)");
-            _w.Line($"    throw new global::System.ArgumentException(\"A training step of this model needs at least 2 samples: batch norm '{vectorNorm.Name}' normalizes over the batch.\", nameof(inputs));");
+            _w.Line($"if (n < 2) // {needsTwo.Name} {needsTwo.Module.NeedsTwoSamples(needsTwo)}");
+            _w.Line($"    throw new global::System.ArgumentException(\"A training step of this model needs at least 2 samples: {needsTwo.Module.Label} '{needsTwo.Name}' normalizes over the batch.\", nameof(inputs));");
         }
         _w.Line("Forward(inputs, n, training: true);");
         int last = _layers.Count - 1;

@@ -18,6 +18,9 @@ internal sealed class BatchNorm : LayerModule
     public override string Label => "batch norm";
     public override bool DependsOnMode => true;
 
+    public override string? NeedsTwoSamples(LayerPlan layer) =>
+        layer.Input.Rank == 1 ? "normalizes each feature over the batch, which needs two samples (PyTorch refuses one as well)" : null;
+
     public override LayerSpec Read(LayerSpec layer, ArgumentReader arguments) =>
         layer with { Momentum = arguments.Named("Momentum", 0.1), Epsilon = arguments.Named("Epsilon", 1e-5) };
 

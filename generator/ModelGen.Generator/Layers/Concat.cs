@@ -25,7 +25,7 @@ internal sealed class Concat : LayerModule
     public override Shape? OutputShape(LayerSpec layer, string label, IReadOnlyList<Shape> inputs, IReadOnlyList<string> operands, List<Problem> problems)
     {
         Shape first = inputs[0];
-        if (inputs.All(s => s.Rank == 1) )
+        if (inputs.All(s => s.Rank == 1))
             return new Shape(inputs.Sum(s => s.Size));
         if (inputs.All(s => s.Rank == 3 && s.Dims[1] == first.Dims[1] && s.Dims[2] == first.Dims[2]))
             return new Shape(inputs.Sum(s => s.Dims[0]), first.Dims[1], first.Dims[2]);

@@ -17,6 +17,14 @@ internal sealed class Conv2D : LayerModule
     public override bool HasUnitWeights => true;
     public override ActivationKind ActivationOf(LayerSpec layer) => layer.Activation;
 
+    /// <summary>The weights [filters x channels x k x k] as the matrix [filters x channels·k·k].</summary>
+    public override (int Inputs, int Outputs)? PackedWeights(LayerPlan layer) =>
+        (layer.Input.Dims[0] * layer.Spec.KernelSize * layer.Spec.KernelSize, layer.Spec.Filters);
+
+    /// <summary>im2col of one sample, for the input gradient's GEMM path.</summary>
+    public override int ColumnScratch(LayerPlan layer) =>
+        layer.Input.Dims[0] * layer.Spec.KernelSize * layer.Spec.KernelSize * layer.Output.Dims[1] * layer.Output.Dims[2];
+
     public override LayerSpec Read(LayerSpec layer, ArgumentReader arguments) => layer with
     {
         Filters = arguments.Positional(0, 0),

@@ -15,6 +15,7 @@ internal sealed class Dense : LayerModule
     public override string Label => "dense layer";
     public override bool HasUnitWeights => true;
     public override ActivationKind ActivationOf(LayerSpec layer) => layer.Activation;
+    public override (int Inputs, int Outputs)? PackedWeights(LayerPlan layer) => (layer.Input.Size, layer.Output.Size);
 
     public override LayerSpec Read(LayerSpec layer, ArgumentReader arguments) => layer with
     {

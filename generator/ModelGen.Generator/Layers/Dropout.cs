@@ -13,6 +13,7 @@ internal sealed class Dropout : LayerModule
 {
     public override LayerKind Kind => LayerKind.Dropout;
     public override bool DependsOnMode => true;
+    public override bool IsRandom => true;
 
     public override LayerSpec Read(LayerSpec layer, ArgumentReader arguments) => layer with { Rate = arguments.Positional(0, 0.0) };
 

@@ -37,6 +37,21 @@ internal abstract class LayerModule
     /// <summary>Layers that read several values: the first from <c>From</c> or the previous layer, then the named ones.</summary>
     public virtual bool IsMerge => false;
 
+    /// <summary>Layers that draw random numbers in training (Dropout): the model then keeps a random generator.</summary>
+    public virtual bool IsRandom => false;
+
+    /// <summary>The layer's weights as the matrix [outputs x inputs] the forward pass keeps packed, or null (no packed weights).</summary>
+    public virtual (int Inputs, int Outputs)? PackedWeights(LayerPlan layer) => null;
+
+    /// <summary>Scalars of the shared im2col scratch (one copy per thread) the layer's backward pass needs; 0 for none.</summary>
+    public virtual int ColumnScratch(LayerPlan layer) => 0;
+
+    /// <summary>
+    /// Why a training step needs at least two samples (batch norm of a vector normalizes each feature over the batch),
+    /// or null when one sample will do.
+    /// </summary>
+    public virtual string? NeedsTwoSamples(LayerPlan layer) => null;
+
     /// <summary>The activation the layer applies, fused or as its whole job.</summary>
     public virtual ActivationKind ActivationOf(LayerSpec layer) => ActivationKind.Linear;
 
