@@ -3,25 +3,19 @@ using System.Linq;
 using ModelGen.Generator.Emitting;
 using ModelGen.Generator.Graph;
 using ModelGen.Generator.Model;
-using ModelGen.Generator.Parsing;
 
 namespace ModelGen.Generator.Layers;
 
 /// <summary>[Add("a", ...)]: the elementwise sum of the previous layer's output (or From's) and each named layer's: a skip connection.</summary>
-internal sealed class Add : LayerModule
+internal sealed class Add : MergeModule
 {
     public override LayerKind Kind => LayerKind.Add;
     public override string Label => "add layer";
-    public override bool IsMerge => true;
-
-    public override LayerSpec Read(LayerSpec layer, ArgumentReader arguments) => layer with { Operands = arguments.StringArray(0).ToEquatableArray() };
-
-    public override void CheckHyperparameters(LayerSpec layer, List<Problem> problems) => Merges.CheckOperands(layer, "Add", problems);
 
     public override Shape? OutputShape(LayerSpec layer, string label, IReadOnlyList<Shape> inputs, IReadOnlyList<string> operands, List<Problem> problems)
     {
         if (inputs.All(s => s.Equals(inputs[0]))) return inputs[0];
-        problems.Add(Merges.Mismatch(layer, label, inputs, operands, "every operand of a sum must have the same shape (no broadcasting)"));
+        problems.Add(Mismatch(layer, label, inputs, operands, "every operand of a sum must have the same shape (no broadcasting)"));
         return null;
     }
 

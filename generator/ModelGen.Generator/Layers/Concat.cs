@@ -3,7 +3,6 @@ using System.Linq;
 using ModelGen.Generator.Emitting;
 using ModelGen.Generator.Graph;
 using ModelGen.Generator.Model;
-using ModelGen.Generator.Parsing;
 using static ModelGen.Generator.Emitting.Literals;
 
 namespace ModelGen.Generator.Layers;
@@ -12,15 +11,10 @@ namespace ModelGen.Generator.Layers;
 /// [Concat("a", ...)]: the previous layer's output (or From's) followed by each named layer's, along features (vectors)
 /// or channels (images of one height and width): PyTorch's <c>torch.cat(dim=1)</c>.
 /// </summary>
-internal sealed class Concat : LayerModule
+internal sealed class Concat : MergeModule
 {
     public override LayerKind Kind => LayerKind.Concat;
     public override string Label => "concat layer";
-    public override bool IsMerge => true;
-
-    public override LayerSpec Read(LayerSpec layer, ArgumentReader arguments) => layer with { Operands = arguments.StringArray(0).ToEquatableArray() };
-
-    public override void CheckHyperparameters(LayerSpec layer, List<Problem> problems) => Merges.CheckOperands(layer, "Concat", problems);
 
     public override Shape? OutputShape(LayerSpec layer, string label, IReadOnlyList<Shape> inputs, IReadOnlyList<string> operands, List<Problem> problems)
     {
@@ -29,7 +23,7 @@ internal sealed class Concat : LayerModule
             return new Shape(inputs.Sum(s => s.Size));
         if (inputs.All(s => s.Rank == 3 && s.Dims[1] == first.Dims[1] && s.Dims[2] == first.Dims[2]))
             return new Shape(inputs.Sum(s => s.Dims[0]), first.Dims[1], first.Dims[2]);
-        problems.Add(Merges.Mismatch(layer, label, inputs, operands,
+        problems.Add(Mismatch(layer, label, inputs, operands,
             "a concatenation joins vectors, or images of one height and width along their channels"));
         return null;
     }
