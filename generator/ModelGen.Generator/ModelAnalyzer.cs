@@ -35,7 +35,7 @@ public sealed class ModelAnalyzer : DiagnosticAnalyzer
         if (!type.GetAttributes().Any(a => a.AttributeClass?.ToDisplayString() == ModelParser.ModelAttributeName))
             return;
 
-        ModelSpec spec = ModelParser.Parse(type, context.CancellationToken);
+        ModelSpec spec = ModelParser.Parse(type, context.CancellationToken, context.Compilation);
         if (spec.HasCompilerErrors) return;
         ModelPlan plan = ShapeInference.Plan(spec);
         IReadOnlyList<AttributeData> attributes = ModelParser.OrderedAttributes(type, context.CancellationToken);

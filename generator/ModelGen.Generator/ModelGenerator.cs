@@ -1,3 +1,5 @@
+using System.Collections.Generic;
+using System.Linq;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using ModelGen.Generator.Emitting;
@@ -33,7 +35,7 @@ public sealed class ModelGenerator : IIncrementalGenerator
             .ForAttributeWithMetadataName(
                 ModelParser.ModelAttributeName,
                 predicate: static (node, _) => node is ClassDeclarationSyntax or RecordDeclarationSyntax,
-                transform: static (ctx, ct) => ModelParser.Parse((INamedTypeSymbol)ctx.TargetSymbol, ct))
+                transform: static (ctx, ct) => ModelParser.Parse((INamedTypeSymbol)ctx.TargetSymbol, ct, ctx.SemanticModel.Compilation))
             .WithTrackingName(Steps.ModelSpec);
 
         IncrementalValuesProvider<ModelPlan> plans = specs
@@ -41,15 +43,18 @@ public sealed class ModelGenerator : IIncrementalGenerator
             .WithTrackingName(Steps.ModelPlan);
 
         IncrementalValuesProvider<GeneratedFile> files = plans
-            .Select(static (plan, ct) => new GeneratedFile(ModelEmitter.HintName(plan.Spec), ModelEmitter.Emit(plan, ct)))
+            .Select(static (plan, ct) => new GeneratedFile(plan.Spec.Type.FullName, ModelEmitter.Emit(plan, ct)))
             .WithTrackingName(Steps.GeneratedSource);
 
-        context.RegisterSourceOutput(files, static (spc, file) =>
+        // All files at once, so that two models whose names differ only in case get distinct hint names (HintNames).
+        context.RegisterSourceOutput(files.Collect(), static (spc, all) =>
         {
-            if (file.Source is not null) spc.AddSource(file.HintName, file.Source);
+            var valid = all.Where(f => f.Source is not null).ToList();
+            IReadOnlyList<string> hints = HintNames.Assign(valid.Select(f => f.FullName).ToList());
+            for (int i = 0; i < valid.Count; i++) spc.AddSource(hints[i], valid[i].Source!);
         });
     }
 
-    /// <summary>A generated file: its hint name and text (null when the model is invalid).</summary>
-    private sealed record GeneratedFile(string HintName, string? Source);
+    /// <summary>A generated file: the model's full name and the text (null when the model is invalid).</summary>
+    private sealed record GeneratedFile(string FullName, string? Source);
 }

@@ -91,6 +91,9 @@ public class DiagnosticTests
     [InlineData("[Model] [Input(2, 2, 2)] [ReLU] [[|Softmax|]]", "Softmax layer 'softmax0' cannot take its input of shape [2 x 2 x 2]")]
     [InlineData("[Model] [Input(2, 2, 2)] [Tanh] [[|Loss(LossFunction.MeanSquaredError)|]] [Sgd]", "Loss MeanSquaredError cannot take its input of shape [2 x 2 x 2]: a loss compares vectors")]
     [InlineData("[Model(BatchSize = 8)] [Input(2)] [[|Dense(1000000000)|]]", "its output [1000000000] times BatchSize does not fit in one array")]
+    [InlineData("[Model(BatchSize = 1)] [Input(1, 256, 256)] [[|Conv2D(65536, 1)|]]", "its output [65536 x 256 x 256] times BatchSize does not fit in one array")]
+    [InlineData("[Model(BatchSize = 1)] [Input(100000000)] [[|Concat(\"input\", \"input\", \"input\", \"input\", \"input\", \"input\", \"input\", \"input\", \"input\", \"input\")|]] [Dense(1)]", "its output [1100000000] times BatchSize does not fit in one array")]
+    [InlineData("[Model(BatchSize = 1)] [Input(64, 64, 64)] [[|Conv2D(8, 64, Padding = Padding.Same)|]] [GlobalAvgPool2D] [Dense(2)] [Loss(LossFunction.MeanSquaredError)] [Sgd]", "its backward pass needs a scratch array of 1073741824 values per thread")]
     [InlineData("[Model] [Input(16)] [[|Conv2D(4, 3)|]]", "convolution 'conv2d0' cannot take its input of shape [16]: a convolution needs a [channels x height x width] tensor, but gets a vector")]
     [InlineData("[Model] [Input(8)] [[|MaxPool2D(2)|]]", "MaxPool2D layer 'maxpool2d0' cannot take its input of shape [8]: pooling needs a [channels x height x width] tensor")]
     [InlineData("[Model] [Input(1, 4, 6)] [[|Conv2D(2, 5)|]] [Flatten] [Dense(1)]", "convolution 'conv2d0' cannot take its input of shape [1 x 4 x 6]: its 5x5 kernel is larger than its input of 4x6")]
@@ -113,6 +116,9 @@ public class DiagnosticTests
     [InlineData("[[|Model(Threads = -1)|]] [Input(2)] [Dense(1)]", "Model.Threads is -1, but it must be between 0 (the process-wide limit) and 64")]
     [InlineData("[[|Model(Threads = 65)|]] [Input(2)] [Dense(1)]", "Model.Threads is 65, but it must be between 0 (the process-wide limit) and 64")]
     [InlineData("[Model] [Input(2)] [Dense(2)] [[|LeakyReLU(-0.25)|]]", "LeakyReLU.alpha is -0.25, but it must be finite and at least 0")]
+    [InlineData("[Model] [Input(2)] [Dense(2)] [[|LeakyReLU(1e39)|]]", "LeakyReLU.alpha is 1e39, but it must be finite in single precision (at most 3.4028235e38 in magnitude)")]
+    [InlineData("[Model] [Input(2)] [Dense(2)] [Loss(LossFunction.MeanSquaredError)] [[|Sgd(Momentum = 1e39)|]]", "Sgd.Momentum is 1e39, but it must be finite in single precision")]
+    [InlineData("[Model] [Input(2)] [Dense(2)] [Loss(LossFunction.MeanSquaredError)] [[|Adam(Epsilon = 1e-50)|]]", "Adam.Epsilon is 1e-50, but it must be 0 or at least 1.4e-45 in magnitude in single precision")]
     [InlineData("[Model] [Input(2)] [Dense(2)] [[|Loss((LossFunction)9)|]] [Sgd]", "Loss.loss is 9, but it must be a member of LossFunction")]
     [InlineData("[Model] [Input(2)] [Dense(2)] [Loss(LossFunction.MeanSquaredError)] [[|Sgd(LearningRate = 0)|]]", "Sgd.LearningRate is 0, but it must be finite and greater than 0")]
     [InlineData("[Model] [Input(2)] [Dense(2)] [Loss(LossFunction.MeanSquaredError)] [[|Sgd(LearningRate = -0.1)|]]", "Sgd.LearningRate is -0.1, but it must be finite and greater than 0")]
@@ -235,6 +241,22 @@ public class DiagnosticTests
     [InlineData("partial class M { public M() { } }", "it declares its own constructor M(), which ModelGen generates")]
     [InlineData("partial class M { public M(int size) { } }", "it declares its own constructor M(int), which ModelGen generates")]
     public void MG0013_UnsupportedType_OwnSeedConstructor(string declaration, string message)
+    {
+        RunWithError(Source("[[|Model|]] [Input(2)] [Dense(1)]", declaration)).Should().Has("MG0013", Error, 0, message).AndNoOther();
+    }
+
+    [Theory]
+    [InlineData("partial class M { public int Rows = 1; }", "it declares 'Rows', a name ModelGen generates into the class; rename that member")]
+    [InlineData("partial class M { public long Step { get; set; } }", "it declares 'Step', a name ModelGen generates")]
+    [InlineData("partial class M { public class Predict { } }", "it declares 'Predict', a name ModelGen generates")]
+    [InlineData("partial class M { public const int InputSize = 3; }", "it declares 'InputSize', a name ModelGen generates")]
+    [InlineData("partial class M { public float[] _dense0Output = new float[1]; }", "it declares '_dense0Output', a name ModelGen generates")]
+    [InlineData("partial class M : B; class B { public void Predict() { } }", "it inherits 'Predict', a name ModelGen generates into the class, which would hide it")]
+    [InlineData("partial class M : B { public M(string name) : base(name.Length) { } } class B { public B(int size) { } }", "its base class 'B' has no constructor without arguments")]
+    [InlineData("partial class System;", "a class named 'System' in the global namespace hides the namespace the generated code uses")]
+    [InlineData("partial class M(string name) { public string Name => name; }", "it has a primary constructor")]
+    [InlineData("file partial class M;", "a file-local class cannot be generated")]
+    public void MG0013_UnsupportedType_MembersThatWouldCollide(string declaration, string message)
     {
         RunWithError(Source("[[|Model|]] [Input(2)] [Dense(1)]", declaration)).Should().Has("MG0013", Error, 0, message).AndNoOther();
     }
@@ -435,6 +457,17 @@ public class DiagnosticTests
     {
         RunWithWarning(Source("[Model] [Input(4)] [Dense(8, Name = \"h\")] [[|Dense(3, Name = \"unused\")|]] [Dense(2, From = \"h\")]"))
             .Should().Has("MG1006", Warning, 0, "dense layer 'unused' computes an output that no layer reads").AndNoOther();
+    }
+
+    [Fact]
+    public void MG1006_UnreadOutput_EveryLayerOfADeadBranch()
+    {
+        // a is read only by b, which nothing reads: both are dead, and both are reported (not only the branch's end).
+        ModelGenRun run = RunWithWarning(Source("[Model] [Input(4)] [[|Dense(8, Name = \"a\")|]] [[|Dense(8, From = \"a\", Name = \"b\")|]] [Dense(3, From = \"input\")] [Loss(LossFunction.MeanSquaredError)] [Sgd]"));
+        run.Should().Has("MG1006", Warning, 0, "dense layer 'a'").Has("MG1006", Warning, 1, "dense layer 'b'").AndNoOther();
+        // Dead layers do not run: neither forward nor backward touches them.
+        Assert.Contains("// a: skipped, the output does not depend on it", run.Source.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain("Dense.Forward<float>(inputs, AWeight", run.Source.Text, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using Microsoft.CodeAnalysis;
 using ModelGen.Generator.Tests.Infrastructure;
@@ -118,6 +119,58 @@ public class MalformedInputTests
             .Has("CS0592", Error, 2, "'Dense' is not valid")
             .AndNoOther();
         Assert.Empty(run.Sources);
+    }
+
+    [Theory]
+    [InlineData("[Model] [Input(2)] [Dense(1)] [Loss(LossFunction.MeanSquaredError)] [Sgd(LearningRate = [|0.1m|])]", "CS0266")]
+    [InlineData("[Model] [Input(2)] [Dense(4, [|1|])]", "CS1503")]
+    [InlineData("[Model] [Input(2)] [Dense(1, [|Activation|] = Activation.ReLU)]", "CS0617")]
+    public void ACompilerErrorInsideAnAttribute_StandsAlone(string attributes, string id)
+    {
+        // The compiler's conversion error alone: no MG diagnostic computed from the value it could not convert.
+        ModelGenRun run = ModelGenRun.Run(Source(attributes));
+        run.Should().Has(id, Error, 0).AndNoOther();
+        Assert.Empty(run.Sources);
+    }
+
+    [Fact]
+    public void ModelOnAnEnum_IsTheCompilersErrorAlone()
+    {
+        ModelGenRun run = ModelGenRun.Run(Source("[[|Model|]] [[|Input|](2)] [[|Dense|](1)]", "enum E { A }"));
+        run.Should()
+            .Has("CS0592", Error, 0, "'Model' is not valid on this declaration type")
+            .Has("CS0592", Error, 1)
+            .Has("CS0592", Error, 2)
+            .AndNoOther();
+    }
+
+    [Fact]
+    public void ModelsWhoseNamesDifferOnlyInCase_BothGenerate()
+    {
+        // Roslyn compares hint names without regard to case: "Net.g.cs" twice would fail the whole generator run.
+        ModelGenRun run = ModelGenRun.Run(
+            Source("[Model] [Input(2)] [Dense(1)]", "partial class Net;") + "\n[Model] [Input(3)] [Dense(2)]\npartial class NET;",
+            "namespace A { [ModelGen.Model] [ModelGen.Input(2)] [ModelGen.Dense(1)] partial class M; }\nnamespace a { [ModelGen.Model] [ModelGen.Input(2)] [ModelGen.Dense(1)] partial class M; }");
+        run.Should().AndNoOther();
+        Assert.Equal(4, run.Sources.Length);
+        Assert.Equal(4, run.Sources.Select(s => s.HintName.ToLowerInvariant()).Distinct().Count());
+        Assert.Contains(run.Sources, s => s.HintName.StartsWith("Net.", StringComparison.Ordinal) && s.HintName.EndsWith(".g.cs", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("{0} partial class var;")]
+    [InlineData("namespace System {{ {0} partial class M; }}")]
+    [InlineData("namespace Demo {{ {0} partial class System; }}")]
+    [InlineData("{0} partial class Kernels;")]
+    [InlineData("{0} partial class Initialization;")]
+    public void ClassesNamedLikeKeywordsOrNamespaces_Compile(string declaration)
+    {
+        // Whatever the user's own code is warned about (a lower-case type name), nothing is reported in the generated file.
+        string attributes = "[Model] [Input(2)] [Dense(3, Activation.ReLU)] [Dense(1)] [Loss(LossFunction.MeanSquaredError)] [Adam]";
+        ModelGenRun run = ModelGenRun.Run(Source("", string.Format(System.Globalization.CultureInfo.InvariantCulture, declaration, attributes)));
+        Assert.Single(run.Sources);
+        Assert.DoesNotContain(run.Diagnostics, d => d.Severity == Error);
+        Assert.DoesNotContain(run.Diagnostics, d => d.Location.SourceTree?.FilePath.EndsWith(".g.cs", StringComparison.Ordinal) == true);
     }
 
     [Fact]

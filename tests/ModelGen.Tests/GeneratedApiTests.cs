@@ -110,7 +110,12 @@ public class GeneratedApiTests
         Assert.Equal("outputs", e.ParamName);
         Assert.Contains("12", e.Message);
 
-        Assert.Throws<ArgumentException>(() => model.Predict(ReadOnlySpan<float>.Empty, Span<float>.Empty));
+        // No samples: Predict has nothing to do (any n ≥ 0); Evaluate's mean over no samples is undefined.
+        model.Predict(ReadOnlySpan<float>.Empty, Span<float>.Empty);
+        e = Assert.Throws<ArgumentException>(() => model.Predict(ReadOnlySpan<float>.Empty, new float[SmallClassifier.OutputSize]));
+        Assert.Equal("outputs", e.ParamName);
+        e = Assert.Throws<ArgumentException>(() => model.Evaluate(ReadOnlySpan<float>.Empty, ReadOnlySpan<int>.Empty));
+        Assert.Equal("inputs", e.ParamName);
 
         var regression = new SmallRegression();
         e = Assert.Throws<ArgumentException>(() => regression.TrainStep(new float[10], new float[5]));

@@ -22,6 +22,12 @@ internal sealed partial class ModelEmitter
         for (int i = 0; i < _layers.Count; i++)
         {
             if (i > 0 || !usesMode) _w.Line();
+            if (!_exec.Live[i])
+            {
+                // Its output is never read (MG1006): it would change nothing but its own state (running statistics, masks).
+                _w.Line($"// {_layers[i].Name}: skipped, the output does not depend on it");
+                continue;
+            }
             int fused = _exec.FusedGroup[i];
             if (fused == 0)
             {

@@ -34,6 +34,7 @@ internal sealed partial class ModelEmitter
         foreach (TensorPlan t in _plan.Parameters)
             _w.Line($"//   {t.Name,-24} {Shape(t.Shape),-14} at {Int(t.Offset)}");
         _w.Line($"private readonly {_t}[] _parameters = new {_t}[ParameterCount];");
+        _w.Line("private global::ModelGen.ExclusiveUse _exclusiveUse; // one call at a time: a second thread calling in gets an exception");
         if (HasPackedWeights)
         {
             _w.Line("// Dense and convolution weights are also kept packed for the forward pass (PackedWeights), packed again on the");
@@ -90,7 +91,8 @@ internal sealed partial class ModelEmitter
     {
         foreach (LayerPlan layer in _layers)
             layer.Module.DeclareScratch(Step(layer));
-        int columns = _layers.Select(l => l.Module.ColumnScratch(l)).DefaultIfEmpty(0).Max();
+        // The largest scratch a backward pass needs (shape inference checked that 64 copies of it fit an array).
+        int columns = (int)_layers.Select(l => l.Module.ScratchLength(l.Spec, l.Input, l.Output)).DefaultIfEmpty(0).Max();
         if (columns > 0 && Trainable)
             _w.Line($"private readonly {_t}[] _columns = new {_t}[{Int(columns)} * {Kernels}.Conv2D.ScratchCopies({Int(Spec.Threads)})]; // im2col of one sample for the largest convolution's backward pass, a copy per thread");
         if (HasDropout)
@@ -150,7 +152,7 @@ internal sealed partial class ModelEmitter
         foreach (TensorPlan t in _plan.Parameters)
         {
             _w.Line($"// {t.Name} {Shape(t.Shape)}: {InitName(t.Init)}, fan_in {Int(t.FanIn)}, fan_out {Int(t.FanOut)}");
-            string declare = first ? "var " : "";
+            string declare = first ? "global::ModelGen.Initialization.SplitMix64 " : ""; // not 'var': the model class may be named var
             first = false;
             _w.Line($"{declare}random = global::ModelGen.Initialization.SplitMix64.ForStream(seed, {Int(t.Stream)});");
             _w.Line($"global::ModelGen.Initialization.Initializers.Fill<{_t}>({TensorProperty(t)}, global::ModelGen.Init.{t.Init}, {Int(t.FanIn)}, {Int(t.FanOut)}, ref random);");

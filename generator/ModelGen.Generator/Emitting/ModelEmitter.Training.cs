@@ -11,13 +11,34 @@ namespace ModelGen.Generator.Emitting;
 // and the optimizer step.
 internal sealed partial class ModelEmitter
 {
+    /// <summary>
+    /// Opens a public member whose body runs under the model's <c>ExclusiveUse</c> guard: a call from a second thread
+    /// while one is inside throws instead of corrupting the pass in progress (nested calls on one thread pass).
+    /// </summary>
+    private void OpenGuarded(string signature)
+    {
+        _w.Open(signature);
+        _w.Line($"bool entered = _exclusiveUse.Enter({String(Spec.Type.Name)});");
+        _w.Open("try");
+    }
+
+    /// <summary>Closes what <see cref="OpenGuarded"/> opened, releasing the guard.</summary>
+    private void CloseGuarded()
+    {
+        _w.Close();
+        _w.Open("finally");
+        _w.Line("_exclusiveUse.Exit(entered);");
+        _w.Close();
+        _w.Close();
+    }
+
     /// <summary>Layers with an L1 or L2 penalty on their weights.</summary>
     private IEnumerable<LayerPlan> Regularized => _layers.Where(l => l.Weight is not null && (l.Spec.L1 > 0 || l.Spec.L2 > 0));
 
     private void EmitPredict()
     {
         _w.Line("/// <summary>");
-        _w.Line("/// Runs the network in inference mode on <c>n</c> samples (any n ≥ 1), in chunks of <see cref=\"BatchSize\"/>.");
+        _w.Line("/// Runs the network in inference mode on <c>n</c> samples (any n ≥ 0), in chunks of <see cref=\"BatchSize\"/>.");
         if (Spec.Loss?.Kind == LossKind.CrossEntropy)
             _w.Line("/// The outputs are logits: the cross-entropy loss applies the softmax itself.");
         if (Spec.Loss?.Kind == LossKind.BinaryCrossEntropy)
@@ -26,15 +47,15 @@ internal sealed partial class ModelEmitter
         _w.Line("/// <param name=\"inputs\">n · InputSize values, one sample after another.</param>");
         _w.Line("/// <param name=\"outputs\">Receives n · OutputSize values.</param>");
         _w.Line("/// <exception cref=\"global::System.ArgumentException\">A length is not a whole number of samples, or the two disagree.</exception>");
-        _w.Open($"public void Predict({ReadOnlySpan}<{_t}> inputs, {Span}<{_t}> outputs)");
-        _w.Line($"int total = {Kernels}.Check.Samples(inputs.Length, InputSize, 0, nameof(inputs));");
+        OpenGuarded($"public void Predict({ReadOnlySpan}<{_t}> inputs, {Span}<{_t}> outputs)");
+        _w.Line($"int total = inputs.IsEmpty ? 0 : {Kernels}.Check.Samples(inputs.Length, InputSize, 0, nameof(inputs)); // no samples: nothing to do");
         _w.Line($"{Kernels}.Check.ExactLength(outputs.Length, total * OutputSize, nameof(outputs), \"OutputSize values for each input sample\");");
         _w.Open("for (int start = 0; start < total; start += BatchSize)");
         _w.Line("int n = global::System.Math.Min(BatchSize, total - start);");
         _w.Line("Forward(inputs.Slice(start * InputSize, n * InputSize), n, training: false);");
         _w.Line($"{Rows(Output(_layers.Count - 1), OutputSize)}.CopyTo(outputs.Slice(start * OutputSize, n * OutputSize));");
         _w.Close();
-        _w.Close();
+        CloseGuarded();
         _w.Line();
     }
 
@@ -93,10 +114,10 @@ internal sealed partial class ModelEmitter
         _w.Line(UsesLabels
             ? "/// <exception cref=\"global::System.ArgumentException\">Bad lengths, too many samples or a label out of range; nothing is changed.</exception>"
             : "/// <exception cref=\"global::System.ArgumentException\">Bad lengths or too many samples; nothing is changed.</exception>");
-        _w.Open($"public {_t} ComputeGradients({ReadOnlySpan}<{_t}> inputs, {TargetParameter})");
+        OpenGuarded($"public {_t} ComputeGradients({ReadOnlySpan}<{_t}> inputs, {TargetParameter})");
         _w.Line($"int n = {Kernels}.Check.Samples(inputs.Length, InputSize, BatchSize, nameof(inputs));");
         EmitTargetChecks("n");
-        if (_layers.FirstOrDefault(l => l.Module.NeedsTwoSamples(l) is not null) is LayerPlan needsTwo)
+        if (_layers.FirstOrDefault(l => _exec.Live[l.Index] && l.Module.NeedsTwoSamples(l) is not null) is LayerPlan needsTwo)
         {
             _w.Line($"if (n < 2) // {needsTwo.Name} {needsTwo.Module.NeedsTwoSamples(needsTwo)}");
             _w.Line($"    throw new global::System.ArgumentException(\"A training step of this model needs at least 2 samples: {needsTwo.Module.Label} '{needsTwo.Name}' normalizes over the batch.\", nameof(inputs));");
@@ -110,25 +131,25 @@ internal sealed partial class ModelEmitter
         EmitClipping();
         _w.Line("_inputGradientSamples = n;");
         _w.Line("return loss;");
-        _w.Close();
+        CloseGuarded();
         _w.Line();
 
         // TrainStep
         _w.Line("/// <summary>One training step: <see cref=\"ComputeGradients\"/> then <see cref=\"ApplyGradients\"/>. Returns the loss before the update.</summary>");
         _w.Line("/// <param name=\"inputs\">n · InputSize values, 1 ≤ n ≤ BatchSize.</param>");
         _w.Line("/// " + TargetDoc);
-        _w.Open($"public {_t} TrainStep({ReadOnlySpan}<{_t}> inputs, {TargetParameter})");
+        OpenGuarded($"public {_t} TrainStep({ReadOnlySpan}<{_t}> inputs, {TargetParameter})");
         _w.Line($"{_t} loss = ComputeGradients(inputs, {TargetName});");
         _w.Line("ApplyGradients();");
         _w.Line("return loss;");
-        _w.Close();
+        CloseGuarded();
         _w.Line();
 
         // Evaluate
         _w.Line($"/// <summary>The {lossName} (mean over n samples, any n ≥ 1) in inference mode; gradients and parameters are untouched.</summary>");
         _w.Line("/// <param name=\"inputs\">n · InputSize values.</param>");
         _w.Line("/// " + TargetDoc);
-        _w.Open($"public {_t} Evaluate({ReadOnlySpan}<{_t}> inputs, {TargetParameter})");
+        OpenGuarded($"public {_t} Evaluate({ReadOnlySpan}<{_t}> inputs, {TargetParameter})");
         _w.Line($"int total = {Kernels}.Check.Samples(inputs.Length, InputSize, 0, nameof(inputs));");
         EmitTargetChecks("total");
         _w.Line("double sum = 0;");
@@ -139,7 +160,7 @@ internal sealed partial class ModelEmitter
         _w.Line($"sum += (double){LossCall(chunk, $"{Span}<{_t}>.Empty")} * n;");
         _w.Close();
         _w.Line(Regularized.Any() ? $"return ({_t})(sum / total) + RegularizationPenalty();" : $"return ({_t})(sum / total);");
-        _w.Close();
+        CloseGuarded();
         _w.Line();
 
         // LearningRate, Step, InputGradient
@@ -161,14 +182,14 @@ internal sealed partial class ModelEmitter
         if (DeferredInputLayer is LayerPlan deferred)
         {
             _w.Open($"public {ReadOnlySpan}<{_t}> InputGradient");
-            _w.Open("get");
+            OpenGuarded("get");
             _w.Open("if (_inputGradientPending)");
             _w.Line($"// {deferred.Name}: dX = dY · W, deferred from Backward (training never needs it), with the weights of that pass");
             _w.Line($"{Kernels}.Dense.InputGradient<{_t}>({OutputGradient(deferred.Index)}, _inputWeights, _inputGradient, _inputGradientSamples, {Int(deferred.Input.Size)}, {Int(deferred.Output.Size)}, {ThreadsArgument});");
             _w.Line("_inputGradientPending = false;");
             _w.Close();
             _w.Line($"return {SpanOf("_inputGradient", "0", "_inputGradientSamples * InputSize")};");
-            _w.Close();
+            CloseGuarded();
             _w.Close();
         }
         else
@@ -222,13 +243,13 @@ internal sealed partial class ModelEmitter
     {
         OptimizerSpec o = Spec.Optimizer!;
         _w.Line("/// <summary>One optimizer step with <see cref=\"LearningRate\"/> on the gradients of the last <see cref=\"ComputeGradients\"/>.</summary>");
-        _w.Open("public void ApplyGradients()");
+        OpenGuarded("public void ApplyGradients()");
         _w.Line("_step++;");
         _w.Line("// " + OptimizerEmission.Rule(o));
         _w.Line("// One fused pass over all parameters, their gradients and the optimizer state.");
         foreach (string line in OptimizerEmission.StepCall(o, _t, _double, Spec.Threads)) _w.Line(line);
         if (HasPackedWeights) _w.Line("_weightVersion++; // the packed weights are stale");
-        _w.Close();
+        CloseGuarded();
         _w.Line();
 
         var slots = OptimizerEmission.Slots(o);

@@ -10,8 +10,11 @@ internal sealed record Shape(EquatableArray<int> Dims)
 
     public int Rank => Dims.Count;
 
-    /// <summary>Scalars in one sample (product of the dimensions).</summary>
-    public int Size => Dims.Aggregate(1, (a, b) => a * b);
+    /// <summary>Scalars in one sample (product of the dimensions); shape inference only keeps shapes where this fits an int.</summary>
+    public int Size => (int)LongSize;
+
+    /// <summary>The product of the dimensions in 64-bit arithmetic, saturating at long.MaxValue (see <see cref="Sizes"/>).</summary>
+    public long LongSize => Sizes.Product(Dims.Select(d => (long)d));
 
     /// <summary>Channels of an image <c>[c x h x w]</c>.</summary>
     public int Channels => Dims[0];

@@ -25,7 +25,10 @@ internal static class ShapeInference
     private const long MaxBufferLength = int.MaxValue / 2;
 
     /// <summary>Most elements one .NET array holds (Array.MaxLength): the bound on ParameterCount.</summary>
-    private const long MaxArrayLength = 0x7FFFFFC7;
+    private const long MaxArrayLength = Sizes.MaxArrayLength;
+
+    /// <summary>Most copies of a per-thread scratch array a model may keep (one per thread, at most 64 threads).</summary>
+    private const long MaxScratchCopies = 64;
 
     /// <summary>Most threads a model may ask for (the runtime's own limit).</summary>
     private const int MaxThreads = 64;
@@ -51,12 +54,20 @@ internal static class ShapeInference
         if (input is not null)
             InferLayers(spec, input, layers, problems);
 
-        if (GeneratedNames.All(layers).Contains(model))
+        var generated = new HashSet<string>(GeneratedNames.All(layers), StringComparer.Ordinal);
+        if (generated.Contains(model))
             problems.Add(Problem.Create(D.UnsupportedTypeId, spec.ModelOrdinal, model,
                 $"'{model}' is also the name of a member ModelGen generates into the class; rename the class (or the layer it comes from)"));
+        foreach (string member in spec.Type.Members.Where(generated.Contains))
+            problems.Add(Problem.Create(D.UnsupportedTypeId, spec.ModelOrdinal, model,
+                $"it declares '{member}', a name ModelGen generates into the class; rename that member"));
+        foreach (string member in spec.Type.InheritedMembers.Where(generated.Contains))
+            problems.Add(Problem.Create(D.UnsupportedTypeId, spec.ModelOrdinal, model,
+                $"it inherits '{member}', a name ModelGen generates into the class, which would hide it; rename the base class's member"));
 
         bool shapesKnown = input is not null && layers.Count == spec.Layers.Count && spec.Layers.Count > 0;
         TrainingChecks.Check(spec, shapesKnown ? layers : null, problems);
+        SinglePrecisionChecks.Check(spec, problems);
         if (shapesKnown)
         {
             CheckUnreadOutputs(layers, problems);
@@ -80,7 +91,7 @@ internal static class ShapeInference
                 $"a sample must be a vector [features] or an image [channels, height, width], but this has rank {dims.Length}"));
         else if (dims.Any(d => d < 1))
             problems.Add(Problem.Create(D.InvalidInputShapeId, spec.Input.Ordinal, text, "every dimension must be at least 1"));
-        else if (dims.Aggregate(1L, (a, b) => a * b) * Math.Max(1, spec.BatchSize) > MaxBufferLength)
+        else if (Sizes.Product(Sizes.Product(dims.Select(d => (long)d)), Math.Max(1, spec.BatchSize)) > MaxBufferLength)
             problems.Add(Problem.Create(D.InvalidInputShapeId, spec.Input.Ordinal, text, "a batch of such samples does not fit in one array"));
         else
             return new Shape(dims);
@@ -128,16 +139,24 @@ internal static class ShapeInference
 
             Shape? output = module.OutputShape(layer, label, shapes, sourceNames, problems);
             if (output is null) return;
-            if ((long)output.Size * Math.Max(1, spec.BatchSize) > MaxBufferLength)
+            if (output.Dims.Any(d => d < 1) || Sizes.Product(output.LongSize, Math.Max(1, spec.BatchSize)) > MaxBufferLength)
             {
                 problems.Add(ShapeMismatch(layer, label, shapes[0], $"its output {output} times BatchSize does not fit in one array"));
                 return;
             }
             long parameters = module.ParameterCount(layer, shapes[0]);
-            if (tensors.ParameterOffset + parameters > MaxArrayLength)
+            if (Sizes.Sum(new[] { tensors.ParameterOffset, parameters }) > MaxArrayLength)
             {
                 problems.Add(ShapeMismatch(layer, label, shapes[0],
                     $"its {parameters} parameters bring the model to {tensors.ParameterOffset + parameters}, more than one array holds"));
+                return;
+            }
+
+            long scratch = module.ScratchLength(layer, shapes[0], output);
+            if (spec.Loss is not null && spec.Optimizer is not null && Sizes.Product(scratch, MaxScratchCopies) > MaxArrayLength)
+            {
+                problems.Add(ShapeMismatch(layer, label, shapes[0],
+                    $"its backward pass needs a scratch array of {scratch} values per thread, more than one array holds for {MaxScratchCopies} threads"));
                 return;
             }
 
@@ -164,6 +183,13 @@ internal static class ShapeInference
         {
             if (name is null) { sources.Add(index - 1); continue; } // the previous layer (-1: the input)
             if (name == InputName) { sources.Add(-1); continue; }
+            if (string.Equals(name, InputName, StringComparison.OrdinalIgnoreCase))
+            {
+                problems.Add(Problem.Create(D.UnknownLayerReferenceId, layer.Ordinal, label, name,
+                    $"which is not a layer's name (the model's input is \"{InputName}\", in lower case)", string.Join(", ", new[] { InputName }.Concat(names.Take(index)))));
+                failed = true;
+                continue;
+            }
             int found = Array.IndexOf(names, name);
             if (found >= 0 && found < index) { sources.Add(found); continue; }
             int later = Array.FindIndex(names, n => string.Equals(n, name, StringComparison.OrdinalIgnoreCase));
@@ -178,13 +204,28 @@ internal static class ShapeInference
         return failed ? null : sources.ToArray();
     }
 
-    /// <summary>MG1006: a layer (other than the last) whose output no layer reads.</summary>
+    /// <summary>
+    /// MG1006: a layer the model's output does not depend on: nothing reads its output, or only layers that are
+    /// themselves unread (the whole dead branch is reported, not only its end).
+    /// </summary>
     private static void CheckUnreadOutputs(IReadOnlyList<LayerPlan> layers, List<Problem> problems)
     {
-        var read = new HashSet<int>(layers.SelectMany(l => l.Sources));
-        for (int i = 0; i < layers.Count - 1; i++)
-            if (!read.Contains(i))
+        bool[] live = Liveness(layers);
+        for (int i = 0; i < layers.Count; i++)
+            if (!live[i])
                 problems.Add(Problem.Create(D.UnreadOutputId, layers[i].Spec.Ordinal, layers[i].Label, layers[i].Name));
+    }
+
+    /// <summary>Per layer, whether the model's output depends on it: the last layer, and every layer a live layer reads.</summary>
+    public static bool[] Liveness(IReadOnlyList<LayerPlan> layers)
+    {
+        var live = new bool[layers.Count];
+        if (layers.Count > 0) live[layers.Count - 1] = true;
+        for (int i = layers.Count - 1; i >= 0; i--)
+            if (live[i])
+                foreach (int source in layers[i].Sources)
+                    if (source >= 0) live[source] = true;
+        return live;
     }
 
     private static bool IsValidName(string name) =>

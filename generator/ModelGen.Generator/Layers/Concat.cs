@@ -19,14 +19,18 @@ internal sealed class Concat : MergeModule
     public override Shape? OutputShape(LayerSpec layer, string label, IReadOnlyList<Shape> inputs, IReadOnlyList<string> operands, List<Problem> problems)
     {
         Shape first = inputs[0];
+        // Sums in saturating 64-bit arithmetic: shape inference then rejects a result that does not fit an array.
         if (inputs.All(s => s.Rank == 1))
-            return new Shape(inputs.Sum(s => s.Size));
+            return new Shape(Clamp(Sizes.Sum(inputs.Select(s => s.LongSize))));
         if (inputs.All(s => s.Rank == 3 && s.Dims[1] == first.Dims[1] && s.Dims[2] == first.Dims[2]))
-            return new Shape(inputs.Sum(s => s.Dims[0]), first.Dims[1], first.Dims[2]);
+            return new Shape(Clamp(Sizes.Sum(inputs.Select(s => (long)s.Dims[0]))), first.Dims[1], first.Dims[2]);
         problems.Add(Mismatch(layer, label, inputs, operands,
             "a concatenation joins vectors, or images of one height and width along their channels"));
         return null;
     }
+
+    /// <summary>A dimension too large for an int as int.MaxValue (still too large for any array).</summary>
+    private static int Clamp(long dimension) => (int)System.Math.Min(dimension, int.MaxValue);
 
     public override string Describe(LayerPlan layer) => $"concat {string.Join(", ", layer.SourceNames)} -> {layer.Output}";
 

@@ -22,8 +22,8 @@ internal sealed class Conv2D : LayerModule
         (layer.Input.Dims[0] * layer.Spec.KernelSize * layer.Spec.KernelSize, layer.Spec.Filters);
 
     /// <summary>im2col of one sample, for the input gradient's GEMM path.</summary>
-    public override int ColumnScratch(LayerPlan layer) =>
-        layer.Input.Dims[0] * layer.Spec.KernelSize * layer.Spec.KernelSize * layer.Output.Dims[1] * layer.Output.Dims[2];
+    public override long ScratchLength(LayerSpec layer, Shape input, Shape output) =>
+        Sizes.Product(input.Dims[0], layer.KernelSize, layer.KernelSize, output.Dims[1], output.Dims[2]);
 
     public override LayerSpec Read(LayerSpec layer, ArgumentReader arguments) => layer with
     {
@@ -60,22 +60,22 @@ internal sealed class Conv2D : LayerModule
             problems.Add(Problem.Create(DiagnosticDescriptors.NotSupportedYetId, layer.Ordinal, $"Padding.Same with Stride = {Format(layer.Stride)} on {label} (PyTorch allows 'same' only with stride 1)"));
             return null;
         }
-        int pad = Padding(layer);
-        int height = input.Dims[1] + pad, width = input.Dims[2] + pad;
+        long pad = Padding(layer);
+        long height = input.Dims[1] + pad, width = input.Dims[2] + pad; // 64-bit: a huge kernel's padding must not wrap
         if (layer.KernelSize > height || layer.KernelSize > width)
         {
             problems.Add(ShapeMismatch(layer, label, input,
-                $"its {Format(layer.KernelSize)}x{Format(layer.KernelSize)} kernel is larger than its {(pad > 0 ? "padded " : "")}input of {Format(height)}x{Format(width)}"));
+                $"its {Format(layer.KernelSize)}x{Format(layer.KernelSize)} kernel is larger than its {(pad > 0 ? "padded " : "")}input of {height.ToString(System.Globalization.CultureInfo.InvariantCulture)}x{width.ToString(System.Globalization.CultureInfo.InvariantCulture)}"));
             return null;
         }
-        return new Shape(layer.Filters, (height - layer.KernelSize) / layer.Stride + 1, (width - layer.KernelSize) / layer.Stride + 1);
+        return new Shape(layer.Filters, (int)((height - layer.KernelSize) / layer.Stride + 1), (int)((width - layer.KernelSize) / layer.Stride + 1));
     }
 
     /// <summary>Zero rows (and columns) added in all: k − 1 for Padding.Same.</summary>
-    private static int Padding(LayerSpec layer) => layer.Padding == PaddingKind.Same ? layer.KernelSize - 1 : 0;
+    private static int Padding(LayerSpec layer) => layer.Padding == PaddingKind.Same ? layer.KernelSize - 1 : 0; // kernel ≥ 1: no overflow
 
     public override long ParameterCount(LayerSpec layer, Shape input) =>
-        (long)layer.Filters * input.Dims[0] * layer.KernelSize * layer.KernelSize + (layer.UseBias ? layer.Filters : 0);
+        Sizes.Sum(new[] { Sizes.Product(layer.Filters, input.Dims[0], layer.KernelSize, layer.KernelSize), layer.UseBias ? layer.Filters : 0L });
 
     public override LayerPlan WithTensors(LayerPlan layer, TensorAllocator tensors)
     {

@@ -47,7 +47,8 @@ internal sealed class Dense : LayerModule
         return layer.Units >= 1 ? new Shape(layer.Units) : null;
     }
 
-    public override long ParameterCount(LayerSpec layer, Shape input) => (long)layer.Units * input.Size + (layer.UseBias ? layer.Units : 0);
+    public override long ParameterCount(LayerSpec layer, Shape input) =>
+        Sizes.Sum(new[] { Sizes.Product(layer.Units, input.LongSize), layer.UseBias ? layer.Units : 0L });
 
     public override LayerPlan WithTensors(LayerPlan layer, TensorAllocator tensors)
     {

@@ -43,8 +43,11 @@ internal abstract class LayerModule
     /// <summary>The layer's weights as the matrix [outputs x inputs] the forward pass keeps packed, or null (no packed weights).</summary>
     public virtual (int Inputs, int Outputs)? PackedWeights(LayerPlan layer) => null;
 
-    /// <summary>Scalars of the shared im2col scratch (one copy per thread) the layer's backward pass needs; 0 for none.</summary>
-    public virtual int ColumnScratch(LayerPlan layer) => 0;
+    /// <summary>
+    /// Scalars of the shared scratch (one copy per thread) the layer's backward pass needs, in saturating 64-bit
+    /// arithmetic (shape inference rejects what does not fit an array); 0 for none.
+    /// </summary>
+    public virtual long ScratchLength(LayerSpec layer, Shape input, Shape output) => 0;
 
     /// <summary>
     /// Why a training step needs at least two samples (batch norm of a vector normalizes each feature over the batch),

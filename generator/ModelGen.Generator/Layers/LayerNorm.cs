@@ -20,7 +20,7 @@ internal sealed class LayerNorm : LayerModule
 
     public override Shape? OutputShape(LayerSpec layer, string label, IReadOnlyList<Shape> inputs, IReadOnlyList<string> operands, List<Problem> problems) => inputs[0];
 
-    public override long ParameterCount(LayerSpec layer, Shape input) => 2L * input.Size;
+    public override long ParameterCount(LayerSpec layer, Shape input) => Sizes.Product(2, input.LongSize);
 
     public override LayerPlan WithTensors(LayerPlan layer, TensorAllocator tensors)
     {

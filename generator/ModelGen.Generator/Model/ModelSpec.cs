@@ -38,6 +38,12 @@ internal sealed record TypeSpec(
     string Keyword,
     EquatableArray<ContainingTypeSpec> ContainingTypes)
 {
+    /// <summary>The names of the members the user declared in the class (the generated ones must not collide with them).</summary>
+    public EquatableArray<string> Members { get; init; } = EquatableArray<string>.Empty;
+
+    /// <summary>The names of the non-private members the class inherits from base classes other than object.</summary>
+    public EquatableArray<string> InheritedMembers { get; init; } = EquatableArray<string>.Empty;
+
     /// <summary>Fully qualified name without <c>global::</c>, e.g. <c>Demo.Outer.Xor</c>.</summary>
     public string FullName
     {

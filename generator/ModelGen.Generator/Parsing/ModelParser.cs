@@ -59,7 +59,11 @@ internal static class ModelParser
     }
 
     /// <summary>Parses the [Model] class <paramref name="type"/>.</summary>
-    public static ModelSpec Parse(INamedTypeSymbol type, CancellationToken cancellationToken)
+    /// <param name="compilation">
+    /// The compilation, to see the C# compiler's own errors inside ModelGen attributes (a decimal where a double belongs,
+    /// an int for an enum, a second [Model], [Model] on an enum): the model is then left to the compiler's message.
+    /// </param>
+    public static ModelSpec Parse(INamedTypeSymbol type, CancellationToken cancellationToken, Compilation? compilation = null)
     {
         IReadOnlyList<AttributeData> attributes = OrderedAttributes(type, cancellationToken);
         var problems = new List<Problem>();
@@ -92,7 +96,8 @@ internal static class ModelParser
             // constructor); the model is then left alone, so the user sees only the compiler's message. (An unknown
             // named argument is dropped by Roslyn before we see it; the compiler's error still fails the build.)
             if (attribute.AttributeConstructor is null || attribute.ConstructorArguments.Any(a => a.Kind == TypedConstantKind.Error)
-                || attribute.NamedArguments.Any(a => a.Value.Kind == TypedConstantKind.Error))
+                || attribute.NamedArguments.Any(a => a.Value.Kind == TypedConstantKind.Error)
+                || HasCompilerError(attribute, compilation, cancellationToken))
             {
                 hasErrors = true;
                 continue;
@@ -148,8 +153,22 @@ internal static class ModelParser
         if (input is not null && layers.Count > 0 && input.Ordinal > layers[0].Ordinal)
             problems.Add(Problem.Create(DiagnosticDescriptors.InputAfterLayersId, input.Ordinal, typeName));
 
+        // A class or namespace without a name is the compiler's error recovery: the compiler has reported it.
+        if (typeName.Length == 0 || typeSpec.ContainingTypes.Any(t => t.Name.Length == 0)
+            || (typeSpec.Namespace is not null && typeSpec.Namespace.Split('.').Any(part => part.Length == 0)))
+            hasErrors = true;
+
         return new ModelSpec(typeSpec, modelOrdinal, batchSize, seed, precision, input, layers.ToEquatableArray(), loss,
             optimizer, clipping, problems.ToEquatableArray()) { HasCompilerErrors = hasErrors, Threads = threads };
+    }
+
+    /// <summary>Whether the C# compiler reports an error inside the attribute's own syntax (its arguments included).</summary>
+    private static bool HasCompilerError(AttributeData attribute, Compilation? compilation, CancellationToken cancellationToken)
+    {
+        if (compilation is null || attribute.ApplicationSyntaxReference is not { } reference) return false;
+        if (!compilation.SyntaxTrees.Contains(reference.SyntaxTree)) return false;
+        SemanticModel model = compilation.GetSemanticModel(reference.SyntaxTree);
+        return model.GetDiagnostics(reference.Span, cancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error);
     }
 
     private static TypeSpec ReadType(INamedTypeSymbol type, int modelOrdinal, List<Problem> problems, CancellationToken cancellationToken)
@@ -167,12 +186,29 @@ internal static class ModelParser
         foreach (IMethodSymbol constructor in type.InstanceConstructors)
         {
             if (constructor.IsImplicitlyDeclared || constructor.DeclaringSyntaxReferences.All(r => IsGeneratedFile(r.SyntaxTree))) continue;
+            if (constructor.DeclaringSyntaxReferences.Any(r => r.GetSyntax(cancellationToken) is TypeDeclarationSyntax))
+            {
+                problems.Add(Problem.Create(DiagnosticDescriptors.UnsupportedTypeId, modelOrdinal, name,
+                    "it has a primary constructor, which the generated seed constructors would have to call; remove its parameter list"));
+                continue;
+            }
             bool clash = constructor.Parameters.Length == 0
                 || (constructor.Parameters.Length == 1 && constructor.Parameters[0].Type.SpecialType == SpecialType.System_Int32);
             if (clash)
                 problems.Add(Problem.Create(DiagnosticDescriptors.UnsupportedTypeId, modelOrdinal, name,
                     $"it declares its own constructor {name}({(constructor.Parameters.Length == 0 ? "" : "int")}), which ModelGen generates (the seed constructors); remove it, or give it other parameters"));
         }
+
+        if (type.ContainingType is null && type.ContainingNamespace is { IsGlobalNamespace: true } && name is "System" or "ModelGen")
+            problems.Add(Problem.Create(DiagnosticDescriptors.UnsupportedTypeId, modelOrdinal, name,
+                $"a class named '{name}' in the global namespace hides the namespace the generated code uses; rename it or put it in a namespace"));
+        if (type.IsFileLocal)
+            problems.Add(Problem.Create(DiagnosticDescriptors.UnsupportedTypeId, modelOrdinal, name,
+                "a file-local class cannot be generated, since its generated part lives in another file; remove 'file'"));
+        if (type.BaseType is { SpecialType: not SpecialType.System_Object } baseType
+            && !baseType.InstanceConstructors.Any(c => c.DeclaredAccessibility is not Accessibility.Private && c.Parameters.All(p => p.IsOptional || p.IsParams)))
+            problems.Add(Problem.Create(DiagnosticDescriptors.UnsupportedTypeId, modelOrdinal, name,
+                $"its base class '{baseType.Name}' has no constructor without arguments, which the generated constructors call"));
 
         var containing = new List<ContainingTypeSpec>();
         for (INamedTypeSymbol? outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
@@ -191,7 +227,28 @@ internal static class ModelParser
         for (INamespaceSymbol? n = type.ContainingNamespace; n is { IsGlobalNamespace: false }; n = n.ContainingNamespace)
             parts.Insert(0, n.Name);
         string? ns = parts.Count > 0 ? string.Join(".", parts) : null;
-        return new TypeSpec(ns, name, Keyword(type), containing.ToEquatableArray());
+        return new TypeSpec(ns, name, Keyword(type), containing.ToEquatableArray())
+        {
+            Members = MemberNames(type, cancellationToken).ToEquatableArray(),
+            InheritedMembers = InheritedMemberNames(type).ToEquatableArray(),
+        };
+    }
+
+    /// <summary>The names of the members the user declared in the class (not those this generator wrote), sorted.</summary>
+    private static IEnumerable<string> MemberNames(INamedTypeSymbol type, CancellationToken cancellationToken) =>
+        type.GetMembers()
+            .Where(m => !m.IsImplicitlyDeclared && m.CanBeReferencedByName && !m.DeclaringSyntaxReferences.All(r => IsGeneratedFile(r.SyntaxTree)))
+            .Select(m => m.Name).Distinct().OrderBy(n => n, StringComparer.Ordinal);
+
+    /// <summary>The names of the members the class inherits (from base classes other than object, private ones excepted), sorted.</summary>
+    private static IEnumerable<string> InheritedMemberNames(INamedTypeSymbol type)
+    {
+        var names = new SortedSet<string>(StringComparer.Ordinal);
+        for (INamedTypeSymbol? t = type.BaseType; t is not null && t.SpecialType != SpecialType.System_Object; t = t.BaseType)
+            foreach (ISymbol member in t.GetMembers())
+                if (!member.IsImplicitlyDeclared && member.CanBeReferencedByName && member.DeclaredAccessibility != Accessibility.Private)
+                    names.Add(member.Name);
+        return names;
     }
 
     /// <summary>A file this generator wrote (the analyzer runs on the compilation that includes them).</summary>

@@ -11,7 +11,7 @@ namespace ModelGen.Generator.Planning;
 /// and whether dLoss/dInputs is deferred. Made by <see cref="Planner"/>; the emitter only prints it.
 /// </summary>
 /// <param name="OwnsBuffer">Per layer: whether its output has arrays of its own (a view shares its input's).</param>
-/// <param name="Live">Per layer: whether the model's output depends on it (only live layers are backpropagated).</param>
+/// <param name="Live">Per layer: whether the model's output depends on it (only live layers run, forward and backward).</param>
 /// <param name="Accumulates">Per layer, per operand (flattened, see <see cref="OperandStart"/>): whether its input
 /// gradient is added to what an earlier step of the backward pass wrote there, rather than written.</param>
 /// <param name="OperandStart">Per layer: where its operands start in <paramref name="Accumulates"/>.</param>
@@ -51,13 +51,8 @@ internal static class Planner
         for (int i = 0; i < count; i++)
             owns[i] = !layers[i].IsView || (i == count - 1 && Storage(layers, owns, layers[i].Sources[0]) < 0);
 
-        // Liveness: the output layer, and every layer a live layer reads.
-        var live = new bool[count];
-        if (count > 0) live[count - 1] = true;
-        for (int i = count - 1; i >= 0; i--)
-            if (live[i])
-                foreach (int source in layers[i].Sources)
-                    if (source >= 0) live[source] = true;
+        // Liveness: the output layer, and every layer a live layer reads (MG1006 warns about the others).
+        bool[] live = ShapeInference.Liveness(layers);
 
         // Gradient schedule: the backward pass visits live layers last to first and each writes the gradient of every
         // value it reads. The first write to a gradient buffer (the value's last reader in declaration order) sets it,

@@ -32,6 +32,7 @@ namespace Demo
         //   dense1.weight            [1 x 4]        at 16
         //   dense1.bias              [1]            at 20
         private readonly double[] _parameters = new double[ParameterCount];
+        private global::ModelGen.ExclusiveUse _exclusiveUse; // one call at a time: a second thread calling in gets an exception
         // Dense and convolution weights are also kept packed for the forward pass (PackedWeights), packed again on the
         // first forward pass after the parameters change: every optimizer step, weight load and Parameter(name) call
         // counts as a change.
@@ -63,7 +64,7 @@ namespace Demo
         }
 
         /// <summary>
-        /// Runs the network in inference mode on <c>n</c> samples (any n ≥ 1), in chunks of <see cref="BatchSize"/>.
+        /// Runs the network in inference mode on <c>n</c> samples (any n ≥ 0), in chunks of <see cref="BatchSize"/>.
         /// The outputs are logits: the binary cross-entropy loss applies the sigmoid itself.
         /// </summary>
         /// <param name="inputs">n · InputSize values, one sample after another.</param>
@@ -71,13 +72,21 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">A length is not a whole number of samples, or the two disagree.</exception>
         public void Predict(global::System.ReadOnlySpan<double> inputs, global::System.Span<double> outputs)
         {
-            int total = global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, 0, nameof(inputs));
-            global::ModelGen.Kernels.Check.ExactLength(outputs.Length, total * OutputSize, nameof(outputs), "OutputSize values for each input sample");
-            for (int start = 0; start < total; start += BatchSize)
+            bool entered = _exclusiveUse.Enter("Spam");
+            try
             {
-                int n = global::System.Math.Min(BatchSize, total - start);
-                Forward(inputs.Slice(start * InputSize, n * InputSize), n, training: false);
-                Rows(_dense1Output, n, 1).CopyTo(outputs.Slice(start * OutputSize, n * OutputSize));
+                int total = inputs.IsEmpty ? 0 : global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, 0, nameof(inputs)); // no samples: nothing to do
+                global::ModelGen.Kernels.Check.ExactLength(outputs.Length, total * OutputSize, nameof(outputs), "OutputSize values for each input sample");
+                for (int start = 0; start < total; start += BatchSize)
+                {
+                    int n = global::System.Math.Min(BatchSize, total - start);
+                    Forward(inputs.Slice(start * InputSize, n * InputSize), n, training: false);
+                    Rows(_dense1Output, n, 1).CopyTo(outputs.Slice(start * OutputSize, n * OutputSize));
+                }
+            }
+            finally
+            {
+                _exclusiveUse.Exit(entered);
             }
         }
 
@@ -90,13 +99,21 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">Bad lengths or too many samples; nothing is changed.</exception>
         public double ComputeGradients(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets)
         {
-            int n = global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, BatchSize, nameof(inputs));
-            global::ModelGen.Kernels.Check.ExactLength(targets.Length, n * OutputSize, nameof(targets), "OutputSize values for each input sample");
-            Forward(inputs, n, training: true);
-            double loss = global::ModelGen.Kernels.Losses.BinaryCrossEntropy<double>(Rows(_dense1Output, n, 1), targets, Rows(_dense1OutputGradient, n, 1));
-            Backward(inputs, n);
-            _inputGradientSamples = n;
-            return loss;
+            bool entered = _exclusiveUse.Enter("Spam");
+            try
+            {
+                int n = global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, BatchSize, nameof(inputs));
+                global::ModelGen.Kernels.Check.ExactLength(targets.Length, n * OutputSize, nameof(targets), "OutputSize values for each input sample");
+                Forward(inputs, n, training: true);
+                double loss = global::ModelGen.Kernels.Losses.BinaryCrossEntropy<double>(Rows(_dense1Output, n, 1), targets, Rows(_dense1OutputGradient, n, 1));
+                Backward(inputs, n);
+                _inputGradientSamples = n;
+                return loss;
+            }
+            finally
+            {
+                _exclusiveUse.Exit(entered);
+            }
         }
 
         /// <summary>One training step: <see cref="ComputeGradients"/> then <see cref="ApplyGradients"/>. Returns the loss before the update.</summary>
@@ -104,9 +121,17 @@ namespace Demo
         /// <param name="targets">n · OutputSize target values.</param>
         public double TrainStep(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets)
         {
-            double loss = ComputeGradients(inputs, targets);
-            ApplyGradients();
-            return loss;
+            bool entered = _exclusiveUse.Enter("Spam");
+            try
+            {
+                double loss = ComputeGradients(inputs, targets);
+                ApplyGradients();
+                return loss;
+            }
+            finally
+            {
+                _exclusiveUse.Exit(entered);
+            }
         }
 
         /// <summary>The binary cross-entropy (mean over n samples, any n ≥ 1) in inference mode; gradients and parameters are untouched.</summary>
@@ -114,16 +139,24 @@ namespace Demo
         /// <param name="targets">n · OutputSize target values.</param>
         public double Evaluate(global::System.ReadOnlySpan<double> inputs, global::System.ReadOnlySpan<double> targets)
         {
-            int total = global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, 0, nameof(inputs));
-            global::ModelGen.Kernels.Check.ExactLength(targets.Length, total * OutputSize, nameof(targets), "OutputSize values for each input sample");
-            double sum = 0;
-            for (int start = 0; start < total; start += BatchSize)
+            bool entered = _exclusiveUse.Enter("Spam");
+            try
             {
-                int n = global::System.Math.Min(BatchSize, total - start);
-                Forward(inputs.Slice(start * InputSize, n * InputSize), n, training: false);
-                sum += (double)global::ModelGen.Kernels.Losses.BinaryCrossEntropy<double>(Rows(_dense1Output, n, 1), targets.Slice(start * OutputSize, n * OutputSize), global::System.Span<double>.Empty) * n;
+                int total = global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, 0, nameof(inputs));
+                global::ModelGen.Kernels.Check.ExactLength(targets.Length, total * OutputSize, nameof(targets), "OutputSize values for each input sample");
+                double sum = 0;
+                for (int start = 0; start < total; start += BatchSize)
+                {
+                    int n = global::System.Math.Min(BatchSize, total - start);
+                    Forward(inputs.Slice(start * InputSize, n * InputSize), n, training: false);
+                    sum += (double)global::ModelGen.Kernels.Losses.BinaryCrossEntropy<double>(Rows(_dense1Output, n, 1), targets.Slice(start * OutputSize, n * OutputSize), global::System.Span<double>.Empty) * n;
+                }
+                return (double)(sum / total);
             }
-            return (double)(sum / total);
+            finally
+            {
+                _exclusiveUse.Exit(entered);
+            }
         }
 
         /// <summary>The learning rate of the next optimizer step; starts at the optimizer attribute's, and schedules set it.</summary>
@@ -148,12 +181,20 @@ namespace Demo
         /// <summary>One optimizer step with <see cref="LearningRate"/> on the gradients of the last <see cref="ComputeGradients"/>.</summary>
         public void ApplyGradients()
         {
-            _step++;
-            // torch.optim.SGD (λ WeightDecay, μ Momentum, τ Dampening): g += λθ; b = g on step 1, else μ·b + (1 − τ)·g; g = g + μ·b (Nesterov) or b; θ -= lr·g
-            // One fused pass over all parameters, their gradients and the optimizer state.
-            global::ModelGen.Kernels.Optimizers.Sgd.Step<double>(_parameters, _gradients, global::System.Span<double>.Empty, _learningRate,
-                momentum: 0, dampening: 0, nesterov: false, weightDecay: 0.0005, firstStep: _step == 1, threads: 0);
-            _weightVersion++; // the packed weights are stale
+            bool entered = _exclusiveUse.Enter("Spam");
+            try
+            {
+                _step++;
+                // torch.optim.SGD (λ WeightDecay, μ Momentum, τ Dampening): g += λθ; b = g on step 1, else μ·b + (1 − τ)·g; g = g + μ·b (Nesterov) or b; θ -= lr·g
+                // One fused pass over all parameters, their gradients and the optimizer state.
+                global::ModelGen.Kernels.Optimizers.Sgd.Step<double>(_parameters, _gradients, global::System.Span<double>.Empty, _learningRate,
+                    momentum: 0, dampening: 0, nesterov: false, weightDecay: 0.0005, firstStep: _step == 1, threads: 0);
+                _weightVersion++; // the packed weights are stale
+            }
+            finally
+            {
+                _exclusiveUse.Exit(entered);
+            }
         }
 
         /// <summary>
@@ -215,13 +256,35 @@ namespace Demo
 
         /// <summary>Saves every parameter and buffer to a safetensors file (dtype F64, the names of ParameterNames and BufferNames).</summary>
         /// <remarks>The file is written beside <paramref name="path"/> and then renamed over it, so a crash never leaves a half-written file.</remarks>
-        public void SaveWeights(string path) => global::ModelGen.IO.WeightFile.Save<double>(path, WeightTensors, WeightTensor);
+        public void SaveWeights(string path)
+        {
+            bool entered = _exclusiveUse.Enter("Spam");
+            try
+            {
+                global::ModelGen.IO.WeightFile.Save<double>(path, WeightTensors, WeightTensor);
+            }
+            finally
+            {
+                _exclusiveUse.Exit(entered);
+            }
+        }
 
         /// <summary>Loads every parameter and buffer from a safetensors file written by <see cref="SaveWeights"/> or by PyTorch.</summary>
         /// <exception cref="global::System.IO.InvalidDataException">
         /// The file is malformed, or its tensor names, dtypes (F64) or shapes differ from this model's; the model is left unchanged.
         /// </exception>
-        public void LoadWeights(string path) => global::ModelGen.IO.WeightFile.Load<double>(path, WeightTensors, WeightTensor);
+        public void LoadWeights(string path)
+        {
+            bool entered = _exclusiveUse.Enter("Spam");
+            try
+            {
+                global::ModelGen.IO.WeightFile.Load<double>(path, WeightTensors, WeightTensor);
+            }
+            finally
+            {
+                _exclusiveUse.Exit(entered);
+            }
+        }
 
         /// <summary>Every tensor of a weight file, with its shape.</summary>
         private static readonly global::ModelGen.IO.TensorSpec[] WeightTensors =
@@ -309,7 +372,7 @@ namespace Demo
         private void InitializeParameters(int seed)
         {
             // dense0.weight [4 x 3]: He normal, fan_in 3, fan_out 4
-            var random = global::ModelGen.Initialization.SplitMix64.ForStream(seed, 0);
+            global::ModelGen.Initialization.SplitMix64 random = global::ModelGen.Initialization.SplitMix64.ForStream(seed, 0);
             global::ModelGen.Initialization.Initializers.Fill<double>(Dense0Weight, global::ModelGen.Init.HeNormal, 3, 4, ref random);
             // dense0.bias [4]: zeros, fan_in 4, fan_out 4
             random = global::ModelGen.Initialization.SplitMix64.ForStream(seed, 1);

@@ -36,6 +36,7 @@ namespace Demo
         //   dense2.weight            [3 x 8]        at 216
         //   dense2.bias              [3]            at 240
         private readonly float[] _parameters = new float[ParameterCount];
+        private global::ModelGen.ExclusiveUse _exclusiveUse; // one call at a time: a second thread calling in gets an exception
         // Dense and convolution weights are also kept packed for the forward pass (PackedWeights), packed again on the
         // first forward pass after the parameters change: every optimizer step, weight load and Parameter(name) call
         // counts as a change.
@@ -73,7 +74,7 @@ namespace Demo
         }
 
         /// <summary>
-        /// Runs the network in inference mode on <c>n</c> samples (any n ≥ 1), in chunks of <see cref="BatchSize"/>.
+        /// Runs the network in inference mode on <c>n</c> samples (any n ≥ 0), in chunks of <see cref="BatchSize"/>.
         /// The outputs are logits: the cross-entropy loss applies the softmax itself.
         /// </summary>
         /// <param name="inputs">n · InputSize values, one sample after another.</param>
@@ -81,13 +82,21 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">A length is not a whole number of samples, or the two disagree.</exception>
         public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
         {
-            int total = global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, 0, nameof(inputs));
-            global::ModelGen.Kernels.Check.ExactLength(outputs.Length, total * OutputSize, nameof(outputs), "OutputSize values for each input sample");
-            for (int start = 0; start < total; start += BatchSize)
+            bool entered = _exclusiveUse.Enter("Iris");
+            try
             {
-                int n = global::System.Math.Min(BatchSize, total - start);
-                Forward(inputs.Slice(start * InputSize, n * InputSize), n, training: false);
-                Rows(_dense2Output, n, 3).CopyTo(outputs.Slice(start * OutputSize, n * OutputSize));
+                int total = inputs.IsEmpty ? 0 : global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, 0, nameof(inputs)); // no samples: nothing to do
+                global::ModelGen.Kernels.Check.ExactLength(outputs.Length, total * OutputSize, nameof(outputs), "OutputSize values for each input sample");
+                for (int start = 0; start < total; start += BatchSize)
+                {
+                    int n = global::System.Math.Min(BatchSize, total - start);
+                    Forward(inputs.Slice(start * InputSize, n * InputSize), n, training: false);
+                    Rows(_dense2Output, n, 3).CopyTo(outputs.Slice(start * OutputSize, n * OutputSize));
+                }
+            }
+            finally
+            {
+                _exclusiveUse.Exit(entered);
             }
         }
 
@@ -100,14 +109,22 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">Bad lengths, too many samples or a label out of range; nothing is changed.</exception>
         public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
-            int n = global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, BatchSize, nameof(inputs));
-            global::ModelGen.Kernels.Check.ExactLength(labels.Length, n, nameof(labels), "one label for each input sample");
-            global::ModelGen.Kernels.Check.Labels(labels, OutputSize, nameof(labels));
-            Forward(inputs, n, training: true);
-            float loss = global::ModelGen.Kernels.Losses.CrossEntropy<float>(Rows(_dense2Output, n, 3), labels, Rows(_dense2OutputGradient, n, 3), OutputSize);
-            Backward(inputs, n);
-            _inputGradientSamples = n;
-            return loss;
+            bool entered = _exclusiveUse.Enter("Iris");
+            try
+            {
+                int n = global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, BatchSize, nameof(inputs));
+                global::ModelGen.Kernels.Check.ExactLength(labels.Length, n, nameof(labels), "one label for each input sample");
+                global::ModelGen.Kernels.Check.Labels(labels, OutputSize, nameof(labels));
+                Forward(inputs, n, training: true);
+                float loss = global::ModelGen.Kernels.Losses.CrossEntropy<float>(Rows(_dense2Output, n, 3), labels, Rows(_dense2OutputGradient, n, 3), OutputSize);
+                Backward(inputs, n);
+                _inputGradientSamples = n;
+                return loss;
+            }
+            finally
+            {
+                _exclusiveUse.Exit(entered);
+            }
         }
 
         /// <summary>One training step: <see cref="ComputeGradients"/> then <see cref="ApplyGradients"/>. Returns the loss before the update.</summary>
@@ -115,9 +132,17 @@ namespace Demo
         /// <param name="labels">One class index in 0..OutputSize-1 per sample.</param>
         public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
-            float loss = ComputeGradients(inputs, labels);
-            ApplyGradients();
-            return loss;
+            bool entered = _exclusiveUse.Enter("Iris");
+            try
+            {
+                float loss = ComputeGradients(inputs, labels);
+                ApplyGradients();
+                return loss;
+            }
+            finally
+            {
+                _exclusiveUse.Exit(entered);
+            }
         }
 
         /// <summary>The cross-entropy (mean over n samples, any n ≥ 1) in inference mode; gradients and parameters are untouched.</summary>
@@ -125,17 +150,25 @@ namespace Demo
         /// <param name="labels">One class index in 0..OutputSize-1 per sample.</param>
         public float Evaluate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
-            int total = global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, 0, nameof(inputs));
-            global::ModelGen.Kernels.Check.ExactLength(labels.Length, total, nameof(labels), "one label for each input sample");
-            global::ModelGen.Kernels.Check.Labels(labels, OutputSize, nameof(labels));
-            double sum = 0;
-            for (int start = 0; start < total; start += BatchSize)
+            bool entered = _exclusiveUse.Enter("Iris");
+            try
             {
-                int n = global::System.Math.Min(BatchSize, total - start);
-                Forward(inputs.Slice(start * InputSize, n * InputSize), n, training: false);
-                sum += (double)global::ModelGen.Kernels.Losses.CrossEntropy<float>(Rows(_dense2Output, n, 3), labels.Slice(start, n), global::System.Span<float>.Empty, OutputSize) * n;
+                int total = global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, 0, nameof(inputs));
+                global::ModelGen.Kernels.Check.ExactLength(labels.Length, total, nameof(labels), "one label for each input sample");
+                global::ModelGen.Kernels.Check.Labels(labels, OutputSize, nameof(labels));
+                double sum = 0;
+                for (int start = 0; start < total; start += BatchSize)
+                {
+                    int n = global::System.Math.Min(BatchSize, total - start);
+                    Forward(inputs.Slice(start * InputSize, n * InputSize), n, training: false);
+                    sum += (double)global::ModelGen.Kernels.Losses.CrossEntropy<float>(Rows(_dense2Output, n, 3), labels.Slice(start, n), global::System.Span<float>.Empty, OutputSize) * n;
+                }
+                return (float)(sum / total);
             }
-            return (float)(sum / total);
+            finally
+            {
+                _exclusiveUse.Exit(entered);
+            }
         }
 
         /// <summary>The learning rate of the next optimizer step; starts at the optimizer attribute's, and schedules set it.</summary>
@@ -160,12 +193,20 @@ namespace Demo
         /// <summary>One optimizer step with <see cref="LearningRate"/> on the gradients of the last <see cref="ComputeGradients"/>.</summary>
         public void ApplyGradients()
         {
-            _step++;
-            // torch.optim.SGD (λ WeightDecay, μ Momentum, τ Dampening): g += λθ; b = g on step 1, else μ·b + (1 − τ)·g; g = g + μ·b (Nesterov) or b; θ -= lr·g
-            // One fused pass over all parameters, their gradients and the optimizer state.
-            global::ModelGen.Kernels.Optimizers.Sgd.Step<float>(_parameters, _gradients, _momentumBuffer, _learningRate,
-                momentum: 0.9f, dampening: 0f, nesterov: true, weightDecay: 0f, firstStep: _step == 1, threads: 0);
-            _weightVersion++; // the packed weights are stale
+            bool entered = _exclusiveUse.Enter("Iris");
+            try
+            {
+                _step++;
+                // torch.optim.SGD (λ WeightDecay, μ Momentum, τ Dampening): g += λθ; b = g on step 1, else μ·b + (1 − τ)·g; g = g + μ·b (Nesterov) or b; θ -= lr·g
+                // One fused pass over all parameters, their gradients and the optimizer state.
+                global::ModelGen.Kernels.Optimizers.Sgd.Step<float>(_parameters, _gradients, _momentumBuffer, _learningRate,
+                    momentum: 0.9f, dampening: 0f, nesterov: true, weightDecay: 0f, firstStep: _step == 1, threads: 0);
+                _weightVersion++; // the packed weights are stale
+            }
+            finally
+            {
+                _exclusiveUse.Exit(entered);
+            }
         }
 
         /// <summary>
@@ -235,13 +276,35 @@ namespace Demo
 
         /// <summary>Saves every parameter and buffer to a safetensors file (dtype F32, the names of ParameterNames and BufferNames).</summary>
         /// <remarks>The file is written beside <paramref name="path"/> and then renamed over it, so a crash never leaves a half-written file.</remarks>
-        public void SaveWeights(string path) => global::ModelGen.IO.WeightFile.Save<float>(path, WeightTensors, WeightTensor);
+        public void SaveWeights(string path)
+        {
+            bool entered = _exclusiveUse.Enter("Iris");
+            try
+            {
+                global::ModelGen.IO.WeightFile.Save<float>(path, WeightTensors, WeightTensor);
+            }
+            finally
+            {
+                _exclusiveUse.Exit(entered);
+            }
+        }
 
         /// <summary>Loads every parameter and buffer from a safetensors file written by <see cref="SaveWeights"/> or by PyTorch.</summary>
         /// <exception cref="global::System.IO.InvalidDataException">
         /// The file is malformed, or its tensor names, dtypes (F32) or shapes differ from this model's; the model is left unchanged.
         /// </exception>
-        public void LoadWeights(string path) => global::ModelGen.IO.WeightFile.Load<float>(path, WeightTensors, WeightTensor);
+        public void LoadWeights(string path)
+        {
+            bool entered = _exclusiveUse.Enter("Iris");
+            try
+            {
+                global::ModelGen.IO.WeightFile.Load<float>(path, WeightTensors, WeightTensor);
+            }
+            finally
+            {
+                _exclusiveUse.Exit(entered);
+            }
+        }
 
         /// <summary>Every tensor of a weight file, with its shape.</summary>
         private static readonly global::ModelGen.IO.TensorSpec[] WeightTensors =
@@ -350,7 +413,7 @@ namespace Demo
         private void InitializeParameters(int seed)
         {
             // dense0.weight [16 x 4]: Glorot uniform, fan_in 4, fan_out 16
-            var random = global::ModelGen.Initialization.SplitMix64.ForStream(seed, 0);
+            global::ModelGen.Initialization.SplitMix64 random = global::ModelGen.Initialization.SplitMix64.ForStream(seed, 0);
             global::ModelGen.Initialization.Initializers.Fill<float>(Dense0Weight, global::ModelGen.Init.GlorotUniform, 4, 16, ref random);
             // dense0.bias [16]: zeros, fan_in 16, fan_out 16
             random = global::ModelGen.Initialization.SplitMix64.ForStream(seed, 1);

@@ -28,6 +28,7 @@ namespace Demo
         //   dense0.weight            [2 x 16]       at 0
         //   dense0.bias              [2]            at 32
         private readonly float[] _parameters = new float[ParameterCount];
+        private global::ModelGen.ExclusiveUse _exclusiveUse; // one call at a time: a second thread calling in gets an exception
         // Dense and convolution weights are also kept packed for the forward pass (PackedWeights), packed again on the
         // first forward pass after the parameters change: every optimizer step, weight load and Parameter(name) call
         // counts as a change.
@@ -48,20 +49,28 @@ namespace Demo
         }
 
         /// <summary>
-        /// Runs the network in inference mode on <c>n</c> samples (any n ≥ 1), in chunks of <see cref="BatchSize"/>.
+        /// Runs the network in inference mode on <c>n</c> samples (any n ≥ 0), in chunks of <see cref="BatchSize"/>.
         /// </summary>
         /// <param name="inputs">n · InputSize values, one sample after another.</param>
         /// <param name="outputs">Receives n · OutputSize values.</param>
         /// <exception cref="global::System.ArgumentException">A length is not a whole number of samples, or the two disagree.</exception>
         public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
         {
-            int total = global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, 0, nameof(inputs));
-            global::ModelGen.Kernels.Check.ExactLength(outputs.Length, total * OutputSize, nameof(outputs), "OutputSize values for each input sample");
-            for (int start = 0; start < total; start += BatchSize)
+            bool entered = _exclusiveUse.Enter("TinyImage");
+            try
             {
-                int n = global::System.Math.Min(BatchSize, total - start);
-                Forward(inputs.Slice(start * InputSize, n * InputSize), n, training: false);
-                Rows(_dense0Output, n, 2).CopyTo(outputs.Slice(start * OutputSize, n * OutputSize));
+                int total = inputs.IsEmpty ? 0 : global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, 0, nameof(inputs)); // no samples: nothing to do
+                global::ModelGen.Kernels.Check.ExactLength(outputs.Length, total * OutputSize, nameof(outputs), "OutputSize values for each input sample");
+                for (int start = 0; start < total; start += BatchSize)
+                {
+                    int n = global::System.Math.Min(BatchSize, total - start);
+                    Forward(inputs.Slice(start * InputSize, n * InputSize), n, training: false);
+                    Rows(_dense0Output, n, 2).CopyTo(outputs.Slice(start * OutputSize, n * OutputSize));
+                }
+            }
+            finally
+            {
+                _exclusiveUse.Exit(entered);
             }
         }
 
@@ -92,13 +101,35 @@ namespace Demo
 
         /// <summary>Saves every parameter and buffer to a safetensors file (dtype F32, the names of ParameterNames and BufferNames).</summary>
         /// <remarks>The file is written beside <paramref name="path"/> and then renamed over it, so a crash never leaves a half-written file.</remarks>
-        public void SaveWeights(string path) => global::ModelGen.IO.WeightFile.Save<float>(path, WeightTensors, WeightTensor);
+        public void SaveWeights(string path)
+        {
+            bool entered = _exclusiveUse.Enter("TinyImage");
+            try
+            {
+                global::ModelGen.IO.WeightFile.Save<float>(path, WeightTensors, WeightTensor);
+            }
+            finally
+            {
+                _exclusiveUse.Exit(entered);
+            }
+        }
 
         /// <summary>Loads every parameter and buffer from a safetensors file written by <see cref="SaveWeights"/> or by PyTorch.</summary>
         /// <exception cref="global::System.IO.InvalidDataException">
         /// The file is malformed, or its tensor names, dtypes (F32) or shapes differ from this model's; the model is left unchanged.
         /// </exception>
-        public void LoadWeights(string path) => global::ModelGen.IO.WeightFile.Load<float>(path, WeightTensors, WeightTensor);
+        public void LoadWeights(string path)
+        {
+            bool entered = _exclusiveUse.Enter("TinyImage");
+            try
+            {
+                global::ModelGen.IO.WeightFile.Load<float>(path, WeightTensors, WeightTensor);
+            }
+            finally
+            {
+                _exclusiveUse.Exit(entered);
+            }
+        }
 
         /// <summary>Every tensor of a weight file, with its shape.</summary>
         private static readonly global::ModelGen.IO.TensorSpec[] WeightTensors =
@@ -150,7 +181,7 @@ namespace Demo
         private void InitializeParameters(int seed)
         {
             // dense0.weight [2 x 16]: Glorot uniform, fan_in 16, fan_out 2
-            var random = global::ModelGen.Initialization.SplitMix64.ForStream(seed, 0);
+            global::ModelGen.Initialization.SplitMix64 random = global::ModelGen.Initialization.SplitMix64.ForStream(seed, 0);
             global::ModelGen.Initialization.Initializers.Fill<float>(Dense0Weight, global::ModelGen.Init.GlorotUniform, 16, 2, ref random);
             // dense0.bias [2]: zeros, fan_in 2, fan_out 2
             random = global::ModelGen.Initialization.SplitMix64.ForStream(seed, 1);

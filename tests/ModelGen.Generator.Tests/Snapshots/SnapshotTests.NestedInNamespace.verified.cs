@@ -35,6 +35,7 @@ namespace Demo.Zoo
                 //   dense1.weight            [1 x 2]        at 8
                 //   dense1.bias              [1]            at 10
                 private readonly float[] _parameters = new float[ParameterCount];
+                private global::ModelGen.ExclusiveUse _exclusiveUse; // one call at a time: a second thread calling in gets an exception
                 // Dense and convolution weights are also kept packed for the forward pass (PackedWeights), packed again on the
                 // first forward pass after the parameters change: every optimizer step, weight load and Parameter(name) call
                 // counts as a change.
@@ -64,20 +65,28 @@ namespace Demo.Zoo
                 }
 
                 /// <summary>
-                /// Runs the network in inference mode on <c>n</c> samples (any n ≥ 1), in chunks of <see cref="BatchSize"/>.
+                /// Runs the network in inference mode on <c>n</c> samples (any n ≥ 0), in chunks of <see cref="BatchSize"/>.
                 /// </summary>
                 /// <param name="inputs">n · InputSize values, one sample after another.</param>
                 /// <param name="outputs">Receives n · OutputSize values.</param>
                 /// <exception cref="global::System.ArgumentException">A length is not a whole number of samples, or the two disagree.</exception>
                 public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
                 {
-                    int total = global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, 0, nameof(inputs));
-                    global::ModelGen.Kernels.Check.ExactLength(outputs.Length, total * OutputSize, nameof(outputs), "OutputSize values for each input sample");
-                    for (int start = 0; start < total; start += BatchSize)
+                    bool entered = _exclusiveUse.Enter("Tiny");
+                    try
                     {
-                        int n = global::System.Math.Min(BatchSize, total - start);
-                        Forward(inputs.Slice(start * InputSize, n * InputSize), n, training: false);
-                        Rows(_dense1Output, n, 1).CopyTo(outputs.Slice(start * OutputSize, n * OutputSize));
+                        int total = inputs.IsEmpty ? 0 : global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, 0, nameof(inputs)); // no samples: nothing to do
+                        global::ModelGen.Kernels.Check.ExactLength(outputs.Length, total * OutputSize, nameof(outputs), "OutputSize values for each input sample");
+                        for (int start = 0; start < total; start += BatchSize)
+                        {
+                            int n = global::System.Math.Min(BatchSize, total - start);
+                            Forward(inputs.Slice(start * InputSize, n * InputSize), n, training: false);
+                            Rows(_dense1Output, n, 1).CopyTo(outputs.Slice(start * OutputSize, n * OutputSize));
+                        }
+                    }
+                    finally
+                    {
+                        _exclusiveUse.Exit(entered);
                     }
                 }
 
@@ -90,13 +99,21 @@ namespace Demo.Zoo
                 /// <exception cref="global::System.ArgumentException">Bad lengths or too many samples; nothing is changed.</exception>
                 public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
                 {
-                    int n = global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, BatchSize, nameof(inputs));
-                    global::ModelGen.Kernels.Check.ExactLength(targets.Length, n * OutputSize, nameof(targets), "OutputSize values for each input sample");
-                    Forward(inputs, n, training: true);
-                    float loss = global::ModelGen.Kernels.Losses.MeanSquaredError<float>(Rows(_dense1Output, n, 1), targets, Rows(_dense1OutputGradient, n, 1));
-                    Backward(inputs, n);
-                    _inputGradientSamples = n;
-                    return loss;
+                    bool entered = _exclusiveUse.Enter("Tiny");
+                    try
+                    {
+                        int n = global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, BatchSize, nameof(inputs));
+                        global::ModelGen.Kernels.Check.ExactLength(targets.Length, n * OutputSize, nameof(targets), "OutputSize values for each input sample");
+                        Forward(inputs, n, training: true);
+                        float loss = global::ModelGen.Kernels.Losses.MeanSquaredError<float>(Rows(_dense1Output, n, 1), targets, Rows(_dense1OutputGradient, n, 1));
+                        Backward(inputs, n);
+                        _inputGradientSamples = n;
+                        return loss;
+                    }
+                    finally
+                    {
+                        _exclusiveUse.Exit(entered);
+                    }
                 }
 
                 /// <summary>One training step: <see cref="ComputeGradients"/> then <see cref="ApplyGradients"/>. Returns the loss before the update.</summary>
@@ -104,9 +121,17 @@ namespace Demo.Zoo
                 /// <param name="targets">n · OutputSize target values.</param>
                 public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
                 {
-                    float loss = ComputeGradients(inputs, targets);
-                    ApplyGradients();
-                    return loss;
+                    bool entered = _exclusiveUse.Enter("Tiny");
+                    try
+                    {
+                        float loss = ComputeGradients(inputs, targets);
+                        ApplyGradients();
+                        return loss;
+                    }
+                    finally
+                    {
+                        _exclusiveUse.Exit(entered);
+                    }
                 }
 
                 /// <summary>The mean squared error (mean over n samples, any n ≥ 1) in inference mode; gradients and parameters are untouched.</summary>
@@ -114,16 +139,24 @@ namespace Demo.Zoo
                 /// <param name="targets">n · OutputSize target values.</param>
                 public float Evaluate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<float> targets)
                 {
-                    int total = global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, 0, nameof(inputs));
-                    global::ModelGen.Kernels.Check.ExactLength(targets.Length, total * OutputSize, nameof(targets), "OutputSize values for each input sample");
-                    double sum = 0;
-                    for (int start = 0; start < total; start += BatchSize)
+                    bool entered = _exclusiveUse.Enter("Tiny");
+                    try
                     {
-                        int n = global::System.Math.Min(BatchSize, total - start);
-                        Forward(inputs.Slice(start * InputSize, n * InputSize), n, training: false);
-                        sum += (double)global::ModelGen.Kernels.Losses.MeanSquaredError<float>(Rows(_dense1Output, n, 1), targets.Slice(start * OutputSize, n * OutputSize), global::System.Span<float>.Empty) * n;
+                        int total = global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, 0, nameof(inputs));
+                        global::ModelGen.Kernels.Check.ExactLength(targets.Length, total * OutputSize, nameof(targets), "OutputSize values for each input sample");
+                        double sum = 0;
+                        for (int start = 0; start < total; start += BatchSize)
+                        {
+                            int n = global::System.Math.Min(BatchSize, total - start);
+                            Forward(inputs.Slice(start * InputSize, n * InputSize), n, training: false);
+                            sum += (double)global::ModelGen.Kernels.Losses.MeanSquaredError<float>(Rows(_dense1Output, n, 1), targets.Slice(start * OutputSize, n * OutputSize), global::System.Span<float>.Empty) * n;
+                        }
+                        return (float)(sum / total);
                     }
-                    return (float)(sum / total);
+                    finally
+                    {
+                        _exclusiveUse.Exit(entered);
+                    }
                 }
 
                 /// <summary>The learning rate of the next optimizer step; starts at the optimizer attribute's, and schedules set it.</summary>
@@ -148,12 +181,20 @@ namespace Demo.Zoo
                 /// <summary>One optimizer step with <see cref="LearningRate"/> on the gradients of the last <see cref="ComputeGradients"/>.</summary>
                 public void ApplyGradients()
                 {
-                    _step++;
-                    // torch.optim.SGD (λ WeightDecay, μ Momentum, τ Dampening): g += λθ; b = g on step 1, else μ·b + (1 − τ)·g; g = g + μ·b (Nesterov) or b; θ -= lr·g
-                    // One fused pass over all parameters, their gradients and the optimizer state.
-                    global::ModelGen.Kernels.Optimizers.Sgd.Step<float>(_parameters, _gradients, global::System.Span<float>.Empty, _learningRate,
-                        momentum: 0f, dampening: 0f, nesterov: false, weightDecay: 0f, firstStep: _step == 1, threads: 0);
-                    _weightVersion++; // the packed weights are stale
+                    bool entered = _exclusiveUse.Enter("Tiny");
+                    try
+                    {
+                        _step++;
+                        // torch.optim.SGD (λ WeightDecay, μ Momentum, τ Dampening): g += λθ; b = g on step 1, else μ·b + (1 − τ)·g; g = g + μ·b (Nesterov) or b; θ -= lr·g
+                        // One fused pass over all parameters, their gradients and the optimizer state.
+                        global::ModelGen.Kernels.Optimizers.Sgd.Step<float>(_parameters, _gradients, global::System.Span<float>.Empty, _learningRate,
+                            momentum: 0f, dampening: 0f, nesterov: false, weightDecay: 0f, firstStep: _step == 1, threads: 0);
+                        _weightVersion++; // the packed weights are stale
+                    }
+                    finally
+                    {
+                        _exclusiveUse.Exit(entered);
+                    }
                 }
 
                 /// <summary>
@@ -215,13 +256,35 @@ namespace Demo.Zoo
 
                 /// <summary>Saves every parameter and buffer to a safetensors file (dtype F32, the names of ParameterNames and BufferNames).</summary>
                 /// <remarks>The file is written beside <paramref name="path"/> and then renamed over it, so a crash never leaves a half-written file.</remarks>
-                public void SaveWeights(string path) => global::ModelGen.IO.WeightFile.Save<float>(path, WeightTensors, WeightTensor);
+                public void SaveWeights(string path)
+                {
+                    bool entered = _exclusiveUse.Enter("Tiny");
+                    try
+                    {
+                        global::ModelGen.IO.WeightFile.Save<float>(path, WeightTensors, WeightTensor);
+                    }
+                    finally
+                    {
+                        _exclusiveUse.Exit(entered);
+                    }
+                }
 
                 /// <summary>Loads every parameter and buffer from a safetensors file written by <see cref="SaveWeights"/> or by PyTorch.</summary>
                 /// <exception cref="global::System.IO.InvalidDataException">
                 /// The file is malformed, or its tensor names, dtypes (F32) or shapes differ from this model's; the model is left unchanged.
                 /// </exception>
-                public void LoadWeights(string path) => global::ModelGen.IO.WeightFile.Load<float>(path, WeightTensors, WeightTensor);
+                public void LoadWeights(string path)
+                {
+                    bool entered = _exclusiveUse.Enter("Tiny");
+                    try
+                    {
+                        global::ModelGen.IO.WeightFile.Load<float>(path, WeightTensors, WeightTensor);
+                    }
+                    finally
+                    {
+                        _exclusiveUse.Exit(entered);
+                    }
+                }
 
                 /// <summary>Every tensor of a weight file, with its shape.</summary>
                 private static readonly global::ModelGen.IO.TensorSpec[] WeightTensors =
@@ -302,7 +365,7 @@ namespace Demo.Zoo
                 private void InitializeParameters(int seed)
                 {
                     // dense0.weight [2 x 3]: Glorot uniform, fan_in 3, fan_out 2
-                    var random = global::ModelGen.Initialization.SplitMix64.ForStream(seed, 0);
+                    global::ModelGen.Initialization.SplitMix64 random = global::ModelGen.Initialization.SplitMix64.ForStream(seed, 0);
                     global::ModelGen.Initialization.Initializers.Fill<float>(Dense0Weight, global::ModelGen.Init.GlorotUniform, 3, 2, ref random);
                     // dense0.bias [2]: zeros, fan_in 2, fan_out 2
                     random = global::ModelGen.Initialization.SplitMix64.ForStream(seed, 1);

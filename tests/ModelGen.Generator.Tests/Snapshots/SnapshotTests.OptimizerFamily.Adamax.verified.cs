@@ -31,6 +31,7 @@ namespace Demo
         //   dense1.weight            [2 x 5]        at 20
         //   dense1.bias              [2]            at 30
         private readonly float[] _parameters = new float[ParameterCount];
+        private global::ModelGen.ExclusiveUse _exclusiveUse; // one call at a time: a second thread calling in gets an exception
         // Dense and convolution weights are also kept packed for the forward pass (PackedWeights), packed again on the
         // first forward pass after the parameters change: every optimizer step, weight load and Parameter(name) call
         // counts as a change.
@@ -62,7 +63,7 @@ namespace Demo
         }
 
         /// <summary>
-        /// Runs the network in inference mode on <c>n</c> samples (any n ≥ 1), in chunks of <see cref="BatchSize"/>.
+        /// Runs the network in inference mode on <c>n</c> samples (any n ≥ 0), in chunks of <see cref="BatchSize"/>.
         /// The outputs are logits: the cross-entropy loss applies the softmax itself.
         /// </summary>
         /// <param name="inputs">n · InputSize values, one sample after another.</param>
@@ -70,13 +71,21 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">A length is not a whole number of samples, or the two disagree.</exception>
         public void Predict(global::System.ReadOnlySpan<float> inputs, global::System.Span<float> outputs)
         {
-            int total = global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, 0, nameof(inputs));
-            global::ModelGen.Kernels.Check.ExactLength(outputs.Length, total * OutputSize, nameof(outputs), "OutputSize values for each input sample");
-            for (int start = 0; start < total; start += BatchSize)
+            bool entered = _exclusiveUse.Enter("Adamax");
+            try
             {
-                int n = global::System.Math.Min(BatchSize, total - start);
-                Forward(inputs.Slice(start * InputSize, n * InputSize), n, training: false);
-                Rows(_dense1Output, n, 2).CopyTo(outputs.Slice(start * OutputSize, n * OutputSize));
+                int total = inputs.IsEmpty ? 0 : global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, 0, nameof(inputs)); // no samples: nothing to do
+                global::ModelGen.Kernels.Check.ExactLength(outputs.Length, total * OutputSize, nameof(outputs), "OutputSize values for each input sample");
+                for (int start = 0; start < total; start += BatchSize)
+                {
+                    int n = global::System.Math.Min(BatchSize, total - start);
+                    Forward(inputs.Slice(start * InputSize, n * InputSize), n, training: false);
+                    Rows(_dense1Output, n, 2).CopyTo(outputs.Slice(start * OutputSize, n * OutputSize));
+                }
+            }
+            finally
+            {
+                _exclusiveUse.Exit(entered);
             }
         }
 
@@ -89,14 +98,22 @@ namespace Demo
         /// <exception cref="global::System.ArgumentException">Bad lengths, too many samples or a label out of range; nothing is changed.</exception>
         public float ComputeGradients(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
-            int n = global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, BatchSize, nameof(inputs));
-            global::ModelGen.Kernels.Check.ExactLength(labels.Length, n, nameof(labels), "one label for each input sample");
-            global::ModelGen.Kernels.Check.Labels(labels, OutputSize, nameof(labels));
-            Forward(inputs, n, training: true);
-            float loss = global::ModelGen.Kernels.Losses.CrossEntropy<float>(Rows(_dense1Output, n, 2), labels, Rows(_dense1OutputGradient, n, 2), OutputSize);
-            Backward(inputs, n);
-            _inputGradientSamples = n;
-            return loss;
+            bool entered = _exclusiveUse.Enter("Adamax");
+            try
+            {
+                int n = global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, BatchSize, nameof(inputs));
+                global::ModelGen.Kernels.Check.ExactLength(labels.Length, n, nameof(labels), "one label for each input sample");
+                global::ModelGen.Kernels.Check.Labels(labels, OutputSize, nameof(labels));
+                Forward(inputs, n, training: true);
+                float loss = global::ModelGen.Kernels.Losses.CrossEntropy<float>(Rows(_dense1Output, n, 2), labels, Rows(_dense1OutputGradient, n, 2), OutputSize);
+                Backward(inputs, n);
+                _inputGradientSamples = n;
+                return loss;
+            }
+            finally
+            {
+                _exclusiveUse.Exit(entered);
+            }
         }
 
         /// <summary>One training step: <see cref="ComputeGradients"/> then <see cref="ApplyGradients"/>. Returns the loss before the update.</summary>
@@ -104,9 +121,17 @@ namespace Demo
         /// <param name="labels">One class index in 0..OutputSize-1 per sample.</param>
         public float TrainStep(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
-            float loss = ComputeGradients(inputs, labels);
-            ApplyGradients();
-            return loss;
+            bool entered = _exclusiveUse.Enter("Adamax");
+            try
+            {
+                float loss = ComputeGradients(inputs, labels);
+                ApplyGradients();
+                return loss;
+            }
+            finally
+            {
+                _exclusiveUse.Exit(entered);
+            }
         }
 
         /// <summary>The cross-entropy (mean over n samples, any n ≥ 1) in inference mode; gradients and parameters are untouched.</summary>
@@ -114,17 +139,25 @@ namespace Demo
         /// <param name="labels">One class index in 0..OutputSize-1 per sample.</param>
         public float Evaluate(global::System.ReadOnlySpan<float> inputs, global::System.ReadOnlySpan<int> labels)
         {
-            int total = global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, 0, nameof(inputs));
-            global::ModelGen.Kernels.Check.ExactLength(labels.Length, total, nameof(labels), "one label for each input sample");
-            global::ModelGen.Kernels.Check.Labels(labels, OutputSize, nameof(labels));
-            double sum = 0;
-            for (int start = 0; start < total; start += BatchSize)
+            bool entered = _exclusiveUse.Enter("Adamax");
+            try
             {
-                int n = global::System.Math.Min(BatchSize, total - start);
-                Forward(inputs.Slice(start * InputSize, n * InputSize), n, training: false);
-                sum += (double)global::ModelGen.Kernels.Losses.CrossEntropy<float>(Rows(_dense1Output, n, 2), labels.Slice(start, n), global::System.Span<float>.Empty, OutputSize) * n;
+                int total = global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, 0, nameof(inputs));
+                global::ModelGen.Kernels.Check.ExactLength(labels.Length, total, nameof(labels), "one label for each input sample");
+                global::ModelGen.Kernels.Check.Labels(labels, OutputSize, nameof(labels));
+                double sum = 0;
+                for (int start = 0; start < total; start += BatchSize)
+                {
+                    int n = global::System.Math.Min(BatchSize, total - start);
+                    Forward(inputs.Slice(start * InputSize, n * InputSize), n, training: false);
+                    sum += (double)global::ModelGen.Kernels.Losses.CrossEntropy<float>(Rows(_dense1Output, n, 2), labels.Slice(start, n), global::System.Span<float>.Empty, OutputSize) * n;
+                }
+                return (float)(sum / total);
             }
-            return (float)(sum / total);
+            finally
+            {
+                _exclusiveUse.Exit(entered);
+            }
         }
 
         /// <summary>The learning rate of the next optimizer step; starts at the optimizer attribute's, and schedules set it.</summary>
@@ -149,12 +182,20 @@ namespace Demo
         /// <summary>One optimizer step with <see cref="LearningRate"/> on the gradients of the last <see cref="ComputeGradients"/>.</summary>
         public void ApplyGradients()
         {
-            _step++;
-            // torch.optim.Adamax (λ WeightDecay): g += λθ; m = β1·m + (1 − β1)·g; u = max(β2·u, |g| + ε); θ -= lr/(1 − β1ᵗ)·m/u
-            // One fused pass over all parameters, their gradients and the optimizer state.
-            global::ModelGen.Kernels.Optimizers.Adamax.Step<float>(_parameters, _gradients, _expAvg, _expInf, _learningRate,
-                beta1: 0.8, beta2: 0.999, epsilon: 1e-8, weightDecay: 0, step: _step, threads: 0);
-            _weightVersion++; // the packed weights are stale
+            bool entered = _exclusiveUse.Enter("Adamax");
+            try
+            {
+                _step++;
+                // torch.optim.Adamax (λ WeightDecay): g += λθ; m = β1·m + (1 − β1)·g; u = max(β2·u, |g| + ε); θ -= lr/(1 − β1ᵗ)·m/u
+                // One fused pass over all parameters, their gradients and the optimizer state.
+                global::ModelGen.Kernels.Optimizers.Adamax.Step<float>(_parameters, _gradients, _expAvg, _expInf, _learningRate,
+                    beta1: 0.8, beta2: 0.999, epsilon: 1e-8, weightDecay: 0, step: _step, threads: 0);
+                _weightVersion++; // the packed weights are stale
+            }
+            finally
+            {
+                _exclusiveUse.Exit(entered);
+            }
         }
 
         /// <summary>
@@ -221,13 +262,35 @@ namespace Demo
 
         /// <summary>Saves every parameter and buffer to a safetensors file (dtype F32, the names of ParameterNames and BufferNames).</summary>
         /// <remarks>The file is written beside <paramref name="path"/> and then renamed over it, so a crash never leaves a half-written file.</remarks>
-        public void SaveWeights(string path) => global::ModelGen.IO.WeightFile.Save<float>(path, WeightTensors, WeightTensor);
+        public void SaveWeights(string path)
+        {
+            bool entered = _exclusiveUse.Enter("Adamax");
+            try
+            {
+                global::ModelGen.IO.WeightFile.Save<float>(path, WeightTensors, WeightTensor);
+            }
+            finally
+            {
+                _exclusiveUse.Exit(entered);
+            }
+        }
 
         /// <summary>Loads every parameter and buffer from a safetensors file written by <see cref="SaveWeights"/> or by PyTorch.</summary>
         /// <exception cref="global::System.IO.InvalidDataException">
         /// The file is malformed, or its tensor names, dtypes (F32) or shapes differ from this model's; the model is left unchanged.
         /// </exception>
-        public void LoadWeights(string path) => global::ModelGen.IO.WeightFile.Load<float>(path, WeightTensors, WeightTensor);
+        public void LoadWeights(string path)
+        {
+            bool entered = _exclusiveUse.Enter("Adamax");
+            try
+            {
+                global::ModelGen.IO.WeightFile.Load<float>(path, WeightTensors, WeightTensor);
+            }
+            finally
+            {
+                _exclusiveUse.Exit(entered);
+            }
+        }
 
         /// <summary>Every tensor of a weight file, with its shape.</summary>
         private static readonly global::ModelGen.IO.TensorSpec[] WeightTensors =
@@ -308,7 +371,7 @@ namespace Demo
         private void InitializeParameters(int seed)
         {
             // dense0.weight [5 x 3]: Glorot uniform, fan_in 3, fan_out 5
-            var random = global::ModelGen.Initialization.SplitMix64.ForStream(seed, 0);
+            global::ModelGen.Initialization.SplitMix64 random = global::ModelGen.Initialization.SplitMix64.ForStream(seed, 0);
             global::ModelGen.Initialization.Initializers.Fill<float>(Dense0Weight, global::ModelGen.Init.GlorotUniform, 3, 5, ref random);
             // dense0.bias [5]: zeros, fan_in 5, fan_out 5
             random = global::ModelGen.Initialization.SplitMix64.ForStream(seed, 1);

@@ -1,0 +1,47 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+
+namespace ModelGen.Generator.Emitting;
+
+/// <summary>
+/// The generated files' names. Roslyn compares hint names without regard to case (and allows only some characters), so
+/// two models whose full names differ only in case (<c>Net</c> and <c>NET</c>, namespaces <c>A</c> and <c>a</c>) would
+/// collide, and a collision fails the whole generator run. A name is the model's full name with any other character as
+/// '_'; names that would still collide get a hash of the exact full name appended.
+/// </summary>
+internal static class HintNames
+{
+    /// <summary>The readable part: <c>Demo.Outer.Xor</c>, characters other than letters, digits, '.' and '_' replaced.</summary>
+    public static string Readable(string fullName)
+    {
+        var text = new StringBuilder(fullName.Length);
+        foreach (char c in fullName)
+            text.Append(c < 128 && (char.IsLetterOrDigit(c) || c is '.' or '_') ? c : '_');
+        return text.ToString();
+    }
+
+    /// <summary>A hint name for every model of the compilation, unique whatever the case, in the order given.</summary>
+    public static IReadOnlyList<string> Assign(IReadOnlyList<string> fullNames)
+    {
+        var counts = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
+        foreach (string name in fullNames) counts[Readable(name)] = counts.TryGetValue(Readable(name), out int n) ? n + 1 : 1;
+        return fullNames.Select(name => counts[Readable(name)] == 1
+            ? Readable(name) + ".g.cs"
+            : Readable(name) + "." + Hash(name).ToString("x8", CultureInfo.InvariantCulture) + ".g.cs").ToArray();
+    }
+
+    /// <summary>FNV-1a of the exact name's UTF-16 code units: stable across runs and machines.</summary>
+    private static uint Hash(string text)
+    {
+        uint hash = 2166136261;
+        foreach (char c in text)
+        {
+            hash = (hash ^ (byte)c) * 16777619;
+            hash = (hash ^ (byte)(c >> 8)) * 16777619;
+        }
+        return hash;
+    }
+}
