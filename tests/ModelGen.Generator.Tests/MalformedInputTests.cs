@@ -144,6 +144,19 @@ public class MalformedInputTests
             .AndNoOther();
     }
 
+    [Theory]
+    [InlineData("[Model] [Input(2)] [Dense(1)] partial class { }")]
+    [InlineData("namespace { [Model] [Input(2)] [Dense(1)] partial class M; }")]
+    [InlineData("namespace A. { [Model] [Input(2)] [Dense(1)] partial class M; }")]
+    public void AClassOrNamespaceWithoutAName_IsTheCompilersErrorAlone(string declaration)
+    {
+        // The compiler's error recovery gives a nameless symbol: no crash, no MG diagnostic, no generated file.
+        ModelGenRun run = ModelGenRun.Run(Source("", declaration));
+        Assert.Contains(run.Diagnostics, d => d.Severity == Error && d.Id.StartsWith("CS", StringComparison.Ordinal));
+        Assert.DoesNotContain(run.Diagnostics, d => d.Id.StartsWith("MG", StringComparison.Ordinal));
+        Assert.Empty(run.Sources);
+    }
+
     [Fact]
     public void ModelsWhoseNamesDifferOnlyInCase_BothGenerate()
     {
