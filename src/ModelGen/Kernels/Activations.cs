@@ -217,8 +217,10 @@ public static class Activations
     /// <summary>Softmax of each row of <paramref name="x"/> [rows x features] into <paramref name="y"/>, shifted by the row maximum.</summary>
     public static void SoftmaxForward<T>(ReadOnlySpan<T> x, Span<T> y, int features) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(features);
         Check.Length(y, x.Length, nameof(y));
-        for (int start = 0; start + features <= x.Length; start += features)
+        // start ≤ length − features, not start + features ≤ length: no overflow near int.MaxValue.
+        for (int start = 0; start <= x.Length - features; start += features)
         {
             ReadOnlySpan<T> inRow = x.Slice(start, features);
             Span<T> row = y.Slice(start, features);
@@ -238,9 +240,10 @@ public static class Activations
     public static void SoftmaxBackward<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, int features, bool accumulate = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(features);
         Check.Length(dy, y.Length, nameof(dy));
         Check.Length(dx, y.Length, nameof(dx));
-        for (int start = 0; start + features <= y.Length; start += features)
+        for (int start = 0; start <= y.Length - features; start += features)
         {
             T dot = T.Zero;
             for (int j = 0; j < features; j++) dot += dy[start + j] * y[start + j];

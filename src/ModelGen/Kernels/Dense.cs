@@ -23,9 +23,10 @@ public static class Dense
         int n, int inputs, int outputs, int threads = 1, bool relu = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Check.Length(x, n * inputs, nameof(x));
-        Check.Length(w, outputs * inputs, nameof(w));
-        Check.Length(y, n * outputs, nameof(y));
+        CheckSizes(n, inputs, outputs);
+        Check.Length(x, Check.Product(n, inputs), nameof(x));
+        Check.Length(w, Check.Product(outputs, inputs), nameof(w));
+        Check.Length(y, Check.Product(n, outputs), nameof(y));
         bool hasBias = !b.IsEmpty;
         if (hasBias) Check.Length(b, outputs, nameof(b));
 
@@ -53,10 +54,12 @@ public static class Dense
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(packed);
+        CheckSizes(n, inputs, outputs);
         if (packed.Inputs != inputs || packed.Outputs != outputs)
             throw new ArgumentException($"The packed weights are for [{packed.Outputs} x {packed.Inputs}], not [{outputs} x {inputs}].", nameof(packed));
-        Check.Length(x, n * inputs, nameof(x));
-        Check.Length(y, n * outputs, nameof(y));
+        Check.Length(x, Check.Product(n, inputs), nameof(x));
+        Check.Length(w, Check.Product(outputs, inputs), nameof(w));
+        Check.Length(y, Check.Product(n, outputs), nameof(y));
         bool hasBias = !b.IsEmpty;
         if (hasBias) Check.Length(b, outputs, nameof(b));
         T* pp = packed.For(w, version);
@@ -84,10 +87,14 @@ public static class Dense
         Span<T> dw, Span<T> db, Span<T> dx, int n, int inputs, int outputs, int threads = 1, bool accumulate = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Check.Length(x, n * inputs, nameof(x));
-        Check.Length(w, outputs * inputs, nameof(w));
-        Check.Length(dy, n * outputs, nameof(dy));
-        Check.Length(dw, outputs * inputs, nameof(dw));
+        CheckSizes(n, inputs, outputs);
+        Check.Length(x, Check.Product(n, inputs), nameof(x));
+        Check.Length(w, Check.Product(outputs, inputs), nameof(w));
+        Check.Length(dy, Check.Product(n, outputs), nameof(dy));
+        Check.Length(dw, Check.Product(outputs, inputs), nameof(dw));
+        // Every length before the first write: db and dx are checked here, not when their turn comes.
+        if (!db.IsEmpty) Check.Length(db, outputs, nameof(db));
+        if (!dx.IsEmpty) Check.Length(dx, Check.Product(n, inputs), nameof(dx));
 
         // dw[o, k] = Σ_i dy[i, o]·x[i, k]: dyᵀ (read in place with strides) times x, the samples added in order.
         fixed (T* px = x, pdy = dy, pdw = dw)
@@ -104,7 +111,6 @@ public static class Dense
 
         if (!db.IsEmpty)
         {
-            Check.Length(db, outputs, nameof(db));
             // db[o] = Σ_i dy[i, o]
             db.Slice(0, outputs).Clear();
             for (int i = 0; i < n; i++)
@@ -126,9 +132,10 @@ public static class Dense
         int threads = 1, bool accumulate = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Check.Length(dy, n * outputs, nameof(dy));
-        Check.Length(w, outputs * inputs, nameof(w));
-        Check.Length(dx, n * inputs, nameof(dx));
+        CheckSizes(n, inputs, outputs);
+        Check.Length(dy, Check.Product(n, outputs), nameof(dy));
+        Check.Length(w, Check.Product(outputs, inputs), nameof(w));
+        Check.Length(dx, Check.Product(n, inputs), nameof(dx));
         fixed (T* pdy = dy, pw = w, pdx = dx)
         {
             // dx[i, k] = Σ_o dy[i, o]·w[o, k]
@@ -141,5 +148,13 @@ public static class Dense
             };
             PackedGemm.Run(ref product, threads);
         }
+    }
+
+    /// <summary>Throws unless <c>n ≥ 0</c> and <c>inputs, outputs &gt; 0</c> (the spans' lengths are checked in 64 bits by the callers).</summary>
+    private static void CheckSizes(int n, int inputs, int outputs)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputs);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outputs);
     }
 }

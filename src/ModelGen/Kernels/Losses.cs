@@ -35,10 +35,12 @@ public static class Losses
     public static T CrossEntropy<T>(ReadOnlySpan<T> logits, ReadOnlySpan<int> labels, Span<T> gradient, int classes)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(classes);
         int n = labels.Length;
-        Check.Length(logits, n * classes, nameof(logits));
+        Check.Length(logits, Check.Product(n, classes), nameof(logits));
         bool withGradient = !gradient.IsEmpty;
-        if (withGradient) Check.Length(gradient, n * classes, nameof(gradient));
+        if (withGradient) Check.Length(gradient, Check.Product(n, classes), nameof(gradient));
+        Check.Labels(labels, classes, nameof(labels)); // before the first gradient is written
         T invN = T.One / T.CreateTruncating(n);
         T sum = T.Zero;
         for (int i = 0; i < n; i++)

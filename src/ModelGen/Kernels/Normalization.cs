@@ -20,11 +20,15 @@ public static class BatchNorm
         int n, int channels, int spatial, double momentum, double epsilon)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int count = n * channels * spatial, m = n * spatial;
-        Check.Length(x, count, nameof(x));
+        int count = Checked(x, nameof(x), n, channels, spatial, out int m);
         Check.Length(y, count, nameof(y));
         Check.Length(normalized, count, nameof(normalized));
         if (m < 2) throw new ArgumentException($"Batch normalization in training needs more than one value per channel, but it has {m}.", nameof(n));
+        Check.Length(gamma, channels, nameof(gamma));
+        Check.Length(beta, channels, nameof(beta));
+        Check.Length(invStd, channels, nameof(invStd));
+        Check.Length(runningMean, channels, nameof(runningMean));
+        Check.Length(runningVar, channels, nameof(runningVar));
         T mom = T.CreateTruncating(momentum), keep = T.CreateTruncating(1 - momentum), eps = T.CreateTruncating(epsilon);
         T invM = T.One / T.CreateTruncating(m), unbias = T.CreateTruncating((double)m / (m - 1));
         for (int c = 0; c < channels; c++)
@@ -52,9 +56,12 @@ public static class BatchNorm
         ReadOnlySpan<T> runningMean, ReadOnlySpan<T> runningVar, Span<T> y, int n, int channels, int spatial, double epsilon)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int count = n * channels * spatial;
-        Check.Length(x, count, nameof(x));
+        int count = Checked(x, nameof(x), n, channels, spatial, out _);
         Check.Length(y, count, nameof(y));
+        Check.Length(gamma, channels, nameof(gamma));
+        Check.Length(beta, channels, nameof(beta));
+        Check.Length(runningMean, channels, nameof(runningMean));
+        Check.Length(runningVar, channels, nameof(runningVar));
         T eps = T.CreateTruncating(epsilon);
         for (int c = 0; c < channels; c++)
         {
@@ -76,10 +83,13 @@ public static class BatchNorm
         Span<T> dgamma, Span<T> dbeta, Span<T> dx, int n, int channels, int spatial, bool accumulate = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int count = n * channels * spatial, m = n * spatial;
-        Check.Length(dy, count, nameof(dy));
+        int count = Checked(dy, nameof(dy), n, channels, spatial, out int m);
         Check.Length(normalized, count, nameof(normalized));
         Check.Length(dx, count, nameof(dx));
+        Check.Length(gamma, channels, nameof(gamma));
+        Check.Length(invStd, channels, nameof(invStd));
+        Check.Length(dgamma, channels, nameof(dgamma));
+        Check.Length(dbeta, channels, nameof(dbeta));
         T mT = T.CreateTruncating(m);
         for (int c = 0; c < channels; c++)
         {
@@ -105,6 +115,20 @@ public static class BatchNorm
         }
     }
 
+    /// <summary>
+    /// Checks the sizes (<c>n ≥ 0</c>, <c>channels, spatial &gt; 0</c>) and that <paramref name="first"/> (<paramref name="name"/>) holds
+    /// <c>n·channels·spatial</c> values, a product computed in 64 bits; returns it, and <c>n·spatial</c> (the values of one channel).
+    /// </summary>
+    private static int Checked<T>(ReadOnlySpan<T> first, string name, int n, int channels, int spatial, out int perChannel)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(channels);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(spatial);
+        long count = Check.Product(n, channels, spatial);
+        Check.Length(first, count, name);
+        perChannel = n * spatial; // at most count
+        return (int)count;
+    }
 }
 
 /// <summary>
@@ -118,8 +142,12 @@ public static class LayerNorm
         Span<T> normalized, Span<T> invStd, int n, int features, double epsilon)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Check.Length(x, n * features, nameof(x));
-        Check.Length(y, n * features, nameof(y));
+        int count = Checked(x, nameof(x), n, features);
+        Check.Length(y, count, nameof(y));
+        Check.Length(normalized, count, nameof(normalized));
+        Check.Length(gamma, features, nameof(gamma));
+        Check.Length(beta, features, nameof(beta));
+        Check.Length(invStd, n, nameof(invStd));
         T eps = T.CreateTruncating(epsilon), invF = T.One / T.CreateTruncating(features);
         for (int i = 0; i < n; i++)
         {
@@ -145,8 +173,13 @@ public static class LayerNorm
         Span<T> dgamma, Span<T> dbeta, Span<T> dx, int n, int features, bool accumulate = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Check.Length(dy, n * features, nameof(dy));
-        Check.Length(dx, n * features, nameof(dx));
+        int count = Checked(dy, nameof(dy), n, features);
+        Check.Length(normalized, count, nameof(normalized));
+        Check.Length(dx, count, nameof(dx));
+        Check.Length(gamma, features, nameof(gamma));
+        Check.Length(invStd, n, nameof(invStd));
+        Check.Length(dgamma, features, nameof(dgamma));
+        Check.Length(dbeta, features, nameof(dbeta));
         dgamma.Slice(0, features).Clear();
         dbeta.Slice(0, features).Clear();
         T fT = T.CreateTruncating(features);
@@ -178,5 +211,18 @@ public static class LayerNorm
                 dx[k] = scale * (fT * dy[k] * gamma[j] - sumG - normalized[k] * sumGXhat);
             }
         }
+    }
+
+    /// <summary>
+    /// Checks the sizes (<c>n ≥ 0</c>, <c>features &gt; 0</c>) and that <paramref name="first"/> (<paramref name="name"/>)
+    /// holds <c>n·features</c> values, a product computed in 64 bits; returns it.
+    /// </summary>
+    private static int Checked<T>(ReadOnlySpan<T> first, string name, int n, int features)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(n);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(features);
+        long count = Check.Product(n, features);
+        Check.Length(first, count, name);
+        return (int)count;
     }
 }

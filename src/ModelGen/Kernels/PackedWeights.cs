@@ -18,13 +18,18 @@ public sealed class PackedWeights<T> where T : unmanaged, IFloatingPointIeee754<
     private bool _rows;
 
     /// <summary>Storage for the packed copy of a weight matrix <c>[outputs x inputs]</c> (allocated here, once).</summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="inputs"/> or <paramref name="outputs"/> is not positive.</exception>
+    /// <exception cref="ArgumentException">The weights, or their packed copy (the outputs rounded up to whole register
+    /// tiles, times the inputs), would hold more than <see cref="Check.MaxSize"/> values; nothing is allocated.</exception>
     public PackedWeights(int inputs, int outputs)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(inputs);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outputs);
+        Check.Size(Check.Product(outputs, inputs), "outputs·inputs (the weights)", nameof(outputs));
+        int length = Check.Size(Math.Max(PackedGemm.PackedSize<T>(inputs, outputs), PackedGemm.PackedASize(outputs, inputs)),
+            "the packed weights (outputs rounded up to whole register tiles, times inputs)", nameof(outputs));
         Inputs = inputs;
         Outputs = outputs;
-        int length = Math.Max(PackedGemm.PackedLength<T>(inputs, outputs), PackedGemm.PackedALength(outputs, inputs));
         _packed = GC.AllocateUninitializedArray<T>(length, pinned: true);
     }
 

@@ -48,6 +48,7 @@ internal static class RowMath
     public static (T Sum, T Dot) SumAndDot<T>(ReadOnlySpan<T> a, ReadOnlySpan<T> b) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int k = 0;
+        if (b.Length < a.Length) throw new ArgumentException($"Expected at least {a.Length} values.", nameof(b));
         T sum = T.Zero, dot = T.Zero;
         ref T ar = ref MemoryMarshal.GetReference(a);
         ref T br = ref MemoryMarshal.GetReference(b);

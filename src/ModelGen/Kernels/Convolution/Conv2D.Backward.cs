@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
 
 namespace ModelGen.Kernels;
@@ -36,11 +37,16 @@ public static partial class Conv2D
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Geometry g = CheckedInputs(x, w, n, channels, height, width, filters, kernel, stride, padTop, padLeft, outHeight, outWidth);
-        Check.Length(dy, n * g.OutSize, nameof(dy));
-        Check.Length(dw, filters * g.Rows, nameof(dw));
-        Check.Length(columns, g.ColumnsLength, nameof(columns));
+        Check.Length(dy, Check.Product(n, g.OutSize), nameof(dy));
+        Check.Length(dw, Check.Product(filters, g.Rows), nameof(dw));
+        Check.Length(columns, Check.Size(Check.Product(g.Rows, g.Positions), ColumnsWhat, nameof(columns)), nameof(columns));
         if (!db.IsEmpty) Check.Length(db, filters, nameof(db));
-        if (!dx.IsEmpty) Check.Length(dx, n * g.InSize, nameof(dx));
+        if (!dx.IsEmpty) Check.Length(dx, Check.Product(n, g.InSize), nameof(dx));
+        // wᵀ packed for the product of the input gradient (col2im), and each thread's scratch of the weight gradient.
+        Check.Size(PackedGemm.PackedASize(g.Rows, filters), "the packed transposed weights (channels·kernel·kernel rounded up to "
+            + "whole register tiles, times filters)", nameof(kernel));
+        Check.Size(WeightGradientScratch<T>(g), "a thread's scratch for the weight gradient (the padded sample, the output gradient "
+            + "and the weight gradient transposed to whole register tiles)", nameof(filters));
 
         // db[f] = Σ_s Σ_p dy_s[f, p], samples in order.
         if (!db.IsEmpty)
@@ -80,7 +86,33 @@ public static partial class Conv2D
     /// </summary>
     private static bool DirectInputGradient<T>(in Geometry g) where T : unmanaged, IFloatingPointIeee754<T> =>
         g.Stride == 1 && g.PadTop < g.Kernel && g.PadLeft < g.Kernel && 2 * g.Channels >= PackedGemm.Blocking<T>().Columns
-        && 4L * g.Height * g.Width <= 5L * g.Positions;
+        && 4L * g.Height * g.Width <= 5L * g.Positions && AdjointFits<T>(g);
+
+    /// <summary>
+    /// Whether the sizes of the adjoint convolution of <see cref="InputGradientDirect{T}"/> are within
+    /// <see cref="Check.MaxSize"/> (its padded sample of the output gradient, its weights flipped and packed); when they are
+    /// not, the input gradient takes the product and col2im instead, whose sizes the entry checks.
+    /// </summary>
+    private static bool AdjointFits<T>(in Geometry g) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long k = g.Kernel, rows = Check.Product(g.Filters, k, k);
+        long padded = PaddedLength(g.Filters, g.Height - 1 + k, g.Width - 1 + k);
+        long weights = Check.Sum(Check.Product(g.Channels, rows), PackedWeightsLength<T>(g.Channels, rows));
+        return padded <= Check.MaxSize && weights <= Check.MaxSize;
+    }
+
+    /// <summary>
+    /// Values of one thread's scratch in <see cref="WeightGradientPart{T, TV, S}"/> when it has all the taps, in 64 bits:
+    /// the padded sample, the output gradient transposed to panels of NR filters, the weight gradient transposed, the
+    /// taps' offsets.
+    /// </summary>
+    private static long WeightGradientScratch<T>(in Geometry g) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long filters = Check.RoundUp(g.Filters, PackedGemm.Blocking<T>().Columns), taps = Check.RoundUp(g.Rows, GemmBlocking.TileRows);
+        long sum = Check.Sum(PaddedLength(g.Channels, g.SpanHeight, g.SpanWidth), Check.Product(g.Positions, filters));
+        sum = Check.Sum(sum, Check.Product(taps, filters));
+        return Check.Sum(sum, Check.Product(taps, IntPtr.Size) / Unsafe.SizeOf<T>() + 1);
+    }
 
     /// <summary>The pinned operands of a backward call, on the caller's stack while the parts run (null: absent).</summary>
     private unsafe struct BackwardJob<T> where T : unmanaged
@@ -128,7 +160,7 @@ public static partial class Conv2D
         // [tap][filter] (whole tiles of taps, so a tile is added as vectors), then each tap's offset in the sample.
         nint dyLength = (nint)positions * sumRow, sumLength = (nint)(t1 - t0) * mr * sumRow;
         T* scratch = ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionPart,
-            padLength + dyLength + sumLength + ((t1 - t0) * mr * sizeof(nint) + sizeof(T) - 1) / sizeof(T));
+            padLength + dyLength + sumLength + ((nint)(t1 - t0) * mr * sizeof(nint) + sizeof(T) - 1) / sizeof(T));
         T* dyT = scratch + padLength, dwT = dyT + dyLength;
         nint* offsets = (nint*)(dwT + sumLength);
         nint plane = g.ReadsInside ? (nint)g.Height * g.Width : (nint)g.SpanHeight * g.SpanWidth;

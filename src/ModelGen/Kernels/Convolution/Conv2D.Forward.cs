@@ -1,6 +1,7 @@
 using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
 using System.Runtime.Intrinsics.X86;
 
@@ -170,7 +171,7 @@ public static partial class Conv2D
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int filters = g.Filters, nr = PackedGemm.Blocking<T>().Columns;
-        int padded = (filters + nr - 1) / nr * nr;
+        nint padded = (filters + nr - 1) / nr * nr; // at most the packed weights' length, so no overflow
         // The calling thread's tables: five per-filter vectors padded to whole panels, then the taps' offsets.
         T* call = ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionCall, 5 * padded + ((nint)g.Rows * sizeof(int) + sizeof(T) - 1) / sizeof(T));
         var job = new ForwardJob<T>
@@ -193,7 +194,7 @@ public static partial class Conv2D
             for (int ki = 0; ki < g.Kernel; ki++)
                 for (int kj = 0; kj < g.Kernel; kj++, k++)
                     job.Taps[k] = checked((int)(c * plane + ki * rowStride + kj));
-        new Span<T>(call, 5 * padded).Clear();
+        NativeMemory.Clear(call, (nuint)(5 * padded) * (nuint)sizeof(T));
         ref TileEpilogue<T> e = ref job.Epilogue;
         for (int f = 0; f < filters; f++)
         {

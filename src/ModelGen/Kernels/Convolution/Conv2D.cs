@@ -27,8 +27,18 @@ public static partial class Conv2D
     /// Number of scratch values <see cref="Backward{T}"/> needs in its <c>columns</c> argument:
     /// <c>channels·kernel·kernel·outHeight·outWidth</c> (the im2col matrix of one sample).
     /// </summary>
-    public static int ColumnsLength(int channels, int kernel, int outHeight, int outWidth) =>
-        checked(channels * kernel * kernel * outHeight * outWidth);
+    /// <exception cref="ArgumentOutOfRangeException">A size is not positive.</exception>
+    /// <exception cref="ArgumentException">The product is above <see cref="Check.MaxSize"/>.</exception>
+    public static int ColumnsLength(int channels, int kernel, int outHeight, int outWidth)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(channels);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(kernel);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outHeight);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outWidth);
+        return Check.Size(Check.Product(Check.Product(channels, kernel, kernel), outHeight, outWidth), ColumnsWhat, "columns");
+    }
+
+    private const string ColumnsWhat = "channels·kernel·kernel·outHeight·outWidth (the im2col columns of one sample)";
 
     /// <summary>
     /// How many samples' worth of <c>columns</c> scratch a model should allocate (times <see cref="ColumnsLength"/>) so
@@ -63,8 +73,24 @@ public static partial class Conv2D
         public bool ReadsInside => PadTop == 0 && PadLeft == 0 && SpanHeight <= Height && SpanWidth <= Width;
     }
 
-    private static void CheckGeometry(int n, int channels, int height, int width, int filters, int kernel, int stride,
+    /// <summary>
+    /// Values of slack a padded copy of a sample has after it (<see cref="RowsPart{T, TV, S}"/>: the last row's vectors
+    /// reach up to two vectors past its end); at least 2·NR on every processor.
+    /// </summary>
+    private const int PadSlack = 64;
+
+    /// <summary>
+    /// The geometry, checked before anything is read or written: every size in its range (the padding below the kernel,
+    /// on every side, so that every output reads some input), and every size the kernels derive from them (one sample,
+    /// the taps, the padded copy of a sample, the weights and their packed copies) computed in 64 bits and at most
+    /// <see cref="Check.MaxSize"/>.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">A size is out of its range (the exception names it).</exception>
+    /// <exception cref="ArgumentException">outHeight or outWidth imply a kernel's worth of padding or more below or right of
+    /// the input (named), or a derived size is too large (the message says which).</exception>
+    private static Geometry CheckGeometry<T>(int n, int channels, int height, int width, int filters, int kernel, int stride,
         int padTop, int padLeft, int outHeight, int outWidth)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentOutOfRangeException.ThrowIfNegative(n);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(channels);
@@ -77,14 +103,52 @@ public static partial class Conv2D
         ArgumentOutOfRangeException.ThrowIfNegative(padLeft);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outHeight);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outWidth);
+        if (padTop >= kernel)
+            throw new ArgumentOutOfRangeException(nameof(padTop), padTop,
+                $"padTop must be less than kernel = {kernel}: a window of only padding reads no input.");
+        if (padLeft >= kernel)
+            throw new ArgumentOutOfRangeException(nameof(padLeft), padLeft,
+                $"padLeft must be less than kernel = {kernel}: a window of only padding reads no input.");
+        // The rows and columns the windows span, and so the padding below and right of the input that outHeight and
+        // outWidth imply: less than a kernel too. Then both spans are below height + 2·kernel (no overflow in 64 bits).
+        long spanHeight = (long)(outHeight - 1) * stride + kernel, spanWidth = (long)(outWidth - 1) * stride + kernel;
+        if (spanHeight - padTop - height >= kernel)
+            throw new ArgumentException(
+                $"{outHeight} output rows with stride {stride} span {spanHeight} rows: {spanHeight - padTop - height} rows of padding below the "
+                + $"{height} input rows and {padTop} above them, but the padding must be less than kernel = {kernel}.", nameof(outHeight));
+        if (spanWidth - padLeft - width >= kernel)
+            throw new ArgumentException(
+                $"{outWidth} output columns with stride {stride} span {spanWidth} columns: {spanWidth - padLeft - width} columns of padding right of the "
+                + $"{width} input columns and {padLeft} left of them, but the padding must be less than kernel = {kernel}.", nameof(outWidth));
+
+        Check.Size(Check.Product(channels, height, width), "channels·height·width (one input sample)", nameof(channels));
+        Check.Size(Check.Product(filters, outHeight, outWidth), "filters·outHeight·outWidth (one output sample)", nameof(filters));
+        long rows = Check.Size(Check.Product(channels, kernel, kernel), "channels·kernel·kernel (the weights of one filter)", nameof(kernel));
+        Check.Size(Check.Product(filters, rows), "filters·channels·kernel·kernel (the weights)", nameof(filters));
+        Check.Size(PackedWeightsLength<T>(filters, rows),
+            "the packed weights (filters rounded up to whole register tiles, times channels·kernel·kernel)", nameof(filters));
+        Check.Size(PaddedLength(channels, spanHeight, spanWidth),
+            "channels·((outHeight − 1)·stride + kernel)·((outWidth − 1)·stride + kernel) (one input sample with its padding)", nameof(channels));
+        return new Geometry(n, channels, height, width, filters, kernel, stride, padTop, padLeft, outHeight, outWidth);
     }
+
+    /// <summary>Values of a sample padded to <paramref name="spanHeight"/> × <paramref name="spanWidth"/> planes, its slack included, in 64 bits.</summary>
+    private static long PaddedLength(long channels, long spanHeight, long spanWidth) =>
+        Check.Sum(Check.Product(channels, spanHeight, spanWidth), PadSlack);
+
+    /// <summary>
+    /// The larger of the two packings of <paramref name="filters"/> × <paramref name="rows"/> weights (panels of NR
+    /// filters for position tiles, of six for row tiles; <see cref="PackedWeights{T}"/> holds either), in 64 bits.
+    /// </summary>
+    private static long PackedWeightsLength<T>(long filters, long rows) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Math.Max(PackedGemm.PackedSize<T>(rows, filters), PackedGemm.PackedASize(filters, rows));
 
     private static Geometry Checked<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, Span<T> y, int n, int channels, int height, int width,
         int filters, int kernel, int stride, int padTop, int padLeft, int outHeight, int outWidth)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Geometry g = CheckedInputs(x, w, n, channels, height, width, filters, kernel, stride, padTop, padLeft, outHeight, outWidth);
-        Check.Length(y, n * g.OutSize, nameof(y));
+        Check.Length(y, Check.Product(n, g.OutSize), nameof(y));
         return g;
     }
 
@@ -93,10 +157,9 @@ public static partial class Conv2D
         int filters, int kernel, int stride, int padTop, int padLeft, int outHeight, int outWidth)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        CheckGeometry(n, channels, height, width, filters, kernel, stride, padTop, padLeft, outHeight, outWidth);
-        var g = new Geometry(n, channels, height, width, filters, kernel, stride, padTop, padLeft, outHeight, outWidth);
-        Check.Length(x, n * g.InSize, nameof(x));
-        Check.Length(w, filters * g.Rows, nameof(w));
+        Geometry g = CheckGeometry<T>(n, channels, height, width, filters, kernel, stride, padTop, padLeft, outHeight, outWidth);
+        Check.Length(x, Check.Product(n, g.InSize), nameof(x));
+        Check.Length(w, Check.Product(filters, g.Rows), nameof(w));
         return g;
     }
 }

@@ -39,7 +39,7 @@ internal static unsafe class Unfold
         int low = padLeft - kj;                // ow·stride ≥ low
         int high = width - 1 + padLeft - kj;   // ow·stride ≤ high
         end = high < 0 ? 0 : Math.Min(outWidth, high / stride + 1);
-        start = low <= 0 ? 0 : Math.Min((low + stride - 1) / stride, end);
+        start = low <= 0 ? 0 : (int)Math.Min(((long)low + stride - 1) / stride, end); // 64 bits: the stride may be near int.MaxValue
     }
 
     /// <summary>Adds every value of <paramref name="columns"/> to the input position it was unfolded from, into <paramref name="dx"/> [channels, height, width].</summary>

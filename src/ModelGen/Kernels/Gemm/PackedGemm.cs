@@ -48,9 +48,18 @@ internal static unsafe class PackedGemm
         public T* PackedA;
     }
 
-    /// <summary>Values <see cref="PackA{T}"/> writes for <paramref name="rows"/> × <paramref name="depth"/>.</summary>
+    /// <summary>
+    /// Values <see cref="PackA{T}"/> writes for <paramref name="rows"/> × <paramref name="depth"/>; an
+    /// <see cref="ArgumentException"/> when that is above <see cref="Check.MaxSize"/>.
+    /// </summary>
     public static int PackedALength(int rows, int depth) =>
-        checked((rows + GemmBlocking.TileRows - 1) / GemmBlocking.TileRows * GemmBlocking.TileRows * depth);
+        Check.Size(PackedASize(rows, depth), "rows·depth of a packed A (rows rounded up to whole register tiles)", nameof(rows));
+
+    /// <summary>
+    /// Values <see cref="PackA{T}"/> writes for <paramref name="rows"/> × <paramref name="depth"/>, in 64 bits (saturating,
+    /// see <see cref="Check.Product(long, long)"/>): for checking sizes before anything is packed.
+    /// </summary>
+    public static long PackedASize(long rows, long depth) => Check.Product(Check.RoundUp(rows, GemmBlocking.TileRows), depth);
 
     /// <summary>
     /// Packs all of <c>A</c> [rows × depth] (element <c>(i, p)</c> at <c>a[i·aRow + p·aCol]</c>) as 6-row panels
@@ -59,12 +68,19 @@ internal static unsafe class PackedGemm
     public static void PackA<T>(T* a, nint aRow, nint aCol, int rows, int depth, T* packed) where T : unmanaged, IFloatingPointIeee754<T> =>
         PackABlock(a, aRow, aCol, rows, depth, packed);
 
-    /// <summary>Values <see cref="PackB{T}"/> writes for a <paramref name="depth"/> × <paramref name="cols"/> matrix on this processor.</summary>
-    public static int PackedLength<T>(int depth, int cols) where T : unmanaged, IFloatingPointIeee754<T>
-    {
-        int nr = Blocking<T>().Columns;
-        return checked((cols + nr - 1) / nr * nr * depth);
-    }
+    /// <summary>
+    /// Values <see cref="PackB{T}"/> writes for a <paramref name="depth"/> × <paramref name="cols"/> matrix on this
+    /// processor; an <see cref="ArgumentException"/> when that is above <see cref="Check.MaxSize"/>.
+    /// </summary>
+    public static int PackedLength<T>(int depth, int cols) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Check.Size(PackedSize<T>(depth, cols), "depth·cols of a packed B (cols rounded up to whole register tiles)", nameof(cols));
+
+    /// <summary>
+    /// Values <see cref="PackB{T}"/> writes for a <paramref name="depth"/> × <paramref name="cols"/> matrix on this
+    /// processor, in 64 bits (saturating): for checking sizes before anything is packed.
+    /// </summary>
+    public static long PackedSize<T>(long depth, long cols) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Check.Product(Check.RoundUp(cols, Blocking<T>().Columns), depth);
 
     /// <summary>
     /// Packs all of <c>B</c> [depth × cols] (element <c>(p, j)</c> at <c>b[p·bRow + j·bCol]</c>) into panels of NR
@@ -109,9 +125,9 @@ internal static unsafe class PackedGemm
     {
         const int mr = GemmBlocking.TileRows;
         int nr = Blocking<T>().Columns;
-        long work = (long)p.M * p.N * p.K * (p.M < 4 ? 4 : 1);
+        long work = Check.Product(p.M, p.N, p.K, p.M < 4 ? 4 : 1);
         bool splitRows = p.PackedB != null && p.M >= SplitRowsFrom;
-        int parts = Parallelism.Parts(threads, work, splitRows ? (p.M + mr - 1) / mr : (p.N + nr - 1) / nr);
+        int parts = Parallelism.Parts(threads, work, splitRows ? Parallelism.Blocks(p.M, mr) : Parallelism.Blocks(p.N, nr));
         if (parts <= 1)
         {
             Run(p, 0, p.N);
@@ -180,17 +196,19 @@ internal static unsafe class PackedGemm
             && p.ARow * sizeof(T) % 4096 != 0;
         bool packA = (p.M >= 4 || p.PackedA != null) && !inPlace;
         nint kcUsed = Math.Min(kcMax, p.K);
-        nint aLength = packA && p.PackedA == null ? kcUsed * Math.Min(mcMax, (p.M + mr - 1) / mr * mr) : 0;
-        nint bLength = p.PackedB != null ? 0 : kcUsed * Math.Min(ncMax, (j1 - j0 + nr - 1) / nr * nr);
+        // The blocks of A and B packed per call: at most MC × KC and KC × NC (the rows and columns rounded up in 64 bits).
+        nint aLength = packA && p.PackedA == null ? kcUsed * (nint)Math.Min(mcMax, Check.RoundUp(p.M, mr)) : 0;
+        nint bLength = p.PackedB != null ? 0 : kcUsed * (nint)Math.Min(ncMax, Check.RoundUp(j1 - j0, nr));
         T* scratch = aLength + bLength > 0 ? ThreadScratch.For<T>(ThreadScratch.Slot.Gemm, aLength + bLength) : null;
         T* aBlock = scratch, block = scratch + aLength;
         T* tile = stackalloc T[GemmBlocking.TileRows * nr];
-        for (int jc = j0; jc < j1; jc += ncMax)
+        // Each loop steps by the block it did (at most to its end), so no index passes int.MaxValue whatever the sizes.
+        for (int jc = j0, nc; jc < j1; jc += nc)
         {
-            int nc = Math.Min(ncMax, j1 - jc);
-            for (int pc = 0; pc < p.K; pc += kcMax)
+            nc = Math.Min(ncMax, j1 - jc);
+            for (int pc = 0, kc; pc < p.K; pc += kc)
             {
-                int kc = Math.Min(kcMax, p.K - pc);
+                kc = Math.Min(kcMax, p.K - pc);
                 T* bp;
                 nint panelStride;
                 if (p.PackedB != null)
@@ -216,9 +234,9 @@ internal static unsafe class PackedGemm
                     Rows<T, TV, S>(p, bp, panelStride, pc, kc, jc, nc, load, epilogue, tile);
                     continue;
                 }
-                for (int ic = 0; ic < p.M; ic += mcMax)
+                for (int ic = 0, mc; ic < p.M; ic += mc)
                 {
-                    int mc = Math.Min(mcMax, p.M - ic);
+                    mc = Math.Min(mcMax, p.M - ic);
                     T* a = aBlock;
                     nint aPanelStride = (nint)kc * mr;
                     if (p.PackedA != null)

@@ -17,8 +17,8 @@ public static partial class Merge
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckBlock(n, features, outFeatures, offset);
-        Check.Length(x, n * features, nameof(x));
-        Check.Length(y, n * outFeatures, nameof(y));
+        Check.Length(x, Check.Product(n, features), nameof(x));
+        Check.Length(y, Check.Product(n, outFeatures), nameof(y));
         for (int s = 0; s < n; s++)
             x.Slice(s * features, features).CopyTo(y.Slice(s * outFeatures + offset, features));
     }
@@ -34,8 +34,8 @@ public static partial class Merge
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckBlock(n, features, outFeatures, offset);
-        Check.Length(dy, n * outFeatures, nameof(dy));
-        Check.Length(dx, n * features, nameof(dx));
+        Check.Length(dy, Check.Product(n, outFeatures), nameof(dy));
+        Check.Length(dx, Check.Product(n, features), nameof(dx));
         for (int s = 0; s < n; s++)
         {
             ReadOnlySpan<T> source = dy.Slice(s * outFeatures + offset, features);

@@ -16,8 +16,8 @@ public static partial class Pooling
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckGlobal(n, channels, spatial);
-        Check.Length(x, n * channels * spatial, nameof(x));
-        Check.Length(y, n * channels, nameof(y));
+        Check.Length(x, Check.Product(n, channels, spatial), nameof(x));
+        Check.Length(y, Check.Product(n, channels), nameof(y));
         T count = T.CreateTruncating(spatial);
         for (int plane = 0; plane < n * channels; plane++)
             y[plane] = RowMath.Sum(x.Slice(plane * spatial, spatial)) / count;
@@ -33,8 +33,8 @@ public static partial class Pooling
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         CheckGlobal(n, channels, spatial);
-        Check.Length(dy, n * channels, nameof(dy));
-        Check.Length(dx, n * channels * spatial, nameof(dx));
+        Check.Length(dy, Check.Product(n, channels), nameof(dy));
+        Check.Length(dx, Check.Product(n, channels, spatial), nameof(dx));
         T count = T.CreateTruncating(spatial);
         for (int plane = 0; plane < n * channels; plane++)
         {

@@ -25,11 +25,11 @@ public static partial class Pooling
         int pool, int stride, int outHeight, int outWidth, int threads = 1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        CheckGeometry(n, channels, height, width, pool, stride, outHeight, outWidth);
-        int plane = height * width, inSize = channels * plane, outSize = channels * outHeight * outWidth;
-        Check.Length(x, n * inSize, nameof(x));
-        Check.Length(y, n * outSize, nameof(y));
-        Check.Length(argmax, n * outSize, nameof(argmax));
+        (int inSize, int outSize) = CheckGeometry(n, channels, height, width, pool, stride, outHeight, outWidth);
+        int plane = height * width;
+        Check.Length(x, Check.Product(n, inSize), nameof(x));
+        Check.Length(y, Check.Product(n, outSize), nameof(y));
+        Check.Length(argmax, Check.Product(n, outSize), nameof(argmax));
 
         if (pool == 2 && stride == 2 && MaxPairs.IsSupported<T>())
         {
@@ -91,10 +91,10 @@ public static partial class Pooling
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(width);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outHeight);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outWidth);
-        int inSize = channels * height * width, outSize = channels * outHeight * outWidth;
-        Check.Length(dy, n * outSize, nameof(dy));
-        Check.Length(argmax, n * outSize, nameof(argmax));
-        Check.Length(dx, n * inSize, nameof(dx));
+        (int inSize, int outSize) = SampleSizes(channels, height, width, outHeight, outWidth);
+        Check.Length(dy, Check.Product(n, outSize), nameof(dy));
+        Check.Length(argmax, Check.Product(n, outSize), nameof(argmax));
+        Check.Length(dx, Check.Product(n, inSize), nameof(dx));
 
         if (!accumulate) dx.Slice(0, n * inSize).Clear();
         for (int s = 0; s < n; s++)
@@ -116,11 +116,11 @@ public static partial class Pooling
         int pool, int stride, int outHeight, int outWidth)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        CheckGeometry(n, channels, height, width, pool, stride, outHeight, outWidth);
-        int plane = height * width, inSize = channels * plane, outSize = channels * outHeight * outWidth;
-        Check.Length(x, n * inSize, nameof(x));
-        Check.Length(y, n * outSize, nameof(y));
-        T count = T.CreateTruncating(pool * pool);
+        (int inSize, int outSize) = CheckGeometry(n, channels, height, width, pool, stride, outHeight, outWidth);
+        int plane = height * width;
+        Check.Length(x, Check.Product(n, inSize), nameof(x));
+        Check.Length(y, Check.Product(n, outSize), nameof(y));
+        T count = T.CreateTruncating(pool * pool); // pool·pool ≤ height·width: no overflow
 
         for (int s = 0; s < n; s++)
         {
@@ -160,11 +160,11 @@ public static partial class Pooling
         int pool, int stride, int outHeight, int outWidth, bool accumulate = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        CheckGeometry(n, channels, height, width, pool, stride, outHeight, outWidth);
-        int plane = height * width, inSize = channels * plane, outSize = channels * outHeight * outWidth;
-        Check.Length(dy, n * outSize, nameof(dy));
-        Check.Length(dx, n * inSize, nameof(dx));
-        T count = T.CreateTruncating(pool * pool);
+        (int inSize, int outSize) = CheckGeometry(n, channels, height, width, pool, stride, outHeight, outWidth);
+        int plane = height * width;
+        Check.Length(dy, Check.Product(n, outSize), nameof(dy));
+        Check.Length(dx, Check.Product(n, inSize), nameof(dx));
+        T count = T.CreateTruncating(pool * pool); // pool·pool ≤ height·width: no overflow
 
         if (!accumulate) dx.Slice(0, n * inSize).Clear();
         for (int s = 0; s < n; s++)
@@ -193,7 +193,12 @@ public static partial class Pooling
         }
     }
 
-    private static void CheckGeometry(int n, int channels, int height, int width, int pool, int stride, int outHeight, int outWidth)
+    /// <summary>
+    /// Checks the sizes (the windows inside the input, computed in 64 bits) and returns the values of one input and one
+    /// output sample, each at most <see cref="Check.MaxSize"/>.
+    /// </summary>
+    private static (int InSize, int OutSize) CheckGeometry(int n, int channels, int height, int width, int pool, int stride,
+        int outHeight, int outWidth)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(n);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(channels);
@@ -203,15 +208,22 @@ public static partial class Pooling
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(stride);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outHeight);
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(outWidth);
-        if ((outHeight - 1) * stride + pool > height)
+        long rows = (long)(outHeight - 1) * stride + pool, columns = (long)(outWidth - 1) * stride + pool;
+        if (rows > height)
             throw new ArgumentException(
-                $"{outHeight} output rows of {pool}x{pool} windows with stride {stride} need at least {(outHeight - 1) * stride + pool} input rows, but height is {height}.",
+                $"{outHeight} output rows of {pool}x{pool} windows with stride {stride} need at least {rows} input rows, but height is {height}.",
                 nameof(outHeight));
-        if ((outWidth - 1) * stride + pool > width)
+        if (columns > width)
             throw new ArgumentException(
-                $"{outWidth} output columns of {pool}x{pool} windows with stride {stride} need at least {(outWidth - 1) * stride + pool} input columns, but width is {width}.",
+                $"{outWidth} output columns of {pool}x{pool} windows with stride {stride} need at least {columns} input columns, but width is {width}.",
                 nameof(outWidth));
+        return SampleSizes(channels, height, width, outHeight, outWidth);
     }
+
+    /// <summary>The values of one input and one output sample, checked to be at most <see cref="Check.MaxSize"/>.</summary>
+    private static (int InSize, int OutSize) SampleSizes(int channels, int height, int width, int outHeight, int outWidth) =>
+        (Check.Size(Check.Product(channels, height, width), "channels·height·width (one input sample)", nameof(channels)),
+         Check.Size(Check.Product(channels, outHeight, outWidth), "channels·outHeight·outWidth (one output sample)", nameof(channels)));
 
     private static void ThrowBadIndex(int index, int sampleSize) =>
         throw new ArgumentException($"argmax holds {index}, outside a sample's 0..{sampleSize - 1}.", "argmax");

@@ -53,11 +53,14 @@ public static class Parallelism
     /// <summary>Part <paramref name="part"/> of <paramref name="count"/> items cut into <paramref name="parts"/> runs whose starts are multiples of <paramref name="align"/>.</summary>
     internal static (int Start, int End) Range(int count, int part, int parts, int align)
     {
-        int blocks = (count + align - 1) / align;
+        int blocks = Blocks(count, align);
         int start = (int)((long)blocks * part / parts) * align;
         int end = part == parts - 1 ? count : (int)((long)blocks * (part + 1) / parts) * align;
         return (Math.Min(start, count), Math.Min(end, count));
     }
+
+    /// <summary><c>⌈count / size⌉</c> for <c>count ≥ 0</c>, <c>size &gt; 0</c>, without the overflow of <c>count + size − 1</c>.</summary>
+    internal static int Blocks(int count, int size) => (int)(((long)count + size - 1) / size);
 
     /// <summary>
     /// Runs <paramref name="job"/> over <c>[0, job.Count)</c>, split into runs of whole 64-element blocks over up to
@@ -67,7 +70,7 @@ public static class Parallelism
     internal static unsafe void Elementwise<TJob>(ref TJob job, int threads, int costPerElement) where TJob : unmanaged, IElementwiseJob
     {
         int count = job.Count;
-        int parts = Parts(threads, (long)count * costPerElement, (count + 63) / 64);
+        int parts = Parts(threads, (long)count * costPerElement, Blocks(count, 64));
         if (parts <= 1)
         {
             job.Run(0, count);
