@@ -43,18 +43,18 @@ public sealed class ModelGenerator : IIncrementalGenerator
             .WithTrackingName(Steps.ModelPlan);
 
         IncrementalValuesProvider<GeneratedFile> files = plans
-            .Select(static (plan, ct) => new GeneratedFile(plan.Spec.Type.FullName, ModelEmitter.Emit(plan, ct)))
+            .Select(static (plan, ct) => new GeneratedFile(plan.Spec.Type.FullName, plan.Spec.Type.MetadataName, ModelEmitter.Emit(plan, ct)))
             .WithTrackingName(Steps.GeneratedSource);
 
         // All files at once, so that two models whose names differ only in case get distinct hint names (HintNames).
         context.RegisterSourceOutput(files.Collect(), static (spc, all) =>
         {
             var valid = all.Where(f => f.Source is not null).ToList();
-            IReadOnlyList<string> hints = HintNames.Assign(valid.Select(f => f.FullName).ToList());
+            IReadOnlyList<string> hints = HintNames.Assign(valid.Select(f => (f.FullName, f.MetadataName)).ToList());
             for (int i = 0; i < valid.Count; i++) spc.AddSource(hints[i], valid[i].Source!);
         });
     }
 
-    /// <summary>A generated file: the model's full name and the text (null when the model is invalid).</summary>
-    private sealed record GeneratedFile(string FullName, string? Source);
+    /// <summary>A generated file: the model's full and metadata names (<c>Demo.Outer.Xor</c>, <c>Demo.Outer+Xor</c>) and the text (null when the model is invalid).</summary>
+    private sealed record GeneratedFile(string FullName, string MetadataName, string? Source);
 }

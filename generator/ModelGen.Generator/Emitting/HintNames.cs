@@ -9,8 +9,9 @@ namespace ModelGen.Generator.Emitting;
 /// <summary>
 /// The generated files' names. Roslyn compares hint names without regard to case (and allows only some characters), so
 /// two models whose full names differ only in case (<c>Net</c> and <c>NET</c>, namespaces <c>A</c> and <c>a</c>) would
-/// collide, and a collision fails the whole generator run. A name is the model's full name with any other character as
-/// '_'; names that would still collide get a hash of the exact full name appended.
+/// collide, and a collision fails the whole generator run. A name is the model's full name (<c>Demo.Outer.Xor</c>) with
+/// any character but letters, digits, '.' and '_' as '_'; names that would still collide get a hash of the exact
+/// metadata name (<c>Demo.Outer+Xor</c>) appended, distinct for namespace A.B's class M and class A's nested B's M.
 /// </summary>
 internal static class HintNames
 {
@@ -23,14 +24,17 @@ internal static class HintNames
         return text.ToString();
     }
 
-    /// <summary>A hint name for every model of the compilation, unique whatever the case, in the order given.</summary>
-    public static IReadOnlyList<string> Assign(IReadOnlyList<string> fullNames)
+    /// <summary>
+    /// A hint name for every model of the compilation, unique whatever the case, in the order given: the readable full
+    /// name, and where two would collide, a hash of the metadata name (unique in a compilation) after it.
+    /// </summary>
+    public static IReadOnlyList<string> Assign(IReadOnlyList<(string FullName, string MetadataName)> models)
     {
         var counts = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        foreach (string name in fullNames) counts[Readable(name)] = counts.TryGetValue(Readable(name), out int n) ? n + 1 : 1;
-        return fullNames.Select(name => counts[Readable(name)] == 1
-            ? Readable(name) + ".g.cs"
-            : Readable(name) + "." + Hash(name).ToString("x8", CultureInfo.InvariantCulture) + ".g.cs").ToArray();
+        foreach ((string name, _) in models) counts[Readable(name)] = counts.TryGetValue(Readable(name), out int n) ? n + 1 : 1;
+        return models.Select(m => counts[Readable(m.FullName)] == 1
+            ? Readable(m.FullName) + ".g.cs"
+            : Readable(m.FullName) + "." + Hash(m.MetadataName).ToString("x8", CultureInfo.InvariantCulture) + ".g.cs").ToArray();
     }
 
     /// <summary>FNV-1a of the exact name's UTF-16 code units: stable across runs and machines.</summary>

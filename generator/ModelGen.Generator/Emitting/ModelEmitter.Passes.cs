@@ -18,7 +18,7 @@ internal sealed partial class ModelEmitter
         _w.Open($"private void Forward({ReadOnlySpan}<{_t}> inputs, int n, bool training)");
         bool usesMode = _layers.Any(l => l.DependsOnMode) && Trainable;
         if (!usesMode)
-            _w.Line("_ = training; // no layer of this model behaves differently in training");
+            _w.Line("// (training: no layer of this model behaves differently in training)");
         for (int i = 0; i < _layers.Count; i++)
         {
             if (i > 0 || !usesMode) _w.Line();

@@ -157,7 +157,7 @@ internal sealed partial class ModelEmitter
             _w.Line($"{declare}random = global::ModelGen.Initialization.SplitMix64.ForStream(seed, {Int(t.Stream)});");
             _w.Line($"global::ModelGen.Initialization.Initializers.Fill<{_t}>({TensorProperty(t)}, global::ModelGen.Init.{t.Init}, {Int(t.FanIn)}, {Int(t.FanOut)}, ref random);");
         }
-        if (first) _w.Line("_ = seed; // no parameters");
+        if (first) _w.Line("// (no parameters: nothing to draw from the seed)");
         _w.Close();
     }
 }

@@ -44,6 +44,10 @@ internal sealed record TypeSpec(
     /// <summary>The names of the non-private members the class inherits from base classes other than object.</summary>
     public EquatableArray<string> InheritedMembers { get; init; } = EquatableArray<string>.Empty;
 
+    /// <summary>The name as metadata spells it, unique in a compilation: <c>Demo.Outer+Xor</c> (nested types joined by '+').</summary>
+    public string MetadataName =>
+        (Namespace is null ? "" : Namespace + ".") + string.Join("+", System.Linq.Enumerable.Concat(System.Linq.Enumerable.Select(ContainingTypes, t => t.Name), new[] { Name }));
+
     /// <summary>Fully qualified name without <c>global::</c>, e.g. <c>Demo.Outer.Xor</c>.</summary>
     public string FullName
     {
