@@ -2,7 +2,10 @@ using ModelGen;
 
 namespace ModelGen.Fuzz.Tests;
 
-/// <summary>Every kind of state a checkpoint holds: parameters, buffers (batch norm), a dropout generator, Adam's moments.</summary>
+// The models whose weight files and checkpoints the mutation fuzzers corrupt: between them, every kind of state a file
+// carries (parameters, batch-norm buffers, a dropout generator, optimizer moments) in both precisions.
+
+/// <summary>Single precision: a convolution, batch norm (buffers), dropout (a random generator), Adam (two moments).</summary>
 [Model(BatchSize = 8, Seed = 1)]
 [Input(1, 6, 6)]
 [Conv2D(2, 3, Activation.ReLU)]
@@ -14,3 +17,13 @@ namespace ModelGen.Fuzz.Tests;
 [Loss(LossFunction.CrossEntropy)]
 [Adam(LearningRate = 0.01)]
 public partial class FuzzClassifier;
+
+/// <summary>Double precision: layer norm, SGD with momentum (one state tensor), a regression loss.</summary>
+[Model(BatchSize = 4, Seed = 2, Precision = Precision.Double)]
+[Input(3)]
+[Dense(4, Activation.Tanh)]
+[LayerNorm]
+[Dense(2)]
+[Loss(LossFunction.MeanSquaredError)]
+[Sgd(LearningRate = 0.05, Momentum = 0.9)]
+public partial class FuzzRegressor;
