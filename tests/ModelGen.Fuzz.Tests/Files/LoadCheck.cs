@@ -31,7 +31,8 @@ internal static class LoadCheck
         Type Documented,
         long EntitledBytes,
         Func<string?>? ModelChanged = null,
-        Func<string?>? AfterSuccess = null);
+        Func<string?>? AfterSuccess = null,
+        long? EntitledOnFailure = null);
 
     /// <summary>Runs <paramref name="load"/>; returns its failures and how it ended ("loaded", "rejected").</summary>
     public static (List<Failure> Failures, string Outcome) Check(Load load)
@@ -61,10 +62,11 @@ internal static class LoadCheck
             return (failures, "hung");
         }
 
-        long bound = AllocationSlack + AllocationFactor * load.EntitledBytes;
+        long entitled = error is null ? load.EntitledBytes : load.EntitledOnFailure ?? load.EntitledBytes;
+        long bound = AllocationSlack + AllocationFactor * entitled;
         if (allocated > bound)
             failures.Add(new Failure($"{loader} allocates out of proportion to the file ({(error is null ? "on success" : "before it fails")})",
-                $"{load.Loader}: allocated {allocated:N0} bytes; entitled to {load.EntitledBytes:N0} bytes of data (bound {bound:N0}){(error is null ? "" : "; then threw " + error.GetType().Name + ": " + error.Message)}"));
+                $"{load.Loader}: allocated {allocated:N0} bytes; entitled to {entitled:N0} bytes of data{(error is null ? "" : " (what deciding the failure needs)")} (bound {bound:N0}){(error is null ? "" : "; then threw " + error.GetType().Name + ": " + error.Message)}"));
 
         if (error is null)
         {

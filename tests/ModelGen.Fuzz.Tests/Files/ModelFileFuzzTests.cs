@@ -60,23 +60,26 @@ public sealed class ModelFileFuzzTests(ITestOutputHelper output) : IDisposable
         long entitled = bytes.Length;
         Func<string?> strict = () => Safetensors.DuplicateKey(bytes) is { } duplicate ? "a duplicate key in the header: " + duplicate : null;
         if (key.StartsWith("float", StringComparison.Ordinal))
-            yield return ModelLoad("LoadWeights", new FuzzClassifier(seed: 5), m => m.LoadWeights(path), entitled, strict);
+            yield return ModelLoad("LoadWeights", new FuzzClassifier(seed: 5), m => m.LoadWeights(path), entitled, strict, HeaderBytes(bytes));
         else
-            yield return ModelLoad("LoadWeights", new FuzzRegressor(seed: 5), m => m.LoadWeights(path), entitled, strict);
+            yield return ModelLoad("LoadWeights", new FuzzRegressor(seed: 5), m => m.LoadWeights(path), entitled, strict, HeaderBytes(bytes));
         yield return new LoadCheck.Load("WeightFile.ReadMetadata", () => WeightFile.ReadMetadata(path), typeof(InvalidDataException), HeaderBytes(bytes),
             AfterSuccess: strict);
     }
 
-    /// <summary>The bytes a header-only reader is entitled to: the declared header, if it lies within the file.</summary>
+    /// <summary>
+    /// The bytes a header-only reader is entitled to: the declared header, if it lies within the file. Every fault of a
+    /// safetensors file shows in its header and length, so a failed load is entitled to no more than this either.
+    /// </summary>
     private static long HeaderBytes(byte[] bytes) =>
         bytes.Length >= 8 && BitConverter.ToUInt64(bytes, 0) is var n && n <= (ulong)bytes.Length ? (long)n + 8 : 8;
 
-    private static LoadCheck.Load ModelLoad<T>(string loader, IModel<T> model, Action<IModel<T>> load, long entitled, Func<string?>? afterSuccess = null)
+    private static LoadCheck.Load ModelLoad<T>(string loader, IModel<T> model, Action<IModel<T>> load, long entitled, Func<string?>? afterSuccess, long entitledOnFailure)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ModelSnapshot<T> before = ModelSnapshot<T>.Of(model);
         return new LoadCheck.Load($"{loader} ({typeof(T).Name})", () => load(model), typeof(InvalidDataException), entitled,
-            ModelChanged: () => before.Difference(ModelSnapshot<T>.Of(model)), AfterSuccess: afterSuccess);
+            ModelChanged: () => before.Difference(ModelSnapshot<T>.Of(model)), AfterSuccess: afterSuccess, EntitledOnFailure: entitledOnFailure);
     }
 
     internal static FileFuzzer CheckpointFuzzer() => new()
@@ -122,7 +125,7 @@ public sealed class ModelFileFuzzTests(ITestOutputHelper output) : IDisposable
         LoaderPosition position = default;
         List<EpochResult>? history = null;
         return ModelLoad("TrainingCheckpoint.Restore", model, m => TrainingCheckpoint.Restore(path, (ITrainableModel<T>)m, batches, out position, out history), bytes.Length,
-            afterSuccess: () =>
+            entitledOnFailure: HeaderBytes(bytes), afterSuccess: () =>
             {
                 if (Safetensors.DuplicateKey(bytes) is { } duplicate) return "a duplicate key in the header: " + duplicate;
                 if (WeightFile.ReadMetadata(path).TryGetValue("history", out string? json) && Safetensors.DuplicateKey(json) is { } inHistory)

@@ -90,7 +90,7 @@ internal static class ByteMutations
             }
             case 5:
             {
-                int count = r.Chance(0.9) ? r.Between(1, 64) : 8 << 20;
+                int count = r.Chance(0.9) ? r.Between(1, 64) : 24 << 20;
                 byte fill = (byte)r.Next();
                 return new($"append {count} bytes of 0x{fill:X2}", b => b.Concat(Enumerable.Repeat(fill, count)).ToArray());
             }
