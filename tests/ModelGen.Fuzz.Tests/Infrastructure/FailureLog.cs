@@ -37,6 +37,7 @@ internal sealed class FailureLog
         public ulong Seed;
         public string Detail = "";
         public string Reproducer = "";
+        public List<ulong> MoreSeeds = new();
     }
 
     public long Cases { get; set; }
@@ -55,6 +56,7 @@ internal sealed class FailureLog
         if (_entries.TryGetValue(failure.Class, out Entry? entry))
         {
             entry.Count++;
+            if (entry.MoreSeeds.Count < 5 && entry.Seed != seed && !entry.MoreSeeds.Contains(seed)) entry.MoreSeeds.Add(seed);
             return;
         }
         _entries[failure.Class] = new Entry { Count = 1, Seed = seed, Detail = failure.Detail, Reproducer = reproducer() };
@@ -75,6 +77,7 @@ internal sealed class FailureLog
             text.AppendLine();
             text.Append("== ").Append(name).Append("  (").Append(e.Count).Append(e.Count == 1 ? " case" : " cases").Append(')').AppendLine();
             text.Append("first seed ").Append(Fuzzing.Hex(e.Seed)).Append("; replay: ").Append(Fuzzing.ReplayCommand(_testClass, e.Seed)).AppendLine();
+            if (e.MoreSeeds.Count > 0) text.Append("more seeds: ").Append(string.Join(", ", e.MoreSeeds.Select(Fuzzing.Hex))).AppendLine();
             text.Append(e.Detail).AppendLine();
             text.Append("reproducer:").AppendLine().Append(e.Reproducer.TrimEnd()).AppendLine();
         }
