@@ -40,5 +40,18 @@ public static class DeclarationRegressions
         { "float overflow: a learning rate of 1e39", "using ModelGen;\n\n[Model]\n[Input(2)]\n[Dense(1)]\n[Loss(LossFunction.MeanSquaredError)]\n[Sgd(LearningRate = 1e39)]\npublic partial class M;\n" },
         { "float overflow: a momentum of 1e39", "using ModelGen;\n\n[Model]\n[Input(2)]\n[Dense(1)]\n[Loss(LossFunction.MeanSquaredError)]\n[Sgd(Momentum = 1e39)]\npublic partial class M;\n" },
         { "float overflow: a leaky slope of 1e39", "using ModelGen;\n\n[Model]\n[Input(2)]\n[LeakyReLU(1e39)]\npublic partial class M;\n" },
+        { "the discard '_' in generated code when the namespace is '_'", "using ModelGen;\n\nnamespace _\n{\n    [Model]\n    [Input(2)]\n    [Dense(1)]\n    public partial class M;\n}\n" },
+        { "base class with an abstract member named like a tensor property", "using ModelGen;\n\npublic abstract class Base { public abstract int Dense0Bias { get; } }\n\n[Model]\n[Input(2)]\n[Dense(1)]\n[Loss(LossFunction.MeanSquaredError)]\n[Sgd]\npublic partial class M : Base;\n" },
+        { "base class with a method named like a private helper field", "using ModelGen;\n\npublic class Base { public virtual void _dense0PackedWeight() { } }\n\n[Model]\n[Input(2)]\n[Dense(1)]\npublic partial class M : Base;\n" },
+        { "base class with a private parameterless constructor", "using ModelGen;\n\npublic class Base { private Base() { } }\n\n[Model]\n[Input(2)]\n[Dense(1)]\npublic partial class M : Base;\n" },
+        { "class named await", "using ModelGen;\n\n[Model]\n[Input(2)]\n[Dense(1)]\npublic partial class await;\n" },
+        { "class named record", "using ModelGen;\n\n[Model]\n[Input(2)]\n[Dense(1)]\npublic partial class record;\n" },
+        { "user member: a const named like a tensor property", "using ModelGen;\n\n[Model]\n[Input(2)]\n[Dense(1)]\npublic partial class M\n{\n    public const int Dense0Weight = 1;\n}\n" },
+        { "overflow: the input size check itself overflows long (negative array sizes in generated code)", "using ModelGen;\n\n[Model]\n[Input(1073741823, 3, 2147483647)]\n[Flatten]\npublic partial class M;\n" },
+        { "overflow: Concat's size overflows int (the generator and the analyzer throw)", "using ModelGen;\n\n[Model]\n[Input(2147483647, 3, 2147483647)]\n[Dropout(0.5)]\n[Concat(\"dropout0\")]\npublic partial class M;\n" },
+        { "overflow: ParameterCount's sum overflows int (the generator throws)", "using ModelGen;\n\n[Model]\n[Input(268435456, 4, 2147483647)]\n[AvgPool2D(3)]\n[LayerNorm]\npublic partial class M;\n" },
+        { "overflow: a kernel of int.MaxValue with Padding.Same (im2col columns)", "using ModelGen;\n\n[Model(Precision = Precision.Double)]\n[Input(3, 3, 4)]\n[AvgPool2D(3)]\n[Conv2D(4096, 2147483647, Padding = Padding.Same)]\n[Flatten]\n[Loss(LossFunction.MeanSquaredError)]\n[AdamW]\npublic partial class M;\n" },
+        { "compiler error in an attribute: an unknown named argument in [Model]", "using ModelGen;\n\n[Model(Bogus = 1)]\n[Input(2)]\npublic partial class M;\n" },
+        { "compiler error in an attribute: a syntax error in [MaxPool2D]", "using ModelGen;\n\n[Model]\n[Input(1, 4, 4)]\n[MaxPool2D({3)]\n[Dense(1)]\npublic partial class M;\n" },
     };
 }
