@@ -256,16 +256,7 @@ internal static class CheckpointMutations
     public static Mutation SetMetadata(string description, Action<Dictionary<string, string>> edit) =>
         Safetensors.Header(description, h =>
         {
-            JsonObject root;
-            try
-            {
-                root = JsonNode.Parse(h)!.AsObject();
-            }
-            catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException)
-            {
-                return h;
-            }
-            if (root["__metadata__"] is not JsonObject metadata) return h;
+            if (JsonNode.Parse(h) is not JsonObject root || root["__metadata__"] is not JsonObject metadata) return h;
             var values = metadata.ToDictionary(p => p.Key, p => p.Value?.GetValue<string>() ?? "");
             edit(values);
             var replaced = new JsonObject();

@@ -149,7 +149,7 @@ internal static class Safetensors
             {
                 return Join(edit(header), data);
             }
-            catch (Exception e) when (e is System.Text.Json.JsonException or InvalidOperationException or ArgumentException or FormatException)
+            catch (Exception e) when (e is not OutOfMemoryException)
             {
                 return b; // an edit that does not apply to this (already mutated) header leaves it alone
             }
