@@ -323,7 +323,7 @@ namespace Demo
         /// <summary>Runs every layer on the first n samples of <paramref name="inputs"/>; the result is left in the last layer's buffer.</summary>
         private void Forward(global::System.ReadOnlySpan<double> inputs, int n, bool training)
         {
-            _ = training; // no layer of this model behaves differently in training
+            // (training: no layer of this model behaves differently in training)
 
             // dense0: dense [n x 3] -> [n x 4], then Sigmoid
             global::ModelGen.Kernels.Dense.Forward<double>(inputs, Dense0Weight, _dense0PackedWeight, _weightVersion, Dense0Bias, _dense0Output, n, 3, 4, threads: 0);

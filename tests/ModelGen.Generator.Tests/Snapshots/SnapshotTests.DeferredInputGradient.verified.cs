@@ -352,7 +352,7 @@ namespace Demo
         /// <summary>Runs every layer on the first n samples of <paramref name="inputs"/>; the result is left in the last layer's buffer.</summary>
         private void Forward(global::System.ReadOnlySpan<float> inputs, int n, bool training)
         {
-            _ = training; // no layer of this model behaves differently in training
+            // (training: no layer of this model behaves differently in training)
 
             // flatten0: flatten [n x 1 x 28 x 28] -> [n x 784]
             // (a view: its values are its input's, already in [channel, row, column] order)

@@ -391,7 +391,7 @@ namespace Demo
         /// <summary>Runs every layer on the first n samples of <paramref name="inputs"/>; the result is left in the last layer's buffer.</summary>
         private void Forward(global::System.ReadOnlySpan<double> inputs, int n, bool training)
         {
-            _ = training; // no layer of this model behaves differently in training
+            // (training: no layer of this model behaves differently in training)
 
             // pixels: flatten [n x 2 x 3 x 3] -> [n x 18]
             // (a view: its values are its input's, already in [channel, row, column] order)
