@@ -61,6 +61,9 @@ internal static class ShapeInference
         foreach (string member in spec.Type.Members.Where(generated.Contains))
             problems.Add(Problem.Create(D.UnsupportedTypeId, spec.ModelOrdinal, model,
                 $"it declares '{member}', a name ModelGen generates into the class; rename that member"));
+        foreach (string contract in spec.Type.Interfaces.Where(i => !Implemented(spec).Contains(i)))
+            problems.Add(Problem.Create(D.UnsupportedTypeId, spec.ModelOrdinal, model,
+                $"it declares {contract}, but the generated model implements {string.Join(", ", Implemented(spec))}; remove it or match the model's precision and loss"));
         foreach (string member in spec.Type.InheritedMembers.Where(generated.Contains))
             problems.Add(Problem.Create(D.UnsupportedTypeId, spec.ModelOrdinal, model,
                 $"it inherits '{member}', a name ModelGen generates into the class, which would hide it; rename the base class's member"));
@@ -75,6 +78,15 @@ internal static class ShapeInference
         }
 
         return new ModelPlan(spec, input, layers.ToEquatableArray(), problems.ToEquatableArray());
+    }
+
+    /// <summary>The runtime interfaces the generated class implements (with their bases), as <c>IModel&lt;float&gt;</c>.</summary>
+    private static string[] Implemented(ModelSpec spec)
+    {
+        string t = spec.Precision == PrecisionKind.Double ? "double" : "float";
+        if (spec.Loss is null || spec.Optimizer is null) return new[] { $"IModel<{t}>" };
+        string specific = spec.Loss.Kind == LossKind.CrossEntropy ? "IClassifier" : "ITargetModel";
+        return new[] { $"{specific}<{t}>", $"ITrainableModel<{t}>", $"IModel<{t}>" };
     }
 
     private static Shape? InputShape(ModelSpec spec, List<Problem> problems)

@@ -41,6 +41,9 @@ internal sealed record TypeSpec(
     /// <summary>The names of the members the user declared in the class (the generated ones must not collide with them).</summary>
     public EquatableArray<string> Members { get; init; } = EquatableArray<string>.Empty;
 
+    /// <summary>ModelGen's interfaces the class names in its base list, as <c>IModel&lt;double&gt;</c> (the generated part names its own).</summary>
+    public EquatableArray<string> Interfaces { get; init; } = EquatableArray<string>.Empty;
+
     /// <summary>The names of the non-private members the class inherits from base classes other than object.</summary>
     public EquatableArray<string> InheritedMembers { get; init; } = EquatableArray<string>.Empty;
 

@@ -230,6 +230,9 @@ internal static class ModelParser
         return new TypeSpec(ns, name, Keyword(type), containing.ToEquatableArray())
         {
             Members = MemberNames(type, cancellationToken).ToEquatableArray(),
+            Interfaces = type.Interfaces
+                .Where(i => i.ContainingNamespace is { Name: Namespace, ContainingNamespace.IsGlobalNamespace: true } && i.TypeArguments.Length == 1)
+                .Select(i => $"{i.Name}<{i.TypeArguments[0].ToDisplayString()}>").Distinct().OrderBy(n => n, StringComparer.Ordinal).ToEquatableArray(),
             InheritedMembers = InheritedMemberNames(type).ToEquatableArray(),
         };
     }
