@@ -52,6 +52,12 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             int max = -1;
             foreach (int label in labels) max = Math.Max(max, label);
+            // max + 1 must fit an int: a label of int.MaxValue would make the count wrap to int.MinValue.
+            if (max == int.MaxValue)
+                throw new ArgumentException(
+                    $"labels[{Array.IndexOf(labels, max)}] is {max}: the class count (the largest label + 1) would not fit an int. " +
+                    "Class labels must lie in 0..ClassCount−1; map large codes to 0..k−1 first.",
+                    nameof(labels));
             classCount = max + 1;
         }
         for (int i = 0; i < labels.Length; i++)
@@ -199,11 +205,18 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
         var random = Initialization.SplitMix64.ForStream(seed, -1);
         if (stratify)
         {
-            var members = new List<int>[ClassCount];
-            for (int c = 0; c < ClassCount; c++) members[c] = new List<int>();
-            for (int i = 0; i < Count; i++) members[Labels![i]].Add(i);
-            foreach (List<int> rows in members)
-                Assign(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows), part, validationFraction, testFraction, ref random);
+            // The rows of each class in order, the classes in increasing order; a class absent from the data would
+            // draw nothing, so only the classes present are visited (memory in Count, not in ClassCount, which a
+            // single large label can make huge).
+            var rows = new int[Count];
+            for (int i = 0; i < Count; i++) rows[i] = i;
+            int[] labels = Labels!;
+            Array.Sort(rows, (a, b) => labels[a] != labels[b] ? labels[a].CompareTo(labels[b]) : a.CompareTo(b));
+            for (int start = 0, end; start < rows.Length; start = end)
+            {
+                for (end = start + 1; end < rows.Length && labels[rows[end]] == labels[rows[start]]; end++) { }
+                Assign(rows.AsSpan(start, end - start), part, validationFraction, testFraction, ref random);
+            }
         }
         else
         {
