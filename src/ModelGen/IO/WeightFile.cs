@@ -19,7 +19,9 @@ public static class WeightFile
     /// Writes every tensor of <paramref name="tensors"/>, in that order, as a safetensors file. The header is padded with
     /// spaces so the data starts 8-byte aligned. The write is atomic: the file is written under a temporary name in the
     /// same folder and renamed over <paramref name="path"/>, so a crash or an exception (for example from
-    /// <paramref name="accessor"/>) never destroys the previous file. The folder is created if needed.
+    /// <paramref name="accessor"/>) never destroys the previous file. The folder is created if needed. A write that was
+    /// killed leaves its temporary file (<c>.name.&lt;32 hex digits&gt;.tmp</c> beside the target); the next write of the
+    /// same target removes those last written over a minute ago that no writer holds open, and nothing else.
     /// </summary>
     /// <typeparam name="T">The element type: <see cref="float"/>, <see cref="double"/> or <see cref="Half"/>.</typeparam>
     /// <param name="path">The file to write.</param>
