@@ -251,6 +251,20 @@ public sealed class IdxTests : IDisposable
     }
 
     [Fact]
+    public async System.Threading.Tasks.Task Files_that_cannot_seek_load_too()
+    {
+        if (!OperatingSystem.IsLinux()) return; // a named pipe made with mkfifo
+        foreach ((string name, byte[] bytes) in new[] { ("raw", TempFolder.ImagesFile(3, 4, 5)), ("gz", TempFolder.Gzip(TempFolder.ImagesFile(3, 4, 5))) })
+        {
+            string fifo = System.IO.Path.Combine(_folder.Path, "pipe-" + name);
+            using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo])) await mkfifo.WaitForExitAsync();
+            var writer = System.Threading.Tasks.Task.Run(() => File.WriteAllBytes(fifo, bytes));
+            Assert.Equal(TempFolder.Pixels(3, 4, 5), Idx.LoadImages(fifo).Pixels);
+            await writer;
+        }
+    }
+
+    [Fact]
     public void Image_and_label_counts_must_agree()
     {
         string images = _folder.File("imgs", TempFolder.ImagesFile(3, 2, 2));

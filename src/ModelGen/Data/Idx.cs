@@ -98,20 +98,24 @@ public static class Idx
     {
         private readonly Stream _stream;
 
-        private IdxSource(string path, Stream stream, long? rawLength)
+        private IdxSource(string path, Stream stream, bool gzip, long? length)
         {
             Path = path;
             _stream = stream;
-            RawLength = rawLength;
+            Form = gzip ? " after gzip decompression" : "";
+            Length = length;
         }
 
         public string Path { get; }
 
-        /// <summary>The file's length for a raw file; null for a gzip file, whose decompressed length is unknown until read.</summary>
-        public long? RawLength { get; }
+        /// <summary>
+        /// The number of bytes the source will deliver when it is known in advance (a raw file); null for gzip data,
+        /// whose length is known only once it is decompressed, and for a file that cannot seek (a pipe).
+        /// </summary>
+        public long? Length { get; }
 
         /// <summary>" after gzip decompression" for a gzip file, for messages about sizes; "" for a raw file.</summary>
-        public string Form => RawLength is null ? " after gzip decompression" : "";
+        public string Form { get; }
 
         /// <summary>The bytes delivered so far (the offset of the next byte).</summary>
         public long Position { get; private set; }
@@ -124,12 +128,22 @@ public static class Idx
             var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
             try
             {
-                Span<byte> signature = stackalloc byte[2];
+                byte[] signature = new byte[2];
                 int read = file.ReadAtLeast(signature, 2, throwOnEndOfStream: false);
-                file.Position = 0;
-                return read == 2 && signature[0] == 0x1F && signature[1] == 0x8B
-                    ? new IdxSource(path, new GZipStream(file, CompressionMode.Decompress), rawLength: null)
-                    : new IdxSource(path, file, file.Length);
+                Stream raw;
+                if (file.CanSeek)
+                {
+                    file.Position = 0;
+                    raw = file;
+                }
+                else
+                {
+                    raw = new ReplayStream(signature.AsMemory(0, read), file); // a pipe: give back the two bytes read
+                }
+                bool gzip = read == 2 && signature[0] == 0x1F && signature[1] == 0x8B;
+                return gzip
+                    ? new IdxSource(path, new GZipStream(raw, CompressionMode.Decompress), gzip: true, length: null)
+                    : new IdxSource(path, raw, gzip: false, length: file.CanSeek ? file.Length : null);
             }
             catch
             {
@@ -158,6 +172,39 @@ public static class Idx
         public void Dispose() => _stream.Dispose();
     }
 
+    /// <summary>A few bytes already read from a stream that cannot seek, then the rest of that stream.</summary>
+    private sealed class ReplayStream(ReadOnlyMemory<byte> prefix, Stream rest) : Stream
+    {
+        private ReadOnlyMemory<byte> _prefix = prefix;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (_prefix.IsEmpty) return rest.Read(buffer);
+            int count = Math.Min(buffer.Length, _prefix.Length);
+            _prefix.Span.Slice(0, count).CopyTo(buffer);
+            _prefix = _prefix.Slice(count);
+            return count;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) rest.Dispose();
+            base.Dispose(disposing);
+        }
+    }
+
     /// <summary>Reads the 4-byte magic number into <paramref name="header"/> and checks it.</summary>
     private static void ReadMagic(IdxSource source, Span<byte> header, int dimensions, string what)
     {
@@ -179,10 +226,10 @@ public static class Idx
         if (expected > Array.MaxLength)
             throw new InvalidDataException(
                 $"'{path}' declares {what} in its header, {expected} bytes in all, more than an array can hold.");
-        if (source.RawLength is long length && length != expected)
+        if (source.Length is long length && length != expected)
             throw WrongLength(path, form, header, values, what, length);
 
-        byte[] data = new byte[source.RawLength is null ? Math.Min(values, 1 << 20) : values];
+        byte[] data = new byte[source.Length is null ? Math.Min(values, 1 << 20) : values];
         int filled = 0;
         while (true)
         {
@@ -210,7 +257,7 @@ public static class Idx
         string prefix = $"'{path}' is longer than its header declares: {what} make {expected} bytes ({header}-byte header + {values} data bytes), ";
         return new InvalidDataException(actual is long count
             ? prefix + $"but it holds {count}{form}; {count - expected} unexpected bytes follow byte offset {expected}."
-            : prefix + $"but more bytes follow byte offset {expected}{form}; decompression was stopped there.");
+            : prefix + $"but more bytes follow byte offset {expected}{form}; {(form.Length > 0 ? "decompression" : "reading")} was stopped there.");
     }
 
     private static void CheckMagic(string path, ReadOnlySpan<byte> data, string form, int dimensions, string what)
