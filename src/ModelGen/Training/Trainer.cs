@@ -67,12 +67,28 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     public string? CheckpointPath { get; init; }
 
     /// <summary>Trains from the model's current state.</summary>
+    /// <remarks>
+    /// Every step is checked before its update is applied: a batch with a non-finite input or target, or a step whose
+    /// loss, gradients or buffers (batch norm's running statistics) are not finite, is refused, the model keeps its
+    /// state from before that step, and a <see cref="TrainingDivergedException"/> says which sample or tensor.
+    /// </remarks>
+    /// <exception cref="ArgumentException">
+    /// The data does not fit the model, the settings are out of range, or the validation set is empty or holds a value
+    /// that is not finite (nothing is trained).
+    /// </exception>
+    /// <exception cref="TrainingDivergedException">A step was refused, or the validation loss overflowed.</exception>
     public TrainingHistory Fit(Dataset<T> train, Dataset<T>? validation = null) => Run(train, validation, resumeFrom: null);
 
     /// <summary>
     /// Restores the state written to <paramref name="checkpointPath"/> by a trainer with the same settings and data,
     /// then trains the remaining epochs: the result is bit for bit the result of an uninterrupted run.
     /// </summary>
+    /// <exception cref="FileNotFoundException">The checkpoint does not exist.</exception>
+    /// <exception cref="InvalidDataException">
+    /// The checkpoint is damaged or does not fit the model or the data (see <see cref="TrainingCheckpoint.Restore{T}"/>);
+    /// the model is unchanged and nothing is trained.
+    /// </exception>
+    /// <exception cref="TrainingDivergedException">As for <see cref="Fit"/>.</exception>
     public TrainingHistory Resume(string checkpointPath, Dataset<T> train, Dataset<T>? validation = null) =>
         Run(train, validation, resumeFrom: checkpointPath);
 
