@@ -32,7 +32,10 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// Optional names of the classes (index = label), e.g. the texts of a CSV label column; when given, it sets the
     /// class count and <paramref name="classCount"/> must be 0 or equal to its length.
     /// </param>
-    /// <exception cref="ArgumentException">The lengths disagree, or a label is out of range.</exception>
+    /// <exception cref="ArgumentException">
+    /// The lengths disagree, or a label is out of range, or (class count inferred) a label is <see cref="int.MaxValue"/>, whose
+    /// count would not fit an <see cref="int"/>.
+    /// </exception>
     public Dataset(T[] features, int featureCount, int[] labels, int classCount = 0, IReadOnlyList<string>? classNames = null)
     {
         ArgumentNullException.ThrowIfNull(features);
