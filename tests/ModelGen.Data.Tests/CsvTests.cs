@@ -36,6 +36,17 @@ public sealed class CsvTests : IDisposable
     }
 
     [Fact]
+    public void An_integer_label_of_int_MaxValue_is_refused_with_its_line()
+    {
+        string path = _folder.Text("huge.csv", "x,y\n1,0\n2,2147483647\n3,1\n");
+        var e = Assert.Throws<InvalidDataException>(() => Csv.Load<float>(path, "y"));
+        Assert.Contains("huge.csv", e.Message);
+        Assert.Contains("line 3", e.Message);
+        Assert.Contains("column 2 'y'", e.Message);
+        Assert.Contains("2147483647", e.Message);
+    }
+
+    [Fact]
     public void A_negative_integer_makes_the_labels_texts()
     {
         string path = _folder.Text("signs.csv", "x,y\n1,-1\n2,1\n3,-1\n");

@@ -77,6 +77,23 @@ public class DatasetTests
     }
 
     [Fact]
+    public void A_label_of_int_MaxValue_cannot_overflow_the_class_count()
+    {
+        // The largest label plus one used to wrap to int.MinValue, and every label then passed the range check.
+        var e = Assert.Throws<ArgumentException>(() => new Dataset<float>(new float[3], 1, [0, int.MaxValue, 1]));
+        Assert.Equal("labels", e.ParamName);
+        Assert.Contains("labels[1] is 2147483647", e.Message);
+        Assert.Contains("would not fit an int", e.Message);
+
+        // One below is a legal (if odd) label: the count is int.MaxValue, and nothing allocates per class.
+        var sparse = new Dataset<float>(new float[4], 1, [0, int.MaxValue - 1, 0, int.MaxValue - 1]);
+        Assert.Equal(int.MaxValue, sparse.ClassCount);
+        DatasetSplit<float> split = sparse.Split(0.5, 0, seed: 1, stratify: true);
+        Assert.Equal((2, 2), (split.Train.Count, split.Validation.Count));
+        Assert.Equal(int.MaxValue, split.Train.ClassCount);
+    }
+
+    [Fact]
     public void Subset_copies_the_rows_in_the_given_order_and_keeps_the_classes()
     {
         var named = new Dataset<float>([10, 11, 20, 21, 30, 31], 2, [0, 2, 1], classNames: ["a", "b", "c"]);
@@ -155,6 +172,20 @@ public class SplitTests
         Assert.Equal(new[] { 12, 6, 2 }, Counts(split.Validation));
         Assert.Equal(new[] { 6, 3, 1 }, Counts(split.Test));
         Assert.Equal(Enumerable.Range(0, 100), Ids(split.Train).Concat(Ids(split.Validation)).Concat(Ids(split.Test)).OrderBy(i => i));
+    }
+
+    [Fact]
+    public void Stratified_split_is_pinned_with_absent_classes()
+    {
+        // Classes 0, 2 and 5 of 7, interleaved: the exact split of the implementation that kept one list per class.
+        var labels = new int[40];
+        for (int i = 0; i < 40; i++) labels[i] = new[] { 5, 0, 2, 5, 2, 0, 0, 5 }[i % 8];
+        var x = new double[40];
+        for (int i = 0; i < 40; i++) x[i] = i;
+        DatasetSplit<double> split = new Dataset<double>(x, 1, labels, classCount: 7).Split(0.25, 0.2, seed: 11, stratify: true);
+        Assert.Equal([1, 2, 3, 4, 6, 7, 9, 11, 14, 15, 16, 17, 18, 23, 24, 28, 30, 34, 35, 37, 38], Ids(split.Train));
+        Assert.Equal([0, 10, 13, 19, 22, 25, 26, 27, 29, 36, 39], Ids(split.Validation));
+        Assert.Equal([5, 8, 12, 20, 21, 31, 32, 33], Ids(split.Test));
     }
 
     [Fact]

@@ -176,6 +176,94 @@ public sealed class IdxTests : IDisposable
         Assert.Contains("damaged.gz", e.Message);
     }
 
+    /// <summary>A gzip file of <paramref name="head"/> followed by <paramref name="zeros"/> zero bytes (compressed, about 1/1000 of that).</summary>
+    private static byte[] GzipBomb(byte[] head, long zeros)
+    {
+        using var output = new MemoryStream();
+        using (var gzip = new System.IO.Compression.GZipStream(output, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+        {
+            gzip.Write(head);
+            var chunk = new byte[1 << 20];
+            for (long left = zeros; left > 0; left -= chunk.Length) gzip.Write(chunk, 0, (int)Math.Min(left, chunk.Length));
+        }
+        return output.ToArray();
+    }
+
+    /// <summary>Runs <paramref name="load"/>, which must throw InvalidDataException, and returns it with the bytes it allocated.</summary>
+    private static (InvalidDataException Error, long Allocated) Measure(Action load)
+    {
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.Throws<InvalidDataException>(load);
+        return (error, GC.GetAllocatedBytesForCurrentThread() - before);
+    }
+
+    [Fact]
+    public void A_gzip_bomb_fails_after_inflating_one_byte_more_than_declared()
+    {
+        // One 1×1 image declared, 50 MB of zeros after it: decompressing all of it used to come first.
+        byte[] bomb = GzipBomb(TempFolder.ImagesFile(1, 1, 1), 50L << 20);
+        Assert.True(bomb.Length < 200_000, $"the bomb is {bomb.Length} bytes compressed");
+        string images = _folder.File("bomb-images.gz", bomb);
+        var (error, allocated) = Measure(() => Idx.LoadImages(images));
+        Assert.Contains("bomb-images.gz", error.Message);
+        Assert.Contains("longer than its header declares", error.Message);
+        Assert.Contains("1 images of 1 × 1 pixels make 17 bytes", error.Message);
+        Assert.Contains("more bytes follow byte offset 17 after gzip decompression; decompression was stopped there", error.Message);
+        Assert.True(allocated < 1 << 20, $"loading allocated {allocated} bytes");
+
+        string labels = _folder.File("bomb-labels.gz", GzipBomb(TempFolder.LabelsFile(3), 50L << 20));
+        (error, allocated) = Measure(() => Idx.LoadLabels(labels));
+        Assert.Contains("1 labels make 9 bytes", error.Message);
+        Assert.True(allocated < 1 << 20, $"loading allocated {allocated} bytes");
+    }
+
+    [Fact]
+    public void A_file_that_declares_far_more_than_it_holds_allocates_no_more_than_it_holds()
+    {
+        // 60,000 images of 28 × 28 (47 MB) declared, 100 bytes present: raw and compressed.
+        byte[] small = TempFolder.IdxBytes(0x00000803, [60000, 28, 28], new byte[100]);
+        foreach ((string name, byte[] bytes, string form) in new[] { ("raw", small, ""), ("gz", TempFolder.Gzip(small), " after gzip decompression") })
+        {
+            string path = _folder.File("liar-" + name, bytes);
+            var (error, allocated) = Measure(() => Idx.LoadImages(path));
+            Assert.Contains("truncated", error.Message);
+            Assert.Contains($"must hold 47040016 bytes (16-byte header + 47040000 data bytes), but it holds 116{form}", error.Message);
+            Assert.True(allocated < 3 << 20, $"{name}: loading allocated {allocated} bytes");
+        }
+    }
+
+    [Fact]
+    public void A_gzip_file_one_byte_too_long_is_reported()
+    {
+        string path = _folder.File("long.gz", TempFolder.Gzip([.. TempFolder.LabelsFile(1, 2), 7]));
+        var e = Assert.Throws<InvalidDataException>(() => Idx.LoadLabels(path));
+        Assert.Contains("longer than its header declares: 2 labels make 10 bytes", e.Message);
+        Assert.Contains("more bytes follow byte offset 10 after gzip decompression", e.Message);
+    }
+
+    [Fact]
+    public void Large_gzip_files_load_whole()
+    {
+        // 3 MB of pixels: more than the first buffer of a gzip read (1 MB), so it grows twice.
+        string path = _folder.File("large.gz", TempFolder.Gzip(TempFolder.ImagesFile(4000, 28, 28)));
+        IdxImages images = Idx.LoadImages(path);
+        Assert.Equal(TempFolder.Pixels(4000, 28, 28), images.Pixels);
+    }
+
+    [Fact]
+    public async System.Threading.Tasks.Task Files_that_cannot_seek_load_too()
+    {
+        if (!OperatingSystem.IsLinux()) return; // a named pipe made with mkfifo
+        foreach ((string name, byte[] bytes) in new[] { ("raw", TempFolder.ImagesFile(3, 4, 5)), ("gz", TempFolder.Gzip(TempFolder.ImagesFile(3, 4, 5))) })
+        {
+            string fifo = System.IO.Path.Combine(_folder.Path, "pipe-" + name);
+            using (var mkfifo = System.Diagnostics.Process.Start("mkfifo", [fifo])) await mkfifo.WaitForExitAsync();
+            var writer = System.Threading.Tasks.Task.Run(() => File.WriteAllBytes(fifo, bytes));
+            Assert.Equal(TempFolder.Pixels(3, 4, 5), Idx.LoadImages(fifo).Pixels);
+            await writer;
+        }
+    }
+
     [Fact]
     public void Image_and_label_counts_must_agree()
     {

@@ -219,4 +219,18 @@ public sealed class ScalerTests : IDisposable
 
         Assert.Throws<FileNotFoundException>(() => Standardizer<float>.Load(Path.Combine(_folder.Path, "none.json")));
     }
+
+    [Fact]
+    public void A_repeated_key_in_a_scaler_file_is_refused()
+    {
+        var e = Assert.Throws<InvalidDataException>(() => Standardizer<double>.Load(_folder.Text("twice.json",
+            "{\"kind\": \"standardizer\", \"featureCount\": 1, \"mean\": [0], \"standardDeviation\": [1], \"mean\": [5]}")));
+        Assert.Contains("twice.json", e.Message);
+        Assert.Contains("mean", e.Message);
+
+        // A value finite as a double but not as a float is refused for a float scaler.
+        e = Assert.Throws<InvalidDataException>(() => Standardizer<float>.Load(_folder.Text("huge.json",
+            "{\"kind\": \"standardizer\", \"featureCount\": 1, \"mean\": [1e39], \"standardDeviation\": [1]}")));
+        Assert.Contains("mean[0]", e.Message);
+    }
 }

@@ -56,4 +56,57 @@ public class AtomicSaveTests
         WeightFile.Load<float>(path, Specs, name => name == "dense0.bias" ? loaded : ignored);
         Assert.Equal(new[] { 50f, 6f }, loaded);
     }
+
+    [Fact]
+    public void A_write_removes_the_stale_temporary_files_of_its_own_target_and_nothing_else()
+    {
+        using var folder = new TempFolder();
+        string path = folder.File("model.safetensors");
+        DateTime old = DateTime.UtcNow.AddHours(-2);
+        string Make(string name, DateTime written)
+        {
+            string file = folder.File(name);
+            File.WriteAllBytes(file, [1, 2, 3]); // what a killed write leaves: the start of a file
+            File.SetLastWriteTimeUtc(file, written);
+            return file;
+        }
+        string Unique() => Guid.NewGuid().ToString("N");
+
+        // Left by two writes of this target that were killed long ago: removed.
+        string[] stale = [Make($".model.safetensors.{Unique()}.tmp", old), Make($".model.safetensors.{Unique()}.tmp", old)];
+        // Kept: a temporary file written just now (a write may be under way), the temporary files of other targets,
+        // and every name that is not exactly the pattern.
+        string[] kept =
+        [
+            Make($".model.safetensors.{Unique()}.tmp", DateTime.UtcNow),
+            Make($".other.safetensors.{Unique()}.tmp", old),
+            Make($".model.safetensor.{Unique()}.tmp", old),
+            Make($".xmodel.safetensors.{Unique()}.tmp", old),
+            Make($"model.safetensors.{Unique()}.tmp", old),
+            Make($".model.safetensors.{Unique().ToUpperInvariant()}.tmp", old),
+            Make($".model.safetensors.{Unique()[..31]}.tmp", old),
+            Make($".model.safetensors.{Unique()}.tmp.bak", old),
+            Make(".model.safetensors.tmp", old),
+            Make("model.safetensors.tmp", old),
+            Make("notes.tmp", old),
+        ];
+        // Old but still open in a writer (its exclusive handle): kept.
+        string busy = Make($".model.safetensors.{Unique()}.tmp", old);
+
+        using (new FileStream(busy, FileMode.Open, FileAccess.ReadWrite, FileShare.None))
+        {
+            WeightFile.Save<float>(path, Specs, name => new float[name == "dense0.bias" ? 2 : 4]);
+        }
+
+        Assert.All(stale, file => Assert.False(File.Exists(file), file));
+        Assert.All(kept, file => Assert.True(File.Exists(file), file));
+        Assert.True(File.Exists(busy));
+        Assert.True(File.Exists(path));
+        Assert.Equal(kept.Length + 2, Directory.GetFiles(folder.Path).Length); // kept, busy and the target
+
+        // The next write of the target, once nothing holds it, removes the busy one too.
+        File.SetLastWriteTimeUtc(busy, old);
+        WeightFile.Save<float>(path, Specs, name => new float[name == "dense0.bias" ? 2 : 4]);
+        Assert.False(File.Exists(busy));
+    }
 }

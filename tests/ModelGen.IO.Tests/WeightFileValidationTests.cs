@@ -198,6 +198,12 @@ public sealed class WeightFileValidationTests : IDisposable
     [InlineData("\"b\":[1,2]", "the entry of tensor 'b' is a JSON array, not an object")]
     [InlineData("\"b\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[16,28]},\"b\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[16,28]}",
         "tensor 'b' appears twice")]
+    [InlineData("\"\\u0062\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[16,28]},\"b\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[16,28]}",
+        "tensor 'b' appears twice")] // the same key, escaped
+    [InlineData("\"b\":{\"dtype\":\"F64\",\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[16,28]}", "tensor 'b' has the key \"dtype\" twice")]
+    [InlineData("\"b\":{\"dtype\":\"F32\",\"shape\":[6],\"shape\":[3],\"data_offsets\":[16,28]}", "tensor 'b' has the key \"shape\" twice")]
+    [InlineData("\"b\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,12],\"data_offsets\":[16,28]}", "tensor 'b' has the key \"data_offsets\" twice")]
+    [InlineData("\"b\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[16,28],\"\\u0064type\":\"F64\"}", "tensor 'b' has the key \"dtype\" twice")]
     [InlineData("\"b\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[16,28]},\"__metadata__\":{\"epoch\":3}",
         "metadata entry 'epoch' is a JSON number, not a string")]
     [InlineData("\"b\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[16,28]},\"__metadata__\":[]",
@@ -212,6 +218,31 @@ public sealed class WeightFileValidationTests : IDisposable
         Load(path);
         Assert.Equal(7f, _model["b"][2]);
         Assert.Equal("pt", WeightFile.ReadMetadata(path)["format"]);
+    }
+
+    /// <summary>
+    /// A file of 1 GiB and more (sparse: it takes no disk space) whose header is read and refused before its data:
+    /// loading allocates a few kilobytes, not the file.
+    /// </summary>
+    [Theory]
+    [InlineData("{\"big\":{\"dtype\":\"F32\",\"shape\":[268435456],\"data_offsets\":[0,1073741824]}}", 1L << 30, "missing tensor 'a'", "unexpected tensor 'big' (F32 [268435456])")]
+    [InlineData("{" + GoodA + "," + GoodB + "}", 28 + (1L << 30), "data ends at byte 28", "belong to no tensor")]
+    [InlineData("{" + GoodA + "," + GoodB + "}", 20, "truncated", "tensor 'b'")]
+    public void A_large_file_is_judged_by_its_header_before_its_data_is_read(string json, long dataBytes, params string[] fragments)
+    {
+        string path = _folder.File("large.safetensors");
+        byte[] head = Craft(json, 0);
+        using (var stream = new FileStream(path, FileMode.Create, FileAccess.Write))
+        {
+            stream.Write(head);
+            stream.SetLength(head.Length + dataBytes);
+        }
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        var error = Assert.Throws<InvalidDataException>(() => Load(path));
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        foreach (string fragment in fragments) Assert.Contains(fragment, error.Message, StringComparison.Ordinal);
+        Assert.True(allocated < 1 << 20, $"loading allocated {allocated} bytes");
+        AssertModelUnchanged();
     }
 
     [Fact]

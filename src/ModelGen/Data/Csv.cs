@@ -184,7 +184,14 @@ public static class Csv
         for (int i = 0; i < rows && integers; i++)
             integers = int.TryParse(labelTexts[i], NumberStyles.None, CultureInfo.InvariantCulture, out labels[i]);
         if (integers)
+        {
+            int large = Array.IndexOf(labels, int.MaxValue);
+            if (large >= 0)
+                throw new InvalidDataException(
+                    $"'{path}', line {labelLines[large]}, {Describe(special[0], header)}: the label {int.MaxValue} is too large: " +
+                    "the class count (the largest label + 1) would not fit an int; number the classes 0..k−1.");
             return new Dataset<T>(features.ToArray(), featureCount, labels);
+        }
         var classes = new Dictionary<string, int>(StringComparer.Ordinal);
         var names = new List<string>();
         for (int i = 0; i < rows; i++)

@@ -32,7 +32,10 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// Optional names of the classes (index = label), e.g. the texts of a CSV label column; when given, it sets the
     /// class count and <paramref name="classCount"/> must be 0 or equal to its length.
     /// </param>
-    /// <exception cref="ArgumentException">The lengths disagree, or a label is out of range.</exception>
+    /// <exception cref="ArgumentException">
+    /// The lengths disagree, or a label is out of range, or (class count inferred) a label is <see cref="int.MaxValue"/>, whose
+    /// count would not fit an <see cref="int"/>.
+    /// </exception>
     public Dataset(T[] features, int featureCount, int[] labels, int classCount = 0, IReadOnlyList<string>? classNames = null)
     {
         ArgumentNullException.ThrowIfNull(features);
@@ -52,6 +55,12 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
         {
             int max = -1;
             foreach (int label in labels) max = Math.Max(max, label);
+            // max + 1 must fit an int: a label of int.MaxValue would make the count wrap to int.MinValue.
+            if (max == int.MaxValue)
+                throw new ArgumentException(
+                    $"labels[{Array.IndexOf(labels, max)}] is {max}: the class count (the largest label + 1) would not fit an int. " +
+                    "Class labels must lie in 0..ClassCount−1; map large codes to 0..k−1 first.",
+                    nameof(labels));
             classCount = max + 1;
         }
         for (int i = 0; i < labels.Length; i++)
@@ -199,11 +208,18 @@ public sealed class Dataset<T> where T : unmanaged, IFloatingPointIeee754<T>
         var random = Initialization.SplitMix64.ForStream(seed, -1);
         if (stratify)
         {
-            var members = new List<int>[ClassCount];
-            for (int c = 0; c < ClassCount; c++) members[c] = new List<int>();
-            for (int i = 0; i < Count; i++) members[Labels![i]].Add(i);
-            foreach (List<int> rows in members)
-                Assign(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(rows), part, validationFraction, testFraction, ref random);
+            // The rows of each class in order, the classes in increasing order; a class absent from the data would
+            // draw nothing, so only the classes present are visited (memory in Count, not in ClassCount, which a
+            // single large label can make huge).
+            var rows = new int[Count];
+            for (int i = 0; i < Count; i++) rows[i] = i;
+            int[] labels = Labels!;
+            Array.Sort(rows, (a, b) => labels[a] != labels[b] ? labels[a].CompareTo(labels[b]) : a.CompareTo(b));
+            for (int start = 0, end; start < rows.Length; start = end)
+            {
+                for (end = start + 1; end < rows.Length && labels[rows[end]] == labels[rows[start]]; end++) { }
+                Assign(rows.AsSpan(start, end - start), part, validationFraction, testFraction, ref random);
+            }
         }
         else
         {

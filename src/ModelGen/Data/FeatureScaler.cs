@@ -129,7 +129,8 @@ public abstract class FeatureScaler<T> where T : unmanaged, IFloatingPointIeee75
         JsonDocument document;
         try
         {
-            document = JsonDocument.Parse(File.ReadAllBytes(path));
+            // A repeated key would otherwise be read as one of its values, silently.
+            document = JsonDocument.Parse(File.ReadAllBytes(path), new JsonDocumentOptions { AllowDuplicateProperties = false });
         }
         catch (JsonException e)
         {

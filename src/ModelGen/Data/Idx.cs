@@ -26,33 +26,39 @@ public static class Idx
     public const int LabelsMagic = 0x00000801;
 
     /// <summary>Reads an IDX image file (magic 0x00000803).</summary>
+    /// <remarks>
+    /// The header is read first and the size it declares computed in 64-bit arithmetic; a raw file's length is checked
+    /// against it before any data is read, and a gzip file is decompressed only up to the declared size plus one byte,
+    /// so a small file that declares little but inflates to gigabytes (a gzip bomb) fails at once.
+    /// </remarks>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is not a well-formed IDX image file.</exception>
     public static IdxImages LoadImages(string path)
     {
-        byte[] data = ReadAll(path, out string form);
-        CheckMagic(path, data, form, 3, "an image file");
-        int count = Dimension(path, data, form, 0, "image count", allowZero: true);
-        int rows = Dimension(path, data, form, 1, "row count", allowZero: false);
-        int columns = Dimension(path, data, form, 2, "column count", allowZero: false);
-        const int header = 16;
-        long pixels = (long)count * rows * columns;
-        CheckLength(path, data, form, header, pixels, $"{count} images of {rows} × {columns} pixels");
-        return new IdxImages(count, rows, columns, data.AsSpan(header).ToArray());
+        using var source = IdxSource.Open(path);
+        Span<byte> header = stackalloc byte[16];
+        ReadMagic(source, header, 3, "an image file");
+        int count = Dimension(source, header, 0, "image count", allowZero: true);
+        int rows = Dimension(source, header, 1, "row count", allowZero: false);
+        int columns = Dimension(source, header, 2, "column count", allowZero: false);
+        long pixels = checked((long)count * rows * columns);
+        byte[] data = ReadData(source, header.Length, pixels, $"{count} images of {rows} × {columns} pixels");
+        return new IdxImages(count, rows, columns, data);
     }
 
     /// <summary>Reads an IDX label file (magic 0x00000801): one label per sample.</summary>
+    /// <remarks>Read like <see cref="LoadImages"/>: header first, then at most the declared size (plus one byte).</remarks>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is not a well-formed IDX label file.</exception>
     public static int[] LoadLabels(string path)
     {
-        byte[] data = ReadAll(path, out string form);
-        CheckMagic(path, data, form, 1, "a label file");
-        int count = Dimension(path, data, form, 0, "label count", allowZero: true);
-        const int header = 8;
-        CheckLength(path, data, form, header, count, $"{count} labels");
+        using var source = IdxSource.Open(path);
+        Span<byte> header = stackalloc byte[8];
+        ReadMagic(source, header, 1, "a label file");
+        int count = Dimension(source, header, 0, "label count", allowZero: true);
+        byte[] data = ReadData(source, header.Length, count, $"{count} labels");
         var labels = new int[count];
-        for (int i = 0; i < count; i++) labels[i] = data[header + i];
+        for (int i = 0; i < count; i++) labels[i] = data[i];
         return labels;
     }
 
@@ -84,33 +90,177 @@ public static class Idx
         return new Dataset<T>(features, images.Height * images.Width, labels, classCount);
     }
 
-    private static byte[] ReadAll(string path, out string form)
+    /// <summary>
+    /// An IDX file opened for reading: the raw bytes, or the decompressed bytes of a gzip file (recognized by its first
+    /// two bytes 1F 8B). Counts the bytes it has delivered, and turns a gzip stream's errors into messages naming the file.
+    /// </summary>
+    private sealed class IdxSource : IDisposable
     {
-        ArgumentNullException.ThrowIfNull(path);
-        if (!File.Exists(path))
-            throw new FileNotFoundException($"IDX file '{path}' not found (full path: '{Path.GetFullPath(path)}').", path);
-        byte[] raw = File.ReadAllBytes(path);
-        if (raw.Length < 2 || raw[0] != 0x1F || raw[1] != 0x8B)
+        private readonly Stream _stream;
+
+        private IdxSource(string path, Stream stream, bool gzip, long? length)
         {
-            form = "";
-            return raw;
+            Path = path;
+            _stream = stream;
+            Form = gzip ? " after gzip decompression" : "";
+            Length = length;
         }
-        form = " after gzip decompression";
-        try
+
+        public string Path { get; }
+
+        /// <summary>
+        /// The number of bytes the source will deliver when it is known in advance (a raw file); null for gzip data,
+        /// whose length is known only once it is decompressed, and for a file that cannot seek (a pipe).
+        /// </summary>
+        public long? Length { get; }
+
+        /// <summary>" after gzip decompression" for a gzip file, for messages about sizes; "" for a raw file.</summary>
+        public string Form { get; }
+
+        /// <summary>The bytes delivered so far (the offset of the next byte).</summary>
+        public long Position { get; private set; }
+
+        public static IdxSource Open(string path)
         {
-            using var gzip = new GZipStream(new MemoryStream(raw), CompressionMode.Decompress);
-            using var output = new MemoryStream();
-            gzip.CopyTo(output);
-            return output.ToArray();
+            ArgumentNullException.ThrowIfNull(path);
+            if (!File.Exists(path))
+                throw new FileNotFoundException($"IDX file '{path}' not found (full path: '{System.IO.Path.GetFullPath(path)}').", path);
+            var file = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, FileOptions.SequentialScan);
+            try
+            {
+                byte[] signature = new byte[2];
+                int read = file.ReadAtLeast(signature, 2, throwOnEndOfStream: false);
+                Stream raw;
+                if (file.CanSeek)
+                {
+                    file.Position = 0;
+                    raw = file;
+                }
+                else
+                {
+                    raw = new ReplayStream(signature.AsMemory(0, read), file); // a pipe: give back the two bytes read
+                }
+                bool gzip = read == 2 && signature[0] == 0x1F && signature[1] == 0x8B;
+                return gzip
+                    ? new IdxSource(path, new GZipStream(raw, CompressionMode.Decompress), gzip: true, length: null)
+                    : new IdxSource(path, raw, gzip: false, length: file.CanSeek ? file.Length : null);
+            }
+            catch
+            {
+                file.Dispose();
+                throw;
+            }
         }
-        catch (InvalidDataException e)
+
+        /// <summary>Fills <paramref name="buffer"/> as far as the data goes; returns the bytes read (fewer only at the end).</summary>
+        public int Read(Span<byte> buffer)
         {
-            throw new InvalidDataException(
-                $"'{path}' starts with the gzip signature 1F 8B but its compressed data is corrupt: {e.Message}", e);
+            int read;
+            try
+            {
+                read = _stream.ReadAtLeast(buffer, buffer.Length, throwOnEndOfStream: false);
+            }
+            catch (InvalidDataException e)
+            {
+                throw new InvalidDataException(
+                    $"'{Path}' starts with the gzip signature 1F 8B but its compressed data is corrupt: {e.Message}", e);
+            }
+            Position += read;
+            return read;
+        }
+
+        public void Dispose() => _stream.Dispose();
+    }
+
+    /// <summary>A few bytes already read from a stream that cannot seek, then the rest of that stream.</summary>
+    private sealed class ReplayStream(ReadOnlyMemory<byte> prefix, Stream rest) : Stream
+    {
+        private ReadOnlyMemory<byte> _prefix = prefix;
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+
+        public override int Read(Span<byte> buffer)
+        {
+            if (_prefix.IsEmpty) return rest.Read(buffer);
+            int count = Math.Min(buffer.Length, _prefix.Length);
+            _prefix.Span.Slice(0, count).CopyTo(buffer);
+            _prefix = _prefix.Slice(count);
+            return count;
+        }
+
+        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
+
+        protected override void Dispose(bool disposing)
+        {
+            if (disposing) rest.Dispose();
+            base.Dispose(disposing);
         }
     }
 
-    private static void CheckMagic(string path, byte[] data, string form, int dimensions, string what)
+    /// <summary>Reads the 4-byte magic number into <paramref name="header"/> and checks it.</summary>
+    private static void ReadMagic(IdxSource source, Span<byte> header, int dimensions, string what)
+    {
+        int read = source.Read(header.Slice(0, 4));
+        CheckMagic(source.Path, header.Slice(0, read), source.Form, dimensions, what);
+    }
+
+    /// <summary>
+    /// Reads the <paramref name="values"/> data bytes that follow a header of <paramref name="header"/> bytes, and
+    /// checks that the file ends right after them. A raw file's length is compared with the declared size before any
+    /// data is read. A gzip file is decompressed into an array that grows with what arrives, never beyond the declared
+    /// size (a file that declares more than it holds allocates no more than about twice what it holds), and one byte
+    /// past the declared size is the most that is ever decompressed.
+    /// </summary>
+    private static byte[] ReadData(IdxSource source, int header, long values, string what)
+    {
+        string path = source.Path, form = source.Form;
+        long expected = checked(header + values);
+        if (expected > Array.MaxLength)
+            throw new InvalidDataException(
+                $"'{path}' declares {what} in its header, {expected} bytes in all, more than an array can hold.");
+        if (source.Length is long length && length != expected)
+            throw WrongLength(path, form, header, values, what, length);
+
+        byte[] data = new byte[source.Length is null ? Math.Min(values, 1 << 20) : values];
+        int filled = 0;
+        while (true)
+        {
+            filled += source.Read(data.AsSpan(filled));
+            if (filled < data.Length || data.Length == values) break; // the data ended, or all of it is here
+            Array.Resize(ref data, (int)Math.Min(values, 2L * data.Length));
+        }
+        if (filled < values)
+            throw WrongLength(path, form, header, values, what, header + filled);
+        Span<byte> extra = stackalloc byte[1];
+        if (source.Read(extra) != 0)
+            throw WrongLength(path, form, header, values, what, actual: null);
+        return data;
+    }
+
+    /// <summary>The error for a file of <paramref name="actual"/> bytes; null when it is longer by an unknown amount (gzip).</summary>
+    private static InvalidDataException WrongLength(string path, string form, int header, long values, string what, long? actual)
+    {
+        long expected = header + values;
+        if (actual < expected)
+            return new InvalidDataException(
+                $"'{path}' is truncated: its header declares {what}, so it must hold {expected} bytes " +
+                $"({header}-byte header + {values} data bytes), but it holds {actual}{form}; " +
+                $"the data ends at byte offset {actual}, {expected - actual} bytes short.");
+        string prefix = $"'{path}' is longer than its header declares: {what} make {expected} bytes ({header}-byte header + {values} data bytes), ";
+        return new InvalidDataException(actual is long count
+            ? prefix + $"but it holds {count}{form}; {count - expected} unexpected bytes follow byte offset {expected}."
+            : prefix + $"but more bytes follow byte offset {expected}{form}; {(form.Length > 0 ? "decompression" : "reading")} was stopped there.");
+    }
+
+    private static void CheckMagic(string path, ReadOnlySpan<byte> data, string form, int dimensions, string what)
     {
         int expected = 0x0800 | dimensions;
         if (data.Length == 0)
@@ -156,36 +306,19 @@ public static class Idx
         _ => "not an IDX type",
     };
 
-    private static int Dimension(string path, byte[] data, string form, int index, string name, bool allowZero)
+    /// <summary>Reads dimension <paramref name="index"/> of the header into <paramref name="header"/> and checks it.</summary>
+    private static int Dimension(IdxSource source, Span<byte> header, int index, string name, bool allowZero)
     {
         int offset = 4 + 4 * index;
-        if (data.Length < offset + 4)
+        if (source.Read(header.Slice(offset, 4)) < 4)
             throw new InvalidDataException(
-                $"'{path}' is truncated in its header: the {name} is the 32-bit value at byte offset {offset}, " +
-                $"so the header needs {offset + 4} bytes, but the file holds {data.Length}{form}.");
-        uint value = BinaryPrimitives.ReadUInt32BigEndian(data.AsSpan(offset));
+                $"'{source.Path}' is truncated in its header: the {name} is the 32-bit value at byte offset {offset}, " +
+                $"so the header needs {offset + 4} bytes, but the file holds {source.Position}{source.Form}.");
+        uint value = BinaryPrimitives.ReadUInt32BigEndian(header.Slice(offset));
         if (value > int.MaxValue || (value == 0 && !allowZero))
             throw new InvalidDataException(
-                $"'{path}' declares a {name} of {value} at byte offset {offset}; expected {(allowZero ? "0" : "1")} to {int.MaxValue}.");
+                $"'{source.Path}' declares a {name} of {value} at byte offset {offset}; expected {(allowZero ? "0" : "1")} to {int.MaxValue}.");
         return (int)value;
-    }
-
-    private static void CheckLength(string path, byte[] data, string form, int header, long values, string what)
-    {
-        long expected = header + values;
-        if (expected > Array.MaxLength)
-            throw new InvalidDataException(
-                $"'{path}' declares {what} in its header, {expected} bytes in all, more than an array can hold.");
-        if (data.Length == expected) return;
-        if (data.Length < expected)
-            throw new InvalidDataException(
-                $"'{path}' is truncated: its header declares {what}, so it must hold {expected} bytes " +
-                $"({header}-byte header + {values} data bytes), but it holds {data.Length}{form}; " +
-                $"the data ends at byte offset {data.Length}, {expected - data.Length} bytes short.");
-        throw new InvalidDataException(
-            $"'{path}' is longer than its header declares: {what} make {expected} bytes " +
-            $"({header}-byte header + {values} data bytes), but it holds {data.Length}{form}; " +
-            $"{data.Length - expected} unexpected bytes follow byte offset {expected}.");
     }
 }
 

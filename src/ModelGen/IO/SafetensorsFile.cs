@@ -7,12 +7,15 @@ namespace ModelGen.IO;
 public sealed class SafetensorsFile
 {
     private readonly byte[] _content;
+    private readonly long _dataStart;
 
-    internal SafetensorsFile(string source, SafetensorsHeader header, byte[] content)
+    /// <summary>A validated file whose data section starts at <paramref name="dataStart"/> in <paramref name="content"/>.</summary>
+    internal SafetensorsFile(string source, SafetensorsHeader header, byte[] content, long dataStart)
     {
         Source = source;
         Header = header;
         _content = content;
+        _dataStart = dataStart;
     }
 
     /// <summary>The file name (or other description of the source) that messages name.</summary>
@@ -29,7 +32,7 @@ public sealed class SafetensorsFile
         ArgumentNullException.ThrowIfNull(tensor);
         if (!Header.TryGetTensor(tensor.Name, out SafetensorsTensorInfo? own) || !ReferenceEquals(own, tensor))
             throw new ArgumentException($"Tensor '{tensor.Name}' is not an entry of '{Source}'.", nameof(tensor));
-        return _content.AsSpan(checked((int)(Header.DataStart + tensor.Begin)), checked((int)tensor.ByteLength));
+        return _content.AsSpan(checked((int)(_dataStart + tensor.Begin)), checked((int)tensor.ByteLength));
     }
 
     /// <summary>Copies the values of the tensor <paramref name="name"/> into <paramref name="destination"/>.</summary>

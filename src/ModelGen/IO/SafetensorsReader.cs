@@ -32,35 +32,59 @@ public static class SafetensorsReader
     public static SafetensorsHeader ReadHeader(string path)
     {
         string fullPath = CheckExists(path);
-        using var stream = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 4096, FileOptions.SequentialScan);
-        long fileLength = stream.Length;
-        Span<byte> prefix = stackalloc byte[8];
-        if (fileLength < 8) throw Truncated(fullPath, fileLength);
-        stream.ReadExactly(prefix);
-        long headerLength = CheckHeaderLength(fullPath, BinaryPrimitives.ReadUInt64LittleEndian(prefix), fileLength);
-        byte[] header = new byte[headerLength];
-        stream.ReadExactly(header);
-        return ParseHeader(header, fileLength, fullPath);
+        using FileStream stream = OpenRead(fullPath);
+        return ReadHeader(stream, fullPath);
     }
 
-    /// <summary>Reads a whole file into memory and validates it.</summary>
+    /// <summary>
+    /// Reads a file and validates it: first the 8-byte length and the JSON header (every declared tensor range is
+    /// checked against the file's length), and only then the data section, so a file with a bad header is rejected
+    /// after reading its header alone, however large it is.
+    /// </summary>
     /// <param name="path">The file.</param>
     /// <returns>The validated file.</returns>
     /// <exception cref="FileNotFoundException">The file does not exist.</exception>
     /// <exception cref="InvalidDataException">The file is not a valid safetensors file; the message says why.</exception>
-    public static SafetensorsFile Read(string path)
+    public static SafetensorsFile Read(string path) => Read(path, checkHeader: null);
+
+    /// <summary>
+    /// <see cref="Read(string)"/> with a check of the validated header that runs before the data section is read
+    /// (for loaders that compare the tensors against a model first): whatever it throws is thrown, and no data is read.
+    /// </summary>
+    internal static SafetensorsFile Read(string path, Action<SafetensorsHeader>? checkHeader)
     {
         string fullPath = CheckExists(path);
-        byte[] content;
-        using (var stream = new FileStream(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, 1, FileOptions.SequentialScan))
-        {
-            long length = stream.Length;
-            if (length > Array.MaxLength)
-                throw new IOException($"'{fullPath}' is {length} bytes, too large to read into memory.");
-            content = new byte[length];
-            stream.ReadExactly(content);
-        }
-        return Parse(content, fullPath);
+        using FileStream stream = OpenRead(fullPath);
+        SafetensorsHeader header = ReadHeader(stream, fullPath);
+        checkHeader?.Invoke(header);
+        if (header.DataLength > Array.MaxLength)
+            throw new IOException($"'{fullPath}' holds {header.DataLength} bytes of tensor data, too many to read into memory.");
+        byte[] data = new byte[header.DataLength];
+        int read = stream.ReadAtLeast(data, data.Length, throwOnEndOfStream: false);
+        // The length was checked against the header; a file that changes while it is read is not the file that was checked.
+        Span<byte> extra = stackalloc byte[1];
+        if (read != data.Length || stream.Read(extra) != 0)
+            throw Invalid(fullPath, $"the file changed while it was read: its header declares {header.DataLength} data bytes, " +
+                $"but {(read != data.Length ? $"only {read} could be read" : "more followed")}.");
+        return new SafetensorsFile(fullPath, header, data, dataStart: 0);
+    }
+
+    private static FileStream OpenRead(string fullPath) =>
+        // No FileStream buffer: the header and the data are read straight into their arrays.
+        new(fullPath, FileMode.Open, FileAccess.Read, FileShare.Read, bufferSize: 0, FileOptions.SequentialScan);
+
+    /// <summary>Reads and validates the length prefix and the JSON header from the start of <paramref name="stream"/>.</summary>
+    private static SafetensorsHeader ReadHeader(FileStream stream, string fullPath)
+    {
+        long fileLength = stream.Length;
+        Span<byte> prefix = stackalloc byte[8];
+        if (fileLength < 8) throw Truncated(fullPath, fileLength);
+        if (stream.ReadAtLeast(prefix, 8, throwOnEndOfStream: false) != 8) throw Truncated(fullPath, stream.Position);
+        long headerLength = CheckHeaderLength(fullPath, BinaryPrimitives.ReadUInt64LittleEndian(prefix), fileLength);
+        byte[] header = new byte[headerLength];
+        if (stream.ReadAtLeast(header, header.Length, throwOnEndOfStream: false) != header.Length)
+            throw Invalid(fullPath, "the file changed while its header was read.");
+        return ParseHeader(header, fileLength, fullPath);
     }
 
     /// <summary>Validates the complete contents of a safetensors file held in memory.</summary>
@@ -75,7 +99,7 @@ public static class SafetensorsReader
         if (content.Length < 8) throw Truncated(source, content.Length);
         long headerLength = CheckHeaderLength(source, BinaryPrimitives.ReadUInt64LittleEndian(content), content.Length);
         SafetensorsHeader header = ParseHeader(content.AsSpan(8, (int)headerLength), content.Length, source);
-        return new SafetensorsFile(source, header, content);
+        return new SafetensorsFile(source, header, content, header.DataStart);
     }
 
     private static string CheckExists(string path)
@@ -161,17 +185,32 @@ public static class SafetensorsReader
     {
         if (entry.ValueKind != JsonValueKind.Object)
             throw Invalid(source, $"the entry of tensor '{name}' is a JSON {Describe(entry.ValueKind)}, not an object.");
-        if (!entry.TryGetProperty("dtype", out JsonElement dtypeElement))
+        // JSON lets a key repeat and JsonElement.TryGetProperty would quietly take one of them: refuse instead, as the
+        // reference implementation does ("duplicate field").
+        JsonElement dtypeElement = default, shapeElement = default, offsetsElement = default;
+        bool hasDType = false, hasShape = false, hasOffsets = false;
+        foreach (JsonProperty field in entry.EnumerateObject())
+        {
+            bool seen = field.Name switch
+            {
+                "dtype" => Take(field, ref dtypeElement, ref hasDType),
+                "shape" => Take(field, ref shapeElement, ref hasShape),
+                "data_offsets" => Take(field, ref offsetsElement, ref hasOffsets),
+                _ => false, // other keys are ignored, as by the reference implementation
+            };
+            if (seen) throw Invalid(source, $"tensor '{name}' has the key \"{field.Name}\" twice.");
+        }
+        if (!hasDType)
             throw Invalid(source, $"tensor '{name}' has no \"dtype\".");
         if (dtypeElement.ValueKind != JsonValueKind.String)
             throw Invalid(source, $"the \"dtype\" of tensor '{name}' is a JSON {Describe(dtypeElement.ValueKind)}, not a string.");
         string dtype = dtypeElement.GetString()!;
         if (!SafetensorsDType.TryGetSize(dtype, out int elementSize))
             throw Invalid(source, $"tensor '{name}' has the unknown dtype '{dtype}'.");
-        if (!entry.TryGetProperty("shape", out JsonElement shapeElement))
+        if (!hasShape)
             throw Invalid(source, $"tensor '{name}' has no \"shape\".");
         long[] shape = ReadNonNegativeIntegers(shapeElement, name, "shape", source);
-        if (!entry.TryGetProperty("data_offsets", out JsonElement offsetsElement))
+        if (!hasOffsets)
             throw Invalid(source, $"tensor '{name}' has no \"data_offsets\".");
         long[] offsets = ReadNonNegativeIntegers(offsetsElement, name, "data_offsets", source);
         if (offsets.Length != 2)
@@ -194,6 +233,15 @@ public static class SafetensorsReader
             throw Invalid(source, $"tensor '{name}' has the shape {SafetensorsTensorInfo.FormatShape(shape)} of {dtype}, which needs " +
                 $"{bytes} bytes, but its data_offsets [{begin}, {end}] hold {end - begin} bytes.");
         return new SafetensorsTensorInfo(name, dtype, shape, begin, end);
+    }
+
+    /// <summary>Keeps the value of a key of a tensor entry; returns whether the key was seen before.</summary>
+    private static bool Take(JsonProperty field, ref JsonElement value, ref bool present)
+    {
+        if (present) return true;
+        value = field.Value;
+        present = true;
+        return false;
     }
 
     private static long[] ReadNonNegativeIntegers(JsonElement element, string name, string field, string source)

@@ -1,9 +1,11 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Globalization;
 using System.IO;
 using System.Numerics;
 using ModelGen.Data;
+using ModelGen.Kernels;
 
 namespace ModelGen.Training;
 
@@ -65,12 +67,28 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     public string? CheckpointPath { get; init; }
 
     /// <summary>Trains from the model's current state.</summary>
+    /// <remarks>
+    /// Every step is checked before its update is applied: a batch with a non-finite input or target, or a step whose
+    /// loss, gradients or buffers (batch norm's running statistics) are not finite, is refused, the model keeps its
+    /// state from before that step, and a <see cref="TrainingDivergedException"/> says which sample or tensor.
+    /// </remarks>
+    /// <exception cref="ArgumentException">
+    /// The data does not fit the model, the settings are out of range, or the validation set is empty or holds a value
+    /// that is not finite (nothing is trained).
+    /// </exception>
+    /// <exception cref="TrainingDivergedException">A step was refused, or the validation loss overflowed.</exception>
     public TrainingHistory Fit(Dataset<T> train, Dataset<T>? validation = null) => Run(train, validation, resumeFrom: null);
 
     /// <summary>
     /// Restores the state written to <paramref name="checkpointPath"/> by a trainer with the same settings and data,
     /// then trains the remaining epochs: the result is bit for bit the result of an uninterrupted run.
     /// </summary>
+    /// <exception cref="FileNotFoundException">The checkpoint does not exist.</exception>
+    /// <exception cref="InvalidDataException">
+    /// The checkpoint is damaged or does not fit the model or the data (see <see cref="TrainingCheckpoint.Restore{T}"/>);
+    /// the model is unchanged and nothing is trained.
+    /// </exception>
+    /// <exception cref="TrainingDivergedException">As for <see cref="Fit"/>.</exception>
     public TrainingHistory Resume(string checkpointPath, Dataset<T> train, Dataset<T>? validation = null) =>
         Run(train, validation, resumeFrom: checkpointPath);
 
@@ -78,7 +96,13 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(train);
         CheckData(train, nameof(train));
-        if (validation is not null) CheckData(validation, nameof(validation));
+        if (validation is not null)
+        {
+            CheckData(validation, nameof(validation));
+            if (validation.Count == 0)
+                throw new ArgumentException("The validation set is empty: it would give no loss. Pass null to train without validation.", nameof(validation));
+            CheckFinite(validation, nameof(validation)); // once: its loss must be finite after every epoch
+        }
         if (Epochs < 1) throw new ArgumentOutOfRangeException(nameof(Epochs), Epochs, "Train for at least one epoch.");
         if (BatchSize < 1 || BatchSize > _model.BatchSize)
             throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, $"The batch size must lie in 1..{_model.BatchSize} (the model's BatchSize).");
@@ -97,6 +121,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         foreach (ITrainingCallback callback in Callbacks) callback.OnTrainBegin(context);
 
         var progress = new ProgressReporter(Output, loader.BatchCount);
+        var guard = new StepGuard(_model); // every buffer it needs is allocated here, none per step
         while (loader.Epoch < Epochs && !context.StopTraining)
         {
             int epoch = loader.Epoch + 1;
@@ -106,10 +131,9 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             progress.StartEpoch(epoch, Epochs);
             foreach (Batch<T> batch in loader)
             {
+                guard.Save();
                 if (Schedule is not null) _model.LearningRate = T.CreateTruncating(Schedule.LearningRate(_model.Step));
-                T loss = _classifier is not null ? _classifier.TrainStep(batch.Inputs, batch.Labels) : _targetModel!.TrainStep(batch.Inputs, batch.Targets);
-                if (!T.IsFinite(loss))
-                    throw new TrainingDivergedException(epoch, batch.Index + 1, double.CreateTruncating(loss), lastCheckpoint);
+                T loss = GuardedStep(batch, guard, epoch, lastCheckpoint);
                 lossSum += double.CreateTruncating(loss);
                 batches++;
                 progress.Step(batches, lossSum / batches, clock.Elapsed);
@@ -119,7 +143,14 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             var result = new EpochResult(epoch, lossSum / batches, double.CreateTruncating(_model.LearningRate), _model.Step, clock.Elapsed);
             if (validation is not null)
             {
-                result = result with { ValidationLoss = Evaluate(validation), ValidationAccuracy = _classifier is not null ? Accuracy(validation) : null };
+                double validationLoss = Evaluate(validation);
+                // The validation data is finite (checked above) and so is the model: an overflow is divergence, and
+                // a history (and so a checkpoint) holds only finite numbers.
+                if (!double.IsFinite(validationLoss))
+                    throw new TrainingDivergedException(epoch, batches,
+                        string.Create(CultureInfo.InvariantCulture, $"the validation loss after the epoch is {validationLoss}: the model's outputs overflow; lower the learning rate or check the data. The epoch's updates were kept (every value of the model is finite)"),
+                        lastCheckpoint) { Loss = validationLoss };
+                result = result with { ValidationLoss = validationLoss, ValidationAccuracy = _classifier is not null ? Accuracy(validation) : null };
             }
             history.Add(result);
             progress.EndEpoch(result);
@@ -133,6 +164,159 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         foreach (ITrainingCallback callback in Callbacks) callback.OnTrainEnd(context);
         history.StoppedEarly = context.StopTraining && history.Epochs.Count < Epochs;
         return history;
+    }
+
+    /// <summary>
+    /// One optimizer step that cannot poison the model. The batch's inputs (and targets) are checked first; then
+    /// ComputeGradients runs, and the loss, every gradient and every buffer (the running statistics the forward pass
+    /// has just updated) must be finite before ApplyGradients: otherwise the buffers, the dropout generator and the
+    /// learning rate are put back as <paramref name="guard"/> saved them and the step is refused. Allocates nothing
+    /// unless it throws.
+    /// </summary>
+    private T GuardedStep(Batch<T> batch, StepGuard guard, int epoch, string? lastCheckpoint)
+    {
+        int batchNumber = batch.Index + 1;
+        TrainingDivergedException Refuse(string reason, int? sample = null, string? tensor = null, double? loss = null) =>
+            new(epoch, batchNumber, reason + ". The step was refused: the model keeps its state from before it", lastCheckpoint)
+            {
+                Sample = sample,
+                Tensor = tensor,
+                Loss = loss,
+            };
+
+        int bad = NonFinite.IndexOf(batch.Inputs);
+        if (bad >= 0)
+        {
+            guard.Restore();
+            (int sample, int feature) = Math.DivRem(bad, _model.InputSize);
+            throw Refuse(string.Create(CultureInfo.InvariantCulture,
+                $"sample {batch.Rows[sample]} of the training set (sample {sample} of the batch) has the input {batch.Inputs[bad]} at feature {feature}; every input must be finite, check the data"),
+                sample: batch.Rows[sample]);
+        }
+        if (_targetModel is not null && (bad = NonFinite.IndexOf(batch.Targets)) >= 0)
+        {
+            guard.Restore();
+            (int sample, int target) = Math.DivRem(bad, _model.OutputSize);
+            throw Refuse(string.Create(CultureInfo.InvariantCulture,
+                $"sample {batch.Rows[sample]} of the training set (sample {sample} of the batch) has the target {batch.Targets[bad]} at index {target}; every target must be finite, check the data"),
+                sample: batch.Rows[sample]);
+        }
+
+        T loss = _classifier is not null ? _classifier.ComputeGradients(batch.Inputs, batch.Labels) : _targetModel!.ComputeGradients(batch.Inputs, batch.Targets);
+        string? buffer = guard.FirstNonFiniteBuffer(out int bufferIndex, out T bufferValue);
+        string? gradient = guard.FirstNonFiniteGradient(out int gradientIndex, out T gradientValue);
+        if (buffer is not null || gradient is not null || !T.IsFinite(loss))
+        {
+            guard.Restore();
+            var reason = new System.Text.StringBuilder();
+            var culture = CultureInfo.InvariantCulture;
+            reason.Append(culture, $"the loss is {loss}");
+            if (buffer is not null)
+                reason.Append(culture, $"; buffer '{buffer}' would hold {bufferValue} (value {bufferIndex})");
+            if (gradient is not null)
+                reason.Append(culture, $"; the gradient of '{gradient}' is {gradientValue} (value {gradientIndex})");
+            else if (buffer is null)
+                reason.Append(" (every gradient and buffer is finite)");
+            (int sample, int feature, T largest) = LargestInput(batch.Inputs);
+            reason.Append(culture, $"; the batch's largest input is {largest}, at feature {feature} of sample {batch.Rows[sample]} of the training set");
+            reason.Append(". Lower the learning rate or check the data");
+            throw Refuse(reason.ToString(), tensor: buffer ?? gradient, loss: double.CreateTruncating(loss));
+        }
+
+        _model.ApplyGradients();
+        string? parameter = guard.FirstNonFiniteParameter(out int parameterIndex, out T parameterValue);
+        if (parameter is not null)
+            throw new TrainingDivergedException(epoch, batchNumber, string.Create(CultureInfo.InvariantCulture,
+                $"the update overflowed: the loss ({loss}) and every gradient were finite, but parameter '{parameter}' became {parameterValue} (value {parameterIndex}) with the learning rate {_model.LearningRate}. Lower the learning rate. This step could not be undone"),
+                lastCheckpoint) { Tensor = parameter, Loss = double.CreateTruncating(loss) };
+        return loss;
+    }
+
+    /// <summary>The sample (in the batch), feature and value of the input of largest magnitude.</summary>
+    private (int Sample, int Feature, T Value) LargestInput(ReadOnlySpan<T> inputs)
+    {
+        int best = 0;
+        for (int k = 1; k < inputs.Length; k++)
+        {
+            if (T.Abs(inputs[k]) > T.Abs(inputs[best])) best = k;
+        }
+        (int sample, int feature) = Math.DivRem(best, _model.InputSize);
+        return (sample, feature, inputs[best]);
+    }
+
+    /// <summary>
+    /// What a refused step must put back, saved before every step into buffers allocated once: every buffer of the
+    /// model (ComputeGradients updates batch norm's running statistics in the forward pass), the dropout generator and
+    /// the learning rate (the schedule sets it before the step). Also finds non-finite buffers, gradients and parameters.
+    /// </summary>
+    private sealed class StepGuard
+    {
+        private readonly ITrainableModel<T> _model;
+        private readonly string[] _parameters;
+        private readonly string[] _buffers;
+        private readonly T[][] _saved;
+        private ulong _random;
+        private T _learningRate;
+
+        public StepGuard(ITrainableModel<T> model)
+        {
+            _model = model;
+            _parameters = [.. model.ParameterNames]; // arrays: a foreach over them allocates no enumerator
+            _buffers = [.. model.BufferNames];
+            _saved = new T[_buffers.Length][];
+            for (int b = 0; b < _buffers.Length; b++) _saved[b] = new T[model.Buffer(_buffers[b]).Length];
+        }
+
+        public void Save()
+        {
+            for (int b = 0; b < _buffers.Length; b++) _model.Buffer(_buffers[b]).CopyTo(_saved[b]);
+            _random = _model.RandomState;
+            _learningRate = _model.LearningRate;
+        }
+
+        public void Restore()
+        {
+            for (int b = 0; b < _buffers.Length; b++) _saved[b].CopyTo(_model.Buffer(_buffers[b]));
+            _model.RandomState = _random;
+            _model.LearningRate = _learningRate;
+        }
+
+        public string? FirstNonFiniteBuffer(out int index, out T value)
+        {
+            foreach (string name in _buffers)
+            {
+                if (Find(_model.Buffer(name), out index, out value)) return name;
+            }
+            (index, value) = (-1, T.Zero);
+            return null;
+        }
+
+        public string? FirstNonFiniteGradient(out int index, out T value)
+        {
+            foreach (string name in _parameters)
+            {
+                if (Find(_model.Gradient(name), out index, out value)) return name;
+            }
+            (index, value) = (-1, T.Zero);
+            return null;
+        }
+
+        public string? FirstNonFiniteParameter(out int index, out T value)
+        {
+            foreach (string name in _parameters)
+            {
+                if (Find(_model.Parameter(name), out index, out value)) return name;
+            }
+            (index, value) = (-1, T.Zero);
+            return null;
+        }
+
+        private static bool Find(ReadOnlySpan<T> values, out int index, out T value)
+        {
+            index = NonFinite.IndexOf(values);
+            value = index >= 0 ? values[index] : T.Zero;
+            return index >= 0;
+        }
     }
 
     private object TakeSnapshot()
@@ -174,6 +358,18 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             if (best == data.Labels[i]) correct++;
         }
         return (double)correct / data.Count;
+    }
+
+    /// <summary>Throws when a feature or target of <paramref name="data"/> is NaN or ±∞, naming the sample.</summary>
+    private static void CheckFinite(Dataset<T> data, string name)
+    {
+        int bad = NonFinite.IndexOf<T>(data.FeatureData);
+        if (bad >= 0)
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"Sample {bad / data.FeatureCount} of {name} has the feature {data.FeatureData[bad]} at index {bad % data.FeatureCount}; every feature must be finite."), name);
+        if (data.Targets is T[] targets && (bad = NonFinite.IndexOf<T>(targets)) >= 0)
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"Sample {bad / data.TargetCount} of {name} has the target {targets[bad]} at index {bad % data.TargetCount}; every target must be finite."), name);
     }
 
     private void CheckData(Dataset<T> data, string name)
@@ -274,12 +470,32 @@ public interface ITrainingCallback
     void OnTrainEnd(TrainingContext context) { }
 }
 
-/// <summary>Training produced a loss that is not a finite number.</summary>
+/// <summary>
+/// Training met a value that is not a finite number: a NaN or ±∞ in a batch's inputs or targets, or a loss, gradient
+/// or buffer (such as batch norm's running variance) that became NaN or ±∞ in a training step, or a validation loss
+/// that overflowed. The trainer checks before it applies each update, so the step is refused and the model keeps its
+/// state from before it (see the message); only an update that itself overflows a parameter cannot be undone.
+/// </summary>
 public sealed class TrainingDivergedException : Exception
 {
     /// <summary>Describes where the loss stopped being finite.</summary>
+    /// <param name="epoch">1-based epoch.</param>
+    /// <param name="batch">1-based batch within the epoch.</param>
+    /// <param name="loss">The loss that is not finite.</param>
+    /// <param name="lastCheckpoint">The checkpoint of the last completed epoch, if one was written.</param>
     public TrainingDivergedException(int epoch, int batch, double loss, string? lastCheckpoint)
-        : base(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"The training loss became {loss} in epoch {epoch}, batch {batch}: lower the learning rate or check the data.")
+        : this(epoch, batch, string.Create(System.Globalization.CultureInfo.InvariantCulture, $"the training loss became {loss}: lower the learning rate or check the data"), lastCheckpoint)
+    {
+        Loss = loss;
+    }
+
+    /// <summary>Describes what stopped training, and where.</summary>
+    /// <param name="epoch">1-based epoch.</param>
+    /// <param name="batch">1-based batch within the epoch.</param>
+    /// <param name="reason">What went wrong (a sentence without its final period).</param>
+    /// <param name="lastCheckpoint">The checkpoint of the last completed epoch, if one was written.</param>
+    public TrainingDivergedException(int epoch, int batch, string reason, string? lastCheckpoint)
+        : base(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"Training stopped in epoch {epoch}, batch {batch}: {reason}.")
             + (lastCheckpoint is null ? " No checkpoint was written before it." : $" The last good state is in {lastCheckpoint}."))
     {
         Epoch = epoch;
@@ -293,4 +509,10 @@ public sealed class TrainingDivergedException : Exception
     public int Batch { get; }
     /// <summary>The checkpoint of the last completed epoch, if one was written.</summary>
     public string? LastCheckpoint { get; }
+    /// <summary>The index in the training set of the sample whose input or target is not finite, when that was the cause.</summary>
+    public int? Sample { get; init; }
+    /// <summary>The parameter or buffer whose gradient or value was not finite first, when that was the cause.</summary>
+    public string? Tensor { get; init; }
+    /// <summary>The loss of the step (or the validation loss) when one was computed.</summary>
+    public double? Loss { get; init; }
 }
