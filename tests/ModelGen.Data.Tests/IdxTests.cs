@@ -275,4 +275,14 @@ public sealed class IdxTests : IDisposable
         Assert.Contains("3 images", e.Message);
         Assert.Contains("2 labels", e.Message);
     }
+
+    [Fact]
+    public void Dimensions_whose_product_exceeds_even_a_long_are_refused_as_invalid_data()
+    {
+        // Found by the fuzzer: three dimensions near 2^31 multiply past long.MaxValue (an OverflowException before).
+        byte[] huge = TempFolder.IdxBytes(0x00000803, [0x7FFFFFF0, 0x7FFFFFF0, 0x7FFFFFF0], new byte[8]);
+        var e = Assert.Throws<InvalidDataException>(() => Idx.LoadImages(_folder.File("huge", huge)));
+        Assert.Contains("more than an array can hold", e.Message);
+        Assert.Throws<InvalidDataException>(() => Idx.LoadImages(_folder.File("huge.gz", TempFolder.Gzip(huge))));
+    }
 }

@@ -41,7 +41,9 @@ public static class Idx
         int count = Dimension(source, header, 0, "image count", allowZero: true);
         int rows = Dimension(source, header, 1, "row count", allowZero: false);
         int columns = Dimension(source, header, 2, "column count", allowZero: false);
-        long pixels = checked((long)count * rows * columns);
+        // Three dimensions below 2^31 each can exceed even a long: saturate, so the size check below refuses it.
+        long plane = (long)rows * columns;
+        long pixels = count != 0 && plane > long.MaxValue / count ? long.MaxValue : plane * count;
         byte[] data = ReadData(source, header.Length, pixels, $"{count} images of {rows} × {columns} pixels");
         return new IdxImages(count, rows, columns, data);
     }
@@ -222,7 +224,7 @@ public static class Idx
     private static byte[] ReadData(IdxSource source, int header, long values, string what)
     {
         string path = source.Path, form = source.Form;
-        long expected = checked(header + values);
+        long expected = values > long.MaxValue - header ? long.MaxValue : header + values; // saturating: refused below
         if (expected > Array.MaxLength)
             throw new InvalidDataException(
                 $"'{path}' declares {what} in its header, {expected} bytes in all, more than an array can hold.");

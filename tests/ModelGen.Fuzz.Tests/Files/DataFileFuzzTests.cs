@@ -237,7 +237,12 @@ internal static class IdxMutations
         int dims = head[3];
         if (head.Length < 4 + 4 * dims) return 0;
         long product = 1;
-        for (int d = 0; d < dims; d++) product = Math.Min(product * System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(head.AsSpan(4 + 4 * d)), 1L << 40);
+        const long Cap = 1L << 40; // saturate before multiplying: three 32-bit dimensions overflow a long
+        for (int d = 0; d < dims; d++)
+        {
+            long dimension = System.Buffers.Binary.BinaryPrimitives.ReadUInt32BigEndian(head.AsSpan(4 + 4 * d));
+            product = dimension != 0 && product > Cap / dimension ? Cap : Math.Min(product * dimension, Cap);
+        }
         return product;
     }
 }
