@@ -203,6 +203,7 @@ public sealed class WeightFileValidationTests : IDisposable
     [InlineData("\"b\":{\"dtype\":\"F64\",\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[16,28]}", "tensor 'b' has the key \"dtype\" twice")]
     [InlineData("\"b\":{\"dtype\":\"F32\",\"shape\":[6],\"shape\":[3],\"data_offsets\":[16,28]}", "tensor 'b' has the key \"shape\" twice")]
     [InlineData("\"b\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[0,12],\"data_offsets\":[16,28]}", "tensor 'b' has the key \"data_offsets\" twice")]
+    [InlineData("\"b\":{\"dtype\":\"F32\",\"extra\":1,\"shape\":[3],\"extra\":2,\"data_offsets\":[16,28]}", "tensor 'b' has the key \"extra\" twice")]
     [InlineData("\"b\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[16,28],\"\\u0064type\":\"F64\"}", "tensor 'b' has the key \"dtype\" twice")]
     [InlineData("\"b\":{\"dtype\":\"F32\",\"shape\":[3],\"data_offsets\":[16,28]},\"__metadata__\":{\"epoch\":3}",
         "metadata entry 'epoch' is a JSON number, not a string")]

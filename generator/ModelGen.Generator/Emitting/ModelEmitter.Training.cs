@@ -48,8 +48,8 @@ internal sealed partial class ModelEmitter
         _w.Line("/// <param name=\"outputs\">Receives n · OutputSize values.</param>");
         _w.Line("/// <exception cref=\"global::System.ArgumentException\">A length is not a whole number of samples, or the two disagree.</exception>");
         OpenGuarded($"public void Predict({ReadOnlySpan}<{_t}> inputs, {Span}<{_t}> outputs)");
-        _w.Line($"int total = inputs.IsEmpty ? 0 : {Kernels}.Check.Samples(inputs.Length, InputSize, 0, nameof(inputs)); // no samples: nothing to do");
-        _w.Line($"{Kernels}.Check.ExactLength(outputs.Length, total * OutputSize, nameof(outputs), \"OutputSize values for each input sample\");");
+        _w.Line($"int total = inputs.IsEmpty ? 0 : {Kernels}.Check.Samples(inputs.Length, InputSize, 0, \"inputs\"); // no samples: nothing to do");
+        _w.Line($"{Kernels}.Check.ExactLength(outputs.Length, total * OutputSize, \"outputs\", \"OutputSize values for each input sample\");");
         _w.Open("for (int start = 0; start < total; start += BatchSize)");
         _w.Line("int n = global::System.Math.Min(BatchSize, total - start);");
         _w.Line("Forward(inputs.Slice(start * InputSize, n * InputSize), n, training: false);");
@@ -80,12 +80,12 @@ internal sealed partial class ModelEmitter
     {
         if (UsesLabels)
         {
-            _w.Line($"{Kernels}.Check.ExactLength(labels.Length, {samples}, nameof(labels), \"one label for each input sample\");");
-            _w.Line($"{Kernels}.Check.Labels(labels, OutputSize, nameof(labels));");
+            _w.Line($"{Kernels}.Check.ExactLength(labels.Length, {samples}, \"labels\", \"one label for each input sample\");");
+            _w.Line($"{Kernels}.Check.Labels(labels, OutputSize, \"labels\");");
         }
         else
         {
-            _w.Line($"{Kernels}.Check.ExactLength(targets.Length, {samples} * OutputSize, nameof(targets), \"OutputSize values for each input sample\");");
+            _w.Line($"{Kernels}.Check.ExactLength(targets.Length, {samples} * OutputSize, \"targets\", \"OutputSize values for each input sample\");");
         }
     }
 
@@ -115,12 +115,12 @@ internal sealed partial class ModelEmitter
             ? "/// <exception cref=\"global::System.ArgumentException\">Bad lengths, too many samples or a label out of range; nothing is changed.</exception>"
             : "/// <exception cref=\"global::System.ArgumentException\">Bad lengths or too many samples; nothing is changed.</exception>");
         OpenGuarded($"public {_t} ComputeGradients({ReadOnlySpan}<{_t}> inputs, {TargetParameter})");
-        _w.Line($"int n = {Kernels}.Check.Samples(inputs.Length, InputSize, BatchSize, nameof(inputs));");
+        _w.Line($"int n = {Kernels}.Check.Samples(inputs.Length, InputSize, BatchSize, \"inputs\");");
         EmitTargetChecks("n");
         if (_layers.FirstOrDefault(l => _exec.Live[l.Index] && l.Module.NeedsTwoSamples(l) is not null) is LayerPlan needsTwo)
         {
             _w.Line($"if (n < 2) // {needsTwo.Name} {needsTwo.Module.NeedsTwoSamples(needsTwo)}");
-            _w.Line($"    throw new global::System.ArgumentException(\"A training step of this model needs at least 2 samples: {needsTwo.Module.Label} '{needsTwo.Name}' normalizes over the batch.\", nameof(inputs));");
+            _w.Line($"    throw new global::System.ArgumentException(\"A training step of this model needs at least 2 samples: {needsTwo.Module.Label} '{needsTwo.Name}' normalizes over the batch.\", \"inputs\");");
         }
         _w.Line("Forward(inputs, n, training: true);");
         int last = _layers.Count - 1;
@@ -150,7 +150,7 @@ internal sealed partial class ModelEmitter
         _w.Line("/// <param name=\"inputs\">n · InputSize values.</param>");
         _w.Line("/// " + TargetDoc);
         OpenGuarded($"public {_t} Evaluate({ReadOnlySpan}<{_t}> inputs, {TargetParameter})");
-        _w.Line($"int total = {Kernels}.Check.Samples(inputs.Length, InputSize, 0, nameof(inputs));");
+        _w.Line($"int total = {Kernels}.Check.Samples(inputs.Length, InputSize, 0, \"inputs\");");
         EmitTargetChecks("total");
         _w.Line("double sum = 0;");
         _w.Open("for (int start = 0; start < total; start += BatchSize)");
@@ -170,7 +170,7 @@ internal sealed partial class ModelEmitter
         _w.Line("get => _learningRate;");
         _w.Open("set");
         _w.Line($"if (!{_t}.IsFinite(value) || value < 0)");
-        _w.Line("    throw new global::System.ArgumentOutOfRangeException(nameof(value), value, \"The learning rate must be finite and at least 0.\");");
+        _w.Line("    throw new global::System.ArgumentOutOfRangeException(\"value\", value, \"The learning rate must be finite and at least 0.\");");
         _w.Line("_learningRate = value;");
         _w.Close();
         _w.Close();
@@ -277,7 +277,7 @@ internal sealed partial class ModelEmitter
         _w.Line("/// <summary>Sets <see cref=\"Step\"/> when restoring a checkpoint (together with <see cref=\"OptimizerState\"/>).</summary>");
         _w.Line("/// <exception cref=\"global::System.ArgumentOutOfRangeException\"><paramref name=\"step\"/> is negative.</exception>");
         _w.Open("public void RestoreStep(long step)");
-        _w.Line("if (step < 0) throw new global::System.ArgumentOutOfRangeException(nameof(step), step, \"The step count cannot be negative.\");");
+        _w.Line("if (step < 0) throw new global::System.ArgumentOutOfRangeException(\"step\", step, \"The step count cannot be negative.\");");
         _w.Line("_step = step;");
         if (OptimizerEmission.HasMuProduct(o))
             _w.Line($"_muProduct = {Kernels}.Optimizers.NAdam.MuProduct<{_t}>({Number(o.Beta1)}, {Number(o.MomentumDecay)}, step);");

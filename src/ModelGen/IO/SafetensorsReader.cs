@@ -189,6 +189,7 @@ public static class SafetensorsReader
         // reference implementation does ("duplicate field").
         JsonElement dtypeElement = default, shapeElement = default, offsetsElement = default;
         bool hasDType = false, hasShape = false, hasOffsets = false;
+        HashSet<string>? others = null;
         foreach (JsonProperty field in entry.EnumerateObject())
         {
             bool seen = field.Name switch
@@ -196,7 +197,8 @@ public static class SafetensorsReader
                 "dtype" => Take(field, ref dtypeElement, ref hasDType),
                 "shape" => Take(field, ref shapeElement, ref hasShape),
                 "data_offsets" => Take(field, ref offsetsElement, ref hasOffsets),
-                _ => false, // other keys are ignored, as by the reference implementation
+                // Other keys are ignored, as by the reference implementation, but not repeated (found by the fuzzer).
+                _ => !(others ??= new HashSet<string>(StringComparer.Ordinal)).Add(field.Name),
             };
             if (seen) throw Invalid(source, $"tensor '{name}' has the key \"{field.Name}\" twice.");
         }

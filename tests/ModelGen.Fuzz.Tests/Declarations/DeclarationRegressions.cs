@@ -12,6 +12,7 @@ public static class DeclarationRegressions
     public static TheoryData<string, string> Cases => new()
     {
         { "control: a valid model", "using ModelGen;\n\n[Model]\n[Input(2)]\n[Dense(1)]\npublic partial class M;\n" },
+        { "names: a namespace named nameof (the generated code's nameof(...) bound to it)", "using ModelGen;\nnamespace nameof;\n[Model]\n[Input(2)]\n[Dense(1)]\npublic partial class M;\n" },
         { "hint names: two models whose names differ only in case", "using ModelGen;\n\n[Model]\n[Input(2)]\n[Dense(1)]\npublic partial class Net;\n\n[Model]\n[Input(2)]\n[Dense(1)]\npublic partial class NET;\n" },
         { "hint names: namespaces that differ only in case", "using ModelGen;\n\nnamespace A\n{\n    [Model]\n    [Input(2)]\n    [Dense(1)]\n    public partial class M;\n}\n\nnamespace a\n{\n    [Model]\n    [Input(2)]\n    [Dense(1)]\n    public partial class M;\n}\n" },
         { "hint names: namespace A.B and class A.B give one full name", "using ModelGen;\n\nnamespace A.B\n{\n    [Model]\n    [Input(2)]\n    [Dense(1)]\n    public partial class M;\n}\n\nnamespace A\n{\n    public partial class B\n    {\n        [Model]\n        [Input(2)]\n        [Dense(1)]\n        public partial class M;\n    }\n}\n" },

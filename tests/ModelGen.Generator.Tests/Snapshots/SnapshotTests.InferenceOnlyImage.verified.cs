@@ -59,8 +59,8 @@ namespace Demo
             bool entered = _exclusiveUse.Enter("TinyImage");
             try
             {
-                int total = inputs.IsEmpty ? 0 : global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, 0, nameof(inputs)); // no samples: nothing to do
-                global::ModelGen.Kernels.Check.ExactLength(outputs.Length, total * OutputSize, nameof(outputs), "OutputSize values for each input sample");
+                int total = inputs.IsEmpty ? 0 : global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, 0, "inputs"); // no samples: nothing to do
+                global::ModelGen.Kernels.Check.ExactLength(outputs.Length, total * OutputSize, "outputs", "OutputSize values for each input sample");
                 for (int start = 0; start < total; start += BatchSize)
                 {
                     int n = global::System.Math.Min(BatchSize, total - start);

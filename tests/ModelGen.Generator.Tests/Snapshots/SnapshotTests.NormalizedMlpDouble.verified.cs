@@ -106,8 +106,8 @@ namespace Demo
             bool entered = _exclusiveUse.Enter("Normalized");
             try
             {
-                int total = inputs.IsEmpty ? 0 : global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, 0, nameof(inputs)); // no samples: nothing to do
-                global::ModelGen.Kernels.Check.ExactLength(outputs.Length, total * OutputSize, nameof(outputs), "OutputSize values for each input sample");
+                int total = inputs.IsEmpty ? 0 : global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, 0, "inputs"); // no samples: nothing to do
+                global::ModelGen.Kernels.Check.ExactLength(outputs.Length, total * OutputSize, "outputs", "OutputSize values for each input sample");
                 for (int start = 0; start < total; start += BatchSize)
                 {
                     int n = global::System.Math.Min(BatchSize, total - start);
@@ -133,10 +133,10 @@ namespace Demo
             bool entered = _exclusiveUse.Enter("Normalized");
             try
             {
-                int n = global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, BatchSize, nameof(inputs));
-                global::ModelGen.Kernels.Check.ExactLength(targets.Length, n * OutputSize, nameof(targets), "OutputSize values for each input sample");
+                int n = global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, BatchSize, "inputs");
+                global::ModelGen.Kernels.Check.ExactLength(targets.Length, n * OutputSize, "targets", "OutputSize values for each input sample");
                 if (n < 2) // batchnorm0 normalizes each feature over the batch, which needs two samples (PyTorch refuses one as well)
-                    throw new global::System.ArgumentException("A training step of this model needs at least 2 samples: batch norm 'batchnorm0' normalizes over the batch.", nameof(inputs));
+                    throw new global::System.ArgumentException("A training step of this model needs at least 2 samples: batch norm 'batchnorm0' normalizes over the batch.", "inputs");
                 Forward(inputs, n, training: true);
                 double loss = global::ModelGen.Kernels.Losses.MeanSquaredError<double>(Rows(_dense2Output, n, 2), targets, Rows(_dense2OutputGradient, n, 2));
                 Backward(inputs, n);
@@ -175,8 +175,8 @@ namespace Demo
             bool entered = _exclusiveUse.Enter("Normalized");
             try
             {
-                int total = global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, 0, nameof(inputs));
-                global::ModelGen.Kernels.Check.ExactLength(targets.Length, total * OutputSize, nameof(targets), "OutputSize values for each input sample");
+                int total = global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, 0, "inputs");
+                global::ModelGen.Kernels.Check.ExactLength(targets.Length, total * OutputSize, "targets", "OutputSize values for each input sample");
                 double sum = 0;
                 for (int start = 0; start < total; start += BatchSize)
                 {
@@ -200,7 +200,7 @@ namespace Demo
             set
             {
                 if (!double.IsFinite(value) || value < 0)
-                    throw new global::System.ArgumentOutOfRangeException(nameof(value), value, "The learning rate must be finite and at least 0.");
+                    throw new global::System.ArgumentOutOfRangeException("value", value, "The learning rate must be finite and at least 0.");
                 _learningRate = value;
             }
         }
@@ -249,7 +249,7 @@ namespace Demo
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="step"/> is negative.</exception>
         public void RestoreStep(long step)
         {
-            if (step < 0) throw new global::System.ArgumentOutOfRangeException(nameof(step), step, "The step count cannot be negative.");
+            if (step < 0) throw new global::System.ArgumentOutOfRangeException("step", step, "The step count cannot be negative.");
             _step = step;
         }
 

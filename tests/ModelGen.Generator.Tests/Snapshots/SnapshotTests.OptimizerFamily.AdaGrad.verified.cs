@@ -74,8 +74,8 @@ namespace Demo
             bool entered = _exclusiveUse.Enter("AdaGrad");
             try
             {
-                int total = inputs.IsEmpty ? 0 : global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, 0, nameof(inputs)); // no samples: nothing to do
-                global::ModelGen.Kernels.Check.ExactLength(outputs.Length, total * OutputSize, nameof(outputs), "OutputSize values for each input sample");
+                int total = inputs.IsEmpty ? 0 : global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, 0, "inputs"); // no samples: nothing to do
+                global::ModelGen.Kernels.Check.ExactLength(outputs.Length, total * OutputSize, "outputs", "OutputSize values for each input sample");
                 for (int start = 0; start < total; start += BatchSize)
                 {
                     int n = global::System.Math.Min(BatchSize, total - start);
@@ -101,9 +101,9 @@ namespace Demo
             bool entered = _exclusiveUse.Enter("AdaGrad");
             try
             {
-                int n = global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, BatchSize, nameof(inputs));
-                global::ModelGen.Kernels.Check.ExactLength(labels.Length, n, nameof(labels), "one label for each input sample");
-                global::ModelGen.Kernels.Check.Labels(labels, OutputSize, nameof(labels));
+                int n = global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, BatchSize, "inputs");
+                global::ModelGen.Kernels.Check.ExactLength(labels.Length, n, "labels", "one label for each input sample");
+                global::ModelGen.Kernels.Check.Labels(labels, OutputSize, "labels");
                 Forward(inputs, n, training: true);
                 float loss = global::ModelGen.Kernels.Losses.CrossEntropy<float>(Rows(_dense1Output, n, 2), labels, Rows(_dense1OutputGradient, n, 2), OutputSize);
                 Backward(inputs, n);
@@ -142,9 +142,9 @@ namespace Demo
             bool entered = _exclusiveUse.Enter("AdaGrad");
             try
             {
-                int total = global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, 0, nameof(inputs));
-                global::ModelGen.Kernels.Check.ExactLength(labels.Length, total, nameof(labels), "one label for each input sample");
-                global::ModelGen.Kernels.Check.Labels(labels, OutputSize, nameof(labels));
+                int total = global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, 0, "inputs");
+                global::ModelGen.Kernels.Check.ExactLength(labels.Length, total, "labels", "one label for each input sample");
+                global::ModelGen.Kernels.Check.Labels(labels, OutputSize, "labels");
                 double sum = 0;
                 for (int start = 0; start < total; start += BatchSize)
                 {
@@ -168,7 +168,7 @@ namespace Demo
             set
             {
                 if (!float.IsFinite(value) || value < 0)
-                    throw new global::System.ArgumentOutOfRangeException(nameof(value), value, "The learning rate must be finite and at least 0.");
+                    throw new global::System.ArgumentOutOfRangeException("value", value, "The learning rate must be finite and at least 0.");
                 _learningRate = value;
             }
         }
@@ -217,7 +217,7 @@ namespace Demo
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="step"/> is negative.</exception>
         public void RestoreStep(long step)
         {
-            if (step < 0) throw new global::System.ArgumentOutOfRangeException(nameof(step), step, "The step count cannot be negative.");
+            if (step < 0) throw new global::System.ArgumentOutOfRangeException("step", step, "The step count cannot be negative.");
             _step = step;
         }
 

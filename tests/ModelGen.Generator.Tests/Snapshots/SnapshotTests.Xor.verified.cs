@@ -72,8 +72,8 @@ namespace QuickStart
             bool entered = _exclusiveUse.Enter("Xor");
             try
             {
-                int total = inputs.IsEmpty ? 0 : global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, 0, nameof(inputs)); // no samples: nothing to do
-                global::ModelGen.Kernels.Check.ExactLength(outputs.Length, total * OutputSize, nameof(outputs), "OutputSize values for each input sample");
+                int total = inputs.IsEmpty ? 0 : global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, 0, "inputs"); // no samples: nothing to do
+                global::ModelGen.Kernels.Check.ExactLength(outputs.Length, total * OutputSize, "outputs", "OutputSize values for each input sample");
                 for (int start = 0; start < total; start += BatchSize)
                 {
                     int n = global::System.Math.Min(BatchSize, total - start);
@@ -99,8 +99,8 @@ namespace QuickStart
             bool entered = _exclusiveUse.Enter("Xor");
             try
             {
-                int n = global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, BatchSize, nameof(inputs));
-                global::ModelGen.Kernels.Check.ExactLength(targets.Length, n * OutputSize, nameof(targets), "OutputSize values for each input sample");
+                int n = global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, BatchSize, "inputs");
+                global::ModelGen.Kernels.Check.ExactLength(targets.Length, n * OutputSize, "targets", "OutputSize values for each input sample");
                 Forward(inputs, n, training: true);
                 float loss = global::ModelGen.Kernels.Losses.MeanSquaredError<float>(Rows(_dense1Output, n, 1), targets, Rows(_dense1OutputGradient, n, 1));
                 Backward(inputs, n);
@@ -139,8 +139,8 @@ namespace QuickStart
             bool entered = _exclusiveUse.Enter("Xor");
             try
             {
-                int total = global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, 0, nameof(inputs));
-                global::ModelGen.Kernels.Check.ExactLength(targets.Length, total * OutputSize, nameof(targets), "OutputSize values for each input sample");
+                int total = global::ModelGen.Kernels.Check.Samples(inputs.Length, InputSize, 0, "inputs");
+                global::ModelGen.Kernels.Check.ExactLength(targets.Length, total * OutputSize, "targets", "OutputSize values for each input sample");
                 double sum = 0;
                 for (int start = 0; start < total; start += BatchSize)
                 {
@@ -164,7 +164,7 @@ namespace QuickStart
             set
             {
                 if (!float.IsFinite(value) || value < 0)
-                    throw new global::System.ArgumentOutOfRangeException(nameof(value), value, "The learning rate must be finite and at least 0.");
+                    throw new global::System.ArgumentOutOfRangeException("value", value, "The learning rate must be finite and at least 0.");
                 _learningRate = value;
             }
         }
@@ -213,7 +213,7 @@ namespace QuickStart
         /// <exception cref="global::System.ArgumentOutOfRangeException"><paramref name="step"/> is negative.</exception>
         public void RestoreStep(long step)
         {
-            if (step < 0) throw new global::System.ArgumentOutOfRangeException(nameof(step), step, "The step count cannot be negative.");
+            if (step < 0) throw new global::System.ArgumentOutOfRangeException("step", step, "The step count cannot be negative.");
             _step = step;
         }
 
