@@ -30,11 +30,12 @@ internal static class HintNames
     /// </summary>
     public static IReadOnlyList<string> Assign(IReadOnlyList<(string FullName, string MetadataName)> models)
     {
+        string[] readable = models.Select(m => Readable(m.FullName)).ToArray();
         var counts = new Dictionary<string, int>(StringComparer.OrdinalIgnoreCase);
-        foreach ((string name, _) in models) counts[Readable(name)] = counts.TryGetValue(Readable(name), out int n) ? n + 1 : 1;
-        return models.Select(m => counts[Readable(m.FullName)] == 1
-            ? Readable(m.FullName) + ".g.cs"
-            : Readable(m.FullName) + "." + Hash(m.MetadataName).ToString("x8", CultureInfo.InvariantCulture) + ".g.cs").ToArray();
+        foreach (string name in readable) counts[name] = counts.TryGetValue(name, out int n) ? n + 1 : 1;
+        return models.Select((m, i) => counts[readable[i]] == 1
+            ? readable[i] + ".g.cs"
+            : readable[i] + "." + Hash(m.MetadataName).ToString("x8", CultureInfo.InvariantCulture) + ".g.cs").ToArray();
     }
 
     /// <summary>FNV-1a of the exact name's UTF-16 code units: stable across runs and machines.</summary>

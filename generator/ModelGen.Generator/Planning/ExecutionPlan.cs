@@ -110,10 +110,10 @@ internal static class Planner
     private static int DeferredInput(ModelPlan model, IReadOnlyList<bool> owns)
     {
         IReadOnlyList<LayerPlan> layers = model.Layers;
-        var readers = layers.Where(l => !(l.IsView && !owns[l.Index]) && l.Sources.Any(s => Storage(layers, owns, s) < 0)).ToList();
-        if (readers.Count != 1 || readers[0].Sources.Count != 1) return -1;
+        // Views that share the input's memory are not readers: their readers read the input.
+        var readers = layers.Where(l => owns[l.Index] && l.Sources.Any(s => Storage(layers, owns, s) < 0)).ToList();
+        if (readers.Count != 1 || readers[0].Sources.Count != 1 || readers[0].Spec.Kind != LayerKind.Dense) return -1;
         LayerPlan reader = readers[0];
-        if (reader.Spec.Kind != LayerKind.Dense || !reader.Sources.Take(1).All(s => Storage(layers, owns, s) < 0)) return -1;
         return (long)reader.Input.Size * reader.Output.Size >= DeferInputGradientFrom ? reader.Index : -1;
     }
 }
