@@ -6,6 +6,7 @@ using System.Threading;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
 using ModelGen.Generator.Diagnostics;
 using ModelGen.Generator.Layers;
 using ModelGen.Generator.Model;
@@ -66,6 +67,7 @@ internal static class ModelParser
     public static ModelSpec Parse(INamedTypeSymbol type, CancellationToken cancellationToken, Compilation? compilation = null)
     {
         IReadOnlyList<AttributeData> attributes = OrderedAttributes(type, cancellationToken);
+        var compilerErrors = new CompilerErrors(compilation, attributes);
         var problems = new List<Problem>();
         string typeName = type.Name;
 
@@ -97,7 +99,7 @@ internal static class ModelParser
             // named argument is dropped by Roslyn before we see it; the compiler's error still fails the build.)
             if (attribute.AttributeConstructor is null || attribute.ConstructorArguments.Any(a => a.Kind == TypedConstantKind.Error)
                 || attribute.NamedArguments.Any(a => a.Value.Kind == TypedConstantKind.Error)
-                || HasCompilerError(attribute, compilation, cancellationToken))
+                || compilerErrors.Within(attribute, cancellationToken))
             {
                 hasErrors = true;
                 continue;
@@ -162,13 +164,43 @@ internal static class ModelParser
             optimizer, clipping, problems.ToEquatableArray()) { HasCompilerErrors = hasErrors, Threads = threads };
     }
 
-    /// <summary>Whether the C# compiler reports an error inside the attribute's own syntax (its arguments included).</summary>
-    private static bool HasCompilerError(AttributeData attribute, Compilation? compilation, CancellationToken cancellationToken)
+    /// <summary>
+    /// The C# compiler's errors inside the model's attributes, asked for once per file: one span from the first attribute
+    /// to the last. (Asking per attribute cost about as much as the rest of the parse again for every model, on every
+    /// keystroke, because each question builds a new semantic model and binds far beyond the attribute.)
+    /// </summary>
+    private sealed class CompilerErrors(Compilation? compilation, IReadOnlyList<AttributeData> attributes)
     {
-        if (compilation is null || attribute.ApplicationSyntaxReference is not { } reference) return false;
-        if (!compilation.SyntaxTrees.Contains(reference.SyntaxTree)) return false;
-        SemanticModel model = compilation.GetSemanticModel(reference.SyntaxTree);
-        return model.GetDiagnostics(reference.Span, cancellationToken).Any(d => d.Severity == DiagnosticSeverity.Error);
+        private readonly Dictionary<SyntaxTree, Diagnostic[]> _byTree = new();
+
+        /// <summary>Whether an error lies within <paramref name="attribute"/>'s syntax (its arguments included).</summary>
+        public bool Within(AttributeData attribute, CancellationToken cancellationToken)
+        {
+            if (compilation is null || attribute.ApplicationSyntaxReference is not { } reference) return false;
+            if (!_byTree.TryGetValue(reference.SyntaxTree, out Diagnostic[]? errors))
+            {
+                errors = Compute(reference.SyntaxTree, cancellationToken);
+                _byTree.Add(reference.SyntaxTree, errors);
+            }
+            return errors.Any(e => e.Location.SourceSpan.IntersectsWith(reference.Span));
+        }
+
+        private Diagnostic[] Compute(SyntaxTree tree, CancellationToken cancellationToken)
+        {
+            if (!compilation!.ContainsSyntaxTree(tree)) return [];
+            int start = int.MaxValue, end = 0;
+            foreach (AttributeData attribute in attributes)
+            {
+                if (attribute.ApplicationSyntaxReference is not { } reference || reference.SyntaxTree != tree) continue;
+                start = Math.Min(start, reference.Span.Start);
+                end = Math.Max(end, reference.Span.End);
+            }
+            if (start > end) return [];
+            SemanticModel model = compilation.GetSemanticModel(tree);
+            return model.GetDiagnostics(TextSpan.FromBounds(start, end), cancellationToken)
+                .Where(d => d.Severity == DiagnosticSeverity.Error)
+                .ToArray();
+        }
     }
 
     private static TypeSpec ReadType(INamedTypeSymbol type, int modelOrdinal, List<Problem> problems, CancellationToken cancellationToken)
