@@ -1,6 +1,8 @@
 using System;
+using System.IO;
 using System.Linq;
 using System.Reflection;
+using System.Text.RegularExpressions;
 using Microsoft.CodeAnalysis;
 using ModelGen.Generator.Diagnostics;
 using ModelGen.Generator.Tests.Infrastructure;
@@ -495,7 +497,30 @@ public class DiagnosticTests
             Assert.Equal(DiagnosticDescriptors.IsError(d.Id), d.DefaultSeverity == DiagnosticSeverity.Error);
             Assert.True(d.IsEnabledByDefault, d.Id);
             Assert.Equal("ModelGen", d.Category);
-            Assert.Equal("README.md#" + d.Id.ToLowerInvariant(), d.HelpLinkUri);
+            Assert.Equal(DiagnosticDescriptors.HelpBase + d.Id.ToLowerInvariant(), d.HelpLinkUri);
+            Assert.True(Uri.IsWellFormedUriString(d.HelpLinkUri, UriKind.Absolute), d.HelpLinkUri);
         }
+    }
+
+    [Fact]
+    public void HelpLinks_PointAtTheProjectsHome_AndEveryAnchorIsInTheReadme()
+    {
+        string root = RepositoryRoot();
+        string props = File.ReadAllText(Path.Combine(root, "Directory.Build.props"));
+        Match url = Regex.Match(props, "<ModelGenRepositoryUrl>(.*?)</ModelGenRepositoryUrl>");
+        Assert.True(url.Success, "Directory.Build.props has no ModelGenRepositoryUrl");
+        Assert.StartsWith(url.Groups[1].Value + "#", DiagnosticDescriptors.HelpBase, StringComparison.Ordinal);
+        Assert.Equal(url.Groups[1].Value.Length + 1, DiagnosticDescriptors.HelpBase.Length);
+        string readme = File.ReadAllText(Path.Combine(root, "README.md"));
+        foreach (string id in DiagnosticDescriptors.ById.Keys.Append(GeneratorMissing.DiagnosticId))
+            Assert.Contains($"<a id=\"{id.ToLowerInvariant()}\"></a>", readme, StringComparison.Ordinal);
+        Assert.StartsWith(url.Groups[1].Value + "#", GeneratorMissing.HelpUrl, StringComparison.Ordinal);
+    }
+
+    private static string RepositoryRoot([System.Runtime.CompilerServices.CallerFilePath] string thisFile = "")
+    {
+        for (string? dir = Path.GetDirectoryName(thisFile); dir is not null; dir = Path.GetDirectoryName(dir))
+            if (File.Exists(Path.Combine(dir, "ModelGen.sln"))) return dir;
+        throw new InvalidOperationException("ModelGen.sln not found above " + thisFile);
     }
 }

@@ -11,8 +11,12 @@ namespace ModelGen.Generator.Diagnostics;
 internal static class DiagnosticDescriptors
 {
     private const string Category = "ModelGen";
-    // Each ID has an entry in the README's diagnostics table (anchor: the lower-case ID).
-    private const string HelpBase = "README.md#";
+    /// <summary>
+    /// The start of every help link: the README's diagnostics table on the project's home page, whose anchors are the
+    /// lower-case IDs. Absolute, so the IDE can open it (a relative link resolves against nothing there); the same
+    /// address as <c>ModelGenRepositoryUrl</c> in Directory.Build.props (a test checks that the two agree).
+    /// </summary>
+    internal const string HelpBase = "https://github.com/modelgen-net/modelgen#";
 
     public const string ModelNotPartialId = "MG0001";
     public const string MissingInputId = "MG0002";

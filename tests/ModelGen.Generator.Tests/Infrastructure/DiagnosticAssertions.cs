@@ -53,7 +53,7 @@ internal sealed class DiagnosticAssertions
             throw new XunitException($"Expected the message of {id} to contain \"{messageContains}\", but it is: {message}");
         if (id.StartsWith("MG", StringComparison.Ordinal))
         {
-            if (match.Descriptor.HelpLinkUri != "README.md#" + id.ToLowerInvariant())
+            if (match.Descriptor.HelpLinkUri != ModelGen.Generator.Diagnostics.DiagnosticDescriptors.HelpBase + id.ToLowerInvariant())
                 throw new XunitException($"{id} has the help link '{match.Descriptor.HelpLinkUri}'.");
             if (message.Contains("{", StringComparison.Ordinal))
                 throw new XunitException($"{id}'s message has an unfilled placeholder: {message}");
