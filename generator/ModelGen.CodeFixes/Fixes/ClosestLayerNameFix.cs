@@ -36,10 +36,16 @@ public sealed class ClosestLayerNameFix : ModelGenCodeFix
             .Where(r => !readable.Contains(r.Name, StringComparer.Ordinal) && !unreadable.Contains(r.Name)).ToList();
         List<LayerReference> quoted = unknown.Where(r => message.Contains("'" + r.Name + "'")).ToList();
 
+        // "Fix all" applies the fixes that share the first one's key: every diagnostic's first (closest) name. The other
+        // fixes (a tie, or a second name when the message quotes none) get keys of their own.
+        bool first = true;
         foreach (LayerReference reference in quoted.Count > 0 ? quoted : unknown)
             foreach (string name in Closest(reference.Name, readable))
-                yield return new Fix($"Use '{name}' (the closest name this layer can read)", DiagnosticId + ":" + name,
-                    AttributeEdits.ReplaceValue(reference.Argument, name));
+            {
+                yield return new Fix($"Use '{name}' (the closest name this layer can read)",
+                    first ? DiagnosticId : $"{DiagnosticId}:{reference.Name}:{name}", AttributeEdits.ReplaceValue(reference.Argument, name));
+                first = false;
+            }
     }
 
     /// <summary>The candidates nearest to <paramref name="name"/> (all of them on a tie), if near enough to be a typo.</summary>
