@@ -15,7 +15,7 @@ echo "packed $(basename "$package")"
 # The listing is read whole first: with pipefail, grep -q closing the pipe early made unzip die of SIGPIPE and the
 # check fail at random.
 listing="$(unzip -l "$package")"
-for entry in lib/net10.0/ModelGen.dll analyzers/dotnet/cs/ModelGen.Generator.dll; do
+for entry in lib/net10.0/ModelGen.dll analyzers/dotnet/cs/ModelGen.Generator.dll analyzers/dotnet/cs/ModelGen.CodeFixes.dll; do
   grep -q " $entry\$" <<< "$listing" || { echo "package lacks $entry"; exit 1; }
 done
 
