@@ -1,0 +1,33 @@
+using System.Runtime.Intrinsics.Arm;
+using System.Runtime.Intrinsics.X86;
+
+namespace ModelGen.Kernels;
+
+/// <summary>
+/// The one place that decides how the kernels compute <c>a·b + c</c> (<see cref="ILanes{TV, T}.Fma"/> at every width).
+/// </summary>
+/// <remarks>
+/// <para>
+/// Where the processor fuses a multiply and an add in one instruction (x64 with FMA3, the x86-64-v3 level of AVX2
+/// processors; every Arm64), the kernels use it: one rounding, and the bits every fixture and bit-identity test pins.
+/// </para>
+/// <para>
+/// Without it (x64 processors before AVX2, or a Native AOT build for the default x86-64-v2 instruction set, where
+/// <see cref="Fma.IsSupported"/> is compiled as false), <c>Vector128.FusedMultiplyAdd</c> and
+/// <c>float.FusedMultiplyAdd</c> would be emulated in software, one lane at a time: correct, and some 30 to 60 times
+/// slower. The kernels then multiply and add separately instead (two roundings): as fast as the processor allows, and
+/// results that differ from those of an FMA processor in the last bits (each product-sum off by at most an extra half
+/// ulp of the product). Every width and the scalar tail still make the same choice, so on one processor a value does not
+/// depend on its position in a span.
+/// </para>
+/// <para>
+/// The property is a constant to the JIT and to the Native AOT compiler (both fold <c>IsSupported</c>), so the test in
+/// every <c>Fma</c> costs nothing. The separate path is tested by a test project that runs with
+/// <c>DOTNET_EnableAVX2=0</c> (which also turns FMA off): tests/ModelGen.NoFma.Tests.
+/// </para>
+/// </remarks>
+internal static class MultiplyAdd
+{
+    /// <summary>Whether <c>a·b + c</c> is one fused instruction, rounded once; otherwise a multiply, then an add.</summary>
+    public static bool Fused => Fma.IsSupported || AdvSimd.Arm64.IsSupported;
+}
