@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
@@ -30,5 +31,13 @@ namespace ModelGen.Kernels;
 internal static class MultiplyAdd
 {
     /// <summary>Whether <c>a·b + c</c> is one fused instruction, rounded once; otherwise a multiply, then an add.</summary>
-    public static bool Fused => Fma.IsSupported || AdvSimd.Arm64.IsSupported;
+    /// <remarks>
+    /// Aggressively inlined: the Native AOT compiler for x86-64-v2 otherwise keeps this getter a call (it returns a
+    /// constant false, but the call in every multiply-add of a microkernel spilled all its vector registers).
+    /// </remarks>
+    public static bool Fused
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => Fma.IsSupported || AdvSimd.Arm64.IsSupported;
+    }
 }
