@@ -15,7 +15,8 @@ echo "packed $(basename "$package")"
 # The listing is read whole first: with pipefail, grep -q closing the pipe early made unzip die of SIGPIPE and the
 # check fail at random.
 listing="$(unzip -l "$package")"
-for entry in lib/net10.0/ModelGen.dll analyzers/dotnet/cs/ModelGen.Generator.dll analyzers/dotnet/cs/ModelGen.CodeFixes.dll; do
+for entry in lib/net10.0/ModelGen.dll analyzers/dotnet/cs/ModelGen.Generator.dll analyzers/dotnet/cs/ModelGen.CodeFixes.dll \
+             README.md LICENSE build/ModelGen.targets build/ModelGen.Aot.targets buildTransitive/ModelGen.targets; do
   grep -q " $entry\$" <<< "$listing" || { echo "package lacks $entry"; exit 1; }
 done
 
@@ -33,6 +34,22 @@ CONFIG
 common=(-p:ModelGenVersion="$version" --packages "$work/packages" --nologo)
 dotnet build "$work/PackageConsumer.csproj" -c Release "${common[@]}" -v quiet
 dotnet "$work/bin/Release/net10.0/PackageConsumer.dll"
+
+# The package's build/ModelGen.Aot.targets: a Native AOT publish for x64 gets x86-64-v3 (AVX2 and FMA) unless the
+# project chose an instruction set or opted out. Evaluation only (the restore above wrote the package's imports).
+aot_instruction_set() {
+  dotnet msbuild "$work/PackageConsumer.csproj" -getProperty:IlcInstructionSet -p:ModelGenVersion="$version" \
+    -p:PublishAot=true -p:RuntimeIdentifier="$1" "${@:2}"
+}
+expect_instruction_set() {  # expected, then the arguments of aot_instruction_set
+  local got; got="$(aot_instruction_set "${@:2}")"
+  [[ "$got" == "$1" ]] || { echo "PublishAot ${*:2}: IlcInstructionSet is '$got', expected '$1'"; exit 1; }
+}
+expect_instruction_set x86-64-v3 linux-x64
+expect_instruction_set native linux-x64 -p:IlcInstructionSet=native
+expect_instruction_set "" linux-x64 -p:ModelGenAotInstructionSet=default
+expect_instruction_set "" linux-arm64
+echo "package consumer: Native AOT for x64 gets IlcInstructionSet=x86-64-v3 (kept when set, opt-out honoured)"
 
 # The analyzer must report MG0007 on the broken model (and the build must fail).
 if dotnet build "$work/PackageConsumer.csproj" -c Release "${common[@]}" -p:DefineConstants=BROKEN_MODEL -o "$work/broken" > "$work/broken.log" 2>&1; then

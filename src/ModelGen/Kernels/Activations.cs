@@ -3,8 +3,6 @@ using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
-using System.Runtime.Intrinsics.Arm;
-using System.Runtime.Intrinsics.X86;
 
 namespace ModelGen.Kernels;
 
@@ -287,14 +285,10 @@ public static class Activations
     // Each function is written once, generic over ILanes: a Vector512, Vector256 or Vector128, or one scalar for the
     // tail of a span. It is built only of operations that IEEE 754 rounds exactly (+, −, ×, ÷, fused multiply-add),
     // comparisons and bit moves, so every vector width and the scalar form give the same bits for a given input: a
-    // value does not depend on its position in a span, on the batch it is in, or on the machine.
+    // value does not depend on its position in a span, on the batch it is in, or on the machine. The one exception is
+    // a processor without FMA (see MultiplyAdd): there every width multiplies and adds separately, still the same
+    // bits at every width and in the tail, within a few ulp of the FMA processors' results (tests/ModelGen.NoFma.Tests).
     // ---------------------------------------------------------------------------------------------------------------
-
-    /// <summary>
-    /// Fused multiply-add is one instruction (x64 FMA3, Arm64), so the vector forms are worth taking. Without it every
-    /// value goes through the scalar form, whose <c>T.FusedMultiplyAdd</c> is then done in software: slower, same bits.
-    /// </summary>
-    private static bool VectorsHaveFma => Fma.IsSupported || AdvSimd.Arm64.IsSupported;
 
     /// <summary><c>y[k] = K(x[k])</c>: the widest vectors first, then narrower ones, then one value at a time.</summary>
     private static void Map<TKernel, T>(ReadOnlySpan<T> x, Span<T> y)
@@ -303,18 +297,15 @@ public static class Activations
         int n = x.Length, k = 0;
         ref T xr = ref MemoryMarshal.GetReference(x);
         ref T yr = ref MemoryMarshal.GetReference(y);
-        if (VectorsHaveFma)
-        {
-            if (Vector512.IsHardwareAccelerated)
-                for (; k + Vector512<T>.Count <= n; k += Vector512<T>.Count)
-                    TKernel.Apply<Lanes512<T>, Vector512<T>>(Vector512.LoadUnsafe(ref xr, (nuint)k)).StoreUnsafe(ref yr, (nuint)k);
-            if (Vector256.IsHardwareAccelerated)
-                for (; k + Vector256<T>.Count <= n; k += Vector256<T>.Count)
-                    TKernel.Apply<Lanes256<T>, Vector256<T>>(Vector256.LoadUnsafe(ref xr, (nuint)k)).StoreUnsafe(ref yr, (nuint)k);
-            if (Vector128.IsHardwareAccelerated)
-                for (; k + Vector128<T>.Count <= n; k += Vector128<T>.Count)
-                    TKernel.Apply<Lanes128<T>, Vector128<T>>(Vector128.LoadUnsafe(ref xr, (nuint)k)).StoreUnsafe(ref yr, (nuint)k);
-        }
+        if (Vector512.IsHardwareAccelerated)
+            for (; k + Vector512<T>.Count <= n; k += Vector512<T>.Count)
+                TKernel.Apply<Lanes512<T>, Vector512<T>>(Vector512.LoadUnsafe(ref xr, (nuint)k)).StoreUnsafe(ref yr, (nuint)k);
+        if (Vector256.IsHardwareAccelerated)
+            for (; k + Vector256<T>.Count <= n; k += Vector256<T>.Count)
+                TKernel.Apply<Lanes256<T>, Vector256<T>>(Vector256.LoadUnsafe(ref xr, (nuint)k)).StoreUnsafe(ref yr, (nuint)k);
+        if (Vector128.IsHardwareAccelerated)
+            for (; k + Vector128<T>.Count <= n; k += Vector128<T>.Count)
+                TKernel.Apply<Lanes128<T>, Vector128<T>>(Vector128.LoadUnsafe(ref xr, (nuint)k)).StoreUnsafe(ref yr, (nuint)k);
         for (; k < n; k++)
             Unsafe.Add(ref yr, k) = TKernel.Apply<Lane<T>, T>(Unsafe.Add(ref xr, k));
     }

@@ -6,8 +6,10 @@ namespace ModelGen.Kernels;
 
 // The kernels' one abstraction over vector widths. A kernel written once, generic over an ILanes implementation, is
 // compiled by the JIT into one specialized copy per width, every call inlined: Lanes512 (AVX-512), Lanes256 (AVX2),
-// Lanes128 (SSE, Arm AdvSimd) and Lane (one value, for the tail of a span). The fused multiply-add is exact (one
-// rounding) at every width, so the same operations give the same bits in a vector lane and in the tail.
+// Lanes128 (SSE, Arm AdvSimd) and Lane (one value, for the tail of a span). The multiply-add is fused (exact, one
+// rounding) at every width where the processor has FMA, and a separate multiply and add at every width where it has
+// not (MultiplyAdd.Fused decides, once for all), so the same operations give the same bits in a vector lane and in
+// the tail.
 
 /// <summary>
 /// The operations the kernels use, on each lane of <typeparamref name="TV"/> (a vector of <typeparamref name="T"/>,
@@ -28,7 +30,7 @@ internal interface ILanes<TV, T> where TV : struct where T : unmanaged
     static abstract TV Mul(TV a, TV b);
     static abstract TV Div(TV a, TV b);
     static abstract TV Neg(TV a);
-    /// <summary><c>a·b + c</c>, rounded once.</summary>
+    /// <summary><c>a·b + c</c>: rounded once where the processor fuses it, else twice (see <see cref="MultiplyAdd"/>).</summary>
     static abstract TV Fma(TV a, TV b, TV c);
     /// <summary><c>a</c> with its sign bit cleared.</summary>
     static abstract TV Abs(TV a);
@@ -64,6 +66,8 @@ internal readonly struct Lanes512<T> : ILanes<Vector512<T>, T> where T : unmanag
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Fma(Vector512<T> a, Vector512<T> b, Vector512<T> c)
     {
+        if (!MultiplyAdd.Fused)
+            return a * b + c;
         if (typeof(T) == typeof(float))
             return Vector512.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
         return Vector512.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
@@ -100,6 +104,8 @@ internal readonly struct Lanes256<T> : ILanes<Vector256<T>, T> where T : unmanag
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Fma(Vector256<T> a, Vector256<T> b, Vector256<T> c)
     {
+        if (!MultiplyAdd.Fused)
+            return a * b + c;
         if (typeof(T) == typeof(float))
             return Vector256.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
         return Vector256.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
@@ -136,6 +142,8 @@ internal readonly struct Lanes128<T> : ILanes<Vector128<T>, T> where T : unmanag
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Fma(Vector128<T> a, Vector128<T> b, Vector128<T> c)
     {
+        if (!MultiplyAdd.Fused)
+            return a * b + c;
         if (typeof(T) == typeof(float))
             return Vector128.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
         return Vector128.FusedMultiplyAdd(a.AsDouble(), b.AsDouble(), c.AsDouble()).As<double, T>();
@@ -164,7 +172,7 @@ internal readonly struct Lane<T> : ILanes<T, T> where T : unmanaged, IFloatingPo
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Mul(T a, T b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Div(T a, T b) => a / b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Neg(T a) => -a;
-    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Fma(T a, T b, T c) => T.FusedMultiplyAdd(a, b, c);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Fma(T a, T b, T c) => MultiplyAdd.Fused ? T.FusedMultiplyAdd(a, b, c) : a * b + c;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Abs(T a) => T.Abs(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T WithSignOf(T magnitude, T sign) => T.CopySign(magnitude, sign);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Less(T a, T b) => a < b ? T.One : T.Zero;
