@@ -165,6 +165,11 @@ public class MetricsTests
         Assert.Contains("5 classes", Assert.Throws<ArgumentException>(() => Metrics.Evaluate(model, manyClasses)).Message);
         var outOfRange = Assert.Throws<ArgumentException>(() => Metrics.Evaluate(model, new float[12], [0, 3]));
         Assert.Contains("trueLabels[1] is 3", outOfRange.Message);
+
+        // 4 samples of 3 features hold as many values as 2 samples of the model's 6: refused, not misread.
+        var halfWidth = new Dataset<float>(new float[12], 3, [0, 1, 2, 0]);
+        Assert.Contains("InputSize 6", Assert.Throws<ArgumentException>(() => Metrics.Evaluate(model, halfWidth)).Message);
+        Assert.Contains("6 features", Assert.Throws<ArgumentException>(() => new Trainer<float>(model).Accuracy(halfWidth)).Message);
     }
 
     private static void AssertClose(double[] expected, System.Collections.Generic.IReadOnlyList<double> actual)

@@ -210,7 +210,7 @@ public static class Csv
             {
                 firstLine = lineNumber;
                 columnCount = cells.Count;
-                hasHeader = options.Header == CsvHeader.Present || wanted.Names is not null && options.Header == CsvHeader.Auto;
+                hasHeader = options.Header == CsvHeader.Present || (wanted.Names is not null && options.Header == CsvHeader.Auto);
                 if (hasHeader) header = cells.ToArray();
                 special = Resolve(path, wanted, header, columnCount, firstLine, separator);
                 isSpecial = new bool[columnCount];

@@ -350,6 +350,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     public double Accuracy(Dataset<T> data)
     {
         if (_classifier is null || data.Labels is null) throw new InvalidOperationException("Accuracy needs a classifier and labelled data.");
+        CheckData(data, nameof(data));
         int[] predicted = _model.PredictClasses<T>(data.FeatureData);
         int correct = 0;
         for (int i = 0; i < data.Count; i++)
