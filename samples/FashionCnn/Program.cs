@@ -1,14 +1,31 @@
 using System;
 using System.Diagnostics;
-using System.Globalization;
 using System.IO;
 using FashionCnn;
+using ModelGen;
+using ModelGen.Evaluation;
 
 // Trains a LeNet-style CNN on Fashion-MNIST and reports the test accuracy and the time per epoch.
-// Usage: dotnet run -c Release --project samples/FashionCnn -- [epochs] [data folder] [training images]
-int epochs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 8;
-string folder = args.Length > 1 ? args[1] : "/usr/share/datasets/fashion-mnist";
-int limit = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : int.MaxValue;
+// Usage: dotnet run -c Release --project samples/FashionCnn -- [epochs] [data folder] [training images]   (--help)
+Arguments arguments;
+try
+{
+    arguments = Arguments.Parse(args);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"FashionCnn: {e.Message}");
+    Console.Error.WriteLine(Arguments.Usage);
+    return 2;
+}
+if (arguments.Help)
+{
+    Console.WriteLine(Arguments.Usage);
+    return 0;
+}
+int epochs = arguments.Epochs;
+string folder = arguments.Folder;
+int limit = arguments.Limit;
 if (!File.Exists(Path.Combine(folder, "train-images-idx3-ubyte.gz")))
 {
     Console.WriteLine($"Fashion-MNIST not found in {folder}: install Debian's dataset-fashion-mnist or pass its folder.");
@@ -56,18 +73,20 @@ for (int epoch = 1; epoch <= epochs; epoch++)
     Console.WriteLine($"epoch {epoch,2}: training loss {lossSum / steps:F4}, test accuracy {accuracy:P2}, {clock.Elapsed.TotalSeconds:F1} s ({trainCount / clock.Elapsed.TotalSeconds:F0} images/s)");
 }
 Console.WriteLine($"mean time per epoch {totalSeconds / epochs:F1} s; final test accuracy {Accuracy(model, testX, testY):P2}");
+
+// Per-class figures on the test set: which garments the model confuses.
+string[] classNames = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+Metrics metrics = Metrics.Evaluate(model, testX, testY, classNames);
+Console.WriteLine();
+Console.WriteLine(metrics.Report());
+Console.Write(metrics.ConfusionMatrixTable());
 return 0;
 
+// The fraction of test images whose predicted class (the arg-max of the logits) is their label.
 static double Accuracy(LeNet model, float[] x, int[] y)
 {
-    float[] logits = new float[y.Length * LeNet.OutputSize];
-    model.Predict(x, logits);
+    int[] predicted = model.PredictClasses(x);
     int correct = 0;
-    for (int i = 0; i < y.Length; i++)
-    {
-        int best = 0;
-        for (int c = 1; c < LeNet.OutputSize; c++) if (logits[i * LeNet.OutputSize + c] > logits[i * LeNet.OutputSize + best]) best = c;
-        if (best == y[i]) correct++;
-    }
+    for (int i = 0; i < y.Length; i++) if (predicted[i] == y[i]) correct++;
     return (double)correct / y.Length;
 }

@@ -1,22 +1,37 @@
 using System;
 using System.Diagnostics;
-using System.Globalization;
 using System.IO;
 using FashionMnist;
 using ModelGen.Data;
+using ModelGen.Evaluation;
 using ModelGen.Training;
 
 // ModelGen's main job: an MLP on Fashion-MNIST, trained with the runtime's trainer, with logs, a plot and weights.
-//   dotnet run -c Release --project samples/FashionMnist [-- --data DIR] [--epochs N] [--out DIR]
+//   dotnet run -c Release --project samples/FashionMnist [-- --data DIR] [--epochs N] [--out DIR]   (--help: usage)
 // The full data set comes from Debian's dataset-fashion-mnist when it is installed (or from --data); otherwise the
 // subset bundled in samples/FashionMnist/data (10,000 training and 2,000 test images) is used.
-string? dataFolder = Option("--data");
-int epochs = int.Parse(Option("--epochs") ?? "10", CultureInfo.InvariantCulture);
-string output = Path.GetFullPath(Option("--out") ?? "fashion-mnist-run");
+Arguments arguments;
+try
+{
+    arguments = Arguments.Parse(args);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"FashionMnist: {e.Message}");
+    Console.Error.WriteLine(Arguments.Usage);
+    return 2;
+}
+if (arguments.Help)
+{
+    Console.WriteLine(Arguments.Usage);
+    return 0;
+}
+int epochs = arguments.Epochs;
+string output = Path.GetFullPath(arguments.Output);
 
 const string Installed = "/usr/share/datasets/fashion-mnist";
 string bundled = Path.Combine(AppContext.BaseDirectory, "data");
-dataFolder ??= File.Exists(Path.Combine(Installed, "train-images-idx3-ubyte.gz")) ? Installed : bundled;
+string dataFolder = arguments.DataFolder ?? (File.Exists(Path.Combine(Installed, "train-images-idx3-ubyte.gz")) ? Installed : bundled);
 string which = dataFolder == bundled ? "the bundled subset (install dataset-fashion-mnist for the full set)" : dataFolder;
 
 var total = Stopwatch.StartNew();
@@ -46,10 +61,10 @@ double seconds = 0;
 foreach (EpochResult epoch in history.Epochs) seconds += epoch.Duration.TotalSeconds;
 Console.WriteLine($"Test accuracy {accuracy:P2} after {history.Epochs.Count} epochs; training {seconds:F1} s, whole run {total.Elapsed.TotalSeconds:F1} s.");
 Console.WriteLine($"Logs, plot and weights in {output} (tensorboard --logdir {Path.Combine(output, "tensorboard")})");
-return 0;
 
-string? Option(string name)
-{
-    int index = Array.IndexOf(args, name);
-    return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
-}
+// Per-class figures on the test set: which garments the model confuses.
+Metrics metrics = Metrics.Evaluate(model, test.FeatureData, test.Labels!, FashionClasses.Names);
+Console.WriteLine();
+Console.WriteLine(metrics.Report());
+Console.Write(metrics.ConfusionMatrixTable());
+return 0;

@@ -1,21 +1,31 @@
 using System;
-using System.Globalization;
 using System.IO;
 using System.Linq;
 using FashionResNet;
 using ModelGen.Data;
+using ModelGen.Evaluation;
 using ModelGen.Training;
 
 // Trains a small residual network on Fashion-MNIST and reports the test accuracy and the time per epoch.
-// Usage: dotnet run -c Release --project samples/FashionResNet -- [epochs] [data folder]
-if (args.Contains("--help") || args.Contains("-h"))
+// Usage: dotnet run -c Release --project samples/FashionResNet -- [epochs] [data folder]   (--help)
+Arguments arguments;
+try
 {
-    Console.WriteLine("Usage: FashionResNet [epochs = 10] [data folder = /usr/share/datasets/fashion-mnist]");
-    Console.WriteLine("Trains a small ResNet (ResNet.cs) with Adam and a cosine learning-rate decay; prints each epoch's time and test accuracy.");
+    arguments = Arguments.Parse(args);
+}
+catch (ArgumentException e)
+{
+    Console.Error.WriteLine($"FashionResNet: {e.Message}");
+    Console.Error.WriteLine(Arguments.Usage);
+    return 2;
+}
+if (arguments.Help)
+{
+    Console.WriteLine(Arguments.Usage);
     return 0;
 }
-int epochs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 10;
-string folder = args.Length > 1 ? args[1] : "/usr/share/datasets/fashion-mnist";
+int epochs = arguments.Epochs;
+string folder = arguments.Folder;
 if (!File.Exists(Path.Combine(folder, "train-images-idx3-ubyte.gz")))
 {
     Console.WriteLine($"Fashion-MNIST not found in {folder}: install Debian's dataset-fashion-mnist or pass its folder.");
@@ -39,4 +49,11 @@ Console.WriteLine($"ResNet: {ResNet.ParameterCount} parameters; {train.Count} tr
 TrainingHistory history = trainer.Fit(train, test);
 double seconds = history.Epochs.Sum(e => e.Duration.TotalSeconds);
 Console.WriteLine($"mean time per epoch {seconds / history.Epochs.Count:F1} s; final test accuracy {trainer.Accuracy(test):P2}");
+
+// Per-class figures on the test set: which garments the model confuses.
+string[] classNames = ["T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"];
+Metrics metrics = Metrics.Evaluate(model, test.FeatureData, test.Labels!, classNames);
+Console.WriteLine();
+Console.WriteLine(metrics.Report());
+Console.Write(metrics.ConfusionMatrixTable());
 return 0;

@@ -4,11 +4,38 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 using System.IO.Compression;
+using ModelGen;
+using ModelGen.Evaluation;
 using Optimizers;
 
 // Trains the same 64-64-10 network on the 8×8 digits with every optimizer, for the same budget (epochs of
 // minibatches in the same shuffled order), and prints the final training loss, validation accuracy and time.
-int epochs = args.Length > 0 ? int.Parse(args[0], CultureInfo.InvariantCulture) : 30;
+// Usage: dotnet run -c Release --project samples/Optimizers -- [epochs]   (--help)
+const string Usage =
+    """
+    Usage: dotnet run -c Release --project samples/Optimizers [-- [epochs]]
+      epochs      epochs of minibatches per optimizer, >= 1 (default: 30)
+      --help, -h  print this text and exit
+    Trains a 64-64-10 ReLU network on scikit-learn's 8x8 digits with each optimizer and prints a table of the final
+    training loss, validation accuracy and time, then the classification report and confusion matrix of the best.
+    """;
+if (Array.Exists(args, a => a is "--help" or "-h"))
+{
+    Console.WriteLine(Usage);
+    return 0;
+}
+int epochs = 30;
+string? argumentError =
+    Array.Find(args, a => a.StartsWith('-')) is string option ? $"unknown option '{option}'." :
+    args.Length > 1 ? $"at most 1 argument is expected, not {args.Length}." :
+    args.Length == 1 && !(int.TryParse(args[0], NumberStyles.None, CultureInfo.InvariantCulture, out epochs) && epochs >= 1)
+        ? $"epochs must be a whole number >= 1, not '{args[0]}'." : null;
+if (argumentError is not null)
+{
+    Console.Error.WriteLine($"Optimizers: {argumentError}");
+    Console.Error.WriteLine(Usage);
+    return 2;
+}
 const int Features = 64, Classes = 10, Batch = 32;
 
 (float[] x, int[] y) = LoadDigits(Path.Combine(AppContext.BaseDirectory, "data", "digits.csv.gz"));
@@ -18,7 +45,7 @@ int[] order = Permutation(samples, new Random(42));
 (float[] validX, int[] validY) = Gather(x, y, order.AsSpan(training));
 Console.WriteLine($"digits: {training} training and {validation} validation images of {Features} pixels, {Classes} classes; {epochs} epochs of batches of {Batch}");
 
-var models = new List<(string Name, Func<IDigitClassifier> Create)>
+var models = new List<(string Name, Func<IClassifier<float>> Create)>
 {
     ("SGD lr 0.1", () => new DigitsSgd()),
     ("SGD momentum 0.9", () => new DigitsMomentum()),
@@ -38,13 +65,14 @@ Console.WriteLine("| optimizer | final training loss | validation accuracy | tra
 Console.WriteLine("|---|---|---|---|");
 float[] batchX = new float[Batch * Features];
 int[] batchY = new int[Batch];
-foreach ((string name, Func<IDigitClassifier> create) in models)
+(string Name, IClassifier<float> Model, double Accuracy) best = ("", null!, -1);
+foreach ((string name, Func<IClassifier<float>> create) in models)
 {
     // Warm-up on a throwaway instance, so that the time below is training, not JIT compilation.
-    IDigitClassifier warmUp = create();
+    IClassifier<float> warmUp = create();
     for (int i = 0; i < 3; i++) warmUp.TrainStep(trainX.AsSpan(0, Batch * Features), trainY.AsSpan(0, Batch));
 
-    IDigitClassifier model = create();
+    IClassifier<float> model = create();
     var shuffle = new Random(7); // the same order of minibatches for every optimizer
     int[] epochOrder = Permutation(training, shuffle);
     var clock = Stopwatch.StartNew();
@@ -67,19 +95,23 @@ foreach ((string name, Func<IDigitClassifier> create) in models)
     float loss = model.Evaluate(trainX, trainY);
     double accuracy = Accuracy(model, validX, validY);
     Console.WriteLine($"| {name} | {loss:F4} | {accuracy:P1} | {clock.Elapsed.TotalMilliseconds:F0} ms |");
+    if (accuracy > best.Accuracy) best = (name, model, accuracy);
 }
 
-static double Accuracy(IDigitClassifier model, float[] x, int[] y)
+// The per-class figures of the best optimizer's model on the validation set.
+Console.WriteLine();
+Console.WriteLine($"{best.Name}, on the validation set:");
+Metrics metrics = Metrics.Evaluate(best.Model, validX, validY);
+Console.WriteLine(metrics.Report());
+Console.Write(metrics.ConfusionMatrixTable());
+return 0;
+
+// The fraction of images whose predicted class (the arg-max of the logits) is their label.
+static double Accuracy(IClassifier<float> model, float[] x, int[] y)
 {
-    float[] logits = new float[y.Length * Classes];
-    model.Predict(x, logits);
+    int[] predicted = model.PredictClasses(x);
     int correct = 0;
-    for (int i = 0; i < y.Length; i++)
-    {
-        int best = 0;
-        for (int c = 1; c < Classes; c++) if (logits[i * Classes + c] > logits[i * Classes + best]) best = c;
-        if (best == y[i]) correct++;
-    }
+    for (int i = 0; i < y.Length; i++) if (predicted[i] == y[i]) correct++;
     return (double)correct / y.Length;
 }
 

@@ -4,6 +4,21 @@ using System.Linq;
 using QuickStart;
 
 // ModelGen quick start: two tiny models trained from scratch, each in well under a second.
+// Usage: dotnet run -c Release --project samples/QuickStart   (no arguments; --help prints this)
+const string Usage =
+    """
+    Usage: dotnet run -c Release --project samples/QuickStart
+      --help, -h  print this text and exit
+    Trains two tiny models from scratch (Models.cs): XOR (2-8-1 tanh, SGD with momentum) and y = sin(x) on [-pi, pi]
+    (1-32-32-1 tanh, SGD with Nesterov momentum), printing the loss as they learn and their predictions.
+    """;
+if (args.Length > 0)
+{
+    bool help = args.Length == 1 && args[0] is "--help" or "-h";
+    if (!help) Console.Error.WriteLine($"QuickStart: takes no arguments (found '{string.Join(' ', args)}').");
+    (help ? Console.Out : Console.Error).WriteLine(Usage);
+    return help ? 0 : 2;
+}
 var clock = Stopwatch.StartNew();
 
 // ---- XOR: the four corners of the unit square; the output is 1 when exactly one input is 1.
@@ -56,3 +71,4 @@ sine.Predict(probe, predicted);
 foreach (var (px, py) in probe.Zip(predicted))
     Console.WriteLine($"  sin({px,5:F2}) = {MathF.Sin(px),7:F4}   predicted {py,7:F4}");
 Console.WriteLine($"Done in {clock.Elapsed.TotalMilliseconds:F0} ms.");
+return 0;

@@ -18,9 +18,14 @@ namespace ModelGen.Data;
 /// around a cell is ignored; blank lines are skipped. A quoted cell cannot span lines.
 /// </para>
 /// <para>
+/// The overloads that take a <see cref="CsvOptions"/> can skip lines at the top of the file
+/// (<see cref="CsvOptions.SkipLines"/>, e.g. the count line of scikit-learn's <c>wine_data.csv</c>) and detect the
+/// header (<see cref="CsvHeader.Auto"/>); the others read a header unless <c>hasHeader</c> is false.
+/// </para>
+/// <para>
 /// Errors raise an <see cref="InvalidDataException"/> naming the file, the line (1-based, counting every line of the
-/// file), the column (1-based number, its 0-based index and, with a header, its name) and the text found; a missing
-/// file raises a <see cref="FileNotFoundException"/>.
+/// file, skipped ones included), the column (1-based number, its 0-based index and, with a header, its name) and the
+/// text found; a missing file raises a <see cref="FileNotFoundException"/>.
 /// </para>
 /// </remarks>
 public static class Csv
@@ -37,7 +42,22 @@ public static class Csv
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(labelColumn);
-        return Read<T>(path, new Columns([labelColumn], null), hasHeader, separator, classification: true);
+        return Read<T>(path, new Columns([labelColumn], null), Options(hasHeader, separator), classification: true);
+    }
+
+    /// <summary>Reads a classification set whose label column is named <paramref name="labelColumn"/> in the header.</summary>
+    /// <inheritdoc cref="Load{T}(string, int, bool, char)" path="/remarks"/>
+    /// <param name="path">The file.</param>
+    /// <param name="labelColumn">The header name of the label column (exact, case-sensitive).</param>
+    /// <param name="options">Lines to skip, the header (not <see cref="CsvHeader.Absent"/>: names need one), the separator.</param>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is malformed, or has no column of that name.</exception>
+    public static Dataset<T> Load<T>(string path, string labelColumn, CsvOptions options)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(labelColumn);
+        ArgumentNullException.ThrowIfNull(options);
+        return Read<T>(path, new Columns([labelColumn], null), options, classification: true);
     }
 
     /// <summary>Reads a classification set whose label column has the 0-based index <paramref name="labelColumn"/>.</summary>
@@ -56,7 +76,21 @@ public static class Csv
     /// <exception cref="InvalidDataException">The file is malformed, or has no column of that index.</exception>
     public static Dataset<T> Load<T>(string path, int labelColumn, bool hasHeader = true, char separator = ',')
         where T : unmanaged, IFloatingPointIeee754<T> =>
-        Read<T>(path, new Columns(null, [labelColumn]), hasHeader, separator, classification: true);
+        Read<T>(path, new Columns(null, [labelColumn]), Options(hasHeader, separator), classification: true);
+
+    /// <summary>Reads a classification set whose label column has the 0-based index <paramref name="labelColumn"/>.</summary>
+    /// <inheritdoc cref="Load{T}(string, int, bool, char)" path="/remarks"/>
+    /// <param name="path">The file.</param>
+    /// <param name="labelColumn">The 0-based index of the label column.</param>
+    /// <param name="options">Lines to skip, the header, the separator.</param>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is malformed, or has no column of that index.</exception>
+    public static Dataset<T> Load<T>(string path, int labelColumn, CsvOptions options)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return Read<T>(path, new Columns(null, [labelColumn]), options, classification: true);
+    }
 
     /// <summary>
     /// Reads a regression set whose targets are the columns named <paramref name="targetColumns"/> in the header, in
@@ -72,7 +106,24 @@ public static class Csv
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(targetColumns);
-        return Read<T>(path, new Columns(targetColumns, null), hasHeader, separator, classification: false);
+        return Read<T>(path, new Columns(targetColumns, null), Options(hasHeader, separator), classification: false);
+    }
+
+    /// <summary>
+    /// Reads a regression set whose targets are the columns named <paramref name="targetColumns"/> in the header, in
+    /// that order; every other column is a feature.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="targetColumns">The header names of the target columns (at least one; exact, case-sensitive).</param>
+    /// <param name="options">Lines to skip, the header (not <see cref="CsvHeader.Absent"/>: names need one), the separator.</param>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is malformed, or lacks one of the columns.</exception>
+    public static Dataset<T> LoadRegression<T>(string path, string[] targetColumns, CsvOptions options)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(targetColumns);
+        ArgumentNullException.ThrowIfNull(options);
+        return Read<T>(path, new Columns(targetColumns, null), options, classification: false);
     }
 
     /// <summary>
@@ -89,24 +140,48 @@ public static class Csv
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(targetColumns);
-        return Read<T>(path, new Columns(null, targetColumns), hasHeader, separator, classification: false);
+        return Read<T>(path, new Columns(null, targetColumns), Options(hasHeader, separator), classification: false);
+    }
+
+    /// <summary>
+    /// Reads a regression set whose targets are the columns of 0-based indices <paramref name="targetColumns"/>, in that
+    /// order; every other column is a feature.
+    /// </summary>
+    /// <param name="path">The file.</param>
+    /// <param name="targetColumns">The 0-based indices of the target columns (at least one).</param>
+    /// <param name="options">Lines to skip, the header, the separator.</param>
+    /// <exception cref="FileNotFoundException">The file does not exist.</exception>
+    /// <exception cref="InvalidDataException">The file is malformed, or has no column of one of the indices.</exception>
+    public static Dataset<T> LoadRegression<T>(string path, int[] targetColumns, CsvOptions options)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(targetColumns);
+        ArgumentNullException.ThrowIfNull(options);
+        return Read<T>(path, new Columns(null, targetColumns), options, classification: false);
     }
 
     private readonly record struct Columns(string[]? Names, int[]? Indices);
 
-    private static Dataset<T> Read<T>(string path, Columns wanted, bool hasHeader, char separator, bool classification)
+    /// <summary>The options of the overloads that take <c>hasHeader</c> and <c>separator</c>.</summary>
+    private static CsvOptions Options(bool hasHeader, char separator)
+    {
+        if (separator is '"' or '\n' or '\r')
+            throw new ArgumentException($"'{Printable(separator)}' cannot separate cells.", nameof(separator));
+        return new CsvOptions { Header = hasHeader ? CsvHeader.Present : CsvHeader.Absent, Separator = separator };
+    }
+
+    private static Dataset<T> Read<T>(string path, Columns wanted, CsvOptions options, bool classification)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentNullException.ThrowIfNull(path);
-        if (separator is '"' or '\n' or '\r')
-            throw new ArgumentException($"'{separator}' cannot separate cells.", nameof(separator));
+        char separator = options.Separator;
         int requested = wanted.Names?.Length ?? wanted.Indices!.Length;
         if (requested == 0)
             throw new ArgumentException("At least one target column is needed.", nameof(wanted));
-        if (wanted.Names is not null && !hasHeader)
+        if (wanted.Names is not null && options.Header == CsvHeader.Absent)
             throw new ArgumentException(
-                "Columns can be named only when the file has a header (hasHeader: true); pass 0-based column indices instead.",
-                nameof(hasHeader));
+                "Columns can be named only when the file has a header (hasHeader: true, or CsvHeader.Present or Auto); pass 0-based column indices instead.",
+                nameof(options));
         if (!File.Exists(path))
             throw new FileNotFoundException($"CSV file '{path}' not found (full path: '{Path.GetFullPath(path)}').", path);
 
@@ -114,6 +189,7 @@ public static class Csv
         var cells = new List<string>();
         string? line;
         int lineNumber = 0;
+        bool hasHeader = false;
         string[]? header = null;
         int firstLine = 0, columnCount = 0;
         int[] special = [];     // the label or target columns, by index
@@ -127,12 +203,14 @@ public static class Csv
         while ((line = reader.ReadLine()) is not null)
         {
             lineNumber++;
+            if (lineNumber <= options.SkipLines) continue;
             if (string.IsNullOrWhiteSpace(line)) continue;
             SplitLine(path, line, lineNumber, separator, cells);
             if (columnCount == 0)
             {
                 firstLine = lineNumber;
                 columnCount = cells.Count;
+                hasHeader = options.Header == CsvHeader.Present || (wanted.Names is not null && options.Header == CsvHeader.Auto);
                 if (hasHeader) header = cells.ToArray();
                 special = Resolve(path, wanted, header, columnCount, firstLine, separator);
                 isSpecial = new bool[columnCount];
@@ -141,17 +219,25 @@ public static class Csv
                     throw new InvalidDataException(
                         $"'{path}', line {firstLine}: no feature column is left: the line has {columnCount} column(s) " +
                         $"and {special.Length} of them {(classification ? "is the label" : "are targets")}.");
+                if (options.Header == CsvHeader.Auto && !hasHeader)
+                {
+                    hasHeader = HasText<T>(cells, isSpecial, classification);
+                    if (hasHeader) header = cells.ToArray();
+                }
                 if (hasHeader) continue;
             }
             if (cells.Count != columnCount)
                 throw new InvalidDataException(
                     $"'{path}', line {lineNumber}: found {cells.Count} cells, but " +
                     (hasHeader ? $"the header (line {firstLine})" : $"the first row (line {firstLine})") +
-                    $" has {columnCount}; every row must have the same number of cells, separated by '{Printable(separator)}'.");
+                    $" has {columnCount}; every row must have the same number of cells, separated by '{Printable(separator)}'" +
+                    (rows == (hasHeader ? 0 : 1) ? $" (if line {firstLine} is not part of the table, skip it: CsvOptions.SkipLines = {firstLine})." : "."));
+            // A text in the first line of a file read without a header may be a line to skip (a title, counts, names).
+            bool firstRow = rows == 0 && !hasHeader && lineNumber == firstLine;
             for (int c = 0; c < columnCount; c++)
             {
                 if (isSpecial[c]) continue;
-                features.Add(ParseNumber<T>(path, cells[c], lineNumber, c, header));
+                features.Add(ParseNumber<T>(path, cells[c], lineNumber, c, header, firstRow));
             }
             if (classification)
             {
@@ -164,14 +250,15 @@ public static class Csv
             }
             else
             {
-                foreach (int c in special) targets.Add(ParseNumber<T>(path, cells[c], lineNumber, c, header));
+                foreach (int c in special) targets.Add(ParseNumber<T>(path, cells[c], lineNumber, c, header, firstRow));
             }
             rows++;
         }
 
+        string skipped = options.SkipLines > 0 ? $" after the {options.SkipLines} skipped line(s)" : "";
         if (columnCount == 0)
             throw new InvalidDataException(
-                $"'{path}' is empty (or holds only blank lines): expected {(hasHeader ? "a header line followed by data rows" : "data rows")}.");
+                $"'{path}' is empty (or holds only blank lines){skipped}: expected {(hasHeader || options.Header == CsvHeader.Present ? "a header line followed by data rows" : "data rows")}.");
         if (rows == 0)
             throw new InvalidDataException(
                 $"'{path}' has a header (line {firstLine}) but no data rows: expected at least one line of values after it.");
@@ -237,7 +324,7 @@ public static class Csv
                 if ((uint)index >= (uint)columnCount)
                     throw new InvalidDataException(
                         $"'{path}', line {line}: there is no column of index {index}: the line has {columnCount} column(s), " +
-                        $"of indices 0..{columnCount - 1}.");
+                        $"of indices 0..{columnCount - 1} (if line {line} is not part of the table, skip it: CsvOptions.SkipLines = {line}).");
             }
         }
         for (int a = 0; a < result.Length; a++)
@@ -247,7 +334,23 @@ public static class Csv
         return (int[])result.Clone();
     }
 
-    private static T ParseNumber<T>(string path, string cell, int line, int column, string[]? header)
+    /// <summary>
+    /// Whether a first line is a header (for <see cref="CsvHeader.Auto"/>): one of its feature or target cells is not a
+    /// finite number. The label cell of a classification set does not count, since labels may be texts.
+    /// </summary>
+    private static bool HasText<T>(List<string> cells, bool[] isSpecial, bool classification)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int c = 0; c < cells.Count; c++)
+        {
+            if (classification && isSpecial[c]) continue;
+            if (!T.TryParse(cells[c], NumberStyles.Float, CultureInfo.InvariantCulture, out T value) || !T.IsFinite(value))
+                return true;
+        }
+        return false;
+    }
+
+    private static T ParseNumber<T>(string path, string cell, int line, int column, string[]? header, bool firstRow)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (T.TryParse(cell, NumberStyles.Float, CultureInfo.InvariantCulture, out T value) && T.IsFinite(value))
@@ -255,6 +358,7 @@ public static class Csv
         string found = cell.Trim().Length == 0 ? "an empty cell" : $"'{cell}'";
         string hint = cell.Contains(',') && double.TryParse(cell.Replace(',', '.'), NumberStyles.Float, CultureInfo.InvariantCulture, out _)
             ? " (numbers use '.' as the decimal separator, in the invariant culture)"
+            : firstRow ? $" (if line {line} is a header, read it as one; if it is not part of the table, skip it: CsvOptions.SkipLines = {line})"
             : "";
         return Throw<T>(
             $"'{path}', line {line}, {Describe(column, header)}: expected a finite number, found {found}{hint}.");
@@ -265,7 +369,7 @@ public static class Csv
     private static string Describe(int column, string[]? header) =>
         header is null ? $"column {column + 1} (index {column})" : $"column {column + 1} '{header[column]}' (index {column})";
 
-    private static string Printable(char c) => c switch { '\t' => "\\t", _ => c.ToString() };
+    private static string Printable(char c) => c switch { '\t' => "\\t", '\n' => "\\n", '\r' => "\\r", _ => c.ToString() };
 
     /// <summary>Splits one line into cells: a cell is plain text up to the separator, or a quoted text.</summary>
     private static void SplitLine(string path, string line, int lineNumber, char separator, List<string> cells)

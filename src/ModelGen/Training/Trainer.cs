@@ -342,21 +342,19 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         return double.CreateTruncating(loss);
     }
 
-    /// <summary>The fraction of samples whose largest output is their label (classifiers only).</summary>
+    /// <summary>
+    /// The fraction of samples whose largest output is their label (classifiers only): the
+    /// <see cref="Predictions.PredictClasses{T}(IModel{T}, ReadOnlySpan{T}, Span{int}, ModelOutput)"/> rule (ties give the
+    /// lowest class, NaN ranks highest). <see cref="Evaluation.Metrics"/> adds the confusion matrix and per-class figures.
+    /// </summary>
     public double Accuracy(Dataset<T> data)
     {
         if (_classifier is null || data.Labels is null) throw new InvalidOperationException("Accuracy needs a classifier and labelled data.");
-        int classes = _model.OutputSize;
-        var outputs = new T[data.Count * classes];
-        _model.Predict(data.FeatureData, outputs);
+        CheckData(data, nameof(data));
+        int[] predicted = _model.PredictClasses<T>(data.FeatureData);
         int correct = 0;
         for (int i = 0; i < data.Count; i++)
-        {
-            int best = 0;
-            for (int c = 1; c < classes; c++)
-                if (outputs[i * classes + c] > outputs[i * classes + best]) best = c;
-            if (best == data.Labels[i]) correct++;
-        }
+            if (predicted[i] == data.Labels[i]) correct++;
         return (double)correct / data.Count;
     }
 
