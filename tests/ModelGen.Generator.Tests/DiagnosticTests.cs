@@ -153,6 +153,28 @@ public class DiagnosticTests
     }
 
     [Fact]
+    public void MG0005_MG0006_EveryIndependentMistakeOfADeclaration_AtOnce()
+    {
+        // The Dropout after the convolution that cannot take its input is checked anyway, and so is the pooling reading
+        // the input: each mistake on its own attribute. The Flatten and Dense after them read unknown shapes and add nothing.
+        RunWithError(Source("""
+            [Model] [Input(1, 4, 4)]
+            [[|Conv2D(2, 5)|]]
+            [[|Dropout(1.5)|]]
+            [[|MaxPool2D(8, From = "input")|]]
+            [Flatten] [Dense(3, From = "conv2d0")] [[|Dense(2, L2 = -1)|]]
+            [Loss(LossFunction.MeanSquaredError)] [[|Sgd(LearningRate = 0)|]]
+            """))
+            .Should()
+            .Has("MG0005", Error, 0, "its 5x5 kernel is larger than its input of 4x4")
+            .Has("MG0006", Error, 1, "Dropout.rate is 1.5")
+            .Has("MG0005", Error, 2, "its 8x8 window is larger than its input of 4x4")
+            .Has("MG0006", Error, 3, "Dense.L2 is -1")
+            .Has("MG0006", Error, 4, "Sgd.LearningRate is 0")
+            .AndNoOther();
+    }
+
+    [Fact]
     public void MG0006_OutOfRange_EveryBadHyperparameterOfOneAttribute()
     {
         RunWithError(Source("[Model] [Input(2)] [Dense(2)] [Loss(LossFunction.MeanSquaredError)] [[|Sgd(LearningRate = 0, Momentum = -1, WeightDecay = -1)|]]"))
