@@ -93,6 +93,7 @@ internal sealed partial class ModelEmitter
         }
         EmitAccessors();
         EmitWeightFiles();
+        EmitDescription();
         EmitInterfaceMembers();
         cancellationToken.ThrowIfCancellationRequested();
 
@@ -153,9 +154,11 @@ internal sealed partial class ModelEmitter
         }
     }
 
-    private string OptimizerSummary()
+    private string OptimizerSummary() => $"{Spec.Optimizer!.Kind} ({OptimizerSettings(Spec.Optimizer!)})";
+
+    /// <summary>The optimizer's settings in PyTorch's terms: <c>lr 0.001, betas (0.9, 0.999), eps 1e-8</c>.</summary>
+    internal static string OptimizerSettings(OptimizerSpec o)
     {
-        OptimizerSpec o = Spec.Optimizer!;
         bool adamLike = o.Kind is OptimizerKind.Adam or OptimizerKind.AdamW or OptimizerKind.Adamax or OptimizerKind.NAdam;
         var parts = new List<string> { "lr " + Number(o.LearningRate) };
         if (o.Momentum != 0) parts.Add("momentum " + Number(o.Momentum));
@@ -170,6 +173,6 @@ internal sealed partial class ModelEmitter
         if (o.InitialAccumulator != 0) parts.Add("initial accumulator " + Number(o.InitialAccumulator));
         if (o.Kind == OptimizerKind.NAdam) parts.Add("momentum decay " + Number(o.MomentumDecay));
         if (o.WeightDecay != 0) parts.Add((o.Kind == OptimizerKind.AdamW ? "decoupled " : "") + "weight decay " + Number(o.WeightDecay));
-        return $"{o.Kind} ({string.Join(", ", parts)})";
+        return string.Join(", ", parts);
     }
 }

@@ -12,7 +12,7 @@ internal static class GeneratedNames
     /// <summary>Members every model may get, public and private.</summary>
     public static readonly IReadOnlyList<string> Fixed = new[]
     {
-        "InputSize", "OutputSize", "BatchSize", "ParameterCount", "Predict", "ComputeGradients", "ApplyGradients",
+        "InputSize", "OutputSize", "BatchSize", "ParameterCount", "Description", "Summary", "Predict", "ComputeGradients", "ApplyGradients",
         "TrainStep", "Evaluate", "LearningRate", "Step", "Parameter", "Gradient", "InputGradient", "ParameterNames",
         "Buffer", "BufferNames", "OptimizerStateNames", "OptimizerState", "RestoreStep", "Forward", "Backward",
         "InitializeParameters", "ApplyRegularization", "RegularizationPenalty", "Rows", "RandomState",
