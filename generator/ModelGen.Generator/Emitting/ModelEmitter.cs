@@ -14,7 +14,8 @@ namespace ModelGen.Generator.Emitting;
 /// Writes the generated half of a model class from its <see cref="ModelPlan"/> and the <see cref="ExecutionPlan"/> the
 /// planner makes of it: constants, parameter storage, initialization (ModelEmitter.Storage.cs), the training API and the
 /// optimizer step (ModelEmitter.Training.cs), accessors and weight files (ModelEmitter.Accessors.cs), and the forward and
-/// backward passes (ModelEmitter.Passes.cs), whose steps each layer kind's module writes. Emits nothing for an invalid plan.
+/// backward passes (ModelEmitter.Passes.cs), whose steps each layer kind's module writes. An invalid plan gets the
+/// <see cref="StubEmitter"/>'s stand-in instead.
 /// </summary>
 internal sealed partial class ModelEmitter
 {
@@ -41,10 +42,13 @@ internal sealed partial class ModelEmitter
         _exec = Planner.Plan(plan);
     }
 
-    /// <summary>The generated source, or null when the plan has errors.</summary>
+    /// <summary>
+    /// The generated source; for a plan with errors, the <see cref="StubEmitter"/>'s stand-in (null when the class
+    /// cannot take one).
+    /// </summary>
     public static string? Emit(ModelPlan plan, CancellationToken cancellationToken = default)
     {
-        if (!plan.IsValid) return null;
+        if (!plan.IsValid) return StubEmitter.Emit(plan);
         var emitter = new ModelEmitter(plan);
         emitter.EmitFile(cancellationToken);
         return emitter._w.ToString();
