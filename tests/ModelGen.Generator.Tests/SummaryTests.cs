@@ -233,4 +233,31 @@ public class SummaryTests
         Assert.Equal("mine", model.ToString());
         Assert.StartsWith("Model: Own (Single", ((IModel<float>)model).Summary(), StringComparison.Ordinal);
     }
+
+    [Fact]
+    public void Descriptions_RejectBadArguments()
+    {
+        Assert.Throws<ArgumentException>(() => new ModelDescription("M", Precision.Single, new[] { 2 }, 1, 0, null, null, null, Array.Empty<LayerDescription>()));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new LayerDescription("dense0", "Dense", new[] { "input" }, new[] { 2 }, -1, 0));
+        Assert.Throws<ArgumentException>(() => new LayerDescription("dense0", "Dense", new[] { "input" }, new[] { 2 }, 6, 0, ("units", "2"), ("units", "3")));
+        Assert.Throws<ArgumentNullException>(() => new LayerDescription("dense0", "Dense", null!, new[] { 2 }, 6, 0));
+    }
+
+    [Fact]
+    public void Summary_IsTheSameInEveryCulture()
+    {
+        var layer = new LayerDescription("dense0", "Dense", new[] { "input" }, new[] { 1000 }, 1_001_000, 0, ("units", "1000"));
+        var model = new ModelDescription("Wide", Precision.Double, new[] { 1000 }, 64, 0, LossFunction.MeanSquaredError, "Sgd", "lr 0.1", new[] { layer });
+        System.Globalization.CultureInfo before = System.Globalization.CultureInfo.CurrentCulture;
+        try
+        {
+            System.Globalization.CultureInfo.CurrentCulture = new System.Globalization.CultureInfo("de-DE");
+            Assert.Contains("Total params: 1,001,000\n", model.FormatSummary(), StringComparison.Ordinal);
+            Assert.Equal("Wide (Double): [1000] -> [1000], 1 layer, 1,001,000 parameters", model.ToString());
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentCulture = before;
+        }
+    }
 }

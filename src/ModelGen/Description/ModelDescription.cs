@@ -93,7 +93,7 @@ public sealed class ModelDescription
 
     /// <summary>One line: the name, precision, input and output shapes and the parameter count.</summary>
     public override string ToString() =>
-        $"{Name} ({Precision}): {FormatShape(InputShape)} -> {FormatShape(OutputShape)}, {Layers.Count} layers, {FormatCount(ParameterCount)} parameters";
+        $"{Name} ({Precision}): {FormatShape(InputShape)} -> {FormatShape(OutputShape)}, {Layers.Count} layer{(Layers.Count == 1 ? "" : "s")}, {FormatCount(ParameterCount)} parameters";
 
     /// <summary>A shape as the generator's comments write it: <c>[784]</c>, <c>[1 x 28 x 28]</c>.</summary>
     internal static string FormatShape(IReadOnlyList<int> shape) =>
