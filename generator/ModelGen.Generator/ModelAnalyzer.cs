@@ -12,7 +12,8 @@ namespace ModelGen.Generator;
 
 /// <summary>
 /// Reports every problem of a [Model] declaration as an MG#### diagnostic on the attribute that causes it. It reuses
-/// the generator's parser and shape inference, so the generator emits code exactly when this reports no error.
+/// the generator's parser and shape inference, so the generator emits the model exactly when this reports no error
+/// (and otherwise a stand-in whose members throw, naming these errors).
 /// </summary>
 [DiagnosticAnalyzer(LanguageNames.CSharp)]
 public sealed class ModelAnalyzer : DiagnosticAnalyzer

@@ -11,7 +11,7 @@ namespace ModelGen.Generator;
 
 /// <summary>
 /// The incremental pipeline: [Model] classes → <see cref="ModelSpec"/> → <see cref="ModelPlan"/> (both value-equatable,
-/// cached) → generated source (one file per model, nothing for an invalid one). Diagnostics come from <see cref="ModelAnalyzer"/>, which runs the
+/// cached) → generated source (one file per model; for an invalid one, a stand-in whose members throw, or nothing, see StubEmitter). Diagnostics come from <see cref="ModelAnalyzer"/>, which runs the
 /// same parser and shape inference.
 /// </summary>
 [Generator(LanguageNames.CSharp)]
@@ -24,7 +24,7 @@ public sealed class ModelGenerator : IIncrementalGenerator
         public const string ModelSpec = nameof(ModelSpec);
         /// <summary>The <see cref="ModelPlan"/> of each model (value-equatable too: an unchanged plan is not emitted again).</summary>
         public const string ModelPlan = nameof(ModelPlan);
-        /// <summary>The generated file of each valid model.</summary>
+        /// <summary>The generated file of each model (a stand-in whose members throw, for a model with errors).</summary>
         public const string GeneratedSource = nameof(GeneratedSource);
     }
 

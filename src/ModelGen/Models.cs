@@ -33,6 +33,13 @@ public interface IModel<T> where T : unmanaged, IFloatingPointIeee754<T>
     void SaveWeights(string path);
     /// <summary>Loads every parameter and buffer from a safetensors file, or changes nothing.</summary>
     void LoadWeights(string path);
+    /// <summary>The architecture as the generator planned it (the class's static <c>Description</c>).</summary>
+    ModelDescription Description { get; }
+    /// <summary>
+    /// The layers as a table in the manner of Keras's <c>model.summary()</c>: name, kind, output shape and parameter
+    /// count of each, the totals (trainable and non-trainable), the loss and the optimizer.
+    /// </summary>
+    string Summary();
 }
 
 /// <summary>A model with a loss and an optimizer.</summary>

@@ -156,15 +156,17 @@ public class IncrementalTests
     }
 
     [Fact]
-    public void MakingAModelInvalid_RemovesItsSource_AndFixingItBringsItBack()
+    public void MakingAModelInvalid_TurnsItsSourceIntoAStandIn_AndFixingItBringsTheModelBack()
     {
         var session = new Session(ModelFile);
         GeneratorRunResult broken = session.Rerun(session.Edit(0, t => t.Replace("[Dense(1)]", "[Dense(0)]", StringComparison.Ordinal)));
         Assert.Contains(Outputs(broken, ModelGenerator.Steps.ModelSpec), o => o.Reason == IncrementalStepRunReason.Modified);
-        Assert.Equal(new[] { "Demo.Other.g.cs" }, broken.GeneratedSources.Select(s => s.HintName));
+        Assert.Equal(new[] { "Demo.Other.g.cs", "Demo.Xor.g.cs" }, broken.GeneratedSources.Select(s => s.HintName).OrderBy(n => n, StringComparer.Ordinal));
+        Assert.Contains("this is a stand-in, not the model", broken.GeneratedSources.Single(s => s.HintName == "Demo.Xor.g.cs").SourceText.ToString(), StringComparison.Ordinal);
 
         GeneratorRunResult fixedAgain = session.Rerun(session.Edit(0, t => t.Replace("[Dense(0)]", "[Dense(1)]", StringComparison.Ordinal)));
         Assert.Equal(new[] { "Demo.Other.g.cs", "Demo.Xor.g.cs" }, fixedAgain.GeneratedSources.Select(s => s.HintName).OrderBy(n => n, StringComparer.Ordinal));
+        Assert.DoesNotContain("stand-in", fixedAgain.GeneratedSources.Single(s => s.HintName == "Demo.Xor.g.cs").SourceText.ToString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -58,25 +58,28 @@ public class MalformedInputTests
     [Fact]
     public void UnknownEnumValue_IsOutOfRange()
     {
-        ModelGenRun run = ModelGenRun.Run(Source("[Model] [Input(2)] [[|Dense(units: 1, activation: (Activation)(-7))|]]"));
+        string markup = Source("[Model] [Input(2)] [[|Dense(units: 1, activation: (Activation)(-7))|]]");
+        ModelGenRun run = ModelGenRun.Run(markup);
         run.Should().Has("MG0006", Error, 0, "Dense.activation is -7").AndNoOther();
-        Assert.Empty(run.Sources);
+        StandIns.AssertUsable(new[] { markup }, run); // the model is not generated: only its stand-in
     }
 
     [Fact]
     public void EmptyInput_IsAnInvalidShape()
     {
-        ModelGenRun run = ModelGenRun.Run(Source("[Model] [[|Input()|]] [Dense(1)] [Loss(LossFunction.MeanSquaredError)] [Sgd]"));
+        string markup = Source("[Model] [[|Input()|]] [Dense(1)] [Loss(LossFunction.MeanSquaredError)] [Sgd]");
+        ModelGenRun run = ModelGenRun.Run(markup);
         run.Should().Has("MG0004", Error, 0, "[Input] shape [] is not supported").AndNoOther();
-        Assert.Empty(run.Sources);
+        StandIns.AssertUsable(new[] { markup }, run); // the model is not generated: only its stand-in
     }
 
     [Fact]
     public void ExplicitEmptyArrayInput_IsAnInvalidShape()
     {
-        ModelGenRun run = ModelGenRun.Run(Source("[Model] [[|Input(new int[0])|]] [Dense(1)]"));
+        string markup = Source("[Model] [[|Input(new int[0])|]] [Dense(1)]");
+        ModelGenRun run = ModelGenRun.Run(markup);
         run.Should().Has("MG0004", Error, 0, "[Input] shape [] is not supported").AndNoOther();
-        Assert.Empty(run.Sources);
+        StandIns.AssertUsable(new[] { markup }, run); // the model is not generated: only its stand-in
     }
 
     [Fact]
@@ -243,7 +246,10 @@ public class MalformedInputTests
     {
         // The parameters do not fit in one int-indexed array, although every layer output does.
         ModelGenRun run = ModelGenRun.Run(Source(attributes));
-        Assert.True(run.Sources.IsEmpty, "Code was generated for more parameters than an int can count:\n" + string.Join("\n", run.Diagnostics.Select(ModelGenRun.Describe)));
+        GeneratedFile standIn = Assert.Single(run.Sources);
+        Assert.True(standIn.Text.Contains("this is a stand-in, not the model", StringComparison.Ordinal),
+            "Code was generated for more parameters than an int can count:\n" + string.Join("\n", run.Diagnostics.Select(ModelGenRun.Describe)));
+        Assert.Contains("public const int ParameterCount = 0; // unknown: a layer has errors", standIn.Text, StringComparison.Ordinal);
         Assert.Contains(run.Diagnostics, d => d.Id is "MG0005" or "MG0006" && d.Location.SourceSpan == run.Span(0).Span);
     }
 }

@@ -23,8 +23,8 @@ public class ShapeInferenceTests
     private static LayerSpec[] Layers(params LayerSpec[] layers) =>
         layers.Select((l, i) => l with { Ordinal = 2 + i }).ToArray();
 
-    private static LayerSpec Dense(int units, ActivationKind activation = ActivationKind.Linear) =>
-        new(LayerKind.Dense, -1) { Units = units, Activation = activation };
+    private static LayerSpec Dense(int units, ActivationKind activation = ActivationKind.Linear, string? from = null) =>
+        new(LayerKind.Dense, -1) { Units = units, Activation = activation, From = from };
 
     private static LayerSpec Layer(LayerKind kind) => new(kind, -1);
 
@@ -148,16 +148,55 @@ public class ShapeInferenceTests
     }
 
     [Fact]
-    public void ShapeMismatch_StopsInferenceAtTheLayer()
+    public void ShapeMismatch_LaterLayersAreStillRangeChecked_ButNotShapeChecked()
     {
-        ModelPlan plan = ShapeInference.Plan(Spec(new[] { 1, 4, 4 }, Layers(Layer(LayerKind.ReLU), Dense(3), Dense(0)),
-            new LossSpec(5, LossKind.MeanSquaredError), Sgd(6)));
+        ModelPlan plan = ShapeInference.Plan(Spec(new[] { 1, 4, 4 }, Layers(Layer(LayerKind.ReLU), Dense(3), Dense(0), Layer(LayerKind.Flatten)),
+            new LossSpec(6, LossKind.MeanSquaredError), Sgd(7)));
 
-        // dense0 cannot take the image; nothing after it is inferred (so dense1's bad units are not reached either).
-        Assert.Equal(new[] { Problem.Create("MG0005", 3, "dense layer 'dense0'", "[1 x 4 x 4]", "a dense layer needs a vector; put [Flatten] before it") },
+        // dense0 cannot take the image: its output is unknown, so dense1 and flatten0 (which reads dense1) get no shape
+        // check (a Flatten of a vector would be wrong, but it would only repeat dense0's mistake), while dense1's own
+        // units are still range-checked; the loss is not checked against an unknown output.
+        Assert.Equal(new[]
+            {
+                Problem.Create("MG0005", 3, "dense layer 'dense0'", "[1 x 4 x 4]", "a dense layer needs a vector; put [Flatten] before it"),
+                Problem.Create("MG0006", 4, "Dense.units", "0", "at least 1"),
+            },
             plan.Problems);
-        Assert.Single(plan.Layers);
+        Assert.Single(plan.Layers); // the layers planned before the first failure
         Assert.False(plan.IsValid);
+    }
+
+    [Fact]
+    public void AfterAFailedLayer_LayersReadingKnownValues_AreStillShapeChecked()
+    {
+        ModelPlan plan = ShapeInference.Plan(Spec(new[] { 1, 4, 4 }, Layers(
+            Dense(3),                                                                  // 2: needs a vector
+            new LayerSpec(LayerKind.Conv2D, -1) { Filters = 2, KernelSize = 5, From = "input" },   // 3: kernel larger than 4x4
+            new LayerSpec(LayerKind.MaxPool2D, -1) { PoolSize = 2, Stride = 2, From = "input" },   // 4: fine, [1 x 2 x 2]
+            new LayerSpec(LayerKind.MaxPool2D, -1) { PoolSize = 3, Stride = 3 },                   // 5: window larger than 2x2
+            new LayerSpec(LayerKind.Add, -1) { Operands = new[] { "dense0" }.ToEquatableArray() }, // 6: reads unknown values
+            new LayerSpec(LayerKind.Dropout, -1) { Rate = 1.5 })));                                // 7: out of range
+
+        Assert.Equal(new[] { "MG0005", "MG0005", "MG0005", "MG0006" }, Ids(plan));
+        Assert.Equal(new[] { 2, 3, 5, 7 }, plan.Problems.Select(p => p.Ordinal));
+        Assert.Contains("5x5 kernel is larger than its input of 4x4", plan.Problems[1].Arguments[2]);
+        Assert.Contains("3x3 window is larger than its input of 2x2", plan.Problems[2].Arguments[2]);
+        Assert.Equal("Dropout.rate", plan.Problems[3].Arguments[0]);
+        Assert.Empty(plan.Layers);
+    }
+
+    [Fact]
+    public void AnUnresolvedName_DoesNotHideTheLaterLayersMistakes()
+    {
+        ModelPlan plan = ShapeInference.Plan(Spec(new[] { 4 }, Layers(
+            Dense(4),
+            Dense(4) with { From = "nowhere" },
+            new LayerSpec(LayerKind.Add, -1) { Operands = new[] { "dense0" }.ToEquatableArray() }, // reads dense1: unknown
+            Dense(2, from: "dense0") with { L2 = -1 })));
+
+        Assert.Equal(new[] { "MG0017", "MG0006" }, Ids(plan));
+        Assert.Equal(new[] { 3, 5 }, plan.Problems.Select(p => p.Ordinal));
+        Assert.Single(plan.Layers);
     }
 
     [Fact]

@@ -6,7 +6,7 @@ namespace ModelGen.Generator.Diagnostics;
 
 /// <summary>
 /// Every diagnostic ModelGen reports, in one place. IDs are stable: <c>MG0xxx</c> are errors (the generator emits
-/// nothing for the model), <c>MG1xxx</c> warnings (code is generated, but the declaration is probably a mistake).
+/// a throwing stand-in of the model, see StubEmitter), <c>MG1xxx</c> warnings (code is generated, but the declaration is probably a mistake).
 /// </summary>
 internal static class DiagnosticDescriptors
 {

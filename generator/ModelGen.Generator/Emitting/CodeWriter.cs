@@ -33,5 +33,19 @@ internal sealed class CodeWriter
         return this;
     }
 
+    /// <summary>Indents the following lines one level (for continuation lines; <see cref="Outdent"/> ends it).</summary>
+    public CodeWriter Indent()
+    {
+        _indent++;
+        return this;
+    }
+
+    /// <summary>Ends an <see cref="Indent"/>.</summary>
+    public CodeWriter Outdent()
+    {
+        _indent--;
+        return this;
+    }
+
     public override string ToString() => _text.ToString();
 }

@@ -139,6 +139,7 @@ internal sealed partial class ModelEmitter
         _w.Line($"int {model}.ParameterCount => ParameterCount;");
         _w.Line($"{list} {model}.ParameterNames => ParameterNames;");
         _w.Line($"{list} {model}.BufferNames => BufferNames;");
+        _w.Line($"global::ModelGen.ModelDescription {model}.Description => Description;");
         if (Trainable)
         {
             string trainable = $"global::ModelGen.ITrainableModel<{_t}>";

@@ -14,7 +14,8 @@ namespace ModelGen.Generator.Emitting;
 /// Writes the generated half of a model class from its <see cref="ModelPlan"/> and the <see cref="ExecutionPlan"/> the
 /// planner makes of it: constants, parameter storage, initialization (ModelEmitter.Storage.cs), the training API and the
 /// optimizer step (ModelEmitter.Training.cs), accessors and weight files (ModelEmitter.Accessors.cs), and the forward and
-/// backward passes (ModelEmitter.Passes.cs), whose steps each layer kind's module writes. Emits nothing for an invalid plan.
+/// backward passes (ModelEmitter.Passes.cs), whose steps each layer kind's module writes. An invalid plan gets the
+/// <see cref="StubEmitter"/>'s stand-in instead.
 /// </summary>
 internal sealed partial class ModelEmitter
 {
@@ -41,10 +42,13 @@ internal sealed partial class ModelEmitter
         _exec = Planner.Plan(plan);
     }
 
-    /// <summary>The generated source, or null when the plan has errors.</summary>
+    /// <summary>
+    /// The generated source; for a plan with errors, the <see cref="StubEmitter"/>'s stand-in (null when the class
+    /// cannot take one).
+    /// </summary>
     public static string? Emit(ModelPlan plan, CancellationToken cancellationToken = default)
     {
-        if (!plan.IsValid) return null;
+        if (!plan.IsValid) return StubEmitter.Emit(plan);
         var emitter = new ModelEmitter(plan);
         emitter.EmitFile(cancellationToken);
         return emitter._w.ToString();
@@ -93,6 +97,7 @@ internal sealed partial class ModelEmitter
         }
         EmitAccessors();
         EmitWeightFiles();
+        EmitDescription();
         EmitInterfaceMembers();
         cancellationToken.ThrowIfCancellationRequested();
 
@@ -153,9 +158,11 @@ internal sealed partial class ModelEmitter
         }
     }
 
-    private string OptimizerSummary()
+    private string OptimizerSummary() => $"{Spec.Optimizer!.Kind} ({OptimizerSettings(Spec.Optimizer!)})";
+
+    /// <summary>The optimizer's settings in PyTorch's terms: <c>lr 0.001, betas (0.9, 0.999), eps 1e-8</c>.</summary>
+    internal static string OptimizerSettings(OptimizerSpec o)
     {
-        OptimizerSpec o = Spec.Optimizer!;
         bool adamLike = o.Kind is OptimizerKind.Adam or OptimizerKind.AdamW or OptimizerKind.Adamax or OptimizerKind.NAdam;
         var parts = new List<string> { "lr " + Number(o.LearningRate) };
         if (o.Momentum != 0) parts.Add("momentum " + Number(o.Momentum));
@@ -170,6 +177,6 @@ internal sealed partial class ModelEmitter
         if (o.InitialAccumulator != 0) parts.Add("initial accumulator " + Number(o.InitialAccumulator));
         if (o.Kind == OptimizerKind.NAdam) parts.Add("momentum decay " + Number(o.MomentumDecay));
         if (o.WeightDecay != 0) parts.Add((o.Kind == OptimizerKind.AdamW ? "decoupled " : "") + "weight decay " + Number(o.WeightDecay));
-        return $"{o.Kind} ({string.Join(", ", parts)})";
+        return string.Join(", ", parts);
     }
 }

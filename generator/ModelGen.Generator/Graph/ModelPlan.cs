@@ -7,7 +7,7 @@ namespace ModelGen.Generator.Graph;
 /// <summary>
 /// A model with its graph resolved and every shape inferred: what the planner and the emitter work from. Plain,
 /// value-equatable data (the incremental pipeline caches it). <see cref="IsValid"/> is false when any error was
-/// found, and then nothing is emitted.
+/// found, and then the model is not emitted (only a stand-in whose members throw).
 /// </summary>
 internal sealed record ModelPlan(ModelSpec Spec, Shape? Input, EquatableArray<LayerPlan> Layers, EquatableArray<Problem> Problems)
 {

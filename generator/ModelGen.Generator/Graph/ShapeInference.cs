@@ -122,12 +122,20 @@ internal static class ShapeInference
         }).ToArray();
     }
 
-    /// <summary>Walks the layers in order; stops at the first layer whose operands it cannot resolve or accept.</summary>
+    /// <summary>
+    /// Walks the layers in order. A layer that cannot be planned (a name that does not resolve, operands it cannot take,
+    /// hyperparameters that leave its output unknown) does not stop the walk: every later layer still has its name and
+    /// hyperparameters checked, and its shapes too when the values it reads are known, so that every independent mistake
+    /// is reported at once. A layer reading an unknown value is not shape-checked (its error would only repeat the first
+    /// one) and its own output is unknown. <paramref name="layers"/> receives the layers planned before the first failure.
+    /// </summary>
     private static void InferLayers(ModelSpec spec, Shape input, List<LayerPlan> layers, List<Problem> problems)
     {
         string[] names = Names(spec);
         var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
         var tensors = new TensorAllocator(); // its offset stays below MaxArrayLength: checked before each layer's tensors are added
+        var outputs = new Shape?[spec.Layers.Count]; // null: the layer could not be planned, or read a value that could not
+        bool complete = true; // every layer so far was planned
 
         for (int i = 0; i < spec.Layers.Count; i++)
         {
@@ -142,43 +150,59 @@ internal static class ShapeInference
             else if (!seen.Add(name))
                 problems.Add(Problem.Create(D.InvalidLayerNameId, layer.Ordinal, name, "is already the name of another layer (names ignore case)"));
 
-            string label = $"{module.Label} '{name}'";
             module.CheckHyperparameters(layer, problems);
 
-            if (Resolve(layer, i, names, label, problems) is not { } sources) return;
-            Shape[] shapes = sources.Select(s => s < 0 ? input : layers[s].Output).ToArray();
-            string[] sourceNames = sources.Select(s => s < 0 ? InputName : names[s]).ToArray();
-
-            Shape? output = module.OutputShape(layer, label, shapes, sourceNames, problems);
-            if (output is null) return;
-            if (output.Dims.Any(d => d < 1) || Sizes.Product(output.LongSize, Math.Max(1, spec.BatchSize)) > MaxBufferLength)
-            {
-                problems.Add(ShapeMismatch(layer, label, shapes[0], $"its output {output} times BatchSize does not fit in one array"));
-                return;
-            }
-            long parameters = module.ParameterCount(layer, shapes[0]);
-            if (Sizes.Sum(new[] { tensors.ParameterOffset, parameters }) > MaxArrayLength)
-            {
-                problems.Add(ShapeMismatch(layer, label, shapes[0],
-                    $"its {parameters} parameters bring the model to {tensors.ParameterOffset + parameters}, more than one array holds"));
-                return;
-            }
-
-            long scratch = module.ScratchLength(layer, shapes[0], output);
-            if (spec.Loss is not null && spec.Optimizer is not null && Sizes.Product(scratch, MaxScratchCopies) > MaxArrayLength)
-            {
-                problems.Add(ShapeMismatch(layer, label, shapes[0],
-                    $"its backward pass needs a scratch array of {scratch} values per thread, more than one array holds for {MaxScratchCopies} threads"));
-                return;
-            }
-
-            tensors.Layer = name;
-            var plan = new LayerPlan(layer, i, name, sources.ToEquatableArray(), shapes.ToEquatableArray(), output)
-            {
-                SourceNames = sourceNames.ToEquatableArray(),
-            };
-            layers.Add(module.WithTensors(plan, tensors));
+            LayerPlan? plan = PlanLayer(spec, input, layer, i, names, outputs, tensors, problems);
+            outputs[i] = plan?.Output;
+            complete &= plan is not null;
+            if (complete) layers.Add(plan!);
         }
+    }
+
+    /// <summary>
+    /// Layer <paramref name="i"/> with its shapes and tensors, or null when it cannot be planned: after reporting why,
+    /// or silently when a value it reads is unknown (an earlier layer's failure, already reported).
+    /// </summary>
+    private static LayerPlan? PlanLayer(ModelSpec spec, Shape input, LayerSpec layer, int i, string[] names, Shape?[] outputs,
+        TensorAllocator tensors, List<Problem> problems)
+    {
+        LayerModule module = LayerModules.Of(layer.Kind);
+        string name = names[i];
+        string label = $"{module.Label} '{name}'";
+        if (Resolve(layer, i, names, label, problems) is not { } sources) return null;
+        if (sources.Any(s => s >= 0 && outputs[s] is null)) return null;
+        Shape[] shapes = sources.Select(s => s < 0 ? input : outputs[s]!).ToArray();
+        string[] sourceNames = sources.Select(s => s < 0 ? InputName : names[s]).ToArray();
+
+        Shape? output = module.OutputShape(layer, label, shapes, sourceNames, problems);
+        if (output is null) return null;
+        if (output.Dims.Any(d => d < 1) || Sizes.Product(output.LongSize, Math.Max(1, spec.BatchSize)) > MaxBufferLength)
+        {
+            problems.Add(ShapeMismatch(layer, label, shapes[0], $"its output {output} times BatchSize does not fit in one array"));
+            return null;
+        }
+        long parameters = module.ParameterCount(layer, shapes[0]);
+        if (Sizes.Sum(new[] { tensors.ParameterOffset, parameters }) > MaxArrayLength)
+        {
+            problems.Add(ShapeMismatch(layer, label, shapes[0],
+                $"its {parameters} parameters bring the model to {tensors.ParameterOffset + parameters}, more than one array holds"));
+            return null;
+        }
+
+        long scratch = module.ScratchLength(layer, shapes[0], output);
+        if (spec.Loss is not null && spec.Optimizer is not null && Sizes.Product(scratch, MaxScratchCopies) > MaxArrayLength)
+        {
+            problems.Add(ShapeMismatch(layer, label, shapes[0],
+                $"its backward pass needs a scratch array of {scratch} values per thread, more than one array holds for {MaxScratchCopies} threads"));
+            return null;
+        }
+
+        tensors.Layer = name;
+        var plan = new LayerPlan(layer, i, name, sources.ToEquatableArray(), shapes.ToEquatableArray(), output)
+        {
+            SourceNames = sourceNames.ToEquatableArray(),
+        };
+        return module.WithTensors(plan, tensors);
     }
 
     /// <summary>

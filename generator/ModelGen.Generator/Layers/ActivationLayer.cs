@@ -41,6 +41,9 @@ internal sealed class ActivationLayer : LayerModule
         return inputs[0];
     }
 
+    public override IEnumerable<(string Name, string Value)> Hyperparameters(LayerSpec layer) =>
+        _activation == ActivationKind.LeakyReLU ? new[] { ("alpha", Number(layer.Alpha)) } : System.Array.Empty<(string, string)>();
+
     public override string Describe(LayerPlan layer) => $"{layer.Spec.Kind} {layer.Output}";
 
     public override string StepComment(LayerPlan layer) => $"{layer.Activation} over {LayerStep.Batched(layer.Output)}";

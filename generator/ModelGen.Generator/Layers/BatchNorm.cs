@@ -52,6 +52,9 @@ internal sealed class BatchNorm : LayerModule
         };
     }
 
+    public override IEnumerable<(string Name, string Value)> Hyperparameters(LayerSpec layer) =>
+        new[] { ("Momentum", Number(layer.Momentum)), ("Epsilon", Number(layer.Epsilon)) };
+
     public override string Describe(LayerPlan layer) =>
         $"batchnorm {layer.Output}, momentum {Number(layer.Spec.Momentum)}, eps {Number(layer.Spec.Epsilon)}";
 

@@ -88,6 +88,13 @@ internal sealed class Conv2D : LayerModule
         return layer with { Weight = weight, Bias = bias, PadTop = before, PadLeft = before };
     }
 
+    public override IEnumerable<(string Name, string Value)> Hyperparameters(LayerSpec layer) => new[]
+    {
+        ("filters", Int(layer.Filters)), ("kernelSize", Int(layer.KernelSize)), ("activation", layer.Activation.ToString()),
+        ("Stride", Int(layer.Stride)), ("Padding", layer.Padding.ToString()), ("UseBias", Bool(layer.UseBias)),
+        ("WeightInit", layer.WeightInit.ToString()), ("L1", Number(layer.L1)), ("L2", Number(layer.L2)),
+    };
+
     public override string Describe(LayerPlan layer) =>
         $"conv2d {layer.Input} -> {layer.Output}, {layer.Spec.KernelSize}x{layer.Spec.KernelSize}, stride {layer.Spec.Stride}, {layer.Spec.Padding}"
         + (layer.Spec.UseBias ? "" : ", no bias") + Weighted.DescribeTail(layer);

@@ -60,6 +60,12 @@ internal sealed class Dense : LayerModule
         return layer with { Weight = weight, Bias = bias };
     }
 
+    public override IEnumerable<(string Name, string Value)> Hyperparameters(LayerSpec layer) => new[]
+    {
+        ("units", Int(layer.Units)), ("activation", layer.Activation.ToString()), ("UseBias", Bool(layer.UseBias)),
+        ("WeightInit", layer.WeightInit.ToString()), ("BiasInit", layer.BiasInit.ToString()), ("L1", Number(layer.L1)), ("L2", Number(layer.L2)),
+    };
+
     public override string Describe(LayerPlan layer) =>
         $"dense {layer.Input} -> {layer.Output}" + (layer.Spec.UseBias ? "" : ", no bias") + Weighted.DescribeTail(layer);
 

@@ -25,6 +25,8 @@ internal sealed class Dropout : LayerModule
 
     public override Shape? OutputShape(LayerSpec layer, string label, IReadOnlyList<Shape> inputs, IReadOnlyList<string> operands, List<Problem> problems) => inputs[0];
 
+    public override IEnumerable<(string Name, string Value)> Hyperparameters(LayerSpec layer) => new[] { ("rate", Number(layer.Rate)) };
+
     public override string Describe(LayerPlan layer) => $"dropout {layer.Output}, rate {Number(layer.Spec.Rate)}";
 
     public override string StepComment(LayerPlan layer) => $"dropout over {LayerStep.Batched(layer.Output)}, rate {Number(layer.Spec.Rate)} (training only)";

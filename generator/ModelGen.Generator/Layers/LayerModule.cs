@@ -76,6 +76,12 @@ internal abstract class LayerModule
     /// <summary>The layer with its parameter and buffer tensors placed (and anything else shape-dependent, such as padding).</summary>
     public virtual LayerPlan WithTensors(LayerPlan layer, TensorAllocator tensors) => layer;
 
+    /// <summary>
+    /// The attribute's settings for the model's run-time description, by the attribute's own parameter names
+    /// (<c>units</c>, <c>activation</c>, <c>Stride</c>), as invariant-culture text; none by default.
+    /// </summary>
+    public virtual IEnumerable<(string Name, string Value)> Hyperparameters(LayerSpec layer) => System.Linq.Enumerable.Empty<(string, string)>();
+
     /// <summary>One line of the architecture comment at the top of the generated class.</summary>
     public abstract string Describe(LayerPlan layer);
 

@@ -33,6 +33,8 @@ internal sealed class LayerNorm : LayerModule
         };
     }
 
+    public override IEnumerable<(string Name, string Value)> Hyperparameters(LayerSpec layer) => new[] { ("Epsilon", Number(layer.Epsilon)) };
+
     public override string Describe(LayerPlan layer) => $"layernorm {layer.Output}, eps {Number(layer.Spec.Epsilon)}";
 
     public override string StepComment(LayerPlan layer) => $"layer norm over each sample's {Int(layer.Output.Size)} values";

@@ -44,6 +44,9 @@ internal sealed class Pooling : LayerModule
         return new Shape(input.Dims[0], (input.Dims[1] - layer.PoolSize) / layer.Stride + 1, (input.Dims[2] - layer.PoolSize) / layer.Stride + 1);
     }
 
+    public override IEnumerable<(string Name, string Value)> Hyperparameters(LayerSpec layer) =>
+        new[] { ("poolSize", Int(layer.PoolSize)), ("Stride", Int(layer.Stride)) };
+
     public override string Describe(LayerPlan layer) =>
         $"{layer.Spec.Kind} {layer.Input} -> {layer.Output}, {layer.Spec.PoolSize}x{layer.Spec.PoolSize}, stride {layer.Spec.Stride}";
 

@@ -262,12 +262,36 @@ internal static class ModelParser
         return new TypeSpec(ns, name, Keyword(type), containing.ToEquatableArray())
         {
             Members = MemberNames(type, cancellationToken).ToEquatableArray(),
-            Interfaces = type.Interfaces
+            Interfaces = DeclaredInterfaces(type, cancellationToken)
                 .Where(i => i.ContainingNamespace is { Name: Namespace, ContainingNamespace.IsGlobalNamespace: true } && i.TypeArguments.Length == 1)
                 .Select(i => $"{i.Name}<{i.TypeArguments[0].ToDisplayString()}>").Distinct().OrderBy(n => n, StringComparer.Ordinal).ToEquatableArray(),
             InheritedMembers = InheritedMemberNames(type).ToEquatableArray(),
         };
     }
+
+    /// <summary>
+    /// The interfaces the user's declarations name, without those the generated file adds (the analyzer sees the class
+    /// with the generated part, whose interfaces follow the declaration and must not be judged as the user's).
+    /// </summary>
+    private static IEnumerable<INamedTypeSymbol> DeclaredInterfaces(INamedTypeSymbol type, CancellationToken cancellationToken)
+    {
+        if (type.DeclaringSyntaxReferences.All(r => !IsGeneratedFile(r.SyntaxTree))) return type.Interfaces;
+        var named = new HashSet<string>(type.DeclaringSyntaxReferences
+            .Where(r => !IsGeneratedFile(r.SyntaxTree))
+            .Select(r => r.GetSyntax(cancellationToken)).OfType<TypeDeclarationSyntax>()
+            .SelectMany(t => t.BaseList?.Types ?? default(SeparatedSyntaxList<BaseTypeSyntax>))
+            .Select(b => RightmostName(b.Type)), StringComparer.Ordinal);
+        return type.Interfaces.Where(i => named.Contains(i.Name));
+    }
+
+    /// <summary>The simple name a base type's syntax ends with: <c>IModel</c> for <c>global::ModelGen.IModel&lt;float&gt;</c>.</summary>
+    private static string RightmostName(TypeSyntax type) => type switch
+    {
+        QualifiedNameSyntax q => RightmostName(q.Right),
+        AliasQualifiedNameSyntax a => RightmostName(a.Name),
+        SimpleNameSyntax n => n.Identifier.ValueText,
+        _ => type.ToString(),
+    };
 
     /// <summary>The names of the members the user declared in the class (not those this generator wrote), sorted.</summary>
     private static IEnumerable<string> MemberNames(INamedTypeSymbol type, CancellationToken cancellationToken) =>

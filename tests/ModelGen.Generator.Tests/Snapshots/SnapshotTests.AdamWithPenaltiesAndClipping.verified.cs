@@ -335,6 +335,27 @@ namespace Demo
             };
         }
 
+        /// <summary>The architecture as the generator planned it: shapes, parameter counts and settings of every layer.</summary>
+        public static global::ModelGen.ModelDescription Description { get; } = new global::ModelGen.ModelDescription(
+            "Regularized", global::ModelGen.Precision.Single, inputShape: new int[] { 6 },
+            batchSize: 8, seed: 5,
+            loss: global::ModelGen.LossFunction.CrossEntropy, optimizer: "Adam", optimizerSettings: "lr 0.003, betas (0.9, 0.999), eps 1e-8, AMSGrad, weight decay 0.01",
+            layers: new global::ModelGen.LayerDescription[]
+            {
+                new("dense0", "Dense", new string[] { "input" }, new int[] { 16 }, parameterCount: 112, bufferCount: 0,
+                    ("units", "16"), ("activation", "ReLU"), ("UseBias", "true"), ("WeightInit", "GlorotUniform"), ("BiasInit", "Zeros"), ("L1", "0"), ("L2", "0.0001")),
+                new("dense1", "Dense", new string[] { "dense0" }, new int[] { 8 }, parameterCount: 136, bufferCount: 0,
+                    ("units", "8"), ("activation", "Tanh"), ("UseBias", "true"), ("WeightInit", "GlorotUniform"), ("BiasInit", "Zeros"), ("L1", "1e-5"), ("L2", "1e-5")),
+                new("dense2", "Dense", new string[] { "dense1" }, new int[] { 3 }, parameterCount: 27, bufferCount: 0,
+                    ("units", "3"), ("activation", "Linear"), ("UseBias", "true"), ("WeightInit", "GlorotUniform"), ("BiasInit", "Zeros"), ("L1", "0"), ("L2", "0")),
+            });
+
+        /// <summary>The layers as a table (name, kind, output shape, parameter count), the totals, the loss and the optimizer, like Keras's <c>model.summary()</c>.</summary>
+        public string Summary() => Description.FormatSummary();
+
+        /// <summary>The class name, precision, input and output shapes and parameter count, on one line.</summary>
+        public override string ToString() => Description.ToString();
+
         // global::ModelGen.IClassifier<float>, for code that works with any model: the constants and static lists as instance members.
         int global::ModelGen.IModel<float>.InputSize => InputSize;
         int global::ModelGen.IModel<float>.OutputSize => OutputSize;
@@ -342,6 +363,7 @@ namespace Demo
         int global::ModelGen.IModel<float>.ParameterCount => ParameterCount;
         global::System.Collections.Generic.IReadOnlyList<string> global::ModelGen.IModel<float>.ParameterNames => ParameterNames;
         global::System.Collections.Generic.IReadOnlyList<string> global::ModelGen.IModel<float>.BufferNames => BufferNames;
+        global::ModelGen.ModelDescription global::ModelGen.IModel<float>.Description => Description;
         global::System.Collections.Generic.IReadOnlyList<string> global::ModelGen.ITrainableModel<float>.OptimizerStateNames => OptimizerStateNames;
         ulong global::ModelGen.ITrainableModel<float>.RandomState { get => 0; set { } } // no dropout: nothing random after construction
 

@@ -308,6 +308,26 @@ namespace Demo
             };
         }
 
+        /// <summary>The architecture as the generator planned it: shapes, parameter counts and settings of every layer.</summary>
+        public static global::ModelGen.ModelDescription Description { get; } = new global::ModelGen.ModelDescription(
+            "Spam", global::ModelGen.Precision.Double, inputShape: new int[] { 3 },
+            batchSize: 8, seed: 3,
+            loss: global::ModelGen.LossFunction.BinaryCrossEntropy, optimizer: "Sgd", optimizerSettings: "lr 0.01, weight decay 0.0005",
+            layers: new global::ModelGen.LayerDescription[]
+            {
+                new("dense0", "Dense", new string[] { "input" }, new int[] { 4 }, parameterCount: 16, bufferCount: 0,
+                    ("units", "4"), ("activation", "Sigmoid"), ("UseBias", "true"), ("WeightInit", "HeNormal"), ("BiasInit", "Zeros"), ("L1", "0"), ("L2", "0")),
+                new("tanh0", "Tanh", new string[] { "dense0" }, new int[] { 4 }, parameterCount: 0, bufferCount: 0),
+                new("dense1", "Dense", new string[] { "tanh0" }, new int[] { 1 }, parameterCount: 5, bufferCount: 0,
+                    ("units", "1"), ("activation", "Linear"), ("UseBias", "true"), ("WeightInit", "GlorotUniform"), ("BiasInit", "Zeros"), ("L1", "0"), ("L2", "0")),
+            });
+
+        /// <summary>The layers as a table (name, kind, output shape, parameter count), the totals, the loss and the optimizer, like Keras's <c>model.summary()</c>.</summary>
+        public string Summary() => Description.FormatSummary();
+
+        /// <summary>The class name, precision, input and output shapes and parameter count, on one line.</summary>
+        public override string ToString() => Description.ToString();
+
         // global::ModelGen.ITargetModel<double>, for code that works with any model: the constants and static lists as instance members.
         int global::ModelGen.IModel<double>.InputSize => InputSize;
         int global::ModelGen.IModel<double>.OutputSize => OutputSize;
@@ -315,6 +335,7 @@ namespace Demo
         int global::ModelGen.IModel<double>.ParameterCount => ParameterCount;
         global::System.Collections.Generic.IReadOnlyList<string> global::ModelGen.IModel<double>.ParameterNames => ParameterNames;
         global::System.Collections.Generic.IReadOnlyList<string> global::ModelGen.IModel<double>.BufferNames => BufferNames;
+        global::ModelGen.ModelDescription global::ModelGen.IModel<double>.Description => Description;
         global::System.Collections.Generic.IReadOnlyList<string> global::ModelGen.ITrainableModel<double>.OptimizerStateNames => OptimizerStateNames;
         ulong global::ModelGen.ITrainableModel<double>.RandomState { get => 0; set { } } // no dropout: nothing random after construction
 

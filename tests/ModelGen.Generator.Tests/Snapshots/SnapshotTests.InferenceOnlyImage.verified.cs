@@ -149,6 +149,24 @@ namespace Demo
             };
         }
 
+        /// <summary>The architecture as the generator planned it: shapes, parameter counts and settings of every layer.</summary>
+        public static global::ModelGen.ModelDescription Description { get; } = new global::ModelGen.ModelDescription(
+            "TinyImage", global::ModelGen.Precision.Single, inputShape: new int[] { 1, 4, 4 },
+            batchSize: 4, seed: 0,
+            loss: null, optimizer: null, optimizerSettings: null, // inference only
+            layers: new global::ModelGen.LayerDescription[]
+            {
+                new("flatten0", "Flatten", new string[] { "input" }, new int[] { 16 }, parameterCount: 0, bufferCount: 0),
+                new("dense0", "Dense", new string[] { "flatten0" }, new int[] { 2 }, parameterCount: 34, bufferCount: 0,
+                    ("units", "2"), ("activation", "Linear"), ("UseBias", "true"), ("WeightInit", "GlorotUniform"), ("BiasInit", "Zeros"), ("L1", "0"), ("L2", "0")),
+            });
+
+        /// <summary>The layers as a table (name, kind, output shape, parameter count), the totals, the loss and the optimizer, like Keras's <c>model.summary()</c>.</summary>
+        public string Summary() => Description.FormatSummary();
+
+        /// <summary>The class name, precision, input and output shapes and parameter count, on one line.</summary>
+        public override string ToString() => Description.ToString();
+
         // global::ModelGen.IModel<float>, for code that works with any model: the constants and static lists as instance members.
         int global::ModelGen.IModel<float>.InputSize => InputSize;
         int global::ModelGen.IModel<float>.OutputSize => OutputSize;
@@ -156,6 +174,7 @@ namespace Demo
         int global::ModelGen.IModel<float>.ParameterCount => ParameterCount;
         global::System.Collections.Generic.IReadOnlyList<string> global::ModelGen.IModel<float>.ParameterNames => ParameterNames;
         global::System.Collections.Generic.IReadOnlyList<string> global::ModelGen.IModel<float>.BufferNames => BufferNames;
+        global::ModelGen.ModelDescription global::ModelGen.IModel<float>.Description => Description;
 
         // ---------------------------------------------------------------- implementation
 

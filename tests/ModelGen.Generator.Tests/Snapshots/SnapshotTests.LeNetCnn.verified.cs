@@ -426,6 +426,43 @@ namespace Demo
             };
         }
 
+        /// <summary>The architecture as the generator planned it: shapes, parameter counts and settings of every layer.</summary>
+        public static global::ModelGen.ModelDescription Description { get; } = new global::ModelGen.ModelDescription(
+            "LeNet", global::ModelGen.Precision.Single, inputShape: new int[] { 1, 28, 28 },
+            batchSize: 32, seed: 4,
+            loss: global::ModelGen.LossFunction.CrossEntropy, optimizer: "Adam", optimizerSettings: "lr 0.001, betas (0.9, 0.999), eps 1e-8",
+            layers: new global::ModelGen.LayerDescription[]
+            {
+                new("conv2d0", "Conv2D", new string[] { "input" }, new int[] { 6, 28, 28 }, parameterCount: 156, bufferCount: 0,
+                    ("filters", "6"), ("kernelSize", "5"), ("activation", "ReLU"), ("Stride", "1"), ("Padding", "Same"), ("UseBias", "true"), ("WeightInit", "GlorotUniform"), ("L1", "0"), ("L2", "0")),
+                new("batchnorm0", "BatchNorm", new string[] { "conv2d0" }, new int[] { 6, 28, 28 }, parameterCount: 12, bufferCount: 12,
+                    ("Momentum", "0.1"), ("Epsilon", "1e-5")),
+                new("maxpool2d0", "MaxPool2D", new string[] { "batchnorm0" }, new int[] { 6, 14, 14 }, parameterCount: 0, bufferCount: 0,
+                    ("poolSize", "2"), ("Stride", "2")),
+                new("conv2d1", "Conv2D", new string[] { "maxpool2d0" }, new int[] { 16, 10, 10 }, parameterCount: 2416, bufferCount: 0,
+                    ("filters", "16"), ("kernelSize", "5"), ("activation", "ReLU"), ("Stride", "1"), ("Padding", "Valid"), ("UseBias", "true"), ("WeightInit", "HeUniform"), ("L1", "0"), ("L2", "0")),
+                new("avgpool2d0", "AvgPool2D", new string[] { "conv2d1" }, new int[] { 16, 5, 5 }, parameterCount: 0, bufferCount: 0,
+                    ("poolSize", "2"), ("Stride", "2")),
+                new("flatten0", "Flatten", new string[] { "avgpool2d0" }, new int[] { 400 }, parameterCount: 0, bufferCount: 0),
+                new("dense0", "Dense", new string[] { "flatten0" }, new int[] { 120 }, parameterCount: 48120, bufferCount: 0,
+                    ("units", "120"), ("activation", "ReLU"), ("UseBias", "true"), ("WeightInit", "GlorotUniform"), ("BiasInit", "Zeros"), ("L1", "0"), ("L2", "0")),
+                new("dropout0", "Dropout", new string[] { "dense0" }, new int[] { 120 }, parameterCount: 0, bufferCount: 0,
+                    ("rate", "0.25")),
+                new("dense1", "Dense", new string[] { "dropout0" }, new int[] { 84 }, parameterCount: 10164, bufferCount: 0,
+                    ("units", "84"), ("activation", "Linear"), ("UseBias", "true"), ("WeightInit", "GlorotUniform"), ("BiasInit", "Zeros"), ("L1", "0"), ("L2", "0")),
+                new("layernorm0", "LayerNorm", new string[] { "dense1" }, new int[] { 84 }, parameterCount: 168, bufferCount: 0,
+                    ("Epsilon", "1e-5")),
+                new("relu0", "ReLU", new string[] { "layernorm0" }, new int[] { 84 }, parameterCount: 0, bufferCount: 0),
+                new("dense2", "Dense", new string[] { "relu0" }, new int[] { 10 }, parameterCount: 850, bufferCount: 0,
+                    ("units", "10"), ("activation", "Linear"), ("UseBias", "true"), ("WeightInit", "GlorotUniform"), ("BiasInit", "Zeros"), ("L1", "0"), ("L2", "0")),
+            });
+
+        /// <summary>The layers as a table (name, kind, output shape, parameter count), the totals, the loss and the optimizer, like Keras's <c>model.summary()</c>.</summary>
+        public string Summary() => Description.FormatSummary();
+
+        /// <summary>The class name, precision, input and output shapes and parameter count, on one line.</summary>
+        public override string ToString() => Description.ToString();
+
         // global::ModelGen.IClassifier<float>, for code that works with any model: the constants and static lists as instance members.
         int global::ModelGen.IModel<float>.InputSize => InputSize;
         int global::ModelGen.IModel<float>.OutputSize => OutputSize;
@@ -433,6 +470,7 @@ namespace Demo
         int global::ModelGen.IModel<float>.ParameterCount => ParameterCount;
         global::System.Collections.Generic.IReadOnlyList<string> global::ModelGen.IModel<float>.ParameterNames => ParameterNames;
         global::System.Collections.Generic.IReadOnlyList<string> global::ModelGen.IModel<float>.BufferNames => BufferNames;
+        global::ModelGen.ModelDescription global::ModelGen.IModel<float>.Description => Description;
         global::System.Collections.Generic.IReadOnlyList<string> global::ModelGen.ITrainableModel<float>.OptimizerStateNames => OptimizerStateNames;
 
         // ---------------------------------------------------------------- implementation

@@ -308,6 +308,25 @@ namespace Demo.Zoo
                     };
                 }
 
+                /// <summary>The architecture as the generator planned it: shapes, parameter counts and settings of every layer.</summary>
+                public static global::ModelGen.ModelDescription Description { get; } = new global::ModelGen.ModelDescription(
+                    "Tiny", global::ModelGen.Precision.Single, inputShape: new int[] { 3 },
+                    batchSize: 2, seed: 11,
+                    loss: global::ModelGen.LossFunction.MeanSquaredError, optimizer: "Sgd", optimizerSettings: "lr 0.01",
+                    layers: new global::ModelGen.LayerDescription[]
+                    {
+                        new("dense0", "Dense", new string[] { "input" }, new int[] { 2 }, parameterCount: 8, bufferCount: 0,
+                            ("units", "2"), ("activation", "ReLU"), ("UseBias", "true"), ("WeightInit", "GlorotUniform"), ("BiasInit", "Zeros"), ("L1", "0"), ("L2", "0")),
+                        new("dense1", "Dense", new string[] { "dense0" }, new int[] { 1 }, parameterCount: 3, bufferCount: 0,
+                            ("units", "1"), ("activation", "Linear"), ("UseBias", "true"), ("WeightInit", "GlorotUniform"), ("BiasInit", "Zeros"), ("L1", "0"), ("L2", "0")),
+                    });
+
+                /// <summary>The layers as a table (name, kind, output shape, parameter count), the totals, the loss and the optimizer, like Keras's <c>model.summary()</c>.</summary>
+                public string Summary() => Description.FormatSummary();
+
+                /// <summary>The class name, precision, input and output shapes and parameter count, on one line.</summary>
+                public override string ToString() => Description.ToString();
+
                 // global::ModelGen.ITargetModel<float>, for code that works with any model: the constants and static lists as instance members.
                 int global::ModelGen.IModel<float>.InputSize => InputSize;
                 int global::ModelGen.IModel<float>.OutputSize => OutputSize;
@@ -315,6 +334,7 @@ namespace Demo.Zoo
                 int global::ModelGen.IModel<float>.ParameterCount => ParameterCount;
                 global::System.Collections.Generic.IReadOnlyList<string> global::ModelGen.IModel<float>.ParameterNames => ParameterNames;
                 global::System.Collections.Generic.IReadOnlyList<string> global::ModelGen.IModel<float>.BufferNames => BufferNames;
+                global::ModelGen.ModelDescription global::ModelGen.IModel<float>.Description => Description;
                 global::System.Collections.Generic.IReadOnlyList<string> global::ModelGen.ITrainableModel<float>.OptimizerStateNames => OptimizerStateNames;
                 ulong global::ModelGen.ITrainableModel<float>.RandomState { get => 0; set { } } // no dropout: nothing random after construction
 

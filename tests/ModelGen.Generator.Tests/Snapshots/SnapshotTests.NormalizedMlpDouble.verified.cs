@@ -386,6 +386,34 @@ namespace Demo
             };
         }
 
+        /// <summary>The architecture as the generator planned it: shapes, parameter counts and settings of every layer.</summary>
+        public static global::ModelGen.ModelDescription Description { get; } = new global::ModelGen.ModelDescription(
+            "Normalized", global::ModelGen.Precision.Double, inputShape: new int[] { 8 },
+            batchSize: 16, seed: 6,
+            loss: global::ModelGen.LossFunction.MeanSquaredError, optimizer: "Sgd", optimizerSettings: "lr 0.01, momentum 0.9",
+            layers: new global::ModelGen.LayerDescription[]
+            {
+                new("dense0", "Dense", new string[] { "input" }, new int[] { 12 }, parameterCount: 108, bufferCount: 0,
+                    ("units", "12"), ("activation", "Linear"), ("UseBias", "true"), ("WeightInit", "GlorotUniform"), ("BiasInit", "Zeros"), ("L1", "0"), ("L2", "0")),
+                new("batchnorm0", "BatchNorm", new string[] { "dense0" }, new int[] { 12 }, parameterCount: 24, bufferCount: 24,
+                    ("Momentum", "0.2"), ("Epsilon", "0.001")),
+                new("tanh0", "Tanh", new string[] { "batchnorm0" }, new int[] { 12 }, parameterCount: 0, bufferCount: 0),
+                new("dropout0", "Dropout", new string[] { "tanh0" }, new int[] { 12 }, parameterCount: 0, bufferCount: 0,
+                    ("rate", "0.5")),
+                new("dense1", "Dense", new string[] { "dropout0" }, new int[] { 6 }, parameterCount: 78, bufferCount: 0,
+                    ("units", "6"), ("activation", "Linear"), ("UseBias", "true"), ("WeightInit", "GlorotUniform"), ("BiasInit", "Zeros"), ("L1", "0"), ("L2", "0")),
+                new("layernorm0", "LayerNorm", new string[] { "dense1" }, new int[] { 6 }, parameterCount: 12, bufferCount: 0,
+                    ("Epsilon", "1e-6")),
+                new("dense2", "Dense", new string[] { "layernorm0" }, new int[] { 2 }, parameterCount: 14, bufferCount: 0,
+                    ("units", "2"), ("activation", "Linear"), ("UseBias", "true"), ("WeightInit", "GlorotUniform"), ("BiasInit", "Zeros"), ("L1", "0"), ("L2", "0")),
+            });
+
+        /// <summary>The layers as a table (name, kind, output shape, parameter count), the totals, the loss and the optimizer, like Keras's <c>model.summary()</c>.</summary>
+        public string Summary() => Description.FormatSummary();
+
+        /// <summary>The class name, precision, input and output shapes and parameter count, on one line.</summary>
+        public override string ToString() => Description.ToString();
+
         // global::ModelGen.ITargetModel<double>, for code that works with any model: the constants and static lists as instance members.
         int global::ModelGen.IModel<double>.InputSize => InputSize;
         int global::ModelGen.IModel<double>.OutputSize => OutputSize;
@@ -393,6 +421,7 @@ namespace Demo
         int global::ModelGen.IModel<double>.ParameterCount => ParameterCount;
         global::System.Collections.Generic.IReadOnlyList<string> global::ModelGen.IModel<double>.ParameterNames => ParameterNames;
         global::System.Collections.Generic.IReadOnlyList<string> global::ModelGen.IModel<double>.BufferNames => BufferNames;
+        global::ModelGen.ModelDescription global::ModelGen.IModel<double>.Description => Description;
         global::System.Collections.Generic.IReadOnlyList<string> global::ModelGen.ITrainableModel<double>.OptimizerStateNames => OptimizerStateNames;
 
         // ---------------------------------------------------------------- implementation

@@ -429,6 +429,42 @@ namespace Demo
             };
         }
 
+        /// <summary>The architecture as the generator planned it: shapes, parameter counts and settings of every layer.</summary>
+        public static global::ModelGen.ModelDescription Description { get; } = new global::ModelGen.ModelDescription(
+            "SmallResNet", global::ModelGen.Precision.Single, inputShape: new int[] { 1, 28, 28 },
+            batchSize: 64, seed: 1,
+            loss: global::ModelGen.LossFunction.CrossEntropy, optimizer: "Adam", optimizerSettings: "lr 0.001, betas (0.9, 0.999), eps 1e-8",
+            layers: new global::ModelGen.LayerDescription[]
+            {
+                new("stem", "Conv2D", new string[] { "input" }, new int[] { 32, 28, 28 }, parameterCount: 320, bufferCount: 0,
+                    ("filters", "32"), ("kernelSize", "3"), ("activation", "ReLU"), ("Stride", "1"), ("Padding", "Same"), ("UseBias", "true"), ("WeightInit", "GlorotUniform"), ("L1", "0"), ("L2", "0")),
+                new("conv2d1", "Conv2D", new string[] { "stem" }, new int[] { 32, 28, 28 }, parameterCount: 9248, bufferCount: 0,
+                    ("filters", "32"), ("kernelSize", "3"), ("activation", "Linear"), ("Stride", "1"), ("Padding", "Same"), ("UseBias", "true"), ("WeightInit", "GlorotUniform"), ("L1", "0"), ("L2", "0")),
+                new("batchnorm0", "BatchNorm", new string[] { "conv2d1" }, new int[] { 32, 28, 28 }, parameterCount: 64, bufferCount: 64,
+                    ("Momentum", "0.1"), ("Epsilon", "1e-5")),
+                new("relu0", "ReLU", new string[] { "batchnorm0" }, new int[] { 32, 28, 28 }, parameterCount: 0, bufferCount: 0),
+                new("conv2d2", "Conv2D", new string[] { "relu0" }, new int[] { 32, 28, 28 }, parameterCount: 9248, bufferCount: 0,
+                    ("filters", "32"), ("kernelSize", "3"), ("activation", "Linear"), ("Stride", "1"), ("Padding", "Same"), ("UseBias", "true"), ("WeightInit", "GlorotUniform"), ("L1", "0"), ("L2", "0")),
+                new("batchnorm1", "BatchNorm", new string[] { "conv2d2" }, new int[] { 32, 28, 28 }, parameterCount: 64, bufferCount: 64,
+                    ("Momentum", "0.1"), ("Epsilon", "1e-5")),
+                new("add0", "Add", new string[] { "batchnorm1", "stem" }, new int[] { 32, 28, 28 }, parameterCount: 0, bufferCount: 0),
+                new("block1", "ReLU", new string[] { "add0" }, new int[] { 32, 28, 28 }, parameterCount: 0, bufferCount: 0),
+                new("side", "Conv2D", new string[] { "stem" }, new int[] { 16, 28, 28 }, parameterCount: 528, bufferCount: 0,
+                    ("filters", "16"), ("kernelSize", "1"), ("activation", "Linear"), ("Stride", "1"), ("Padding", "Valid"), ("UseBias", "true"), ("WeightInit", "GlorotUniform"), ("L1", "0"), ("L2", "0")),
+                new("concat0", "Concat", new string[] { "side", "block1" }, new int[] { 48, 28, 28 }, parameterCount: 0, bufferCount: 0),
+                new("maxpool2d0", "MaxPool2D", new string[] { "concat0" }, new int[] { 48, 14, 14 }, parameterCount: 0, bufferCount: 0,
+                    ("poolSize", "2"), ("Stride", "2")),
+                new("globalavgpool2d0", "GlobalAvgPool2D", new string[] { "maxpool2d0" }, new int[] { 48 }, parameterCount: 0, bufferCount: 0),
+                new("dense0", "Dense", new string[] { "globalavgpool2d0" }, new int[] { 10 }, parameterCount: 490, bufferCount: 0,
+                    ("units", "10"), ("activation", "Linear"), ("UseBias", "true"), ("WeightInit", "GlorotUniform"), ("BiasInit", "Zeros"), ("L1", "0"), ("L2", "0")),
+            });
+
+        /// <summary>The layers as a table (name, kind, output shape, parameter count), the totals, the loss and the optimizer, like Keras's <c>model.summary()</c>.</summary>
+        public string Summary() => Description.FormatSummary();
+
+        /// <summary>The class name, precision, input and output shapes and parameter count, on one line.</summary>
+        public override string ToString() => Description.ToString();
+
         // global::ModelGen.IClassifier<float>, for code that works with any model: the constants and static lists as instance members.
         int global::ModelGen.IModel<float>.InputSize => InputSize;
         int global::ModelGen.IModel<float>.OutputSize => OutputSize;
@@ -436,6 +472,7 @@ namespace Demo
         int global::ModelGen.IModel<float>.ParameterCount => ParameterCount;
         global::System.Collections.Generic.IReadOnlyList<string> global::ModelGen.IModel<float>.ParameterNames => ParameterNames;
         global::System.Collections.Generic.IReadOnlyList<string> global::ModelGen.IModel<float>.BufferNames => BufferNames;
+        global::ModelGen.ModelDescription global::ModelGen.IModel<float>.Description => Description;
         global::System.Collections.Generic.IReadOnlyList<string> global::ModelGen.ITrainableModel<float>.OptimizerStateNames => OptimizerStateNames;
         ulong global::ModelGen.ITrainableModel<float>.RandomState { get => 0; set { } } // no dropout: nothing random after construction
 

@@ -376,6 +376,36 @@ namespace Demo
             };
         }
 
+        /// <summary>The architecture as the generator planned it: shapes, parameter counts and settings of every layer.</summary>
+        public static global::ModelGen.ModelDescription Description { get; } = new global::ModelGen.ModelDescription(
+            "WideAndDeep", global::ModelGen.Precision.Double, inputShape: new int[] { 2, 3, 3 },
+            batchSize: 16, seed: 2,
+            loss: global::ModelGen.LossFunction.BinaryCrossEntropy, optimizer: "AdamW", optimizerSettings: "lr 0.001, betas (0.9, 0.999), eps 1e-8, decoupled weight decay 0.01",
+            layers: new global::ModelGen.LayerDescription[]
+            {
+                new("pixels", "Flatten", new string[] { "input" }, new int[] { 18 }, parameterCount: 0, bufferCount: 0),
+                new("h", "Dense", new string[] { "pixels" }, new int[] { 32 }, parameterCount: 608, bufferCount: 0,
+                    ("units", "32"), ("activation", "ReLU"), ("UseBias", "true"), ("WeightInit", "GlorotUniform"), ("BiasInit", "Zeros"), ("L1", "0"), ("L2", "0")),
+                new("dense1", "Dense", new string[] { "h" }, new int[] { 32 }, parameterCount: 1056, bufferCount: 0,
+                    ("units", "32"), ("activation", "Tanh"), ("UseBias", "true"), ("WeightInit", "GlorotUniform"), ("BiasInit", "Zeros"), ("L1", "0"), ("L2", "0")),
+                new("gate", "Dense", new string[] { "h" }, new int[] { 32 }, parameterCount: 1056, bufferCount: 0,
+                    ("units", "32"), ("activation", "Linear"), ("UseBias", "true"), ("WeightInit", "GlorotUniform"), ("BiasInit", "Zeros"), ("L1", "0"), ("L2", "0")),
+                new("add0", "Add", new string[] { "gate", "h", "dense1" }, new int[] { 32 }, parameterCount: 0, bufferCount: 0),
+                new("deep", "LayerNorm", new string[] { "add0" }, new int[] { 32 }, parameterCount: 64, bufferCount: 0,
+                    ("Epsilon", "1e-5")),
+                new("wide", "Dense", new string[] { "pixels" }, new int[] { 4 }, parameterCount: 76, bufferCount: 0,
+                    ("units", "4"), ("activation", "Linear"), ("UseBias", "true"), ("WeightInit", "GlorotUniform"), ("BiasInit", "Zeros"), ("L1", "0"), ("L2", "0")),
+                new("concat0", "Concat", new string[] { "wide", "deep" }, new int[] { 36 }, parameterCount: 0, bufferCount: 0),
+                new("dense4", "Dense", new string[] { "concat0" }, new int[] { 1 }, parameterCount: 37, bufferCount: 0,
+                    ("units", "1"), ("activation", "Linear"), ("UseBias", "true"), ("WeightInit", "GlorotUniform"), ("BiasInit", "Zeros"), ("L1", "0"), ("L2", "0")),
+            });
+
+        /// <summary>The layers as a table (name, kind, output shape, parameter count), the totals, the loss and the optimizer, like Keras's <c>model.summary()</c>.</summary>
+        public string Summary() => Description.FormatSummary();
+
+        /// <summary>The class name, precision, input and output shapes and parameter count, on one line.</summary>
+        public override string ToString() => Description.ToString();
+
         // global::ModelGen.ITargetModel<double>, for code that works with any model: the constants and static lists as instance members.
         int global::ModelGen.IModel<double>.InputSize => InputSize;
         int global::ModelGen.IModel<double>.OutputSize => OutputSize;
@@ -383,6 +413,7 @@ namespace Demo
         int global::ModelGen.IModel<double>.ParameterCount => ParameterCount;
         global::System.Collections.Generic.IReadOnlyList<string> global::ModelGen.IModel<double>.ParameterNames => ParameterNames;
         global::System.Collections.Generic.IReadOnlyList<string> global::ModelGen.IModel<double>.BufferNames => BufferNames;
+        global::ModelGen.ModelDescription global::ModelGen.IModel<double>.Description => Description;
         global::System.Collections.Generic.IReadOnlyList<string> global::ModelGen.ITrainableModel<double>.OptimizerStateNames => OptimizerStateNames;
         ulong global::ModelGen.ITrainableModel<double>.RandomState { get => 0; set { } } // no dropout: nothing random after construction
 
