@@ -40,6 +40,7 @@ trainCount = Math.Min(trainCount, limit);
 const int Pixels = LeNet.InputSize, Batch = LeNet.BatchSize;
 
 var model = new LeNet();
+Console.WriteLine(model.Summary());
 Console.WriteLine($"LeNet: {LeNet.ParameterCount} parameters; {trainCount} training and {testCount} test images; {epochs} epochs of batches of {Batch}, Adam 1e-3 (1e-4 for the last quarter)");
 int[] order = new int[trainCount];
 for (int i = 0; i < trainCount; i++) order[i] = i;

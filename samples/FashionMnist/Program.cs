@@ -42,6 +42,7 @@ Console.WriteLine($"FashionMlp: 784 -> 256 (ReLU) -> 10, {FashionMlp.ParameterCo
 
 Directory.CreateDirectory(output);
 var model = new FashionMlp();
+Console.WriteLine(model.Summary());
 var trainer = new Trainer<float>(model)
 {
     Epochs = epochs,

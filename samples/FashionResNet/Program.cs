@@ -37,6 +37,7 @@ Dataset<float> test = Idx.Load<float>(Path.Combine(folder, "t10k-images-idx3-uby
 long steps = epochs * (long)(train.Count / ResNet.BatchSize); // optimizer steps in all: whole batches only
 
 var model = new ResNet();
+Console.WriteLine(model.Summary());
 var trainer = new Trainer<float>(model)
 {
     Epochs = epochs,
