@@ -173,16 +173,108 @@ internal static class ModelParser
     {
         private readonly Dictionary<SyntaxTree, Diagnostic[]> _byTree = new();
 
+        private bool? _wellFormed;
+
         /// <summary>Whether an error lies within <paramref name="attribute"/>'s syntax (its arguments included).</summary>
         public bool Within(AttributeData attribute, CancellationToken cancellationToken)
         {
             if (compilation is null || attribute.ApplicationSyntaxReference is not { } reference) return false;
+            _wellFormed ??= AllLookWellFormed(cancellationToken);
+            if (_wellFormed.Value) return false;
             if (!_byTree.TryGetValue(reference.SyntaxTree, out Diagnostic[]? errors))
             {
                 errors = Compute(reference.SyntaxTree, cancellationToken);
                 _byTree.Add(reference.SyntaxTree, errors);
             }
             return errors.Any(e => e.Location.SourceSpan.IntersectsWith(reference.Span));
+        }
+
+        /// <summary>
+        /// A cheap screen that spares the compiler's question (most of the parse's cost on every keystroke) for
+        /// declarations that cannot hold a compiler error inside their attributes: no syntax error, a constructor bound,
+        /// every argument's value of the parameter's or property's own type, every named argument the syntax has kept
+        /// and none twice, no attribute given twice, on a class. Anything else asks the compiler.
+        /// </summary>
+        private bool AllLookWellFormed(CancellationToken cancellationToken)
+        {
+            var seen = new HashSet<string>(StringComparer.Ordinal);
+            foreach (AttributeData attribute in attributes)
+            {
+                if (attribute.AttributeClass is not { } type || attribute.AttributeConstructor is not { } constructor) return false;
+                if (!seen.Add(type.ToDisplayString()) && !AllowsMultiple(type)) return false;
+                if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax syntax || syntax.ContainsDiagnostics)
+                    return false;
+                if (syntax.Parent?.Parent is not ClassDeclarationSyntax) return false;
+                int named = 0, positional = 0;
+                foreach (AttributeArgumentSyntax argument in syntax.ArgumentList?.Arguments ?? default)
+                {
+                    if (argument.NameColon is not null) return false;
+                    ITypeSymbol? target = argument.NameEquals is { } name
+                        ? MemberType(type, name.Name.Identifier.ValueText)
+                        : positional < constructor.Parameters.Length ? constructor.Parameters[positional].Type : null;
+                    if (argument.NameEquals is not null) named++;
+                    else positional++;
+                    if (target is not null && !LiteralFits(argument.Expression, target)) return false;
+                }
+                if (named != attribute.NamedArguments.Length) return false;
+                for (int i = 0; i < attribute.ConstructorArguments.Length; i++)
+                    if (i >= constructor.Parameters.Length || !OfType(attribute.ConstructorArguments[i], constructor.Parameters[i].Type)) return false;
+                var names = new HashSet<string>(StringComparer.Ordinal);
+                foreach (KeyValuePair<string, TypedConstant> argument in attribute.NamedArguments)
+                    if (!names.Add(argument.Key) || MemberType(type, argument.Key) is not { } memberType || !OfType(argument.Value, memberType))
+                        return false;
+            }
+            return true;
+        }
+
+        /// <summary>
+        /// Whether a numeric literal (signed or not) converts implicitly to <paramref name="target"/>: the compiler keeps
+        /// a converted value in the attribute data even where it reports the conversion (<c>LearningRate = 0.1m</c>).
+        /// Other expressions are left to the attribute data's own checks.
+        /// </summary>
+        private static bool LiteralFits(ExpressionSyntax expression, ITypeSymbol target)
+        {
+            while (expression is PrefixUnaryExpressionSyntax unary) expression = unary.Operand;
+            if (expression is not LiteralExpressionSyntax { Token.Value: { } value } literal
+                || !literal.IsKind(SyntaxKind.NumericLiteralExpression))
+                return true;
+            if (target is IArrayTypeSymbol array) target = array.ElementType;
+            SpecialType to = target.SpecialType;
+            return value switch
+            {
+                decimal => to == SpecialType.System_Decimal,
+                double => to == SpecialType.System_Double,
+                float => to is SpecialType.System_Single or SpecialType.System_Double,
+                int or uint or long or ulong => to is SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_UInt32
+                    or SpecialType.System_UInt64 or SpecialType.System_Single or SpecialType.System_Double or SpecialType.System_Decimal
+                    or SpecialType.System_Int16 or SpecialType.System_Byte,
+                _ => false,
+            };
+        }
+
+        private static bool OfType(TypedConstant value, ITypeSymbol type) =>
+            value.Kind != TypedConstantKind.Error
+            && (value.Kind == TypedConstantKind.Array
+                ? type is IArrayTypeSymbol
+                : SymbolEqualityComparer.Default.Equals(value.Type, type));
+
+        /// <summary>Whether the attribute class's <c>[AttributeUsage]</c> (its own or inherited) allows it more than once.</summary>
+        private static bool AllowsMultiple(INamedTypeSymbol type)
+        {
+            for (INamedTypeSymbol? t = type; t is not null; t = t.BaseType)
+                foreach (AttributeData usage in t.GetAttributes())
+                    if (usage.AttributeClass?.ToDisplayString() == "System.AttributeUsageAttribute")
+                        return usage.NamedArguments.Any(a => a.Key == "AllowMultiple" && a.Value.Value is true);
+            return false;
+        }
+
+        private static ITypeSymbol? MemberType(INamedTypeSymbol type, string name)
+        {
+            for (INamedTypeSymbol? t = type; t is not null; t = t.BaseType)
+                foreach (ISymbol member in t.GetMembers(name))
+                    if (member is IPropertySymbol { SetMethod: not null } property) return property.Type;
+                    else if (member is IFieldSymbol { IsReadOnly: false, IsConst: false } field) return field.Type;
+            return null;
         }
 
         private Diagnostic[] Compute(SyntaxTree tree, CancellationToken cancellationToken)
