@@ -136,6 +136,30 @@ public class MalformedInputTests
         Assert.Empty(run.Sources);
     }
 
+    [Theory]
+    [InlineData("[Model] [Input(2)] [Dense(1)] [Loss(LossFunction.MeanSquaredError)] [Sgd(LearningRate = (0.1m))]")]
+    [InlineData("[Model] [Input(2)] [Dense(1)] [Loss(LossFunction.MeanSquaredError)] [Sgd(LearningRate = K.D)]")]
+    [InlineData("[Model] [Input(2)] [Dense(1)] [Loss(LossFunction.MeanSquaredError)] [Sgd(LearningRate = 0.1m + 0.1m)]")]
+    [InlineData("[Model] [Input(2)] [Dense(1)] [Loss(LossFunction.MeanSquaredError)] [Sgd(LearningRate = +(0.1m))]")]
+    [InlineData("[Model(BatchSize = (16L))] [Input(2)] [Dense(1)]")]
+    [InlineData("[Model(BatchSize = K.L)] [Input(2)] [Dense(1)]")]
+    [InlineData("[Model(Precision = K.I)] [Input(2)] [Dense(1)]")]
+    [InlineData("[Model] [Input(2)] [Dense(1, WeightInit = K.I)]")]
+    [InlineData("[Model] [Input(new int[] { 2, 3L })] [Flatten] [Dense(1)]")]
+    [InlineData("[Model] [Input(new int[] { 2, 3.5 })] [Flatten] [Dense(1)]")]
+    [InlineData("[Model] [Input(2)] [Dense(2, Name = \"x\")] [Add(new string[] { \"x\", K.C })] [Dense(1)]")]
+    [InlineData("[Model] [Input(2)] [Dense(Name = \"a\", 1)]")]
+    public void ACompilerErrorInAnExpressionInsideAnAttribute_StandsAlone(string attributes)
+    {
+        // The compiler keeps a converted value in the attribute data even where it reports the conversion; the model
+        // must still be left to the compiler's error alone (found by review of the parser's cheap screen).
+        const string constants = "static class K { public const decimal D = 0.5m; public const long L = 16; public const int I = 1; public const char C = 'x'; }";
+        ModelGenRun run = ModelGenRun.Run(Source(attributes, "partial class M; " + constants));
+        Assert.Contains(run.Diagnostics, d => d.Severity == Error && d.Id.StartsWith("CS", StringComparison.Ordinal));
+        Assert.DoesNotContain(run.Diagnostics, d => d.Id.StartsWith("MG", StringComparison.Ordinal));
+        Assert.DoesNotContain(run.Sources, s => !s.Text.Contains("InvalidOperationException", StringComparison.Ordinal));
+    }
+
     [Fact]
     public void ModelOnAnEnum_IsTheCompilersErrorAlone()
     {

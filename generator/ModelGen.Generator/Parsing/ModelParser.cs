@@ -209,12 +209,13 @@ internal static class ModelParser
                 foreach (AttributeArgumentSyntax argument in syntax.ArgumentList?.Arguments ?? default)
                 {
                     if (argument.NameColon is not null) return false;
+                    if (argument.NameEquals is null && named > 0) return false;
                     ITypeSymbol? target = argument.NameEquals is { } name
                         ? MemberType(type, name.Name.Identifier.ValueText)
                         : positional < constructor.Parameters.Length ? constructor.Parameters[positional].Type : null;
                     if (argument.NameEquals is not null) named++;
                     else positional++;
-                    if (target is not null && !LiteralFits(argument.Expression, target)) return false;
+                    if (target is null || !Fits(argument.Expression, target)) return false;
                 }
                 if (named != attribute.NamedArguments.Length) return false;
                 for (int i = 0; i < attribute.ConstructorArguments.Length; i++)
@@ -228,26 +229,47 @@ internal static class ModelParser
         }
 
         /// <summary>
-        /// Whether a numeric literal (signed or not) converts implicitly to <paramref name="target"/>: the compiler keeps
-        /// a converted value in the attribute data even where it reports the conversion (<c>LearningRate = 0.1m</c>).
-        /// Other expressions are left to the attribute data's own checks.
+        /// Whether an argument is one of the plain forms whose value the attribute data holds as written: a numeric
+        /// literal (signed or not) that converts implicitly to the target, a string literal or null for a string, true or
+        /// false for a bool, <c>Enum.Member</c> of the target enum, or an array of those. Anything else (a constant, a
+        /// cast, parentheses, an expression) is left to the compiler's own question: where a conversion fails the
+        /// compiler still keeps a converted value in the attribute data (<c>LearningRate = (0.1m)</c> reads as 0.1).
         /// </summary>
-        private static bool LiteralFits(ExpressionSyntax expression, ITypeSymbol target)
+        private static bool Fits(ExpressionSyntax expression, ITypeSymbol target)
         {
-            while (expression is PrefixUnaryExpressionSyntax unary) expression = unary.Operand;
-            if (expression is not LiteralExpressionSyntax { Token.Value: { } value } literal
-                || !literal.IsKind(SyntaxKind.NumericLiteralExpression))
-                return true;
-            if (target is IArrayTypeSymbol array) target = array.ElementType;
+            switch (expression)
+            {
+                case ArrayCreationExpressionSyntax { Initializer: { } initializer }:
+                    return target is IArrayTypeSymbol array && initializer.Expressions.All(e => Fits(e, array.ElementType));
+                case ImplicitArrayCreationExpressionSyntax { Initializer: { } implicitInitializer }:
+                    return target is IArrayTypeSymbol implicitArray && implicitInitializer.Expressions.All(e => Fits(e, implicitArray.ElementType));
+                case CollectionExpressionSyntax collection:
+                    return target is IArrayTypeSymbol collectionArray
+                        && collection.Elements.All(e => e is ExpressionElementSyntax element && Fits(element.Expression, collectionArray.ElementType));
+            }
+            if (target is IArrayTypeSymbol paramsArray) target = paramsArray.ElementType;   // one value of a params array
+            if (expression.IsKind(SyntaxKind.StringLiteralExpression)) return target.SpecialType == SpecialType.System_String;
+            if (expression.IsKind(SyntaxKind.NullLiteralExpression)) return target.SpecialType == SpecialType.System_String;
+            if (expression.IsKind(SyntaxKind.TrueLiteralExpression) || expression.IsKind(SyntaxKind.FalseLiteralExpression))
+                return target.SpecialType == SpecialType.System_Boolean;
+            if (expression is MemberAccessExpressionSyntax { Name: IdentifierNameSyntax } member && target.TypeKind == TypeKind.Enum)
+                return member.Expression switch
+                {
+                    IdentifierNameSyntax name => name.Identifier.ValueText == target.Name,
+                    MemberAccessExpressionSyntax qualified => qualified.Name.Identifier.ValueText == target.Name,
+                    _ => false,
+                };
+            ExpressionSyntax operand = expression is PrefixUnaryExpressionSyntax unary
+                && (unary.IsKind(SyntaxKind.UnaryMinusExpression) || unary.IsKind(SyntaxKind.UnaryPlusExpression)) ? unary.Operand : expression;
+            if (operand is not LiteralExpressionSyntax { Token.Value: { } value } literal || !literal.IsKind(SyntaxKind.NumericLiteralExpression))
+                return false;
             SpecialType to = target.SpecialType;
             return value switch
             {
                 decimal => to == SpecialType.System_Decimal,
                 double => to == SpecialType.System_Double,
                 float => to is SpecialType.System_Single or SpecialType.System_Double,
-                int or uint or long or ulong => to is SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_UInt32
-                    or SpecialType.System_UInt64 or SpecialType.System_Single or SpecialType.System_Double or SpecialType.System_Decimal
-                    or SpecialType.System_Int16 or SpecialType.System_Byte,
+                int => to is SpecialType.System_Int32 or SpecialType.System_Int64 or SpecialType.System_Single or SpecialType.System_Double,
                 _ => false,
             };
         }

@@ -12,8 +12,11 @@ namespace ModelGen;
 /// </summary>
 /// <remarks>
 /// C# looks for extension members only when the type itself has no applicable member, so wherever the generator ran,
-/// its members win and these are never chosen; they are hidden from completion lists. Each is marked obsolete as an
-/// error, so a use is a compile error whose message is the fix; none can be called.
+/// its members win for every call they fit; they are hidden from completion lists. Each is marked obsolete as an error,
+/// so a use is a compile error whose message is the fix; none can be called. Where the generator ran, a call no
+/// generated overload fits (a float model given double spans) lands here too, hence the message's first sentence; and
+/// an extension method of the user's own with one of these names and signatures, on any class, now meets these (the
+/// generic receiver is the better match): a known limit, documented in the README.
 /// </remarks>
 [EditorBrowsable(EditorBrowsableState.Never)]
 public static class GeneratorMissing
@@ -26,8 +29,8 @@ public static class GeneratorMissing
 
     /// <summary>The error's text: the cause and the one-line fix.</summary>
     public const string Message =
-        "ModelGen's source generator did not run for this project, so this member of the model was not generated. " +
-        "A <ProjectReference> to ModelGen.csproj does not bring its generator: add " +
+        "The model has no generated member that fits this call. If it has no generated members at all, ModelGen's " +
+        "source generator did not run for this project: a <ProjectReference> to ModelGen.csproj does not bring its generator; add " +
         "<Import Project=\"path/to/src/ModelGen/ModelGen.ProjectReference.targets\" /> to your project file, " +
         "or reference the ModelGen NuGet package instead (it carries the generator)";
 
