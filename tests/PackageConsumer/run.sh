@@ -36,10 +36,12 @@ dotnet build "$work/PackageConsumer.csproj" -c Release "${common[@]}" -v quiet
 dotnet "$work/bin/Release/net10.0/PackageConsumer.dll"
 
 # The package's build/ModelGen.Aot.targets: a Native AOT publish for x64 gets x86-64-v3 (AVX2 and FMA) unless the
-# project chose an instruction set or opted out. Evaluation only (the restore above wrote the package's imports).
+# project chose an instruction set or opted out. The targets decide in a target just before the AOT compiler's
+# response file is written; here that target alone runs, and the property is read after it (no publish needed).
 aot_instruction_set() {
-  dotnet msbuild "$work/PackageConsumer.csproj" -getProperty:IlcInstructionSet -p:ModelGenVersion="$version" \
-    -p:PublishAot=true -p:RuntimeIdentifier="$1" "${@:2}"
+  local rid=(); [[ -n "$1" ]] && rid=(-p:RuntimeIdentifier="$1")
+  dotnet msbuild "$work/PackageConsumer.csproj" -target:_ModelGenAotInstructionSet -getProperty:IlcInstructionSet \
+    -p:ModelGenVersion="$version" -p:PublishAot=true "${rid[@]}" "${@:2}"
 }
 expect_instruction_set() {  # expected, then the arguments of aot_instruction_set
   local got; got="$(aot_instruction_set "${@:2}")"
@@ -49,6 +51,8 @@ expect_instruction_set x86-64-v3 linux-x64
 expect_instruction_set native linux-x64 -p:IlcInstructionSet=native
 expect_instruction_set "" linux-x64 -p:ModelGenAotInstructionSet=default
 expect_instruction_set "" linux-arm64
+# No runtime identifier given: the SDK infers this machine's for PublishAot, after the project file is read.
+[[ "$(uname -m)" != x86_64 ]] || expect_instruction_set x86-64-v3 "" -p:_IsPublishing=true   # as dotnet publish sets
 echo "package consumer: Native AOT for x64 gets IlcInstructionSet=x86-64-v3 (kept when set, opt-out honoured)"
 
 # The analyzer must report MG0007 on the broken model (and the build must fail).
