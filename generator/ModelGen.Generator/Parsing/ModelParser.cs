@@ -212,7 +212,8 @@ internal static class ModelParser
                     if (argument.NameEquals is null && named > 0) return false;
                     ITypeSymbol? target = argument.NameEquals is { } name
                         ? MemberType(type, name.Name.Identifier.ValueText)
-                        : positional < constructor.Parameters.Length ? constructor.Parameters[positional].Type : null;
+                        : positional < constructor.Parameters.Length ? constructor.Parameters[positional].Type
+                        : constructor.Parameters.Length > 0 && constructor.Parameters[constructor.Parameters.Length - 1].IsParams ? constructor.Parameters[constructor.Parameters.Length - 1].Type : null;
                     if (argument.NameEquals is not null) named++;
                     else positional++;
                     if (target is null || !Fits(argument.Expression, target)) return false;
