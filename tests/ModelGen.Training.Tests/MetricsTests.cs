@@ -16,6 +16,15 @@ public class MetricsTests
     private static readonly string[] Names = ["class 0", "class 1", "class 2"];
 
     [Fact]
+    public void SparseLabels_BeyondMaxClasses_AreRefusedWithAClearError()
+    {
+        // Labels 0 and 100,000 would imply a 100,001² confusion matrix: refused before anything that size is allocated.
+        var e = Assert.Throws<ArgumentException>(() => new Metrics([0, 100_000], [0, 0]));
+        Assert.Contains("100001 classes", e.Message, StringComparison.Ordinal);
+        Assert.Throws<ArgumentException>(() => new Metrics([0], [0], classCount: Metrics.MaxClasses + 1));
+    }
+
+    [Fact]
     public void Per_class_figures_and_averages_match_the_hand_computed_values()
     {
         var metrics = new Metrics(Truth, Predicted);

@@ -28,6 +28,9 @@ namespace ModelGen.Evaluation;
 /// </remarks>
 public sealed partial class Metrics
 {
+    /// <summary>The most classes a <see cref="Metrics"/> takes: its confusion matrix holds classes² counts (400 MB at this size).</summary>
+    public const int MaxClasses = 10_000;
+
     private readonly int[,] _confusion;
     private readonly double[] _precision, _recall, _f1;
     private readonly int[] _support, _predicted;
@@ -63,6 +66,10 @@ public sealed partial class Metrics
         }
         if (classCount == 0)
             classCount = Math.Max(MaxLabel(trueLabels, nameof(trueLabels)), MaxLabel(predictedLabels, nameof(predictedLabels))) + 1;
+        if (classCount > MaxClasses)
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"{classCount} classes (the largest label plus one, unless classCount says otherwise) is more than the {MaxClasses} a confusion matrix is kept for here; relabel the classes 0..k-1."),
+                nameof(classCount));
         CheckRange(trueLabels, classCount, nameof(trueLabels));
         CheckRange(predictedLabels, classCount, nameof(predictedLabels));
 
