@@ -309,8 +309,9 @@ public class SnapshotTests
     {
         ModelGenRun run = ModelGenRun.Run(source);
 
-        // No diagnostic of any severity: not from the analyzer, and not from compiling the generated code.
-        run.Should().AndNoOther();
+        // No error or warning: not from the analyzer, and not from compiling the generated code. (ModelGen's suggestions,
+        // Info severity, may remain: LeNet's biases before batch norm, Glorot before ReLU, ...; DiagnosticTests covers them.)
+        run.Should().AndNoOtherThanSuggestions();
         Assert.Equal(hintName, run.Source.HintName);
 
         using var stream = new MemoryStream();

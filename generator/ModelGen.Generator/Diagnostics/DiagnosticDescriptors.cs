@@ -6,7 +6,8 @@ namespace ModelGen.Generator.Diagnostics;
 
 /// <summary>
 /// Every diagnostic ModelGen reports, in one place. IDs are stable: <c>MG0xxx</c> are errors (the generator emits
-/// a throwing stand-in of the model, see StubEmitter), <c>MG1xxx</c> warnings (code is generated, but the declaration is probably a mistake).
+/// a throwing stand-in of the model, see StubEmitter), <c>MG1xxx</c> warnings (code is generated, but the declaration is probably a mistake)
+/// and suggestions (Info severity: a choice that usually trains worse, but may be deliberate).
 /// </summary>
 internal static class DiagnosticDescriptors
 {
@@ -36,12 +37,23 @@ internal static class DiagnosticDescriptors
     public const string InvalidLayerNameId = "MG0016";
     public const string UnknownLayerReferenceId = "MG0017";
     public const string MergeShapeMismatchId = "MG0018";
+    public const string BatchNormOfOneSampleId = "MG0019";
     public const string SoftmaxBeforeCrossEntropyId = "MG1001";
     public const string SigmoidBeforeBinaryCrossEntropyId = "MG1002";
     public const string SymmetricInitId = "MG1003";
     public const string NoEffectWhenInferenceOnlyId = "MG1004";
     public const string BatchNormBeforeLossId = "MG1005";
     public const string UnreadOutputId = "MG1006";
+    // Training pitfalls the lecture notes warn about (Graph/GradientFlowPitfalls, NormalizationPitfalls, OptimizerPitfalls; MG0019 too).
+    public const string SaturatingChainId = "MG1007";
+    public const string GlorotBeforeReluId = "MG1008";
+    public const string HeBeforeSaturatingId = "MG1009";
+    public const string CoupledWeightDecayId = "MG1010";
+    public const string LearningRateOutOfRangeId = "MG1011";
+    public const string BatchNormAfterDropoutId = "MG1012";
+    public const string BiasBeforeBatchNormId = "MG1013";
+    public const string MomentumAtLeastOneId = "MG1014";
+    public const string DropoutBeforeLossId = "MG1015";
 
     public static readonly DiagnosticDescriptor ModelNotPartial = Error(ModelNotPartialId,
         "Model class must be partial",
@@ -139,6 +151,46 @@ internal static class DiagnosticDescriptors
         "Layer output is never read",
         "{0} computes an output that no layer reads and that is not the model's output, so it has no effect on the result (and gets no gradient); read it with From = \"{1}\" or a merge such as [Add(\"{1}\")], or remove it");
 
+    public static readonly DiagnosticDescriptor BatchNormOfOneSample = Error(BatchNormOfOneSampleId,
+        "Batch norm with a batch of one sample",
+        "{0} normalizes each feature over the batch, but [Model] has BatchSize = 1, so every training step sees one sample: its batch variance is 0 and every normalized value is 0, so nothing can be learned, and the generated ComputeGradients refuses such a step (\"A training step of this model needs at least 2 samples\"). Set BatchSize to 2 or more, or use [LayerNorm], which normalizes within each sample.");
+
+    public static readonly DiagnosticDescriptor SaturatingChain = Warning(SaturatingChainId,
+        "Gradients vanish through a chain of saturating activations",
+        "The gradient that reaches {0} comes back through {1} saturating activations ({2}) with no [BatchNorm], [LayerNorm] or [Add] skip connection between them: the derivative of a sigmoid is at most 1/4 and a tanh's falls towards 0 as it saturates, so the gradient shrinks geometrically on its way back, and this layer and those before it barely learn. Use ReLU-family activations, normalize between them, or add skip connections.");
+
+    public static readonly DiagnosticDescriptor GlorotBeforeRelu = Suggestion(GlorotBeforeReluId,
+        "He initialization suits ReLU layers",
+        "{0} feeds a {1} and starts its weights with {2}, one of {3} layers feeding ReLU-family activations: Glorot's variance 2/(fan_in + fan_out) keeps the signal's variance for a linear unit, but a ReLU zeroes about half of its inputs, so the variance halves at every such layer. He initialization (variance 2/fan_in) keeps it: use WeightInit = Init.{4}.");
+
+    public static readonly DiagnosticDescriptor HeBeforeSaturating = Suggestion(HeBeforeSaturatingId,
+        "Glorot or LeCun initialization suits saturating layers",
+        "{0} feeds a {1} but starts its weights with {2}, whose variance 2/fan_in is made for ReLU (which zeroes half of its inputs): before a {1} it doubles the signal's variance at every layer and drives the units into saturation, where their gradient vanishes. Use WeightInit = Init.{3} (Glorot, the default) or Init.{4} (LeCun).");
+
+    public static readonly DiagnosticDescriptor CoupledWeightDecay = Suggestion(CoupledWeightDecayId,
+        "Coupled weight decay on an adaptive optimizer",
+        "[{0}] applies WeightDecay = {1} as coupled L2 decay: λ·θ joins the gradient before {0} divides it by its running root mean square, so weights with large gradients are barely decayed. Decoupled decay shrinks every weight by the same factor, as intended: use [AdamW(WeightDecay = ...)]{2}.");
+
+    public static readonly DiagnosticDescriptor LearningRateOutOfRange = Warning(LearningRateOutOfRangeId,
+        "Learning rate far outside the optimizer's usual range",
+        "[{0}] LearningRate = {1} is far {2} the range {0} usually trains with ({3} to {4}): {5}");
+
+    public static readonly DiagnosticDescriptor BatchNormAfterDropout = Warning(BatchNormAfterDropoutId,
+        "Batch norm right after dropout",
+        "{0} reads {1} directly: in training it collects the statistics of dropped-out values (scaled by 1/(1 - rate), so their variance is larger), but at inference dropout is the identity, so the running variance it normalizes with no longer fits (the variance shift). Put [BatchNorm] before [Dropout], or dropout after the last batch norm.");
+
+    public static readonly DiagnosticDescriptor BiasBeforeBatchNorm = Suggestion(BiasBeforeBatchNormId,
+        "Bias followed by batch norm",
+        "{0} adds a bias that {1} subtracts again with the batch mean (its own shift β takes the bias's role), so the bias gets no gradient and its {2} parameters are wasted: set UseBias = false.");
+
+    public static readonly DiagnosticDescriptor MomentumAtLeastOne = Warning(MomentumAtLeastOneId,
+        "Momentum of 1 or more",
+        "[{0}] Momentum = {1} keeps every past gradient forever (the velocity is a sum of gradients weighted by Momentum^k, which grows without bound at 1 or more), so the steps grow and training diverges. Use a momentum below 1, usually 0.9.");
+
+    public static readonly DiagnosticDescriptor DropoutBeforeLoss = Warning(DropoutBeforeLossId,
+        "Dropout right before the loss",
+        "{0} is the last layer: in training it zeroes predictions at random before the loss compares them with the targets, so the network is penalized for outputs it never made. Put dropout before the last weighted layer.");
+
     /// <summary>All descriptors, by ID.</summary>
     public static readonly IReadOnlyDictionary<string, DiagnosticDescriptor> ById = new[]
     {
@@ -147,6 +199,8 @@ internal static class DiagnosticDescriptors
         UnsupportedType, InputAfterLayers, NotSupportedYet, InvalidLayerName, UnknownLayerReference, MergeShapeMismatch,
         SoftmaxBeforeCrossEntropy, SigmoidBeforeBinaryCrossEntropy, SymmetricInit, NoEffectWhenInferenceOnly,
         BatchNormBeforeLoss, UnreadOutput,
+        BatchNormOfOneSample, SaturatingChain, GlorotBeforeRelu, HeBeforeSaturating, CoupledWeightDecay, LearningRateOutOfRange,
+        BatchNormAfterDropout, BiasBeforeBatchNorm, MomentumAtLeastOne, DropoutBeforeLoss,
     }.ToDictionary(d => d.Id);
 
     /// <summary>True for the IDs that stop generation (MG0xxx).</summary>
@@ -157,4 +211,8 @@ internal static class DiagnosticDescriptors
 
     private static DiagnosticDescriptor Warning(string id, string title, string message) =>
         new(id, title, message, Category, DiagnosticSeverity.Warning, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
+
+    /// <summary>An MG1xxx suggestion (Info): a choice that usually trains worse, but may be deliberate.</summary>
+    private static DiagnosticDescriptor Suggestion(string id, string title, string message) =>
+        new(id, title, message, Category, DiagnosticSeverity.Info, isEnabledByDefault: true, helpLinkUri: HelpBase + id.ToLowerInvariant());
 }

@@ -33,6 +33,11 @@ internal static class Pitfalls
                     layers[i].Label, weight.Init == InitKind.Zeros ? "0" : "1",
                     next.Label));
         }
+
+        // The lecture notes' training pitfalls (MG0019, MG1007-MG1009, MG1012, MG1013, MG1015), in files of their own.
+        bool[] live = ShapeInference.Liveness(layers);
+        GradientFlowPitfalls.Check(layers, live, problems);
+        NormalizationPitfalls.Check(spec, layers, live, problems);
     }
 
     /// <summary>The layers that depend on layer <paramref name="i"/>'s output, in declaration order.</summary>

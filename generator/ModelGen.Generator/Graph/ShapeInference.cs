@@ -71,6 +71,9 @@ internal static class ShapeInference
         bool shapesKnown = input is not null && layers.Count == spec.Layers.Count && spec.Layers.Count > 0;
         TrainingChecks.Check(spec, shapesKnown ? layers : null, problems);
         SinglePrecisionChecks.Check(spec, problems);
+        // Pitfalls of an optimizer whose hyperparameters are all in range (a value out of range is only its MG0006).
+        if (spec.Optimizer is { } optimizer && !problems.Any(p => p.Ordinal == optimizer.Ordinal && D.IsError(p.Id)))
+            OptimizerPitfalls.Check(optimizer, problems);
         if (shapesKnown)
         {
             CheckUnreadOutputs(layers, problems);

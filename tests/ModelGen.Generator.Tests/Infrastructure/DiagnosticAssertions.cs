@@ -69,6 +69,16 @@ internal sealed class DiagnosticAssertions
             throw new XunitException(List("Diagnostics that no assertion expected", _unasserted));
     }
 
+    /// <summary>
+    /// Like <see cref="AndNoOther"/>, but lets ModelGen's suggestions (MG diagnostics of Info severity) pass: for tests
+    /// of the generated code, whose declarations may legitimately draw a suggestion (a bias before batch norm, ...).
+    /// </summary>
+    public void AndNoOtherThanSuggestions()
+    {
+        _unasserted.RemoveAll(d => d.Severity == DiagnosticSeverity.Info && d.Id.StartsWith("MG", StringComparison.Ordinal));
+        AndNoOther();
+    }
+
     private static string List(string title, IReadOnlyCollection<Diagnostic> diagnostics) =>
         diagnostics.Count == 0
             ? $"{title}: none."
