@@ -12,18 +12,18 @@ public class ErrorTests
     private static LayerDescription Layer(string name, string kind, string[] sources, int[] shape, params (string, string)[] settings) =>
         new(name, kind, sources, shape, parameterCount: 0, bufferCount: 0, settings);
 
-    private static StandInModel DenseThen(LayerDescription next)
+    private static StandInModel<float> DenseThen(LayerDescription next)
     {
         var dense = new LayerDescription("dense0", "Dense", new[] { "input" }, new[] { 3 }, 15, 0,
             ("units", "3"), ("activation", "Linear"), ("UseBias", "true"));
         var parameters = new Dictionary<string, float[]> { ["dense0.weight"] = new float[12], ["dense0.bias"] = new float[3] };
-        return new StandInModel(StandInModel.Describe(new[] { 4 }, dense, next), parameters);
+        return new StandInModel<float>(StandInModel.Describe(new[] { 4 }, dense, next), parameters);
     }
 
     [Fact]
     public void AnUnknownLayerKind_IsNamedWithItsLayer()
     {
-        StandInModel model = DenseThen(Layer("attention0", "Attention", new[] { "dense0" }, new[] { 3 }));
+        StandInModel<float> model = DenseThen(Layer("attention0", "Attention", new[] { "dense0" }, new[] { 3 }));
         var error = Assert.Throws<OnnxExportException>(() => OnnxExporter.Export(model));
         Assert.Equal("attention0", error.LayerName);
         Assert.Equal("Attention", error.LayerKind);
@@ -37,7 +37,7 @@ public class ErrorTests
         var dense = new LayerDescription("hidden", "Dense", new[] { "input" }, new[] { 3 }, 15, 0,
             ("units", "3"), ("activation", "Mish"), ("UseBias", "true"));
         var parameters = new Dictionary<string, float[]> { ["hidden.weight"] = new float[12], ["hidden.bias"] = new float[3] };
-        var error = Assert.Throws<OnnxExportException>(() => OnnxExporter.Export(new StandInModel(StandInModel.Describe(new[] { 4 }, dense), parameters)));
+        var error = Assert.Throws<OnnxExportException>(() => OnnxExporter.Export(new StandInModel<float>(StandInModel.Describe(new[] { 4 }, dense), parameters)));
         Assert.Equal("hidden", error.LayerName);
         Assert.Contains("activation 'Mish'", error.Message);
     }
@@ -45,7 +45,7 @@ public class ErrorTests
     [Fact]
     public void AReadOfAnUnknownValue_IsReported()
     {
-        StandInModel model = DenseThen(Layer("add0", "Add", new[] { "dense0", "nowhere" }, new[] { 3 }));
+        StandInModel<float> model = DenseThen(Layer("add0", "Add", new[] { "dense0", "nowhere" }, new[] { 3 }));
         var error = Assert.Throws<OnnxExportException>(() => OnnxExporter.Export(model));
         Assert.Equal("add0", error.LayerName);
         Assert.Contains("reads 'nowhere'", error.Message);
@@ -57,7 +57,7 @@ public class ErrorTests
         var conv = new LayerDescription("conv", "Conv2D", new[] { "input" }, new[] { 2, 4, 4 }, 20, 0,
             ("filters", "2"), ("kernelSize", "3"), ("activation", "Linear"), ("Stride", "1"), ("Padding", "Reflect"), ("UseBias", "true"));
         var parameters = new Dictionary<string, float[]> { ["conv.weight"] = new float[18], ["conv.bias"] = new float[2] };
-        var error = Assert.Throws<OnnxExportException>(() => OnnxExporter.Export(new StandInModel(StandInModel.Describe(new[] { 1, 4, 4 }, conv), parameters)));
+        var error = Assert.Throws<OnnxExportException>(() => OnnxExporter.Export(new StandInModel<float>(StandInModel.Describe(new[] { 1, 4, 4 }, conv), parameters)));
         Assert.Equal("conv", error.LayerName);
         Assert.Contains("Padding = 'Reflect'", error.Message);
     }
@@ -67,7 +67,7 @@ public class ErrorTests
     {
         var dense = new LayerDescription("dense0", "Dense", new[] { "input" }, new[] { 3 }, 15, 0, ("units", "3"), ("activation", "Linear"), ("UseBias", "true"));
         var parameters = new Dictionary<string, float[]> { ["dense0.weight"] = new float[11], ["dense0.bias"] = new float[3] };
-        var error = Assert.Throws<OnnxExportException>(() => OnnxExporter.Export(new StandInModel(StandInModel.Describe(new[] { 4 }, dense), parameters)));
+        var error = Assert.Throws<OnnxExportException>(() => OnnxExporter.Export(new StandInModel<float>(StandInModel.Describe(new[] { 4 }, dense), parameters)));
         Assert.Contains("'dense0.weight' holds 11 values", error.Message);
         Assert.Contains("[3, 4]", error.Message);
     }
@@ -78,7 +78,7 @@ public class ErrorTests
         var dense = new LayerDescription("dense0", "Dense", new[] { "input" }, new[] { 3 }, 15, 0, ("units", "3"), ("activation", "Linear"));
         var description = new ModelDescription("Mixed", Precision.Double, new[] { 4 }, 8, 0, null, null, null, new[] { dense });
         var parameters = new Dictionary<string, float[]> { ["dense0.weight"] = new float[12], ["dense0.bias"] = new float[3] };
-        var error = Assert.Throws<OnnxExportException>(() => OnnxExporter.Export(new StandInModel(description, parameters)));
+        var error = Assert.Throws<OnnxExportException>(() => OnnxExporter.Export(new StandInModel<float>(description, parameters)));
         Assert.Contains("computes in Single", error.Message);
         Assert.Contains("Precision.Double", error.Message);
     }
@@ -91,7 +91,7 @@ public class ErrorTests
         {
             string path = Path.Combine(folder, "model.onnx");
             File.WriteAllText(path, "the previous file");
-            StandInModel model = DenseThen(Layer("attention0", "Attention", new[] { "dense0" }, new[] { 3 }));
+            StandInModel<float> model = DenseThen(Layer("attention0", "Attention", new[] { "dense0" }, new[] { 3 }));
             Assert.Throws<OnnxExportException>(() => OnnxExporter.Export(model, path));
             Assert.Equal("the previous file", File.ReadAllText(path));
             Assert.Equal(new[] { "model.onnx" }, Directory.GetFiles(folder).Select(Path.GetFileName));
