@@ -188,16 +188,16 @@ internal sealed class MonitorRun<T> where T : unmanaged, IFloatingPointIeee754<T
         }
         double limit = _settings.InputScaleLimit;
         var c = CultureInfo.InvariantCulture;
-        string over = string.Create(c, $"over the first {rows} training samples, the {features} features' means range from {smallestMean:G3} to {largestMean:G3} and their standard deviations from {stds.Min():G3} to {largestStd:G3}");
+        string over = string.Create(c, $"over the first {rows} training samples, the {features} features' means range from {smallestMean:g3} to {largestMean:g3} and their standard deviations from {stds.Min():g3} to {largestStd:g3}");
         string why = "the initializers assume inputs of mean 0 and variance 1; larger inputs saturate units and make the first layer's steps too large, smaller ones make it learn slowly";
         string fix = $"fit a Standardizer on the training set ({"Standardizer<" + typeof(T).Name + ">.Fit(train)"}) and transform every set with it";
         int before = _history.Warnings.Count;
         if (worstSize > limit)
             Raise(TrainingWarningKind.UnscaledInputs, epoch, null, string.Create(c,
-                $"inputs far from standardized: feature {worst} has mean {means[worst]:G4} and standard deviation {stds[worst]:G4}, beyond {limit:G3} ({over}). Why: {why}. Do: {fix}."));
+                $"inputs far from standardized: feature {worst} has mean {means[worst]:g4} and standard deviation {stds[worst]:g4}, beyond {limit:g3} ({over}). Why: {why}. Do: {fix}."));
         else if (largestStd < 1 / limit)
             Raise(TrainingWarningKind.UnscaledInputs, epoch, null, string.Create(c,
-                $"inputs far from standardized: no feature's standard deviation reaches {1 / limit:G3} (the largest is {largestStd:G3}; {over}). Why: {why}. Do: {fix}."));
+                $"inputs far from standardized: no feature's standard deviation reaches {1 / limit:g3} (the largest is {largestStd:g3}; {over}). Why: {why}. Do: {fix}."));
         if (_history.Warnings.Count > before) _progress.Warn(_history.Warnings[^1]); // now: training has not started
     }
 
@@ -291,8 +291,8 @@ internal sealed class MonitorRun<T> where T : unmanaged, IFloatingPointIeee754<T
         var c = CultureInfo.InvariantCulture;
         string what = tensor is null ? string.Create(c, $"the loss became {loss}") : $"'{tensor}' stopped being finite";
         string seen = _samples > 0
-            ? string.Create(c, $"; the global gradient norm was {_globalNorms[_samples - 1]:G3} at the last sampled step of the epoch")
-            : _previousEpoch > 0 ? string.Create(c, $"; the mean global gradient norm of epoch {_previousEpoch} was {_previousEpochNorm:G3}") : "";
+            ? string.Create(c, $"; the global gradient norm was {_globalNorms[_samples - 1]:g3} at the last sampled step of the epoch")
+            : _previousEpoch > 0 ? string.Create(c, $"; the mean global gradient norm of epoch {_previousEpoch} was {_previousEpochNorm:g3}") : "";
         Raise(TrainingWarningKind.ExplodingGradients, epoch, null, string.Create(c,
             $"exploding gradients: in batch {batch}, {what}{seen}. Why: steps grow with the gradient, overshoot, and end in overflow. Do: add [GradientClipping(MaxNorm = 1.0)] (clips the global gradient norm before the optimizer), lower the learning rate, or standardize the inputs."));
         _progress.Warn(_history.Warnings[^1]);
@@ -350,7 +350,7 @@ internal sealed class MonitorRun<T> where T : unmanaged, IFloatingPointIeee754<T
         if (!(double.IsFinite(first) && double.IsFinite(last) && last > 0 && first < _settings.VanishingRatio * last)) return;
         var c = CultureInfo.InvariantCulture;
         Raise(TrainingWarningKind.VanishingGradients, epoch, _layers[0], string.Create(c,
-            $"vanishing gradients: the first layer's gradient norm ({_layers[0]}: {first:G3}) is {first / last:G3} of the last layer's ({_layers[^1]}: {last:G3}), below {_settings.VanishingRatio:G3}. Why: each saturating activation (sigmoid, tanh) or small weight shrinks the gradient on its way back, so the first layers barely learn. Do: use ReLU-family activations with He initialization (WeightInit = Init.HeUniform), put [BatchNorm] between the layers, or add skip connections ([Add]); check that no weights start at zero."));
+            $"vanishing gradients: the first layer's gradient norm ({_layers[0]}: {first:g3}) is {first / last:g3} of the last layer's ({_layers[^1]}: {last:g3}), below {_settings.VanishingRatio:g3}. Why: each saturating activation (sigmoid, tanh) or small weight shrinks the gradient on its way back, so the first layers barely learn. Do: use ReLU-family activations with He initialization (WeightInit = Init.HeUniform), put [BatchNorm] between the layers, or add skip connections ([Add]); check that no weights start at zero."));
     }
 
     private void CheckExploding(int epoch, int count, double global)
@@ -369,10 +369,10 @@ internal sealed class MonitorRun<T> where T : unmanaged, IFloatingPointIeee754<T
         double growth = _settings.ExplodingGrowth;
         if (count >= 2 && start > 0 && end > growth * start)
             Raise(TrainingWarningKind.ExplodingGradients, epoch, null, string.Create(c,
-                $"exploding gradients: the global gradient norm grew {end / start:G3}-fold during the epoch, from {start:G3} (mean of its first {quarter} sampled steps) to {end:G3} (its last {quarter}), more than {growth:G3}-fold. {Advice}"));
+                $"exploding gradients: the global gradient norm grew {end / start:g3}-fold during the epoch, from {start:g3} (mean of its first {quarter} sampled steps) to {end:g3} (its last {quarter}), more than {growth:g3}-fold. {Advice}"));
         else if (_previousEpochNorm > 0 && global > growth * _previousEpochNorm)
             Raise(TrainingWarningKind.ExplodingGradients, epoch, null, string.Create(c,
-                $"exploding gradients: the mean global gradient norm grew {global / _previousEpochNorm:G3}-fold from epoch {_previousEpoch} ({_previousEpochNorm:G3}) to epoch {epoch} ({global:G3}), more than {growth:G3}-fold. {Advice}"));
+                $"exploding gradients: the mean global gradient norm grew {global / _previousEpochNorm:g3}-fold from epoch {_previousEpoch} ({_previousEpochNorm:g3}) to epoch {epoch} ({global:g3}), more than {growth:g3}-fold. {Advice}"));
     }
 
     private void CheckDeadUnits(int epoch)
@@ -386,7 +386,7 @@ internal sealed class MonitorRun<T> where T : unmanaged, IFloatingPointIeee754<T
         int deadUnits = _units[worst] - _firedCount[worst];
         string others = dead.Count > 1 ? " (also " + string.Join(", ", dead.Skip(1).Select(r => string.Create(c, $"{_reluLayers[r]}: {_units[r] - _firedCount[r]} of {_units[r]}"))) + ")" : "";
         Raise(TrainingWarningKind.DeadUnits, epoch, _reluLayers[worst], string.Create(c,
-            $"dead units: {deadUnits} of the {_units[worst]} units of {_reluLayers[worst]} ({(double)deadUnits / _units[worst]:P0}) never activated (output never above 0) during the epoch{others}, more than {_settings.DeadFraction:P0}. Why: a ReLU unit that never fires passes no gradient back, so it never learns again. Do: check that no weights start at zero (Init.Zeros), use He initialization, lower the learning rate, or use [LeakyReLU]."));
+            $"dead units: {deadUnits} of the {_units[worst]} units of {_reluLayers[worst]} ({100.0 * deadUnits / _units[worst]:F0}%) never activated (output never above 0) during the epoch{others}, more than {100 * _settings.DeadFraction:g3}%. Why: a ReLU unit that never fires passes no gradient back, so it never learns again. Do: check that no weights start at zero (Init.Zeros), use He initialization, lower the learning rate, or use [LeakyReLU]."));
     }
 
     private void CheckUpdateRatios(int epoch, double?[] ratio)
@@ -403,13 +403,13 @@ internal sealed class MonitorRun<T> where T : unmanaged, IFloatingPointIeee754<T
         if (largest < 0) return;
         double top = ratio[largest]!.Value;
         string list = string.Join(", ", Enumerable.Range(0, ratio.Length).Where(l => ratio[l] is double v && double.IsFinite(v))
-            .Select(l => string.Create(c, $"{_layers[l]} {ratio[l]:G2}")));
+            .Select(l => string.Create(c, $"{_layers[l]} {ratio[l]:g2}")));
         if (top > _settings.LargeUpdateRatio)
             Raise(TrainingWarningKind.LearningRateTooLarge, epoch, _layers[largest], string.Create(c,
-                $"learning rate too large: the median update-to-weight ratio ‖Δw‖/‖w‖ of {_layers[largest]} over the epoch is {top:G3}, above {_settings.LargeUpdateRatio:G3}, where about 1e-3 is healthy ({list}). Why: each step changes the weights by a large fraction of their size, so training jumps around or diverges. Do: lower the learning rate (now {lr:G3}; try about {lr * 1e-3 / top:G2}), or warm it up with a schedule (LinearWarmup)."));
+                $"learning rate too large: the median update-to-weight ratio ‖Δw‖/‖w‖ of {_layers[largest]} over the epoch is {top:g3}, above {_settings.LargeUpdateRatio:g3}, where about 1e-3 is healthy ({list}). Why: each step changes the weights by a large fraction of their size, so training jumps around or diverges. Do: lower the learning rate (now {lr:g3}; try about {lr * 1e-3 / top:g2}), or warm it up with a schedule (LinearWarmup)."));
         else if (known > 0 && top < _settings.SmallUpdateRatio)
             Raise(TrainingWarningKind.LearningRateTooSmall, epoch, null, string.Create(c,
-                $"learning rate too small: the median update-to-weight ratio ‖Δw‖/‖w‖ over the epoch is below {_settings.SmallUpdateRatio:G3} in every layer (largest {top:G3}, where about 1e-3 is healthy: {list}). Why: the weights barely move, so training crawls. Do: raise the learning rate (now {lr:G3}; try about {lr * 1e-3 / top:G2})."));
+                $"learning rate too small: the median update-to-weight ratio ‖Δw‖/‖w‖ over the epoch is below {_settings.SmallUpdateRatio:g3} in every layer (largest {top:g3}, where about 1e-3 is healthy: {list}). Why: the weights barely move, so training crawls. Do: raise the learning rate (now {lr:g3}; try about {lr * 1e-3 / top:g2})."));
     }
 
     private void Raise(TrainingWarningKind kind, int epoch, string? layer, string message)
