@@ -11,6 +11,11 @@ using Pitfalls;
 // Trains deliberately broken setups next to their fixes for a few epochs on the bundled Fashion-MNIST subset and shows
 // what the trainer's monitor said about each, and the test accuracy each reached.
 //   dotnet run -c Release --project samples/Pitfalls [-- EPOCHS [DATA FOLDER]]
+// With --cost first, it measures instead what the monitor costs: the training time of the healthy MLP with the
+// monitor off, on (statistics every 10th step, the default) and on with statistics on every step.
+//   dotnet run -c Release --project samples/Pitfalls -- --cost [EPOCHS [DATA FOLDER]]
+bool cost = args.Length > 0 && args[0] == "--cost";
+if (cost) args = args[1..];
 int epochs = args.Length > 0 ? int.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 3;
 string folder = args.Length > 1 ? args[1] : Path.Combine(AppContext.BaseDirectory, "data");
 var clock = Stopwatch.StartNew();
@@ -23,6 +28,7 @@ var standardizer = Standardizer<float>.Fit(rawTrain);
 Dataset<float> train = standardizer.Transform(rawTrain), test = standardizer.Transform(rawTest);
 Console.WriteLine($"Fashion-MNIST: {train.Count} training and {test.Count} test images; each setup trains {epochs} epochs (batches of 64).");
 Console.WriteLine();
+if (cost) return MonitorCost.Measure(train, epochs);
 
 var runs = new List<Run>
 {
