@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Diagnostics;
 using System.Globalization;
 using System.Linq;
 using System.Numerics;
@@ -51,6 +52,7 @@ internal sealed class MonitorRun<T> where T : unmanaged, IFloatingPointIeee754<T
     private double _previousEpochNorm = double.NaN;
     private int _previousEpoch;
     private readonly bool[] _warned = new bool[Enum.GetValues<TrainingWarningKind>().Length];
+    private long _ticks; // Stopwatch ticks spent in the per-step calls and the epoch summaries
 
     public MonitorRun(TrainingMonitor settings, ITrainableModel<T> model, int batchesPerEpoch, TrainingHistory history, ProgressReporter progress)
     {
@@ -206,9 +208,15 @@ internal sealed class MonitorRun<T> where T : unmanaged, IFloatingPointIeee754<T
     /// <summary>After the step's gradients are computed and checked, before its update: dead units, and on sampled steps gradient and weight norms.</summary>
     public void BeforeUpdate(int batchIndex)
     {
+        long start = Stopwatch.GetTimestamp();
         CountFiredUnits();
         _sampling = (batchIndex % _interval == 0 || batchIndex == _batches - 1) && _samples < _capacity;
-        if (!_sampling) return;
+        if (_sampling) MeasureBeforeUpdate();
+        _ticks += Stopwatch.GetTimestamp() - start;
+    }
+
+    private void MeasureBeforeUpdate()
+    {
         int row = _samples * _layers.Length;
         double global = 0;
         for (int l = 0; l < _layers.Length; l++)
@@ -233,6 +241,7 @@ internal sealed class MonitorRun<T> where T : unmanaged, IFloatingPointIeee754<T
     public void AfterUpdate()
     {
         if (!_sampling) return;
+        long start = Stopwatch.GetTimestamp();
         int row = _samples * _layers.Length;
         for (int l = 0; l < _layers.Length; l++)
         {
@@ -248,6 +257,7 @@ internal sealed class MonitorRun<T> where T : unmanaged, IFloatingPointIeee754<T
         }
         _samples++;
         _sampling = false;
+        _ticks += Stopwatch.GetTimestamp() - start;
     }
 
     /// <summary>Marks the units of each ReLU layer whose output was above 0 for some sample of the step.</summary>
@@ -303,6 +313,7 @@ internal sealed class MonitorRun<T> where T : unmanaged, IFloatingPointIeee754<T
     /// <summary>The epoch's statistics and warnings, added to <paramref name="result"/>; resets the epoch's samples.</summary>
     public EpochResult EndEpoch(EpochResult result)
     {
+        long start = Stopwatch.GetTimestamp();
         int count = _samples, width = _layers.Length, epoch = result.Epoch;
         var statistics = new LayerStatistics[_order.Length];
         double[] meanGradient = new double[width];
@@ -340,6 +351,8 @@ internal sealed class MonitorRun<T> where T : unmanaged, IFloatingPointIeee754<T
         _previousEpoch = epoch;
 
         TrainingWarning[] raised = _history.Warnings.Skip(before).ToArray();
+        _ticks += Stopwatch.GetTimestamp() - start;
+        _history.MonitorTime = Stopwatch.GetElapsedTime(0, _ticks);
         return result with { GradientNorm = count > 0 ? global : null, Layers = statistics, Warnings = raised };
     }
 

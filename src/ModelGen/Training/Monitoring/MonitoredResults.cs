@@ -60,6 +60,13 @@ public sealed partial class TrainingHistory
     public IReadOnlyList<TrainingWarning> Warnings => _warnings;
 
     internal void AddWarning(TrainingWarning warning) => _warnings.Add(warning);
+
+    /// <summary>
+    /// Time the <see cref="TrainingMonitor"/> spent in this run's epochs: its statistics around the optimizer steps and
+    /// its summary after each epoch (not the one-time input check before the first epoch). It is part of the epochs'
+    /// <see cref="EpochResult.Duration"/>, so their ratio is the monitor's share of the training time. Zero when off.
+    /// </summary>
+    public TimeSpan MonitorTime { get; internal set; }
 }
 
 public sealed partial class TrainingContext
