@@ -63,6 +63,7 @@ public sealed class MonitorTests : IDisposable
 
         Assert.Empty(history.Warnings);
         Assert.DoesNotContain("warning", output);
+        Assert.InRange(history.MonitorTime, TimeSpan.FromTicks(1), TimeSpan.FromSeconds(history.Epochs.Sum(e => e.Duration.TotalSeconds)));
         foreach (EpochResult epoch in history.Epochs)
         {
             Assert.Empty(epoch.Warnings);
@@ -223,6 +224,7 @@ public sealed class MonitorTests : IDisposable
         Assert.Empty(history.Warnings);
         Assert.DoesNotContain("warning", output);
         Assert.All(history.Epochs, e => Assert.Equal((null, 0, 0), (e.GradientNorm, e.Layers.Count, e.Warnings.Count)));
+        Assert.Equal(TimeSpan.Zero, history.MonitorTime);
 
         // Warn = false: the statistics, without warnings.
         model = new HealthyMlp();
