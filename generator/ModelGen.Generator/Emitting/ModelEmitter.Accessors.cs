@@ -56,6 +56,7 @@ internal sealed partial class ModelEmitter
             _w.Line("/// <exception cref=\"global::System.ArgumentException\">The model has no parameter of that name.</exception>");
             EmitNameSwitch($"public {ReadOnlySpan}<{_t}> Gradient(string name)", tensors.Select(t => (t.Name, TensorProperty(t) + "Gradient")), "parameter", "ParameterNames");
             _w.Line();
+            EmitLayerOutputs();
         }
 
         _w.Line("/// <summary>The live values of a non-trainable state tensor, such as a batch norm's running mean.</summary>");

@@ -15,7 +15,7 @@ internal static class GeneratedNames
         "InputSize", "OutputSize", "BatchSize", "ParameterCount", "Description", "Summary", "Predict", "ComputeGradients", "ApplyGradients",
         "TrainStep", "Evaluate", "LearningRate", "Step", "Parameter", "Gradient", "InputGradient", "ParameterNames",
         "Buffer", "BufferNames", "OptimizerStateNames", "OptimizerState", "RestoreStep", "Forward", "Backward",
-        "InitializeParameters", "InvalidDeclaration", "ApplyRegularization", "RegularizationPenalty", "Rows", "RandomState",
+        "InitializeParameters", "InvalidDeclaration", "LayerOutput", "ApplyRegularization", "RegularizationPenalty", "Rows", "RandomState",
         "_buffers", "_columns", "_exclusiveUse", "_weightVersion", "_dropoutRandom", "SaveWeights", "LoadWeights", "WeightTensors", "WeightTensor", "_inputWeights", "_inputGradientPending",
         "_parameters", "_gradients", "_inputGradient", "_inputGradientSamples", "_learningRate", "_step", "_muProduct",
         "_momentumBuffer", "_expAvg", "_expAvgSq", "_maxExpAvgSq", "_squareAvg", "_gradAvg", "_sum", "_accDelta", "_expInf",

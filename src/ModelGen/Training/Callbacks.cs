@@ -108,15 +108,24 @@ public sealed class BestModelCheckpoint(string path, string monitor = "val_loss"
     }
 }
 
-/// <summary>Appends one CSV row per epoch: epoch, loss, val_loss, val_accuracy, learning_rate, seconds.</summary>
+/// <summary>
+/// Appends one CSV row per epoch: epoch, loss, val_loss, val_accuracy, learning_rate, seconds, then, while the
+/// <see cref="TrainingMonitor"/> is on, its statistics: grad_norm, and per layer grad_norm/&lt;layer&gt;,
+/// weight_norm/&lt;layer&gt;, update_ratio/&lt;layer&gt; (layers with parameters) and dead_units/&lt;layer&gt; (ReLU layers).
+/// </summary>
 public sealed class CsvLogger(string path) : ITrainingCallback, IDisposable
 {
     private CsvLogWriter? _writer;
+    private string[] _monitorColumns = [];
 
     /// <inheritdoc/>
     public void OnTrainBegin(TrainingContext context)
     {
-        _writer ??= new CsvLogWriter(path, "epoch", "loss", "val_loss", "val_accuracy", "learning_rate", "seconds");
+        if (_writer is null)
+        {
+            _monitorColumns = [.. context.MonitorColumns];
+            _writer = new CsvLogWriter(path, ["epoch", "loss", "val_loss", "val_accuracy", "learning_rate", "seconds", .. _monitorColumns]);
+        }
         // A resumed run writes the restored epochs first, so the file always holds the whole history.
         foreach (EpochResult earlier in context.History.Epochs) WriteRow(earlier);
     }
@@ -124,9 +133,14 @@ public sealed class CsvLogger(string path) : ITrainingCallback, IDisposable
     /// <inheritdoc/>
     public void OnEpochEnd(TrainingContext context, EpochResult result) => WriteRow(result);
 
-    private void WriteRow(EpochResult result) =>
-        _writer!.Write(result.Epoch, result.Loss, result.ValidationLoss ?? double.NaN, result.ValidationAccuracy ?? double.NaN,
-            result.LearningRate, result.Duration.TotalSeconds);
+    private void WriteRow(EpochResult result)
+    {
+        var row = new double[6 + _monitorColumns.Length];
+        (row[0], row[1], row[2], row[3], row[4], row[5]) = (result.Epoch, result.Loss, result.ValidationLoss ?? double.NaN,
+            result.ValidationAccuracy ?? double.NaN, result.LearningRate, result.Duration.TotalSeconds);
+        for (int k = 0; k < _monitorColumns.Length; k++) row[6 + k] = result.MonitorValue(_monitorColumns[k]); // NaN for restored epochs
+        _writer!.Write(row);
+    }
 
     /// <inheritdoc/>
     public void OnTrainEnd(TrainingContext context) => Dispose();
@@ -139,13 +153,23 @@ public sealed class CsvLogger(string path) : ITrainingCallback, IDisposable
     }
 }
 
-/// <summary>Writes the epoch metrics as TensorBoard scalars (<c>tensorboard --logdir</c> shows them).</summary>
+/// <summary>
+/// Writes the epoch metrics as TensorBoard scalars (<c>tensorboard --logdir</c> shows them): loss, val_loss,
+/// val_accuracy, learning_rate, and the <see cref="TrainingMonitor"/>'s statistics under the tags of the CSV log's
+/// columns (grad_norm, grad_norm/&lt;layer&gt;, weight_norm/&lt;layer&gt;, update_ratio/&lt;layer&gt;, dead_units/&lt;layer&gt;:
+/// TensorBoard groups each statistic's layers in one section).
+/// </summary>
 public sealed class TensorBoardLogger(string logDirectory) : ITrainingCallback, IDisposable
 {
     private TensorBoardWriter? _writer;
+    private string[] _monitorColumns = [];
 
     /// <inheritdoc/>
-    public void OnTrainBegin(TrainingContext context) => _writer ??= new TensorBoardWriter(logDirectory);
+    public void OnTrainBegin(TrainingContext context)
+    {
+        _writer ??= new TensorBoardWriter(logDirectory);
+        _monitorColumns = [.. context.MonitorColumns];
+    }
 
     /// <inheritdoc/>
     public void OnEpochEnd(TrainingContext context, EpochResult result)
@@ -154,6 +178,11 @@ public sealed class TensorBoardLogger(string logDirectory) : ITrainingCallback, 
         if (result.ValidationLoss is double validationLoss) _writer.AddScalar("val_loss", validationLoss, result.Epoch);
         if (result.ValidationAccuracy is double accuracy) _writer.AddScalar("val_accuracy", accuracy, result.Epoch);
         _writer.AddScalar("learning_rate", result.LearningRate, result.Epoch);
+        foreach (string tag in _monitorColumns)
+        {
+            double value = result.MonitorValue(tag);
+            if (!double.IsNaN(value)) _writer.AddScalar(tag, value, result.Epoch);
+        }
         _writer.Flush();
     }
 

@@ -56,5 +56,14 @@ internal sealed class ProgressReporter
         double seconds = result.Duration.TotalSeconds;
         line += string.Create(CultureInfo.InvariantCulture, $", {seconds:F1} s ({_batchesPerEpoch / Math.Max(seconds, 1e-9):F0} steps/s)");
         _output.WriteLine(line);
+        foreach (TrainingWarning warning in result.Warnings) _output.WriteLine("  " + warning);
+    }
+
+    /// <summary>A training monitor's warning, on a line of its own (clearing the live line first).</summary>
+    public void Warn(TrainingWarning warning)
+    {
+        if (_output is null) return;
+        if (_live) _output.Write('\r' + new string(' ', 90) + '\r');
+        _output.WriteLine("  " + warning);
     }
 }

@@ -66,6 +66,13 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// </summary>
     public string? CheckpointPath { get; init; }
 
+    /// <summary>
+    /// The training monitor (on by default): per-layer gradient norms, weight norms and update-to-weight ratios, dead
+    /// ReLU units and input scale, in each <see cref="EpochResult"/> and the logs, with warnings about training pitfalls
+    /// (see <see cref="TrainingMonitor"/>). Set it to null to turn it off.
+    /// </summary>
+    public TrainingMonitor? Monitor { get; init; } = new();
+
     /// <summary>Trains from the model's current state.</summary>
     /// <remarks>
     /// Every step is checked before its update is applied: a batch with a non-finite input or target, or a step whose
@@ -118,9 +125,12 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             loader.Position = position;
             foreach (EpochResult result in done) history.Add(result);
         }
-        foreach (ITrainingCallback callback in Callbacks) callback.OnTrainBegin(context);
-
         var progress = new ProgressReporter(Output, loader.BatchCount);
+        MonitorRun<T>? monitor = Monitor is null ? null : new MonitorRun<T>(Monitor, _model, loader.BatchCount, history, progress);
+        context.MonitorColumns = monitor?.Columns ?? [];
+        foreach (ITrainingCallback callback in Callbacks) callback.OnTrainBegin(context);
+        monitor?.CheckInputs(train, loader.Epoch + 1);
+
         var guard = new StepGuard(_model); // every buffer it needs is allocated here, none per step
         while (loader.Epoch < Epochs && !context.StopTraining)
         {
@@ -133,7 +143,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             {
                 guard.Save();
                 if (Schedule is not null) _model.LearningRate = T.CreateTruncating(Schedule.LearningRate(_model.Step));
-                T loss = GuardedStep(batch, guard, epoch, lastCheckpoint);
+                T loss = GuardedStep(batch, guard, epoch, lastCheckpoint, monitor);
                 lossSum += double.CreateTruncating(loss);
                 batches++;
                 progress.Step(batches, lossSum / batches, clock.Elapsed);
@@ -152,6 +162,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                         lastCheckpoint) { Loss = validationLoss };
                 result = result with { ValidationLoss = validationLoss, ValidationAccuracy = _classifier is not null ? Accuracy(validation) : null };
             }
+            if (monitor is not null) result = monitor.EndEpoch(result);
             history.Add(result);
             progress.EndEpoch(result);
             foreach (ITrainingCallback callback in Callbacks) callback.OnEpochEnd(context, result);
@@ -173,7 +184,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// learning rate are put back as <paramref name="guard"/> saved them and the step is refused. Allocates nothing
     /// unless it throws.
     /// </summary>
-    private T GuardedStep(Batch<T> batch, StepGuard guard, int epoch, string? lastCheckpoint)
+    private T GuardedStep(Batch<T> batch, StepGuard guard, int epoch, string? lastCheckpoint, MonitorRun<T>? monitor)
     {
         int batchNumber = batch.Index + 1;
         TrainingDivergedException Refuse(string reason, int? sample = null, string? tensor = null, double? loss = null) =>
@@ -182,6 +193,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                 Sample = sample,
                 Tensor = tensor,
                 Loss = loss,
+                Warnings = monitor is null ? [] : [.. monitor.Warnings],
             };
 
         int bad = NonFinite.IndexOf(batch.Inputs);
@@ -207,6 +219,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         string? gradient = guard.FirstNonFiniteGradient(out int gradientIndex, out T gradientValue);
         if (buffer is not null || gradient is not null || !T.IsFinite(loss))
         {
+            monitor?.NonFiniteStep(epoch, batchNumber, gradient ?? buffer, double.CreateTruncating(loss));
             guard.Restore();
             var reason = new System.Text.StringBuilder();
             var culture = CultureInfo.InvariantCulture;
@@ -223,7 +236,9 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             throw Refuse(reason.ToString(), tensor: buffer ?? gradient, loss: double.CreateTruncating(loss));
         }
 
+        monitor?.BeforeUpdate(batch.Index);
         _model.ApplyGradients();
+        monitor?.AfterUpdate();
         string? parameter = guard.FirstNonFiniteParameter(out int parameterIndex, out T parameterValue);
         if (parameter is not null)
             throw new TrainingDivergedException(epoch, batchNumber, string.Create(CultureInfo.InvariantCulture,
@@ -389,7 +404,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
 /// <param name="LearningRate">The learning rate of the epoch's last step.</param>
 /// <param name="Step">Optimizer steps taken after the epoch.</param>
 /// <param name="Duration">Training time of the epoch (without validation).</param>
-public sealed record EpochResult(int Epoch, double Loss, double LearningRate, long Step, TimeSpan Duration)
+public sealed partial record EpochResult(int Epoch, double Loss, double LearningRate, long Step, TimeSpan Duration)
 {
     /// <summary>Mean loss on the validation set in inference mode, when there is one.</summary>
     public double? ValidationLoss { get; init; }
@@ -407,7 +422,7 @@ public sealed record EpochResult(int Epoch, double Loss, double LearningRate, lo
 }
 
 /// <summary>The epochs of a training run.</summary>
-public sealed class TrainingHistory
+public sealed partial class TrainingHistory
 {
     private readonly List<EpochResult> _epochs = new();
 
@@ -421,7 +436,7 @@ public sealed class TrainingHistory
 }
 
 /// <summary>What callbacks see of a training run, and how they stop it.</summary>
-public sealed class TrainingContext
+public sealed partial class TrainingContext
 {
     private readonly Func<object> _takeSnapshot;
     private readonly Action<object> _restoreSnapshot;
@@ -474,7 +489,7 @@ public interface ITrainingCallback
 /// that overflowed. The trainer checks before it applies each update, so the step is refused and the model keeps its
 /// state from before it (see the message); only an update that itself overflows a parameter cannot be undone.
 /// </summary>
-public sealed class TrainingDivergedException : Exception
+public sealed partial class TrainingDivergedException : Exception
 {
     /// <summary>Describes where the loss stopped being finite.</summary>
     /// <param name="epoch">1-based epoch.</param>

@@ -248,6 +248,18 @@ namespace Demo
             _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "parameter", ParameterNames),
         };
 
+        /// <summary>
+        /// A layer's output (after its activation) from the last <see cref="ComputeGradients"/>: n · features values for its n
+        /// samples (empty before the first call). Predict and Evaluate reuse the same arrays: read it right after the call.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">The model has no layer of that name.</exception>
+        public global::System.ReadOnlySpan<float> LayerOutput(string name) => name switch
+        {
+            "hidden" => new global::System.Span<float>(_hiddenOutput, 0, _inputGradientSamples * 5),
+            "Head" => new global::System.Span<float>(_headOutput, 0, _inputGradientSamples * 2),
+            _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "layer", new string[] { "hidden", "Head" }),
+        };
+
         /// <summary>The live values of a non-trainable state tensor, such as a batch norm's running mean.</summary>
         /// <exception cref="global::System.ArgumentException">The model has no buffer of that name (it has none at all).</exception>
         public global::System.Span<float> Buffer(string name) => throw global::ModelGen.Kernels.Check.UnknownName(name, "buffer", BufferNames);

@@ -339,6 +339,28 @@ namespace Demo
             _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "parameter", ParameterNames),
         };
 
+        /// <summary>
+        /// A layer's output (after its activation) from the last <see cref="ComputeGradients"/>: n · features values for its n
+        /// samples (empty before the first call). Predict and Evaluate reuse the same arrays: read it right after the call.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">The model has no layer of that name.</exception>
+        public global::System.ReadOnlySpan<float> LayerOutput(string name) => name switch
+        {
+            "conv2d0" => new global::System.Span<float>(_conv2d0Output, 0, _inputGradientSamples * 4704),
+            "batchnorm0" => new global::System.Span<float>(_batchnorm0Output, 0, _inputGradientSamples * 4704),
+            "maxpool2d0" => new global::System.Span<float>(_maxpool2d0Output, 0, _inputGradientSamples * 1176),
+            "conv2d1" => new global::System.Span<float>(_conv2d1Output, 0, _inputGradientSamples * 1600),
+            "avgpool2d0" => new global::System.Span<float>(_avgpool2d0Output, 0, _inputGradientSamples * 400),
+            "flatten0" => new global::System.Span<float>(_avgpool2d0Output, 0, _inputGradientSamples * 400),
+            "dense0" => new global::System.Span<float>(_dense0Output, 0, _inputGradientSamples * 120),
+            "dropout0" => new global::System.Span<float>(_dropout0Output, 0, _inputGradientSamples * 120),
+            "dense1" => new global::System.Span<float>(_dense1Output, 0, _inputGradientSamples * 84),
+            "layernorm0" => new global::System.Span<float>(_layernorm0Output, 0, _inputGradientSamples * 84),
+            "relu0" => new global::System.Span<float>(_relu0Output, 0, _inputGradientSamples * 84),
+            "dense2" => new global::System.Span<float>(_dense2Output, 0, _inputGradientSamples * 10),
+            _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "layer", new string[] { "conv2d0", "batchnorm0", "maxpool2d0", "conv2d1", "avgpool2d0", "flatten0", "dense0", "dropout0", "dense1", "layernorm0", "relu0", "dense2" }),
+        };
+
         /// <summary>The live values of a non-trainable state tensor, such as a batch norm's running mean.</summary>
         /// <exception cref="global::System.ArgumentException">The model has no buffer of that name.</exception>
         public global::System.Span<float> Buffer(string name) => name switch

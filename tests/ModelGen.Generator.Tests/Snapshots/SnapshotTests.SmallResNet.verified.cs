@@ -336,6 +336,29 @@ namespace Demo
             _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "parameter", ParameterNames),
         };
 
+        /// <summary>
+        /// A layer's output (after its activation) from the last <see cref="ComputeGradients"/>: n · features values for its n
+        /// samples (empty before the first call). Predict and Evaluate reuse the same arrays: read it right after the call.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">The model has no layer of that name.</exception>
+        public global::System.ReadOnlySpan<float> LayerOutput(string name) => name switch
+        {
+            "stem" => new global::System.Span<float>(_stemOutput, 0, _inputGradientSamples * 25088),
+            "conv2d1" => new global::System.Span<float>(_conv2d1Output, 0, _inputGradientSamples * 25088),
+            "batchnorm0" => new global::System.Span<float>(_batchnorm0Output, 0, _inputGradientSamples * 25088),
+            "relu0" => new global::System.Span<float>(_relu0Output, 0, _inputGradientSamples * 25088),
+            "conv2d2" => new global::System.Span<float>(_conv2d2Output, 0, _inputGradientSamples * 25088),
+            "batchnorm1" => new global::System.Span<float>(_batchnorm1Output, 0, _inputGradientSamples * 25088),
+            "add0" => new global::System.Span<float>(_add0Output, 0, _inputGradientSamples * 25088),
+            "block1" => new global::System.Span<float>(_block1Output, 0, _inputGradientSamples * 25088),
+            "side" => new global::System.Span<float>(_sideOutput, 0, _inputGradientSamples * 12544),
+            "concat0" => new global::System.Span<float>(_concat0Output, 0, _inputGradientSamples * 37632),
+            "maxpool2d0" => new global::System.Span<float>(_maxpool2d0Output, 0, _inputGradientSamples * 9408),
+            "globalavgpool2d0" => new global::System.Span<float>(_globalavgpool2d0Output, 0, _inputGradientSamples * 48),
+            "dense0" => new global::System.Span<float>(_dense0Output, 0, _inputGradientSamples * 10),
+            _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "layer", new string[] { "stem", "conv2d1", "batchnorm0", "relu0", "conv2d2", "batchnorm1", "add0", "block1", "side", "concat0", "maxpool2d0", "globalavgpool2d0", "dense0" }),
+        };
+
         /// <summary>The live values of a non-trainable state tensor, such as a batch norm's running mean.</summary>
         /// <exception cref="global::System.ArgumentException">The model has no buffer of that name.</exception>
         public global::System.Span<float> Buffer(string name) => name switch

@@ -302,6 +302,24 @@ namespace Demo
             _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "parameter", ParameterNames),
         };
 
+        /// <summary>
+        /// A layer's output (after its activation) from the last <see cref="ComputeGradients"/>: n · features values for its n
+        /// samples (empty before the first call). Predict and Evaluate reuse the same arrays: read it right after the call.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">The model has no layer of that name.</exception>
+        public global::System.ReadOnlySpan<double> LayerOutput(string name) => name switch
+        {
+            "h" => new global::System.Span<double>(_hOutput, 0, _inputGradientSamples * 32),
+            "dense1" => new global::System.Span<double>(_dense1Output, 0, _inputGradientSamples * 32),
+            "gate" => new global::System.Span<double>(_gateOutput, 0, _inputGradientSamples * 32),
+            "add0" => new global::System.Span<double>(_add0Output, 0, _inputGradientSamples * 32),
+            "deep" => new global::System.Span<double>(_deepOutput, 0, _inputGradientSamples * 32),
+            "wide" => new global::System.Span<double>(_wideOutput, 0, _inputGradientSamples * 4),
+            "concat0" => new global::System.Span<double>(_concat0Output, 0, _inputGradientSamples * 36),
+            "dense4" => new global::System.Span<double>(_dense4Output, 0, _inputGradientSamples * 1),
+            _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "layer", new string[] { "h", "dense1", "gate", "add0", "deep", "wide", "concat0", "dense4" }),
+        };
+
         /// <summary>The live values of a non-trainable state tensor, such as a batch norm's running mean.</summary>
         /// <exception cref="global::System.ArgumentException">The model has no buffer of that name (it has none at all).</exception>
         public global::System.Span<double> Buffer(string name) => throw global::ModelGen.Kernels.Check.UnknownName(name, "buffer", BufferNames);

@@ -70,6 +70,8 @@ namespace Demo
         public global::System.Span<float> OptimizerState(string name) => throw InvalidDeclaration();
         /// <summary>Not generated: the declaration has errors (see the class's comment).</summary>
         public void RestoreStep(long step) => throw InvalidDeclaration();
+        /// <summary>Not generated: the declaration has errors (see the class's comment).</summary>
+        public global::System.ReadOnlySpan<float> LayerOutput(string name) => throw InvalidDeclaration();
 
         int global::ModelGen.IModel<float>.InputSize => InputSize;
         int global::ModelGen.IModel<float>.OutputSize => OutputSize;
