@@ -6,6 +6,9 @@ namespace ModelGen.Onnx.Import;
 
 internal sealed partial class GraphMapper
 {
+    /// <summary>The largest kernel, stride or dimension import takes from an attribute (larger ones are corrupt).</summary>
+    private const long MaxExtent = 1 << 20;
+
     /// <summary>Conv (square kernel, equal strides, no dilation or groups, no padding or 'same' padding) → [Conv2D].</summary>
     private void Conv(NodeProto node)
     {
@@ -28,7 +31,9 @@ internal sealed partial class GraphMapper
         if (dilations is not null && dilations.Any(d => d != 1)) reasons.Add($"dilations {Dims(dilations)}");
         long[] strides = Attributes.Ints(node, "strides") ?? new long[] { 1, 1 };
         if (strides.Length != 2 || strides[0] != strides[1]) reasons.Add($"strides {Dims(strides)}: ModelGen's stride is the same in both directions");
-        int stride = strides.Length > 0 ? (int)strides[0] : 1;
+        int stride = strides.Length > 0 && strides[0] is >= 1 and <= MaxExtent ? (int)strides[0] : 1;
+        if (strides.Any(v => v is < 1 or > MaxExtent)) reasons.Add($"strides {Dims(strides)}");
+        if (w.Dims.Any(d => d is < 1 or > MaxExtent)) reasons.Add($"a weight of shape {Dims(w.Dims)}");
         string? padding = ConvPadding(node, kh, stride, reasons);
         if (group == 1 && x.Dims is not null && x.Dims.Length == 3 && channels != x.Dims[0])
             reasons.Add($"its weight takes {channels} channels, but its input has {x.Dims[0]}");
@@ -113,7 +118,10 @@ internal sealed partial class GraphMapper
         if (dilations is not null && dilations.Any(d => d != 1)) reasons.Add($"dilations {Dims(dilations)}");
         if (max && node.Output.Count > 1 && node.Output[1].Length > 0 && _g.Consumers(node.Output[1]).Count > 0)
             reasons.Add("its indices output is used");
-        int k = kernel.Length > 0 ? (int)kernel[0] : 0, s = strides.Length > 0 ? (int)strides[0] : 1;
+        if (kernel.Any(v => v is < 1 or > MaxExtent) || strides.Any(v => v is < 1 or > MaxExtent))
+            reasons.Add($"kernel_shape {Dims(kernel)} and strides {Dims(strides)} must be positive");
+        int k = kernel.Length > 0 && kernel[0] is >= 1 and <= MaxExtent ? (int)kernel[0] : 1;
+        int s = strides.Length > 0 && strides[0] is >= 1 and <= MaxExtent ? (int)strides[0] : 1;
         if (Attributes.Int(node, "ceil_mode", 0) != 0 && x.Dims is { Length: 3 } d0 && k > 0 && s > 0
             && ((d0[1] - k) % s != 0 || (d0[2] - k) % s != 0))
             reasons.Add("ceil_mode = 1 where it keeps a partial window: ModelGen's pooling rounds down (floor mode)");

@@ -86,7 +86,7 @@ internal sealed partial class GraphMapper
             inputs.Add(v);
         }
         long axis = Attributes.Int(node, "axis", 1);
-        int rank = Rank(inputs[0]);
+        int rank = inputs.Select(Rank).FirstOrDefault(r => r >= 0, -1);
         if (rank >= 0 && axis != 1 && axis != 1 - rank)
         {
             Unsupported(node, $"axis = {axis}: ModelGen joins along channels or features (axis 1)");
