@@ -8,6 +8,7 @@ root="$(cd "$here/../.." && pwd)"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
+echo "$(date +%T) packing"
 dotnet pack "$root/tools/ModelGen.Tool" -c Release -o "$work/feed" --nologo -v quiet
 package="$(ls "$work/feed"/ModelGen.Tool.*.nupkg)"
 version="$(basename "$package" .nupkg)"; version="${version#ModelGen.Tool.}"
@@ -17,9 +18,19 @@ for entry in DotnetToolSettings.xml ModelGen.Tool.dll ModelGen.Onnx.dll ModelGen
   grep -q "tools/net10.0/any/$entry\$" <<< "$listing" || { echo "the tool package lacks tools/net10.0/any/$entry"; exit 1; }
 done
 
-# Its own package cache, so a stale copy of the same version is never used.
+# Its own package cache, so a stale copy of the same version is never used, and only the local folder as a source
+# (the tool package carries all its dependencies).
 export NUGET_PACKAGES="$work/packages"
-dotnet tool install --tool-path "$work/tools" --add-source "$work/feed" ModelGen.Tool --version "$version"
+cat > "$work/nuget.config" <<CONFIG
+<?xml version="1.0" encoding="utf-8"?>
+<configuration>
+  <packageSources>
+    <clear />
+  </packageSources>
+</configuration>
+CONFIG
+echo "$(date +%T) installing"
+dotnet tool install --tool-path "$work/tools" --configfile "$work/nuget.config" --add-source "$work/feed" ModelGen.Tool --version "$version"
 modelgen="$work/tools/modelgen"
 "$modelgen" --version | grep -qx "modelgen $version" || { echo "modelgen --version does not say $version"; exit 1; }
 "$modelgen" --help | grep -q "Exit codes:" || { echo "modelgen --help lists no exit codes"; exit 1; }
