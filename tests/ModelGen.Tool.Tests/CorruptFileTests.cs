@@ -1,5 +1,6 @@
 using System;
 using System.IO;
+using System.Linq;
 using ModelGen.Onnx.Import;
 using Xunit;
 
@@ -100,5 +101,22 @@ public sealed class CorruptFileTests
         var b = new OnnxBuilder(17, 4);
         var e = Assert.Throws<OnnxFormatException>(() => OnnxBuilder.Import(b.Build(b.Node("Relu", "relu", new[] { "missing" }))));
         Assert.Contains("node relu reads 'missing'", e.Message);
+    }
+}
+
+/// <summary>Nodes whose input count the operator does not allow are format errors, before any mapping looks at them.</summary>
+public sealed class ArityTests
+{
+    [Theory]
+    [InlineData("Identity", 0)]
+    [InlineData("MatMul", 1)]
+    [InlineData("BatchNormalization", 3)]
+    [InlineData("Relu", 2)]
+    public void NodeWithTheWrongNumberOfInputs_IsAFormatError(string op, int inputs)
+    {
+        var b = new OnnxBuilder(17, 4);
+        string output = b.Node(op, "bad", Enumerable.Repeat("input", inputs).ToArray());
+        var e = Assert.Throws<OnnxFormatException>(() => OnnxBuilder.Import(b.Build(output)));
+        Assert.Contains($"node bad ({op}) has {inputs} inputs", e.Message);
     }
 }

@@ -3,7 +3,8 @@
 //     var model = new FashionResNet();
 //     model.LoadWeights("FashionResNet.safetensors");
 // The model is inference-only (Predict). To fine-tune it, add a [Loss(...)] and an optimizer attribute (such as
-// [Adam]) after the layers; dropout that the export removed can be put back where a comment says so.
+// [Adam]) after the layers. A Dropout node of the file is left out (the identity in Predict); a comment says where
+// its [Dropout(rate)] would go.
 using ModelGen;
 
 namespace OnnxImport;

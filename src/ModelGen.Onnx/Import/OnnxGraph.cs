@@ -41,6 +41,7 @@ internal sealed class OnnxGraph
         {
             NodeProto node = Graph.Node[i];
             _index[node] = i;
+            CheckArity(node, source);
             foreach (string input in node.Input)
             {
                 if (input.Length == 0) continue; // an optional input left out
@@ -63,6 +64,30 @@ internal sealed class OnnxGraph
             if (!defined.Contains(output.Name))
                 throw new OnnxFormatException($"{source}: the graph's output '{output.Name}' is produced by no node (the graph is truncated or corrupt).");
         }
+    }
+
+    /// <summary>How many inputs (at least, at most) the operators import looks into take; outputs: at least one.</summary>
+    private static (int Min, int Max) Arity(string op) => op switch
+    {
+        "Add" or "Sub" or "Mul" or "Div" or "Pow" or "MatMul" or "Gather" or "Reshape" => (2, 2),
+        "Gemm" or "Conv" => (2, 3),
+        "LayerNormalization" => (2, 3),
+        "BatchNormalization" => (5, 5),
+        "Relu" or "Tanh" or "Sigmoid" or "Softmax" or "LeakyRelu" or "Elu" or "Softplus" or "Erf" or "Sqrt" or "Identity"
+            or "Flatten" or "MaxPool" or "AveragePool" or "GlobalAveragePool" or "Shape" or "Cast" => (1, 1),
+        "Constant" => (0, 0),
+        _ => (1, int.MaxValue), // Dropout, Pad, ReduceMean, Unsqueeze, Squeeze, Concat, and any other
+    };
+
+    private void CheckArity(NodeProto node, string source)
+    {
+        (int min, int max) = Arity(node.OpType);
+        if (node.Domain is not ("" or "ai.onnx")) (min, max) = (0, int.MaxValue);
+        int inputs = node.Input.Count;
+        if (inputs < min || inputs > max || (min > 0 && node.Input[0].Length == 0))
+            throw new OnnxFormatException($"{source}: node {Label(node)} ({node.OpType}) has {inputs} inputs{(inputs > 0 && node.Input[0].Length == 0 ? " (the first empty)" : "")}; the operator takes {(min == max ? min.ToString(System.Globalization.CultureInfo.InvariantCulture) : $"{min} to {max}")}.");
+        if (node.Output.Count == 0 || node.Output[0].Length == 0)
+            throw new OnnxFormatException($"{source}: node {Label(node)} ({node.OpType}) has no output.");
     }
 
     public ModelProto Model { get; }

@@ -19,24 +19,24 @@ internal static class SourceWriter
             line++;
         }
         string cls = options.ClassName;
-        Line($"// Imported by `modelgen import` from {sourceName} ({(model.Producer.Length > 0 ? model.Producer + ", " : "")}ONNX opset {model.Opset}).");
+        Line($"// Imported by `modelgen import` from {Comment(sourceName)} ({(model.Producer.Length > 0 ? Comment(model.Producer) + ", " : "")}ONNX opset {model.Opset}).");
         Line($"// The weights are in {cls}.safetensors, under the layer names below:");
         Line($"//     var model = new {cls}();");
         Line($"//     model.LoadWeights(\"{cls}.safetensors\");");
         Line("// The model is inference-only (Predict). To fine-tune it, add a [Loss(...)] and an optimizer attribute (such as");
-        Line("// [Adam]) after the layers; dropout that the export removed can be put back where a comment says so.");
+        Line("// [Adam]) after the layers. A Dropout node of the file is left out (the identity in Predict); a comment says where");
+        Line("// its [Dropout(rate)] would go.");
         Line("using ModelGen;");
         Line();
-        string indent = "";
         if (!string.IsNullOrEmpty(options.Namespace))
         {
             Line($"namespace {options.Namespace};");
             Line();
         }
         int parameters = model.Layers.Sum(l => l.Tensors.Where(t => t.Suffix is ".weight" or ".bias").Sum(t => t.Values.Length));
-        Line($"{indent}/// <summary>");
-        Line($"{indent}/// Imported from <c>{Xml(sourceName)}</c>: {model.Layers.Count} layers, {parameters.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} parameters, input {LayerDecl.Shape(model.Input)}, output {LayerDecl.Shape(model.Layers[^1].Output)}.");
-        Line($"{indent}/// </summary>");
+        Line($"/// <summary>");
+        Line($"/// Imported from <c>{Xml(sourceName)}</c>: {model.Layers.Count} layers, {parameters.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} parameters, input {LayerDecl.Shape(model.Input)}, output {LayerDecl.Shape(model.Layers[^1].Output)}.");
+        Line($"/// </summary>");
         bool batchNorm = model.Layers.Any(l => l.Attribute == "BatchNorm");
         if (batchNorm)
         {
@@ -45,18 +45,18 @@ internal static class SourceWriter
             Line("// [BatchNorm] applies the imported running statistics in Predict: MG1004 (\"no effect without a loss\") does not apply.");
             Line("#pragma warning disable MG1004");
         }
-        Line($"{indent}[Model(BatchSize = {options.BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture)})]");
-        Line($"{indent}[Input({string.Join(", ", model.Input)})] // ONNX input \"{Comment(model.InputName)}\": [batch, {string.Join(", ", model.Input)}]");
+        Line($"[Model(BatchSize = {options.BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture)})]");
+        Line($"[Input({string.Join(", ", model.Input)})] // ONNX input \"{Comment(model.InputName)}\": [batch, {string.Join(", ", model.Input)}]");
         foreach (LayerDecl layer in model.Layers)
         {
             string nodes = string.Join(" + ", layer.Nodes.Select(Comment));
-            Line($"{indent}// {layer.Name} -> {LayerDecl.Shape(layer.Output)}: {nodes}");
-            foreach (string note in layer.Notes) Line($"{indent}//   ({Comment(note)})");
+            Line($"// {layer.Name} -> {LayerDecl.Shape(layer.Output)}: {nodes}");
+            foreach (string note in layer.Notes) Line($"//   ({Comment(note)})");
             string declaration = layer.Declaration();
             layers.Add(new ImportedLayer(layer.Name, declaration, layer.Nodes.ToArray(), line, layer.Output.ToArray()));
-            Line($"{indent}{declaration}");
+            Line($"{declaration}");
         }
-        Line($"{indent}public partial class {cls};");
+        Line($"public partial class {cls};");
         if (batchNorm) Line("#pragma warning restore MG1004");
         return (text.ToString(), layers);
     }
