@@ -16,7 +16,7 @@ namespace ModelGen.Generator.Tests;
 /// generation (only a stand-in that throws is written, and code using the model compiles against it); warnings must not, and the code generated despite them must compile cleanly.
 /// Test names start with the ID they cover (<see cref="EveryDiagnosticHasATest"/> checks that none is forgotten).
 /// </summary>
-public class DiagnosticTests
+public partial class DiagnosticTests
 {
     private const DiagnosticSeverity Error = DiagnosticSeverity.Error;
     private const DiagnosticSeverity Warning = DiagnosticSeverity.Warning;
