@@ -1,3 +1,4 @@
+using ModelGen.Generator.Tests.Infrastructure;
 using Xunit;
 
 namespace ModelGen.Generator.Tests;

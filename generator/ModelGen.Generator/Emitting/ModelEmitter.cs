@@ -149,7 +149,8 @@ internal sealed partial class ModelEmitter
             _w.Line($"//   {layer.Name,-10} {layer.Module.Describe(layer)}");
         if (Trainable)
         {
-            _w.Line($"//   loss       {Spec.Loss!.Kind} (mean over the batch)");
+            string? lossSettings = LossSettings.Describe(Spec.Loss!);
+            _w.Line($"//   loss       {Spec.Loss!.Kind}{(lossSettings is null ? "" : ", " + lossSettings)} (mean over the batch)");
             _w.Line($"//   optimizer  {OptimizerSummary()}");
         }
         else

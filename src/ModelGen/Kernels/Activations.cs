@@ -368,7 +368,16 @@ public static partial class Activations
     /// <c>e^z</c> rounds to 0).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV ExpNonPositiveDouble<TL, TV>(TV z, out TV low) where TL : ILanes<TV, double> where TV : struct
+    private static TV ExpNonPositiveDouble<TL, TV>(TV z, out TV low) where TL : ILanes<TV, double> where TV : struct =>
+        ExpNonPositiveDouble<TL, TV>(z, out low, TL.Splat(1.0 / 18446744073709551616.0));
+
+    /// <summary>
+    /// <see cref="ExpNonPositiveDouble{TL, TV}(TV, out TV)"/> times <c>2^64·finalScale</c>: with <paramref name="finalScale"/>
+    /// = 1, <c>e^z·2^64</c>, a normal number down to <c>z ≈ −745</c>, so that a caller can finish its computation before
+    /// it rounds the result into the subnormal range once.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV ExpNonPositiveDouble<TL, TV>(TV z, out TV low, TV finalScale) where TL : ILanes<TV, double> where TV : struct
     {
         TV floor = TL.Splat(-746.0);
         z = TL.Select(TL.Less(z, floor), floor, z);
@@ -382,13 +391,12 @@ public static partial class Activations
         TV r = TL.Fma(n, minusLn2Low, r1);
         TV rLow = TL.Fma(n, minusLn2Low, TL.Sub(r1, r));
 TV q = ExpRemainderDouble<TL, TV>(r);
-        return ScaleExp<TL, TV, double>(t, r, rLow, TL.Mul(TL.Mul(r, r), q), TL.Splat(1.0),
-            TL.Splat(1.0 / 18446744073709551616.0), out low);
+        return ScaleExp<TL, TV, double>(t, r, rLow, TL.Mul(TL.Mul(r, r), q), TL.Splat(1.0), finalScale, out low);
     }
 
     /// <summary>
     /// <c>Q(r) ≈ (e^r − 1 − r)/r²</c> for <c>|r| ≤ ln 2 / 2</c> in double precision: a degree-10 minimax fit (error below
-    /// 2e-18), shared by <see cref="ExpNonPositiveDouble"/> and the expm1 of the ELU.
+    /// 2e-18), shared by <see cref="ExpNonPositiveDouble{TL, TV}(TV, out TV)"/> and the expm1 of the ELU.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV ExpRemainderDouble<TL, TV>(TV r) where TL : ILanes<TV, double> where TV : struct

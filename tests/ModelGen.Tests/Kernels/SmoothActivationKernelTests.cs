@@ -13,7 +13,7 @@ namespace ModelGen.Tests.Kernels;
 /// smooth_activation_references.py), special values, the same bits wherever a value sits in a span, and the backward
 /// passes against central differences of the forward pass.
 /// </summary>
-public class SmoothActivationKernelTests
+public class SmoothActivationKernelTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     public enum Fn { Gelu, GeluTanh, Silu, Elu, Softplus }
 
@@ -87,6 +87,7 @@ public class SmoothActivationKernelTests
                 }
         }
         Flush();
+        output.WriteLine($"{f} float: worst {worst} ulp from the correctly rounded result, at {worstX:R}");
         Assert.True(worst <= 2, $"{f}({worstX:R}) is {worst} ulp from the correctly rounded result");
     }
 
@@ -184,6 +185,7 @@ public class SmoothActivationKernelTests
             double error = Math.Abs((y[i] - hi) - lo) / ulp;
             if (error > worst) (worst, worstX) = (error, x[i]);
         }
+        output.WriteLine($"{f} double: worst {worst:F2} ulp from the exact value, at {worstX:R}");
         Assert.True(worst <= DoubleUlps, $"{f}({worstX:R}) is {worst:F2} ulp from the exact value");
     }
 

@@ -28,7 +28,7 @@ public static partial class Activations
     /// <summary>
     /// ELU in double precision. <c>e^x − 1</c> for <c>x ≤ 0</c>: <c>x + x²·Q(x)</c> where <c>|x| ≤ ln 2 / 2</c> (the
     /// remainder polynomial of the exponential: no cancellation for small x), else <c>(e − 1) + eLow</c> from
-    /// <see cref="ExpNonPositiveDouble"/> (<c>e − 1</c> is exact for <c>e ≥ 0.5</c>). Then times alpha; −0 stays −0.
+    /// <see cref="ExpNonPositiveDouble{TL, TV}(TV, out TV)"/> (<c>e − 1</c> is exact for <c>e ≥ 0.5</c>). Then times alpha; −0 stays −0.
     /// </summary>
     private readonly struct EluKernel : ISmoothKernel
     {

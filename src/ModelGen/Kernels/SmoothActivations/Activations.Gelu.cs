@@ -65,8 +65,12 @@ public static partial class Activations
         5.068148904796111e-17, -2.2370566594359995e-18, -2.187342944303018e-18, 2.6766327399258762e-20,
     };
 
+    /// <summary>2^−64: results kept scaled by 2^64 stay normal numbers down to the underflow of e^z.</summary>
+    private const double TwoToMinus64 = 1.0 / 18446744073709551616.0;
+
     /// <summary>
-    /// <c>erfc(a/√2)</c> for <c>0 ≤ a ≤ 40</c> (or NaN), and <paramref name="gaussian"/> = <c>e^(−a²/2)</c>. With
+    /// <c>erfc(a/√2)·2^64</c> for <c>0 ≤ a ≤ 40</c> (or NaN; scaled so that the far tail, subnormal as a double, keeps
+    /// its precision until the caller rounds it once), and <paramref name="gaussian"/> = <c>e^(−a²/2)</c>. With
     /// <c>z = a/√2</c>: <c>erfc z = e^(−z²)·F(y)/(1 + 2z)</c>, F summed by Clenshaw's recurrence. <c>z² = a²/2</c> is
     /// taken exactly (<c>a² = h + l</c> by a fused multiply-add), since <c>e^(−z²)</c> magnifies the error of a rounded
     /// square by <c>z²</c>; the rounding of <c>1 + 2z</c>, of the product and of the quotient are corrected.
@@ -77,10 +81,10 @@ public static partial class Activations
         TV one = TL.Splat(1.0);
         TV h = TL.Mul(a, a);
         TV l = TL.Fma(a, a, TL.Neg(h));
-        TV e = ExpNonPositiveDouble<TL, TV>(TL.Mul(h, TL.Splat(-0.5)), out TV eLow);
+        TV e = ExpNonPositiveDouble<TL, TV>(TL.Mul(h, TL.Splat(-0.5)), out TV eLow, one); // e^(−h/2)·2^64
         // e^(−(h + l)/2) = (e + eLow)·e^(−l/2) ≈ e + (eLow − e·l/2): |l/2| is below an ulp of a²/2.
         TV eError = TL.Fma(TL.Mul(l, TL.Splat(-0.5)), e, eLow);
-        gaussian = TL.Add(e, eError);
+        gaussian = TL.Mul(TL.Add(e, eError), TL.Splat(TwoToMinus64));
 
         TV z = TL.Mul(a, TL.Splat(0.7071067811865476));
         TV k = TL.Splat(3.75);
@@ -116,10 +120,12 @@ public static partial class Activations
             TV zero = TL.Splat(0.0), limit = TL.Splat(40.0);
             TV a = TL.Abs(x);
             TV big = TL.Less(limit, a);
-            TV erfc = ErfcOfScaled<TL, TV>(TL.Select(big, limit, a), out _);
+            TV erfcScaled = ErfcOfScaled<TL, TV>(TL.Select(big, limit, a), out _);
+            TV erfc = TL.Mul(erfcScaled, TL.Splat(TwoToMinus64));
             TV half = TL.Mul(x, TL.Splat(0.5));
             TV negative = TL.Less(x, zero);
-            TV y = TL.Select(negative, TL.Mul(half, erfc), TL.Fma(TL.Neg(half), erfc, x));
+            // x < 0: (x/2)·erfc scaled by 2^64, rounded into the subnormal range (if at all) once, at the end.
+            TV y = TL.Select(negative, TL.Mul(TL.Mul(half, erfcScaled), TL.Splat(TwoToMinus64)), TL.Fma(TL.Neg(half), erfc, x));
             y = TL.Select(big, TL.Select(negative, TL.Mul(x, zero), x), TL.WithSignOf(TL.Abs(y), x));
             return TL.NaNFrom(x, y);
         }
@@ -134,7 +140,7 @@ public static partial class Activations
             TV zero = TL.Splat(0.0), limit = TL.Splat(40.0), half = TL.Splat(0.5);
             TV a = TL.Abs(x);
             TV erfc = ErfcOfScaled<TL, TV>(TL.Select(TL.Less(limit, a), limit, a), out TV gaussian);
-            TV halfErfc = TL.Mul(erfc, half);
+            TV halfErfc = TL.Mul(erfc, TL.Splat(0.5 * TwoToMinus64));
             TV cdf = TL.Select(TL.Less(x, zero), halfErfc, TL.Sub(TL.Splat(1.0), halfErfc));
             TV pdf = TL.Mul(gaussian, TL.Splat(0.3989422804014327)); // 1/√(2π)
             return TL.Mul(TL.Fma(x, pdf, cdf), dy);
@@ -168,7 +174,7 @@ public static partial class Activations
             // v = x·inner as v + vLow.
             TV v = TL.Mul(xc, s);
             TV vLow = TL.Fma(xc, sLow, TL.Fma(xc, s, TL.Neg(v)));
-            TV y = TL.Mul(xc, SigmoidOfPair<TL, TV>(v, vLow));
+            TV y = TL.Mul(TL.Mul(xc, SigmoidOfPairScaled<TL, TV>(v, vLow)), TL.Splat(TwoToMinus64));
             y = TL.Select(big, TL.Select(TL.Less(x, zero), TL.Mul(x, zero), x), y);
             return TL.NaNFrom(x, y);
         }

@@ -185,21 +185,26 @@ public static partial class Activations
     }
 
     /// <summary>
-    /// The logistic function of <c>v + vLow</c> (<c>|vLow|</c> a fraction of an ulp of <c>v</c>), as
-    /// <see cref="SigmoidDouble"/>, with the low part carried into <c>e^−|v|</c>: for large <c>|v|</c> the error of an
-    /// argument rounded to double would otherwise become many ulp of the result.
+    /// <c>2^64·σ(v + vLow)</c> (<c>|vLow|</c> a fraction of an ulp of <c>v</c>), as <see cref="SigmoidDouble"/>, with the
+    /// low part carried into <c>e^−|v|</c> (for large <c>|v|</c> the error of an argument rounded to double would
+    /// otherwise become many ulp of the result), and scaled by 2^64 so that a tail value, subnormal as a double, keeps
+    /// its precision until the caller rounds it once.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV SigmoidOfPair<TL, TV>(TV v, TV vLow) where TL : ILanes<TV, double> where TV : struct
+    private static TV SigmoidOfPairScaled<TL, TV>(TV v, TV vLow) where TL : ILanes<TV, double> where TV : struct
     {
-        TV one = TL.Splat(1.0), zero = TL.Splat(0.0);
+        TV one = TL.Splat(1.0), zero = TL.Splat(0.0), down = TL.Splat(1.0 / 18446744073709551616.0);
         TV negative = TL.Less(v, zero);
-        // e^(−|v| − sign(v)·vLow) ≈ e^−|v|·(1 − sign(v)·vLow).
-        TV e = ExpNonPositiveDouble<TL, TV>(TL.Neg(TL.Abs(v)), out TV eLow);
+        // e^(−|v| − sign(v)·vLow) ≈ e^−|v|·(1 − sign(v)·vLow), scaled by 2^64: the square of e^(−|v|/2)·2^32 (and its
+        // low part), which stays exact where e^−|v| itself would be clamped (|v| > 746) or subnormal.
+        TV halfPower = ExpNonPositiveDouble<TL, TV>(TL.Mul(TL.Abs(v), TL.Splat(-0.5)), out TV halfPowerLow, TL.Splat(1.0 / 4294967296.0));
+        TV eScaled = TL.Mul(halfPower, halfPower);
+        TV eScaledLow = TL.Fma(TL.Add(halfPower, halfPower), halfPowerLow, TL.Fma(halfPower, halfPower, TL.Neg(eScaled)));
         TV wLow = TL.Select(negative, vLow, TL.Neg(vLow));
-        eLow = TL.Fma(e, wLow, eLow);
+        eScaledLow = TL.Fma(eScaled, wLow, eScaledLow);
+        TV e = TL.Mul(eScaled, down), eLow = TL.Mul(eScaledLow, down);
         TV den = TL.Add(one, e), denError = TL.Add(TL.Sub(e, TL.Sub(den, one)), eLow);
-        TV num = TL.Select(negative, e, one), numError = TL.Select(negative, eLow, zero);
+        TV num = TL.Select(negative, eScaled, TL.Splat(18446744073709551616.0)), numError = TL.Select(negative, eScaledLow, zero);
         return CorrectedQuotient<TL, TV, double>(num, numError, den, denError, one);
     }
 }
