@@ -12,6 +12,9 @@ parameters, a training batch and a larger prediction set from a fixed seed, trai
 path: foreach=False) and records, with full round-trip precision:
 
   optimizer                                  the torch.optim class and the keyword arguments it was built with
+  loss_settings                              only where the loss takes keyword arguments: {"delta": ...} (HuberLoss),
+                                             {"label_smoothing": ...} (CrossEntropyLoss); losses: "mse", "cross_entropy",
+                                             "bce", "hinge" (MultiMarginLoss), "huber", "l1" (L1Loss)
   penalties                                  {"denseN.weight": {"l1", "l2"}}: l1·Σ|w| + l2·Σw² added to the loss
   clipping                                   null, or clip_grad_norm_ max_norm / clip_grad_value_ clip_value (or null)
   initial_parameters                         by ModelGen's names ("dense0.weight" is [out, in] row-major, like nn.Linear)
@@ -71,7 +74,8 @@ FIXTURES = os.path.join(HERE, "Fixtures")
 # Layer specs: ("dense", units, activation, use_bias) | ("relu",) | ("tanh",) | ("sigmoid",) | ("softmax",)
 # | ("leaky_relu", alpha) | ("conv2d", filters, kernel, activation, stride, padding "valid"/"same", use_bias)
 # | ("maxpool2d", pool, stride) | ("avgpool2d", pool, stride) | ("batchnorm", momentum, eps) | ("layernorm", eps)
-# | ("flatten",) | ("globalavgpool2d",) | ("add", [names]) | ("concat", [names]); in a case with graph=True a spec may
+# | ("flatten",) | ("globalavgpool2d",) | ("add", [names]) | ("concat", [names]) | ("gelu",) | ("gelu_tanh",)
+# ([Gelu(Approximate = true)]) | ("silu",) | ("elu", alpha) | ("softplus",); in a case with graph=True a spec may
 # end in a dict {"name": Name, "from": From} (both optional). Dense and Conv2D activations are the ones of ModelGen's
 # Activation enum; Activation.LeakyReLU on a Dense layer uses ModelGen's default alpha, 0.01 (the [LeakyReLU]
 # attribute's default). input_shape (channels, height, width) replaces input_size for image inputs. Dropout has no
