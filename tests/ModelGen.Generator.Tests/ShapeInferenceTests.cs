@@ -222,7 +222,7 @@ public class ShapeInferenceTests
     public void UnknownEnumValues_AreOutOfRange()
     {
         ModelPlan plan = ShapeInference.Plan(Spec(new[] { 2 }, Layers(Dense(4, (ActivationKind)99) with { WeightInit = (InitKind)8 }, Dense(1)),
-            new LossSpec(4, (LossKind)3), Sgd(5), precision: (PrecisionKind)7));
+            new LossSpec(4, (LossKind)6), Sgd(5), precision: (PrecisionKind)7));
 
         Assert.Equal(
             new[]
@@ -230,7 +230,7 @@ public class ShapeInferenceTests
                 Problem.Create("MG0006", ModelOrdinal, "Model.Precision", "7", "Precision.Single or Precision.Double"),
                 Problem.Create("MG0006", 2, "Dense.activation", "99", "a member of Activation"),
                 Problem.Create("MG0006", 2, "Dense.WeightInit", "8", "a member of Init"),
-                Problem.Create("MG0006", 4, "Loss.loss", "3", "a member of LossFunction"),
+                Problem.Create("MG0006", 4, "Loss.loss", "6", "a member of LossFunction"),
             },
             plan.Problems);
     }

@@ -20,7 +20,7 @@ namespace ModelGen.Generator.Tests;
 /// (nullable on, every warning wave, documentation comments checked) and emit, and every member it declares must be one
 /// that GeneratedNames lists.
 /// </summary>
-public class SnapshotTests
+public partial class SnapshotTests
 {
     [Fact]
     public void Xor() => Verify("QuickStart.Xor.g.cs", """

@@ -13,7 +13,7 @@ namespace ModelGen.Generator.Tests;
 /// The generated <c>Description</c>, <c>Summary()</c> and <c>ToString()</c> at run time: the user's code and the
 /// generated file compiled into an assembly, loaded, and the model asked to describe itself.
 /// </summary>
-public class SummaryTests
+public partial class SummaryTests
 {
     private const string SequentialSource = """
         using ModelGen;

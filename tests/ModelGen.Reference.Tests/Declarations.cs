@@ -70,6 +70,9 @@ public static class Declarations
         LossFunction.MeanSquaredError => "mse",
         LossFunction.CrossEntropy => "cross_entropy",
         LossFunction.BinaryCrossEntropy => "bce",
+        LossFunction.Hinge => "hinge",
+        LossFunction.Huber => "huber",
+        LossFunction.MeanAbsoluteError => "l1",
         _ => throw new NotSupportedException(loss.ToString()),
     };
 
@@ -91,10 +94,12 @@ public static class Declarations
         BatchNormAttribute a => new() { ["kind"] = "BatchNorm", ["momentum"] = a.Momentum, ["epsilon"] = a.Epsilon },
         LayerNormAttribute a => new() { ["kind"] = "LayerNorm", ["epsilon"] = a.Epsilon },
         LeakyReLUAttribute a => new() { ["kind"] = "LeakyReLU", ["alpha"] = a.Alpha },
+        EluAttribute a => new() { ["kind"] = "Elu", ["alpha"] = a.Alpha },
+        GeluAttribute a => new() { ["kind"] = "Gelu", ["approximate"] = a.Approximate },
         DropoutAttribute a => new() { ["kind"] = "Dropout", ["rate"] = a.Rate },
         AddAttribute a => new() { ["kind"] = "Add", ["operands"] = a.Operands },
         ConcatAttribute a => new() { ["kind"] = "Concat", ["operands"] = a.Operands },
-        FlattenAttribute or ReLUAttribute or TanhAttribute or SigmoidAttribute or SoftmaxAttribute or GlobalAvgPool2DAttribute =>
+        FlattenAttribute or ReLUAttribute or TanhAttribute or SigmoidAttribute or SoftmaxAttribute or GlobalAvgPool2DAttribute or SiluAttribute or SoftplusAttribute =>
             new() { ["kind"] = layer.GetType().Name[..^"Attribute".Length] },
         _ => throw new NotSupportedException($"No description known for {layer.GetType().Name}."),
     };
@@ -129,6 +134,14 @@ public static class Declarations
 
         LossAttribute loss = Assert.Single(model.GetCustomAttributes<LossAttribute>(inherit: false));
         Assert.True(TorchLoss(loss.Function) == fixture.Loss, $"{who} is declared with {loss.Function}; the fixture's loss is {fixture.Loss}.");
+        // The loss's settings as the torch loss's keyword arguments: Huber's delta, cross-entropy's label_smoothing.
+        var lossSettings = new Dictionary<string, double>(StringComparer.Ordinal);
+        if (loss.Function == LossFunction.Huber) lossSettings["delta"] = loss.Delta;
+        if (loss.Function == LossFunction.CrossEntropy && loss.LabelSmoothing != 0) lossSettings["label_smoothing"] = loss.LabelSmoothing;
+        var fixtureLossSettings = fixture.LossSettings ?? new Dictionary<string, double>();
+        if (fixture.Loss == "huber" && !fixtureLossSettings.ContainsKey("delta")) fixtureLossSettings["delta"] = 1.0; // HuberLoss()
+        Assert.True(lossSettings.Count == fixtureLossSettings.Count && lossSettings.All(p => fixtureLossSettings.TryGetValue(p.Key, out double v) && v == p.Value),
+            $"{who} declares the loss settings ({string.Join(", ", lossSettings.Select(p => $"{p.Key} {p.Value}"))}); the fixture used ({string.Join(", ", fixtureLossSettings.Select(p => $"{p.Key} {p.Value}"))}).");
 
         OptimizerAttribute optimizer = Assert.Single(model.GetCustomAttributes<OptimizerAttribute>(inherit: false));
         (string torchClass, Dictionary<string, object> settings) = TorchOptimizer(optimizer);

@@ -20,6 +20,8 @@ public sealed class Fixture
     public required int OutputSize { get; init; }
     public required int Samples { get; init; }
     public required string Loss { get; init; }
+    /// <summary>The loss's settings beyond its kind ("delta" of Huber, "label_smoothing" of cross-entropy), absent when none.</summary>
+    public Dictionary<string, double>? LossSettings { get; init; }
     public required OptimizerSettings Optimizer { get; init; }
     /// <summary>L1/L2 penalties by weight name ("dense0.weight"); weights not listed have none.</summary>
     public required Dictionary<string, PenaltySettings> Penalties { get; init; }

@@ -96,6 +96,15 @@ public sealed class ReferenceTests(ITestOutputHelper output)
         ["three_readers_single"] = ReferenceCase.Labels<ThreeReadersSingle, float>(),
         ["three_readers_image_double"] = ReferenceCase.Targets<ThreeReadersImageDouble, double>(),
         ["three_readers_image_single"] = ReferenceCase.Targets<ThreeReadersImageSingle, float>(),
+        // GELU, SiLU, ELU, softplus; hinge, Huber, mean absolute error, label smoothing (SmoothModels.cs)
+        ["smooth_fused_double"] = ReferenceCase.Labels<SmoothFusedDouble, double>(),
+        ["smooth_fused_single"] = ReferenceCase.Labels<SmoothFusedSingle, float>(),
+        ["smooth_layers_double"] = ReferenceCase.Labels<SmoothLayersDouble, double>(),
+        ["smooth_layers_single"] = ReferenceCase.Labels<SmoothLayersSingle, float>(),
+        ["smooth_conv_double"] = ReferenceCase.Targets<SmoothConvDouble, double>(),
+        ["smooth_conv_single"] = ReferenceCase.Targets<SmoothConvSingle, float>(),
+        ["mae_double"] = ReferenceCase.Targets<MaeDouble, double>(),
+        ["mae_single"] = ReferenceCase.Targets<MaeSingle, float>(),
     };
 
     public static TheoryData<string> Fixtures => new(Cases.Keys);

@@ -12,6 +12,9 @@ parameters, a training batch and a larger prediction set from a fixed seed, trai
 path: foreach=False) and records, with full round-trip precision:
 
   optimizer                                  the torch.optim class and the keyword arguments it was built with
+  loss_settings                              only where the loss takes keyword arguments: {"delta": ...} (HuberLoss),
+                                             {"label_smoothing": ...} (CrossEntropyLoss); losses: "mse", "cross_entropy",
+                                             "bce", "hinge" (MultiMarginLoss), "huber", "l1" (L1Loss)
   penalties                                  {"denseN.weight": {"l1", "l2"}}: l1·Σ|w| + l2·Σw² added to the loss
   clipping                                   null, or clip_grad_norm_ max_norm / clip_grad_value_ clip_value (or null)
   initial_parameters                         by ModelGen's names ("dense0.weight" is [out, in] row-major, like nn.Linear)
@@ -71,7 +74,8 @@ FIXTURES = os.path.join(HERE, "Fixtures")
 # Layer specs: ("dense", units, activation, use_bias) | ("relu",) | ("tanh",) | ("sigmoid",) | ("softmax",)
 # | ("leaky_relu", alpha) | ("conv2d", filters, kernel, activation, stride, padding "valid"/"same", use_bias)
 # | ("maxpool2d", pool, stride) | ("avgpool2d", pool, stride) | ("batchnorm", momentum, eps) | ("layernorm", eps)
-# | ("flatten",) | ("globalavgpool2d",) | ("add", [names]) | ("concat", [names]); in a case with graph=True a spec may
+# | ("flatten",) | ("globalavgpool2d",) | ("add", [names]) | ("concat", [names]) | ("gelu",) | ("gelu_tanh",)
+# ([Gelu(Approximate = true)]) | ("silu",) | ("elu", alpha) | ("softplus",); in a case with graph=True a spec may
 # end in a dict {"name": Name, "from": From} (both optional). Dense and Conv2D activations are the ones of ModelGen's
 # Activation enum; Activation.LeakyReLU on a Dense layer uses ModelGen's default alpha, 0.01 (the [LeakyReLU]
 # attribute's default). input_shape (channels, height, width) replaces input_size for image inputs. Dropout has no
@@ -459,6 +463,43 @@ CASES = [
         optimizer=("Adam", dict(lr=0.01, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False)),
         init_bounds={"dense0.weight": 0.1},
     ),
+    # ---------------------------------------------------------------- activations and losses of version 0.2 (SmoothModels.cs)
+    dict(
+        name="smooth_fused",  # [Dense(6, Gelu)] [Dense(5, GeluTanh)] [Dense(5, Silu)] [Dense(5, Elu)] [Dense(4, Softplus)]
+        # [Dense(3)], CrossEntropy with LabelSmoothing 0.1, Adam: every new activation fused into a dense layer
+        batch_size=6, input_size=4, n=6, predict_rows=13,
+        layers=[("dense", 6, "gelu", True), ("dense", 5, "gelu_tanh", True), ("dense", 5, "silu", True),
+                ("dense", 5, "elu", True), ("dense", 4, "softplus", True), ("dense", 3, "linear", True)],
+        loss="cross_entropy", loss_settings={"label_smoothing": 0.1},
+        optimizer=("Adam", dict(lr=0.02, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False)),
+    ),
+    dict(
+        name="smooth_layers",  # [Dense(6)] [Gelu] [Dense(5)] [Gelu(Approximate = true)] [Dense(5)] [Silu] [Dense(5)]
+        # [Elu(0.7)] [Dense(4)] [Softplus] [Dense(3)], Hinge (MultiMarginLoss), SGD momentum 0.9: each as a layer
+        batch_size=6, input_size=4, n=6, predict_rows=13,
+        layers=[("dense", 6, "linear", True), ("gelu",), ("dense", 5, "linear", True), ("gelu_tanh",),
+                ("dense", 5, "linear", True), ("silu",), ("dense", 5, "linear", True), ("elu", 0.7),
+                ("dense", 4, "linear", True), ("softplus",), ("dense", 3, "linear", True)],
+        loss="hinge",
+        optimizer=("SGD", dict(lr=0.1, momentum=0.9, dampening=0.0, nesterov=False, weight_decay=0.0)),
+    ),
+    dict(
+        name="smooth_conv",  # on 2x6x6: [Conv2D(3, 3, Gelu)] [Conv2D(3, 2, GeluTanh, Same)] [Conv2D(3, 2, Silu)]
+        # [Conv2D(2, 2, Elu)] [Conv2D(2, 1, Softplus)] [Flatten] [Dense(2)], Huber with Delta 0.5, SGD momentum 0.9
+        batch_size=4, input_shape=(2, 6, 6), n=4, predict_rows=9,
+        layers=[("conv2d", 3, 3, "gelu", 1, "valid", True), ("conv2d", 3, 2, "gelu_tanh", 1, "same", True),
+                ("conv2d", 3, 2, "silu", 1, "valid", True), ("conv2d", 2, 2, "elu", 1, "valid", True),
+                ("conv2d", 2, 1, "softplus", 1, "valid", True), ("flatten",), ("dense", 2, "linear", True)],
+        loss="huber", loss_settings={"delta": 0.5}, target_scale=2.0,
+        optimizer=("SGD", dict(lr=0.05, momentum=0.9, dampening=0.0, nesterov=False, weight_decay=0.0)),
+    ),
+    dict(
+        name="mae",  # [Dense(5, Silu)] [Dense(3)], MeanAbsoluteError (L1Loss), Adam
+        batch_size=6, input_size=4, n=6, predict_rows=13,
+        layers=[("dense", 5, "silu", True), ("dense", 3, "linear", True)],
+        loss="l1",
+        optimizer=("Adam", dict(lr=0.02, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0, amsgrad=False)),
+    ),
 ]
 
 # Cases of one layer kind each: checked in double precision (the mixed model covers every layer in single precision).
@@ -485,11 +526,17 @@ def activation(kind):
         "sigmoid": nn.Sigmoid(),
         "softmax": nn.Softmax(dim=1),
         "leaky_relu": nn.LeakyReLU(0.01),
+        "gelu": nn.GELU(),
+        "gelu_tanh": nn.GELU(approximate="tanh"),
+        "silu": nn.SiLU(),
+        "elu": nn.ELU(1.0),
+        "softplus": nn.Softplus(),
     }[kind]
 
 
 ACTIVATION_NAMES = {"linear": "Linear", "relu": "ReLU", "tanh": "Tanh", "sigmoid": "Sigmoid", "softmax": "Softmax",
-                    "leaky_relu": "LeakyReLU"}
+                    "leaky_relu": "LeakyReLU", "gelu": "Gelu", "gelu_tanh": "GeluTanh", "silu": "Silu", "elu": "Elu",
+                    "softplus": "Softplus"}
 
 # Layers that make a fixture "extended": it then also records the input shape, the layers (in ModelGen's attribute
 # terms, checked against the declaration), the batch-norm buffers and the inference-mode loss before training.
@@ -502,7 +549,7 @@ EXTENDED_KINDS = {"conv2d", "maxpool2d", "avgpool2d", "batchnorm", "layernorm", 
 GRAPH_KINDS = {"add", "concat", "globalavgpool2d"}
 
 # The spec kinds whose ModelGen layer kind, lowercased, is spelled otherwise (layers are named <kind><index per kind>).
-LAYER_PREFIX = {"leaky_relu": "leakyrelu"}
+LAYER_PREFIX = {"leaky_relu": "leakyrelu", "gelu_tanh": "gelu"}
 
 
 def input_shape(case):
@@ -646,6 +693,12 @@ def build(case):
         elif kind == "leaky_relu":
             module = nn.LeakyReLU(spec[1])
             d = dict(kind="LeakyReLU", alpha=spec[1])
+        elif kind == "elu":
+            module = nn.ELU(spec[1])
+            d = dict(kind="Elu", alpha=spec[1])
+        elif kind in ("gelu", "gelu_tanh"):  # [Gelu], [Gelu(Approximate = true)]
+            module = activation(kind)
+            d = dict(kind="Gelu", approximate=kind == "gelu_tanh")
         else:
             module = activation(kind)
             d = dict(kind=ACTIVATION_NAMES[kind])
@@ -723,7 +776,7 @@ def make_case(case, index, precision, dtype):
     size = math.prod(shape)
     inputs = torch.randn(n, *shape, dtype=torch.float64)
     predict_inputs = torch.randn(rows, *shape, dtype=torch.float64) * 1.5
-    if case["loss"] == "cross_entropy":
+    if case["loss"] in ("cross_entropy", "hinge"):
         labels = torch.randint(0, outputs, (n,))
         targets = None
     elif case["loss"] == "bce":
@@ -736,13 +789,28 @@ def make_case(case, index, precision, dtype):
     inputs, predict_inputs = inputs.to(dtype), predict_inputs.to(dtype)
     if targets is not None:
         targets = targets.to(dtype)
-    loss_fn = {"mse": nn.MSELoss(), "cross_entropy": nn.CrossEntropyLoss(), "bce": nn.BCEWithLogitsLoss()}[case["loss"]]
+    loss_settings = case.get("loss_settings", {})
+    loss_fn = {
+        "mse": lambda: nn.MSELoss(),
+        "cross_entropy": lambda: nn.CrossEntropyLoss(label_smoothing=loss_settings.get("label_smoothing", 0.0)),
+        "bce": lambda: nn.BCEWithLogitsLoss(),
+        "hinge": lambda: nn.MultiMarginLoss(),
+        "huber": lambda: nn.HuberLoss(delta=loss_settings.get("delta", 1.0)),
+        "l1": lambda: nn.L1Loss(),
+    }[case["loss"]]()
     optimizer_class, settings = case["optimizer"]
     optimizer = getattr(torch.optim, optimizer_class)([p for _, p in names], foreach=False, **settings)
     penalties = {f"dense{i}.weight": dict(l1=l1, l2=l2) for i, (l1, l2) in case.get("penalties", {}).items()}
     clipping = case.get("clipping")
 
     def loss_of(out):
+        if out.requires_grad:  # the hinge's margins and L1's differences have kinks at 0, like a ReLU's input
+            if case["loss"] == "hinge":
+                margins = 1 - out.gather(1, labels.view(-1, 1)) + out
+                mask = torch.ones_like(margins, dtype=torch.bool).scatter_(1, labels.view(-1, 1), False)
+                kink[0] = min(kink[0], float(margins[mask].detach().abs().min()))
+            elif case["loss"] == "l1":
+                kink[0] = min(kink[0], float((out - targets).detach().abs().min()))
         loss = loss_fn(out, labels if targets is None else targets)
         for name, penalty in penalties.items():  # the penalties by hand, as ModelGen defines them
             w = params[name]
@@ -761,6 +829,7 @@ def make_case(case, index, precision, dtype):
         "output_size": outputs,
         "samples": n,
         "loss": case["loss"],
+        **({"loss_settings": loss_settings} if loss_settings else {}),
         "optimizer": {"class": optimizer_class, "settings": settings},
         "penalties": penalties,
         "clipping": clipping,
@@ -804,7 +873,7 @@ def make_case(case, index, precision, dtype):
         kink[0] = min(kink[0], float((top[..., 0] - top[..., 1]).min()))
 
     for module in net.modules():
-        if isinstance(module, (nn.ReLU, nn.LeakyReLU)):
+        if isinstance(module, (nn.ReLU, nn.LeakyReLU, nn.ELU)):  # ELU with alpha != 1: the slope jumps at 0
             module.register_forward_hook(watch)
         elif isinstance(module, nn.MaxPool2d):
             module.register_forward_hook(watch_pool)

@@ -38,6 +38,7 @@ internal static class DiagnosticDescriptors
     public const string UnknownLayerReferenceId = "MG0017";
     public const string MergeShapeMismatchId = "MG0018";
     public const string BatchNormOfOneSampleId = "MG0019";
+    public const string LossSettingNotUsedId = "MG0020";
     public const string SoftmaxBeforeCrossEntropyId = "MG1001";
     public const string SigmoidBeforeBinaryCrossEntropyId = "MG1002";
     public const string SymmetricInitId = "MG1003";
@@ -127,6 +128,10 @@ internal static class DiagnosticDescriptors
         "Merge operands do not fit together",
         "{0} cannot merge {1}: {2}");
 
+    public static readonly DiagnosticDescriptor LossSettingNotUsed = Error(LossSettingNotUsedId,
+        "Loss setting that the loss does not use",
+        "[Loss(LossFunction.{0})] sets {1}, which only LossFunction.{2} uses; remove {1}, or use LossFunction.{2}");
+
     public static readonly DiagnosticDescriptor SoftmaxBeforeCrossEntropy = Warning(SoftmaxBeforeCrossEntropyId,
         "Softmax feeds CrossEntropy",
         "{0} applies softmax to the logits that CrossEntropy expects; CrossEntropy applies softmax itself, so the model would train on softmax(softmax(z)). Remove the softmax (Predict then returns logits).");
@@ -197,6 +202,7 @@ internal static class DiagnosticDescriptors
         ModelNotPartial, MissingInput, NoLayers, InvalidInputShape, ShapeMismatch, OutOfRange, CrossEntropyClasses,
         LossWithoutOptimizer, OptimizerWithoutLoss, MultipleOptimizers, SeveralDeclarations, DuplicateAttribute,
         UnsupportedType, InputAfterLayers, NotSupportedYet, InvalidLayerName, UnknownLayerReference, MergeShapeMismatch,
+        LossSettingNotUsed,
         SoftmaxBeforeCrossEntropy, SigmoidBeforeBinaryCrossEntropy, SymmetricInit, NoEffectWhenInferenceOnly,
         BatchNormBeforeLoss, UnreadOutput,
         BatchNormOfOneSample, SaturatingChain, GlorotBeforeRelu, HeBeforeSaturating, CoupledWeightDecay, LearningRateOutOfRange,

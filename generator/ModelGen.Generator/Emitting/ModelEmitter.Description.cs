@@ -64,6 +64,7 @@ internal sealed partial class ModelEmitter
                 yield return $"        {settings}),";
             }
         }
-        yield return "});";
+        string? lossSettings = trainable ? LossSettings.Describe(spec.Loss!) : null;
+        yield return lossSettings is null ? "});" : $"}}) {{ LossSettings = {String(lossSettings)} }};";
     }
 }

@@ -59,12 +59,15 @@ internal sealed partial class ModelEmitter
         _w.Line();
     }
 
-    private bool UsesLabels => Spec.Loss!.Kind == LossKind.CrossEntropy;
+    private bool UsesLabels => LossSettings.TakesLabels(Spec.Loss!.Kind);
 
     private string LossName => Spec.Loss!.Kind switch
     {
         LossKind.MeanSquaredError => "mean squared error",
-        LossKind.CrossEntropy => "cross-entropy",
+        LossKind.CrossEntropy => LossSettings.LabelSmoothingOf(Spec.Loss!) > 0 ? "cross-entropy with label smoothing" : "cross-entropy",
+        LossKind.Hinge => "multi-class hinge loss",
+        LossKind.Huber => "Huber loss",
+        LossKind.MeanAbsoluteError => "mean absolute error",
         _ => "binary cross-entropy",
     };
 
@@ -96,7 +99,12 @@ internal sealed partial class ModelEmitter
         return Spec.Loss!.Kind switch
         {
             LossKind.MeanSquaredError => $"{Kernels}.Losses.MeanSquaredError<{_t}>({output}, {targets}, {gradient})",
+            LossKind.CrossEntropy when LossSettings.LabelSmoothingOf(Spec.Loss!) > 0 =>
+                $"{Kernels}.Losses.CrossEntropy<{_t}>({output}, {targets}, {gradient}, OutputSize, labelSmoothing: {Lit(LossSettings.LabelSmoothingOf(Spec.Loss!))})",
             LossKind.CrossEntropy => $"{Kernels}.Losses.CrossEntropy<{_t}>({output}, {targets}, {gradient}, OutputSize)",
+            LossKind.Hinge => $"{Kernels}.Losses.Hinge<{_t}>({output}, {targets}, {gradient}, OutputSize)",
+            LossKind.Huber => $"{Kernels}.Losses.Huber<{_t}>({output}, {targets}, {gradient}, delta: {Lit(LossSettings.DeltaOf(Spec.Loss!))})",
+            LossKind.MeanAbsoluteError => $"{Kernels}.Losses.MeanAbsoluteError<{_t}>({output}, {targets}, {gradient})",
             _ => $"{Kernels}.Losses.BinaryCrossEntropy<{_t}>({output}, {targets}, {gradient})",
         };
     }

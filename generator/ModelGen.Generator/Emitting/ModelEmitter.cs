@@ -62,7 +62,7 @@ internal sealed partial class ModelEmitter
     /// <summary>The runtime interface the class implements: IClassifier, ITargetModel, or IModel when inference-only.</summary>
     private string ModelInterface =>
         !Trainable ? $"global::ModelGen.IModel<{_t}>"
-        : Spec.Loss!.Kind == LossKind.CrossEntropy ? $"global::ModelGen.IClassifier<{_t}>"
+        : LossSettings.TakesLabels(Spec.Loss!.Kind) ? $"global::ModelGen.IClassifier<{_t}>"
         : $"global::ModelGen.ITargetModel<{_t}>";
     private bool Trainable => _plan.IsTrainable;
     private int InputSize => _plan.Input!.Size;
@@ -149,7 +149,8 @@ internal sealed partial class ModelEmitter
             _w.Line($"//   {layer.Name,-10} {layer.Module.Describe(layer)}");
         if (Trainable)
         {
-            _w.Line($"//   loss       {Spec.Loss!.Kind} (mean over the batch)");
+            string? lossSettings = LossSettings.Describe(Spec.Loss!);
+            _w.Line($"//   loss       {Spec.Loss!.Kind}{(lossSettings is null ? "" : ", " + lossSettings)} (mean over the batch)");
             _w.Line($"//   optimizer  {OptimizerSummary()}");
         }
         else

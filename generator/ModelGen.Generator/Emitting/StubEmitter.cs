@@ -67,11 +67,11 @@ internal sealed class StubEmitter
 
     private bool LossKnown => Spec.Loss is not null && Enum.IsDefined(typeof(LossKind), Spec.Loss.Kind);
 
-    /// <summary>The training members take int labels (CrossEntropy, or a loss not known).</summary>
-    private bool TakesLabels => Trainable && (!LossKnown || Spec.Loss!.Kind == LossKind.CrossEntropy);
+    /// <summary>The training members take int labels (CrossEntropy, Hinge, or a loss not known).</summary>
+    private bool TakesLabels => Trainable && (!LossKnown || LossSettings.TakesLabels(Spec.Loss!.Kind));
 
-    /// <summary>The training members take targets of T (MeanSquaredError, BinaryCrossEntropy, or a loss not known).</summary>
-    private bool TakesTargets => Trainable && (!LossKnown || Spec.Loss!.Kind != LossKind.CrossEntropy);
+    /// <summary>The training members take targets of T (MeanSquaredError, BinaryCrossEntropy, Huber, MeanAbsoluteError, or a loss not known).</summary>
+    private bool TakesTargets => Trainable && (!LossKnown || !LossSettings.TakesLabels(Spec.Loss!.Kind));
 
     /// <summary>True when every layer was planned, so the output shape and parameter count are known.</summary>
     private bool LayersKnown => _plan.Input is not null && Spec.Layers.Count > 0 && _plan.Layers.Count == Spec.Layers.Count;

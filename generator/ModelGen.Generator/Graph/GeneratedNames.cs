@@ -34,7 +34,7 @@ internal static class GeneratedNames
     public static string ScratchField(string layer, string what) => $"_{Camel(layer)}{what}";
 
     /// <summary>The scratch arrays a layer keeps between its forward and backward pass.</summary>
-    public static readonly IReadOnlyList<string> ScratchKinds = new[] { "Mask", "Argmax", "Normalized", "InvStd", "PackedWeight" };
+    public static readonly IReadOnlyList<string> ScratchKinds = new[] { "Mask", "Argmax", "Normalized", "InvStd", "PackedWeight", "PreActivation" };
 
     /// <summary>The field holding a layer's outputs: dense0 → _dense0Output.</summary>
     public static string OutputField(string layer) => $"_{Camel(layer)}Output";

@@ -88,7 +88,7 @@ internal static class ShapeInference
     {
         string t = spec.Precision == PrecisionKind.Double ? "double" : "float";
         if (spec.Loss is null || spec.Optimizer is null) return new[] { $"IModel<{t}>" };
-        string specific = spec.Loss.Kind == LossKind.CrossEntropy ? "IClassifier" : "ITargetModel";
+        string specific = LossSettings.TakesLabels(spec.Loss.Kind) ? "IClassifier" : "ITargetModel";
         return new[] { $"{specific}<{t}>", $"ITrainableModel<{t}>", $"IModel<{t}>" };
     }
 

@@ -39,6 +39,8 @@ internal static class SinglePrecisionChecks
             Value(problems, o.Ordinal, $"{kind}.InitialAccumulator", o.InitialAccumulator);
             Value(problems, o.Ordinal, $"{kind}.MomentumDecay", o.MomentumDecay);
         }
+        if (spec.Loss is { } loss && loss.Kind == LossKind.Huber && loss.Delta is double delta)
+            Value(problems, loss.Ordinal, "Loss.Delta", delta);
         if (spec.Clipping is { } c)
         {
             Value(problems, c.Ordinal, "GradientClipping.MaxNorm", c.MaxNorm);

@@ -25,13 +25,15 @@ internal static class TrainingChecks
         {
             if (!Enum.IsDefined(typeof(LossKind), loss.Kind))
                 problems.Add(OutOfRange(loss.Ordinal, "Loss.loss", (int)loss.Kind, "a member of LossFunction"));
-            else if (layers is not null)
+            else
+                LossSettings.Check(loss, problems);
+            if (Enum.IsDefined(typeof(LossKind), loss.Kind) && layers is not null)
             {
                 Shape output = layers[layers.Count - 1].Output;
                 if (output.Rank != 1)
                     problems.Add(Problem.Create(D.ShapeMismatchId, loss.Ordinal, $"Loss {loss.Kind}", output.ToString(),
                         "a loss compares vectors; put [Flatten] and a [Dense] layer before it"));
-                else if (loss.Kind == LossKind.CrossEntropy && output.Size < 2)
+                else if (loss.Kind is LossKind.CrossEntropy && output.Size < 2)
                     problems.Add(Problem.Create(D.CrossEntropyClassesId, loss.Ordinal, Format(output.Size)));
             }
         }

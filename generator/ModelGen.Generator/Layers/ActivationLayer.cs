@@ -8,7 +8,10 @@ using static ModelGen.Generator.Emitting.Literals;
 
 namespace ModelGen.Generator.Layers;
 
-/// <summary>[ReLU], [Tanh], [Sigmoid], [Softmax], [LeakyReLU(alpha)]: an activation as a layer of its own.</summary>
+/// <summary>
+/// [ReLU], [Tanh], [Sigmoid], [Softmax], [LeakyReLU(alpha)], [Gelu(Approximate = ..)], [Silu], [Elu(alpha)],
+/// [Softplus]: an activation as a layer of its own.
+/// </summary>
 internal sealed class ActivationLayer : LayerModule
 {
     private readonly ActivationKind _activation;
@@ -20,15 +23,23 @@ internal sealed class ActivationLayer : LayerModule
     }
 
     public override LayerKind Kind { get; }
-    public override ActivationKind ActivationOf(LayerSpec layer) => _activation;
 
-    public override LayerSpec Read(LayerSpec layer, ArgumentReader arguments) =>
-        _activation == ActivationKind.LeakyReLU ? layer with { Alpha = arguments.Positional(0, 0.01) } : layer;
+    /// <summary>[Gelu(Approximate = true)] is the tanh form.</summary>
+    public override ActivationKind ActivationOf(LayerSpec layer) =>
+        _activation == ActivationKind.Gelu && layer.Approximate ? ActivationKind.GeluTanh : _activation;
+
+    public override LayerSpec Read(LayerSpec layer, ArgumentReader arguments) => _activation switch
+    {
+        ActivationKind.LeakyReLU => layer with { Alpha = arguments.Positional(0, 0.01) },
+        ActivationKind.Elu => layer with { Alpha = arguments.Positional(0, 1.0) },
+        ActivationKind.Gelu => layer with { Approximate = arguments.Named("Approximate", false) },
+        _ => layer,
+    };
 
     public override void CheckHyperparameters(LayerSpec layer, List<Problem> problems)
     {
-        if (_activation == ActivationKind.LeakyReLU && (!(layer.Alpha >= 0) || double.IsInfinity(layer.Alpha)))
-            problems.Add(OutOfRange(layer.Ordinal, "LeakyReLU.alpha", layer.Alpha, "finite and at least 0"));
+        if (_activation is ActivationKind.LeakyReLU or ActivationKind.Elu && (!(layer.Alpha >= 0) || double.IsInfinity(layer.Alpha)))
+            problems.Add(OutOfRange(layer.Ordinal, Kind + ".alpha", layer.Alpha, "finite and at least 0"));
     }
 
     public override Shape? OutputShape(LayerSpec layer, string label, IReadOnlyList<Shape> inputs, IReadOnlyList<string> operands, List<Problem> problems)
@@ -41,10 +52,15 @@ internal sealed class ActivationLayer : LayerModule
         return inputs[0];
     }
 
-    public override IEnumerable<(string Name, string Value)> Hyperparameters(LayerSpec layer) =>
-        _activation == ActivationKind.LeakyReLU ? new[] { ("alpha", Number(layer.Alpha)) } : System.Array.Empty<(string, string)>();
+    public override IEnumerable<(string Name, string Value)> Hyperparameters(LayerSpec layer) => _activation switch
+    {
+        ActivationKind.LeakyReLU or ActivationKind.Elu => new[] { ("alpha", Number(layer.Alpha)) },
+        ActivationKind.Gelu => new[] { ("Approximate", Bool(layer.Approximate)) },
+        _ => System.Array.Empty<(string, string)>(),
+    };
 
-    public override string Describe(LayerPlan layer) => $"{layer.Spec.Kind} {layer.Output}";
+    public override string Describe(LayerPlan layer) =>
+        (layer.Activation == ActivationKind.GeluTanh ? "Gelu (tanh form)" : layer.Spec.Kind.ToString()) + " " + layer.Output;
 
     public override string StepComment(LayerPlan layer) => $"{layer.Activation} over {LayerStep.Batched(layer.Output)}";
 
@@ -54,6 +70,14 @@ internal sealed class ActivationLayer : LayerModule
     public override void EmitBackward(LayerStep s)
     {
         int inSize = s.Layer.Input.Size, outSize = s.Layer.Output.Size;
+        if (ActivationInfo.ReadsInput(s.Layer.Activation))
+        {
+            // The derivative is a function of x: read the layer's input, which the forward pass left untouched.
+            s.W.Line($"// {s.Layer.Name}: {s.Layer.Activation}, dX = f'(X) * dY elementwise over [n x {Int(outSize)}]");
+            ActivationInfo.EmitBackward(s, LayerStep.Rows(s.Input(), inSize), LayerStep.Rows(s.OutputGradient, outSize),
+                LayerStep.Rows(s.InputGradient(), inSize), s.AccumulateArgument());
+            return;
+        }
         s.W.Line($"// {s.Layer.Name}: {s.Layer.Activation}, dX = f'(Y) * dY elementwise over [n x {Int(outSize)}]");
         ActivationInfo.EmitBackward(s, LayerStep.Rows(s.Output, outSize), LayerStep.Rows(s.OutputGradient, outSize),
             LayerStep.Rows(s.InputGradient(), inSize), s.AccumulateArgument());

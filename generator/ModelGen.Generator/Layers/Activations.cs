@@ -12,8 +12,12 @@ namespace ModelGen.Generator.Layers;
 /// <param name="Kernel">Kernel name stem: <c>Relu</c> → <c>ReluForward</c>, <c>ReluBackward</c>.</param>
 /// <param name="TakesFeatures">Softmax: the kernel takes the features of a sample.</param>
 /// <param name="TakesSlope">Leaky ReLU: the kernel takes the negative slope.</param>
-/// <param name="BackwardReadsInput">The derivative is a function of the input, not of the output (none of today's).</param>
-internal sealed record ActivationInfo(ActivationKind Kind, string Kernel, bool TakesFeatures = false, bool TakesSlope = false, bool BackwardReadsInput = false)
+/// <param name="BackwardReadsInput">
+/// The derivative is a function of the input, not of the output (GELU, SiLU, ELU, softplus): the backward kernel
+/// takes the activation's input x where the others take y.
+/// </param>
+/// <param name="TakesAlpha">ELU: the kernel takes alpha.</param>
+internal sealed record ActivationInfo(ActivationKind Kind, string Kernel, bool TakesFeatures = false, bool TakesSlope = false, bool BackwardReadsInput = false, bool TakesAlpha = false)
 {
     /// <summary>The activation of a kind, or null for Linear (nothing to apply).</summary>
     public static ActivationInfo? Of(ActivationKind kind) => kind switch
@@ -23,25 +27,40 @@ internal sealed record ActivationInfo(ActivationKind Kind, string Kernel, bool T
         ActivationKind.Sigmoid => new(kind, "Sigmoid"),
         ActivationKind.Softmax => new(kind, "Softmax", TakesFeatures: true),
         ActivationKind.LeakyReLU => new(kind, "LeakyRelu", TakesSlope: true),
+        ActivationKind.Gelu => new(kind, "Gelu", BackwardReadsInput: true),
+        ActivationKind.GeluTanh => new(kind, "GeluTanh", BackwardReadsInput: true),
+        ActivationKind.Silu => new(kind, "Silu", BackwardReadsInput: true),
+        ActivationKind.Elu => new(kind, "Elu", BackwardReadsInput: true, TakesAlpha: true),
+        ActivationKind.Softplus => new(kind, "Softplus", BackwardReadsInput: true),
         _ => null,
     };
 
+    /// <summary>Whether the activation's backward pass needs its input (so a fused layer keeps its pre-activations).</summary>
+    public static bool ReadsInput(ActivationKind kind) => Of(kind)?.BackwardReadsInput == true;
+
     /// <summary>The slope of a layer's leaky ReLU: the [LeakyReLU] attribute's, or PyTorch's default 0.01 when fused.</summary>
     public static double Slope(LayerPlan layer) => layer.Spec.Kind == LayerKind.LeakyReLU ? layer.Spec.Alpha : 0.01;
+
+    /// <summary>The alpha of a layer's ELU: the [Elu] attribute's, or 1 (PyTorch's default) when fused.</summary>
+    public static double Alpha(LayerPlan layer) => layer.Spec.Kind == LayerKind.Elu ? layer.Spec.Alpha : 1.0;
 
     /// <summary>The layer's activation from <paramref name="x"/> into <paramref name="y"/>, or in place on y when x is null.</summary>
     public static void EmitForward(LayerStep step, string? x, string y) =>
         Emit(step, "Forward", x is null ? y : $"{x}, {y}", "");
 
-    /// <summary>The layer's activation backward: dX from Y and dY, or in place over dY when dx is null.</summary>
-    public static void EmitBackward(LayerStep step, string y, string dy, string? dx, string accumulate = "") =>
-        Emit(step, "Backward", dx is null ? $"{y}, {dy}" : $"{y}, {dy}, {dx}", accumulate);
+    /// <summary>
+    /// The layer's activation backward: dX from <paramref name="source"/> (Y, or X for the activations whose
+    /// derivative reads the input) and dY, or in place over dY when dx is null.
+    /// </summary>
+    public static void EmitBackward(LayerStep step, string source, string dy, string? dx, string accumulate = "") =>
+        Emit(step, "Backward", dx is null ? $"{source}, {dy}" : $"{source}, {dy}, {dx}", accumulate);
 
     private static void Emit(LayerStep step, string direction, string args, string accumulate)
     {
         if (Of(step.Layer.Activation) is not { } activation) return;
         string extra = activation.TakesFeatures ? ", " + Int(step.Layer.Output.Size)
-            : activation.TakesSlope ? ", " + step.Lit(Slope(step.Layer)) : "";
+            : activation.TakesSlope ? ", " + step.Lit(Slope(step.Layer))
+            : activation.TakesAlpha ? ", " + step.Lit(Alpha(step.Layer)) : "";
         step.W.Line($"{LayerStep.Kernels}.Activations.{activation.Kernel}{direction}<{step.T}>({args}{extra}{accumulate});");
     }
 }

@@ -120,10 +120,12 @@ internal sealed class Conv2D : LayerModule
         LayerPlan layer = s.Layer;
         // A ReLU is applied to each register tile (the same values as a separate pass).
         bool fusedRelu = layer.Activation == ActivationKind.ReLU;
-        s.W.Line($"{LayerStep.Kernels}.Conv2D.Forward<{s.T}>({s.Input()}, {LayerStep.Tensor(layer.Weight!)}, {Weighted.PackedField(layer)}, _weightVersion, {s.TensorOrEmpty(layer.Bias)}, {s.Output},");
+        s.W.Line($"{LayerStep.Kernels}.Conv2D.Forward<{s.T}>({s.Input()}, {LayerStep.Tensor(layer.Weight!)}, {Weighted.PackedField(layer)}, _weightVersion, {s.TensorOrEmpty(layer.Bias)}, {Weighted.ProductTarget(s)},");
         s.W.Line($"    {Geometry(layer)}, {s.Threads}{(fusedRelu ? ", relu: true" : "")});");
-        if (!fusedRelu) ActivationInfo.EmitForward(s, null, LayerStep.Rows(s.Output, layer.Output.Size));
+        if (!fusedRelu) Weighted.EmitActivation(s);
     }
+
+    public override void DeclareScratch(LayerStep s) => Weighted.DeclarePreActivation(s);
 
     /// <summary>
     /// The inference pass of this convolution, the batch norm <paramref name="norm"/> reading it and, when

@@ -77,9 +77,11 @@ internal sealed class Dense : LayerModule
         int inSize = s.Layer.Input.Size, outSize = s.Layer.Output.Size;
         // A ReLU is applied as the product stores each value (the same values as a separate pass).
         bool fusedRelu = s.Layer.Activation == ActivationKind.ReLU;
-        s.W.Line($"{LayerStep.Kernels}.Dense.Forward<{s.T}>({s.Input()}, {LayerStep.Tensor(s.Layer.Weight!)}, {Weighted.PackedField(s.Layer)}, _weightVersion, {s.TensorOrEmpty(s.Layer.Bias)}, {s.Output}, n, {Int(inSize)}, {Int(outSize)}, {s.Threads}{(fusedRelu ? ", relu: true" : "")});");
-        if (!fusedRelu) ActivationInfo.EmitForward(s, null, LayerStep.Rows(s.Output, outSize));
+        s.W.Line($"{LayerStep.Kernels}.Dense.Forward<{s.T}>({s.Input()}, {LayerStep.Tensor(s.Layer.Weight!)}, {Weighted.PackedField(s.Layer)}, _weightVersion, {s.TensorOrEmpty(s.Layer.Bias)}, {Weighted.ProductTarget(s)}, n, {Int(inSize)}, {Int(outSize)}, {s.Threads}{(fusedRelu ? ", relu: true" : "")});");
+        if (!fusedRelu) Weighted.EmitActivation(s);
     }
+
+    public override void DeclareScratch(LayerStep s) => Weighted.DeclarePreActivation(s);
 
     public override void EmitBackward(LayerStep s)
     {

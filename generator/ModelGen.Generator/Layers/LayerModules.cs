@@ -25,6 +25,10 @@ internal static class LayerModules
         new Add(),
         new Concat(),
         new GlobalAvgPool2D(),
+        new ActivationLayer(LayerKind.Gelu, ActivationKind.Gelu),
+        new ActivationLayer(LayerKind.Silu, ActivationKind.Silu),
+        new ActivationLayer(LayerKind.Elu, ActivationKind.Elu),
+        new ActivationLayer(LayerKind.Softplus, ActivationKind.Softplus),
     };
 
     private static readonly Dictionary<LayerKind, LayerModule> ByKind = All.ToDictionary(m => m.Kind);

@@ -11,6 +11,38 @@ internal static class Weighted
     /// <summary>The field holding the layer's weights packed for the forward pass.</summary>
     public static string PackedField(LayerPlan layer) => GeneratedNames.ScratchField(layer.Name, "PackedWeight");
 
+    /// <summary>
+    /// Whether the layer keeps its pre-activations (the product before the activation) for the backward pass: a
+    /// trainable model whose fused activation's derivative is a function of its input (GELU, SiLU, ELU, softplus).
+    /// </summary>
+    public static bool KeepsPreActivation(LayerStep s) => s.Trainable && ActivationInfo.ReadsInput(s.Layer.Activation);
+
+    /// <summary>The field holding the pre-activations of the last forward pass (see <see cref="KeepsPreActivation"/>).</summary>
+    public static string PreActivationField(LayerPlan layer) => GeneratedNames.ScratchField(layer.Name, "PreActivation");
+
+    /// <summary>Declares the pre-activation array [BatchSize x outputs] of a layer that keeps them.</summary>
+    public static void DeclarePreActivation(LayerStep s)
+    {
+        if (KeepsPreActivation(s))
+            s.W.Line($"private readonly {s.T}[] {PreActivationField(s.Layer)} = new {s.T}[BatchSize * {Int(s.Layer.Output.Size)}]; // {s.Layer.Name}: the values before its {s.Layer.Activation}, which its derivative reads");
+    }
+
+    /// <summary>
+    /// Where the layer's product goes: its output array (the activation then runs in place), or the pre-activation
+    /// array when it keeps them (the activation then reads them into the output).
+    /// </summary>
+    public static string ProductTarget(LayerStep s) => KeepsPreActivation(s) ? PreActivationField(s.Layer) : s.Output;
+
+    /// <summary>The fused activation after the product written to <see cref="ProductTarget"/>.</summary>
+    public static void EmitActivation(LayerStep s)
+    {
+        int outSize = s.Layer.Output.Size;
+        if (KeepsPreActivation(s))
+            ActivationInfo.EmitForward(s, LayerStep.Rows(PreActivationField(s.Layer), outSize), LayerStep.Rows(s.Output, outSize));
+        else
+            ActivationInfo.EmitForward(s, null, LayerStep.Rows(s.Output, outSize));
+    }
+
     /// <summary>The end of the architecture line: activation, initializer, penalties.</summary>
     public static string DescribeTail(LayerPlan layer)
     {
@@ -45,7 +77,12 @@ internal static class Weighted
         int outSize = layer.Output.Size;
         s.W.Line($"// {layer.Name}: dY [n x {Int(outSize)}] -> dW {ShapeText(layer.Weight!.Shape)}" +
                  (layer.Bias is null ? "" : $", db {ShapeText(layer.Bias.Shape)}") + $", dX [n x {Int(layer.Input.Size)}]");
-        if (layer.Activation != ActivationKind.Linear)
+        if (KeepsPreActivation(s))
+        {
+            s.W.Line($"// first back through its {layer.Activation}, in place: dY = f'(X) * dY elementwise, X the pre-activations the forward pass kept");
+            ActivationInfo.EmitBackward(s, LayerStep.Rows(PreActivationField(layer), outSize), LayerStep.Rows(s.OutputGradient, outSize), null);
+        }
+        else if (layer.Activation != ActivationKind.Linear)
         {
             s.W.Line($"// first back through its {layer.Activation}, in place: dY = f'(Y) * dY elementwise");
             ActivationInfo.EmitBackward(s, LayerStep.Rows(s.Output, outSize), LayerStep.Rows(s.OutputGradient, outSize), null);

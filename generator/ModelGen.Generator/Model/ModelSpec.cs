@@ -98,10 +98,16 @@ internal sealed record LayerSpec(LayerKind Kind, int Ordinal)
     public int Stride { get; init; } = 1;
     public PaddingKind Padding { get; init; }
     public int PoolSize { get; init; }
+    /// <summary>[Gelu(Approximate = true)]: the tanh form.</summary>
+    public bool Approximate { get; init; }
 }
 
-/// <summary>[Loss(function)].</summary>
-internal sealed record LossSpec(int Ordinal, LossKind Kind);
+/// <summary>[Loss(function)], with Huber's Delta and cross-entropy's LabelSmoothing (each null when not written).</summary>
+internal sealed record LossSpec(int Ordinal, LossKind Kind)
+{
+    public double? Delta { get; init; }
+    public double? LabelSmoothing { get; init; }
+}
 
 /// <summary>The optimizer attribute with every hyperparameter (PyTorch's defaults where not written).</summary>
 internal sealed record OptimizerSpec(OptimizerKind Kind, int Ordinal)

@@ -41,6 +41,10 @@ internal readonly struct ArgumentReader
     public double Named(string name, double fallback) =>
         Find(name) is { } v ? Convert.ToDouble(v, CultureInfo.InvariantCulture) : fallback;
 
+    /// <summary>A named double argument, or null when the attribute does not write it.</summary>
+    public double? NamedDouble(string name) =>
+        Find(name) is { } v ? Convert.ToDouble(v, CultureInfo.InvariantCulture) : null;
+
     public bool Named(string name, bool fallback) => Find(name) is bool v ? v : fallback;
 
     public string? NamedString(string name) => Find(name) as string;

@@ -128,7 +128,11 @@ internal static class ModelParser
                 if (loss is not null)
                     problems.Add(Problem.Create(DiagnosticDescriptors.DuplicateAttributeId, ordinal, "Loss", typeName));
                 else
-                    loss = new LossSpec(ordinal, (LossKind)reader.Positional(0, 0));
+                    loss = new LossSpec(ordinal, (LossKind)reader.Positional(0, 0))
+                    {
+                        Delta = reader.NamedDouble("Delta"),
+                        LabelSmoothing = reader.NamedDouble("LabelSmoothing"),
+                    };
             }
             else if (name == "GradientClippingAttribute")
             {

@@ -15,6 +15,16 @@ public enum Activation
     Softmax = 4,
     /// <summary><c>x</c> for <c>x &gt; 0</c>, <c>0.01·x</c> otherwise (PyTorch's default slope).</summary>
     LeakyReLU = 5,
+    /// <summary>GELU, exact: <c>x·Φ(x) = 0.5·x·(1 + erf(x/√2))</c> (PyTorch's <c>GELU()</c>).</summary>
+    Gelu = 6,
+    /// <summary>GELU's tanh approximation: <c>0.5·x·(1 + tanh(√(2/π)·(x + 0.044715·x³)))</c> (<c>GELU(approximate='tanh')</c>).</summary>
+    GeluTanh = 7,
+    /// <summary>SiLU (swish): <c>x·σ(x)</c>.</summary>
+    Silu = 8,
+    /// <summary>ELU with α = 1: <c>x</c> for <c>x &gt; 0</c>, <c>e^x − 1</c> otherwise.</summary>
+    Elu = 9,
+    /// <summary>Softplus: <c>log(1 + e^x)</c>, and <c>x</c> itself where <c>x &gt; 20</c> (PyTorch's threshold).</summary>
+    Softplus = 10,
 }
 
 /// <summary>Weight initializers. Fans count inputs and outputs (for convolutions: channels · kernel height · kernel width).</summary>
@@ -47,6 +57,15 @@ public enum LossFunction
     CrossEntropy = 1,
     /// <summary>Sigmoid plus binary cross-entropy on logits, with 0/1 targets (PyTorch's <c>BCEWithLogitsLoss</c>).</summary>
     BinaryCrossEntropy = 2,
+    /// <summary>
+    /// Multi-class SVM (hinge) loss on scores, with integer class labels: mean over the batch of
+    /// <c>Σ_{j≠y} max(0, 1 − z_y + z_j) / C</c> (PyTorch's <c>MultiMarginLoss()</c>).
+    /// </summary>
+    Hinge = 3,
+    /// <summary>Huber loss with <see cref="LossAttribute.Delta"/>: <c>0.5·d²</c> where <c>|d| &lt; δ</c>, else <c>δ·(|d| − 0.5·δ)</c>, mean over batch and outputs.</summary>
+    Huber = 4,
+    /// <summary>Mean over batch and outputs of <c>|ŷ − y|</c> (PyTorch's <c>L1Loss</c>).</summary>
+    MeanAbsoluteError = 5,
 }
 
 /// <summary>Convolution padding.</summary>

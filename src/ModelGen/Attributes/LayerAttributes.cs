@@ -191,3 +191,33 @@ public sealed class ConcatAttribute : LayerAttribute
 /// <summary>Global average pooling: <c>[c, h, w]</c> to <c>[c]</c>, the mean over each channel's positions.</summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class GlobalAvgPool2DAttribute : LayerAttribute;
+
+/// <summary>GELU, <c>x·Φ(x)</c>: exact (erf form) by default, the tanh approximation with <see cref="Approximate"/>.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class GeluAttribute : LayerAttribute
+{
+    /// <summary>
+    /// False (the default): <c>0.5·x·(1 + erf(x/√2))</c>, PyTorch's <c>GELU()</c>; true: the tanh form,
+    /// <c>GELU(approximate='tanh')</c>.
+    /// </summary>
+    public bool Approximate { get; set; }
+}
+
+/// <summary>SiLU (swish), <c>x·σ(x)</c>.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class SiluAttribute : LayerAttribute;
+
+/// <summary>ELU: <c>x</c> for <c>x &gt; 0</c>, <c>alpha·(e^x − 1)</c> otherwise.</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class EluAttribute : LayerAttribute
+{
+    /// <summary>Declares an ELU with the given scale of the negative part.</summary>
+    public EluAttribute(double alpha = 1.0) => Alpha = alpha;
+
+    /// <summary>Scale of the negative part (the value approached as x → −∞ is −alpha); finite and at least 0.</summary>
+    public double Alpha { get; }
+}
+
+/// <summary>Softplus, <c>log(1 + e^x)</c>, and <c>x</c> itself where <c>x &gt; 20</c> (PyTorch's <c>Softplus()</c>).</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class SoftplusAttribute : LayerAttribute;

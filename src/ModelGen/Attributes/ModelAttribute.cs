@@ -46,4 +46,16 @@ public sealed class LossAttribute : Attribute
 
     /// <summary>The loss function.</summary>
     public LossFunction Function { get; }
+
+    /// <summary>
+    /// <see cref="LossFunction.Huber"/> only: where the loss turns from quadratic to linear (PyTorch's <c>delta</c>);
+    /// finite and above 0.
+    /// </summary>
+    public double Delta { get; set; } = 1.0;
+
+    /// <summary>
+    /// <see cref="LossFunction.CrossEntropy"/> only: the weight ε of the uniform distribution mixed into the one-hot
+    /// target (PyTorch's <c>label_smoothing</c>), in [0, 1): the loss is <c>(1−ε)·(−log p_y) + ε·mean_j(−log p_j)</c>.
+    /// </summary>
+    public double LabelSmoothing { get; set; }
 }

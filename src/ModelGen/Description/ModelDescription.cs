@@ -66,6 +66,12 @@ public sealed class ModelDescription
     /// <summary>The loss, or null for an inference-only model.</summary>
     public LossFunction? Loss { get; }
 
+    /// <summary>
+    /// The loss's settings in PyTorch's terms (<c>delta 1</c> for Huber, <c>label_smoothing 0.1</c> for cross-entropy
+    /// with label smoothing), or null when the loss has none to show.
+    /// </summary>
+    public string? LossSettings { get; init; }
+
     /// <summary>The optimizer's attribute name (<c>Adam</c>, <c>Sgd</c>), or null for an inference-only model.</summary>
     public string? Optimizer { get; }
 

@@ -37,7 +37,9 @@ internal static class SummaryTable
         text.Append("Non-trainable params: ").Append(ModelDescription.FormatCount(model.BufferCount)).Append('\n');
         if (model.IsTrainable)
         {
-            text.Append("Loss: ").Append(model.Loss).Append('\n');
+            text.Append("Loss: ").Append(model.Loss);
+            if (!string.IsNullOrEmpty(model.LossSettings)) text.Append(" (").Append(model.LossSettings).Append(')');
+            text.Append('\n');
             text.Append("Optimizer: ").Append(model.Optimizer);
             if (!string.IsNullOrEmpty(model.OptimizerSettings)) text.Append(" (").Append(model.OptimizerSettings).Append(')');
             text.Append('\n');

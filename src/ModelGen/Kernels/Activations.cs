@@ -14,7 +14,7 @@ namespace ModelGen.Kernels;
 /// computed, so the result is exactly <c>dx + g</c> rounded once) instead of overwriting it: a value read by several
 /// layers gets the sum of their gradients.
 /// </summary>
-public static class Activations
+public static partial class Activations
 {
     /// <summary><c>y = max(x, 0)</c>.</summary>
     public static void ReluForward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
@@ -368,7 +368,16 @@ public static class Activations
     /// <c>e^z</c> rounds to 0).
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static TV ExpNonPositiveDouble<TL, TV>(TV z, out TV low) where TL : ILanes<TV, double> where TV : struct
+    private static TV ExpNonPositiveDouble<TL, TV>(TV z, out TV low) where TL : ILanes<TV, double> where TV : struct =>
+        ExpNonPositiveDouble<TL, TV>(z, out low, TL.Splat(1.0 / 18446744073709551616.0));
+
+    /// <summary>
+    /// <see cref="ExpNonPositiveDouble{TL, TV}(TV, out TV)"/> times <c>2^64·finalScale</c>: with <paramref name="finalScale"/>
+    /// = 1, <c>e^z·2^64</c>, a normal number down to <c>z ≈ −745</c>, so that a caller can finish its computation before
+    /// it rounds the result into the subnormal range once.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV ExpNonPositiveDouble<TL, TV>(TV z, out TV low, TV finalScale) where TL : ILanes<TV, double> where TV : struct
     {
         TV floor = TL.Splat(-746.0);
         z = TL.Select(TL.Less(z, floor), floor, z);
@@ -381,6 +390,17 @@ public static class Activations
         TV minusLn2Low = TL.Splat(1.7239444525614835e-13);
         TV r = TL.Fma(n, minusLn2Low, r1);
         TV rLow = TL.Fma(n, minusLn2Low, TL.Sub(r1, r));
+TV q = ExpRemainderDouble<TL, TV>(r);
+        return ScaleExp<TL, TV, double>(t, r, rLow, TL.Mul(TL.Mul(r, r), q), TL.Splat(1.0), finalScale, out low);
+    }
+
+    /// <summary>
+    /// <c>Q(r) ≈ (e^r − 1 − r)/r²</c> for <c>|r| ≤ ln 2 / 2</c> in double precision: a degree-10 minimax fit (error below
+    /// 2e-18), shared by <see cref="ExpNonPositiveDouble{TL, TV}(TV, out TV)"/> and the expm1 of the ELU.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static TV ExpRemainderDouble<TL, TV>(TV r) where TL : ILanes<TV, double> where TV : struct
+    {
         TV q = TL.Splat(2.091556058440851e-09);
         q = TL.Fma(q, r, TL.Splat(2.510644037718694e-08));
         q = TL.Fma(q, r, TL.Splat(2.755727151991431e-07));
@@ -392,8 +412,7 @@ public static class Activations
         q = TL.Fma(q, r, TL.Splat(0.04166666666666667));
         q = TL.Fma(q, r, TL.Splat(0.1666666666666667));
         q = TL.Fma(q, r, TL.Splat(0.5));
-        return ScaleExp<TL, TV, double>(t, r, rLow, TL.Mul(TL.Mul(r, r), q), TL.Splat(1.0),
-            TL.Splat(1.0 / 18446744073709551616.0), out low);
+        return q;
     }
 
     /// <summary>

@@ -7,7 +7,7 @@ namespace ModelGen.Kernels;
 /// Losses with mean reduction, as PyTorch computes them. Each returns the mean loss over its batch and, when
 /// <c>gradient</c> is not empty, writes the gradient of that mean with respect to the predictions or logits.
 /// </summary>
-public static class Losses
+public static partial class Losses
 {
     /// <summary>Mean over all values of <c>(p − t)²</c>; gradient <c>2(p − t)/count</c>.</summary>
     public static T MeanSquaredError<T>(ReadOnlySpan<T> predictions, ReadOnlySpan<T> targets, Span<T> gradient)

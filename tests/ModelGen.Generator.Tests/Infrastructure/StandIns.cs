@@ -60,8 +60,9 @@ internal static class StandIns
         string t = isDouble ? "double" : "float";
         AttributeData? loss = attributes.FirstOrDefault(a => a.AttributeClass?.Name == "LossAttribute");
         bool trainable = loss is not null || attributes.Any(a => a.AttributeClass?.BaseType?.Name == "OptimizerAttribute");
-        // Targets of T for MeanSquaredError (0) and BinaryCrossEntropy (2); int labels for CrossEntropy and unknown losses.
-        bool targets = loss is not null && loss.ConstructorArguments.Length == 1 && loss.ConstructorArguments[0].Value is 0 or 2;
+        // Targets of T for MeanSquaredError (0), BinaryCrossEntropy (2), Huber (4) and MeanAbsoluteError (5); int labels
+        // for CrossEntropy (1), Hinge (3) and unknown losses.
+        bool targets = loss is not null && loss.ConstructorArguments.Length == 1 && loss.ConstructorArguments[0].Value is 0 or 2 or 4 or 5;
         string training = !trainable ? "" : $$"""
                     global::ModelGen.ITrainableModel<{{t}}> trainable = model;
                     global::ModelGen.Training.Trainer<{{t}}> trainer = new global::ModelGen.Training.Trainer<{{t}}>(model);
