@@ -16,7 +16,9 @@ namespace ModelGen.Onnx.Tests;
 [Adam(LearningRate = 0.01)]
 public partial class Mlp;
 
-// Every activation, fused into Dense and as a layer of its own; a dense layer without bias; dropout (removed).
+// Every activation, fused into Dense and as a layer of its own; a dense layer without bias; dropout (removed). The
+// sigmoids and tanhs on one path are deliberate here (an export test, not a network to train well).
+#pragma warning disable MG1007
 [Model(BatchSize = 8, Seed = 2)]
 [Input(5)]
 [Dense(12, Activation.ReLU)]
@@ -38,6 +40,7 @@ public partial class Mlp;
 [Loss(LossFunction.MeanSquaredError)]
 [Sgd(LearningRate = 0.05)]
 public partial class EveryActivation;
+#pragma warning restore MG1007
 
 // A CNN: Conv2D (same and valid padding, an even kernel, stride 2) with batch norm, max and average pooling (one
 // overlapping), dropout, flatten and a dense head.
@@ -132,7 +135,9 @@ public partial class LayerNormModel;
 [Sgd(LearningRate = 0.1)]
 public partial class ImageSoftmax;
 
-// Dropout as the last layer: the graph's output is an Identity of the value it reads.
+// Dropout as the last layer: the graph's output is an Identity of the value it reads (deliberate: MG1015 says why a
+// model to train should not end so).
+#pragma warning disable MG1015
 [Model(Seed = 9)]
 [Input(4)]
 [Dense(3, Activation.Sigmoid)]
@@ -140,6 +145,7 @@ public partial class ImageSoftmax;
 [Loss(LossFunction.MeanSquaredError)]
 [Sgd]
 public partial class DropoutLast;
+#pragma warning restore MG1015
 
 // Precision.Double: written with DOUBLE tensors.
 [Model(BatchSize = 8, Seed = 10, Precision = Precision.Double)]

@@ -19,9 +19,9 @@ internal enum ActivationFamily
 internal static class ActivationFamilies
 {
     /// <summary>
-    /// The family of <paramref name="kind"/>. A new activation is one line here: Gelu, GeluTanh, Silu, Elu and Softplus
-    /// belong with ReLU (they do not saturate for positive inputs, and He initialization suits them); a squashing
-    /// function bounded on both sides (hard tanh, hard sigmoid) with sigmoid and tanh.
+    /// The family of <paramref name="kind"/>. A new activation is one line here. GELU, SiLU, ELU and softplus belong with
+    /// ReLU: they are smooth versions of it, do not saturate for positive inputs, and He initialization suits them. A
+    /// squashing function bounded on both sides (hard tanh, hard sigmoid) would go with sigmoid and tanh.
     /// </summary>
     public static ActivationFamily Of(ActivationKind kind) => kind switch
     {
@@ -29,6 +29,11 @@ internal static class ActivationFamilies
         ActivationKind.Tanh => ActivationFamily.Saturating,
         ActivationKind.ReLU => ActivationFamily.ReluFamily,
         ActivationKind.LeakyReLU => ActivationFamily.ReluFamily,
+        ActivationKind.Gelu => ActivationFamily.ReluFamily,
+        ActivationKind.GeluTanh => ActivationFamily.ReluFamily,
+        ActivationKind.Silu => ActivationFamily.ReluFamily,
+        ActivationKind.Elu => ActivationFamily.ReluFamily,
+        ActivationKind.Softplus => ActivationFamily.ReluFamily,
         _ => ActivationFamily.Other, // Linear, Softmax
     };
 }

@@ -4,8 +4,8 @@ using Xunit;
 namespace ModelGen.Tool.Tests;
 
 /// <summary>
-/// Pending until [Gelu], [Silu], [Elu], [Softplus] and their Activation values are merged (rename to .cs then): the
-/// PyTorch fixtures with these activations imported, compiled with the generator and run against PyTorch's outputs.
+/// The PyTorch fixtures with GELU, SiLU, ELU and softplus imported, compiled with the generator and run against
+/// PyTorch's outputs.
 /// </summary>
 public sealed class NewActivationImportTests
 {
