@@ -63,6 +63,12 @@ public interface ITrainableModel<T> : IModel<T> where T : unmanaged, IFloatingPo
     void RestoreStep(long step);
     /// <summary>The state of the dropout mask generator (0, and ignored, in a model without dropout).</summary>
     ulong RandomState { get; set; }
+    /// <summary>Every parameter (<see cref="IModel{T}.ParameterCount"/> values), the tensors back to back in the order of ParameterNames; writes change the model.</summary>
+    Span<T> Parameters { get; }
+    /// <summary>Every gradient of the last forward and backward pass, in the order of <see cref="Parameters"/>; a pinned array (its address never changes).</summary>
+    Span<T> Gradients { get; }
+    /// <summary>Told when gradients become final during ComputeGradients (data-parallel training), or null.</summary>
+    IGradientObserver? GradientObserver { get; set; }
 }
 
 /// <summary>A trainable model whose loss takes integer class labels (<c>CrossEntropy</c>).</summary>
