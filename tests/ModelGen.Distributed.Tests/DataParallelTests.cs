@@ -167,6 +167,20 @@ public sealed class DataParallelTests
     }
 
     [Fact]
+    public void Training_without_a_communicator_never_opens_an_MPI_library()
+    {
+        // This process trains (above and here), uses ModelGen.Distributed's types, and never asks for World: the MPI
+        // library must not be mapped (the multi-rank tests run in their own processes).
+        var model = new SmallMlp();
+        new Trainer<float>(model) { Epochs = 1, Output = null }.Fit(Data.Classes(64));
+        Assert.Equal(MpiCommunicator.IsLaunchedByMpi, Environment.GetEnvironmentVariable("OMPI_COMM_WORLD_SIZE") is not null
+            || Environment.GetEnvironmentVariable("PMI_SIZE") is not null || Environment.GetEnvironmentVariable("PMIX_RANK") is not null);
+        string maps = File.ReadAllText("/proc/self/maps");
+        Assert.DoesNotContain("libmpi", maps);
+        Assert.Contains("libcoreclr", maps); // the check reads the right thing
+    }
+
+    [Fact]
     public void The_MPICH_table_holds_mpi_h_s_constants()
     {
         MpiAbi mpich = MpiAbi.Mpich();
