@@ -11,7 +11,8 @@ steps_sample="${1:-200}"; steps_big="${2:-20}"
 dotnet build -c Release bench/Distributed -v quiet --nologo > /dev/null
 bench="dotnet bench/Distributed/bin/Release/net10.0/DistributedBench.dll"
 # Waiting ranks yield the processor instead of spinning: on a machine shared with other work (or oversubscribed) a
-# spinning rank takes the core its partner needs (on this loaded machine: 20.6 against 9.8 ms per sample step, 2 ranks).
+# spinning rank takes the core its partner needs (on this loaded machine, the sample on 2 ranks: 61.4 ms per step
+# spinning, 20.6 ms yielding).
 mpi="mpirun --allow-run-as-root --oversubscribe --bind-to none --mca mpi_yield_when_idle 1"
 out="$(mktemp)"
 run() { "$@" | sed 's/\x1b\[?1h\x1b=//g' | grep '^RESULT' | tee -a "$out"; }
