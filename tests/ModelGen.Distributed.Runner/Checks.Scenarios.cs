@@ -216,6 +216,29 @@ internal sealed partial class Checks
         Require(difference < 2e-5, $"AllReduceGradients in an own loop differs from one process by {difference:G3}");
     }
 
+    /// <summary>A data-parallel step (buckets started during the backward pass, buffers broadcast) allocates nothing.</summary>
+    private void NoAllocationPerStep()
+    {
+        Dataset<float> data = Classes<float>(Local * Size);
+        var model = new Normalized();
+        var parallel = new DataParallel<float>(model, world, bucketSize: 100);
+        parallel.BroadcastState();
+        (int start, int count) = DataParallel<float>.Shard(data.Count, Rank, Size);
+        void Step()
+        {
+            parallel.BeginStep(count, data.Count);
+            float loss = model.ComputeGradients(data.FeatureData.AsSpan(start * 20, count * 20), data.Labels.AsSpan(start, count));
+            parallel.EndStep(loss, count);
+            model.ApplyGradients();
+        }
+        for (int i = 0; i < 3; i++) Step();
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        for (int i = 0; i < 10; i++) Step();
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Require(allocated == 0, $"10 data-parallel steps allocated {allocated} bytes");
+        Require(parallel.AllReduceOperations > 13, $"buckets of 100: {parallel.AllReduceOperations} all-reduces in 13 steps");
+    }
+
     private sealed class StopAfterFirst : ITrainingCallback
     {
         public int Calls;

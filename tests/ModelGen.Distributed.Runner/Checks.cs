@@ -33,6 +33,7 @@ internal sealed partial class Checks(MpiCommunicator world, string work)
             ("gradient clipping sees the summed gradient", ClippingIsGlobal),
             ("resume continues bit for bit", ResumeBitForBit),
             ("AllReduceGradients in a loop of one's own", OwnLoop),
+            ("a data-parallel step allocates nothing", NoAllocationPerStep),
             ("callbacks on rank 0 only; its decision to stop reaches every rank", CallbacksOnRoot),
             ("a callback failing on rank 0 stops every rank", RootFailureReachesAll),
             ("different models are refused at start-up", MismatchedModels),

@@ -61,8 +61,8 @@ public sealed class MpiJobTests
     {
         Job job = Run(ranks, "checks", TimeSpan.FromMinutes(4));
         Assert.True(job.ExitCode == 0, $"mpirun -np {ranks} failed with exit code {job.ExitCode}:\n{job.Output}");
-        Assert.Contains($"ALL PASSED: 18 checks on {ranks} ranks (OpenMpi", job.Output);
-        Assert.Equal(18, Regex.Matches(job.Output, "^PASS ", RegexOptions.Multiline).Count);
+        Assert.Contains($"ALL PASSED: 19 checks on {ranks} ranks (OpenMpi", job.Output);
+        Assert.Equal(19, Regex.Matches(job.Output, "^PASS ", RegexOptions.Multiline).Count);
     }
 
     [Fact]
@@ -87,7 +87,8 @@ public sealed class MpiJobTests
         Job job = Run(2, "throw", TimeSpan.FromMinutes(1));
         Assert.NotEqual(0, job.ExitCode);
         Assert.Contains("ModelGen.Distributed: rank 1 of 2 failed: System.InvalidOperationException: deliberate failure on rank 1", job.Output);
-        Assert.Contains("MPI_ABORT was invoked on rank 1", job.Output);
+        Assert.Contains("ModelGen.Distributed: rank 1 ends the job (MPI_Abort).", job.Output);
+        // (Open MPI's own "MPI_ABORT was invoked on rank 1" notice is not always printed: its help system sometimes fails.)
         Assert.DoesNotContain("the all-reduce returned", job.Output);
     }
 
