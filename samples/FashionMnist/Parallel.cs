@@ -13,7 +13,7 @@ internal static class Parallel
     {
         MpiCommunicator world = MpiCommunicator.World;
         if (world.Rank != 0) Console.SetOut(TextWriter.Null);
-        Console.WriteLine($"MPI: {world.Size} ranks on {world.ProcessorName} and others, {world.LibraryVersion.Split('\n')[0].Split(',')[0]} ({world.LibraryPath})");
+        Console.WriteLine($"MPI: {world.Size} rank{(world.Size == 1 ? "" : "s")} ({world.ProcessorName}{(world.Size == 1 ? "" : " and others")}), {world.LibraryVersion.Split('\n')[0].Split(',')[0]} ({world.LibraryPath})");
         return world;
     }
 }

@@ -58,7 +58,7 @@ var trainer = new Trainer<float>(model)
     GradientBucketSize = arguments.Bucket ?? DataParallel<float>.DefaultBucketSize,
 };
 if (ranks is not null)
-    Console.WriteLine($"Data-parallel on {ranks.Size} ranks: {batch} samples per rank, global batches of {batch * ranks.Size}");
+    Console.WriteLine($"Data-parallel on {ranks.Size} rank{(ranks.Size == 1 ? "" : "s")}: {batch} samples per rank, global batches of {batch * ranks.Size}");
 // The test set serves as the per-epoch validation set, as in torch_fashion.py, so the two print the same figure.
 trainer.Callbacks.Add(new BestModelCheckpoint(Path.Combine(output, "best.safetensors"), monitor: "val_accuracy"));
 trainer.Callbacks.Add(new CsvLogger(Path.Combine(output, "history.csv")));
