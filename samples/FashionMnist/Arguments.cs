@@ -3,9 +3,15 @@ using System.Globalization;
 
 namespace FashionMnist;
 
-/// <summary>The command line of the sample: <c>[--data DIR] [--epochs N] [--out DIR]</c>, or <c>--help</c>.</summary>
+/// <summary>The command line of the sample: <c>[--data DIR] [--epochs N] [--out DIR] [--distributed [--bucket N]]</c>, or <c>--help</c>.</summary>
 internal sealed record Arguments(string? DataFolder, int Epochs, string Output, bool Help)
 {
+    /// <summary>Train data-parallel over the ranks mpirun started (MPI is loaded only then).</summary>
+    public bool Distributed { get; init; }
+
+    /// <summary>With --distributed: gradients per all-reduce bucket (0: one all-reduce after the backward pass); null: the default.</summary>
+    public int? Bucket { get; init; }
+
     public const string Usage =
         """
         Usage: dotnet run -c Release --project samples/FashionMnist [-- OPTIONS]
@@ -14,6 +20,11 @@ internal sealed record Arguments(string? DataFolder, int Epochs, string Output, 
           --epochs N    epochs to train, N >= 1 (default: 10)
           --out DIR     folder for the checkpoint, best weights, history.csv, TensorBoard logs and plot
                         (default: fashion-mnist-run)
+          --distributed train data-parallel over the processes mpirun started (needs MPI, e.g. Open MPI):
+                          mpirun -np 4 dotnet run -c Release --project samples/FashionMnist -- --distributed
+                        each rank computes 64/ranks samples of every batch of 64; rank 0 prints and writes the files
+          --bucket N    with --distributed: gradients per all-reduce bucket started during the backward pass
+                        (default 1048576; 0: one all-reduce after the backward pass)
           --help, -h    print this text and exit
         Trains an MLP (784 -> 256 ReLU -> 10, Adam) and prints the test accuracy, a classification report and the
         confusion matrix.
@@ -24,6 +35,8 @@ internal sealed record Arguments(string? DataFolder, int Epochs, string Output, 
     {
         string? data = null, output = "fashion-mnist-run";
         int epochs = 10;
+        bool distributed = false;
+        int? bucket = null;
         for (int i = 0; i < args.Length; i++)
         {
             switch (args[i])
@@ -32,10 +45,13 @@ internal sealed record Arguments(string? DataFolder, int Epochs, string Output, 
                 case "--data": data = Value(args, ref i); break;
                 case "--out": output = Value(args, ref i); break;
                 case "--epochs": epochs = Positive(args[i], Value(args, ref i)); break;
+                case "--distributed": distributed = true; break;
+                case "--bucket": bucket = Positive(args[i], Value(args, ref i), minimum: 0); break;
                 default: throw new ArgumentException($"unknown option '{args[i]}'.");
             }
         }
-        return new Arguments(data, epochs, output, Help: false);
+        if (bucket is not null && !distributed) throw new ArgumentException("--bucket needs --distributed.");
+        return new Arguments(data, epochs, output, Help: false) { Distributed = distributed, Bucket = bucket };
     }
 
     private static string Value(string[] args, ref int i)
@@ -45,8 +61,8 @@ internal sealed record Arguments(string? DataFolder, int Epochs, string Output, 
         return args[++i];
     }
 
-    private static int Positive(string option, string text) =>
-        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value >= 1
+    private static int Positive(string option, string text, int minimum = 1) =>
+        int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out int value) && value >= minimum
             ? value
-            : throw new ArgumentException($"{option} takes a whole number >= 1, not '{text}'.");
+            : throw new ArgumentException($"{option} takes a whole number >= {minimum}, not '{text}'.");
 }

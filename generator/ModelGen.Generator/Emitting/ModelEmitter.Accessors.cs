@@ -52,6 +52,7 @@ internal sealed partial class ModelEmitter
 
         if (Trainable)
         {
+            EmitFlatViews();
             _w.Line("/// <summary>The gradient of a parameter tensor from the last <see cref=\"ComputeGradients\"/>.</summary>");
             _w.Line("/// <exception cref=\"global::System.ArgumentException\">The model has no parameter of that name.</exception>");
             EmitNameSwitch($"public {ReadOnlySpan}<{_t}> Gradient(string name)", tensors.Select(t => (t.Name, TensorProperty(t) + "Gradient")), "parameter", "ParameterNames");
@@ -72,6 +73,28 @@ internal sealed partial class ModelEmitter
         }
         _w.Line();
 
+    }
+
+    /// <summary>Parameters, Gradients and GradientObserver: the flat arrays a data-parallel trainer works on.</summary>
+    private void EmitFlatViews()
+    {
+        _w.Line("/// <summary>Every parameter (ParameterCount values), the tensors back to back in the order of <see cref=\"ParameterNames\"/>; writes change the model.</summary>");
+        _w.Open($"public {Span}<{_t}> Parameters");
+        _w.Open("get");
+        if (HasPackedWeights) _w.Line("_weightVersion++; // the caller may write: the packed weights are stale");
+        _w.Line("return _parameters;");
+        _w.Close();
+        _w.Close();
+        _w.Line();
+        _w.Line("/// <summary>");
+        _w.Line("/// Every gradient of the last <see cref=\"ComputeGradients\"/> (ParameterCount values, in the order of <see cref=\"Parameters\"/>);");
+        _w.Line("/// writes change what <see cref=\"ApplyGradients\"/> applies. The array is pinned: its address never changes.");
+        _w.Line("/// </summary>");
+        _w.Line($"public {Span}<{_t}> Gradients => _gradients;");
+        _w.Line();
+        _w.Line("/// <summary>Told by ComputeGradients when gradients are final (layer by layer, last layer first), or null.</summary>");
+        _w.Line("public global::ModelGen.IGradientObserver? GradientObserver { get => _gradientObserver; set => _gradientObserver = value; }");
+        _w.Line();
     }
 
     /// <summary>

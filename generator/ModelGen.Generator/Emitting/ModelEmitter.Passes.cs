@@ -99,13 +99,30 @@ internal sealed partial class ModelEmitter
             if (_exec.Live[i])
             {
                 layer.Module.EmitBackward(Step(layer));
+                EmitGradientsReady(layer);
                 continue;
             }
             _w.Line($"// {layer.Name}: the output does not depend on it (its own output is never read): no gradient");
             foreach (TensorPlan? tensor in new[] { layer.Weight, layer.Bias })
                 if (tensor is not null) _w.Line($"{TensorProperty(tensor)}Gradient.Clear();");
+            EmitGradientsReady(layer);
         }
         _w.Close();
         _w.Line();
+    }
+
+    /// <summary>
+    /// Tells the gradient observer that a layer's parameter gradients are final, so that their all-reduce can start
+    /// while the layers below still compute. Not when L1/L2 penalties change gradients after the backward pass: the
+    /// observer then hears only BackwardCompleted.
+    /// </summary>
+    private void EmitGradientsReady(LayerPlan layer)
+    {
+        if (Regularized.Any()) return;
+        TensorPlan[] tensors = new[] { layer.Weight, layer.Bias }.Where(t => t is not null).Select(t => t!).ToArray();
+        if (tensors.Length == 0) return;
+        int offset = tensors.Min(t => t.Offset), end = tensors.Max(t => t.Offset + t.Length);
+        if (end - offset != tensors.Sum(t => t.Length)) return; // not one range (never so today: a layer's tensors lie together)
+        _w.Line($"_gradientObserver?.GradientsReady({Int(offset)}, {Int(end - offset)}); // {string.Join(", ", tensors.Select(t => t.Name))} {(tensors.Length == 1 ? "is" : "are")} final");
     }
 }

@@ -54,7 +54,9 @@ internal sealed partial class ModelEmitter
         }
         if (Trainable)
         {
-            _w.Line($"private readonly {_t}[] _gradients = new {_t}[ParameterCount];");
+            _w.Line("// Pinned: a data-parallel trainer's non-blocking all-reduce reads and writes it while the backward pass runs.");
+            _w.Line($"private readonly {_t}[] _gradients = global::System.GC.AllocateArray<{_t}>(ParameterCount, pinned: true);");
+            _w.Line("private global::ModelGen.IGradientObserver? _gradientObserver; // told when gradients are final (GradientObserver)");
             foreach (OptimizerSlot slot in OptimizerEmission.Slots(Spec.Optimizer!))
                 _w.Line($"private readonly {_t}[] {slot.Field} = new {_t}[ParameterCount]; // {Spec.Optimizer!.Kind} state \"{slot.Name}\", one value per parameter");
             if (OptimizerEmission.HasMuProduct(Spec.Optimizer!))

@@ -136,6 +136,7 @@ internal sealed partial class ModelEmitter
         _w.Line("Backward(inputs, n);");
         if (Regularized.Any())
             _w.Line("loss += ApplyRegularization(); // the penalty is part of the loss: its gradient joins the weights' gradients");
+        _w.Line("_gradientObserver?.BackwardCompleted(); // a data-parallel trainer completes its all-reduce here" + (Spec.Clipping is null ? "" : ", before clipping"));
         EmitClipping();
         _w.Line("_inputGradientSamples = n;");
         _w.Line("return loss;");

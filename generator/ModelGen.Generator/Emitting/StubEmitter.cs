@@ -197,6 +197,12 @@ internal sealed class StubEmitter
         _w.Line($"public void RestoreStep(long step) => {Throw};");
         _w.Line("/// <summary>Not generated: the declaration has errors (see the class's comment).</summary>");
         _w.Line($"public {ReadOnlySpan}<{_t}> LayerOutput(string name) => {Throw};");
+        _w.Line("/// <summary>Not generated: the declaration has errors (see the class's comment).</summary>");
+        _w.Line($"public {Span}<{_t}> Parameters => {Throw};");
+        _w.Line("/// <summary>Not generated: the declaration has errors (see the class's comment).</summary>");
+        _w.Line($"public {Span}<{_t}> Gradients => {Throw};");
+        _w.Line("/// <summary>Not generated: the declaration has errors (see the class's comment).</summary>");
+        _w.Line($"public global::ModelGen.IGradientObserver? GradientObserver {{ get => {Throw}; set => {Throw}; }}");
         _w.Line();
     }
 

@@ -73,6 +73,20 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// </summary>
     public TrainingMonitor? Monitor { get; init; } = new();
 
+    /// <summary>
+    /// Data-parallel training over these ranks (such as ModelGen.Distributed's <c>MpiCommunicator.World</c>); null
+    /// trains in this process alone. Every rank runs the same program: <see cref="BatchSize"/> is then each rank's
+    /// share, a global batch holds BatchSize × ranks samples, and rank 0 alone reports progress, runs the callbacks and
+    /// writes checkpoints. See <see cref="DataParallel{T}"/> for the rules.
+    /// </summary>
+    public ICommunicator? Communicator { get; init; }
+
+    /// <summary>With a <see cref="Communicator"/>: gradients per bucket whose all-reduce starts during the backward pass (0: one all-reduce after it).</summary>
+    public int GradientBucketSize { get; init; } = DataParallel<T>.DefaultBucketSize;
+
+    /// <summary>The data-parallel machinery of the last <see cref="Fit"/> or <see cref="Resume"/> with a <see cref="Communicator"/> (its all-reduce time).</summary>
+    public DataParallel<T>? Parallel { get; private set; }
+
     /// <summary>Trains from the model's current state.</summary>
     /// <remarks>
     /// Every step is checked before its update is applied: a batch with a non-finite input or target, or a step whose
@@ -114,21 +128,29 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
         if (BatchSize < 1 || BatchSize > _model.BatchSize)
             throw new ArgumentOutOfRangeException(nameof(BatchSize), BatchSize, $"The batch size must lie in 1..{_model.BatchSize} (the model's BatchSize).");
 
-        // A data set smaller than the batch is one partial batch, as in PyTorch and Keras.
-        var loader = new BatchLoader<T>(train, Math.Min(BatchSize, train.Count), Shuffle, Seed, DropLast, Augmentation);
+        // A data set smaller than the batch is one partial batch, as in PyTorch and Keras. With ranks, a global batch.
+        DataParallel<T>? parallel = Parallel = Communicator is null ? null : new DataParallel<T>(_model, Communicator, GradientBucketSize);
+        var loader = new BatchLoader<T>(train, Math.Min(BatchSize * (parallel?.Size ?? 1), train.Count), Shuffle, Seed, DropLast, Augmentation);
         var history = new TrainingHistory();
         string? lastCheckpoint = resumeFrom; // the newest state this run has: the file it resumed from, then its own
         var context = new TrainingContext(_model, history, TakeSnapshot, RestoreSnapshot, _model.SaveWeights);
+        if (parallel is not null) DataParallelStart.Check(parallel, this, train, validation, loader);
         if (resumeFrom is not null)
         {
-            TrainingCheckpoint.Restore(resumeFrom, _model, loader.BatchCount, out LoaderPosition position, out List<EpochResult> done);
-            loader.Position = position;
-            foreach (EpochResult result in done) history.Add(result);
+            void Restore()
+            {
+                TrainingCheckpoint.Restore(resumeFrom, _model, loader.BatchCount, out LoaderPosition position, out List<EpochResult> done);
+                loader.Position = position;
+                foreach (EpochResult result in done) history.Add(result);
+            }
+            if (parallel is null) Restore();
+            else parallel.OnRoot(Restore); // only rank 0 needs the file; the others get its state below
         }
-        var progress = new ProgressReporter(Output, loader.BatchCount);
+        if (parallel is not null) DataParallelStart.Synchronize(parallel, loader);
+        var progress = new ProgressReporter(parallel is null || parallel.IsRoot ? Output : null, loader.BatchCount);
         MonitorRun<T>? monitor = Monitor is null ? null : new MonitorRun<T>(Monitor, _model, loader.BatchCount, history, progress);
         context.MonitorColumns = monitor?.Columns ?? [];
-        foreach (ITrainingCallback callback in Callbacks) callback.OnTrainBegin(context);
+        OnRoot(parallel, () => { foreach (ITrainingCallback callback in Callbacks) callback.OnTrainBegin(context); });
         monitor?.CheckInputs(train, loader.Epoch + 1);
 
         var guard = new StepGuard(_model); // every buffer it needs is allocated here, none per step
@@ -143,7 +165,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             {
                 guard.Save();
                 if (Schedule is not null) _model.LearningRate = T.CreateTruncating(Schedule.LearningRate(_model.Step));
-                T loss = GuardedStep(batch, guard, epoch, lastCheckpoint, monitor);
+                T loss = GuardedStep(batch, guard, epoch, lastCheckpoint, monitor, parallel);
                 lossSum += double.CreateTruncating(loss);
                 batches++;
                 progress.Step(batches, lossSum / batches, clock.Elapsed);
@@ -165,14 +187,16 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
             if (monitor is not null) result = monitor.EndEpoch(result);
             history.Add(result);
             progress.EndEpoch(result);
-            foreach (ITrainingCallback callback in Callbacks) callback.OnEpochEnd(context, result);
+            OnRoot(parallel, () => { foreach (ITrainingCallback callback in Callbacks) callback.OnEpochEnd(context, result); });
             if (CheckpointPath is not null)
             {
-                TrainingCheckpoint.Save(CheckpointPath, _model, loader.Position, history.Epochs);
+                OnRoot(parallel, () => TrainingCheckpoint.Save(CheckpointPath, _model, loader.Position, history.Epochs));
                 lastCheckpoint = CheckpointPath;
             }
+            if (parallel is not null) context.StopTraining = DataParallelStart.EndEpoch(parallel, epoch, context.StopTraining);
         }
-        foreach (ITrainingCallback callback in Callbacks) callback.OnTrainEnd(context);
+        OnRoot(parallel, () => { foreach (ITrainingCallback callback in Callbacks) callback.OnTrainEnd(context); });
+        parallel?.BroadcastWeights(); // a callback on rank 0 may have restored the best weights
         history.StoppedEarly = context.StopTraining && history.Epochs.Count < Epochs;
         return history;
     }
@@ -184,7 +208,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
     /// learning rate are put back as <paramref name="guard"/> saved them and the step is refused. Allocates nothing
     /// unless it throws.
     /// </summary>
-    private T GuardedStep(Batch<T> batch, StepGuard guard, int epoch, string? lastCheckpoint, MonitorRun<T>? monitor)
+    private T GuardedStep(Batch<T> batch, StepGuard guard, int epoch, string? lastCheckpoint, MonitorRun<T>? monitor, DataParallel<T>? parallel)
     {
         int batchNumber = batch.Index + 1;
         TrainingDivergedException Refuse(string reason, int? sample = null, string? tensor = null, double? loss = null) =>
@@ -214,7 +238,7 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                 sample: batch.Rows[sample]);
         }
 
-        T loss = _classifier is not null ? _classifier.ComputeGradients(batch.Inputs, batch.Labels) : _targetModel!.ComputeGradients(batch.Inputs, batch.Targets);
+        T loss = parallel is null ? ComputeGradients(batch.Inputs, batch.Labels, batch.Targets) : ShardGradients(batch, parallel);
         string? buffer = guard.FirstNonFiniteBuffer(out int bufferIndex, out T bufferValue);
         string? gradient = guard.FirstNonFiniteGradient(out int gradientIndex, out T gradientValue);
         if (buffer is not null || gradient is not null || !T.IsFinite(loss))
@@ -245,6 +269,32 @@ public sealed class Trainer<T> where T : unmanaged, IFloatingPointIeee754<T>
                 $"the update overflowed: the loss ({loss}) and every gradient were finite, but parameter '{parameter}' became {parameterValue} (value {parameterIndex}) with the learning rate {_model.LearningRate}. Lower the learning rate. This step could not be undone"),
                 lastCheckpoint) { Tensor = parameter, Loss = double.CreateTruncating(loss) };
         return loss;
+    }
+
+    private T ComputeGradients(ReadOnlySpan<T> inputs, ReadOnlySpan<int> labels, ReadOnlySpan<T> targets) =>
+        _classifier is not null ? _classifier.ComputeGradients(inputs, labels) : _targetModel!.ComputeGradients(inputs, targets);
+
+    /// <summary>This rank's shard of the global batch: its gradients, summed over the ranks; the global mean loss.</summary>
+    private T ShardGradients(Batch<T> batch, DataParallel<T> parallel)
+    {
+        (int start, int count) = DataParallel<T>.Shard(batch.Count, parallel.Rank, parallel.Size);
+        parallel.BeginStep(count, batch.Count);
+        T loss = T.Zero;
+        if (count > 0)
+        {
+            int o = _model.OutputSize, n = _model.InputSize;
+            loss = ComputeGradients(batch.Inputs.Slice(start * n, count * n),
+                batch.Labels.IsEmpty ? default : batch.Labels.Slice(start, count),
+                batch.Targets.IsEmpty ? default : batch.Targets.Slice(start * o, count * o));
+        }
+        return parallel.EndStep(loss, count);
+    }
+
+    /// <summary>Runs <paramref name="action"/> here, or on rank 0 alone (every rank learning whether it threw).</summary>
+    private static void OnRoot(DataParallel<T>? parallel, Action action)
+    {
+        if (parallel is null) action();
+        else parallel.OnRoot(action);
     }
 
     /// <summary>The sample (in the batch), feature and value of the input of largest magnitude.</summary>

@@ -42,7 +42,9 @@ namespace Demo
         private readonly global::ModelGen.Kernels.PackedWeights<float> _dense0PackedWeight = new(6, 16); // dense0.weight packed
         private readonly global::ModelGen.Kernels.PackedWeights<float> _dense1PackedWeight = new(16, 8); // dense1.weight packed
         private readonly global::ModelGen.Kernels.PackedWeights<float> _dense2PackedWeight = new(8, 3); // dense2.weight packed
-        private readonly float[] _gradients = new float[ParameterCount];
+        // Pinned: a data-parallel trainer's non-blocking all-reduce reads and writes it while the backward pass runs.
+        private readonly float[] _gradients = global::System.GC.AllocateArray<float>(ParameterCount, pinned: true);
+        private global::ModelGen.IGradientObserver? _gradientObserver; // told when gradients are final (GradientObserver)
         private readonly float[] _expAvg = new float[ParameterCount]; // Adam state "exp_avg", one value per parameter
         private readonly float[] _expAvgSq = new float[ParameterCount]; // Adam state "exp_avg_sq", one value per parameter
         private readonly float[] _maxExpAvgSq = new float[ParameterCount]; // Adam state "max_exp_avg_sq", one value per parameter
@@ -115,6 +117,7 @@ namespace Demo
                 float loss = global::ModelGen.Kernels.Losses.CrossEntropy<float>(Rows(_dense2Output, n, 3), labels, Rows(_dense2OutputGradient, n, 3), OutputSize);
                 Backward(inputs, n);
                 loss += ApplyRegularization(); // the penalty is part of the loss: its gradient joins the weights' gradients
+                _gradientObserver?.BackwardCompleted(); // a data-parallel trainer completes its all-reduce here, before clipping
                 // Clip the global L2 norm of all gradients to 1: g *= min(1, max_norm/(‖g‖ + 1e-6)) (clip_grad_norm_).
                 global::ModelGen.Kernels.Optimizers.GradientClipping.ClipByNorm<float>(_gradients, 1);
                 // Clamp every gradient to ±0.5 (clip_grad_value_).
@@ -259,6 +262,25 @@ namespace Demo
                 _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "parameter", ParameterNames),
             };
         }
+
+        /// <summary>Every parameter (ParameterCount values), the tensors back to back in the order of <see cref="ParameterNames"/>; writes change the model.</summary>
+        public global::System.Span<float> Parameters
+        {
+            get
+            {
+                _weightVersion++; // the caller may write: the packed weights are stale
+                return _parameters;
+            }
+        }
+
+        /// <summary>
+        /// Every gradient of the last <see cref="ComputeGradients"/> (ParameterCount values, in the order of <see cref="Parameters"/>);
+        /// writes change what <see cref="ApplyGradients"/> applies. The array is pinned: its address never changes.
+        /// </summary>
+        public global::System.Span<float> Gradients => _gradients;
+
+        /// <summary>Told by ComputeGradients when gradients are final (layer by layer, last layer first), or null.</summary>
+        public global::ModelGen.IGradientObserver? GradientObserver { get => _gradientObserver; set => _gradientObserver = value; }
 
         /// <summary>The gradient of a parameter tensor from the last <see cref="ComputeGradients"/>.</summary>
         /// <exception cref="global::System.ArgumentException">The model has no parameter of that name.</exception>

@@ -39,7 +39,9 @@ namespace Demo
         private long _weightVersion;
         private readonly global::ModelGen.Kernels.PackedWeights<double> _dense0PackedWeight = new(3, 4); // dense0.weight packed
         private readonly global::ModelGen.Kernels.PackedWeights<double> _dense1PackedWeight = new(4, 1); // dense1.weight packed
-        private readonly double[] _gradients = new double[ParameterCount];
+        // Pinned: a data-parallel trainer's non-blocking all-reduce reads and writes it while the backward pass runs.
+        private readonly double[] _gradients = global::System.GC.AllocateArray<double>(ParameterCount, pinned: true);
+        private global::ModelGen.IGradientObserver? _gradientObserver; // told when gradients are final (GradientObserver)
 
         // Each layer's output for up to BatchSize samples, row-major [BatchSize x features], and the loss gradient with respect to it.
         private readonly double[] _dense0Output = new double[BatchSize * 4]; // dense0: [8 x 4]
@@ -107,6 +109,7 @@ namespace Demo
                 Forward(inputs, n, training: true);
                 double loss = global::ModelGen.Kernels.Losses.BinaryCrossEntropy<double>(Rows(_dense1Output, n, 1), targets, Rows(_dense1OutputGradient, n, 1));
                 Backward(inputs, n);
+                _gradientObserver?.BackwardCompleted(); // a data-parallel trainer completes its all-reduce here
                 _inputGradientSamples = n;
                 return loss;
             }
@@ -238,6 +241,25 @@ namespace Demo
                 _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "parameter", ParameterNames),
             };
         }
+
+        /// <summary>Every parameter (ParameterCount values), the tensors back to back in the order of <see cref="ParameterNames"/>; writes change the model.</summary>
+        public global::System.Span<double> Parameters
+        {
+            get
+            {
+                _weightVersion++; // the caller may write: the packed weights are stale
+                return _parameters;
+            }
+        }
+
+        /// <summary>
+        /// Every gradient of the last <see cref="ComputeGradients"/> (ParameterCount values, in the order of <see cref="Parameters"/>);
+        /// writes change what <see cref="ApplyGradients"/> applies. The array is pinned: its address never changes.
+        /// </summary>
+        public global::System.Span<double> Gradients => _gradients;
+
+        /// <summary>Told by ComputeGradients when gradients are final (layer by layer, last layer first), or null.</summary>
+        public global::ModelGen.IGradientObserver? GradientObserver { get => _gradientObserver; set => _gradientObserver = value; }
 
         /// <summary>The gradient of a parameter tensor from the last <see cref="ComputeGradients"/>.</summary>
         /// <exception cref="global::System.ArgumentException">The model has no parameter of that name.</exception>
@@ -379,6 +401,7 @@ namespace Demo
             // dense1: dY [n x 1] -> dW [1 x 4], db [1], dX [n x 4]
             global::ModelGen.Kernels.Dense.Backward<double>(_tanh0Output, Dense1Weight, _dense1OutputGradient,
                 Dense1WeightGradient, Dense1BiasGradient, _tanh0OutputGradient, n, 4, 1, threads: 0);
+            _gradientObserver?.GradientsReady(16, 5); // dense1.weight, dense1.bias are final
 
             // tanh0: Tanh, dX = f'(Y) * dY elementwise over [n x 4]
             global::ModelGen.Kernels.Activations.TanhBackward<double>(Rows(_tanh0Output, n, 4), Rows(_tanh0OutputGradient, n, 4), Rows(_dense0OutputGradient, n, 4));
@@ -388,6 +411,7 @@ namespace Demo
             global::ModelGen.Kernels.Activations.SigmoidBackward<double>(Rows(_dense0Output, n, 4), Rows(_dense0OutputGradient, n, 4));
             global::ModelGen.Kernels.Dense.Backward<double>(inputs, Dense0Weight, _dense0OutputGradient,
                 Dense0WeightGradient, Dense0BiasGradient, _inputGradient, n, 3, 4, threads: 0);
+            _gradientObserver?.GradientsReady(0, 16); // dense0.weight, dense0.bias are final
         }
 
         private global::System.Span<double> Dense0Weight => new global::System.Span<double>(_parameters, 0, 12); // dense0.weight [4 x 3]

@@ -44,7 +44,9 @@ namespace Demo
         private readonly global::ModelGen.Kernels.PackedWeights<float> _dense0PackedWeight = new(4, 16); // dense0.weight packed
         private readonly global::ModelGen.Kernels.PackedWeights<float> _dense1PackedWeight = new(16, 8); // dense1.weight packed
         private readonly global::ModelGen.Kernels.PackedWeights<float> _dense2PackedWeight = new(8, 3); // dense2.weight packed
-        private readonly float[] _gradients = new float[ParameterCount];
+        // Pinned: a data-parallel trainer's non-blocking all-reduce reads and writes it while the backward pass runs.
+        private readonly float[] _gradients = global::System.GC.AllocateArray<float>(ParameterCount, pinned: true);
+        private global::ModelGen.IGradientObserver? _gradientObserver; // told when gradients are final (GradientObserver)
         private readonly float[] _momentumBuffer = new float[ParameterCount]; // Sgd state "momentum_buffer", one value per parameter
 
         // Each layer's output for up to BatchSize samples, row-major [BatchSize x features], and the loss gradient with respect to it.
@@ -118,6 +120,7 @@ namespace Demo
                 Forward(inputs, n, training: true);
                 float loss = global::ModelGen.Kernels.Losses.CrossEntropy<float>(Rows(_dense2Output, n, 3), labels, Rows(_dense2OutputGradient, n, 3), OutputSize);
                 Backward(inputs, n);
+                _gradientObserver?.BackwardCompleted(); // a data-parallel trainer completes its all-reduce here
                 _inputGradientSamples = n;
                 return loss;
             }
@@ -256,6 +259,25 @@ namespace Demo
                 _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "parameter", ParameterNames),
             };
         }
+
+        /// <summary>Every parameter (ParameterCount values), the tensors back to back in the order of <see cref="ParameterNames"/>; writes change the model.</summary>
+        public global::System.Span<float> Parameters
+        {
+            get
+            {
+                _weightVersion++; // the caller may write: the packed weights are stale
+                return _parameters;
+            }
+        }
+
+        /// <summary>
+        /// Every gradient of the last <see cref="ComputeGradients"/> (ParameterCount values, in the order of <see cref="Parameters"/>);
+        /// writes change what <see cref="ApplyGradients"/> applies. The array is pinned: its address never changes.
+        /// </summary>
+        public global::System.Span<float> Gradients => _gradients;
+
+        /// <summary>Told by ComputeGradients when gradients are final (layer by layer, last layer first), or null.</summary>
+        public global::ModelGen.IGradientObserver? GradientObserver { get => _gradientObserver; set => _gradientObserver = value; }
 
         /// <summary>The gradient of a parameter tensor from the last <see cref="ComputeGradients"/>.</summary>
         /// <exception cref="global::System.ArgumentException">The model has no parameter of that name.</exception>
@@ -415,6 +437,7 @@ namespace Demo
             // dense2: dY [n x 3] -> dW [3 x 8], db [3], dX [n x 8]
             global::ModelGen.Kernels.Dense.Backward<float>(_leakyrelu0Output, Dense2Weight, _dense2OutputGradient,
                 Dense2WeightGradient, Dense2BiasGradient, _leakyrelu0OutputGradient, n, 8, 3, threads: 0);
+            _gradientObserver?.GradientsReady(216, 27); // dense2.weight, dense2.bias are final
 
             // leakyrelu0: LeakyReLU, dX = f'(Y) * dY elementwise over [n x 8]
             global::ModelGen.Kernels.Activations.LeakyReluBackward<float>(Rows(_leakyrelu0Output, n, 8), Rows(_leakyrelu0OutputGradient, n, 8), Rows(_dense1OutputGradient, n, 8), 0.2f);
@@ -424,6 +447,7 @@ namespace Demo
             global::ModelGen.Kernels.Activations.LeakyReluBackward<float>(Rows(_dense1Output, n, 8), Rows(_dense1OutputGradient, n, 8), 0.01f);
             global::ModelGen.Kernels.Dense.Backward<float>(_relu0Output, Dense1Weight, _dense1OutputGradient,
                 Dense1WeightGradient, Dense1BiasGradient, _relu0OutputGradient, n, 16, 8, threads: 0);
+            _gradientObserver?.GradientsReady(80, 136); // dense1.weight, dense1.bias are final
 
             // relu0: ReLU, dX = f'(Y) * dY elementwise over [n x 16]
             global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_relu0Output, n, 16), Rows(_relu0OutputGradient, n, 16), Rows(_dense0OutputGradient, n, 16));
@@ -431,6 +455,7 @@ namespace Demo
             // dense0: dY [n x 16] -> dW [16 x 4], db [16], dX [n x 4]
             global::ModelGen.Kernels.Dense.Backward<float>(inputs, Dense0Weight, _dense0OutputGradient,
                 Dense0WeightGradient, Dense0BiasGradient, _inputGradient, n, 4, 16, threads: 0);
+            _gradientObserver?.GradientsReady(0, 80); // dense0.weight, dense0.bias are final
         }
 
         private global::System.Span<float> Dense0Weight => new global::System.Span<float>(_parameters, 0, 64); // dense0.weight [16 x 4]

@@ -37,7 +37,9 @@ namespace Demo
         private long _weightVersion;
         private readonly global::ModelGen.Kernels.PackedWeights<float> _hiddenPackedWeight = new(3, 5); // hidden.weight packed
         private readonly global::ModelGen.Kernels.PackedWeights<float> _headPackedWeight = new(5, 2); // Head.weight packed
-        private readonly float[] _gradients = new float[ParameterCount];
+        // Pinned: a data-parallel trainer's non-blocking all-reduce reads and writes it while the backward pass runs.
+        private readonly float[] _gradients = global::System.GC.AllocateArray<float>(ParameterCount, pinned: true);
+        private global::ModelGen.IGradientObserver? _gradientObserver; // told when gradients are final (GradientObserver)
         private readonly float[] _momentumBuffer = new float[ParameterCount]; // Sgd state "momentum_buffer", one value per parameter
 
         // Each layer's output for up to BatchSize samples, row-major [BatchSize x features], and the loss gradient with respect to it.
@@ -103,6 +105,7 @@ namespace Demo
                 Forward(inputs, n, training: true);
                 float loss = global::ModelGen.Kernels.Losses.MeanSquaredError<float>(Rows(_headOutput, n, 2), targets, Rows(_headOutputGradient, n, 2));
                 Backward(inputs, n);
+                _gradientObserver?.BackwardCompleted(); // a data-parallel trainer completes its all-reduce here
                 _inputGradientSamples = n;
                 return loss;
             }
@@ -238,6 +241,25 @@ namespace Demo
             };
         }
 
+        /// <summary>Every parameter (ParameterCount values), the tensors back to back in the order of <see cref="ParameterNames"/>; writes change the model.</summary>
+        public global::System.Span<float> Parameters
+        {
+            get
+            {
+                _weightVersion++; // the caller may write: the packed weights are stale
+                return _parameters;
+            }
+        }
+
+        /// <summary>
+        /// Every gradient of the last <see cref="ComputeGradients"/> (ParameterCount values, in the order of <see cref="Parameters"/>);
+        /// writes change what <see cref="ApplyGradients"/> applies. The array is pinned: its address never changes.
+        /// </summary>
+        public global::System.Span<float> Gradients => _gradients;
+
+        /// <summary>Told by ComputeGradients when gradients are final (layer by layer, last layer first), or null.</summary>
+        public global::ModelGen.IGradientObserver? GradientObserver { get => _gradientObserver; set => _gradientObserver = value; }
+
         /// <summary>The gradient of a parameter tensor from the last <see cref="ComputeGradients"/>.</summary>
         /// <exception cref="global::System.ArgumentException">The model has no parameter of that name.</exception>
         public global::System.ReadOnlySpan<float> Gradient(string name) => name switch
@@ -369,12 +391,14 @@ namespace Demo
             // Head: dY [n x 2] -> dW [2 x 5], db [2], dX [n x 5]
             global::ModelGen.Kernels.Dense.Backward<float>(_hiddenOutput, HeadWeight, _headOutputGradient,
                 HeadWeightGradient, HeadBiasGradient, _hiddenOutputGradient, n, 5, 2, threads: 0);
+            _gradientObserver?.GradientsReady(15, 12); // Head.weight, Head.bias are final
 
             // hidden: dY [n x 5] -> dW [5 x 3], dX [n x 3]
             // first back through its ReLU, in place: dY = f'(Y) * dY elementwise
             global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_hiddenOutput, n, 5), Rows(_hiddenOutputGradient, n, 5));
             global::ModelGen.Kernels.Dense.Backward<float>(inputs, HiddenWeight, _hiddenOutputGradient,
                 HiddenWeightGradient, global::System.Span<float>.Empty, _inputGradient, n, 3, 5, threads: 0);
+            _gradientObserver?.GradientsReady(0, 15); // hidden.weight is final
         }
 
         private global::System.Span<float> HiddenWeight => new global::System.Span<float>(_parameters, 0, 15); // hidden.weight [5 x 3]

@@ -39,7 +39,9 @@ namespace Demo
         private long _weightVersion;
         private readonly global::ModelGen.Kernels.PackedWeights<float> _dense0PackedWeight = new(784, 32); // dense0.weight packed
         private readonly global::ModelGen.Kernels.PackedWeights<float> _dense1PackedWeight = new(32, 10); // dense1.weight packed
-        private readonly float[] _gradients = new float[ParameterCount];
+        // Pinned: a data-parallel trainer's non-blocking all-reduce reads and writes it while the backward pass runs.
+        private readonly float[] _gradients = global::System.GC.AllocateArray<float>(ParameterCount, pinned: true);
+        private global::ModelGen.IGradientObserver? _gradientObserver; // told when gradients are final (GradientObserver)
         private readonly float[] _expAvg = new float[ParameterCount]; // Adam state "exp_avg", one value per parameter
         private readonly float[] _expAvgSq = new float[ParameterCount]; // Adam state "exp_avg_sq", one value per parameter
 
@@ -110,6 +112,7 @@ namespace Demo
                 Forward(inputs, n, training: true);
                 float loss = global::ModelGen.Kernels.Losses.CrossEntropy<float>(Rows(_dense1Output, n, 10), labels, Rows(_dense1OutputGradient, n, 10), OutputSize);
                 Backward(inputs, n);
+                _gradientObserver?.BackwardCompleted(); // a data-parallel trainer completes its all-reduce here
                 _inputGradientSamples = n;
                 return loss;
             }
@@ -268,6 +271,25 @@ namespace Demo
             };
         }
 
+        /// <summary>Every parameter (ParameterCount values), the tensors back to back in the order of <see cref="ParameterNames"/>; writes change the model.</summary>
+        public global::System.Span<float> Parameters
+        {
+            get
+            {
+                _weightVersion++; // the caller may write: the packed weights are stale
+                return _parameters;
+            }
+        }
+
+        /// <summary>
+        /// Every gradient of the last <see cref="ComputeGradients"/> (ParameterCount values, in the order of <see cref="Parameters"/>);
+        /// writes change what <see cref="ApplyGradients"/> applies. The array is pinned: its address never changes.
+        /// </summary>
+        public global::System.Span<float> Gradients => _gradients;
+
+        /// <summary>Told by ComputeGradients when gradients are final (layer by layer, last layer first), or null.</summary>
+        public global::ModelGen.IGradientObserver? GradientObserver { get => _gradientObserver; set => _gradientObserver = value; }
+
         /// <summary>The gradient of a parameter tensor from the last <see cref="ComputeGradients"/>.</summary>
         /// <exception cref="global::System.ArgumentException">The model has no parameter of that name.</exception>
         public global::System.ReadOnlySpan<float> Gradient(string name) => name switch
@@ -406,6 +428,7 @@ namespace Demo
             // dense1: dY [n x 10] -> dW [10 x 32], db [10], dX [n x 32]
             global::ModelGen.Kernels.Dense.Backward<float>(_dense0Output, Dense1Weight, _dense1OutputGradient,
                 Dense1WeightGradient, Dense1BiasGradient, _dense0OutputGradient, n, 32, 10, threads: 0);
+            _gradientObserver?.GradientsReady(25120, 330); // dense1.weight, dense1.bias are final
 
             // dense0: dY [n x 32] -> dW [32 x 784], db [32], dX [n x 784]
             // first back through its ReLU, in place: dY = f'(Y) * dY elementwise
@@ -415,6 +438,7 @@ namespace Demo
             // dX (dLoss/dInputs) waits until InputGradient is read; keep the weights it needs, as they are now.
             Dense0Weight.CopyTo(_inputWeights);
             _inputGradientPending = true;
+            _gradientObserver?.GradientsReady(0, 25120); // dense0.weight, dense0.bias are final
 
             // flatten0: flatten [784] -> [1 x 28 x 28]
             // (a view: the gradient already lies in the input's gradient buffer)

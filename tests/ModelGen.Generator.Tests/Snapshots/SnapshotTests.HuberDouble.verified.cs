@@ -38,7 +38,9 @@ namespace Demo
         private long _weightVersion;
         private readonly global::ModelGen.Kernels.PackedWeights<double> _dense0PackedWeight = new(3, 4); // dense0.weight packed
         private readonly global::ModelGen.Kernels.PackedWeights<double> _dense1PackedWeight = new(4, 2); // dense1.weight packed
-        private readonly double[] _gradients = new double[ParameterCount];
+        // Pinned: a data-parallel trainer's non-blocking all-reduce reads and writes it while the backward pass runs.
+        private readonly double[] _gradients = global::System.GC.AllocateArray<double>(ParameterCount, pinned: true);
+        private global::ModelGen.IGradientObserver? _gradientObserver; // told when gradients are final (GradientObserver)
         private readonly double[] _expAvg = new double[ParameterCount]; // Adam state "exp_avg", one value per parameter
         private readonly double[] _expAvgSq = new double[ParameterCount]; // Adam state "exp_avg_sq", one value per parameter
 
@@ -106,6 +108,7 @@ namespace Demo
                 Forward(inputs, n, training: true);
                 double loss = global::ModelGen.Kernels.Losses.Huber<double>(Rows(_dense1Output, n, 2), targets, Rows(_dense1OutputGradient, n, 2), delta: 0.5);
                 Backward(inputs, n);
+                _gradientObserver?.BackwardCompleted(); // a data-parallel trainer completes its all-reduce here
                 _inputGradientSamples = n;
                 return loss;
             }
@@ -243,6 +246,25 @@ namespace Demo
             };
         }
 
+        /// <summary>Every parameter (ParameterCount values), the tensors back to back in the order of <see cref="ParameterNames"/>; writes change the model.</summary>
+        public global::System.Span<double> Parameters
+        {
+            get
+            {
+                _weightVersion++; // the caller may write: the packed weights are stale
+                return _parameters;
+            }
+        }
+
+        /// <summary>
+        /// Every gradient of the last <see cref="ComputeGradients"/> (ParameterCount values, in the order of <see cref="Parameters"/>);
+        /// writes change what <see cref="ApplyGradients"/> applies. The array is pinned: its address never changes.
+        /// </summary>
+        public global::System.Span<double> Gradients => _gradients;
+
+        /// <summary>Told by ComputeGradients when gradients are final (layer by layer, last layer first), or null.</summary>
+        public global::ModelGen.IGradientObserver? GradientObserver { get => _gradientObserver; set => _gradientObserver = value; }
+
         /// <summary>The gradient of a parameter tensor from the last <see cref="ComputeGradients"/>.</summary>
         /// <exception cref="global::System.ArgumentException">The model has no parameter of that name.</exception>
         public global::System.ReadOnlySpan<double> Gradient(string name) => name switch
@@ -252,6 +274,18 @@ namespace Demo
             "dense1.weight" => Dense1WeightGradient,
             "dense1.bias" => Dense1BiasGradient,
             _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "parameter", ParameterNames),
+        };
+
+        /// <summary>
+        /// A layer's output (after its activation) from the last <see cref="ComputeGradients"/>: n · features values for its n
+        /// samples (empty before the first call). Predict and Evaluate reuse the same arrays: read it right after the call.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">The model has no layer of that name.</exception>
+        public global::System.ReadOnlySpan<double> LayerOutput(string name) => name switch
+        {
+            "dense0" => new global::System.Span<double>(_dense0Output, 0, _inputGradientSamples * 4),
+            "dense1" => new global::System.Span<double>(_dense1Output, 0, _inputGradientSamples * 2),
+            _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "layer", new string[] { "dense0", "dense1" }),
         };
 
         /// <summary>The live values of a non-trainable state tensor, such as a batch norm's running mean.</summary>
@@ -366,12 +400,14 @@ namespace Demo
             // dense1: dY [n x 2] -> dW [2 x 4], db [2], dX [n x 4]
             global::ModelGen.Kernels.Dense.Backward<double>(_dense0Output, Dense1Weight, _dense1OutputGradient,
                 Dense1WeightGradient, Dense1BiasGradient, _dense0OutputGradient, n, 4, 2, threads: 0);
+            _gradientObserver?.GradientsReady(16, 10); // dense1.weight, dense1.bias are final
 
             // dense0: dY [n x 4] -> dW [4 x 3], db [4], dX [n x 3]
             // first back through its GeluTanh, in place: dY = f'(X) * dY elementwise, X the pre-activations the forward pass kept
             global::ModelGen.Kernels.Activations.GeluTanhBackward<double>(Rows(_dense0PreActivation, n, 4), Rows(_dense0OutputGradient, n, 4));
             global::ModelGen.Kernels.Dense.Backward<double>(inputs, Dense0Weight, _dense0OutputGradient,
                 Dense0WeightGradient, Dense0BiasGradient, _inputGradient, n, 3, 4, threads: 0);
+            _gradientObserver?.GradientsReady(0, 16); // dense0.weight, dense0.bias are final
         }
 
         private global::System.Span<double> Dense0Weight => new global::System.Span<double>(_parameters, 0, 12); // dense0.weight [4 x 3]

@@ -65,7 +65,9 @@ namespace Demo
         //   batchnorm0.running_mean  [6]            at 0
         //   batchnorm0.running_var   [6]            at 6
         private readonly float[] _buffers = new float[12];
-        private readonly float[] _gradients = new float[ParameterCount];
+        // Pinned: a data-parallel trainer's non-blocking all-reduce reads and writes it while the backward pass runs.
+        private readonly float[] _gradients = global::System.GC.AllocateArray<float>(ParameterCount, pinned: true);
+        private global::ModelGen.IGradientObserver? _gradientObserver; // told when gradients are final (GradientObserver)
         private readonly float[] _expAvg = new float[ParameterCount]; // Adam state "exp_avg", one value per parameter
         private readonly float[] _expAvgSq = new float[ParameterCount]; // Adam state "exp_avg_sq", one value per parameter
 
@@ -162,6 +164,7 @@ namespace Demo
                 Forward(inputs, n, training: true);
                 float loss = global::ModelGen.Kernels.Losses.CrossEntropy<float>(Rows(_dense2Output, n, 10), labels, Rows(_dense2OutputGradient, n, 10), OutputSize);
                 Backward(inputs, n);
+                _gradientObserver?.BackwardCompleted(); // a data-parallel trainer completes its all-reduce here
                 _inputGradientSamples = n;
                 return loss;
             }
@@ -317,6 +320,25 @@ namespace Demo
                 _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "parameter", ParameterNames),
             };
         }
+
+        /// <summary>Every parameter (ParameterCount values), the tensors back to back in the order of <see cref="ParameterNames"/>; writes change the model.</summary>
+        public global::System.Span<float> Parameters
+        {
+            get
+            {
+                _weightVersion++; // the caller may write: the packed weights are stale
+                return _parameters;
+            }
+        }
+
+        /// <summary>
+        /// Every gradient of the last <see cref="ComputeGradients"/> (ParameterCount values, in the order of <see cref="Parameters"/>);
+        /// writes change what <see cref="ApplyGradients"/> applies. The array is pinned: its address never changes.
+        /// </summary>
+        public global::System.Span<float> Gradients => _gradients;
+
+        /// <summary>Told by ComputeGradients when gradients are final (layer by layer, last layer first), or null.</summary>
+        public global::ModelGen.IGradientObserver? GradientObserver { get => _gradientObserver; set => _gradientObserver = value; }
 
         /// <summary>The gradient of a parameter tensor from the last <see cref="ComputeGradients"/>.</summary>
         /// <exception cref="global::System.ArgumentException">The model has no parameter of that name.</exception>
@@ -567,6 +589,7 @@ namespace Demo
             // dense2: dY [n x 10] -> dW [10 x 84], db [10], dX [n x 84]
             global::ModelGen.Kernels.Dense.Backward<float>(_relu0Output, Dense2Weight, _dense2OutputGradient,
                 Dense2WeightGradient, Dense2BiasGradient, _relu0OutputGradient, n, 84, 10, threads: 0);
+            _gradientObserver?.GradientsReady(61036, 850); // dense2.weight, dense2.bias are final
 
             // relu0: ReLU, dX = f'(Y) * dY elementwise over [n x 84]
             global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_relu0Output, n, 84), Rows(_relu0OutputGradient, n, 84), Rows(_layernorm0OutputGradient, n, 84));
@@ -574,10 +597,12 @@ namespace Demo
             // layernorm0: dγ, dβ per feature and dX through each sample's statistics
             global::ModelGen.Kernels.LayerNorm.Backward<float>(Rows(_layernorm0OutputGradient, n, 84), Rows(_layernorm0Normalized, n, 84), Layernorm0Weight, _layernorm0InvStd,
                 Layernorm0WeightGradient, Layernorm0BiasGradient, Rows(_dense1OutputGradient, n, 84), n, features: 84);
+            _gradientObserver?.GradientsReady(60868, 168); // layernorm0.weight, layernorm0.bias are final
 
             // dense1: dY [n x 84] -> dW [84 x 120], db [84], dX [n x 120]
             global::ModelGen.Kernels.Dense.Backward<float>(_dropout0Output, Dense1Weight, _dense1OutputGradient,
                 Dense1WeightGradient, Dense1BiasGradient, _dropout0OutputGradient, n, 120, 84, threads: 0);
+            _gradientObserver?.GradientsReady(50704, 10164); // dense1.weight, dense1.bias are final
 
             // dropout0: the same mask as the forward pass
             global::ModelGen.Kernels.Dropout.Backward<float>(Rows(_dropout0OutputGradient, n, 120), Rows(_dropout0Mask, n, 120), Rows(_dense0OutputGradient, n, 120));
@@ -587,6 +612,7 @@ namespace Demo
             global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_dense0Output, n, 120), Rows(_dense0OutputGradient, n, 120));
             global::ModelGen.Kernels.Dense.Backward<float>(_avgpool2d0Output, Dense0Weight, _dense0OutputGradient,
                 Dense0WeightGradient, Dense0BiasGradient, _avgpool2d0OutputGradient, n, 400, 120, threads: 0);
+            _gradientObserver?.GradientsReady(2584, 48120); // dense0.weight, dense0.bias are final
 
             // flatten0: flatten [400] -> [16 x 5 x 5]
             // (a view: the gradient already lies in the input's gradient buffer)
@@ -600,6 +626,7 @@ namespace Demo
             global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_conv2d1Output, n, 1600), Rows(_conv2d1OutputGradient, n, 1600));
             global::ModelGen.Kernels.Conv2D.Backward<float>(_maxpool2d0Output, Conv2d1Weight, _conv2d1OutputGradient, Conv2d1WeightGradient, Conv2d1BiasGradient, _maxpool2d0OutputGradient, _columns,
                 n, channels: 6, height: 14, width: 14, filters: 16, kernel: 5, stride: 1, padTop: 0, padLeft: 0, outHeight: 10, outWidth: 10, threads: 0);
+            _gradientObserver?.GradientsReady(168, 2416); // conv2d1.weight, conv2d1.bias are final
 
             // maxpool2d0: each gradient goes back to where its maximum came from
             global::ModelGen.Kernels.Pooling.MaxBackward<float>(Rows(_maxpool2d0OutputGradient, n, 1176), _maxpool2d0Argmax, Rows(_batchnorm0OutputGradient, n, 4704), n, channels: 6, height: 28, width: 28, outHeight: 14, outWidth: 14);
@@ -607,12 +634,14 @@ namespace Demo
             // batchnorm0: dγ, dβ per channel and dX through the batch statistics
             global::ModelGen.Kernels.BatchNorm.Backward<float>(Rows(_batchnorm0OutputGradient, n, 4704), Rows(_batchnorm0Normalized, n, 4704), Batchnorm0Weight, _batchnorm0InvStd,
                 Batchnorm0WeightGradient, Batchnorm0BiasGradient, Rows(_conv2d0OutputGradient, n, 4704), n, channels: 6, spatial: 784);
+            _gradientObserver?.GradientsReady(156, 12); // batchnorm0.weight, batchnorm0.bias are final
 
             // conv2d0: dY [n x 4704] -> dW [6 x 1 x 5 x 5], db [6], dX [n x 784]
             // first back through its ReLU, in place: dY = f'(Y) * dY elementwise
             global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_conv2d0Output, n, 4704), Rows(_conv2d0OutputGradient, n, 4704));
             global::ModelGen.Kernels.Conv2D.Backward<float>(inputs, Conv2d0Weight, _conv2d0OutputGradient, Conv2d0WeightGradient, Conv2d0BiasGradient, _inputGradient, _columns,
                 n, channels: 1, height: 28, width: 28, filters: 6, kernel: 5, stride: 1, padTop: 2, padLeft: 2, outHeight: 28, outWidth: 28, threads: 0);
+            _gradientObserver?.GradientsReady(0, 156); // conv2d0.weight, conv2d0.bias are final
         }
 
         private global::System.Span<float> Conv2d0Weight => new global::System.Span<float>(_parameters, 0, 150); // conv2d0.weight [6 x 1 x 5 x 5]

@@ -42,7 +42,9 @@ namespace Demo.Zoo
                 private long _weightVersion;
                 private readonly global::ModelGen.Kernels.PackedWeights<float> _dense0PackedWeight = new(3, 2); // dense0.weight packed
                 private readonly global::ModelGen.Kernels.PackedWeights<float> _dense1PackedWeight = new(2, 1); // dense1.weight packed
-                private readonly float[] _gradients = new float[ParameterCount];
+                // Pinned: a data-parallel trainer's non-blocking all-reduce reads and writes it while the backward pass runs.
+                private readonly float[] _gradients = global::System.GC.AllocateArray<float>(ParameterCount, pinned: true);
+                private global::ModelGen.IGradientObserver? _gradientObserver; // told when gradients are final (GradientObserver)
 
                 // Each layer's output for up to BatchSize samples, row-major [BatchSize x features], and the loss gradient with respect to it.
                 private readonly float[] _dense0Output = new float[BatchSize * 2]; // dense0: [2 x 2]
@@ -107,6 +109,7 @@ namespace Demo.Zoo
                         Forward(inputs, n, training: true);
                         float loss = global::ModelGen.Kernels.Losses.MeanSquaredError<float>(Rows(_dense1Output, n, 1), targets, Rows(_dense1OutputGradient, n, 1));
                         Backward(inputs, n);
+                        _gradientObserver?.BackwardCompleted(); // a data-parallel trainer completes its all-reduce here
                         _inputGradientSamples = n;
                         return loss;
                     }
@@ -238,6 +241,25 @@ namespace Demo.Zoo
                         _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "parameter", ParameterNames),
                     };
                 }
+
+                /// <summary>Every parameter (ParameterCount values), the tensors back to back in the order of <see cref="ParameterNames"/>; writes change the model.</summary>
+                public global::System.Span<float> Parameters
+                {
+                    get
+                    {
+                        _weightVersion++; // the caller may write: the packed weights are stale
+                        return _parameters;
+                    }
+                }
+
+                /// <summary>
+                /// Every gradient of the last <see cref="ComputeGradients"/> (ParameterCount values, in the order of <see cref="Parameters"/>);
+                /// writes change what <see cref="ApplyGradients"/> applies. The array is pinned: its address never changes.
+                /// </summary>
+                public global::System.Span<float> Gradients => _gradients;
+
+                /// <summary>Told by ComputeGradients when gradients are final (layer by layer, last layer first), or null.</summary>
+                public global::ModelGen.IGradientObserver? GradientObserver { get => _gradientObserver; set => _gradientObserver = value; }
 
                 /// <summary>The gradient of a parameter tensor from the last <see cref="ComputeGradients"/>.</summary>
                 /// <exception cref="global::System.ArgumentException">The model has no parameter of that name.</exception>
@@ -373,12 +395,14 @@ namespace Demo.Zoo
                     // dense1: dY [n x 1] -> dW [1 x 2], db [1], dX [n x 2]
                     global::ModelGen.Kernels.Dense.Backward<float>(_dense0Output, Dense1Weight, _dense1OutputGradient,
                         Dense1WeightGradient, Dense1BiasGradient, _dense0OutputGradient, n, 2, 1, threads: 0);
+                    _gradientObserver?.GradientsReady(8, 3); // dense1.weight, dense1.bias are final
 
                     // dense0: dY [n x 2] -> dW [2 x 3], db [2], dX [n x 3]
                     // first back through its ReLU, in place: dY = f'(Y) * dY elementwise
                     global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_dense0Output, n, 2), Rows(_dense0OutputGradient, n, 2));
                     global::ModelGen.Kernels.Dense.Backward<float>(inputs, Dense0Weight, _dense0OutputGradient,
                         Dense0WeightGradient, Dense0BiasGradient, _inputGradient, n, 3, 2, threads: 0);
+                    _gradientObserver?.GradientsReady(0, 8); // dense0.weight, dense0.bias are final
                 }
 
                 private global::System.Span<float> Dense0Weight => new global::System.Span<float>(_parameters, 0, 6); // dense0.weight [2 x 3]

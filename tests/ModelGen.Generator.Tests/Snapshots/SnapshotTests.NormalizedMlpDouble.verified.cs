@@ -54,7 +54,9 @@ namespace Demo
         //   batchnorm0.running_mean  [12]           at 0
         //   batchnorm0.running_var   [12]           at 12
         private readonly double[] _buffers = new double[24];
-        private readonly double[] _gradients = new double[ParameterCount];
+        // Pinned: a data-parallel trainer's non-blocking all-reduce reads and writes it while the backward pass runs.
+        private readonly double[] _gradients = global::System.GC.AllocateArray<double>(ParameterCount, pinned: true);
+        private global::ModelGen.IGradientObserver? _gradientObserver; // told when gradients are final (GradientObserver)
         private readonly double[] _momentumBuffer = new double[ParameterCount]; // Sgd state "momentum_buffer", one value per parameter
 
         // Each layer's output for up to BatchSize samples, row-major [BatchSize x features], and the loss gradient with respect to it.
@@ -140,6 +142,7 @@ namespace Demo
                 Forward(inputs, n, training: true);
                 double loss = global::ModelGen.Kernels.Losses.MeanSquaredError<double>(Rows(_dense2Output, n, 2), targets, Rows(_dense2OutputGradient, n, 2));
                 Backward(inputs, n);
+                _gradientObserver?.BackwardCompleted(); // a data-parallel trainer completes its all-reduce here
                 _inputGradientSamples = n;
                 return loss;
             }
@@ -289,6 +292,25 @@ namespace Demo
                 _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "parameter", ParameterNames),
             };
         }
+
+        /// <summary>Every parameter (ParameterCount values), the tensors back to back in the order of <see cref="ParameterNames"/>; writes change the model.</summary>
+        public global::System.Span<double> Parameters
+        {
+            get
+            {
+                _weightVersion++; // the caller may write: the packed weights are stale
+                return _parameters;
+            }
+        }
+
+        /// <summary>
+        /// Every gradient of the last <see cref="ComputeGradients"/> (ParameterCount values, in the order of <see cref="Parameters"/>);
+        /// writes change what <see cref="ApplyGradients"/> applies. The array is pinned: its address never changes.
+        /// </summary>
+        public global::System.Span<double> Gradients => _gradients;
+
+        /// <summary>Told by ComputeGradients when gradients are final (layer by layer, last layer first), or null.</summary>
+        public global::ModelGen.IGradientObserver? GradientObserver { get => _gradientObserver; set => _gradientObserver = value; }
 
         /// <summary>The gradient of a parameter tensor from the last <see cref="ComputeGradients"/>.</summary>
         /// <exception cref="global::System.ArgumentException">The model has no parameter of that name.</exception>
@@ -486,14 +508,17 @@ namespace Demo
             // dense2: dY [n x 2] -> dW [2 x 6], db [2], dX [n x 6]
             global::ModelGen.Kernels.Dense.Backward<double>(_layernorm0Output, Dense2Weight, _dense2OutputGradient,
                 Dense2WeightGradient, Dense2BiasGradient, _layernorm0OutputGradient, n, 6, 2, threads: 0);
+            _gradientObserver?.GradientsReady(222, 14); // dense2.weight, dense2.bias are final
 
             // layernorm0: dγ, dβ per feature and dX through each sample's statistics
             global::ModelGen.Kernels.LayerNorm.Backward<double>(Rows(_layernorm0OutputGradient, n, 6), Rows(_layernorm0Normalized, n, 6), Layernorm0Weight, _layernorm0InvStd,
                 Layernorm0WeightGradient, Layernorm0BiasGradient, Rows(_dense1OutputGradient, n, 6), n, features: 6);
+            _gradientObserver?.GradientsReady(210, 12); // layernorm0.weight, layernorm0.bias are final
 
             // dense1: dY [n x 6] -> dW [6 x 12], db [6], dX [n x 12]
             global::ModelGen.Kernels.Dense.Backward<double>(_dropout0Output, Dense1Weight, _dense1OutputGradient,
                 Dense1WeightGradient, Dense1BiasGradient, _dropout0OutputGradient, n, 12, 6, threads: 0);
+            _gradientObserver?.GradientsReady(132, 78); // dense1.weight, dense1.bias are final
 
             // dropout0: the same mask as the forward pass
             global::ModelGen.Kernels.Dropout.Backward<double>(Rows(_dropout0OutputGradient, n, 12), Rows(_dropout0Mask, n, 12), Rows(_tanh0OutputGradient, n, 12));
@@ -504,10 +529,12 @@ namespace Demo
             // batchnorm0: dγ, dβ per channel and dX through the batch statistics
             global::ModelGen.Kernels.BatchNorm.Backward<double>(Rows(_batchnorm0OutputGradient, n, 12), Rows(_batchnorm0Normalized, n, 12), Batchnorm0Weight, _batchnorm0InvStd,
                 Batchnorm0WeightGradient, Batchnorm0BiasGradient, Rows(_dense0OutputGradient, n, 12), n, channels: 12, spatial: 1);
+            _gradientObserver?.GradientsReady(108, 24); // batchnorm0.weight, batchnorm0.bias are final
 
             // dense0: dY [n x 12] -> dW [12 x 8], db [12], dX [n x 8]
             global::ModelGen.Kernels.Dense.Backward<double>(inputs, Dense0Weight, _dense0OutputGradient,
                 Dense0WeightGradient, Dense0BiasGradient, _inputGradient, n, 8, 12, threads: 0);
+            _gradientObserver?.GradientsReady(0, 108); // dense0.weight, dense0.bias are final
         }
 
         private global::System.Span<double> Dense0Weight => new global::System.Span<double>(_parameters, 0, 96); // dense0.weight [12 x 8]

@@ -38,7 +38,9 @@ namespace Demo
         private long _weightVersion;
         private readonly global::ModelGen.Kernels.PackedWeights<float> _dense0PackedWeight = new(3, 5); // dense0.weight packed
         private readonly global::ModelGen.Kernels.PackedWeights<float> _dense1PackedWeight = new(5, 2); // dense1.weight packed
-        private readonly float[] _gradients = new float[ParameterCount];
+        // Pinned: a data-parallel trainer's non-blocking all-reduce reads and writes it while the backward pass runs.
+        private readonly float[] _gradients = global::System.GC.AllocateArray<float>(ParameterCount, pinned: true);
+        private global::ModelGen.IGradientObserver? _gradientObserver; // told when gradients are final (GradientObserver)
         private readonly float[] _squareAvg = new float[ParameterCount]; // RmsProp state "square_avg", one value per parameter
         private readonly float[] _gradAvg = new float[ParameterCount]; // RmsProp state "grad_avg", one value per parameter
         private readonly float[] _momentumBuffer = new float[ParameterCount]; // RmsProp state "momentum_buffer", one value per parameter
@@ -108,6 +110,7 @@ namespace Demo
                 Forward(inputs, n, training: true);
                 float loss = global::ModelGen.Kernels.Losses.CrossEntropy<float>(Rows(_dense1Output, n, 2), labels, Rows(_dense1OutputGradient, n, 2), OutputSize);
                 Backward(inputs, n);
+                _gradientObserver?.BackwardCompleted(); // a data-parallel trainer completes its all-reduce here
                 _inputGradientSamples = n;
                 return loss;
             }
@@ -247,6 +250,25 @@ namespace Demo
             };
         }
 
+        /// <summary>Every parameter (ParameterCount values), the tensors back to back in the order of <see cref="ParameterNames"/>; writes change the model.</summary>
+        public global::System.Span<float> Parameters
+        {
+            get
+            {
+                _weightVersion++; // the caller may write: the packed weights are stale
+                return _parameters;
+            }
+        }
+
+        /// <summary>
+        /// Every gradient of the last <see cref="ComputeGradients"/> (ParameterCount values, in the order of <see cref="Parameters"/>);
+        /// writes change what <see cref="ApplyGradients"/> applies. The array is pinned: its address never changes.
+        /// </summary>
+        public global::System.Span<float> Gradients => _gradients;
+
+        /// <summary>Told by ComputeGradients when gradients are final (layer by layer, last layer first), or null.</summary>
+        public global::ModelGen.IGradientObserver? GradientObserver { get => _gradientObserver; set => _gradientObserver = value; }
+
         /// <summary>The gradient of a parameter tensor from the last <see cref="ComputeGradients"/>.</summary>
         /// <exception cref="global::System.ArgumentException">The model has no parameter of that name.</exception>
         public global::System.ReadOnlySpan<float> Gradient(string name) => name switch
@@ -381,12 +403,14 @@ namespace Demo
             // dense1: dY [n x 2] -> dW [2 x 5], db [2], dX [n x 5]
             global::ModelGen.Kernels.Dense.Backward<float>(_dense0Output, Dense1Weight, _dense1OutputGradient,
                 Dense1WeightGradient, Dense1BiasGradient, _dense0OutputGradient, n, 5, 2, threads: 0);
+            _gradientObserver?.GradientsReady(20, 12); // dense1.weight, dense1.bias are final
 
             // dense0: dY [n x 5] -> dW [5 x 3], db [5], dX [n x 3]
             // first back through its ReLU, in place: dY = f'(Y) * dY elementwise
             global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_dense0Output, n, 5), Rows(_dense0OutputGradient, n, 5));
             global::ModelGen.Kernels.Dense.Backward<float>(inputs, Dense0Weight, _dense0OutputGradient,
                 Dense0WeightGradient, Dense0BiasGradient, _inputGradient, n, 3, 5, threads: 0);
+            _gradientObserver?.GradientsReady(0, 20); // dense0.weight, dense0.bias are final
         }
 
         private global::System.Span<float> Dense0Weight => new global::System.Span<float>(_parameters, 0, 15); // dense0.weight [5 x 3]

@@ -68,7 +68,9 @@ namespace Demo
         //   batchnorm1.running_mean  [32]           at 64
         //   batchnorm1.running_var   [32]           at 96
         private readonly float[] _buffers = new float[128];
-        private readonly float[] _gradients = new float[ParameterCount];
+        // Pinned: a data-parallel trainer's non-blocking all-reduce reads and writes it while the backward pass runs.
+        private readonly float[] _gradients = global::System.GC.AllocateArray<float>(ParameterCount, pinned: true);
+        private global::ModelGen.IGradientObserver? _gradientObserver; // told when gradients are final (GradientObserver)
         private readonly float[] _expAvg = new float[ParameterCount]; // Adam state "exp_avg", one value per parameter
         private readonly float[] _expAvgSq = new float[ParameterCount]; // Adam state "exp_avg_sq", one value per parameter
 
@@ -167,6 +169,7 @@ namespace Demo
                 Forward(inputs, n, training: true);
                 float loss = global::ModelGen.Kernels.Losses.CrossEntropy<float>(Rows(_dense0Output, n, 10), labels, Rows(_dense0OutputGradient, n, 10), OutputSize);
                 Backward(inputs, n);
+                _gradientObserver?.BackwardCompleted(); // a data-parallel trainer completes its all-reduce here
                 _inputGradientSamples = n;
                 return loss;
             }
@@ -314,6 +317,25 @@ namespace Demo
                 _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "parameter", ParameterNames),
             };
         }
+
+        /// <summary>Every parameter (ParameterCount values), the tensors back to back in the order of <see cref="ParameterNames"/>; writes change the model.</summary>
+        public global::System.Span<float> Parameters
+        {
+            get
+            {
+                _weightVersion++; // the caller may write: the packed weights are stale
+                return _parameters;
+            }
+        }
+
+        /// <summary>
+        /// Every gradient of the last <see cref="ComputeGradients"/> (ParameterCount values, in the order of <see cref="Parameters"/>);
+        /// writes change what <see cref="ApplyGradients"/> applies. The array is pinned: its address never changes.
+        /// </summary>
+        public global::System.Span<float> Gradients => _gradients;
+
+        /// <summary>Told by ComputeGradients when gradients are final (layer by layer, last layer first), or null.</summary>
+        public global::ModelGen.IGradientObserver? GradientObserver { get => _gradientObserver; set => _gradientObserver = value; }
 
         /// <summary>The gradient of a parameter tensor from the last <see cref="ComputeGradients"/>.</summary>
         /// <exception cref="global::System.ArgumentException">The model has no parameter of that name.</exception>
@@ -585,6 +607,7 @@ namespace Demo
             // dense0: dY [n x 10] -> dW [10 x 48], db [10], dX [n x 48]
             global::ModelGen.Kernels.Dense.Backward<float>(_globalavgpool2d0Output, Dense0Weight, _dense0OutputGradient,
                 Dense0WeightGradient, Dense0BiasGradient, _globalavgpool2d0OutputGradient, n, 48, 10, threads: 0);
+            _gradientObserver?.GradientsReady(19472, 490); // dense0.weight, dense0.bias are final
 
             // globalavgpool2d0: each position gets its channel's gradient divided by 196
             global::ModelGen.Kernels.Pooling.GlobalAvgBackward<float>(Rows(_globalavgpool2d0OutputGradient, n, 48), Rows(_maxpool2d0OutputGradient, n, 9408), n, channels: 48, spatial: 196);
@@ -599,6 +622,7 @@ namespace Demo
             // side: dY [n x 12544] -> dW [16 x 32 x 1 x 1], db [16], dX [n x 25088]
             global::ModelGen.Kernels.Conv2D.Backward<float>(_stemOutput, SideWeight, _sideOutputGradient, SideWeightGradient, SideBiasGradient, _stemOutputGradient, _columns,
                 n, channels: 32, height: 28, width: 28, filters: 16, kernel: 1, stride: 1, padTop: 0, padLeft: 0, outHeight: 28, outWidth: 28, threads: 0);
+            _gradientObserver?.GradientsReady(18944, 528); // side.weight, side.bias are final
 
             // block1: ReLU, dX = f'(Y) * dY elementwise over [n x 25088]
             global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_block1Output, n, 25088), Rows(_block1OutputGradient, n, 25088), Rows(_add0OutputGradient, n, 25088));
@@ -610,10 +634,12 @@ namespace Demo
             // batchnorm1: dγ, dβ per channel and dX through the batch statistics
             global::ModelGen.Kernels.BatchNorm.Backward<float>(Rows(_batchnorm1OutputGradient, n, 25088), Rows(_batchnorm1Normalized, n, 25088), Batchnorm1Weight, _batchnorm1InvStd,
                 Batchnorm1WeightGradient, Batchnorm1BiasGradient, Rows(_conv2d2OutputGradient, n, 25088), n, channels: 32, spatial: 784);
+            _gradientObserver?.GradientsReady(18880, 64); // batchnorm1.weight, batchnorm1.bias are final
 
             // conv2d2: dY [n x 25088] -> dW [32 x 32 x 3 x 3], db [32], dX [n x 25088]
             global::ModelGen.Kernels.Conv2D.Backward<float>(_relu0Output, Conv2d2Weight, _conv2d2OutputGradient, Conv2d2WeightGradient, Conv2d2BiasGradient, _relu0OutputGradient, _columns,
                 n, channels: 32, height: 28, width: 28, filters: 32, kernel: 3, stride: 1, padTop: 1, padLeft: 1, outHeight: 28, outWidth: 28, threads: 0);
+            _gradientObserver?.GradientsReady(9632, 9248); // conv2d2.weight, conv2d2.bias are final
 
             // relu0: ReLU, dX = f'(Y) * dY elementwise over [n x 25088]
             global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_relu0Output, n, 25088), Rows(_relu0OutputGradient, n, 25088), Rows(_batchnorm0OutputGradient, n, 25088));
@@ -621,16 +647,19 @@ namespace Demo
             // batchnorm0: dγ, dβ per channel and dX through the batch statistics
             global::ModelGen.Kernels.BatchNorm.Backward<float>(Rows(_batchnorm0OutputGradient, n, 25088), Rows(_batchnorm0Normalized, n, 25088), Batchnorm0Weight, _batchnorm0InvStd,
                 Batchnorm0WeightGradient, Batchnorm0BiasGradient, Rows(_conv2d1OutputGradient, n, 25088), n, channels: 32, spatial: 784);
+            _gradientObserver?.GradientsReady(9568, 64); // batchnorm0.weight, batchnorm0.bias are final
 
             // conv2d1: dY [n x 25088] -> dW [32 x 32 x 3 x 3], db [32], dX [n x 25088]
             global::ModelGen.Kernels.Conv2D.Backward<float>(_stemOutput, Conv2d1Weight, _conv2d1OutputGradient, Conv2d1WeightGradient, Conv2d1BiasGradient, _stemOutputGradient, _columns,
                 n, channels: 32, height: 28, width: 28, filters: 32, kernel: 3, stride: 1, padTop: 1, padLeft: 1, outHeight: 28, outWidth: 28, threads: 0, accumulate: true);
+            _gradientObserver?.GradientsReady(320, 9248); // conv2d1.weight, conv2d1.bias are final
 
             // stem: dY [n x 25088] -> dW [32 x 1 x 3 x 3], db [32], dX [n x 784]
             // first back through its ReLU, in place: dY = f'(Y) * dY elementwise
             global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_stemOutput, n, 25088), Rows(_stemOutputGradient, n, 25088));
             global::ModelGen.Kernels.Conv2D.Backward<float>(inputs, StemWeight, _stemOutputGradient, StemWeightGradient, StemBiasGradient, _inputGradient, _columns,
                 n, channels: 1, height: 28, width: 28, filters: 32, kernel: 3, stride: 1, padTop: 1, padLeft: 1, outHeight: 28, outWidth: 28, threads: 0);
+            _gradientObserver?.GradientsReady(0, 320); // stem.weight, stem.bias are final
         }
 
         private global::System.Span<float> StemWeight => new global::System.Span<float>(_parameters, 0, 288); // stem.weight [32 x 1 x 3 x 3]

@@ -55,7 +55,9 @@ namespace Demo
         private readonly global::ModelGen.Kernels.PackedWeights<float> _dense1PackedWeight = new(8, 6); // dense1.weight packed
         private readonly global::ModelGen.Kernels.PackedWeights<float> _dense2PackedWeight = new(6, 5); // dense2.weight packed
         private readonly global::ModelGen.Kernels.PackedWeights<float> _dense3PackedWeight = new(5, 3); // dense3.weight packed
-        private readonly float[] _gradients = new float[ParameterCount];
+        // Pinned: a data-parallel trainer's non-blocking all-reduce reads and writes it while the backward pass runs.
+        private readonly float[] _gradients = global::System.GC.AllocateArray<float>(ParameterCount, pinned: true);
+        private global::ModelGen.IGradientObserver? _gradientObserver; // told when gradients are final (GradientObserver)
         private readonly float[] _momentumBuffer = new float[ParameterCount]; // Sgd state "momentum_buffer", one value per parameter
 
         // Each layer's output for up to BatchSize samples, row-major [BatchSize x features], and the loss gradient with respect to it.
@@ -141,6 +143,7 @@ namespace Demo
                 Forward(inputs, n, training: true);
                 float loss = global::ModelGen.Kernels.Losses.Hinge<float>(Rows(_dense3Output, n, 3), labels, Rows(_dense3OutputGradient, n, 3), OutputSize);
                 Backward(inputs, n);
+                _gradientObserver?.BackwardCompleted(); // a data-parallel trainer completes its all-reduce here
                 _inputGradientSamples = n;
                 return loss;
             }
@@ -284,6 +287,25 @@ namespace Demo
             };
         }
 
+        /// <summary>Every parameter (ParameterCount values), the tensors back to back in the order of <see cref="ParameterNames"/>; writes change the model.</summary>
+        public global::System.Span<float> Parameters
+        {
+            get
+            {
+                _weightVersion++; // the caller may write: the packed weights are stale
+                return _parameters;
+            }
+        }
+
+        /// <summary>
+        /// Every gradient of the last <see cref="ComputeGradients"/> (ParameterCount values, in the order of <see cref="Parameters"/>);
+        /// writes change what <see cref="ApplyGradients"/> applies. The array is pinned: its address never changes.
+        /// </summary>
+        public global::System.Span<float> Gradients => _gradients;
+
+        /// <summary>Told by ComputeGradients when gradients are final (layer by layer, last layer first), or null.</summary>
+        public global::ModelGen.IGradientObserver? GradientObserver { get => _gradientObserver; set => _gradientObserver = value; }
+
         /// <summary>The gradient of a parameter tensor from the last <see cref="ComputeGradients"/>.</summary>
         /// <exception cref="global::System.ArgumentException">The model has no parameter of that name.</exception>
         public global::System.ReadOnlySpan<float> Gradient(string name) => name switch
@@ -299,6 +321,26 @@ namespace Demo
             "dense3.weight" => Dense3WeightGradient,
             "dense3.bias" => Dense3BiasGradient,
             _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "parameter", ParameterNames),
+        };
+
+        /// <summary>
+        /// A layer's output (after its activation) from the last <see cref="ComputeGradients"/>: n · features values for its n
+        /// samples (empty before the first call). Predict and Evaluate reuse the same arrays: read it right after the call.
+        /// </summary>
+        /// <exception cref="global::System.ArgumentException">The model has no layer of that name.</exception>
+        public global::System.ReadOnlySpan<float> LayerOutput(string name) => name switch
+        {
+            "conv2d0" => new global::System.Span<float>(_conv2d0Output, 0, _inputGradientSamples * 32),
+            "flatten0" => new global::System.Span<float>(_conv2d0Output, 0, _inputGradientSamples * 32),
+            "dense0" => new global::System.Span<float>(_dense0Output, 0, _inputGradientSamples * 8),
+            "gelu0" => new global::System.Span<float>(_gelu0Output, 0, _inputGradientSamples * 8),
+            "dense1" => new global::System.Span<float>(_dense1Output, 0, _inputGradientSamples * 6),
+            "elu0" => new global::System.Span<float>(_elu0Output, 0, _inputGradientSamples * 6),
+            "dense2" => new global::System.Span<float>(_dense2Output, 0, _inputGradientSamples * 5),
+            "softplus0" => new global::System.Span<float>(_softplus0Output, 0, _inputGradientSamples * 5),
+            "silu0" => new global::System.Span<float>(_silu0Output, 0, _inputGradientSamples * 5),
+            "dense3" => new global::System.Span<float>(_dense3Output, 0, _inputGradientSamples * 3),
+            _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "layer", new string[] { "conv2d0", "flatten0", "dense0", "gelu0", "dense1", "elu0", "dense2", "softplus0", "silu0", "dense3" }),
         };
 
         /// <summary>The live values of a non-trainable state tensor, such as a batch norm's running mean.</summary>
@@ -468,6 +510,7 @@ namespace Demo
             global::ModelGen.Kernels.Activations.SoftplusBackward<float>(Rows(_dense3PreActivation, n, 3), Rows(_dense3OutputGradient, n, 3));
             global::ModelGen.Kernels.Dense.Backward<float>(_silu0Output, Dense3Weight, _dense3OutputGradient,
                 Dense3WeightGradient, Dense3BiasGradient, _silu0OutputGradient, n, 5, 3, threads: 0);
+            _gradientObserver?.GradientsReady(373, 18); // dense3.weight, dense3.bias are final
 
             // silu0: Silu, dX = f'(X) * dY elementwise over [n x 5]
             global::ModelGen.Kernels.Activations.SiluBackward<float>(Rows(_softplus0Output, n, 5), Rows(_silu0OutputGradient, n, 5), Rows(_softplus0OutputGradient, n, 5));
@@ -478,6 +521,7 @@ namespace Demo
             // dense2: dY [n x 5] -> dW [5 x 6], db [5], dX [n x 6]
             global::ModelGen.Kernels.Dense.Backward<float>(_elu0Output, Dense2Weight, _dense2OutputGradient,
                 Dense2WeightGradient, Dense2BiasGradient, _elu0OutputGradient, n, 6, 5, threads: 0);
+            _gradientObserver?.GradientsReady(338, 35); // dense2.weight, dense2.bias are final
 
             // elu0: Elu, dX = f'(X) * dY elementwise over [n x 6]
             global::ModelGen.Kernels.Activations.EluBackward<float>(Rows(_dense1Output, n, 6), Rows(_elu0OutputGradient, n, 6), Rows(_dense1OutputGradient, n, 6), 0.5f);
@@ -487,6 +531,7 @@ namespace Demo
             global::ModelGen.Kernels.Activations.EluBackward<float>(Rows(_dense1PreActivation, n, 6), Rows(_dense1OutputGradient, n, 6), 1f);
             global::ModelGen.Kernels.Dense.Backward<float>(_gelu0Output, Dense1Weight, _dense1OutputGradient,
                 Dense1WeightGradient, Dense1BiasGradient, _gelu0OutputGradient, n, 8, 6, threads: 0);
+            _gradientObserver?.GradientsReady(284, 54); // dense1.weight, dense1.bias are final
 
             // gelu0: GeluTanh, dX = f'(X) * dY elementwise over [n x 8]
             global::ModelGen.Kernels.Activations.GeluTanhBackward<float>(Rows(_dense0Output, n, 8), Rows(_gelu0OutputGradient, n, 8), Rows(_dense0OutputGradient, n, 8));
@@ -496,6 +541,7 @@ namespace Demo
             global::ModelGen.Kernels.Activations.GeluBackward<float>(Rows(_dense0PreActivation, n, 8), Rows(_dense0OutputGradient, n, 8));
             global::ModelGen.Kernels.Dense.Backward<float>(_conv2d0Output, Dense0Weight, _dense0OutputGradient,
                 Dense0WeightGradient, Dense0BiasGradient, _conv2d0OutputGradient, n, 32, 8, threads: 0);
+            _gradientObserver?.GradientsReady(20, 264); // dense0.weight, dense0.bias are final
 
             // flatten0: flatten [32] -> [2 x 4 x 4]
             // (a view: the gradient already lies in the input's gradient buffer)
@@ -505,6 +551,7 @@ namespace Demo
             global::ModelGen.Kernels.Activations.SiluBackward<float>(Rows(_conv2d0PreActivation, n, 32), Rows(_conv2d0OutputGradient, n, 32));
             global::ModelGen.Kernels.Conv2D.Backward<float>(inputs, Conv2d0Weight, _conv2d0OutputGradient, Conv2d0WeightGradient, Conv2d0BiasGradient, _inputGradient, _columns,
                 n, channels: 1, height: 6, width: 6, filters: 2, kernel: 3, stride: 1, padTop: 0, padLeft: 0, outHeight: 4, outWidth: 4, threads: 0);
+            _gradientObserver?.GradientsReady(0, 20); // conv2d0.weight, conv2d0.bias are final
         }
 
         private global::System.Span<float> Conv2d0Weight => new global::System.Span<float>(_parameters, 0, 18); // conv2d0.weight [2 x 1 x 3 x 3]

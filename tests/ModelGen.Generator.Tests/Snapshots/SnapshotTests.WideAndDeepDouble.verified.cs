@@ -56,7 +56,9 @@ namespace Demo
         private readonly global::ModelGen.Kernels.PackedWeights<double> _gatePackedWeight = new(32, 32); // gate.weight packed
         private readonly global::ModelGen.Kernels.PackedWeights<double> _widePackedWeight = new(18, 4); // wide.weight packed
         private readonly global::ModelGen.Kernels.PackedWeights<double> _dense4PackedWeight = new(36, 1); // dense4.weight packed
-        private readonly double[] _gradients = new double[ParameterCount];
+        // Pinned: a data-parallel trainer's non-blocking all-reduce reads and writes it while the backward pass runs.
+        private readonly double[] _gradients = global::System.GC.AllocateArray<double>(ParameterCount, pinned: true);
+        private global::ModelGen.IGradientObserver? _gradientObserver; // told when gradients are final (GradientObserver)
         private readonly double[] _expAvg = new double[ParameterCount]; // AdamW state "exp_avg", one value per parameter
         private readonly double[] _expAvgSq = new double[ParameterCount]; // AdamW state "exp_avg_sq", one value per parameter
 
@@ -138,6 +140,7 @@ namespace Demo
                 Forward(inputs, n, training: true);
                 double loss = global::ModelGen.Kernels.Losses.BinaryCrossEntropy<double>(Rows(_dense4Output, n, 1), targets, Rows(_dense4OutputGradient, n, 1));
                 Backward(inputs, n);
+                _gradientObserver?.BackwardCompleted(); // a data-parallel trainer completes its all-reduce here
                 _inputGradientSamples = n;
                 return loss;
             }
@@ -282,6 +285,25 @@ namespace Demo
                 _ => throw global::ModelGen.Kernels.Check.UnknownName(name, "parameter", ParameterNames),
             };
         }
+
+        /// <summary>Every parameter (ParameterCount values), the tensors back to back in the order of <see cref="ParameterNames"/>; writes change the model.</summary>
+        public global::System.Span<double> Parameters
+        {
+            get
+            {
+                _weightVersion++; // the caller may write: the packed weights are stale
+                return _parameters;
+            }
+        }
+
+        /// <summary>
+        /// Every gradient of the last <see cref="ComputeGradients"/> (ParameterCount values, in the order of <see cref="Parameters"/>);
+        /// writes change what <see cref="ApplyGradients"/> applies. The array is pinned: its address never changes.
+        /// </summary>
+        public global::System.Span<double> Gradients => _gradients;
+
+        /// <summary>Told by ComputeGradients when gradients are final (layer by layer, last layer first), or null.</summary>
+        public global::ModelGen.IGradientObserver? GradientObserver { get => _gradientObserver; set => _gradientObserver = value; }
 
         /// <summary>The gradient of a parameter tensor from the last <see cref="ComputeGradients"/>.</summary>
         /// <exception cref="global::System.ArgumentException">The model has no parameter of that name.</exception>
@@ -483,6 +505,7 @@ namespace Demo
             // dense4: dY [n x 1] -> dW [1 x 36], db [1], dX [n x 36]
             global::ModelGen.Kernels.Dense.Backward<double>(_concat0Output, Dense4Weight, _dense4OutputGradient,
                 Dense4WeightGradient, Dense4BiasGradient, _concat0OutputGradient, n, 36, 1, threads: 0);
+            _gradientObserver?.GradientsReady(2860, 37); // dense4.weight, dense4.bias are final
 
             // concat0: each operand gets its own part of the gradient back
             global::ModelGen.Kernels.Merge.ConcatBackward<double>(Rows(_concat0OutputGradient, n, 36), Rows(_wideOutputGradient, n, 4), n, features: 4, outFeatures: 36, offset: 0);
@@ -491,10 +514,12 @@ namespace Demo
             // wide: dY [n x 4] -> dW [4 x 18], db [4], dX [n x 18]
             global::ModelGen.Kernels.Dense.Backward<double>(inputs, WideWeight, _wideOutputGradient,
                 WideWeightGradient, WideBiasGradient, _inputGradient, n, 18, 4, threads: 0);
+            _gradientObserver?.GradientsReady(2784, 76); // wide.weight, wide.bias are final
 
             // deep: dγ, dβ per feature and dX through each sample's statistics
             global::ModelGen.Kernels.LayerNorm.Backward<double>(Rows(_deepOutputGradient, n, 32), Rows(_deepNormalized, n, 32), DeepWeight, _deepInvStd,
                 DeepWeightGradient, DeepBiasGradient, Rows(_add0OutputGradient, n, 32), n, features: 32);
+            _gradientObserver?.GradientsReady(2720, 64); // deep.weight, deep.bias are final
 
             // add0: the gradient of a sum goes unchanged to each operand
             Rows(_add0OutputGradient, n, 32).CopyTo(Rows(_gateOutputGradient, n, 32)); // gate
@@ -504,18 +529,21 @@ namespace Demo
             // gate: dY [n x 32] -> dW [32 x 32], db [32], dX [n x 32]
             global::ModelGen.Kernels.Dense.Backward<double>(_hOutput, GateWeight, _gateOutputGradient,
                 GateWeightGradient, GateBiasGradient, _hOutputGradient, n, 32, 32, threads: 0, accumulate: true);
+            _gradientObserver?.GradientsReady(1664, 1056); // gate.weight, gate.bias are final
 
             // dense1: dY [n x 32] -> dW [32 x 32], db [32], dX [n x 32]
             // first back through its Tanh, in place: dY = f'(Y) * dY elementwise
             global::ModelGen.Kernels.Activations.TanhBackward<double>(Rows(_dense1Output, n, 32), Rows(_dense1OutputGradient, n, 32));
             global::ModelGen.Kernels.Dense.Backward<double>(_hOutput, Dense1Weight, _dense1OutputGradient,
                 Dense1WeightGradient, Dense1BiasGradient, _hOutputGradient, n, 32, 32, threads: 0, accumulate: true);
+            _gradientObserver?.GradientsReady(608, 1056); // dense1.weight, dense1.bias are final
 
             // h: dY [n x 32] -> dW [32 x 18], db [32], dX [n x 18]
             // first back through its ReLU, in place: dY = f'(Y) * dY elementwise
             global::ModelGen.Kernels.Activations.ReluBackward<double>(Rows(_hOutput, n, 32), Rows(_hOutputGradient, n, 32));
             global::ModelGen.Kernels.Dense.Backward<double>(inputs, HWeight, _hOutputGradient,
                 HWeightGradient, HBiasGradient, _inputGradient, n, 18, 32, threads: 0, accumulate: true);
+            _gradientObserver?.GradientsReady(0, 608); // h.weight, h.bias are final
 
             // pixels: flatten [18] -> [2 x 3 x 3]
             // (a view: the gradient already lies in the input's gradient buffer)

@@ -38,7 +38,9 @@ namespace QuickStart
         private long _weightVersion;
         private readonly global::ModelGen.Kernels.PackedWeights<float> _dense0PackedWeight = new(2, 8); // dense0.weight packed
         private readonly global::ModelGen.Kernels.PackedWeights<float> _dense1PackedWeight = new(8, 1); // dense1.weight packed
-        private readonly float[] _gradients = new float[ParameterCount];
+        // Pinned: a data-parallel trainer's non-blocking all-reduce reads and writes it while the backward pass runs.
+        private readonly float[] _gradients = global::System.GC.AllocateArray<float>(ParameterCount, pinned: true);
+        private global::ModelGen.IGradientObserver? _gradientObserver; // told when gradients are final (GradientObserver)
         private readonly float[] _momentumBuffer = new float[ParameterCount]; // Sgd state "momentum_buffer", one value per parameter
 
         // Each layer's output for up to BatchSize samples, row-major [BatchSize x features], and the loss gradient with respect to it.
@@ -104,6 +106,7 @@ namespace QuickStart
                 Forward(inputs, n, training: true);
                 float loss = global::ModelGen.Kernels.Losses.MeanSquaredError<float>(Rows(_dense1Output, n, 1), targets, Rows(_dense1OutputGradient, n, 1));
                 Backward(inputs, n);
+                _gradientObserver?.BackwardCompleted(); // a data-parallel trainer completes its all-reduce here
                 _inputGradientSamples = n;
                 return loss;
             }
@@ -240,6 +243,25 @@ namespace QuickStart
             };
         }
 
+        /// <summary>Every parameter (ParameterCount values), the tensors back to back in the order of <see cref="ParameterNames"/>; writes change the model.</summary>
+        public global::System.Span<float> Parameters
+        {
+            get
+            {
+                _weightVersion++; // the caller may write: the packed weights are stale
+                return _parameters;
+            }
+        }
+
+        /// <summary>
+        /// Every gradient of the last <see cref="ComputeGradients"/> (ParameterCount values, in the order of <see cref="Parameters"/>);
+        /// writes change what <see cref="ApplyGradients"/> applies. The array is pinned: its address never changes.
+        /// </summary>
+        public global::System.Span<float> Gradients => _gradients;
+
+        /// <summary>Told by ComputeGradients when gradients are final (layer by layer, last layer first), or null.</summary>
+        public global::ModelGen.IGradientObserver? GradientObserver { get => _gradientObserver; set => _gradientObserver = value; }
+
         /// <summary>The gradient of a parameter tensor from the last <see cref="ComputeGradients"/>.</summary>
         /// <exception cref="global::System.ArgumentException">The model has no parameter of that name.</exception>
         public global::System.ReadOnlySpan<float> Gradient(string name) => name switch
@@ -375,12 +397,14 @@ namespace QuickStart
             // dense1: dY [n x 1] -> dW [1 x 8], db [1], dX [n x 8]
             global::ModelGen.Kernels.Dense.Backward<float>(_dense0Output, Dense1Weight, _dense1OutputGradient,
                 Dense1WeightGradient, Dense1BiasGradient, _dense0OutputGradient, n, 8, 1, threads: 0);
+            _gradientObserver?.GradientsReady(24, 9); // dense1.weight, dense1.bias are final
 
             // dense0: dY [n x 8] -> dW [8 x 2], db [8], dX [n x 2]
             // first back through its Tanh, in place: dY = f'(Y) * dY elementwise
             global::ModelGen.Kernels.Activations.TanhBackward<float>(Rows(_dense0Output, n, 8), Rows(_dense0OutputGradient, n, 8));
             global::ModelGen.Kernels.Dense.Backward<float>(inputs, Dense0Weight, _dense0OutputGradient,
                 Dense0WeightGradient, Dense0BiasGradient, _inputGradient, n, 2, 8, threads: 0);
+            _gradientObserver?.GradientsReady(0, 24); // dense0.weight, dense0.bias are final
         }
 
         private global::System.Span<float> Dense0Weight => new global::System.Span<float>(_parameters, 0, 16); // dense0.weight [8 x 2]

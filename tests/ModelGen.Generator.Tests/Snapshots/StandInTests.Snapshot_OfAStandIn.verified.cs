@@ -72,6 +72,12 @@ namespace Demo
         public void RestoreStep(long step) => throw InvalidDeclaration();
         /// <summary>Not generated: the declaration has errors (see the class's comment).</summary>
         public global::System.ReadOnlySpan<float> LayerOutput(string name) => throw InvalidDeclaration();
+        /// <summary>Not generated: the declaration has errors (see the class's comment).</summary>
+        public global::System.Span<float> Parameters => throw InvalidDeclaration();
+        /// <summary>Not generated: the declaration has errors (see the class's comment).</summary>
+        public global::System.Span<float> Gradients => throw InvalidDeclaration();
+        /// <summary>Not generated: the declaration has errors (see the class's comment).</summary>
+        public global::ModelGen.IGradientObserver? GradientObserver { get => throw InvalidDeclaration(); set => throw InvalidDeclaration(); }
 
         int global::ModelGen.IModel<float>.InputSize => InputSize;
         int global::ModelGen.IModel<float>.OutputSize => OutputSize;
