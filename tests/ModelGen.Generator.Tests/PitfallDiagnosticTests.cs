@@ -31,7 +31,7 @@ public partial class DiagnosticTests
 
     [Theory]
     // Two samples are enough; batch norm of an image normalizes each channel over its positions too; an inference-only
-    // model never trains (its batch norm only draws MG1004).
+    // model never trains (and its batch norm draws no warning: in inference it applies the running statistics).
     [InlineData("[Model(BatchSize = 2)] [Input(4)] [Dense(3, UseBias = false)] [BatchNorm] [ReLU] [Dense(2)] " + Mse)]
     [InlineData("[Model(BatchSize = 1)] [Input(1, 4, 4)] [Conv2D(2, 3, UseBias = false)] [BatchNorm] [ReLU] [Flatten] [Dense(2)] " + Mse)]
     public void MG0019_BatchNormOfOneSample_NotForTwoSamplesOrAnImage(string attributes)

@@ -20,7 +20,9 @@ internal static class Pitfalls
         if (spec.Loss is not null && last.Spec.Kind == LayerKind.BatchNorm)
             problems.Add(Problem.Create(D.BatchNormBeforeLossId, last.Spec.Ordinal, lastLabel));
         if (spec.Loss is null || spec.Optimizer is null)
-            foreach (LayerPlan layer in layers.Where(l => l.DependsOnMode))
+            // Batch norm is not among them: in inference it applies its running statistics, which loaded weights (an
+            // imported or a trained model's) make a real layer.
+            foreach (LayerPlan layer in layers.Where(l => l.DependsOnMode && l.Spec.Kind != LayerKind.BatchNorm))
                 problems.Add(Problem.Create(D.NoEffectWhenInferenceOnlyId, layer.Spec.Ordinal, $"[{layer.Spec.Kind}]"));
 
         for (int i = 0; i < layers.Count; i++)

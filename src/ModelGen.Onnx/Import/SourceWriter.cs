@@ -37,14 +37,6 @@ internal static class SourceWriter
         Line($"/// <summary>");
         Line($"/// Imported from <c>{Xml(sourceName)}</c>: {model.Layers.Count} layers, {parameters.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} parameters, input {LayerDecl.Shape(model.Input)}, output {LayerDecl.Shape(model.Layers[^1].Output)}.");
         Line($"/// </summary>");
-        bool batchNorm = model.Layers.Any(l => l.Attribute == "BatchNorm");
-        if (batchNorm)
-        {
-            // The generator's MG1004 calls [BatchNorm] ineffective without a loss; here it applies the imported running
-            // statistics in Predict, so the warning does not apply.
-            Line("// [BatchNorm] applies the imported running statistics in Predict: MG1004 (\"no effect without a loss\") does not apply.");
-            Line("#pragma warning disable MG1004");
-        }
         Line($"[Model(BatchSize = {options.BatchSize.ToString(System.Globalization.CultureInfo.InvariantCulture)})]");
         Line($"[Input({string.Join(", ", model.Input)})] // ONNX input \"{Comment(model.InputName)}\": [batch, {string.Join(", ", model.Input)}]");
         foreach (LayerDecl layer in model.Layers)
@@ -57,7 +49,6 @@ internal static class SourceWriter
             Line($"{declaration}");
         }
         Line($"public partial class {cls};");
-        if (batchNorm) Line("#pragma warning restore MG1004");
         return (text.ToString(), layers);
     }
 
