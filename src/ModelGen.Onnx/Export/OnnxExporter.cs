@@ -49,7 +49,7 @@ public static class OnnxExporter
         ArgumentNullException.ThrowIfNull(model);
         ArgumentException.ThrowIfNullOrEmpty(path);
         byte[] bytes = Export(model, options);
-        FileReplacement.Write(path, bytes);
+        ModelGen.IO.AtomicFile.Write(path, stream => stream.Write(bytes));
     }
 
     /// <summary>Writes the model's inference graph to <paramref name="stream"/> (at its position; the stream stays open).</summary>
