@@ -44,6 +44,7 @@ public static class Program
         if (args[0] == "--compare-ort") return OnnxRuntimeBench.RunOne(args);
         if (Array.IndexOf(args, "--compare") >= 0) return Compare.Run(args);
         if (args[0] == "--products") return DenseProducts.Run(args);
+        if (args[0] == "--microkernel") return MicrokernelProbe.Run(args);
 
         var summaries = BenchmarkSwitcher.FromTypes([typeof(TrainStepBenchmarks), typeof(DenseProductBenchmarks)]).Run(args);
         foreach (var summary in summaries)

@@ -280,12 +280,12 @@ internal static unsafe class PackedGemm
                 int rows = Math.Min(mr, mc - i);
                 if (rows == mr && cols == nr)
                 {
-                    Microkernels.Tile6<T, TV, S>(ref *a, 1, mr, ref *b, kc, ref *c, p.CRow, load, epilogue, ref bias);
+                    Microkernels.Tile6<T, TV, S, PackedPanel>(ref *a, 0, ref *b, kc, ref *c, p.CRow, load, epilogue, ref bias);
                 }
                 else
                 {
                     if (load) CopyIn(c, p.CRow, tile, nr, rows, cols);
-                    Microkernels.Tile6<T, TV, S>(ref *a, 1, mr, ref *b, kc, ref *tile, nr, load, Microkernels.Epilogue.None, ref noBias);
+                    Microkernels.Tile6<T, TV, S, PackedPanel>(ref *a, 0, ref *b, kc, ref *tile, nr, load, Microkernels.Epilogue.None, ref noBias);
                     CopyOut(tile, nr, c, p.CRow, rows, cols, epilogue, p.Bias != null ? p.Bias + j : null);
                 }
             }
@@ -293,16 +293,22 @@ internal static unsafe class PackedGemm
     }
 
     /// <summary>
-    /// All rows of A read in place (rows contiguous along the depth) against one packed block of B: panel by panel of
-    /// B, tiles of six rows (the microkernel broadcasting from six rows of A), the last <c>M mod 6</c> rows one at a time;
-    /// partial panels through the scratch tile. The same chains as the packed path, so the same bits.
+    /// All rows of A read in place (rows contiguous along the depth, at least six) against one packed block of B: panel
+    /// by panel of B, tiles of six rows (the microkernel broadcasting from six rows of A); the last <c>M mod 6</c> rows
+    /// as the end of a tile over the last six rows, computed in the scratch tile, the rows before them computed again
+    /// and dropped. Partial panels through the scratch tile. The same chains as the packed path, so the same bits.
     /// </summary>
+    /// <remarks>
+    /// The tail tile costs six rows' arithmetic for fewer, but at the tile's rate: one row at a time keeps two chains
+    /// of fused multiply-adds in flight, a quarter of what the units take (the four last rows of a batch of 64 took a
+    /// fifth of the product's time that way).
+    /// </remarks>
     private static void InPlace<T, TV, S>(in Product<T> p, T* bp, nint panelStride, int pc, int kc, int jc, int nc, bool load,
         Microkernels.Epilogue epilogue, T* tile)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
     {
         const int mr = GemmBlocking.TileRows;
-        int nr = 2 * S.Width, panels = (nc + nr - 1) / nr, whole = p.M / mr * mr;
+        int nr = 2 * S.Width, panels = (nc + nr - 1) / nr, whole = p.M / mr * mr, tail = p.M - whole;
         T zero = T.Zero;
         ref T noBias = ref zero;
         T* a0 = p.A + pc, c0 = p.C;
@@ -313,21 +319,25 @@ internal static unsafe class PackedGemm
             int j = jc + q * nr, cols = Math.Min(nr, nc - q * nr);
             T* biasAt = p.Bias != null ? p.Bias + j : null;
             ref T bias = ref biasAt != null ? ref *biasAt : ref noBias;
-            for (int i = 0; i < p.M; i += i < whole ? mr : 1)
+            for (int i = 0; i < whole; i += mr)
             {
                 T* a = a0 + i * aRow, c = c0 + i * cRow + j;
-                bool six = i < whole;
                 if (cols == nr)
                 {
-                    if (six) Microkernels.Tile6<T, TV, S>(ref *a, aRow, 1, ref *b, kc, ref *c, cRow, load, epilogue, ref bias);
-                    else Microkernels.Row1<T, TV, S>(ref *a, 1, ref *b, kc, ref *c, load, epilogue, ref bias);
+                    Microkernels.Tile6<T, TV, S, RowsInPlace>(ref *a, aRow, ref *b, kc, ref *c, cRow, load, epilogue, ref bias);
                     continue;
                 }
-                int rows = six ? mr : 1;
-                if (load) CopyIn(c, cRow, tile, nr, rows, cols);
-                if (six) Microkernels.Tile6<T, TV, S>(ref *a, aRow, 1, ref *b, kc, ref *tile, nr, load, Microkernels.Epilogue.None, ref noBias);
-                else Microkernels.Row1<T, TV, S>(ref *a, 1, ref *b, kc, ref *tile, load, Microkernels.Epilogue.None, ref noBias);
-                CopyOut(tile, nr, c, cRow, rows, cols, epilogue, biasAt);
+                if (load) CopyIn(c, cRow, tile, nr, mr, cols);
+                Microkernels.Tile6<T, TV, S, RowsInPlace>(ref *a, aRow, ref *b, kc, ref *tile, nr, load, Microkernels.Epilogue.None, ref noBias);
+                CopyOut(tile, nr, c, cRow, mr, cols, epilogue, biasAt);
+            }
+            if (tail > 0)
+            {
+                int first = p.M - mr, kept = mr - tail;
+                T* a = a0 + first * aRow, c = c0 + first * cRow + j;
+                if (load) CopyIn(c, cRow, tile, nr, mr, cols);
+                Microkernels.Tile6<T, TV, S, RowsInPlace>(ref *a, aRow, ref *b, kc, ref *tile, nr, load, Microkernels.Epilogue.None, ref noBias);
+                CopyOut(tile + kept * nr, nr, c + kept * cRow, cRow, tail, cols, epilogue, biasAt);
             }
         }
     }
