@@ -55,7 +55,8 @@ internal sealed class Pooling : LayerModule
 
     public override void DeclareScratch(LayerStep s)
     {
-        if (IsMax)
+        // Where each maximum came from, for the backward pass: an inference-only model keeps none.
+        if (IsMax && s.Trainable)
             s.W.Line($"private readonly int[] {s.Scratch("Argmax")} = new int[BatchSize * {Int(s.Layer.Output.Size)}]; // {s.Layer.Name}: where each maximum came from");
     }
 
@@ -65,7 +66,9 @@ internal sealed class Pooling : LayerModule
         string window = $"pool: {Int(s.Spec.PoolSize)}, stride: {Int(s.Spec.Stride)}";
         if (IsMax)
         {
-            s.W.Line($"{LayerStep.Kernels}.Pooling.MaxForward<{s.T}>({s.Input()}, {s.Output}, {s.Scratch("Argmax")},");
+            // Indices only where a backward pass can follow: inference skips them (the same maxima).
+            string argmax = s.InTrainingBranch ? s.Scratch("Argmax") : s.Trainable ? $"training ? {s.Scratch("Argmax")} : null" : "default";
+            s.W.Line($"{LayerStep.Kernels}.Pooling.MaxForward<{s.T}>({s.Input()}, {s.Output}, {argmax},");
             s.W.Line($"    {Conv2D.InGeometry(layer)}, {window}, {Conv2D.OutGeometry(layer)}, {s.Threads});");
         }
         else

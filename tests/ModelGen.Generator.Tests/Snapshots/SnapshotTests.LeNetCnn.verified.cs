@@ -543,7 +543,7 @@ namespace Demo
             }
 
             // maxpool2d0: max pooling [n x 6 x 28 x 28] -> [n x 6 x 14 x 14], 2x2 windows, stride 2
-            global::ModelGen.Kernels.Pooling.MaxForward<float>(_batchnorm0Output, _maxpool2d0Output, _maxpool2d0Argmax,
+            global::ModelGen.Kernels.Pooling.MaxForward<float>(_batchnorm0Output, _maxpool2d0Output, training ? _maxpool2d0Argmax : null,
                 n, channels: 6, height: 28, width: 28, pool: 2, stride: 2, outHeight: 14, outWidth: 14, threads: 0);
 
             // conv2d1: convolution [n x 6 x 14 x 14] -> [n x 16 x 10 x 10], 5x5 kernels, stride 1, then ReLU

@@ -588,7 +588,7 @@ namespace Demo
             global::ModelGen.Kernels.Merge.Concat<float>(Rows(_block1Output, n, 25088), Rows(_concat0Output, n, 37632), n, features: 25088, outFeatures: 37632, offset: 12544);
 
             // maxpool2d0: max pooling [n x 48 x 28 x 28] -> [n x 48 x 14 x 14], 2x2 windows, stride 2
-            global::ModelGen.Kernels.Pooling.MaxForward<float>(_concat0Output, _maxpool2d0Output, _maxpool2d0Argmax,
+            global::ModelGen.Kernels.Pooling.MaxForward<float>(_concat0Output, _maxpool2d0Output, training ? _maxpool2d0Argmax : null,
                 n, channels: 48, height: 28, width: 28, pool: 2, stride: 2, outHeight: 14, outWidth: 14, threads: 0);
 
             // globalavgpool2d0: global average pooling [n x 48 x 14 x 14] -> [n x 48], the mean of each channel's 196 positions

@@ -310,6 +310,31 @@ public class PoolingKernelTests
         }
     }
 
+    /// <summary>
+    /// Without indices (an empty <c>argmax</c>, as inference passes), the maxima are the same bits, on the 2×2 pairs
+    /// kernel (rows of every width class: masked, whole steps, a step moved back) and on the general loop.
+    /// </summary>
+    [Theory]
+    [InlineData(2, 2, 3)]
+    [InlineData(2, 2, 16)]
+    [InlineData(2, 2, 28)]
+    [InlineData(2, 2, 35)]
+    [InlineData(3, 2, 17)]
+    [InlineData(2, 1, 9)]
+    public void Max_pooling_without_indices_gives_the_same_maxima(int pool, int stride, int width)
+    {
+        const int n = 3, c = 2, height = 8;
+        int outHeight = (height - pool) / stride + 1, outWidth = (width - pool) / stride + 1;
+        float[] palette = { float.NegativeInfinity, -1f, -0f, 0f, 1f, 2f, float.PositiveInfinity, float.NaN };
+        int[] picks = TestData.Labels(n * c * height * width, palette.Length * 3, seed: 77);
+        float[] x = Array.ConvertAll(picks, p => p < 20 ? palette[1 + p % 5] : palette[p % palette.Length]);
+        float[] withIndices = new float[n * c * outHeight * outWidth], without = new float[withIndices.Length];
+        Array.Fill(without, 42f);
+        Pooling.MaxForward<float>(x, withIndices, new int[withIndices.Length], n, c, height, width, pool, stride, outHeight, outWidth);
+        Pooling.MaxForward<float>(x, without, Span<int>.Empty, n, c, height, width, pool, stride, outHeight, outWidth, threads: 0);
+        Assert.Equal(Array.ConvertAll(withIndices, BitConverter.SingleToInt32Bits), Array.ConvertAll(without, BitConverter.SingleToInt32Bits));
+    }
+
     [Fact]
     public void Max_pooling_of_overlapping_windows_accumulates_in_backward()
     {

@@ -34,7 +34,7 @@ internal static unsafe class MaxPairs
     /// of every plane of every sample, the samples split over up to <paramref name="threads"/> threads when there are
     /// enough. A row of eight or more outputs takes steps of eight, the last moved back to end at the row's end (it
     /// recomputes some of the step before, the same values); a shorter row is one step of masked loads, which read
-    /// nothing outside their lanes.
+    /// nothing outside their lanes. An empty <paramref name="argmax"/>: the maxima only, no indices.
     /// </summary>
     public static void Forward<T>(ReadOnlySpan<T> x, Span<T> y, Span<int> argmax, int n, int channels, int height, int width,
         int outHeight, int outWidth, int threads)
@@ -86,7 +86,7 @@ internal static unsafe class MaxPairs
             {
                 float* xs = x + (nint)s * channels * plane;
                 float* ys = y + (nint)s * channels * outPlane;
-                int* indices = argmax + (nint)s * channels * outPlane;
+                int* indices = argmax == null ? null : argmax + (nint)s * channels * outPlane;
                 for (int c = 0; c < channels; c++)
                     for (int oh = 0; oh < outHeight; oh++)
                     {
@@ -95,10 +95,16 @@ internal static unsafe class MaxPairs
                         Vector256<int> start = even + Vector256.Create(rowStart);
                         if (outWidth < Lanes)
                         {
-                            (Vector256<float> best, Vector256<int> at) = Window(
-                                Avx.MaskLoad(top, lowMask), Avx.MaskLoad(top + 8, highMask),
-                                Avx.MaskLoad(bottom, lowMask), Avx.MaskLoad(bottom + 8, highMask), start, width);
+                            Vector256<float> tl = Avx.MaskLoad(top, lowMask), th = Avx.MaskLoad(top + 8, highMask);
+                            Vector256<float> bl = Avx.MaskLoad(bottom, lowMask), bh = Avx.MaskLoad(bottom + 8, highMask);
                             // Stored through a buffer: a masked store is microcoded on AMD (Zen 3: about ten times a store).
+                            if (argmax == null)
+                            {
+                                Avx.Store(values, Maximum(tl, th, bl, bh));
+                                for (int k = 0; k < outWidth; k++) ys[o + k] = values[k];
+                                continue;
+                            }
+                            (Vector256<float> best, Vector256<int> at) = Window(tl, th, bl, bh, start, width);
                             Avx.Store(values, best);
                             Avx.Store(positions, at);
                             for (int k = 0; k < outWidth; k++)
@@ -111,6 +117,14 @@ internal static unsafe class MaxPairs
                         for (int step = 0; ; step += Lanes)
                         {
                             int ow = Math.Min(step, outWidth - Lanes), column = 2 * ow;
+                            if (argmax == null)
+                            {
+                                Avx.Store(ys + o + ow, Maximum(
+                                    Avx.LoadVector256(top + column), Avx.LoadVector256(top + column + 8),
+                                    Avx.LoadVector256(bottom + column), Avx.LoadVector256(bottom + column + 8)));
+                                if (ow == outWidth - Lanes) break;
+                                continue;
+                            }
                             (Vector256<float> best, Vector256<int> at) = Window(
                                 Avx.LoadVector256(top + column), Avx.LoadVector256(top + column + 8),
                                 Avx.LoadVector256(bottom + column), Avx.LoadVector256(bottom + column + 8),
@@ -141,6 +155,20 @@ internal static unsafe class MaxPairs
         Take(ref best, ref at, d, index + Vector256.Create(width + 1));
         return (best, at);
     }
+
+    /// <summary>The maxima of <see cref="Window"/> without their indices (the same scan and rule, so the same values).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Maximum(Vector256<float> topLow, Vector256<float> topHigh, Vector256<float> bottomLow, Vector256<float> bottomHigh)
+    {
+        (Vector256<float> a, Vector256<float> b) = Split(topLow, topHigh);
+        (Vector256<float> c, Vector256<float> d) = Split(bottomLow, bottomHigh);
+        return Larger(Larger(Larger(a, b), c), d);
+    }
+
+    /// <summary><c>v</c> where <c>v &gt; best</c> or <c>v</c> is NaN, else <c>best</c> (the scalar kernel's rule).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Larger(Vector256<float> best, Vector256<float> v) =>
+        Avx.BlendVariable(best, v, Avx.Or(Avx.CompareGreaterThan(v, best), Avx.CompareUnordered(v, v)));
 
     /// <summary>The even and the odd columns of <paramref name="low"/> followed by <paramref name="high"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]

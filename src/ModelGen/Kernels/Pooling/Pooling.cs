@@ -19,7 +19,8 @@ public static partial class Pooling
     /// replaces the current maximum when it is greater or NaN: among equal maxima the first wins, and a NaN wins over every
     /// number (the last NaN, if there are several). 2×2 windows with stride 2 (in single precision, on AVX2) are split by
     /// samples over up to <paramref name="threads"/> threads (0: as many as <see cref="Parallelism.MaxThreads"/> allows)
-    /// when there are enough; the result does not depend on the split.
+    /// when there are enough; the result does not depend on the split. An empty <paramref name="argmax"/> keeps no
+    /// indices (inference, where no backward pass follows): the same maxima, less work.
     /// </summary>
     public static void MaxForward<T>(ReadOnlySpan<T> x, Span<T> y, Span<int> argmax, int n, int channels, int height, int width,
         int pool, int stride, int outHeight, int outWidth, int threads = 1)
@@ -29,7 +30,8 @@ public static partial class Pooling
         int plane = height * width;
         Check.Length(x, Check.Product(n, inSize), nameof(x));
         Check.Length(y, Check.Product(n, outSize), nameof(y));
-        Check.Length(argmax, Check.Product(n, outSize), nameof(argmax));
+        bool keep = !argmax.IsEmpty;
+        if (keep) Check.Length(argmax, Check.Product(n, outSize), nameof(argmax));
 
         if (pool == 2 && stride == 2 && MaxPairs.IsSupported<T>())
         {
@@ -41,7 +43,7 @@ public static partial class Pooling
         {
             ReadOnlySpan<T> xs = x.Slice(s * inSize, inSize);
             Span<T> ys = y.Slice(s * outSize, outSize);
-            Span<int> indices = argmax.Slice(s * outSize, outSize);
+            Span<int> indices = keep ? argmax.Slice(s * outSize, outSize) : default;
             int o = 0;
             for (int c = 0; c < channels; c++)
             {
@@ -68,7 +70,7 @@ public static partial class Pooling
                             }
                         }
                         ys[o] = best;
-                        indices[o] = bestIndex;
+                        if (keep) indices[o] = bestIndex;
                     }
                 }
             }
