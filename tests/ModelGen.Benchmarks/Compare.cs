@@ -272,8 +272,8 @@ public static class Compare
                           "writes them when PyTorch is installed (bench/compare.sh runs it first).";
         }
 
-        // Each round: ModelGen's cases, each in its own process (nothing else of ours runs meanwhile), then ONNX
-        // Runtime's, then PyTorch. With --repeat N the table shows the medians of the N rounds.
+        // Each round: every case in ModelGen, then the same model in ONNX Runtime, each in its own process (nothing else
+        // of ours runs meanwhile); then PyTorch. With --repeat N the table shows the medians of the N rounds.
         var runs = new Dictionary<string, List<Measurement>>();
         var ortRuns = new Dictionary<(string Key, int Batch, int Threads), List<OrtMeasurement>>();
         var torchRuns = new List<Dictionary<string, TorchFigures>>();
@@ -298,34 +298,36 @@ public static class Compare
                 list.Add(m);
                 Console.Error.WriteLine($"{m.StepSeconds * 1e6:F1} us/step, {m.InferSeconds * 1e6:F2} us/sample" +
                                         (m.BatchCalls > 0 ? $", {m.BatchSeconds * 1e6:F1} us per {BenchCase.InferBatch} samples" : ""));
-            }
 
-            foreach (var c in ortCases)
+                // The same model in ONNX Runtime right after ModelGen's, so the two see the machine in the same state
+                // (this virtual machine's speed drifts by 20–40% over minutes).
+                if (!ortCases.Contains(c)) continue;
                 foreach (int batch in InferBatches)
                     foreach (int threads in ortThreads)
                     {
                         Console.Error.Write($"{prefix}ONNX Runtime {c.Key}.onnx, batch {batch}, {threads} thread(s) ... ");
                         OrtMeasurement? o;
-                        string? error = null;
+                        string? ortError = null;
                         if (inProcess)
                         {
                             try { o = OnnxRuntimeBench.Measure(c.Key, Path.Combine(onnxDir!, c.Key + ".onnx"), batch, threads, timing); }
                             catch (Exception e) when (e is OnnxRuntimeException or DllNotFoundException or TypeInitializationException or InvalidOperationException)
-                            { o = null; error = e.Message; }
+                            { o = null; ortError = e.Message; }
                         }
                         else
-                            (o, error) = RunChild<OrtMeasurement>(["--compare-ort", c.Key, batch.ToString(Inv), threads.ToString(Inv),
+                            (o, ortError) = RunChild<OrtMeasurement>(["--compare-ort", c.Key, batch.ToString(Inv), threads.ToString(Inv),
                                                                    "--onnx-dir", onnxDir!, .. timing.ToArgs()], OrtMeasurement.Parse);
                         if (o is null)
                         {
                             Console.Error.WriteLine("failed");
-                            failures.Add($"ONNX Runtime {c.Key}.onnx batch {batch}, {threads} thread(s): {error}");
+                            failures.Add($"ONNX Runtime {c.Key}.onnx batch {batch}, {threads} thread(s): {ortError}");
                             continue;
                         }
-                        if (!ortRuns.TryGetValue((c.Key, batch, threads), out var list)) ortRuns[(c.Key, batch, threads)] = list = [];
-                        list.Add(o);
+                        if (!ortRuns.TryGetValue((c.Key, batch, threads), out var ortList)) ortRuns[(c.Key, batch, threads)] = ortList = [];
+                        ortList.Add(o);
                         Console.Error.WriteLine($"{o.RunSeconds * 1e6:F2} us per run");
                     }
+            }
 
             if (torchVersion is null || root is null) continue;
             var torch1 = new Dictionary<string, TorchFigures>();
@@ -373,7 +375,7 @@ public static class Compare
             if (ortNote is not null) Console.WriteLine($"Note: {ortNote}");
         }
         else Console.WriteLine($"**ONNX Runtime: no figures.** ({ortNote ?? "every run failed; see below"})");
-        if (repeat > 1) Console.WriteLine($"Medians of {repeat} rounds (each round: every ModelGen case, then ONNX Runtime, then PyTorch).");
+        if (repeat > 1) Console.WriteLine($"Medians of {repeat} rounds (each round: each case in ModelGen and right after it in ONNX Runtime, then PyTorch on every case).");
         Console.WriteLine($"ModelGen: `Environment.ProcessorCount` = {Environment.ProcessorCount}; each case in a fresh process: " +
                           $"warm-up ≥ 20 steps and ≥ {timing.WarmTrain:0.##} s, then steps for {timing.Train:0.##} s; batch-1 inference: warm-up ≥ 100 and " +
                           $"≥ {timing.WarmInfer:0.##} s, then {timing.Infer:0.##} s; batch-{BenchCase.InferBatch} inference (one Predict call on {BenchCase.InferBatch} samples): " +
