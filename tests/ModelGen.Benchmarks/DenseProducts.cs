@@ -51,7 +51,7 @@ public static class DenseProducts
         return 0;
     }
 
-    private static double Time(Action action, double seconds)
+    internal static double Time(Action action, double seconds)
     {
         for (int i = 0; i < 5; i++) action();
         var runs = new double[5];

@@ -26,6 +26,10 @@ public static class Program
           --seconds S                                   every timed loop S seconds: a quick functional check, not figures
         Per product (every dense layer's forward, weight-gradient and input-gradient products, % of the measured peak):
           dotnet run -c Release --project tests/ModelGen.Benchmarks -- --products [--threads 1|0] [--seconds S]
+        Per convolution (LeNet's two at batch 64, forward with batch norm and ReLU, and backward, % of the measured peak):
+          dotnet run -c Release --project tests/ModelGen.Benchmarks -- --convolutions [--threads 1|0] [--seconds S]
+        The register kernels alone, on operands in the L1 cache (% of the one-core peak):
+          dotnet run -c Release --project tests/ModelGen.Benchmarks -- --microkernel [--seconds S]
         BenchmarkDotNet:
           dotnet run -c Release --project tests/ModelGen.Benchmarks -- --filter '*'                 every benchmark
           dotnet run -c Release --project tests/ModelGen.Benchmarks -- --job short --filter '*784x128x10*'
@@ -45,6 +49,7 @@ public static class Program
         if (Array.IndexOf(args, "--compare") >= 0) return Compare.Run(args);
         if (args[0] == "--products") return DenseProducts.Run(args);
         if (args[0] == "--microkernel") return MicrokernelProbe.Run(args);
+        if (args[0] == "--convolutions") return ConvolutionLayers.Run(args);
 
         var summaries = BenchmarkSwitcher.FromTypes([typeof(TrainStepBenchmarks), typeof(DenseProductBenchmarks)]).Run(args);
         foreach (var summary in summaries)
