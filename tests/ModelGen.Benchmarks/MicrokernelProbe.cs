@@ -19,7 +19,8 @@ public static unsafe class MicrokernelProbe
         double seconds = double.Parse(Compare.Option(args, "--seconds") ?? "0.3", CultureInfo.InvariantCulture);
         var peak = PeakProbe.Measure();
         Console.WriteLine(Compare.MachineLine());
-        Console.WriteLine($"Peak float32 measured: {peak.OneCore:0} GFLOP/s on one core. Kernels on L1-resident operands, one thread, median of 5 runs of {seconds} s.");
+        Console.WriteLine($"Peak float32 measured: {peak.OneCore:0} GFLOP/s on one core. Kernels at the width the products use ({peak.Vector}) on " +
+                          $"L1-resident operands, one thread, median of 5 runs of {seconds} s.");
         Console.WriteLine();
         Console.WriteLine("| kernel | kc | A | GFLOP/s | % of one-core peak |");
         Console.WriteLine("|---|--:|---|--:|--:|");
@@ -30,7 +31,6 @@ public static unsafe class MicrokernelProbe
         float* c = (float*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)(6 * 4 * nr) * sizeof(float), 64);
         for (int i = 0; i < 6 * aStride + 6 * 512; i++) a[i] = 1e-3f * (i % 97);
         for (int i = 0; i < 4 * 512 * nr; i++) b[i] = 1e-3f * (i % 89);
-        float zero = 0;
         foreach (int kc in new[] { 64, 128, 256, 512 })
         {
             double tileFlops = 2.0 * 6 * nr * kc;
@@ -40,29 +40,54 @@ public static unsafe class MicrokernelProbe
             Report("Row4", kc, "one row", 2.0 * 4 * nr * kc, seconds, peak.OneCore, () => Row4(a, b, kc, c, nr));
             Report("Row1", kc, "one row", 2.0 * nr * kc, seconds, peak.OneCore, () => Row1(a, b, kc, c));
         }
-        _ = zero;
+        System.Runtime.InteropServices.NativeMemory.AlignedFree(a);
+        System.Runtime.InteropServices.NativeMemory.AlignedFree(b);
+        System.Runtime.InteropServices.NativeMemory.AlignedFree(c);
         return 0;
     }
 
+    // Each kernel at the processor's widest accelerated width, as PackedGemm picks it (nr above is that width's).
     private static void Kernel(float* a, nint aRow, nint aCol, float* b, int kc, float* c, int nr)
+    {
+        if (Vector512.IsHardwareAccelerated) Tile<Vector512<float>, Lanes512<float>>(a, aRow, aCol, b, kc, c, nr);
+        else if (Vector256.IsHardwareAccelerated) Tile<Vector256<float>, Lanes256<float>>(a, aRow, aCol, b, kc, c, nr);
+        else Tile<Vector128<float>, Lanes128<float>>(a, aRow, aCol, b, kc, c, nr);
+    }
+
+    private static void Tile<TV, S>(float* a, nint aRow, nint aCol, float* b, int kc, float* c, int nr)
+        where TV : struct where S : struct, ILanes<TV, float>
     {
         float bias = 0;
         if (aCol == 1)
-            Microkernels.Tile6<float, Vector256<float>, Lanes256<float>, RowsInPlace>(ref *a, aRow, ref *b, kc, ref *c, nr, false, Microkernels.Epilogue.None, ref bias);
+            Microkernels.Tile6<float, TV, S, RowsInPlace>(ref *a, aRow, ref *b, kc, ref *c, nr, false, Microkernels.Epilogue.None, ref bias);
         else
-            Microkernels.Tile6<float, Vector256<float>, Lanes256<float>, PackedPanel>(ref *a, 0, ref *b, kc, ref *c, nr, false, Microkernels.Epilogue.None, ref bias);
+            Microkernels.Tile6<float, TV, S, PackedPanel>(ref *a, 0, ref *b, kc, ref *c, nr, false, Microkernels.Epilogue.None, ref bias);
     }
 
     private static void Row4(float* a, float* b, int kc, float* c, int nr)
     {
+        if (Vector512.IsHardwareAccelerated) Row4<Vector512<float>, Lanes512<float>>(a, b, kc, c, nr);
+        else if (Vector256.IsHardwareAccelerated) Row4<Vector256<float>, Lanes256<float>>(a, b, kc, c, nr);
+        else Row4<Vector128<float>, Lanes128<float>>(a, b, kc, c, nr);
+    }
+
+    private static void Row4<TV, S>(float* a, float* b, int kc, float* c, int nr) where TV : struct where S : struct, ILanes<TV, float>
+    {
         float bias = 0;
-        Microkernels.Row4<float, Vector256<float>, Lanes256<float>>(ref *a, 1, ref *b, (nint)kc * nr, kc, ref *c, false, Microkernels.Epilogue.None, ref bias);
+        Microkernels.Row4<float, TV, S>(ref *a, 1, ref *b, (nint)kc * nr, kc, ref *c, false, Microkernels.Epilogue.None, ref bias);
     }
 
     private static void Row1(float* a, float* b, int kc, float* c)
     {
+        if (Vector512.IsHardwareAccelerated) Row1<Vector512<float>, Lanes512<float>>(a, b, kc, c);
+        else if (Vector256.IsHardwareAccelerated) Row1<Vector256<float>, Lanes256<float>>(a, b, kc, c);
+        else Row1<Vector128<float>, Lanes128<float>>(a, b, kc, c);
+    }
+
+    private static void Row1<TV, S>(float* a, float* b, int kc, float* c) where TV : struct where S : struct, ILanes<TV, float>
+    {
         float bias = 0;
-        Microkernels.Row1<float, Vector256<float>, Lanes256<float>>(ref *a, 1, ref *b, kc, ref *c, false, Microkernels.Epilogue.None, ref bias);
+        Microkernels.Row1<float, TV, S>(ref *a, 1, ref *b, kc, ref *c, false, Microkernels.Epilogue.None, ref bias);
     }
 
     private static void Report(string kernel, int kc, string aLayout, double flops, double seconds, double peak, Action run)

@@ -165,10 +165,14 @@ internal static unsafe class MaxPairs
         return Larger(Larger(Larger(a, b), c), d);
     }
 
-    /// <summary><c>v</c> where <c>v &gt; best</c> or <c>v</c> is NaN, else <c>best</c> (the scalar kernel's rule).</summary>
+    /// <summary><c>v</c> where it replaces <c>best</c> (<see cref="Replaces"/>), else <c>best</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Larger(Vector256<float> best, Vector256<float> v) =>
-        Avx.BlendVariable(best, v, Avx.Or(Avx.CompareGreaterThan(v, best), Avx.CompareUnordered(v, v)));
+    private static Vector256<float> Larger(Vector256<float> best, Vector256<float> v) => Avx.BlendVariable(best, v, Replaces(best, v));
+
+    /// <summary>The lanes where <c>v</c> replaces the maximum so far: <c>v &gt; best</c> or <c>v</c> is NaN (the scalar kernel's rule).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<float> Replaces(Vector256<float> best, Vector256<float> v) =>
+        Avx.Or(Avx.CompareGreaterThan(v, best), Avx.CompareUnordered(v, v));
 
     /// <summary>The even and the odd columns of <paramref name="low"/> followed by <paramref name="high"/>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -184,7 +188,7 @@ internal static unsafe class MaxPairs
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Take(ref Vector256<float> best, ref Vector256<int> at, Vector256<float> v, Vector256<int> index)
     {
-        Vector256<float> mask = Avx.Or(Avx.CompareGreaterThan(v, best), Avx.CompareUnordered(v, v));
+        Vector256<float> mask = Replaces(best, v);
         best = Avx.BlendVariable(best, v, mask);
         at = Avx.BlendVariable(at.AsSingle(), index.AsSingle(), mask).AsInt32();
     }
