@@ -1,5 +1,6 @@
 using System;
 using System.Globalization;
+using BenchmarkDotNet.Attributes;
 using ModelGen.Kernels;
 
 namespace ModelGen.Benchmarks;
@@ -14,42 +15,93 @@ namespace ModelGen.Benchmarks;
 public static class ConvolutionLayers
 {
     /// <summary>(name, channels, input size, filters, padding, output size) of LeNet's convolutions, 5 × 5 kernels, stride 1.</summary>
-    private static readonly (string Name, int Channels, int Size, int Filters, int Pad, int Out, bool InputGradient)[] Layers =
+    internal static readonly (string Name, int Channels, int Size, int Filters, int Pad, int Out, bool InputGradient)[] Layers =
     [
         ("conv 1×28×28 → 16×28×28 (same)", 1, 28, 16, 2, 28, false),
         ("conv 16×14×14 → 32×10×10", 16, 14, 32, 0, 10, true),
     ];
 
+    private const int Batch = 64, Kernel = 5;
+
     public static int Run(string[] args)
     {
         int threads = int.Parse(Compare.Option(args, "--threads") ?? "1", CultureInfo.InvariantCulture);
         double seconds = double.Parse(Compare.Option(args, "--seconds") ?? "0.5", CultureInfo.InvariantCulture);
-        const int n = 64, k = 5;
         var peak = PeakProbe.Measure();
         double reference = threads == 1 ? peak.OneCore : peak.AllCores;
         Console.WriteLine(Compare.MachineLine());
-        Console.WriteLine($"Peak float32 measured: {peak.OneCore:0} GFLOP/s on one core, {peak.AllCores:0} on all; convolutions at batch {n} on " +
+        Console.WriteLine($"Peak float32 measured: {peak.OneCore:0} GFLOP/s on one core, {peak.AllCores:0} on all; convolutions at batch {Batch} on " +
                           $"{threads} thread(s) (0: all); median of 5 runs of {seconds} s each; % of the {(threads == 1 ? "one-core" : "all-core")} peak.");
         Console.WriteLine();
         Console.WriteLine("| convolution (5 × 5) | forward + batch norm + ReLU µs | GFLOP/s | % | backward µs | GFLOP/s | % |");
         Console.WriteLine("|---|--:|--:|--:|--:|--:|--:|");
-        foreach (var (name, c, size, f, pad, outSize, inputGradient) in Layers)
+        for (int layer = 0; layer < Layers.Length; layer++)
         {
-            float[] x = BenchCase.Normal(n * c * size * size, 1), w = BenchCase.Normal(f * c * k * k, 2), b = BenchCase.Normal(f, 3);
-            float[] gamma = BenchCase.Normal(f, 4), beta = BenchCase.Normal(f, 5), mean = BenchCase.Normal(f, 6);
-            float[] variance = Array.ConvertAll(BenchCase.Normal(f, 7), v => 0.5f + v * v);
-            float[] y = new float[n * f * outSize * outSize], dy = BenchCase.Normal(y.Length, 8);
-            float[] dw = new float[w.Length], db = new float[f], dx = inputGradient ? new float[x.Length] : [];
-            float[] columns = new float[Conv2D.ColumnsLength(c, k, outSize, outSize) * Conv2D.ScratchCopies(threads)];
-            var packed = new PackedWeights<float>(c * k * k, f);
-            double macs = (double)n * f * c * k * k * outSize * outSize;
-            double forward = DenseProducts.Time(() => Conv2D.ForwardNormalized<float>(x, w, packed, 1, b, gamma, beta, mean, variance, y,
-                n, c, size, size, f, k, 1, pad, pad, outSize, outSize, 1e-5, threads, relu: true), seconds);
-            double backward = DenseProducts.Time(() => Conv2D.Backward<float>(x, w, dy, dw, db, dx, columns,
-                n, c, size, size, f, k, 1, pad, pad, outSize, outSize, threads), seconds);
+            var d = new Data(layer, threads);
+            double forward = DenseProducts.Time(d.Forward, seconds);
+            double backward = DenseProducts.Time(d.Backward, seconds);
             string Cell(double s, double flops) => $"{s * 1e6:0} | {flops / s / 1e9:0.0} | {100 * flops / s / 1e9 / reference:0}%";
-            Console.WriteLine($"| {name} | {Cell(forward, 2 * macs)} | {Cell(backward, (inputGradient ? 4 : 2) * macs)} |");
+            Console.WriteLine($"| {Layers[layer].Name} | {Cell(forward, 2 * d.MultiplyAdds)} | {Cell(backward, (Layers[layer].InputGradient ? 4 : 2) * d.MultiplyAdds)} |");
         }
         return 0;
     }
+
+    /// <summary>One of <see cref="Layers"/> at batch 64 with its operands (normal values, a positive variance) and its two passes.</summary>
+    internal sealed class Data
+    {
+        private readonly float[] _x, _w, _b, _gamma, _beta, _mean, _variance, _y, _dy, _dw, _db, _dx, _columns;
+        private readonly PackedWeights<float> _packed;
+        private readonly int _c, _size, _f, _pad, _out, _threads;
+
+        public Data(int layer, int threads)
+        {
+            (_, _c, _size, _f, _pad, _out, bool inputGradient) = Layers[layer];
+            _threads = threads;
+            _x = BenchCase.Normal(Batch * _c * _size * _size, 1);
+            _w = BenchCase.Normal(_f * _c * Kernel * Kernel, 2);
+            _b = BenchCase.Normal(_f, 3);
+            _gamma = BenchCase.Normal(_f, 4);
+            _beta = BenchCase.Normal(_f, 5);
+            _mean = BenchCase.Normal(_f, 6);
+            _variance = Array.ConvertAll(BenchCase.Normal(_f, 7), v => 0.5f + v * v);
+            _y = new float[Batch * _f * _out * _out];
+            _dy = BenchCase.Normal(_y.Length, 8);
+            _dw = new float[_w.Length];
+            _db = new float[_f];
+            _dx = inputGradient ? new float[_x.Length] : [];
+            _columns = new float[Conv2D.ColumnsLength(_c, Kernel, _out, _out) * Conv2D.ScratchCopies(threads)];
+            _packed = new PackedWeights<float>(_c * Kernel * Kernel, _f);
+        }
+
+        /// <summary>Multiply-adds of one pass's product.</summary>
+        public double MultiplyAdds => (double)Batch * _f * _c * Kernel * Kernel * _out * _out;
+
+        /// <summary>Forward as inference runs it: batch norm's running statistics and the ReLU in the epilogue, weights packed once.</summary>
+        public void Forward() => Conv2D.ForwardNormalized<float>(_x, _w, _packed, 1, _b, _gamma, _beta, _mean, _variance, _y,
+            Batch, _c, _size, _size, _f, Kernel, 1, _pad, _pad, _out, _out, 1e-5, _threads, relu: true);
+
+        /// <summary>Weight, bias and (for the second layer) input gradients in one call.</summary>
+        public void Backward() => Conv2D.Backward<float>(_x, _w, _dy, _dw, _db, _dx, _columns,
+            Batch, _c, _size, _size, _f, Kernel, 1, _pad, _pad, _out, _out, _threads);
+    }
+}
+
+/// <summary>BenchmarkDotNet cases for the direct convolution: LeNet's two convolutions at batch 64 (one thread).</summary>
+[MemoryDiagnoser]
+public class ConvolutionBenchmarks
+{
+    private ConvolutionLayers.Data _d = null!;
+
+    /// <summary>Index into <see cref="ConvolutionLayers.Layers"/>: 0 the first convolution (one channel), 1 the second.</summary>
+    [Params(0, 1)]
+    public int Layer { get; set; }
+
+    [GlobalSetup]
+    public void Setup() => _d = new ConvolutionLayers.Data(Layer, threads: 1);
+
+    [Benchmark(Description = "Conv2D forward + batch norm + ReLU, batch 64")]
+    public void Forward() => _d.Forward();
+
+    [Benchmark(Description = "Conv2D backward, batch 64")]
+    public void Backward() => _d.Backward();
 }

@@ -51,7 +51,7 @@ public static class Program
         if (args[0] == "--microkernel") return MicrokernelProbe.Run(args);
         if (args[0] == "--convolutions") return ConvolutionLayers.Run(args);
 
-        var summaries = BenchmarkSwitcher.FromTypes([typeof(TrainStepBenchmarks), typeof(DenseProductBenchmarks)]).Run(args);
+        var summaries = BenchmarkSwitcher.FromTypes([typeof(TrainStepBenchmarks), typeof(DenseProductBenchmarks), typeof(ConvolutionBenchmarks)]).Run(args);
         foreach (var summary in summaries)
             if (summary.HasCriticalValidationErrors || summary.Reports.Length == 0 || summary.Reports.Any(r => !r.Success))
                 return 1;
