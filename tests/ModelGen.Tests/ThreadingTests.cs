@@ -47,6 +47,50 @@ public class ThreadingTests
     }
 
     [Fact]
+    public void Chunks_are_each_run_once_whichever_thread_takes_them()
+    {
+        Assert.Equal(1, Parallelism.Chunks(1, 64));
+        Assert.Equal(8, Parallelism.Chunks(2, 64));       // four per thread
+        Assert.Equal(3, Parallelism.Chunks(2, 3));        // at most one per unit
+        Assert.Equal(2, Parallelism.Chunks(2, 1));        // but never fewer than the threads
+        Assert.Equal(4, Parallelism.Chunks(2, 43, 10));   // at least ten units each
+        foreach (int chunks in new[] { 1, 2, 7, 64 })
+            foreach (int parts in new[] { 1, 2, WorkerPool.Shared.Workers + 1 })
+            {
+                int[] runs = RunChunks(chunks, parts, out int threads);
+                Assert.All(runs, r => Assert.Equal(1, r));
+                Assert.InRange(threads, 1, Math.Min(parts, chunks));
+            }
+    }
+
+    /// <summary>How often each chunk ran, and on how many distinct threads (each chunk spins a little so that the workers get some).</summary>
+    private static unsafe int[] RunChunks(int chunks, int parts, out int threads)
+    {
+        var runs = new int[chunks];
+        var ids = new int[chunks];
+        fixed (int* pr = runs, pi = ids)
+        {
+            var state = new ChunkState { Runs = pr, Threads = pi };
+            WorkerPool.Shared.RunChunks(&CountChunk, &state, chunks, parts);
+        }
+        threads = ids.Distinct().Count();
+        return runs;
+    }
+
+    private unsafe struct ChunkState
+    {
+        public int* Runs, Threads;
+    }
+
+    private static unsafe void CountChunk(void* arguments, int chunk, int chunks)
+    {
+        var state = (ChunkState*)arguments;
+        System.Threading.Interlocked.Increment(ref state->Runs[chunk]);
+        state->Threads[chunk] = Environment.CurrentManagedThreadId;
+        System.Threading.Thread.SpinWait(2000);
+    }
+
+    [Fact]
     public void Dense_kernels_give_the_same_bits_on_one_thread_and_on_all()
     {
         float[] x = TestData.Floats(N * Inputs, seed: 41), w = TestData.Floats(Outputs * Inputs, seed: 42);

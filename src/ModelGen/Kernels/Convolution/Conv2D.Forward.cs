@@ -207,16 +207,16 @@ public static partial class Conv2D
         }
         job.BySamples = g.N > 1;
         int tiles = job.ByRows ? g.OutHeight : (g.Positions + GemmBlocking.TileRows - 1) / GemmBlocking.TileRows;
-        int parts = Parallelism.Parts(threads, g.Work, job.BySamples ? g.N : tiles);
+        int units = job.BySamples ? g.N : tiles, parts = Parallelism.Parts(threads, g.Work, units);
         if (parts <= 1)
             ForwardPart<T>(&job, 0, 1);
         else
-            WorkerPool.Shared.Run(&ForwardPart<T>, &job, parts);
+            WorkerPool.Shared.RunChunks(&ForwardPart<T>, &job, Parallelism.Chunks(parts, units), parts);
     }
 
     /// <summary>
-    /// Part <paramref name="part"/> of a forward call: its samples, or for a single sample its share of the position
-    /// tiles. The job is copied to the part's stack: the kernels store through pointers the JIT cannot tell from the
+    /// Chunk <paramref name="part"/> of <paramref name="parts"/> of a forward call: its samples, or for a single sample its
+    /// share of the position tiles (or of the output rows). The job is copied to the part's stack: the kernels store through pointers the JIT cannot tell from the
     /// caller's job, which would make it read the job's fields again after every store.
     /// </summary>
     private static unsafe void ForwardPart<T>(void* arguments, int part, int parts) where T : unmanaged, IFloatingPointIeee754<T>

@@ -134,7 +134,15 @@ internal static unsafe class PackedGemm
             return;
         }
         var job = new SplitJob<T> { Product = p, SplitRows = splitRows };
-        WorkerPool.Shared.Run(&Part<T>, &job, parts);
+        // Chunks a thread takes as it is free when no chunk would pack what another packs too: rows of A against B
+        // packed once (each chunk packs its own rows of A), or columns of B packed once against A read in place; else
+        // one part per thread (each column part packs all of A, each row part all of B).
+        bool chunked = p.PackedB != null && (splitRows || ReadsAInPlace(p));
+        if (chunked)
+            WorkerPool.Shared.RunChunks(&Part<T>, &job, splitRows ? Parallelism.Chunks(parts, Parallelism.Blocks(p.M, mr), 4)
+                : Parallelism.Chunks(parts, Parallelism.Blocks(p.N, nr)), parts);
+        else
+            WorkerPool.Shared.Run(&Part<T>, &job, parts);
     }
 
     /// <summary>A product and the axis its parts split.</summary>
@@ -192,8 +200,7 @@ internal static unsafe class PackedGemm
         // panels, and packing it would cost each thread a pass over all of it per call (784×128 at batch 64: ~20% less
         // time on 2 cores). Not when its rows lie a multiple of 4 KiB apart: the six rows a tile reads would fall in one
         // set of the L1 cache and alias in the load unit (1024 inputs: ~15% slower in place).
-        bool inPlace = p.PackedA == null && p.PackedB != null && p.ACol == 1 && p.M >= mr && p.M < SplitRowsFrom
-            && p.ARow * sizeof(T) % 4096 != 0;
+        bool inPlace = ReadsAInPlace(p);
         bool packA = (p.M >= 4 || p.PackedA != null) && !inPlace;
         nint kcUsed = Math.Min(kcMax, p.K);
         // The blocks of A and B packed per call: at most MC × KC and KC × NC (the rows and columns rounded up in 64 bits).
@@ -253,6 +260,14 @@ internal static unsafe class PackedGemm
             }
         }
     }
+
+    /// <summary>
+    /// Whether A is read in place (see <see cref="Run{T, TV, S}"/>): B packed once, A not, rows contiguous, at least six
+    /// and fewer than <see cref="SplitRowsFrom"/>, not a multiple of 4 KiB apart.
+    /// </summary>
+    private static bool ReadsAInPlace<T>(in Product<T> p) where T : unmanaged =>
+        p.PackedA == null && p.PackedB != null && p.ACol == 1 && p.M >= GemmBlocking.TileRows && p.M < SplitRowsFrom
+        && p.ARow * sizeof(T) % 4096 != 0;
 
     /// <summary>
     /// Rows <c>[ic, ic+mc)</c> of A, packed as 6-row panels <paramref name="aPanelStride"/> values apart from

@@ -50,6 +50,14 @@ public static class Parallelism
         return (int)Math.Max(1, Math.Min(Math.Min(limit, byWork), units));
     }
 
+    /// <summary>
+    /// Chunks to cut <paramref name="units"/> into for <see cref="WorkerPool.RunChunks"/> on <paramref name="parts"/>
+    /// threads: four per thread (a thread that runs a third slower then costs the call about a tenth, not a third), at
+    /// most one per unit and at least <paramref name="minUnits"/> units each.
+    /// </summary>
+    internal static int Chunks(int parts, int units, int minUnits = 1) =>
+        parts <= 1 ? 1 : Math.Max(parts, Math.Min(4 * parts, units / Math.Max(1, minUnits)));
+
     /// <summary>Part <paramref name="part"/> of <paramref name="count"/> items cut into <paramref name="parts"/> runs whose starts are multiples of <paramref name="align"/>.</summary>
     internal static (int Start, int End) Range(int count, int part, int parts, int align)
     {

@@ -132,6 +132,41 @@ internal sealed unsafe class WorkerPool
         if (failure is not null) ExceptionDispatchInfo.Capture(failure).Throw();
     }
 
+    /// <summary>
+    /// Runs <c>job(arguments, chunk, chunks)</c> for every chunk in <c>[0, chunks)</c> on up to <paramref name="parts"/>
+    /// threads (the caller's included), each thread taking the next chunk not yet taken as soon as it is free, and
+    /// returns when all have finished. A thread that runs slower (a busier core, a virtual processor that shares its
+    /// core) then does fewer chunks instead of holding the others up at the end; what a chunk computes does not depend
+    /// on the thread that runs it, so the result does not either.
+    /// </summary>
+    public void RunChunks(delegate*<void*, int, int, void> job, void* arguments, int chunks, int parts)
+    {
+        parts = Math.Min(parts, chunks);
+        if (parts <= 1)
+        {
+            for (int chunk = 0; chunk < chunks; chunk++) job(arguments, chunk, chunks);
+            return;
+        }
+        var claims = new Claims { Job = job, Arguments = arguments, Chunks = chunks };
+        Run(&TakeChunks, &claims, parts);
+    }
+
+    /// <summary>A job cut into chunks and the count of chunks taken so far (on the caller's stack while it runs).</summary>
+    private struct Claims
+    {
+        public delegate*<void*, int, int, void> Job;
+        public void* Arguments;
+        public int Chunks;
+        public int Taken;
+    }
+
+    private static void TakeChunks(void* arguments, int part, int parts)
+    {
+        Claims* claims = (Claims*)arguments;
+        for (int chunk; (chunk = Interlocked.Increment(ref claims->Taken) - 1) < claims->Chunks;)
+            claims->Job(claims->Arguments, chunk, claims->Chunks);
+    }
+
     /// <summary>Wakes the sleeping workers; true if the caller was interrupted while taking the lock (it retries).</summary>
     private bool WakeSleepers()
     {
