@@ -256,8 +256,8 @@ internal unsafe struct TileEpilogue<T> where T : unmanaged, IFloatingPointIeee75
         }
         if (ReluFirst)
         {
-            a = S.Select(S.Less(a, S.Zero), S.Zero, a);
-            b = S.Select(S.Less(b, S.Zero), S.Zero, b);
+            a = S.Relu(a);
+            b = S.Relu(b);
         }
         if (Normalize)
         {
@@ -267,8 +267,8 @@ internal unsafe struct TileEpilogue<T> where T : unmanaged, IFloatingPointIeee75
         }
         if (Relu)
         {
-            a = S.Select(S.Less(a, S.Zero), S.Zero, a);
-            b = S.Select(S.Less(b, S.Zero), S.Zero, b);
+            a = S.Relu(a);
+            b = S.Relu(b);
         }
     }
 
@@ -277,10 +277,10 @@ internal unsafe struct TileEpilogue<T> where T : unmanaged, IFloatingPointIeee75
     public readonly TV ApplyAcross<TV, S>(TV v, int f) where TV : struct where S : struct, ILanes<TV, T>
     {
         if (HasBias) v = S.Add(v, S.Load(ref Bias[f], 0));
-        if (ReluFirst) v = S.Select(S.Less(v, S.Zero), S.Zero, v);
+        if (ReluFirst) v = S.Relu(v);
         if (Normalize)
             v = S.Add(S.Mul(S.Mul(S.Sub(v, S.Load(ref Mean[f], 0)), S.Load(ref InvStd[f], 0)), S.Load(ref Gamma[f], 0)), S.Load(ref Beta[f], 0));
-        if (Relu) v = S.Select(S.Less(v, S.Zero), S.Zero, v);
+        if (Relu) v = S.Relu(v);
         return v;
     }
 }

@@ -236,7 +236,7 @@ internal static class Microkernels
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static TV Relu<T, TV, S>(TV v)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T> =>
-        S.Select(S.Less(v, S.Zero), S.Zero, v);
+        S.Relu(v);
 }
 
 /// <summary>How <see cref="Microkernels.Tile6{T, TV, S, TA}"/> reads <c>A</c>; a type argument, so the JIT compiles each layout with its strides as constants.</summary>

@@ -38,6 +38,11 @@ internal interface ILanes<TV, T> where TV : struct where T : unmanaged
     static abstract TV WithSignOf(TV magnitude, TV sign);
     static abstract TV Less(TV a, TV b);
     static abstract TV Select(TV mask, TV whenTrue, TV whenFalse);
+    /// <summary>
+    /// <c>a &lt; 0 ? 0 : a</c> per lane, NaN and −0 kept (the ReLU): one instruction on x86, whose max returns its second
+    /// operand unless the first is greater, so <c>max(0, a)</c> is exactly that; a compare and a select elsewhere.
+    /// </summary>
+    static abstract TV Relu(TV a);
     /// <summary><paramref name="x"/> where it is NaN, <paramref name="value"/> elsewhere.</summary>
     static abstract TV NaNFrom(TV x, TV value);
     /// <summary>The bits of <paramref name="t"/>, as an integer, shifted left by the width of the mantissa.</summary>
@@ -61,6 +66,8 @@ internal readonly struct Lanes512<T> : ILanes<Vector512<T>, T> where T : unmanag
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> WithSignOf(Vector512<T> magnitude, Vector512<T> sign) => magnitude | (sign & Vector512.Create(T.NegativeZero));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Less(Vector512<T> a, Vector512<T> b) => Vector512.LessThan(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Select(Vector512<T> mask, Vector512<T> whenTrue, Vector512<T> whenFalse) => Vector512.ConditionalSelect(mask, whenTrue, whenFalse);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Relu(Vector512<T> a) =>
+        System.Runtime.Intrinsics.X86.Sse.IsSupported ? Vector512.MaxNative(Vector512<T>.Zero, a) : Vector512.ConditionalSelect(Vector512.LessThan(a, Vector512<T>.Zero), Vector512<T>.Zero, a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> NaNFrom(Vector512<T> x, Vector512<T> value) => Vector512.ConditionalSelect(Vector512.IsNaN(x), x, value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -99,6 +106,8 @@ internal readonly struct Lanes256<T> : ILanes<Vector256<T>, T> where T : unmanag
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> WithSignOf(Vector256<T> magnitude, Vector256<T> sign) => magnitude | (sign & Vector256.Create(T.NegativeZero));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Less(Vector256<T> a, Vector256<T> b) => Vector256.LessThan(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Select(Vector256<T> mask, Vector256<T> whenTrue, Vector256<T> whenFalse) => Vector256.ConditionalSelect(mask, whenTrue, whenFalse);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Relu(Vector256<T> a) =>
+        System.Runtime.Intrinsics.X86.Sse.IsSupported ? Vector256.MaxNative(Vector256<T>.Zero, a) : Vector256.ConditionalSelect(Vector256.LessThan(a, Vector256<T>.Zero), Vector256<T>.Zero, a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> NaNFrom(Vector256<T> x, Vector256<T> value) => Vector256.ConditionalSelect(Vector256.IsNaN(x), x, value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -137,6 +146,8 @@ internal readonly struct Lanes128<T> : ILanes<Vector128<T>, T> where T : unmanag
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> WithSignOf(Vector128<T> magnitude, Vector128<T> sign) => magnitude | (sign & Vector128.Create(T.NegativeZero));
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Less(Vector128<T> a, Vector128<T> b) => Vector128.LessThan(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Select(Vector128<T> mask, Vector128<T> whenTrue, Vector128<T> whenFalse) => Vector128.ConditionalSelect(mask, whenTrue, whenFalse);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Relu(Vector128<T> a) =>
+        System.Runtime.Intrinsics.X86.Sse.IsSupported ? Vector128.MaxNative(Vector128<T>.Zero, a) : Vector128.ConditionalSelect(Vector128.LessThan(a, Vector128<T>.Zero), Vector128<T>.Zero, a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> NaNFrom(Vector128<T> x, Vector128<T> value) => Vector128.ConditionalSelect(Vector128.IsNaN(x), x, value);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
@@ -177,6 +188,7 @@ internal readonly struct Lane<T> : ILanes<T, T> where T : unmanaged, IFloatingPo
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T WithSignOf(T magnitude, T sign) => T.CopySign(magnitude, sign);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Less(T a, T b) => a < b ? T.One : T.Zero;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Select(T mask, T whenTrue, T whenFalse) => mask != T.Zero ? whenTrue : whenFalse;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Relu(T a) => a < T.Zero ? T.Zero : a;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T NaNFrom(T x, T value) => T.IsNaN(x) ? x : value;
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
