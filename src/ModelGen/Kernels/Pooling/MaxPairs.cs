@@ -51,7 +51,7 @@ internal static unsafe class MaxPairs
             // About 32 multiply-adds' worth of time per output (loads, shuffles, three compare-and-blends, stores).
             int parts = Parallelism.Parts(threads, (long)n * channels * outHeight * outWidth * 32, n);
             if (parts <= 1) Part(&job, 0, 1);
-            else WorkerPool.Shared.Run(&Part, &job, parts);
+            else WorkerPool.Shared.RunChunks(&Part, &job, Parallelism.Chunks(parts, n), parts);
         }
     }
 
@@ -63,7 +63,7 @@ internal static unsafe class MaxPairs
         public int N, Channels, Height, Width, OutHeight, OutWidth;
     }
 
-    /// <summary>The samples of part <paramref name="part"/>.</summary>
+    /// <summary>The samples of chunk <paramref name="part"/> of <paramref name="parts"/>.</summary>
     private static void Part(void* arguments, int part, int parts)
     {
         // Everything in locals: the stores through float* could alias the job, which would make the JIT reload it.

@@ -85,7 +85,7 @@ public static class Parallelism
             return;
         }
         fixed (TJob* pointer = &job)
-            WorkerPool.Shared.Run(&ElementwisePart<TJob>, pointer, parts);
+            WorkerPool.Shared.RunChunks(&ElementwisePart<TJob>, pointer, Chunks(parts, Blocks(count, 64)), parts);
     }
 
     private static unsafe void ElementwisePart<TJob>(void* arguments, int part, int parts) where TJob : unmanaged, IElementwiseJob
