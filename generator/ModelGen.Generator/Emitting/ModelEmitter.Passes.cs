@@ -1,6 +1,7 @@
 using System.Linq;
 using ModelGen.Generator.Graph;
 using ModelGen.Generator.Layers;
+using ModelGen.Generator.Model;
 using static ModelGen.Generator.Emitting.Literals;
 
 namespace ModelGen.Generator.Emitting;
@@ -34,7 +35,7 @@ internal sealed partial class ModelEmitter
                 EmitForwardStep(_layers[i], inTrainingBranch: false);
                 continue;
             }
-            // Convolution, batch norm (and ReLU): at inference, one pass; in training, batch norm needs the batch's statistics.
+            // Convolution, batch norm (ReLU, max pooling): at inference, one pass; in training, batch norm needs the batch's statistics.
             string names = string.Join(" -> ", _layers.Skip(i).Take(fused).Select(l => l.Name));
             if (Trainable)
             {
@@ -68,13 +69,16 @@ internal sealed partial class ModelEmitter
     }
 
     /// <summary>
-    /// The inference pass of a convolution, its batch norm and ReLU (a group the planner fused), written where the
-    /// group's last layer writes.
+    /// The inference pass of a convolution, its batch norm, ReLU and max pooling (a group the planner fused), written
+    /// where the group's last layer writes.
     /// </summary>
     private void EmitFusedInference(int i, int fused)
     {
-        _w.Line($"// {string.Join(" -> ", _layers.Skip(i).Take(fused).Select(l => l.Name))} at inference: the convolution with running statistics{(fused == 3 ? " and the ReLU" : "")} applied per register tile");
-        Conv2D.EmitNormalizedInference(Step(_layers[i]), _layers[i + 1], Output(i + fused - 1), relu: fused == 3);
+        bool relu = fused > 2 && _layers[i + 2].Spec.Kind == LayerKind.ReLU;
+        LayerPlan? pool = _layers[i + fused - 1].Spec.Kind == LayerKind.MaxPool2D ? _layers[i + fused - 1] : null;
+        _w.Line($"// {string.Join(" -> ", _layers.Skip(i).Take(fused).Select(l => l.Name))} at inference: the convolution with running statistics{(relu ? " and the ReLU" : "")} applied per register tile"
+            + (pool is null ? "" : ", then max-pooled sample by sample"));
+        Conv2D.EmitNormalizedInference(Step(_layers[i]), _layers[i + 1], Output(i + fused - 1), relu, pool);
     }
 
     private void EmitBackward()

@@ -128,17 +128,21 @@ internal sealed class Conv2D : LayerModule
     public override void DeclareScratch(LayerStep s) => Weighted.DeclarePreActivation(s);
 
     /// <summary>
-    /// The inference pass of this convolution, the batch norm <paramref name="norm"/> reading it and, when
-    /// <paramref name="relu"/>, a ReLU after that, written into <paramref name="output"/> (the group's last layer's
-    /// array): the running statistics and the ReLU applied to each register tile, with the bits of the separate passes.
+    /// The inference pass of this convolution, the batch norm <paramref name="norm"/> reading it, when
+    /// <paramref name="relu"/> a ReLU after that and when <paramref name="pool"/> is set that max pooling, written into
+    /// <paramref name="output"/> (the group's last layer's array): the running statistics and the ReLU applied to each
+    /// register tile, each sample pooled by the thread that computed it, with the bits of the separate passes.
     /// </summary>
-    public static void EmitNormalizedInference(LayerStep s, LayerPlan norm, string output, bool relu)
+    public static void EmitNormalizedInference(LayerStep s, LayerPlan norm, string output, bool relu, LayerPlan? pool)
     {
         LayerPlan conv = s.Layer;
-        s.W.Line($"{LayerStep.Kernels}.Conv2D.ForwardNormalized<{s.T}>({s.Input()}, {LayerStep.Tensor(conv.Weight!)}, {Weighted.PackedField(conv)}, _weightVersion, {s.TensorOrEmpty(conv.Bias)},");
+        string kernel = pool is null ? "ForwardNormalized" : "ForwardNormalizedMaxPooled";
+        s.W.Line($"{LayerStep.Kernels}.Conv2D.{kernel}<{s.T}>({s.Input()}, {LayerStep.Tensor(conv.Weight!)}, {Weighted.PackedField(conv)}, _weightVersion, {s.TensorOrEmpty(conv.Bias)},");
         s.W.Line($"    {LayerStep.Tensor(norm.Weight!)}, {LayerStep.Tensor(norm.Bias!)}, {LayerStep.Tensor(norm.RunningMean!)}, {LayerStep.Tensor(norm.RunningVar!)}, {output},");
         s.W.Line($"    {Geometry(conv)},");
-        s.W.Line($"    epsilon: {Number(norm.Spec.Epsilon)}, {s.Threads}{(conv.Activation == ActivationKind.ReLU ? ", reluBeforeNorm: true" : "")}{(relu ? ", relu: true" : "")});");
+        string window = pool is null ? ""
+            : $"pool: {Int(pool.Spec.PoolSize)}, poolStride: {Int(pool.Spec.Stride)}, pooledHeight: {Int(pool.Output.Dims[1])}, pooledWidth: {Int(pool.Output.Dims[2])}, ";
+        s.W.Line($"    epsilon: {Number(norm.Spec.Epsilon)}, {window}{s.Threads}{(conv.Activation == ActivationKind.ReLU ? ", reluBeforeNorm: true" : "")}{(relu ? ", relu: true" : "")});");
     }
 
     public override void EmitBackward(LayerStep s)

@@ -87,14 +87,16 @@ internal static class Planner
 
     /// <summary>
     /// How many layers from <paramref name="i"/> run as one pass at inference: a convolution (linear or ReLU) whose only
-    /// reader is a batch norm, and a ReLU layer after that if it is the batch norm's only reader (3 or 2); 0 otherwise.
+    /// reader is a batch norm, a ReLU layer after that if it is the batch norm's only reader, and a max pooling after the
+    /// last of these if it is its only reader (2 to 4); 0 otherwise.
     /// </summary>
     private static int FusedAtInference(ModelPlan model, int i)
     {
         IReadOnlyList<LayerPlan> layers = model.Layers;
         if (layers[i].Spec.Kind != LayerKind.Conv2D || layers[i].Activation is not (ActivationKind.Linear or ActivationKind.ReLU)) return 0;
         if (!OnlyReaderIsNext(model, i, LayerKind.BatchNorm)) return 0;
-        return OnlyReaderIsNext(model, i + 1, LayerKind.ReLU) ? 3 : 2;
+        int count = OnlyReaderIsNext(model, i + 1, LayerKind.ReLU) ? 3 : 2;
+        return OnlyReaderIsNext(model, i + count - 1, LayerKind.MaxPool2D) ? count + 1 : count;
     }
 
     /// <summary>Whether layer i's output is read by layer i + 1 alone, and that layer is of <paramref name="kind"/>.</summary>

@@ -522,7 +522,7 @@ namespace Demo
         /// <summary>Runs every layer on the first n samples of <paramref name="inputs"/>; the result is left in the last layer's buffer.</summary>
         private void Forward(global::System.ReadOnlySpan<float> inputs, int n, bool training)
         {
-            // conv2d0 -> batchnorm0: in training, layer by layer; at inference, one pass (see below)
+            // conv2d0 -> batchnorm0 -> maxpool2d0: in training, layer by layer; at inference, one pass (see below)
             if (training)
             {
                 // conv2d0: convolution [n x 1 x 28 x 28] -> [n x 6 x 28 x 28], 5x5 kernels, stride 1, zero padding 2, then ReLU
@@ -532,19 +532,19 @@ namespace Demo
                 // batchnorm0: batch norm over [n x 6 x 28 x 28], per channel: batch statistics in training, running statistics in inference
                 global::ModelGen.Kernels.BatchNorm.ForwardTraining<float>(Rows(_conv2d0Output, n, 4704), Batchnorm0Weight, Batchnorm0Bias, Rows(_batchnorm0Output, n, 4704), Rows(_batchnorm0Normalized, n, 4704), _batchnorm0InvStd, Batchnorm0RunningMean, Batchnorm0RunningVar,
                     n, channels: 6, spatial: 784, momentum: 0.1, epsilon: 1e-5);
+
+                // maxpool2d0: max pooling [n x 6 x 28 x 28] -> [n x 6 x 14 x 14], 2x2 windows, stride 2
+                global::ModelGen.Kernels.Pooling.MaxForward<float>(_batchnorm0Output, _maxpool2d0Output, _maxpool2d0Argmax,
+                    n, channels: 6, height: 28, width: 28, pool: 2, stride: 2, outHeight: 14, outWidth: 14, threads: 0);
             }
             else
             {
-                // conv2d0 -> batchnorm0 at inference: the convolution with running statistics applied per register tile
-                global::ModelGen.Kernels.Conv2D.ForwardNormalized<float>(inputs, Conv2d0Weight, _conv2d0PackedWeight, _weightVersion, Conv2d0Bias,
-                    Batchnorm0Weight, Batchnorm0Bias, Batchnorm0RunningMean, Batchnorm0RunningVar, _batchnorm0Output,
+                // conv2d0 -> batchnorm0 -> maxpool2d0 at inference: the convolution with running statistics applied per register tile, then max-pooled sample by sample
+                global::ModelGen.Kernels.Conv2D.ForwardNormalizedMaxPooled<float>(inputs, Conv2d0Weight, _conv2d0PackedWeight, _weightVersion, Conv2d0Bias,
+                    Batchnorm0Weight, Batchnorm0Bias, Batchnorm0RunningMean, Batchnorm0RunningVar, _maxpool2d0Output,
                     n, channels: 1, height: 28, width: 28, filters: 6, kernel: 5, stride: 1, padTop: 2, padLeft: 2, outHeight: 28, outWidth: 28,
-                    epsilon: 1e-5, threads: 0, reluBeforeNorm: true);
+                    epsilon: 1e-5, pool: 2, poolStride: 2, pooledHeight: 14, pooledWidth: 14, threads: 0, reluBeforeNorm: true);
             }
-
-            // maxpool2d0: max pooling [n x 6 x 28 x 28] -> [n x 6 x 14 x 14], 2x2 windows, stride 2
-            global::ModelGen.Kernels.Pooling.MaxForward<float>(_batchnorm0Output, _maxpool2d0Output, training ? _maxpool2d0Argmax : null,
-                n, channels: 6, height: 28, width: 28, pool: 2, stride: 2, outHeight: 14, outWidth: 14, threads: 0);
 
             // conv2d1: convolution [n x 6 x 14 x 14] -> [n x 16 x 10 x 10], 5x5 kernels, stride 1, then ReLU
             global::ModelGen.Kernels.Conv2D.Forward<float>(_maxpool2d0Output, Conv2d1Weight, _conv2d1PackedWeight, _weightVersion, Conv2d1Bias, _conv2d1Output,

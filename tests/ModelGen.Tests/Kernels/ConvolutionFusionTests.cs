@@ -56,6 +56,57 @@ public class ConvolutionFusionTests
         }
     }
 
+    // n, channels, size, filters, kernel, stride, pad, out, pool, pool stride: LeNet's two layers at a batch the threads
+    // split by samples and at batch 1 (split by tiles), a strided layer pooled 3×3 with stride 2 (the general pooling
+    // kernel) and an odd output size (the last row and column of the convolution left out of every window).
+    public static TheoryData<int, int, int, int, int, int, int, int, int, int> PooledShapes() => new()
+    {
+        { 16, 1, 28, 16, 5, 1, 2, 28, 2, 2 },
+        { 1, 1, 28, 16, 5, 1, 2, 28, 2, 2 },
+        { 16, 16, 14, 32, 5, 1, 0, 10, 2, 2 },
+        { 1, 16, 14, 32, 5, 1, 0, 10, 2, 2 },
+        { 5, 3, 15, 7, 3, 2, 1, 8, 3, 2 },
+        { 4, 5, 9, 20, 3, 1, 0, 7, 2, 2 },
+    };
+
+    [Theory]
+    [MemberData(nameof(PooledShapes))]
+    public void Pooling_each_sample_as_it_is_computed_gives_the_bits_of_the_separate_passes(int n, int c, int h, int f, int k, int s, int pad, int o,
+        int pool, int poolStride)
+    {
+        float[] x = TestData.Floats(n * c * h * h, seed: 21), w = TestData.Floats(f * c * k * k, seed: 22, scale: 0.3);
+        x[x.Length / 3] = float.NaN; // a NaN window in one sample: pooling keeps the first NaN it meets
+        float[] b = TestData.Floats(f, seed: 23), gamma = TestData.Floats(f, seed: 24), beta = TestData.Floats(f, seed: 25);
+        float[] mean = TestData.Floats(f, seed: 26);
+        float[] variance = Array.ConvertAll(TestData.Floats(f, seed: 27), v => 0.5f + v * v);
+        int p = (o - pool) / poolStride + 1;
+        var packed = new PackedWeights<float>(c * k * k, f);
+        foreach (bool relu in new[] { false, true })
+        {
+            float[] y = Separate(x, w, b, gamma, beta, mean, variance, n, c, h, f, k, s, pad, o, reluBefore: false, relu);
+            float[] expected = new float[n * f * p * p];
+            Pooling.MaxForward<float>(y, expected, default, n, f, o, o, pool, poolStride, p, p);
+            foreach (int threads in new[] { 1, 0 })
+            {
+                float[] pooled = new float[expected.Length];
+                Conv2D.ForwardNormalizedMaxPooled<float>(x, w, packed, 1, b, gamma, beta, mean, variance, pooled,
+                    n, c, h, h, f, k, s, pad, pad, o, o, epsilon: 1e-5, pool, poolStride, p, p, threads, relu: relu);
+                Assert.True(expected.AsSpan().SequenceEqual(pooled), $"relu {relu}, threads {threads}: pooled per sample differs");
+            }
+            Assert.Contains(expected, float.IsNaN);
+        }
+    }
+
+    [Fact]
+    public void A_pooled_convolution_checks_the_pooled_output_s_length()
+    {
+        float[] x = new float[2 * 28 * 28], w = new float[16 * 25], stats = new float[16], pooled = new float[2 * 16 * 14 * 14 - 1];
+        var e = Assert.Throws<ArgumentException>(() => Conv2D.ForwardNormalizedMaxPooled<float>(x, w, null, 0, default, stats, stats, stats, stats,
+            pooled, 2, 1, 28, 28, 16, 5, 1, 2, 2, 28, 28, 1e-5, pool: 2, poolStride: 2, pooledHeight: 14, pooledWidth: 14));
+        Assert.Equal("pooled", e.ParamName);
+        Assert.Contains("6272", e.Message);
+    }
+
     [Theory]
     [MemberData(nameof(Shapes))]
     public void A_relu_per_tile_gives_the_bits_of_a_separate_pass(int n, int c, int h, int f, int k, int s, int pad, int o)

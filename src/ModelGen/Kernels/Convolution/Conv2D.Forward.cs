@@ -64,13 +64,45 @@ public static partial class Conv2D
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         Geometry g = Checked(x, w, y, n, channels, height, width, filters, kernel, stride, padTop, padLeft, outHeight, outWidth);
+        CheckNormalization(b, gamma, beta, runningMean, runningVar, filters);
+        Run(x, w, packed, version, b, gamma, beta, runningMean, runningVar, T.CreateTruncating(epsilon), y, g, threads, reluBeforeNorm, relu);
+    }
+
+    /// <summary>
+    /// <see cref="ForwardNormalized{T}"/> followed by max pooling of its output (windows of <paramref name="pool"/> ×
+    /// <paramref name="pool"/>, stride <paramref name="poolStride"/>, as <see cref="Pooling.MaxForward{T}"/>), of which
+    /// only the pooled values are written: <paramref name="pooled"/> [n, filters, pooledHeight, pooledWidth]. Each
+    /// sample's convolution output is pooled by the thread that computed it while it is still in that core's cache (in a
+    /// per-thread buffer of one sample) instead of being stored for the whole batch and read back. The pooling is
+    /// <see cref="Pooling.MaxForward{T}"/> on the same values, so the result has the bits of the separate passes.
+    /// </summary>
+    public static void ForwardNormalizedMaxPooled<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, PackedWeights<T>? packed, long version, ReadOnlySpan<T> b,
+        ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta, ReadOnlySpan<T> runningMean, ReadOnlySpan<T> runningVar, Span<T> pooled,
+        int n, int channels, int height, int width, int filters, int kernel, int stride, int padTop, int padLeft, int outHeight, int outWidth,
+        double epsilon, int pool, int poolStride, int pooledHeight, int pooledWidth, int threads = 1, bool reluBeforeNorm = false, bool relu = false)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Geometry g = CheckedInputs(x, w, n, channels, height, width, filters, kernel, stride, padTop, padLeft, outHeight, outWidth);
+        (_, int pooledSize) = Pooling.CheckGeometry(n, filters, outHeight, outWidth, pool, poolStride, pooledHeight, pooledWidth);
+        Check.Length(pooled, Check.Product(n, pooledSize), nameof(pooled));
+        CheckNormalization(b, gamma, beta, runningMean, runningVar, filters);
+        var pooling = new MaxPooling(pool, poolStride, pooledHeight, pooledWidth, pooledSize);
+        Run(x, w, packed, version, b, gamma, beta, runningMean, runningVar, T.CreateTruncating(epsilon), pooled, g, threads, reluBeforeNorm, relu, pooling);
+    }
+
+    /// <summary>The lengths of the bias (empty: none) and of batch norm's four per-filter operands.</summary>
+    private static void CheckNormalization<T>(ReadOnlySpan<T> b, ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta, ReadOnlySpan<T> runningMean,
+        ReadOnlySpan<T> runningVar, int filters)
+    {
         if (!b.IsEmpty) Check.Length(b, filters, nameof(b));
         Check.Length(gamma, filters, nameof(gamma));
         Check.Length(beta, filters, nameof(beta));
         Check.Length(runningMean, filters, nameof(runningMean));
         Check.Length(runningVar, filters, nameof(runningVar));
-        Run(x, w, packed, version, b, gamma, beta, runningMean, runningVar, T.CreateTruncating(epsilon), y, g, threads, reluBeforeNorm, relu);
     }
+
+    /// <summary>Max pooling after a forward pass (<see cref="Pool"/> 0: none): its windows and the pooled sizes of one sample.</summary>
+    private readonly record struct MaxPooling(int Pool, int Stride, int OutHeight, int OutWidth, int OutSize);
 
     /// <summary>One forward call's shared, read-only state (on the caller's stack while the parts run).</summary>
     private unsafe struct ForwardJob<T> where T : unmanaged, IFloatingPointIeee754<T>
@@ -93,6 +125,9 @@ public static partial class Conv2D
         /// position or filter skip the values the tile before them has added.
         /// </summary>
         public bool Accumulate;
+        /// <summary>Pool each sample's output into <see cref="Pooled"/> (<see cref="MaxPooling.Pool"/> 0: no pooling).</summary>
+        public MaxPooling Pooling;
+        public T* Pooled;
     }
 
     /// <summary>
@@ -101,7 +136,7 @@ public static partial class Conv2D
     /// </summary>
     private static unsafe void Run<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, PackedWeights<T>? packed, long version, ReadOnlySpan<T> b,
         ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta, ReadOnlySpan<T> mean, ReadOnlySpan<T> variance, T epsilon,
-        Span<T> y, in Geometry g, int threads, bool reluFirst, bool relu)
+        Span<T> y, in Geometry g, int threads, bool reluFirst, bool relu, MaxPooling pooling = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (g.N == 0) return;
@@ -130,7 +165,7 @@ public static partial class Conv2D
             {
                 Bias = pb, Gamma = pg, Beta = pbeta, Mean = pm, Variance = pv, Epsilon = epsilon, ReluFirst = reluFirst, Relu = relu,
             };
-            Direct(px, weights, byRows, py, g, ops, threads);
+            Direct(px, weights, byRows, py, g, ops, threads, pooling: pooling);
         }
     }
 
@@ -167,7 +202,7 @@ public static partial class Conv2D
     /// holds (<c>y + v</c>, after the epilogue) instead of stored.
     /// </summary>
     private static unsafe void Direct<T>(T* x, T* weights, bool byRows, T* y, in Geometry g, in FilterOps<T> ops, int threads,
-        bool accumulate = false)
+        bool accumulate = false, MaxPooling pooling = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int filters = g.Filters, nr = PackedGemm.Blocking<T>().Columns;
@@ -206,6 +241,14 @@ public static partial class Conv2D
             e.Beta[f] = ops.Beta[f];
         }
         job.BySamples = g.N > 1;
+        if (pooling.Pool > 0)
+        {
+            // Pooled per sample by the part that computed it; a single sample, whose tiles the parts share, in the
+            // caller's buffer, pooled once they are done.
+            job.Pooling = pooling;
+            job.Pooled = y;
+            job.Y = job.BySamples ? null : ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionOutput, g.OutSize);
+        }
         int tiles = job.ByRows ? g.OutHeight : (g.Positions + GemmBlocking.TileRows - 1) / GemmBlocking.TileRows;
         // Split at a quarter of a product's multiply-adds: short tap loops, padded tiles and the epilogue make a
         // convolution's multiply-add several times a product's in time (LeNet's first convolution at batch 1, 313 k of
@@ -215,7 +258,28 @@ public static partial class Conv2D
             ForwardPart<T>(&job, 0, 1);
         else
             WorkerPool.Shared.RunChunks(&ForwardPart<T>, &job, Parallelism.Chunks(parts, units), parts);
+        if (pooling.Pool > 0 && !job.BySamples)
+            PoolSample(job, job.Y, 0);
     }
+
+    /// <summary>Sample <paramref name="s"/>'s convolution output at <paramref name="output"/>, max-pooled into its place in <see cref="ForwardJob{T}.Pooled"/>.</summary>
+    private static unsafe void PoolSample<T>(in ForwardJob<T> job, T* output, int s) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        MaxPooling p = job.Pooling;
+        Pooling.MaxForward<T>(new ReadOnlySpan<T>(output, job.G.OutSize), new Span<T>(job.Pooled + (nint)s * p.OutSize, p.OutSize), default,
+            1, job.G.Filters, job.G.OutHeight, job.G.OutWidth, p.Pool, p.Stride, p.OutHeight, p.OutWidth, threads: 1);
+    }
+
+    /// <summary>
+    /// Where a part writes sample <paramref name="s"/>'s output: its place in the output, or, when the samples are pooled
+    /// one by one, the part's buffer <paramref name="sampleBuffer"/>.
+    /// </summary>
+    private static unsafe T* SampleOutput<T>(in ForwardJob<T> job, T* sampleBuffer, int s) where T : unmanaged, IFloatingPointIeee754<T> =>
+        sampleBuffer != null ? sampleBuffer : job.Y + (nint)s * job.G.OutSize;
+
+    /// <summary>This part's buffer of one sample's output when the samples are pooled one by one (null otherwise).</summary>
+    private static unsafe T* SampleBuffer<T>(in ForwardJob<T> job) where T : unmanaged, IFloatingPointIeee754<T> =>
+        job.Pooling.Pool > 0 && job.BySamples ? ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionOutput, job.G.OutSize) : null;
 
     /// <summary>
     /// Chunk <paramref name="part"/> of <paramref name="parts"/> of a forward call: its samples, or for a single sample its
@@ -253,12 +317,13 @@ public static partial class Conv2D
         nint* windows = stackalloc nint[mr];
         T* tile = stackalloc T[mr * nr];
         int panels = (g.Filters + nr - 1) / nr;
+        T* sampleBuffer = SampleBuffer(job);
         for (int s = s0; s < s1; s++)
         {
             T* source = job.X + (nint)s * g.InSize;
             if (padded != null)
                 source = Unfold.Pad(source, g.Channels, g.Height, g.Width, g.PadTop, g.PadLeft, g.SpanHeight, g.SpanWidth, padded);
-            T* ys = job.Y + (nint)s * g.OutSize;
+            T* ys = SampleOutput(job, sampleBuffer, s);
             for (int q = 0; q < panels; q++)
             {
                 T* weights = job.Weights + (nint)q * g.Rows * nr;
@@ -298,6 +363,7 @@ public static partial class Conv2D
                         }
                 }
             }
+            if (sampleBuffer != null) PoolSample(job, sampleBuffer, s);
         }
     }
 
@@ -321,10 +387,11 @@ public static partial class Conv2D
         T* padded = ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionPart, g.Channels * plane + 2 * nr);
         T* tile = stackalloc T[mr * nr];
         int groups = (g.Filters + mr - 1) / mr;
+        T* sampleBuffer = SampleBuffer(job);
         for (int s = s0; s < s1; s++)
         {
             Unfold.Pad(job.X + (nint)s * g.InSize, g.Channels, g.Height, g.Width, g.PadTop, g.PadLeft, g.SpanHeight, g.SpanWidth, padded);
-            T* ys = job.Y + (nint)s * g.OutSize;
+            T* ys = SampleOutput(job, sampleBuffer, s);
             for (int oh = r0; oh < r1; oh++)
                 for (int step = 0; step < width; step += nr)
                 {
@@ -342,6 +409,7 @@ public static partial class Conv2D
                             job.Accumulate, q * mr - f0, step - ow);
                     }
                 }
+            if (sampleBuffer != null) PoolSample(job, sampleBuffer, s);
         }
     }
 

@@ -21,9 +21,11 @@ internal sealed unsafe class ThreadScratch
         ConvolutionCall,
         /// <summary>A convolution's per-sample copies (padded input, transposed output gradient), on each thread that runs a part.</summary>
         ConvolutionPart,
+        /// <summary>A convolution's output of one sample before it is pooled (on each thread that runs a part, or the caller's for a single sample).</summary>
+        ConvolutionOutput,
     }
 
-    private const int Slots = 4;
+    private const int Slots = 5;
 
     [System.ThreadStatic] private static ThreadScratch? t_current;
     private readonly void*[] _pointers = new void*[Slots];

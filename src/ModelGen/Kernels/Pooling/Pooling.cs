@@ -199,7 +199,7 @@ public static partial class Pooling
     /// Checks the sizes (the windows inside the input, computed in 64 bits) and returns the values of one input and one
     /// output sample, each at most <see cref="Check.MaxSize"/>.
     /// </summary>
-    private static (int InSize, int OutSize) CheckGeometry(int n, int channels, int height, int width, int pool, int stride,
+    internal static (int InSize, int OutSize) CheckGeometry(int n, int channels, int height, int width, int pool, int stride,
         int outHeight, int outWidth)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(n);
