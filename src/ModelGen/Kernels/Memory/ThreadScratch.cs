@@ -15,6 +15,8 @@ internal sealed unsafe class ThreadScratch
     {
         /// <summary>The packed GEMM's per-call blocks of A and B.</summary>
         Gemm,
+        /// <summary>All of a product's A packed once by the calling thread's product for the parts that split its columns.</summary>
+        GemmA,
         /// <summary>A convolution's weights packed for one call, on the calling thread.</summary>
         ConvolutionWeights,
         /// <summary>A convolution's per-call tables (per-filter factors, tap offsets), on the calling thread.</summary>
@@ -25,7 +27,7 @@ internal sealed unsafe class ThreadScratch
         ConvolutionOutput,
     }
 
-    private const int Slots = 5;
+    private const int Slots = 6;
 
     [System.ThreadStatic] private static ThreadScratch? t_current;
     private readonly void*[] _pointers = new void*[Slots];
