@@ -30,6 +30,8 @@ public static class Program
           dotnet run -c Release --project tests/ModelGen.Benchmarks -- --convolutions [--threads 1|0] [--seconds S]
         The register kernels alone, on operands in the L1 cache (% of the one-core peak):
           dotnet run -c Release --project tests/ModelGen.Benchmarks -- --microkernel [--seconds S]
+        Two builds against each other in one process, in alternating slices (see bench/ab.sh, which builds two revisions):
+          dotnet ModelGen.Benchmarks.dll --ab DIR_A DIR_B --case mlp1024 --mode step|b1|b64 [--rounds 40] [--slice-ms 100]
         BenchmarkDotNet:
           dotnet run -c Release --project tests/ModelGen.Benchmarks -- --filter '*'                 every benchmark
           dotnet run -c Release --project tests/ModelGen.Benchmarks -- --job short --filter '*784x128x10*'
@@ -50,6 +52,7 @@ public static class Program
         if (args[0] == "--products") return DenseProducts.Run(args);
         if (args[0] == "--microkernel") return MicrokernelProbe.Run(args);
         if (args[0] == "--convolutions") return ConvolutionLayers.Run(args);
+        if (args[0] == "--ab") return BuildComparison.Run(args);
 
         var summaries = BenchmarkSwitcher.FromTypes([typeof(TrainStepBenchmarks), typeof(DenseProductBenchmarks), typeof(ConvolutionBenchmarks)]).Run(args);
         foreach (var summary in summaries)

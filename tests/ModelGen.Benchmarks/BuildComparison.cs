@@ -1,0 +1,112 @@
+using System;
+using System.Collections;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Runtime.Loader;
+
+namespace ModelGen.Benchmarks;
+
+/// <summary>
+/// Two builds of this project timed against each other in one process:
+/// <c>--ab DIR_A DIR_B --case mlp1024 --mode step|b1|b64 [--rounds 40] [--slice-ms 100]</c>. Each directory holds a
+/// build's output (<c>ModelGen.Benchmarks.dll</c> and its <c>ModelGen.dll</c>), loaded into an
+/// <see cref="AssemblyLoadContext"/> of its own; the case runs in slices of <c>--slice-ms</c>, A then B, then B then A,
+/// and so on. On a machine whose speed drifts by tens of percent within minutes, alternating whole processes leaves
+/// each build with different minutes; slices a tenth of a second apart see the same machine, so the median of the
+/// per-round ratios resolves changes of a few percent. Each build has its own worker threads, idle while the other runs;
+/// so a change whose gain comes from where threads run and what their caches keep between calls (a batch-1 product split
+/// so that each core keeps its share of the weights in its L2) is distorted here: confirm those in separate processes
+/// (<c>--compare --cases …</c> of each build, alternated).
+/// </summary>
+public static class BuildComparison
+{
+    public static int Run(string[] args)
+    {
+        int at = Array.IndexOf(args, "--ab");
+        if (at < 0 || at + 2 >= args.Length)
+            throw new ArgumentException("--ab takes two build directories: --ab DIR_A DIR_B --case KEY --mode step|b1|b64");
+        string[] dirs = [Path.GetFullPath(args[at + 1]), Path.GetFullPath(args[at + 2])];
+        string key = Compare.Option(args, "--case") ?? throw new ArgumentException("--case KEY is needed (xor, mlp128, mlp512, mlp1024, lenet).");
+        string mode = Compare.Option(args, "--mode") ?? "step";
+        int rounds = int.Parse(Compare.Option(args, "--rounds") ?? "40", CultureInfo.InvariantCulture);
+        double slice = double.Parse(Compare.Option(args, "--slice-ms") ?? "100", CultureInfo.InvariantCulture) / 1000;
+        Action[] calls = [Load(dirs[0], key, mode), Load(dirs[1], key, mode)];
+        foreach (Action call in calls)
+            for (int i = 0; i < 50; i++) call();
+
+        var times = new List<double>[] { new(), new() };
+        var ratios = new List<double>();
+        for (int r = 0; r < rounds; r++)
+        {
+            double[] us = new double[2];
+            for (int k = 0; k < 2; k++)
+            {
+                int v = r % 2 == 0 ? k : 1 - k; // A first in even rounds, B first in odd ones
+                us[v] = MicrosecondsPerCall(calls[v], slice);
+                times[v].Add(us[v]);
+            }
+            ratios.Add(us[0] / us[1]);
+        }
+        Console.WriteLine($"{key} {mode}: A {Median(times[0]):0.0} µs, B {Median(times[1]):0.0} µs per call; A/B median {Median(ratios):0.000} " +
+                          $"(quartiles {Quantile(ratios, 0.25):0.000}–{Quantile(ratios, 0.75):0.000}, {rounds} rounds of {slice * 1000:0} ms each)");
+        Console.WriteLine($"  A: {dirs[0]}");
+        Console.WriteLine($"  B: {dirs[1]}");
+        return 0;
+    }
+
+    /// <summary>The case's call (a training step, a batch-1 or a batch-64 prediction) from the build in <paramref name="dir"/>.</summary>
+    private static Action Load(string dir, string key, string mode)
+    {
+        string main = Path.Combine(dir, "ModelGen.Benchmarks.dll");
+        if (!File.Exists(main)) throw new FileNotFoundException($"No build of ModelGen.Benchmarks in {dir}.", main);
+        var context = new AssemblyLoadContext($"build {dir}");
+        context.Resolving += (c, name) =>
+        {
+            string path = Path.Combine(dir, name.Name + ".dll");
+            return File.Exists(path) ? c.LoadFromAssemblyPath(path) : null;
+        };
+        Assembly assembly = context.LoadFromAssemblyPath(main);
+        Type type = assembly.GetType(typeof(BenchCase).FullName!, throwOnError: true)!;
+        var all = (IEnumerable)type.GetMethod(nameof(BenchCase.All))!.Invoke(null, [true])!;
+        object benchCase = all.Cast<object>().FirstOrDefault(c => (string)type.GetProperty(nameof(BenchCase.Key))!.GetValue(c)! == key)
+            ?? throw new ArgumentException($"No case '{key}' in {main}.");
+        type.GetMethod(nameof(BenchCase.Setup))!.Invoke(benchCase, null);
+        switch (mode)
+        {
+            case "step":
+                var step = type.GetMethod(nameof(BenchCase.TrainStep))!.CreateDelegate<Func<float>>(benchCase);
+                return () => step();
+            case "b1":
+                return type.GetMethod(nameof(BenchCase.PredictOne))!.CreateDelegate<Action>(benchCase);
+            case "b64":
+                return type.GetMethod(nameof(BenchCase.PredictBatch))!.CreateDelegate<Action>(benchCase);
+            default:
+                throw new ArgumentException($"--mode is step, b1 or b64, not '{mode}'.");
+        }
+    }
+
+    private static double MicrosecondsPerCall(Action call, double seconds)
+    {
+        call();
+        long n = 0;
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed.TotalSeconds < seconds)
+        {
+            call();
+            n++;
+        }
+        return clock.Elapsed.TotalMilliseconds * 1000 / n;
+    }
+
+    private static double Median(List<double> values) => Quantile(values, 0.5);
+
+    private static double Quantile(List<double> values, double q)
+    {
+        var sorted = values.OrderBy(v => v).ToList();
+        return sorted[(int)Math.Round(q * (sorted.Count - 1))];
+    }
+}
