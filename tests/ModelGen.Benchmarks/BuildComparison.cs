@@ -51,7 +51,7 @@ public static class BuildComparison
             }
             ratios.Add(us[0] / us[1]);
         }
-        Console.WriteLine($"{key} {mode}: A {Median(times[0]):0.0} µs, B {Median(times[1]):0.0} µs per call; A/B median {Median(ratios):0.000} " +
+        Console.WriteLine($"{key} {mode}: A {Compare.Median(times[0]):0.0} µs, B {Compare.Median(times[1]):0.0} µs per call; A/B median {Compare.Median(ratios):0.000} " +
                           $"(quartiles {Quantile(ratios, 0.25):0.000}–{Quantile(ratios, 0.75):0.000}, {rounds} rounds of {slice * 1000:0} ms each)");
         Console.WriteLine($"  A: {dirs[0]}");
         Console.WriteLine($"  B: {dirs[1]}");
@@ -101,8 +101,6 @@ public static class BuildComparison
         }
         return clock.Elapsed.TotalMilliseconds * 1000 / n;
     }
-
-    private static double Median(List<double> values) => Quantile(values, 0.5);
 
     private static double Quantile(List<double> values, double q)
     {

@@ -1,5 +1,4 @@
 using System;
-using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using ModelGen.Kernels;
 
@@ -25,14 +24,7 @@ public static class ConvolutionLayers
 
     public static int Run(string[] args)
     {
-        int threads = int.Parse(Compare.Option(args, "--threads") ?? "1", CultureInfo.InvariantCulture);
-        double seconds = double.Parse(Compare.Option(args, "--seconds") ?? "0.5", CultureInfo.InvariantCulture);
-        var peak = PeakProbe.Measure();
-        double reference = threads == 1 ? peak.OneCore : peak.AllCores;
-        Console.WriteLine(Compare.MachineLine());
-        Console.WriteLine($"Peak float32 measured: {peak.OneCore:0} GFLOP/s on one core, {peak.AllCores:0} on all; convolutions at batch {Batch} on " +
-                          $"{threads} thread(s) (0: all); median of 5 runs of {seconds} s each; % of the {(threads == 1 ? "one-core" : "all-core")} peak.");
-        Console.WriteLine();
+        (int threads, double seconds, double reference) = ProbeRun.Start(args, $"convolutions at batch {Batch}");
         Console.WriteLine("| convolution (5 × 5) | forward + batch norm + ReLU µs | GFLOP/s | % | backward µs | GFLOP/s | % |");
         Console.WriteLine("|---|--:|--:|--:|--:|--:|--:|");
         for (int layer = 0; layer < Layers.Length; layer++)

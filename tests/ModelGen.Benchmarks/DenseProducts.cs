@@ -22,16 +22,9 @@ public static class DenseProducts
 
     public static int Run(string[] args)
     {
-        int threads = int.Parse(Compare.Option(args, "--threads") ?? "1", CultureInfo.InvariantCulture);
-        double seconds = double.Parse(Compare.Option(args, "--seconds") ?? "0.5", CultureInfo.InvariantCulture);
-        var peak = PeakProbe.Measure();
-        Console.WriteLine(Compare.MachineLine());
-        Console.WriteLine($"Peak float32 measured: {peak.OneCore:0} GFLOP/s on one core, {peak.AllCores:0} on all; products on {threads} thread(s) " +
-                          $"(0: all); median of 5 runs of {seconds} s each; % of the {(threads == 1 ? "one-core" : "all-core")} peak.");
-        Console.WriteLine();
+        (int threads, double seconds, double reference) = ProbeRun.Start(args, "products");
         Console.WriteLine("| product (batch × inputs × outputs) | forward µs | GFLOP/s | % | weight gradient µs | GFLOP/s | % | input gradient µs | GFLOP/s | % |");
         Console.WriteLine("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
-        double reference = threads == 1 ? peak.OneCore : peak.AllCores;
         foreach (var (n, inputs, outputs) in Layers)
         {
             var d = new Data(n, inputs, outputs);

@@ -119,10 +119,10 @@ internal static unsafe class PackedGemm
     /// The product on up to <paramref name="threads"/> threads (0: <see cref="Parallelism.MaxThreads"/>). With B packed
     /// once (weights) and rows enough, the rows are split, so no thread packs what another packs too; otherwise the
     /// columns, each thread packing its own columns of B, against A read in place or packed once for all the threads
-    /// (its row panels split over them). Products of a few rows read every weight once per
-    /// multiply-add and are bound by memory, not arithmetic, so they are split at a sixteenth of the work: each thread
-    /// then streams its own share of the weights, which stays in its core's L2 cache from call to call (batch-1
-    /// 784-128-10 inference, whose first layer was not split at a quarter: 5.7 → 3.7 µs on two cores, AVX2).
+    /// (its row panels split over them). Products of a few rows read every weight once per multiply-add and are bound
+    /// by memory, not arithmetic, so they are split at a sixteenth of the work, in fixed halves: each core then streams
+    /// the same share of the weights on every call, which stays in its L2 cache (batch-1 784-128-10 inference, whose
+    /// first layer was not split at a quarter: 6.4–6.6 → 4.2–5.5 µs on two cores, AVX2, separate processes).
     /// </summary>
     public static void Run<T>(ref Product<T> p, int threads) where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -137,23 +137,27 @@ internal static unsafe class PackedGemm
             return;
         }
         var job = new SplitJob<T> { Product = p, SplitRows = splitRows };
-        // Chunks a thread takes as it is free when no chunk packs what another packs too: rows of A against B packed
-        // once (each chunk packs its own rows of A), or columns against A read in place or packed once for all of them.
-        // Row chunks have at least 16 tiles (96 rows): each chunk streams all of B from the shared cache, and each B
-        // micro-panel serves that many tiles while it is in L1 (chunks of 8 tiles made the 784-1024-1024-10 step 7% slower).
-        bool chunked = p.PackedB != null && (splitRows || ReadsAInPlace(p));
-        if (!chunked && !splitRows && p.PackedA == null && p.M >= 4 && p.K > 0)
+        if (p.M < 4)
         {
-            // Columns split: A packed once, its row panels split over the threads, instead of all of it by every part.
+            WorkerPool.Shared.Run(&Part<T>, &job, parts);
+            return;
+        }
+        // Otherwise chunks that the threads take as they become free, none packing what another packs too.
+        if (splitRows)
+        {
+            // Rows of A against B packed once, each chunk packing its own rows. At least 16 tiles (96 rows) each: every
+            // chunk streams all of B from the shared cache, and each B micro-panel serves that many tiles while it is in
+            // L1 (chunks of 8 tiles made the 784-1024-1024-10 step 7% slower).
+            WorkerPool.Shared.RunChunks(&Part<T>, &job, Parallelism.Chunks(parts, Parallelism.Blocks(p.M, mr), 16), parts);
+            return;
+        }
+        if (!ReadsAInPlace(p) && p.PackedA == null && p.K > 0)
+        {
+            // Columns against A packed once, its row panels split over the threads, instead of all of it by every part.
             job.Product.PackedA = ThreadScratch.For<T>(ThreadScratch.Slot.GemmA, PackedALength(p.M, p.K));
             WorkerPool.Shared.RunChunks(&PackAPart<T>, &job, Parallelism.Chunks(parts, Parallelism.Blocks(p.M, mr)), parts);
-            chunked = true;
         }
-        if (chunked)
-            WorkerPool.Shared.RunChunks(&Part<T>, &job, splitRows ? Parallelism.Chunks(parts, Parallelism.Blocks(p.M, mr), 16)
-                : Parallelism.Chunks(parts, Parallelism.Blocks(p.N, nr)), parts);
-        else
-            WorkerPool.Shared.Run(&Part<T>, &job, parts);
+        WorkerPool.Shared.RunChunks(&Part<T>, &job, Parallelism.Chunks(parts, Parallelism.Blocks(p.N, nr)), parts);
     }
 
     /// <summary>A product and the axis its parts split.</summary>

@@ -27,7 +27,7 @@ internal sealed unsafe class ThreadScratch
         ConvolutionOutput,
     }
 
-    private const int Slots = 6;
+    private const int Slots = (int)Slot.ConvolutionOutput + 1; // the last slot's number + 1
 
     [System.ThreadStatic] private static ThreadScratch? t_current;
     private readonly void*[] _pointers = new void*[Slots];
