@@ -89,7 +89,7 @@ public static class BuildComparison
         }
     }
 
-    private static double MicrosecondsPerCall(Action call, double seconds)
+    internal static double MicrosecondsPerCall(Action call, double seconds)
     {
         call();
         long n = 0;

@@ -22,6 +22,7 @@ public static class DenseProducts
 
     public static int Run(string[] args)
     {
+        if (Array.IndexOf(args, "--scaling") >= 0) return Scaling(args);
         (int threads, double seconds, double reference) = ProbeRun.Start(args, "products");
         Console.WriteLine("| product (batch × inputs × outputs) | forward µs | GFLOP/s | % | weight gradient µs | GFLOP/s | % | input gradient µs | GFLOP/s | % |");
         Console.WriteLine("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
@@ -40,6 +41,46 @@ public static class DenseProducts
             }
             else line += "— | — | — | — | — | — |";
             Console.WriteLine(line);
+        }
+        return 0;
+    }
+
+    /// <summary>
+    /// <c>--products --scaling [--rounds N]</c>: every product on one thread and on all, alternating in slices of a tenth
+    /// of a second in this process (so both see the same machine speed), the median time of each and of the ratio per
+    /// round: what the other cores add to each product, apart from the drift of a shared machine.
+    /// </summary>
+    private static int Scaling(string[] args)
+    {
+        int rounds = int.Parse(Compare.Option(args, "--rounds") ?? "15", CultureInfo.InvariantCulture);
+        Console.WriteLine(Compare.MachineLine());
+        Console.WriteLine($"Each product on 1 thread and on all ({Environment.ProcessorCount} processors), alternating slices of 0.1 s, {rounds} rounds; medians.");
+        Console.WriteLine();
+        Console.WriteLine("| product (batch × inputs × outputs) | kind | 1 thread µs | all µs | speed-up (quartiles) |");
+        Console.WriteLine("|---|---|--:|--:|--:|");
+        foreach (var (n, inputs, outputs) in Layers)
+        {
+            var d = new Data(n, inputs, outputs);
+            void Row(string kind, Action<int> product)
+            {
+                var one = new double[rounds];
+                var all = new double[rounds];
+                var ratio = new double[rounds];
+                for (int i = 0; i < 3; i++) { product(1); product(0); }
+                for (int r = 0; r < rounds; r++)
+                {
+                    one[r] = BuildComparison.MicrosecondsPerCall(() => product(1), 0.1);
+                    all[r] = BuildComparison.MicrosecondsPerCall(() => product(0), 0.1);
+                    ratio[r] = one[r] / all[r];
+                }
+                Array.Sort(ratio);
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"| {n} × {inputs} × {outputs} | {kind} | {Compare.Median(one):0.0} | {Compare.Median(all):0.0} | {Compare.Median(ratio):0.00} ({ratio[rounds / 4]:0.00}–{ratio[3 * rounds / 4]:0.00}) |"));
+            }
+            Row("forward", t => Dense.Forward<float>(d.X, d.W, d.Packed, 1, d.B, d.Y, n, inputs, outputs, t, relu: true));
+            if (n == 1) continue;
+            Row("weight gradient", t => Dense.Backward<float>(d.X, d.W, d.Dy, d.Dw, Span<float>.Empty, Span<float>.Empty, n, inputs, outputs, t));
+            Row("input gradient", t => Dense.InputGradient<float>(d.Dy, d.W, d.Dx, n, inputs, outputs, t));
         }
         return 0;
     }

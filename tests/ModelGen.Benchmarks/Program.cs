@@ -26,6 +26,8 @@ public static class Program
           --seconds S                                   every timed loop S seconds: a quick functional check, not figures
         Per product (every dense layer's forward, weight-gradient and input-gradient products, % of the measured peak):
           dotnet run -c Release --project tests/ModelGen.Benchmarks -- --products [--threads 1|0] [--seconds S]
+        Per product, one thread against all, alternating in one process (what the other cores add):
+          dotnet run -c Release --project tests/ModelGen.Benchmarks -- --products --scaling [--rounds 15]
         Per convolution (LeNet's two at batch 64, forward with batch norm and ReLU, and backward, % of the measured peak):
           dotnet run -c Release --project tests/ModelGen.Benchmarks -- --convolutions [--threads 1|0] [--seconds S]
         The register kernels alone, on operands in the L1 cache (% of the one-core peak):

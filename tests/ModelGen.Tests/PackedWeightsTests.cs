@@ -74,6 +74,8 @@ public class PackedWeightsTests
     [InlineData(1, 20, 32)]
     [InlineData(5, 33, 17)]
     [InlineData(64, 784, 128)]
+    [InlineData(130, 200, 72)] // split by columns against A packed once for both threads
+    [InlineData(600, 40, 48)] // split by rows, each thread packing its own
     public void Packed_and_unpacked_forward_give_the_same_bits(int n, int inputs, int outputs)
     {
         float[] x = TestData.Floats(n * inputs, seed: 1), w = TestData.Floats(outputs * inputs, seed: 2), b = TestData.Floats(outputs, seed: 3);
@@ -81,6 +83,9 @@ public class PackedWeightsTests
         Dense.Forward<float>(x, w, b, plain, n, inputs, outputs, relu: true);
         var weights = new PackedWeights<float>(inputs, outputs);
         Dense.Forward<float>(x, w, weights, 1, b, packed, n, inputs, outputs, relu: true);
+        Assert.Equal(plain, packed);
+        Array.Clear(packed);
+        Dense.Forward<float>(x, w, weights, 1, b, packed, n, inputs, outputs, threads: 0, relu: true);
         Assert.Equal(plain, packed);
 
         // The same version is not packed again (a stale copy is used, as the rule says); a new version is.

@@ -109,11 +109,17 @@ internal static unsafe class PackedGemm
     }
 
     /// <summary>
-    /// Rows from which a product with B packed once is split by rows. Fewer rows are split by columns, every thread
-    /// packing all of A: a batch of 64 cut in two leaves each thread 32 rows, six tiles of six (12% of the tiles' rows
-    /// empty) against eleven (3%) for all 64, and measured 5–15% slower on batch-64 products (AVX2, 2 cores).
+    /// Rows from which a product with B packed once is split by rows, each thread packing its own rows of A and streaming
+    /// all of B. Fewer rows are split by columns against A packed once for all the threads: each thread then streams
+    /// only its share of B and every micro-panel of B serves all the rows while it is in L1. Row halves of the
+    /// 784-512-512-10 step's batch of 128 and of the 784-1024-1024-10 step's batch of 256 made those steps 1.09× and
+    /// 1.04× slower than columns (AVX2, 2 cores, alternating in one process); the row split is kept for larger batches,
+    /// where all of A packed at once would take a scratch buffer as large as A.
     /// </summary>
-    private const int SplitRowsFrom = 96;
+    private const int SplitRowsFrom = 512;
+
+    /// <summary>Rows below which A is read in place against B packed once (see <see cref="ReadsAInPlace{T}"/>).</summary>
+    private const int InPlaceRowsBelow = 96;
 
     /// <summary>
     /// The product on up to <paramref name="threads"/> threads (0: <see cref="Parallelism.MaxThreads"/>). With B packed
@@ -286,10 +292,10 @@ internal static unsafe class PackedGemm
 
     /// <summary>
     /// Whether A is read in place (see <see cref="Run{T, TV, S}"/>): B packed once, A not, rows contiguous, at least six
-    /// and fewer than <see cref="SplitRowsFrom"/>, not a multiple of 4 KiB apart.
+    /// and fewer than <see cref="InPlaceRowsBelow"/>, not a multiple of 4 KiB apart.
     /// </summary>
     private static bool ReadsAInPlace<T>(in Product<T> p) where T : unmanaged =>
-        p.PackedA == null && p.PackedB != null && p.ACol == 1 && p.M >= GemmBlocking.TileRows && p.M < SplitRowsFrom
+        p.PackedA == null && p.PackedB != null && p.ACol == 1 && p.M >= GemmBlocking.TileRows && p.M < InPlaceRowsBelow
         && p.ARow * sizeof(T) % 4096 != 0;
 
     /// <summary>
