@@ -62,7 +62,7 @@ public static class Dense
         Check.Length(y, Check.Product(n, outputs), nameof(y));
         bool hasBias = !b.IsEmpty;
         if (hasBias) Check.Length(b, outputs, nameof(b));
-        T* pp = packed.For(w, version);
+        T* pp = packed.For(w, version, threads);
         fixed (T* px = x, pb = b, py = y)
         {
             var product = new PackedGemm.Product<T>

@@ -41,17 +41,18 @@ public sealed class PackedWeights<T> where T : unmanaged, IFloatingPointIeee754<
 
     /// <summary>
     /// The packed copy of <paramref name="w"/> as the column panels of a product's B operand (<c>wᵀ</c>, panels of NR
-    /// outputs), packed again unless it was last packed so at <paramref name="version"/>.
+    /// outputs), packed again unless it was last packed so at <paramref name="version"/>, over up to
+    /// <paramref name="threads"/> threads (0: all) when it is large enough to pay.
     /// </summary>
-    internal unsafe T* For(ReadOnlySpan<T> w, long version) => Packed(w, version, rows: false);
+    internal unsafe T* For(ReadOnlySpan<T> w, long version, int threads = 1) => Packed(w, version, rows: false, threads);
 
     /// <summary>
     /// The packed copy of <paramref name="w"/> as row panels of six outputs (<see cref="PackRowPanels"/>), packed again
     /// unless it was last packed so at <paramref name="version"/>.
     /// </summary>
-    internal unsafe T* ForRows(ReadOnlySpan<T> w, long version) => Packed(w, version, rows: true);
+    internal unsafe T* ForRows(ReadOnlySpan<T> w, long version) => Packed(w, version, rows: true, threads: 1);
 
-    private unsafe T* Packed(ReadOnlySpan<T> w, long version, bool rows)
+    private unsafe T* Packed(ReadOnlySpan<T> w, long version, bool rows, int threads)
     {
         Check.Length(w, Outputs * Inputs, nameof(w));
         fixed (T* packed = _packed)
@@ -61,7 +62,7 @@ public sealed class PackedWeights<T> where T : unmanaged, IFloatingPointIeee754<
                 fixed (T* pw = w)
                 {
                     if (rows) PackRowPanels(pw, Inputs, Outputs, packed);
-                    else PackedGemm.PackB(pw, 1, Inputs, Inputs, Outputs, packed);
+                    else PackedGemm.PackB(pw, 1, Inputs, Inputs, Outputs, packed, threads);
                 }
                 _version = version;
                 _rows = rows;

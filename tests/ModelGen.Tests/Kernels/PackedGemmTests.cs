@@ -113,6 +113,26 @@ public unsafe class PackedGemmTests
         }
     }
 
+    [Theory]
+    [InlineData(false, 500)] // rows of B contiguous
+    [InlineData(true, 497)] // B transposed (weights read as Wᵀ), a partial last panel
+    public void Packing_b_on_all_threads_writes_what_one_thread_writes(bool transposed, int cols)
+    {
+        const int depth = 300;
+        float[] b = TestData.Floats(depth * cols, seed: 21);
+        (nint bRow, nint bCol) = transposed ? (1, depth) : (cols, 1);
+        int length = PackedGemm.PackedLength<float>(depth, cols);
+        float[] one = new float[length], all = new float[length];
+        all.AsSpan().Fill(float.NaN);
+        fixed (float* pb = b, p1 = one, pAll = all)
+        {
+            PackedGemm.PackB(pb, bRow, bCol, depth, cols, p1, threads: 1);
+            PackedGemm.PackB(pb, bRow, bCol, depth, cols, pAll, threads: 0);
+        }
+        Assert.True(one.AsSpan().SequenceEqual(all));
+        Assert.Contains(one, v => v != 0); // the values, not only the padding
+    }
+
     [Fact]
     public void Double_products_give_the_bits_of_a_scalar_fma_loop()
     {

@@ -83,13 +83,46 @@ internal static unsafe class PackedGemm
         Check.Product(Check.RoundUp(cols, Blocking<T>().Columns), depth);
 
     /// <summary>
+    /// Multiply-add equivalents of packing one value of B (read with a stride or transposed, written once): what makes a
+    /// pack worth splitting over threads (784 × 512 weights, repacked at every training step, take 100–200 µs on one core).
+    /// </summary>
+    private const int PackCostPerValue = 8;
+
+    /// <summary>
     /// Packs all of <c>B</c> [depth × cols] (element <c>(p, j)</c> at <c>b[p·bRow + j·bCol]</c>) into panels of NR
     /// columns, <c>[⌈cols/NR⌉][depth][NR]</c>, the last padded with zeros: the layout <see cref="Product{T}.PackedB"/> takes.
+    /// Over up to <paramref name="threads"/> threads (0: <see cref="Parallelism.MaxThreads"/>) when it is large enough,
+    /// each packing whole panels: the same values in the same places.
     /// </summary>
-    public static void PackB<T>(T* b, nint bRow, nint bCol, int depth, int cols, T* packed) where T : unmanaged, IFloatingPointIeee754<T>
+    public static void PackB<T>(T* b, nint bRow, nint bCol, int depth, int cols, T* packed, int threads = 1) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int nr = Blocking<T>().Columns;
-        PackBlock(b, bRow, bCol, 0, depth, 0, cols, nr, packed);
+        int panels = Parallelism.Blocks(cols, nr);
+        int parts = Parallelism.Parts(threads, Check.Product(depth, cols, PackCostPerValue), panels);
+        if (parts <= 1)
+        {
+            PackBlock(b, bRow, bCol, 0, depth, 0, cols, nr, packed);
+            return;
+        }
+        var job = new PackBJob<T> { B = b, BRow = bRow, BCol = bCol, Depth = depth, Cols = cols, Packed = packed };
+        WorkerPool.Shared.RunChunks(&PackBPart<T>, &job, Parallelism.Chunks(parts, panels), parts);
+    }
+
+    /// <summary>A whole B to pack (see <see cref="PackB{T}"/>).</summary>
+    private struct PackBJob<T> where T : unmanaged
+    {
+        public T* B, Packed;
+        public nint BRow, BCol;
+        public int Depth, Cols;
+    }
+
+    /// <summary>The panels of chunk <paramref name="chunk"/> of a <see cref="PackBJob{T}"/>, at their places in the whole packed B.</summary>
+    private static void PackBPart<T>(void* arguments, int chunk, int chunks) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ref readonly PackBJob<T> job = ref *(PackBJob<T>*)arguments;
+        int nr = Blocking<T>().Columns;
+        (int start, int end) = Parallelism.Range(job.Cols, chunk, chunks, nr);
+        if (start < end) PackBlock(job.B, job.BRow, job.BCol, 0, job.Depth, start, end - start, nr, job.Packed + (nint)start * job.Depth);
     }
 
     /// <summary>The blocking in use for <typeparamref name="T"/> on this processor.</summary>
