@@ -95,7 +95,7 @@ internal sealed class Dense : LayerModule
         if (deferred)
         {
             s.W.Line("// dX (dLoss/dInputs) waits until InputGradient is read; keep the weights it needs, as they are now.");
-            s.W.Line($"{weight}.CopyTo(_inputWeights);");
+            s.W.Line($"{LayerStep.Kernels}.Copies.Copy<{s.T}>({weight}, _inputWeights, {s.Threads});");
             s.W.Line("_inputGradientPending = true;");
         }
     }

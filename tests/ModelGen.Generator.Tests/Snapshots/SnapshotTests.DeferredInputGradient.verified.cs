@@ -436,7 +436,7 @@ namespace Demo
             global::ModelGen.Kernels.Dense.Backward<float>(inputs, Dense0Weight, _dense0OutputGradient,
                 Dense0WeightGradient, Dense0BiasGradient, global::System.Span<float>.Empty, n, 784, 32, threads: 0);
             // dX (dLoss/dInputs) waits until InputGradient is read; keep the weights it needs, as they are now.
-            Dense0Weight.CopyTo(_inputWeights);
+            global::ModelGen.Kernels.Copies.Copy<float>(Dense0Weight, _inputWeights, threads: 0);
             _inputGradientPending = true;
             _gradientObserver?.GradientsReady(0, 25120); // dense0.weight, dense0.bias are final
 
