@@ -53,8 +53,8 @@ public static class BuildComparison
         }
         Console.WriteLine($"{key} {mode}: A {Compare.Median(times[0]):0.0} µs, B {Compare.Median(times[1]):0.0} µs per call; A/B median {Compare.Median(ratios):0.000} " +
                           $"(quartiles {Quantile(ratios, 0.25):0.000}–{Quantile(ratios, 0.75):0.000}, {rounds} rounds of {slice * 1000:0} ms each)");
-        Console.WriteLine($"  A: {dirs[0]}");
-        Console.WriteLine($"  B: {dirs[1]}");
+        Console.WriteLine($"  A: {dirs[0]} (kernels: {KernelsOf(dirs[0])})");
+        Console.WriteLine($"  B: {dirs[1]} (kernels: {KernelsOf(dirs[1])})");
         return 0;
     }
 
@@ -63,12 +63,7 @@ public static class BuildComparison
     {
         string main = Path.Combine(dir, "ModelGen.Benchmarks.dll");
         if (!File.Exists(main)) throw new FileNotFoundException($"No build of ModelGen.Benchmarks in {dir}.", main);
-        var context = new AssemblyLoadContext($"build {dir}");
-        context.Resolving += (c, name) =>
-        {
-            string path = Path.Combine(dir, name.Name + ".dll");
-            return File.Exists(path) ? c.LoadFromAssemblyPath(path) : null;
-        };
+        var context = new BuildContext(dir);
         Assembly assembly = context.LoadFromAssemblyPath(main);
         Type type = assembly.GetType(typeof(BenchCase).FullName!, throwOnError: true)!;
         var all = (IEnumerable)type.GetMethod(nameof(BenchCase.All))!.Invoke(null, [true])!;
@@ -100,6 +95,27 @@ public static class BuildComparison
             n++;
         }
         return clock.Elapsed.TotalMilliseconds * 1000 / n;
+    }
+
+    /// <summary>Where the <c>ModelGen.dll</c> that the build in <paramref name="dir"/> runs was loaded from (its own directory, or the test is void).</summary>
+    private static string KernelsOf(string dir) =>
+        AssemblyLoadContext.All.OfType<BuildContext>().First(c => c.Dir == dir).Assemblies
+            .FirstOrDefault(a => a.GetName().Name == "ModelGen")?.Location ?? "not loaded";
+
+    /// <summary>
+    /// A build's assemblies, each loaded from its directory before anything else is asked: a context's default resolution
+    /// would hand every build the <c>ModelGen.dll</c> that this process started with (the default context finds it first,
+    /// on its application path), and time one build's kernels twice. Only the framework comes from the default context.
+    /// </summary>
+    private sealed class BuildContext(string dir) : AssemblyLoadContext($"build {dir}")
+    {
+        public string Dir => dir;
+
+        protected override Assembly? Load(AssemblyName name)
+        {
+            string path = Path.Combine(dir, name.Name + ".dll");
+            return File.Exists(path) ? LoadFromAssemblyPath(path) : null;
+        }
     }
 
     private static double Quantile(List<double> values, double q)
