@@ -144,9 +144,9 @@ internal static unsafe class PackedGemm
     /// <summary>
     /// Rows from which a product with B packed once is split by rows, each thread packing its own rows of A and streaming
     /// all of B. Fewer rows are split by columns against A packed once for all the threads: each thread then streams
-    /// only its share of B and every micro-panel of B serves all the rows while it is in L1. Row halves of the
-    /// 784-512-512-10 step's batch of 128 and of the 784-1024-1024-10 step's batch of 256 made those steps 1.09× and
-    /// 1.04× slower than columns (AVX2, 2 cores, alternating in one process); the row split is kept for larger batches,
+    /// only its share of B and every micro-panel of B serves all the rows while it is in L1. Columns instead of row
+    /// halves made the 784-512-512-10 step (batch 128) and the 784-1024-1024-10 step (batch 256) 1.06× faster each
+    /// (quartiles 0.98–1.15 and 1.00–1.12; AVX2, 2 cores, bench/ab.sh); the row split is kept for larger batches,
     /// where all of A packed at once would take a scratch buffer as large as A.
     /// </summary>
     private const int SplitRowsFrom = 512;
