@@ -344,8 +344,7 @@ public static partial class Conv2D
                             oh++;
                         }
                     }
-                    ConvolutionTile.Six<T, TV, S>(source, job.Taps, g.Rows, windows, weights, tile);
-                    Epilogue<T, TV, S>(job, tile, count, f0);
+                    ConvolutionTile.Six<T, TV, S>(source, job.Taps, g.Rows, windows, weights, tile, job.Epilogue, f0);
                     if (job.Accumulate)
                     {
                         // Only this tile's own positions [t·6, …): those before are the tile before's (perhaps another part's).
@@ -488,20 +487,5 @@ public static partial class Conv2D
         Vector128<float> low = v.GetLower();
         Sse.Store(y, low);
         Sse.StoreLow(y + 4, v.GetUpper());
-    }
-
-    /// <summary>The epilogue (<see cref="TileEpilogue{T}"/>) on the first <paramref name="count"/> rows of a tile whose lanes are filters <c>[f0, f0 + NR)</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static unsafe void Epilogue<T, TV, S>(in ForwardJob<T> job, T* tile, int count, int f0)
-        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
-    {
-        if (!job.Epilogue.Any) return;
-        int nr = 2 * S.Width;
-        for (int i = 0; i < count; i++)
-            for (int h = 0; h < nr; h += S.Width)
-            {
-                ref T cell = ref tile[i * nr + h];
-                S.Store(job.Epilogue.ApplyAcross<TV, S>(S.Load(ref cell, 0), f0 + h), ref cell, 0);
-            }
     }
 }

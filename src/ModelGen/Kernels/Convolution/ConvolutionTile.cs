@@ -22,10 +22,12 @@ internal static unsafe class ConvolutionTile
     /// <summary>
     /// <c>tile[i, j] = Σ_k source[taps[k] + windows[i]]·weights[k·NR + j]</c> for the six positions <c>i</c> and the NR
     /// filters <c>j</c> of one panel, over the <paramref name="depth"/> taps <c>k = (c, ki, kj)</c> in order (
-    /// <paramref name="taps"/>: each tap's offset in the sample); <paramref name="tile"/> is [6][NR].
+    /// <paramref name="taps"/>: each tap's offset in the sample), then the <paramref name="epilogue"/> of filters
+    /// <c>[f0, f0 + NR)</c> in registers; <paramref name="tile"/> is [6][NR].
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Six<T, TV, S>(T* source, int* taps, int depth, nint* windows, T* weights, T* tile)
+    public static void Six<T, TV, S>(T* source, int* taps, int depth, nint* windows, T* weights, T* tile,
+        in TileEpilogue<T> epilogue, int f0)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
     {
         nuint w = (nuint)S.Width;
@@ -65,6 +67,8 @@ internal static unsafe class ConvolutionTile
                 ref s00, ref s01, ref s10, ref s11, ref s20, ref s21, ref s30, ref s31, ref s40, ref s41, ref s50, ref s51);
             bp = ref Unsafe.Add(ref bp, 2 * w);
         }
+        if (epilogue.Any)
+            epilogue.ApplyColumns<TV, S>(f0, ref s00, ref s01, ref s10, ref s11, ref s20, ref s21, ref s30, ref s31, ref s40, ref s41, ref s50, ref s51);
         Store<T, TV, S>(ref *tile, 2 * S.Width, s00, s01, s10, s11, s20, s21, s30, s31, s40, s41, s50, s51);
     }
 
@@ -267,6 +271,55 @@ internal unsafe struct TileEpilogue<T> where T : unmanaged, IFloatingPointIeee75
         if (Relu) ReluSix<TV, S>(ref s00, ref s01, ref s10, ref s11, ref s20, ref s21, ref s30, ref s31, ref s40, ref s41, ref s50, ref s51);
     }
 
+    /// <summary>
+    /// The steps on a tile of six positions by two vectors whose lanes are filters <c>[f0, f0 + 2·width)</c> (the position
+    /// tiles of <see cref="ConvolutionTile.Six{T, TV, S}"/>), in registers, one step at a time over the whole tile: each
+    /// array's two vectors read once per tile, not once per position (as the tile's values were, stored and read back
+    /// a vector at a time); the same operations in the same order, so the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly void ApplyColumns<TV, S>(int f0, ref TV s00, ref TV s01, ref TV s10, ref TV s11, ref TV s20, ref TV s21,
+        ref TV s30, ref TV s31, ref TV s40, ref TV s41, ref TV s50, ref TV s51)
+        where TV : struct where S : struct, ILanes<TV, T>
+    {
+        nuint w = (nuint)S.Width;
+        if (HasBias)
+        {
+            TV b0 = S.Load(ref Bias[f0], 0), b1 = S.Load(ref Bias[f0], w);
+            s00 = S.Add(s00, b0); s01 = S.Add(s01, b1); s10 = S.Add(s10, b0); s11 = S.Add(s11, b1);
+            s20 = S.Add(s20, b0); s21 = S.Add(s21, b1); s30 = S.Add(s30, b0); s31 = S.Add(s31, b1);
+            s40 = S.Add(s40, b0); s41 = S.Add(s41, b1); s50 = S.Add(s50, b0); s51 = S.Add(s51, b1);
+        }
+        if (ReluFirst) ReluSix<TV, S>(ref s00, ref s01, ref s10, ref s11, ref s20, ref s21, ref s30, ref s31, ref s40, ref s41, ref s50, ref s51);
+        if (Normalize)
+        {
+            TV m0 = S.Load(ref Mean[f0], 0), m1 = S.Load(ref Mean[f0], w);
+            s00 = S.Sub(s00, m0); s01 = S.Sub(s01, m1); s10 = S.Sub(s10, m0); s11 = S.Sub(s11, m1);
+            s20 = S.Sub(s20, m0); s21 = S.Sub(s21, m1); s30 = S.Sub(s30, m0); s31 = S.Sub(s31, m1);
+            s40 = S.Sub(s40, m0); s41 = S.Sub(s41, m1); s50 = S.Sub(s50, m0); s51 = S.Sub(s51, m1);
+            MulSix<TV, S>(S.Load(ref InvStd[f0], 0), S.Load(ref InvStd[f0], w),
+                ref s00, ref s01, ref s10, ref s11, ref s20, ref s21, ref s30, ref s31, ref s40, ref s41, ref s50, ref s51);
+            MulSix<TV, S>(S.Load(ref Gamma[f0], 0), S.Load(ref Gamma[f0], w),
+                ref s00, ref s01, ref s10, ref s11, ref s20, ref s21, ref s30, ref s31, ref s40, ref s41, ref s50, ref s51);
+            TV c0 = S.Load(ref Beta[f0], 0), c1 = S.Load(ref Beta[f0], w);
+            s00 = S.Add(s00, c0); s01 = S.Add(s01, c1); s10 = S.Add(s10, c0); s11 = S.Add(s11, c1);
+            s20 = S.Add(s20, c0); s21 = S.Add(s21, c1); s30 = S.Add(s30, c0); s31 = S.Add(s31, c1);
+            s40 = S.Add(s40, c0); s41 = S.Add(s41, c1); s50 = S.Add(s50, c0); s51 = S.Add(s51, c1);
+        }
+        if (Relu) ReluSix<TV, S>(ref s00, ref s01, ref s10, ref s11, ref s20, ref s21, ref s30, ref s31, ref s40, ref s41, ref s50, ref s51);
+    }
+
+    /// <summary>The six rows' two vectors each multiplied by <paramref name="a"/> and <paramref name="b"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void MulSix<TV, S>(TV a, TV b, ref TV s00, ref TV s01, ref TV s10, ref TV s11, ref TV s20, ref TV s21,
+        ref TV s30, ref TV s31, ref TV s40, ref TV s41, ref TV s50, ref TV s51)
+        where TV : struct where S : struct, ILanes<TV, T>
+    {
+        s00 = S.Mul(s00, a); s01 = S.Mul(s01, b); s10 = S.Mul(s10, a); s11 = S.Mul(s11, b);
+        s20 = S.Mul(s20, a); s21 = S.Mul(s21, b); s30 = S.Mul(s30, a); s31 = S.Mul(s31, b);
+        s40 = S.Mul(s40, a); s41 = S.Mul(s41, b); s50 = S.Mul(s50, a); s51 = S.Mul(s51, b);
+    }
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void AddSplat<TV, S>(ref TV a, ref TV b, T value) where TV : struct where S : struct, ILanes<TV, T>
     {
@@ -291,17 +344,5 @@ internal unsafe struct TileEpilogue<T> where T : unmanaged, IFloatingPointIeee75
     {
         s00 = S.Relu(s00); s01 = S.Relu(s01); s10 = S.Relu(s10); s11 = S.Relu(s11); s20 = S.Relu(s20); s21 = S.Relu(s21);
         s30 = S.Relu(s30); s31 = S.Relu(s31); s40 = S.Relu(s40); s41 = S.Relu(s41); s50 = S.Relu(s50); s51 = S.Relu(s51);
-    }
-
-    /// <summary>The steps on one vector holding filters <c>[f, f + width)</c> (a tile whose lanes are filters).</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public readonly TV ApplyAcross<TV, S>(TV v, int f) where TV : struct where S : struct, ILanes<TV, T>
-    {
-        if (HasBias) v = S.Add(v, S.Load(ref Bias[f], 0));
-        if (ReluFirst) v = S.Relu(v);
-        if (Normalize)
-            v = S.Add(S.Mul(S.Mul(S.Sub(v, S.Load(ref Mean[f], 0)), S.Load(ref InvStd[f], 0)), S.Load(ref Gamma[f], 0)), S.Load(ref Beta[f], 0));
-        if (Relu) v = S.Relu(v);
-        return v;
     }
 }
