@@ -118,7 +118,7 @@ public static class BuildComparison
         }
     }
 
-    private static double Quantile(List<double> values, double q)
+    internal static double Quantile(IEnumerable<double> values, double q)
     {
         var sorted = values.OrderBy(v => v).ToList();
         return sorted[(int)Math.Round(q * (sorted.Count - 1))];

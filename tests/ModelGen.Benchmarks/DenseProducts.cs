@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using ModelGen.Kernels;
@@ -73,9 +72,8 @@ public static class DenseProducts
                     all[r] = BuildComparison.MicrosecondsPerCall(() => product(0), 0.1);
                     ratio[r] = one[r] / all[r];
                 }
-                Array.Sort(ratio);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"| {n} × {inputs} × {outputs} | {kind} | {Compare.Median(one):0.0} | {Compare.Median(all):0.0} | {Compare.Median(ratio):0.00} ({ratio[rounds / 4]:0.00}–{ratio[3 * rounds / 4]:0.00}) |"));
+                    $"| {n} × {inputs} × {outputs} | {kind} | {Compare.Median(one):0.0} | {Compare.Median(all):0.0} | {Compare.Median(ratio):0.00} ({BuildComparison.Quantile(ratio, 0.25):0.00}–{BuildComparison.Quantile(ratio, 0.75):0.00}) |"));
             }
             Row("forward", t => Dense.Forward<float>(d.X, d.W, d.Packed, 1, d.B, d.Y, n, inputs, outputs, t, relu: true));
             if (n == 1) continue;
@@ -85,18 +83,13 @@ public static class DenseProducts
         return 0;
     }
 
+    /// <summary>Seconds per call of <paramref name="action"/>: the median of 5 runs of <paramref name="seconds"/> each, after 5 calls of warm-up.</summary>
     internal static double Time(Action action, double seconds)
     {
         for (int i = 0; i < 5; i++) action();
         var runs = new double[5];
-        for (int r = 0; r < runs.Length; r++)
-        {
-            long n = 0, start = Stopwatch.GetTimestamp(), limit = (long)(seconds * Stopwatch.Frequency);
-            while (Stopwatch.GetTimestamp() - start < limit) { action(); n++; }
-            runs[r] = Stopwatch.GetElapsedTime(start).TotalSeconds / n;
-        }
-        Array.Sort(runs);
-        return runs[runs.Length / 2];
+        for (int r = 0; r < runs.Length; r++) runs[r] = BuildComparison.MicrosecondsPerCall(action, seconds) / 1e6;
+        return Compare.Median(runs);
     }
 
     /// <summary>The operands of one layer's products, random, made once.</summary>

@@ -252,7 +252,8 @@ public static partial class Conv2D
         int tiles = job.ByRows ? g.OutHeight : (g.Positions + GemmBlocking.TileRows - 1) / GemmBlocking.TileRows;
         // Split at a quarter of a product's multiply-adds: short tap loops, padded tiles and the epilogue make a
         // convolution's multiply-add several times a product's in time (LeNet's first convolution at batch 1, 313 k of
-        // them, takes about 15 µs on one core; split in two, the model's batch-1 inference measured 8% faster on AVX2).
+        // them, takes about 15 µs on one core, enough to share). Batch-1 LeNet as a whole showed no difference beyond
+        // this machine's drift in separate processes (AVX2, 2 cores).
         int units = job.BySamples ? g.N : tiles, parts = Parallelism.Parts(threads, 4 * g.Work, units);
         if (parts <= 1)
             ForwardPart<T>(&job, 0, 1);

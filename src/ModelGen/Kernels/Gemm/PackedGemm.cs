@@ -187,8 +187,8 @@ internal static unsafe class PackedGemm
         if (splitRows)
         {
             // Rows of A against B packed once, each chunk packing its own rows. At least 16 tiles (96 rows) each: every
-            // chunk streams all of B from the shared cache, and each B micro-panel serves that many tiles while it is in
-            // L1 (chunks of 8 tiles made the 784-1024-1024-10 step 7% slower).
+            // chunk streams all of B from the shared cache, so smaller chunks would stream it more often for fewer tiles
+            // per B micro-panel while it is in L1.
             WorkerPool.Shared.RunChunks(&Part<T>, &job, Parallelism.Chunks(parts, Parallelism.Blocks(p.M, mr), 16), parts);
             return;
         }
