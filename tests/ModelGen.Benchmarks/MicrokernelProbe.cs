@@ -9,8 +9,9 @@ namespace ModelGen.Benchmarks;
 /// <summary>
 /// The register kernels' own ceiling: <c>--microkernel</c> runs each one over operands that stay in the L1 cache
 /// (one packed panel of B, one panel of A, packed or read in place through a row stride) and prints GFLOP/s and the
-/// share of the measured one-core peak. The distance between these figures and <c>--products</c> is what blocking,
-/// packing and memory cost; the distance between these and 100% is the kernel's own.
+/// share of the measured one-core peak, then the convolution tiles over one sample of LeNet's layers. The distance
+/// between these figures and <c>--products</c> (<c>--convolutions</c>) is what blocking, packing and memory cost; the
+/// distance between these and 100% is the kernel's own.
 /// </summary>
 public static unsafe class MicrokernelProbe
 {
@@ -43,7 +44,26 @@ public static unsafe class MicrokernelProbe
         System.Runtime.InteropServices.NativeMemory.AlignedFree(a);
         System.Runtime.InteropServices.NativeMemory.AlignedFree(b);
         System.Runtime.InteropServices.NativeMemory.AlignedFree(c);
+        Convolutions(seconds, peak.OneCore);
         return 0;
+    }
+
+    /// <summary>
+    /// The convolution tiles over one sample of LeNet's layers, again and again (the sample, its weights and the
+    /// output in L1 and L2), with batch norm and the ReLU in the epilogue as inference runs them: the position tiles of
+    /// the second layer (16×14×14 → 32×10×10, 400 taps) and the row tiles of the first (1×28×28 padded to 32×32 → 16×28×28,
+    /// 25 taps). The arithmetic counted is the tiles' own, padding lanes included.
+    /// </summary>
+    private static void Convolutions(double seconds, double peak)
+    {
+        Console.WriteLine();
+        Console.WriteLine("| convolution tile | taps | operands | GFLOP/s | % of one-core peak |");
+        Console.WriteLine("|---|--:|---|--:|--:|");
+        var probe = new ConvolutionProbe(PackedGemm.Blocking<float>().Columns);
+        double positions = Measure(probe.PositionFlops, seconds, probe.Positions, 10);
+        Console.WriteLine($"| Six (6 positions × NR filters) | 400 | one 16×14×14 sample, 32 filters | {positions:0.0} | {100 * positions / peak:0}% |");
+        double rows = Measure(probe.RowFlops, seconds, probe.Rows, 10);
+        Console.WriteLine($"| SixFilters (6 filters × NR positions) | 25 | one 1×32×32 sample, 18 filters | {rows:0.0} | {100 * rows / peak:0}% |");
     }
 
     // Each kernel at the processor's widest accelerated width, as PackedGemm picks it (nr above is that width's).
@@ -92,15 +112,113 @@ public static unsafe class MicrokernelProbe
 
     private static void Report(string kernel, int kc, string aLayout, double flops, double seconds, double peak, Action run)
     {
-        for (int i = 0; i < 1000; i++) run();
+        double gflops = Measure(flops, seconds, run, 100);
+        Console.WriteLine($"| {kernel} | {kc} | {aLayout} | {gflops:0.0} | {100 * gflops / peak:0}% |");
+    }
+
+    /// <summary>
+    /// GFLOP/s of <paramref name="run"/> (<paramref name="flops"/> per call): the median of five runs of
+    /// <paramref name="seconds"/>, <paramref name="batch"/> calls between reads of the clock.
+    /// </summary>
+    private static double Measure(double flops, double seconds, Action run, int batch)
+    {
+        for (int i = 0; i < 10 * batch; i++) run();
         var runs = new double[5];
         for (int r = 0; r < runs.Length; r++)
         {
             long n = 0, start = Stopwatch.GetTimestamp(), limit = (long)(seconds * Stopwatch.Frequency);
-            while (Stopwatch.GetTimestamp() - start < limit) { for (int i = 0; i < 100; i++) run(); n += 100; }
+            while (Stopwatch.GetTimestamp() - start < limit) { for (int i = 0; i < batch; i++) run(); n += batch; }
             runs[r] = flops * n / Stopwatch.GetElapsedTime(start).TotalSeconds / 1e9;
         }
         Array.Sort(runs);
-        Console.WriteLine($"| {kernel} | {kc} | {aLayout} | {runs[2]:0.0} | {100 * runs[2] / peak:0}% |");
+        return runs[2];
+    }
+
+    /// <summary>The operands of <see cref="Convolutions"/> (kept for the process's life: a probe, not a product).</summary>
+    private sealed class ConvolutionProbe
+    {
+        private readonly int _nr;
+        private readonly float* _x2, _w2, _x1, _w1, _y1, _tile, _epilogue;
+        private readonly int* _taps2, _taps1;
+        private readonly nint* _windows;
+
+        public ConvolutionProbe(int nr)
+        {
+            _nr = nr;
+            _x2 = Fill(16 * 14 * 14, 97);
+            _w2 = Fill(400 * 32, 89);
+            _x1 = Fill(32 * 32 + 4 * nr, 83);
+            _w1 = Fill(25 * 18, 79);
+            _y1 = Fill(18 * 28 * 28, 3);
+            _tile = Fill(6 * nr, 3);
+            _epilogue = Fill(5 * 64, 71);
+            _taps2 = (int*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc(400 * sizeof(int), 64);
+            _taps1 = (int*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc(25 * sizeof(int), 64);
+            _windows = (nint*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc(6 * (nuint)sizeof(nint), 64);
+            for (int c = 0, k = 0; c < 16; c++)
+                for (int i = 0; i < 5; i++)
+                    for (int j = 0; j < 5; j++, k++) _taps2[k] = c * 196 + i * 14 + j;
+            for (int i = 0, k = 0; i < 5; i++)
+                for (int j = 0; j < 5; j++, k++) _taps1[k] = i * 32 + j;
+        }
+
+        private static float* Fill(int count, int modulus)
+        {
+            float* p = (float*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)count * sizeof(float), 64);
+            for (int i = 0; i < count; i++) p[i] = 0.5f + 1e-3f * (i % modulus);
+            return p;
+        }
+
+        /// <summary>Bias, batch norm (positive factors) and ReLU, as a LeNet convolution at inference.</summary>
+        private TileEpilogue<float> Epilogue => new()
+        {
+            HasBias = true, Normalize = true, Relu = true,
+            Bias = _epilogue, Mean = _epilogue + 64, InvStd = _epilogue + 128, Gamma = _epilogue + 192, Beta = _epilogue + 256,
+        };
+
+        /// <summary>17 tiles of six positions (the last moved back) by 32 filters in panels of NR, 400 taps each.</summary>
+        public double PositionFlops => 2.0 * 17 * 6 * 32 * 400;
+
+        /// <summary>28 rows by the steps of NR positions a row of 28 takes, by three groups of six filters, 25 taps each.</summary>
+        public double RowFlops => 2.0 * 28 * ((28 + _nr - 1) / _nr * _nr) * 18 * 25;
+
+        public void Positions()
+        {
+            if (Vector512.IsHardwareAccelerated) Positions<Vector512<float>, Lanes512<float>>();
+            else if (Vector256.IsHardwareAccelerated) Positions<Vector256<float>, Lanes256<float>>();
+            else Positions<Vector128<float>, Lanes128<float>>();
+        }
+
+        private void Positions<TV, S>() where TV : struct where S : struct, ILanes<TV, float>
+        {
+            TileEpilogue<float> epilogue = Epilogue;
+            for (int q = 0; q < 32 / _nr; q++)
+                for (int t = 0; t < 17; t++)
+                {
+                    int p0 = Math.Min(6 * t, 94);
+                    for (int i = 0; i < 6; i++) _windows[i] = (p0 + i) / 10 * 14 + (p0 + i) % 10;
+                    ConvolutionTile.Six<float, TV, S>(_x2, _taps2, 400, _windows, _w2 + q * 400 * _nr, _tile, epilogue, q * _nr);
+                }
+        }
+
+        public void Rows()
+        {
+            if (Vector512.IsHardwareAccelerated) Rows<Vector512<float>, Lanes512<float>>();
+            else if (Vector256.IsHardwareAccelerated) Rows<Vector256<float>, Lanes256<float>>();
+            else Rows<Vector128<float>, Lanes128<float>>();
+        }
+
+        private void Rows<TV, S>() where TV : struct where S : struct, ILanes<TV, float>
+        {
+            TileEpilogue<float> epilogue = Epilogue;
+            for (int oh = 0; oh < 28; oh++)
+                for (int step = 0; step < 28; step += _nr)
+                {
+                    int ow = Math.Max(0, Math.Min(step, 28 - _nr)), count = Math.Min(_nr, 28 - ow);
+                    for (int g = 0; g < 3; g++)
+                        ConvolutionTile.SixFilters<float, TV, S>(_x1 + oh * 32 + ow, _taps1, 25, _w1 + g * 150, epilogue, 6 * g, 6,
+                            _y1 + 6 * g * 784 + oh * 28 + ow, 784, count, _tile);
+                }
+        }
     }
 }

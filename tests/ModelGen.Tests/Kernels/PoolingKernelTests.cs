@@ -335,6 +335,51 @@ public class PoolingKernelTests
         Assert.Equal(Array.ConvertAll(withIndices, BitConverter.SingleToInt32Bits), Array.ConvertAll(without, BitConverter.SingleToInt32Bits));
     }
 
+    /// <summary>
+    /// Rows shorter than a vector (the 2×2 kernel's masked steps, as LeNet's second pooling has them): every value and
+    /// index is the definition's, and nothing past the output (here the rest of a larger array) is written, with or
+    /// without indices, on one thread or all.
+    /// </summary>
+    [Theory]
+    [InlineData(3, 1)]
+    [InlineData(6, 1)]
+    [InlineData(10, 1)]
+    [InlineData(10, 0)]
+    [InlineData(14, 0)]
+    public void Max_pooling_of_short_rows_writes_nothing_past_the_output(int width, int threads)
+    {
+        const int n = 4, c = 3, height = 4, guard = 16;
+        int outHeight = height / 2, outWidth = width / 2, count = n * c * outHeight * outWidth;
+        float[] x = TestData.Floats(n * c * height * width, seed: 78);
+        // The definition: the first of each window's largest values (no NaN here), scanned row by row.
+        float[] expected = new float[count];
+        int[] expectedAt = new int[count];
+        for (int plane = 0, o = 0; plane < n * c; plane++)
+            for (int oh = 0; oh < outHeight; oh++)
+                for (int ow = 0; ow < outWidth; ow++, o++)
+                {
+                    int first = (plane % c * height + 2 * oh) * width + 2 * ow, at = first;
+                    int[] window = [first, first + 1, first + width, first + width + 1];
+                    foreach (int index in window)
+                        if (x[plane / c * c * height * width + index] > x[plane / c * c * height * width + at]) at = index;
+                    expected[o] = x[plane / c * c * height * width + at];
+                    expectedAt[o] = at;
+                }
+        foreach (bool indices in new[] { false, true })
+        {
+            float[] y = new float[count + guard];
+            int[] at = new int[count + guard];
+            Array.Fill(y, 42f);
+            Array.Fill(at, -7);
+            Pooling.MaxForward<float>(x, y.AsSpan(0, count), indices ? at.AsSpan(0, count) : Span<int>.Empty,
+                n, c, height, width, 2, 2, outHeight, outWidth, threads);
+            Assert.Equal(expected, y[..count]);
+            Assert.All(y[count..], v => Assert.Equal(42f, v));
+            if (indices) Assert.Equal(expectedAt, at[..count]);
+            Assert.All(at[count..], v => Assert.Equal(-7, v));
+        }
+    }
+
     [Fact]
     public void Max_pooling_of_overlapping_windows_accumulates_in_backward()
     {
