@@ -12,11 +12,12 @@ namespace ModelGen.Tests.Kernels;
 /// </summary>
 public class ConvolutionFusionTests
 {
-    // n, channels, size, filters, kernel, stride, pad, out: LeNet's two layers, a strided one, and filter counts that
-    // leave a part of a register tile empty (7, 20).
+    // n, channels, size, filters, kernel, stride, pad, out: LeNet's two layers (tiles of positions), a strided one, filter
+    // counts that leave a part of a register tile empty (7, 20), and tiles along the rows (rows of 30, 9 filters).
     public static TheoryData<int, int, int, int, int, int, int, int> Shapes() => new()
     {
         { 3, 1, 28, 16, 5, 1, 2, 28 },
+        { 2, 2, 30, 9, 3, 1, 1, 30 },
         { 3, 16, 14, 32, 5, 1, 0, 10 },
         { 2, 3, 11, 7, 3, 2, 1, 6 },
         { 1, 5, 9, 20, 3, 1, 1, 9 },
@@ -58,7 +59,8 @@ public class ConvolutionFusionTests
 
     // n, channels, size, filters, kernel, stride, pad, out, pool, pool stride: LeNet's two layers at a batch the threads
     // split by samples and at batch 1 (split by tiles), a strided layer pooled 3×3 with stride 2 (the general pooling
-    // kernel) and an odd output size (the last row and column of the convolution left out of every window).
+    // kernel), an odd output size (the last row and column of the convolution left out of every window) and tiles
+    // along the rows (rows of 30, 9 filters) at a batch and at batch 1.
     public static TheoryData<int, int, int, int, int, int, int, int, int, int> PooledShapes() => new()
     {
         { 16, 1, 28, 16, 5, 1, 2, 28, 2, 2 },
@@ -67,6 +69,8 @@ public class ConvolutionFusionTests
         { 1, 16, 14, 32, 5, 1, 0, 10, 2, 2 },
         { 5, 3, 15, 7, 3, 2, 1, 8, 3, 2 },
         { 4, 5, 9, 20, 3, 1, 0, 7, 2, 2 },
+        { 3, 2, 30, 9, 3, 1, 1, 30, 2, 2 },
+        { 1, 2, 30, 9, 3, 1, 1, 30, 2, 2 },
     };
 
     [Theory]
