@@ -197,7 +197,7 @@ public static unsafe class MicrokernelProbe
                 {
                     int p0 = Math.Min(6 * t, 94);
                     for (int i = 0; i < 6; i++) _windows[i] = (p0 + i) / 10 * 14 + (p0 + i) % 10;
-                    ConvolutionTile.Six<float, TV, S>(_x2, _taps2, 400, _windows, _w2 + q * 400 * _nr, _tile, epilogue, q * _nr);
+                    ConvolutionTile.Six<float, TV, S>(_x2, _taps2, 400, _windows, _w2 + q * 400 * _nr, _tile, _nr, epilogue, q * _nr);
                 }
         }
 

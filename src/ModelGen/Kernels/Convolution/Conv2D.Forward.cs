@@ -128,6 +128,13 @@ public static partial class Conv2D
         /// <summary>Pool each sample's output into <see cref="Pooled"/> (<see cref="MaxPooling.Pool"/> 0: no pooling).</summary>
         public MaxPooling Pooling;
         public T* Pooled;
+        /// <summary>
+        /// The position tiles store each sample's output position-major, <c>[positions][FilterStride]</c>, straight from
+        /// their registers, and <see cref="MaxPairsPositionMajor"/> pools it (instead of a transpose of every tile into
+        /// <c>[filters][positions]</c> and <see cref="MaxPairs"/> over that).
+        /// </summary>
+        public bool PositionMajor;
+        public int FilterStride;
     }
 
     /// <summary>
@@ -251,7 +258,9 @@ public static partial class Conv2D
             // caller's buffer, pooled once they are done.
             job.Pooling = pooling;
             job.Pooled = y;
-            job.Y = job.BySamples ? null : ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionOutput, g.OutSize);
+            job.PositionMajor = PoolsPositionMajor<T>(job, g, pooling);
+            job.FilterStride = (int)padded;
+            job.Y = job.BySamples ? null : ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionOutput, SampleLength(job));
         }
         int tiles = job.ByRows ? g.OutHeight : (g.Positions + GemmBlocking.TileRows - 1) / GemmBlocking.TileRows;
         // Split at a quarter of a product's multiply-adds: short tap loops, padded tiles and the epilogue make a
@@ -267,10 +276,30 @@ public static partial class Conv2D
             PoolSample(job, job.Y, 0);
     }
 
+    /// <summary>
+    /// Whether the pooled samples are kept position-major (<see cref="ForwardJob{T}.PositionMajor"/>): 2×2 windows with
+    /// stride 2 after position tiles of two 256-bit vectors (AVX2, <see cref="float"/>; the kernel transposes eight
+    /// filters by eight pooled positions), at least eight pooled positions, none reaching past the output.
+    /// </summary>
+    private static bool PoolsPositionMajor<T>(in ForwardJob<T> job, in Geometry g, MaxPooling pooling) where T : unmanaged, IFloatingPointIeee754<T> =>
+        pooling.Pool == 2 && pooling.Stride == 2 && !job.ByRows && !job.Accumulate && MaxPairsPositionMajor.IsSupported<T>()
+        && !Vector512.IsHardwareAccelerated && Vector256.IsHardwareAccelerated
+        && pooling.OutHeight * pooling.OutWidth >= 8 && 2 * pooling.OutHeight <= g.OutHeight && 2 * pooling.OutWidth <= g.OutWidth;
+
+    /// <summary>Values of one sample's output before it is pooled: its filters padded to whole panels when position-major.</summary>
+    private static int SampleLength<T>(in ForwardJob<T> job) where T : unmanaged, IFloatingPointIeee754<T> =>
+        job.PositionMajor ? job.G.Positions * job.FilterStride : job.G.OutSize;
+
     /// <summary>Sample <paramref name="s"/>'s convolution output at <paramref name="output"/>, max-pooled into its place in <see cref="ForwardJob{T}.Pooled"/>.</summary>
     private static unsafe void PoolSample<T>(in ForwardJob<T> job, T* output, int s) where T : unmanaged, IFloatingPointIeee754<T>
     {
         MaxPooling p = job.Pooling;
+        if (job.PositionMajor)
+        {
+            MaxPairsPositionMajor.Forward((float*)output, job.FilterStride, job.G.Filters, job.G.OutWidth,
+                (float*)job.Pooled + (nint)s * p.OutSize, p.OutHeight, p.OutWidth);
+            return;
+        }
         Pooling.MaxForward<T>(new ReadOnlySpan<T>(output, job.G.OutSize), new Span<T>(job.Pooled + (nint)s * p.OutSize, p.OutSize), default,
             1, job.G.Filters, job.G.OutHeight, job.G.OutWidth, p.Pool, p.Stride, p.OutHeight, p.OutWidth, threads: 1);
     }
@@ -284,7 +313,7 @@ public static partial class Conv2D
 
     /// <summary>This part's buffer of one sample's output when the samples are pooled one by one (null otherwise).</summary>
     private static unsafe T* SampleBuffer<T>(in ForwardJob<T> job) where T : unmanaged, IFloatingPointIeee754<T> =>
-        job.Pooling.Pool > 0 && job.BySamples ? ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionOutput, job.G.OutSize) : null;
+        job.Pooling.Pool > 0 && job.BySamples ? ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionOutput, SampleLength(job)) : null;
 
     /// <summary>
     /// Chunk <paramref name="part"/> of <paramref name="parts"/> of a forward call: its samples, or for a single sample its
@@ -349,7 +378,14 @@ public static partial class Conv2D
                             oh++;
                         }
                     }
-                    ConvolutionTile.Six<T, TV, S>(source, job.Taps, g.Rows, windows, weights, tile, job.Epilogue, f0);
+                    if (job.PositionMajor)
+                    {
+                        // Six whole positions (a sample of at least 32), stored as rows of the position-major buffer.
+                        ConvolutionTile.Six<T, TV, S>(source, job.Taps, g.Rows, windows, weights, ys + (nint)p0 * job.FilterStride + f0,
+                            job.FilterStride, job.Epilogue, f0);
+                        continue;
+                    }
+                    ConvolutionTile.Six<T, TV, S>(source, job.Taps, g.Rows, windows, weights, tile, nr, job.Epilogue, f0);
                     if (job.Accumulate)
                     {
                         // Only this tile's own positions [t·6, …): those before are the tile before's (perhaps another part's).

@@ -23,10 +23,10 @@ internal static unsafe class ConvolutionTile
     /// <c>tile[i, j] = Σ_k source[taps[k] + windows[i]]·weights[k·NR + j]</c> for the six positions <c>i</c> and the NR
     /// filters <c>j</c> of one panel, over the <paramref name="depth"/> taps <c>k = (c, ki, kj)</c> in order (
     /// <paramref name="taps"/>: each tap's offset in the sample), then the <paramref name="epilogue"/> of filters
-    /// <c>[f0, f0 + NR)</c> in registers; <paramref name="tile"/> is [6][NR].
+    /// <c>[f0, f0 + NR)</c> in registers; <paramref name="tile"/> is [6][NR], its rows <paramref name="tileRow"/> values apart.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Six<T, TV, S>(T* source, int* taps, int depth, nint* windows, T* weights, T* tile,
+    public static void Six<T, TV, S>(T* source, int* taps, int depth, nint* windows, T* weights, T* tile, nint tileRow,
         in TileEpilogue<T> epilogue, int f0)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
     {
@@ -69,7 +69,7 @@ internal static unsafe class ConvolutionTile
         }
         if (epilogue.Any)
             epilogue.ApplyColumns<TV, S>(f0, ref s00, ref s01, ref s10, ref s11, ref s20, ref s21, ref s30, ref s31, ref s40, ref s41, ref s50, ref s51);
-        Store<T, TV, S>(ref *tile, 2 * S.Width, s00, s01, s10, s11, s20, s21, s30, s31, s40, s41, s50, s51);
+        Store<T, TV, S>(ref *tile, tileRow, s00, s01, s10, s11, s20, s21, s30, s31, s40, s41, s50, s51);
     }
 
     /// <summary>

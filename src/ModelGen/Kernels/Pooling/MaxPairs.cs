@@ -167,7 +167,7 @@ internal static unsafe class MaxPairs
 
     /// <summary><c>v</c> where it replaces <c>best</c> (<see cref="Replaces"/>), else <c>best</c>.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static Vector256<float> Larger(Vector256<float> best, Vector256<float> v) => Avx.BlendVariable(best, v, Replaces(best, v));
+    internal static Vector256<float> Larger(Vector256<float> best, Vector256<float> v) => Avx.BlendVariable(best, v, Replaces(best, v));
 
     /// <summary>The lanes where <c>v</c> replaces the maximum so far: <c>v &gt; best</c> or <c>v</c> is NaN (the scalar kernel's rule).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
