@@ -278,12 +278,12 @@ public static partial class Conv2D
 
     /// <summary>
     /// Whether the pooled samples are kept position-major (<see cref="ForwardJob{T}.PositionMajor"/>): 2×2 windows with
-    /// stride 2 after position tiles of two 256-bit vectors (AVX2, <see cref="float"/>; the kernel transposes eight
-    /// filters by eight pooled positions), at least eight pooled positions, none reaching past the output.
+    /// stride 2 after position tiles (of any width: the filter stride is a whole number of panels, so of eight filters),
+    /// <see cref="float"/> on AVX2 (the kernel transposes eight filters by eight pooled positions), at least eight pooled
+    /// positions, none reaching past the output.
     /// </summary>
     private static bool PoolsPositionMajor<T>(in ForwardJob<T> job, in Geometry g, MaxPooling pooling) where T : unmanaged, IFloatingPointIeee754<T> =>
         pooling.Pool == 2 && pooling.Stride == 2 && !job.ByRows && !job.Accumulate && MaxPairsPositionMajor.IsSupported<T>()
-        && !Vector512.IsHardwareAccelerated && Vector256.IsHardwareAccelerated
         && pooling.OutHeight * pooling.OutWidth >= 8 && 2 * pooling.OutHeight <= g.OutHeight && 2 * pooling.OutWidth <= g.OutWidth;
 
     /// <summary>Values of one sample's output before it is pooled: its filters padded to whole panels when position-major.</summary>
