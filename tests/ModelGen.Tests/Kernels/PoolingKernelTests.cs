@@ -380,6 +380,39 @@ public class PoolingKernelTests
         }
     }
 
+    /// <summary>
+    /// The position-major kernel (a convolution's pooled samples laid out <c>[positions][filters]</c>) gives the bits of
+    /// the pooling of the same values laid out <c>[filters][positions]</c>, ties of ±0, infinities and NaN included, for
+    /// filter counts that fill eight lanes, leave some empty or take several blocks, and planes of pooled positions that
+    /// are a multiple of eight or end in a group moved back.
+    /// </summary>
+    [Theory]
+    [InlineData(16, 8, 8)]
+    [InlineData(5, 10, 10)]
+    [InlineData(20, 7, 9)]
+    [InlineData(32, 28, 28)]
+    public unsafe void Position_major_max_pooling_gives_the_bits_of_the_rule(int filters, int height, int width)
+    {
+        int outHeight = height / 2, outWidth = width / 2, positions = height * width, stride = (filters + 7) / 8 * 8;
+        float[] palette = { float.NegativeInfinity, -1f, -0f, 0f, 1f, 2f, float.PositiveInfinity, float.NaN };
+        int[] picks = TestData.Labels(filters * positions, palette.Length * 3, seed: 79);
+        float[] planes = Array.ConvertAll(picks, p => p < 20 ? palette[1 + p % 5] : palette[p % palette.Length]);
+        float[] expected = new float[filters * outHeight * outWidth];
+        Pooling.MaxForward<float>(planes, expected, Span<int>.Empty, 1, filters, height, width, 2, 2, outHeight, outWidth);
+        // The same values position-major, the lanes past the filters filled with what must not be stored.
+        float[] rows = new float[positions * stride];
+        Array.Fill(rows, float.MaxValue);
+        for (int f = 0; f < filters; f++)
+            for (int q = 0; q < positions; q++) rows[q * stride + f] = planes[f * positions + q];
+        float[] y = new float[expected.Length + 8];
+        Array.Fill(y, 42f);
+        fixed (float* px = rows, py = y)
+            MaxPairsPositionMajor.Forward(px, stride, filters, width, py, outHeight, outWidth);
+        Assert.Equal(Array.ConvertAll(expected, BitConverter.SingleToInt32Bits),
+            Array.ConvertAll(y[..expected.Length], BitConverter.SingleToInt32Bits));
+        Assert.All(y[expected.Length..], v => Assert.Equal(42f, v));
+    }
+
     [Fact]
     public void Max_pooling_of_overlapping_windows_accumulates_in_backward()
     {
