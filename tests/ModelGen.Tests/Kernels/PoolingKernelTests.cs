@@ -264,6 +264,16 @@ public class PoolingKernelTests
     /// length (shorter than eight, a multiple of eight or not, an odd input width in floor mode), up to the last row of
     /// the buffer.
     /// </summary>
+    /// <summary>
+    /// Values for the pooling kernels' rule: mostly −1, ±0, 1 and 2 (ties everywhere), now and then an infinity or a NaN.
+    /// </summary>
+    private static float[] TieValues(int count, int seed)
+    {
+        float[] palette = { float.NegativeInfinity, -1f, -0f, 0f, 1f, 2f, float.PositiveInfinity, float.NaN };
+        int[] picks = TestData.Labels(count, palette.Length * 3, seed);
+        return Array.ConvertAll(picks, p => p < 20 ? palette[1 + p % 5] : palette[p % palette.Length]);
+    }
+
     [Theory]
     [InlineData(2)]
     [InlineData(3)]
@@ -278,10 +288,7 @@ public class PoolingKernelTests
     {
         const int n = 2, c = 3, height = 6;
         int outHeight = height / 2, outWidth = width / 2;
-        float[] palette = { float.NegativeInfinity, -1f, -0f, 0f, 1f, 2f, float.PositiveInfinity, float.NaN };
-        int[] picks = TestData.Labels(n * c * height * width, palette.Length * 3, seed: 76);
-        // Mostly -1, ±0, 1, 2 (ties everywhere), now and then an infinity or a NaN.
-        float[] x = Array.ConvertAll(picks, p => p < 20 ? palette[1 + p % 5] : palette[p % palette.Length]);
+        float[] x = TieValues(n * c * height * width, seed: 76);
         float[] y = new float[n * c * outHeight * outWidth];
         int[] argmax = new int[y.Length];
         Pooling.MaxForward<float>(x, y, argmax, n, c, height, width, 2, 2, outHeight, outWidth);
@@ -325,9 +332,7 @@ public class PoolingKernelTests
     {
         const int n = 3, c = 2, height = 8;
         int outHeight = (height - pool) / stride + 1, outWidth = (width - pool) / stride + 1;
-        float[] palette = { float.NegativeInfinity, -1f, -0f, 0f, 1f, 2f, float.PositiveInfinity, float.NaN };
-        int[] picks = TestData.Labels(n * c * height * width, palette.Length * 3, seed: 77);
-        float[] x = Array.ConvertAll(picks, p => p < 20 ? palette[1 + p % 5] : palette[p % palette.Length]);
+        float[] x = TieValues(n * c * height * width, seed: 77);
         float[] withIndices = new float[n * c * outHeight * outWidth], without = new float[withIndices.Length];
         Array.Fill(without, 42f);
         Pooling.MaxForward<float>(x, withIndices, new int[withIndices.Length], n, c, height, width, pool, stride, outHeight, outWidth);
@@ -394,9 +399,7 @@ public class PoolingKernelTests
     public unsafe void Position_major_max_pooling_gives_the_bits_of_the_rule(int filters, int height, int width)
     {
         int outHeight = height / 2, outWidth = width / 2, positions = height * width, stride = (filters + 7) / 8 * 8;
-        float[] palette = { float.NegativeInfinity, -1f, -0f, 0f, 1f, 2f, float.PositiveInfinity, float.NaN };
-        int[] picks = TestData.Labels(filters * positions, palette.Length * 3, seed: 79);
-        float[] planes = Array.ConvertAll(picks, p => p < 20 ? palette[1 + p % 5] : palette[p % palette.Length]);
+        float[] planes = TieValues(filters * positions, seed: 79);
         float[] expected = new float[filters * outHeight * outWidth];
         Pooling.MaxForward<float>(planes, expected, Span<int>.Empty, 1, filters, height, width, 2, 2, outHeight, outWidth);
         // The same values position-major, the lanes past the filters filled with what must not be stored.
