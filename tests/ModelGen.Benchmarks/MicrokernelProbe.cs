@@ -51,8 +51,9 @@ public static unsafe class MicrokernelProbe
     /// <summary>
     /// The convolution tiles over one sample of LeNet's layers, again and again (the sample, its weights and the
     /// output in L1 and L2), with batch norm and the ReLU in the epilogue as inference runs them: the position tiles of
-    /// the second layer (16×14×14 → 32×10×10, 400 taps) and the row tiles of the first (1×28×28 padded to 32×32 → 16×28×28,
-    /// 25 taps). The arithmetic counted is the tiles' own, padding lanes included.
+    /// the second layer (16×14×14 → 32×10×10, 400 taps); the first layer's (1×28×28 padded to 32×32 → 16×28×28, 25 taps)
+    /// in position tiles, which LeNet's first layer takes, stored position-major as the pooled path stores them, and in
+    /// row tiles. The arithmetic counted is the tiles' own, padding lanes included.
     /// </summary>
     private static void Convolutions(double seconds, double peak)
     {
@@ -62,6 +63,8 @@ public static unsafe class MicrokernelProbe
         var probe = new ConvolutionProbe(PackedGemm.Blocking<float>().Columns);
         double positions = Measure(probe.PositionFlops, seconds, probe.Positions, 10);
         Console.WriteLine($"| Six (6 positions × NR filters) | 400 | one 16×14×14 sample, 32 filters | {positions:0.0} | {100 * positions / peak:0}% |");
+        double first = Measure(probe.FirstLayerFlops, seconds, probe.FirstLayer, 10);
+        Console.WriteLine($"| Six (6 positions × NR filters) | 25 | one 1×32×32 sample, 16 filters | {first:0.0} | {100 * first / peak:0}% |");
         double rows = Measure(probe.RowFlops, seconds, probe.Rows, 10);
         Console.WriteLine($"| SixFilters (6 filters × NR positions) | 25 | one 1×32×32 sample, 18 filters | {rows:0.0} | {100 * rows / peak:0}% |");
     }
@@ -148,7 +151,7 @@ public static unsafe class MicrokernelProbe
             _x2 = Fill(16 * 14 * 14, 97);
             _w2 = Fill(400 * 32, 89);
             _x1 = Fill(32 * 32 + 4 * nr, 83);
-            _w1 = Fill(25 * 18, 79);
+            _w1 = Fill(25 * 32, 79);
             _y1 = Fill(18 * 28 * 28, 3);
             _tile = Fill(6 * nr, 3);
             _epilogue = Fill(5 * 64, 71);
@@ -198,6 +201,28 @@ public static unsafe class MicrokernelProbe
                     int p0 = Math.Min(6 * t, 94);
                     for (int i = 0; i < 6; i++) _windows[i] = (p0 + i) / 10 * 14 + (p0 + i) % 10;
                     ConvolutionTile.Six<float, TV, S>(_x2, _taps2, 400, _windows, _w2 + q * 400 * _nr, _tile, _nr, epilogue, q * _nr);
+                }
+        }
+
+        /// <summary>131 tiles of six positions of a 28 × 28 output (the last moved back) by 16 filters in panels of NR (the arithmetic of whole panels), 25 taps each.</summary>
+        public double FirstLayerFlops => 2.0 * 131 * 6 * ((16 + _nr - 1) / _nr * _nr) * 25;
+
+        public void FirstLayer()
+        {
+            if (Vector512.IsHardwareAccelerated) FirstLayer<Vector512<float>, Lanes512<float>>();
+            else if (Vector256.IsHardwareAccelerated) FirstLayer<Vector256<float>, Lanes256<float>>();
+            else FirstLayer<Vector128<float>, Lanes128<float>>();
+        }
+
+        private void FirstLayer<TV, S>() where TV : struct where S : struct, ILanes<TV, float>
+        {
+            TileEpilogue<float> epilogue = Epilogue;
+            for (int q = 0; q < (16 + _nr - 1) / _nr; q++)
+                for (int t = 0; t < 131; t++)
+                {
+                    int p0 = Math.Min(6 * t, 778);
+                    for (int i = 0; i < 6; i++) _windows[i] = (p0 + i) / 28 * 32 + (p0 + i) % 28;
+                    ConvolutionTile.Six<float, TV, S>(_x1, _taps1, 25, _windows, _w1 + q * 25 * _nr, _y1 + p0 * 16 + q * _nr, 16, epilogue, q * _nr);
                 }
         }
 
