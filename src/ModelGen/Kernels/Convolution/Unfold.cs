@@ -1,6 +1,7 @@
 using System;
 using System.Numerics;
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace ModelGen.Kernels;
 
@@ -43,40 +44,67 @@ internal static unsafe class Unfold
     }
 
     /// <summary>Adds every value of <paramref name="columns"/> to the input position it was unfolded from, into <paramref name="dx"/> [channels, height, width].</summary>
+    /// <remarks>
+    /// Each input value receives its terms in the order of the rows <c>(c, ki, kj)</c>, then of the output rows: the
+    /// order of a plain loop over the columns, whatever the stride. The runs of a row of output positions that land on
+    /// one input row (all of them for stride 1) are added as vectors, without a call or a slice per run (LeNet's second
+    /// layer folds 4,000 runs of ten values per sample).
+    /// </remarks>
     public static void Col2Im<T>(ReadOnlySpan<T> columns, Span<T> dx, int channels, int height, int width, int kernel, int stride,
         int padTop, int padLeft, int outHeight, int outWidth)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int positions = outHeight * outWidth, row = 0;
-        for (int c = 0; c < channels; c++)
+        int positions = outHeight * outWidth;
+        long rows = (long)channels * kernel * kernel, planeSize = (long)height * width;
+        if (columns.Length < rows * positions)
+            throw new ArgumentException($"Expected at least {rows * positions} values of columns (channels·kernel·kernel × output positions).", nameof(columns));
+        if (dx.Length < channels * planeSize)
+            throw new ArgumentException($"Expected at least {channels * planeSize} values of dx (channels × height × width).", nameof(dx));
+        fixed (T* pc = columns, pdx = dx)
         {
-            Span<T> plane = dx.Slice(c * height * width, height * width);
-            for (int ki = 0; ki < kernel; ki++)
+            T* src = pc;
+            for (int c = 0; c < channels; c++)
             {
-                for (int kj = 0; kj < kernel; kj++, row++)
+                T* plane = pdx + c * planeSize;
+                for (int ki = 0; ki < kernel; ki++)
                 {
-                    ValidRange(kj, width, stride, padLeft, outWidth, out int start, out int end);
-                    if (start == end) continue;
-                    int iw0 = start * stride - padLeft + kj;
-                    ReadOnlySpan<T> src = columns.Slice(row * positions, positions);
-                    for (int oh = 0; oh < outHeight; oh++)
+                    for (int kj = 0; kj < kernel; kj++, src += positions)
                     {
-                        int ih = oh * stride - padTop + ki;
-                        if ((uint)ih >= (uint)height) continue;
-                        ReadOnlySpan<T> line = src.Slice(oh * outWidth + start, end - start);
-                        Span<T> dst = plane.Slice(ih * width);
-                        if (stride == 1)
+                        ValidRange(kj, width, stride, padLeft, outWidth, out int start, out int end);
+                        if (start == end) continue;
+                        int iw0 = start * stride - padLeft + kj, count = end - start;
+                        for (int oh = 0; oh < outHeight; oh++)
                         {
-                            RowMath.Add(line, dst.Slice(iw0, end - start));
-                        }
-                        else
-                        {
-                            for (int k = 0, iw = iw0; k < line.Length; k++, iw += stride)
-                                dst[iw] += line[k];
+                            int ih = oh * stride - padTop + ki;
+                            if ((uint)ih >= (uint)height) continue;
+                            T* line = src + (nint)oh * outWidth + start, dst = plane + (nint)ih * width + iw0;
+                            if (stride == 1)
+                            {
+                                AddRun(line, dst, count);
+                            }
+                            else
+                            {
+                                for (nint k = 0, iw = 0; k < count; k++, iw += stride)
+                                    dst[iw] += line[k];
+                            }
                         }
                     }
                 }
             }
         }
+    }
+
+    /// <summary><c>dst[k] += src[k]</c> for <c>k &lt; count</c>: whole vectors, then one value at a time.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void AddRun<T>(T* src, T* dst, int count) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int k = 0;
+        if (Vector256.IsHardwareAccelerated)
+            for (; k + Vector256<T>.Count <= count; k += Vector256<T>.Count)
+                Vector256.Store(Vector256.Load(dst + k) + Vector256.Load(src + k), dst + k);
+        if (Vector128.IsHardwareAccelerated)
+            for (; k + Vector128<T>.Count <= count; k += Vector128<T>.Count)
+                Vector128.Store(Vector128.Load(dst + k) + Vector128.Load(src + k), dst + k);
+        for (; k < count; k++) dst[k] += src[k];
     }
 }
