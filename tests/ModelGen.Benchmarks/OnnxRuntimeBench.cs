@@ -52,45 +52,24 @@ public static class OnnxRuntimeBench
     public static OrtMeasurement Measure(string key, string modelPath, int batch, int threads, Timing timing)
     {
         long start = Stopwatch.GetTimestamp();
-        using var options = new SessionOptions
-        {
-            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
-            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
-            IntraOpNumThreads = threads,
-            InterOpNumThreads = 1,
-        };
-        using var session = new InferenceSession(modelPath, options);
+        using var run = new OrtRun(modelPath, batch, threads);
         double createSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
 
-        string inputName = session.InputNames[0], outputName = session.OutputNames[0];
-        long[] inputShape = Shape(session.InputMetadata[inputName].Dimensions, batch);
-        long[] outputShape = Shape(session.OutputMetadata[outputName].Dimensions, batch);
-        float[] input = BenchCase.Normal(checked((int)inputShape.Aggregate(1L, (a, b) => a * b)), batch == 1 ? 3 : 4);
-        float[] output = new float[checked((int)outputShape.Aggregate(1L, (a, b) => a * b))];
-
-        using var inputValue = OrtValue.CreateTensorValueFromMemory(input, inputShape);
-        using var outputValue = OrtValue.CreateTensorValueFromMemory(output, outputShape);
-        using var binding = session.CreateIoBinding();
-        binding.BindInput(inputName, inputValue);
-        binding.BindOutput(outputName, outputValue);
-        using var runOptions = new RunOptions();
-
         start = Stopwatch.GetTimestamp();
-        session.RunWithBinding(runOptions, binding);
+        run.Run();
         double firstRunSeconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
-        foreach (float v in output)
-            if (!float.IsFinite(v)) throw new InvalidOperationException($"{modelPath}: the output is not finite");
+        run.CheckOutput();
 
         // Warm-up as for ModelGen's inference: at least 100 runs and the warm-up time.
         start = Stopwatch.GetTimestamp();
         long limit = (long)(timing.WarmInfer * Stopwatch.Frequency);
-        for (long n = 0; n < 100 || Stopwatch.GetTimestamp() - start < limit; n++) session.RunWithBinding(runOptions, binding);
+        for (long n = 0; n < 100 || Stopwatch.GetTimestamp() - start < limit; n++) run.Run();
 
-        var (probeRuns, probeSeconds) = Loop(session, runOptions, binding, Math.Min(0.05, timing.Infer), 1);
+        var (probeRuns, probeSeconds) = Loop(run, Math.Min(0.05, timing.Infer), 1);
         int chunk = (int)Math.Clamp(1e-3 / (probeSeconds / probeRuns), 1, 100_000);
 
         long thread0 = GC.GetAllocatedBytesForCurrentThread(), process0 = GC.GetTotalAllocatedBytes(precise: true);
-        var (runs, seconds) = Loop(session, runOptions, binding, timing.Infer, chunk);
+        var (runs, seconds) = Loop(run, timing.Infer, chunk);
         long thread1 = GC.GetAllocatedBytesForCurrentThread(), process1 = GC.GetTotalAllocatedBytes(precise: true);
 
         long peak;
@@ -100,13 +79,12 @@ public static class OnnxRuntimeBench
                                   peak, createSeconds, firstRunSeconds, version);
     }
 
-    private static (long Runs, double Seconds) Loop(InferenceSession session, RunOptions runOptions, OrtIoBinding binding,
-                                                    double seconds, int chunk)
+    private static (long Runs, double Seconds) Loop(OrtRun run, double seconds, int chunk)
     {
         long start = Stopwatch.GetTimestamp(), limit = (long)(seconds * Stopwatch.Frequency), now, n = 0;
         do
         {
-            for (int i = 0; i < chunk; i++) session.RunWithBinding(runOptions, binding);
+            for (int i = 0; i < chunk; i++) run.Run();
             n += chunk;
             now = Stopwatch.GetTimestamp();
         } while (now - start < limit);
@@ -114,7 +92,7 @@ public static class OnnxRuntimeBench
     }
 
     /// <summary>The model's dimensions with the dynamic batch axis (the first, -1 in the metadata) set.</summary>
-    private static long[] Shape(int[] dimensions, int batch) =>
+    internal static long[] Shape(int[] dimensions, int batch) =>
         dimensions.Select((d, i) => i == 0 ? batch : d > 0 ? d : throw new InvalidOperationException(
             $"dimension {i} of the model is dynamic; only the batch axis may be")).Select(d => (long)d).ToArray();
 
@@ -136,5 +114,63 @@ public static class OnnxRuntimeBench
         }
         Console.WriteLine(Measure(key, path, batch, threads, Timing.FromArgs(args)).ToLine());
         return 0;
+    }
+}
+
+/// <summary>
+/// One ONNX Runtime session ready to run: the CPU execution provider, <c>ORT_ENABLE_ALL</c>, sequential execution,
+/// <paramref name="threads"/> intra-op threads, the input (normal values, as ModelGen's cases use) and the output bound
+/// once with <see cref="OrtIoBinding"/> over preallocated <see cref="OrtValue"/>s on managed arrays.
+/// </summary>
+public sealed class OrtRun : IDisposable
+{
+    private readonly SessionOptions _options;
+    private readonly InferenceSession _session;
+    private readonly OrtValue _input, _output;
+    private readonly OrtIoBinding _binding;
+    private readonly RunOptions _runOptions = new();
+    private readonly float[] _outputValues;
+    private readonly string _path;
+
+    public OrtRun(string modelPath, int batch, int threads)
+    {
+        _path = modelPath;
+        _options = new SessionOptions
+        {
+            GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL,
+            ExecutionMode = ExecutionMode.ORT_SEQUENTIAL,
+            IntraOpNumThreads = threads,
+            InterOpNumThreads = 1,
+        };
+        _session = new InferenceSession(modelPath, _options);
+        string inputName = _session.InputNames[0], outputName = _session.OutputNames[0];
+        long[] inputShape = OnnxRuntimeBench.Shape(_session.InputMetadata[inputName].Dimensions, batch);
+        long[] outputShape = OnnxRuntimeBench.Shape(_session.OutputMetadata[outputName].Dimensions, batch);
+        float[] input = BenchCase.Normal(checked((int)inputShape.Aggregate(1L, (a, b) => a * b)), batch == 1 ? 3 : 4);
+        _outputValues = new float[checked((int)outputShape.Aggregate(1L, (a, b) => a * b))];
+        _input = OrtValue.CreateTensorValueFromMemory(input, inputShape);
+        _output = OrtValue.CreateTensorValueFromMemory(_outputValues, outputShape);
+        _binding = _session.CreateIoBinding();
+        _binding.BindInput(inputName, _input);
+        _binding.BindOutput(outputName, _output);
+    }
+
+    public void Run() => _session.RunWithBinding(_runOptions, _binding);
+
+    /// <summary>Throws unless every output value is finite.</summary>
+    public void CheckOutput()
+    {
+        foreach (float v in _outputValues)
+            if (!float.IsFinite(v)) throw new InvalidOperationException($"{_path}: the output is not finite");
+    }
+
+    public void Dispose()
+    {
+        _runOptions.Dispose();
+        _binding.Dispose();
+        _output.Dispose();
+        _input.Dispose();
+        _session.Dispose();
+        _options.Dispose();
     }
 }

@@ -34,6 +34,9 @@ public static class Program
           dotnet run -c Release --project tests/ModelGen.Benchmarks -- --microkernel [--seconds S]
         Two builds against each other in one process, in alternating slices (see bench/ab.sh, which builds two revisions):
           dotnet ModelGen.Benchmarks.dll --ab DIR_A DIR_B --case mlp1024 --mode step|b1|b64 [--rounds 40] [--slice-ms 100]
+        ModelGen and ONNX Runtime on one model and batch, alternating in one process (ratios that the drift spares):
+          dotnet run -c Release --project tests/ModelGen.Benchmarks -- --ab-ort --case lenet --mode b1|b64 [--threads 2]
+                                                        [--rounds 30] [--slice-ms 100] [--gap-ms 20] [--onnx-dir bench/.onnx]
         BenchmarkDotNet:
           dotnet run -c Release --project tests/ModelGen.Benchmarks -- --filter '*'                 every benchmark
           dotnet run -c Release --project tests/ModelGen.Benchmarks -- --job short --filter '*784x128x10*'
@@ -55,6 +58,7 @@ public static class Program
         if (args[0] == "--microkernel") return MicrokernelProbe.Run(args);
         if (args[0] == "--convolutions") return ConvolutionLayers.Run(args);
         if (args[0] == "--ab") return BuildComparison.Run(args);
+        if (args[0] == "--ab-ort") return OrtComparison.Run(args);
 
         var summaries = BenchmarkSwitcher.FromTypes([typeof(TrainStepBenchmarks), typeof(DenseProductBenchmarks), typeof(ConvolutionBenchmarks)]).Run(args);
         foreach (var summary in summaries)

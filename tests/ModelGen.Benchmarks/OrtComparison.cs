@@ -1,0 +1,67 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Threading;
+
+namespace ModelGen.Benchmarks;
+
+/// <summary>
+/// ModelGen and ONNX Runtime on the same model and batch, alternating in one process:
+/// <c>--ab-ort --case KEY --mode b1|b64 [--threads T] [--rounds 30] [--slice-ms 100] [--gap-ms 20] [--onnx-dir DIR]</c>.
+/// Each round times ModelGen's prediction and ONNX Runtime's bound run for a slice each (ModelGen first in even rounds,
+/// ONNX Runtime first in odd ones) and keeps the ratio of the two; the median and quartiles of those ratios are the
+/// figure. Separate processes a minute apart (<c>--compare</c>) see this machine at different speeds, and their ratios
+/// move by more than the goals' margins (batch-64 784-1024-1024-10 gave 0.58× and 1.53× in two rounds of one run);
+/// slices a tenth of a second apart see the same machine. A pause after each slice lets the other side's spinning
+/// threads (ModelGen's workers spin 0.2 ms, ONNX Runtime's pool spins too) go idle before the next slice starts.
+/// </summary>
+public static class OrtComparison
+{
+    public static int Run(string[] args)
+    {
+        string key = Compare.Option(args, "--case") ?? throw new ArgumentException("--case KEY is needed (mlp128, mlp512, mlp1024, lenet).");
+        string mode = Compare.Option(args, "--mode") ?? "b64";
+        if (mode is not ("b1" or "b64")) throw new ArgumentException($"--mode is b1 or b64, not '{mode}'.");
+        int threads = int.Parse(Compare.Option(args, "--threads") ?? Environment.ProcessorCount.ToString(CultureInfo.InvariantCulture),
+            CultureInfo.InvariantCulture);
+        int rounds = int.Parse(Compare.Option(args, "--rounds") ?? "30", CultureInfo.InvariantCulture);
+        double slice = double.Parse(Compare.Option(args, "--slice-ms") ?? "100", CultureInfo.InvariantCulture) / 1000;
+        int gap = int.Parse(Compare.Option(args, "--gap-ms") ?? "20", CultureInfo.InvariantCulture);
+        string path = Path.Combine(Compare.Option(args, "--onnx-dir") ?? Path.Combine("bench", ".onnx"), key + ".onnx");
+        if (!File.Exists(path)) throw new FileNotFoundException($"{path} not found (bench/export_onnx.py writes it).", path);
+
+        BenchCase benchCase = BenchCase.All().FirstOrDefault(c => c.Key == key)
+            ?? throw new ArgumentException($"No case '{key}'; known: {string.Join(", ", BenchCase.All().Select(c => c.Key))}.");
+        benchCase.Setup();
+        Action modelGen = mode == "b1" ? benchCase.PredictOne : benchCase.PredictBatch;
+        using var ort = new OrtRun(path, mode == "b1" ? 1 : BenchCase.InferBatch, threads);
+        ort.Run();
+        ort.CheckOutput();
+        Action onnxRuntime = ort.Run;
+        Action[] calls = [modelGen, onnxRuntime];
+        foreach (Action call in calls)
+            for (int i = 0; i < 100; i++) call();
+
+        var times = new List<double>[] { new(), new() };
+        var ratios = new List<double>();
+        for (int r = 0; r < rounds; r++)
+        {
+            double[] us = new double[2];
+            for (int k = 0; k < 2; k++)
+            {
+                int v = r % 2 == 0 ? k : 1 - k;
+                Thread.Sleep(gap);
+                us[v] = BuildComparison.MicrosecondsPerCall(calls[v], slice);
+                times[v].Add(us[v]);
+            }
+            ratios.Add(us[1] / us[0]);
+        }
+        Console.WriteLine($"{key} {mode}: ModelGen {Compare.Median(times[0]):0.0} µs, ONNX Runtime {Compare.Median(times[1]):0.0} µs " +
+                          $"({threads} intra-op thread(s)) per call; ONNX Runtime / ModelGen median {Compare.Median(ratios):0.000} " +
+                          $"(quartiles {BuildComparison.Quantile(ratios, 0.25):0.000}–{BuildComparison.Quantile(ratios, 0.75):0.000}, " +
+                          $"{rounds} rounds of {slice * 1000:0} ms each; above 1: ModelGen is faster)");
+        return 0;
+    }
+}
