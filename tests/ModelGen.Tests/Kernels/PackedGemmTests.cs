@@ -16,6 +16,7 @@ public unsafe class PackedGemmTests
     {
         { 1, 1, 1 }, { 1, 300, 70 }, { 3, 17, 33 }, { 4, 8, 16 }, { 5, 9, 31 }, { 6, 16, 32 }, { 7, 259, 48 },
         { 13, 64, 100 }, { 12, 520, 17 }, { 25, 5, 129 }, { 170, 40, 20 },
+        { 9, 784, 20 }, // three passes at KC = 256, the last one longer (256 + 256 + 272)
     };
 
     [Theory]
@@ -84,6 +85,8 @@ public unsafe class PackedGemmTests
     [InlineData(95, 33, 17)]
     [InlineData(96, 70, 40)]
     [InlineData(130, 20, 35)]
+    [InlineData(64, 784, 40)] // A in place over three passes, the last one longer
+    [InlineData(100, 800, 24)] // A packed, three passes, the last one longer
     public void Products_with_b_packed_once_give_the_bits_of_a_scalar_fma_loop(int m, int k, int n)
     {
         float[] a = TestData.Floats(m * k, seed: m + 11), b = TestData.Floats(k * n, seed: k + 12), bias = TestData.Floats(n, seed: 13);

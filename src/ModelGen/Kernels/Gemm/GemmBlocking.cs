@@ -12,7 +12,8 @@ namespace ModelGen.Kernels;
 /// <item><see cref="Height"/> (MC): rows of <c>A</c> packed at a time; an <c>MC × KC</c> block of packed <c>A</c> stays
 /// in L2 while the panels of <c>B</c> pass over it.</item>
 /// <item><see cref="Depth"/> (KC): products one pass of the microkernel adds; a <c>KC × NR</c> micro-panel of packed
-/// <c>B</c> stays in L1 while every row of <c>A</c> passes over it.</item>
+/// <c>B</c> stays in L1 while every row of <c>A</c> passes over it. The last pass may take up to a quarter more instead
+/// of leaving a short one (<see cref="DepthAt"/>).</item>
 /// <item><see cref="Width"/> (NC): columns of <c>B</c> packed at a time; a <c>KC × NC</c> block of packed <c>B</c>
 /// stays in L2/L3 while the rows of <c>A</c> stream through.</item>
 /// </list>
@@ -35,6 +36,22 @@ internal readonly record struct GemmBlocking(int Rows, int Columns, int Height, 
         int mc = System.Math.Max(TileRows, 160 * 1024 / (kc * elementBytes) / TileRows * TileRows);
         return new GemmBlocking(TileRows, nr, mc, kc, nc);
     }
+
+    /// <summary>
+    /// The depth of the pass that starts at <paramref name="pc"/> of <paramref name="depth"/>: <paramref name="kc"/>, or
+    /// all that is left when that is at most a quarter more (784 = 256 + 256 + 272, not 256 + 256 + 256 + 16: a short
+    /// last pass costs every register tile a load and a store of its part of <c>C</c> and the tile's start and end for a
+    /// few multiply-adds). Every output stays one chain of fused multiply-adds in the same order, so the blocking does
+    /// not change a bit.
+    /// </summary>
+    public static int DepthAt(int pc, int depth, int kc)
+    {
+        int rest = depth - pc;
+        return rest <= LongestDepth(kc) ? rest : kc;
+    }
+
+    /// <summary>The deepest pass <see cref="DepthAt"/> gives for a blocking of depth <paramref name="kc"/>.</summary>
+    public static int LongestDepth(int kc) => kc + kc / 4;
 
     /// <summary>The blocking of the vector type <typeparamref name="TV"/> of <typeparamref name="T"/>.</summary>
     public static GemmBlocking For<T, TV>() where T : unmanaged where TV : struct =>

@@ -266,7 +266,7 @@ internal static unsafe class PackedGemm
         // set of the L1 cache and alias in the load unit (1024 inputs: ~15% slower in place).
         bool inPlace = ReadsAInPlace(p);
         bool packA = (p.M >= 4 || p.PackedA != null) && !inPlace;
-        nint kcUsed = Math.Min(kcMax, p.K);
+        nint kcUsed = Math.Min(GemmBlocking.LongestDepth(kcMax), p.K);
         // The blocks of A and B packed per call: at most MC × KC and KC × NC (the rows and columns rounded up in 64 bits).
         nint aLength = packA && p.PackedA == null ? kcUsed * (nint)Math.Min(mcMax, Check.RoundUp(p.M, mr)) : 0;
         nint bLength = p.PackedB != null ? 0 : kcUsed * (nint)Math.Min(ncMax, Check.RoundUp(j1 - j0, nr));
@@ -279,7 +279,7 @@ internal static unsafe class PackedGemm
             nc = Math.Min(ncMax, j1 - jc);
             for (int pc = 0, kc; pc < p.K; pc += kc)
             {
-                kc = Math.Min(kcMax, p.K - pc);
+                kc = GemmBlocking.DepthAt(pc, p.K, kcMax);
                 T* bp;
                 nint panelStride;
                 if (p.PackedB != null)
