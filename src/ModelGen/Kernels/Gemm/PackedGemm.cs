@@ -267,7 +267,8 @@ internal static unsafe class PackedGemm
         bool inPlace = ReadsAInPlace(p);
         bool packA = (p.M >= 4 || p.PackedA != null) && !inPlace;
         nint kcUsed = Math.Min(GemmBlocking.LongestDepth(kcMax), p.K);
-        // The blocks of A and B packed per call: at most MC × KC and KC × NC (the rows and columns rounded up in 64 bits).
+        // The blocks of A and B packed per call: at most MC × KC and KC × NC, KC the longest pass (a quarter more than the
+        // blocking's; see GemmBlocking.DepthAt), the rows and columns rounded up, in 64 bits.
         nint aLength = packA && p.PackedA == null ? kcUsed * (nint)Math.Min(mcMax, Check.RoundUp(p.M, mr)) : 0;
         nint bLength = p.PackedB != null ? 0 : kcUsed * (nint)Math.Min(ncMax, Check.RoundUp(j1 - j0, nr));
         T* scratch = aLength + bLength > 0 ? ThreadScratch.For<T>(ThreadScratch.Slot.Gemm, aLength + bLength) : null;
