@@ -38,19 +38,7 @@ public static class BuildComparison
         foreach (Action call in calls)
             for (int i = 0; i < 50; i++) call();
 
-        var times = new List<double>[] { new(), new() };
-        var ratios = new List<double>();
-        for (int r = 0; r < rounds; r++)
-        {
-            double[] us = new double[2];
-            for (int k = 0; k < 2; k++)
-            {
-                int v = r % 2 == 0 ? k : 1 - k; // A first in even rounds, B first in odd ones
-                us[v] = MicrosecondsPerCall(calls[v], slice);
-                times[v].Add(us[v]);
-            }
-            ratios.Add(us[0] / us[1]);
-        }
+        (List<double>[] times, List<double> ratios) = Alternate(calls, rounds, slice);
         Console.WriteLine($"{key} {mode}: A {Compare.Median(times[0]):0.0} µs, B {Compare.Median(times[1]):0.0} µs per call; A/B median {Compare.Median(ratios):0.000} " +
                           $"(quartiles {Quantile(ratios, 0.25):0.000}–{Quantile(ratios, 0.75):0.000}, {rounds} rounds of {slice * 1000:0} ms each)");
         Console.WriteLine($"  A: {dirs[0]} (kernels: {KernelsOf(dirs[0])})");
@@ -82,6 +70,30 @@ public static class BuildComparison
             default:
                 throw new ArgumentException($"--mode is step, b1 or b64, not '{mode}'.");
         }
+    }
+
+    /// <summary>
+    /// Two calls timed in alternating slices of <paramref name="slice"/> seconds, <paramref name="rounds"/> times (the first
+    /// call first in even rounds, the second first in odd ones), each slice after a pause of <paramref name="gapMs"/>:
+    /// each call's µs per call per round, and each round's ratio of the first call's time to the second's.
+    /// </summary>
+    internal static (List<double>[] Times, List<double> Ratios) Alternate(Action[] calls, int rounds, double slice, int gapMs = 0)
+    {
+        var times = new List<double>[] { new(), new() };
+        var ratios = new List<double>();
+        for (int r = 0; r < rounds; r++)
+        {
+            double[] us = new double[2];
+            for (int k = 0; k < 2; k++)
+            {
+                int v = r % 2 == 0 ? k : 1 - k;
+                if (gapMs > 0) System.Threading.Thread.Sleep(gapMs);
+                us[v] = MicrosecondsPerCall(calls[v], slice);
+                times[v].Add(us[v]);
+            }
+            ratios.Add(us[0] / us[1]);
+        }
+        return (times, ratios);
     }
 
     internal static double MicrosecondsPerCall(Action call, double seconds)

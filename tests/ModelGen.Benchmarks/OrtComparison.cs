@@ -3,15 +3,14 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
-using System.Threading;
 
 namespace ModelGen.Benchmarks;
 
 /// <summary>
 /// ModelGen and ONNX Runtime on the same model and batch, alternating in one process:
 /// <c>--ab-ort --case KEY --mode b1|b64 [--threads T] [--rounds 30] [--slice-ms 100] [--gap-ms 20] [--onnx-dir DIR]</c>.
-/// Each round times ModelGen's prediction and ONNX Runtime's bound run for a slice each (ModelGen first in even rounds,
-/// ONNX Runtime first in odd ones) and keeps the ratio of the two; the median and quartiles of those ratios are the
+/// Each round times ModelGen's prediction and ONNX Runtime's bound run for a slice each (ONNX Runtime first in even
+/// rounds, ModelGen first in odd ones) and keeps the ratio of the two; the median and quartiles of those ratios are the
 /// figure. Separate processes a minute apart (<c>--compare</c>) see this machine at different speeds, and their ratios
 /// move by more than the goals' margins (batch-64 784-1024-1024-10 gave 0.58× and 1.53× in two rounds of one run);
 /// slices a tenth of a second apart see the same machine. A pause after each slice lets the other side's spinning
@@ -40,25 +39,13 @@ public static class OrtComparison
         ort.Run();
         ort.CheckOutput();
         Action onnxRuntime = ort.Run;
-        Action[] calls = [modelGen, onnxRuntime];
-        foreach (Action call in calls)
-            for (int i = 0; i < 100; i++) call();
+        // Warm-up: half a second each, so the JIT has finished tiering ModelGen's path before the first slice.
+        BuildComparison.MicrosecondsPerCall(modelGen, 0.5);
+        BuildComparison.MicrosecondsPerCall(onnxRuntime, 0.5);
 
-        var times = new List<double>[] { new(), new() };
-        var ratios = new List<double>();
-        for (int r = 0; r < rounds; r++)
-        {
-            double[] us = new double[2];
-            for (int k = 0; k < 2; k++)
-            {
-                int v = r % 2 == 0 ? k : 1 - k;
-                Thread.Sleep(gap);
-                us[v] = BuildComparison.MicrosecondsPerCall(calls[v], slice);
-                times[v].Add(us[v]);
-            }
-            ratios.Add(us[1] / us[0]);
-        }
-        Console.WriteLine($"{key} {mode}: ModelGen {Compare.Median(times[0]):0.0} µs, ONNX Runtime {Compare.Median(times[1]):0.0} µs " +
+        // The calls in the order ONNX Runtime, ModelGen, so each round's ratio is ONNX Runtime's time over ModelGen's.
+        (List<double>[] times, List<double> ratios) = BuildComparison.Alternate([onnxRuntime, modelGen], rounds, slice, gap);
+        Console.WriteLine($"{key} {mode}: ModelGen {Compare.Median(times[1]):0.0} µs, ONNX Runtime {Compare.Median(times[0]):0.0} µs " +
                           $"({threads} intra-op thread(s)) per call; ONNX Runtime / ModelGen median {Compare.Median(ratios):0.000} " +
                           $"(quartiles {BuildComparison.Quantile(ratios, 0.25):0.000}–{BuildComparison.Quantile(ratios, 0.75):0.000}, " +
                           $"{rounds} rounds of {slice * 1000:0} ms each; above 1: ModelGen is faster)");
