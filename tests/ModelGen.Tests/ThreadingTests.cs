@@ -313,6 +313,61 @@ public class ThreadingTests
     }
 
     [Fact]
+    public unsafe void With_the_workers_busy_a_failing_part_still_lets_every_part_run_before_the_throw()
+    {
+        WorkerPool pool = WorkerPool.Shared;
+        int parts = pool.Workers + 1;
+        using var holding = new System.Threading.ManualResetEventSlim();
+        using var release = new System.Threading.ManualResetEventSlim();
+        var holder = new System.Threading.Thread(() =>
+        {
+            var hold = new HoldingJob { Holding = holding, Release = release };
+            var handle = System.Runtime.InteropServices.GCHandle.Alloc(hold);
+            try
+            {
+                void* pointer = (void*)System.Runtime.InteropServices.GCHandle.ToIntPtr(handle);
+                pool.Run(&HoldingJob.Part, pointer, parts);
+            }
+            finally
+            {
+                handle.Free();
+            }
+        });
+        holder.Start();
+        try
+        {
+            Assert.True(holding.Wait(TimeSpan.FromSeconds(30)), "the holding job never started");
+            var state = new FailingJob { Failing = 0 };
+            var error = Assert.Throws<InvalidOperationException>(() => RunFailing(pool, ref state, parts));
+            Assert.Equal("part 0 failed", error.Message);
+            Assert.Equal(parts, state.Finished); // the parts after the failing one ran too, on this thread
+        }
+        finally
+        {
+            release.Set();
+            holder.Join();
+        }
+    }
+
+    private static unsafe void RunFailing(WorkerPool pool, ref FailingJob state, int parts)
+    {
+        fixed (FailingJob* pointer = &state) pool.Run(&FailingJob.Part, pointer, parts);
+    }
+
+    /// <summary>A job whose parts keep the pool busy until released (the first part signals that it has started).</summary>
+    private sealed class HoldingJob
+    {
+        public System.Threading.ManualResetEventSlim Holding = null!, Release = null!;
+
+        public static unsafe void Part(void* arguments, int part, int parts)
+        {
+            var job = (HoldingJob)System.Runtime.InteropServices.GCHandle.FromIntPtr((IntPtr)arguments).Target!;
+            if (part == 0) job.Holding.Set();
+            job.Release.Wait();
+        }
+    }
+
+    [Fact]
     public unsafe void After_every_part_failed_the_next_job_runs_clean()
     {
         WorkerPool pool = WorkerPool.Shared;

@@ -88,7 +88,7 @@ internal sealed unsafe class WorkerPool
         if (parts > Workers + 1) throw new ArgumentOutOfRangeException(nameof(parts), parts, $"At most {Workers + 1} parts.");
         if (parts <= 1 || Interlocked.CompareExchange(ref _busy, 1, 0) != 0)
         {
-            for (int part = 0; part < parts; part++) job(arguments, part, parts);
+            RunHere(job, arguments, parts);
             return;
         }
 
@@ -129,6 +129,29 @@ internal sealed unsafe class WorkerPool
             Volatile.Write(ref _busy, 0);
         }
         if (interrupted) Thread.CurrentThread.Interrupt();
+        if (failure is not null) ExceptionDispatchInfo.Capture(failure).Throw();
+    }
+
+    /// <summary>
+    /// Every part on the calling thread, in order (one part, or the workers busy with another caller's job), with the
+    /// same rule for failures as on the workers: every part runs to its end or its throw, then the first exception is
+    /// rethrown (a part that threw used to skip the parts after it, so a call's parts ran or not depending on whether
+    /// the workers were free).
+    /// </summary>
+    private static void RunHere(delegate*<void*, int, int, void> job, void* arguments, int parts)
+    {
+        Exception? failure = null;
+        for (int part = 0; part < parts; part++)
+        {
+            try
+            {
+                job(arguments, part, parts);
+            }
+            catch (Exception e)
+            {
+                failure ??= e;
+            }
+        }
         if (failure is not null) ExceptionDispatchInfo.Capture(failure).Throw();
     }
 
