@@ -23,7 +23,9 @@
 #                   MALLOC_TRIM_THRESHOLD_=4294967296, so glibc keeps freed tensors and PyTorch's steps stop paying
 #                   page faults (the "tuned" PyTorch of the README)
 #   --seconds S     every timed loop S seconds instead of 2 s / 1 s: a quick functional check, not figures to quote
-# The AVX2 path on an AVX-512 machine: DOTNET_EnableAVX512F=0 bash bench/compare.sh (the table names the vector width).
+# The AVX2 path on an AVX-512 machine: DOTNET_EnableAVX512=0 bash bench/compare.sh (the table names the vector width;
+# .NET 10 ignores the older name DOTNET_EnableAVX512F and would still run 512-bit vectors). When ModelGen runs 512-bit
+# vectors, PyTorch gets OPENBLAS_CORETYPE=SkylakeX (its AVX-512 kernels) unless --torch-env sets OPENBLAS_CORETYPE.
 # The full comparison of the README: bash bench/compare.sh --repeat 3 --torch-env MALLOC_MMAP_THRESHOLD_=4294967296 \
 #   --torch-env MALLOC_TRIM_THRESHOLD_=4294967296
 # Exits non-zero when a ModelGen case allocates on the managed heap after warm-up, or a measurement cannot be made.

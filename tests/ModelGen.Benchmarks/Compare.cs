@@ -221,6 +221,11 @@ public static class Compare
         for (int i = 0; i + 1 < args.Length; i++)
             if (args[i] == "--torch-env" && args[i + 1].IndexOf('=') is int eq and > 0)
                 torchEnv.Add(new(args[i + 1][..eq], args[i + 1][(eq + 1)..]));
+        // PyTorch's products on the width ModelGen runs: Debian's OpenBLAS 0.3.21 takes a Zen 5 for a Haswell (AVX2) and
+        // runs its AVX2 kernels, 1.8× slower than its AVX-512 ones there (256 × 1024 × 1024, two threads). When ModelGen
+        // runs 512-bit vectors, OpenBLAS is told to use its AVX-512 kernels, unless --torch-env says otherwise.
+        if (Vector512.IsHardwareAccelerated && !torchEnv.Any(kv => kv.Key == "OPENBLAS_CORETYPE"))
+            torchEnv.Add(new("OPENBLAS_CORETYPE", "SkylakeX"));
         int repeat = Math.Max(1, int.Parse(Option(args, "--repeat") ?? "1", CultureInfo.InvariantCulture));
         var cases = BenchCase.All(!noCnn).Where(c => only is null || only.Split(',').Contains(c.Key)).ToList();
         // ONNX Runtime's intra-op threads: one, and as many as ModelGen may use (all processors); the best is reported.
@@ -713,8 +718,8 @@ public static class Compare
 
     /// <summary>
     /// The vector width ModelGen's kernels run on in this process (and in its children, which inherit the environment),
-    /// with the DOTNET_* settings that change it, so that a run with DOTNET_EnableAVX512F=0 (the AVX2 path on an
-    /// AVX-512 machine) is recognisable.
+    /// with the DOTNET_* settings that change it, so that a run with DOTNET_EnableAVX512=0 (the AVX2 path on an
+    /// AVX-512 machine; .NET 10's name, which ignores the older DOTNET_EnableAVX512F) is recognisable.
     /// </summary>
     public static string VectorLine()
     {

@@ -41,7 +41,7 @@ public static class Program
           dotnet run -c Release --project tests/ModelGen.Benchmarks -- --filter '*'                 every benchmark
           dotnet run -c Release --project tests/ModelGen.Benchmarks -- --job short --filter '*784x128x10*'
           dotnet run -c Release --project tests/ModelGen.Benchmarks -- --list flat                  benchmark names
-        Run the AVX2 path on an AVX-512 machine with DOTNET_EnableAVX512F=0 in the environment.
+        Run the AVX2 path on an AVX-512 machine with DOTNET_EnableAVX512=0 in the environment (.NET 10 ignores DOTNET_EnableAVX512F).
         """;
 
     public static int Main(string[] args)
