@@ -16,6 +16,7 @@ public sealed class PackedWeights<T> where T : unmanaged, IFloatingPointIeee754<
     private readonly T[] _packed;
     private long _version = -1;
     private bool _rows;
+    private int _columns;
 
     /// <summary>Storage for the packed copy of a weight matrix <c>[outputs x inputs]</c> (allocated here, once).</summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="inputs"/> or <paramref name="outputs"/> is not positive.</exception>
@@ -42,30 +43,33 @@ public sealed class PackedWeights<T> where T : unmanaged, IFloatingPointIeee754<
     /// <summary>
     /// The packed copy of <paramref name="w"/> as the column panels of a product's B operand (<c>wᵀ</c>, panels of NR
     /// outputs), packed again unless it was last packed so at <paramref name="version"/>, over up to
-    /// <paramref name="threads"/> threads (0: all) when it is large enough to pay.
+    /// <paramref name="threads"/> threads (0: all) when it is large enough to pay. <paramref name="nr"/>: the panels'
+    /// width, 0 for this processor's product (see <see cref="PackedGemm.PackB{T}"/>).
     /// </summary>
-    internal unsafe T* For(ReadOnlySpan<T> w, long version, int threads = 1) => Packed(w, version, rows: false, threads);
+    internal unsafe T* For(ReadOnlySpan<T> w, long version, int threads = 1, int nr = 0) => Packed(w, version, rows: false, threads, nr);
 
     /// <summary>
     /// The packed copy of <paramref name="w"/> as row panels of six outputs (<see cref="PackRowPanels"/>), packed again
     /// unless it was last packed so at <paramref name="version"/>.
     /// </summary>
-    internal unsafe T* ForRows(ReadOnlySpan<T> w, long version) => Packed(w, version, rows: true, threads: 1);
+    internal unsafe T* ForRows(ReadOnlySpan<T> w, long version) => Packed(w, version, rows: true, threads: 1, nr: 0);
 
-    private unsafe T* Packed(ReadOnlySpan<T> w, long version, bool rows, int threads)
+    private unsafe T* Packed(ReadOnlySpan<T> w, long version, bool rows, int threads, int nr)
     {
+        if (nr == 0) nr = PackedGemm.Blocking<T>().Columns;
         Check.Length(w, Outputs * Inputs, nameof(w));
         fixed (T* packed = _packed)
         {
-            if (version != _version || rows != _rows)
+            if (version != _version || rows != _rows || (!rows && nr != _columns))
             {
                 fixed (T* pw = w)
                 {
                     if (rows) PackRowPanels(pw, Inputs, Outputs, packed);
-                    else PackedGemm.PackB(pw, 1, Inputs, Inputs, Outputs, packed, threads);
+                    else PackedGemm.PackB(pw, 1, Inputs, Inputs, Outputs, packed, threads, nr);
                 }
                 _version = version;
                 _rows = rows;
+                _columns = nr;
             }
             return packed; // the array is pinned for its lifetime
         }

@@ -318,6 +318,63 @@ public class ConvolutionKernelTests
         AssertClose(dxRef, Array.ConvertAll(dx, v => (double)v), 1e-5, "dx");
     }
 
+    /// <summary>
+    /// A convolution's tiles take 512-bit vectors only for more filters than a 256-bit tile holds
+    /// (<see cref="Conv2D.FilterColumns{T}"/>): on an AVX-512 processor 16 filters run 256-bit tiles and 17 run 512-bit
+    /// ones. Every output is one chain of fused multiply-adds in tap order at any width, so the first 16 filters' outputs
+    /// and weight gradients have the same bits either way, and so does the input gradient when the 17th filter's
+    /// output gradient is zero (its terms add exact zeros). Position tiles (same padding) and the adjoint input gradient
+    /// (16 channels), then a valid convolution (col2im).
+    /// </summary>
+    [Theory]
+    [InlineData(16, 8, 3, 1, 8)]
+    [InlineData(3, 12, 5, 0, 8)]
+    public void Filters_past_a_256_bit_tile_change_no_bit_of_the_others(int c, int size, int kernel, int pad, int outSize)
+    {
+        const int n = 3, narrow = 16, wide = 17;
+        var s16 = new Shape(n, c, size, size, narrow, kernel, 1, pad, pad, outSize, outSize);
+        var s17 = s16 with { F = wide };
+        float[] x = TestData.Floats(s16.XLength, seed: 71);
+        float[] w17 = TestData.Floats(s17.WLength, seed: 72, scale: 0.5);
+        float[] w16 = w17[..s16.WLength];
+        float[] dy17 = TestData.Floats(s17.YLength, seed: 73);
+        int positions = outSize * outSize;
+        var dy16 = new float[s16.YLength];
+        for (int i = 0; i < n; i++)
+        {
+            Array.Copy(dy17, i * wide * positions, dy16, i * narrow * positions, narrow * positions);
+            Array.Clear(dy17, (i * wide + narrow) * positions, positions);
+        }
+
+        float[] y16 = new float[s16.YLength], y17 = new float[s17.YLength];
+        Conv2D.Forward<float>(x, w16, ReadOnlySpan<float>.Empty, y16, n, c, size, size, narrow, kernel, 1, pad, pad, outSize, outSize);
+        Conv2D.Forward<float>(x, w17, ReadOnlySpan<float>.Empty, y17, n, c, size, size, wide, kernel, 1, pad, pad, outSize, outSize);
+        float[] dw16 = new float[s16.WLength], dw17 = new float[s17.WLength], dx16 = new float[s16.XLength], dx17 = new float[s17.XLength];
+        Conv2D.Backward<float>(x, w16, dy16, dw16, Span<float>.Empty, dx16, new float[s16.ColumnsLength],
+            n, c, size, size, narrow, kernel, 1, pad, pad, outSize, outSize);
+        Conv2D.Backward<float>(x, w17, dy17, dw17, Span<float>.Empty, dx17, new float[s17.ColumnsLength],
+            n, c, size, size, wide, kernel, 1, pad, pad, outSize, outSize);
+
+        for (int i = 0; i < n; i++)
+            for (int k = 0; k < narrow * positions; k++)
+                Assert.Equal(BitConverter.SingleToInt32Bits(y16[i * narrow * positions + k]), BitConverter.SingleToInt32Bits(y17[i * wide * positions + k]));
+        for (int k = 0; k < s16.WLength; k++)
+            Assert.Equal(BitConverter.SingleToInt32Bits(dw16[k]), BitConverter.SingleToInt32Bits(dw17[k]));
+        for (int k = 0; k < s16.XLength; k++)
+            Assert.Equal(BitConverter.SingleToInt32Bits(dx16[k]), BitConverter.SingleToInt32Bits(dx17[k]));
+    }
+
+    [Fact]
+    public void Tiles_take_512_bit_vectors_only_for_filters_past_a_256_bit_tile()
+    {
+        int widest = PackedGemm.Blocking<float>().Columns;
+        int expected16 = System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? 16 : widest;
+        Assert.Equal(expected16, Conv2D.FilterColumns<float>(16));
+        Assert.Equal(expected16, Conv2D.FilterColumns<float>(1));
+        Assert.Equal(widest, Conv2D.FilterColumns<float>(17));
+        Assert.Equal(widest, Conv2D.FilterColumns<float>(64));
+    }
+
     [Fact]
     public void Forward_and_backward_allocate_nothing()
     {

@@ -85,7 +85,7 @@ public static partial class Conv2D
     /// <c>wᵀ·dy</c> (the adjoint convolution runs over every input position, the product over the output positions).
     /// </summary>
     private static bool DirectInputGradient<T>(in Geometry g) where T : unmanaged, IFloatingPointIeee754<T> =>
-        g.Stride == 1 && g.PadTop < g.Kernel && g.PadLeft < g.Kernel && 2 * g.Channels >= PackedGemm.Blocking<T>().Columns
+        g.Stride == 1 && g.PadTop < g.Kernel && g.PadLeft < g.Kernel && 2 * g.Channels >= FilterColumns<T>(g.Channels)
         && 4L * g.Height * g.Width <= 5L * g.Positions && AdjointFits<T>(g);
 
     /// <summary>
@@ -129,8 +129,9 @@ public static partial class Conv2D
     private static unsafe void WeightGradientPart<T>(void* arguments, int part, int parts) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ref readonly BackwardJob<T> job = ref *(BackwardJob<T>*)arguments;
-        if (Vector512.IsHardwareAccelerated) WeightGradientPart<T, Vector512<T>, Lanes512<T>>(job, part, parts);
-        else if (Vector256.IsHardwareAccelerated) WeightGradientPart<T, Vector256<T>, Lanes256<T>>(job, part, parts);
+        int nr = FilterColumns<T>(job.G.Filters);
+        if (Is512<T>(nr)) WeightGradientPart<T, Vector512<T>, Lanes512<T>>(job, part, parts);
+        else if (Is256<T>(nr)) WeightGradientPart<T, Vector256<T>, Lanes256<T>>(job, part, parts);
         else WeightGradientPart<T, Vector128<T>, Lanes128<T>>(job, part, parts);
     }
 
@@ -178,7 +179,7 @@ public static partial class Conv2D
                 source = Unfold.Pad(source, g.Channels, g.Height, g.Width, g.PadTop, g.PadLeft, g.SpanHeight, g.SpanWidth, scratch);
             // dy_s transposed, as panels of NR filters [panels][position][NR] (zeros past the last filter): the packing
             // of a product's B operand, 8 × 8 blocks transposed in registers.
-            PackedGemm.PackB(job.Dy + (nint)s * g.OutSize, 1, positions, positions, g.Filters, dyT);
+            PackedGemm.PackB(job.Dy + (nint)s * g.OutSize, 1, positions, positions, g.Filters, dyT, nr: nr);
             for (int q = 0; q < panels; q++)
             {
                 for (int t = 0; t < t1 - t0; t++)
@@ -227,7 +228,7 @@ public static partial class Conv2D
                     for (int kj = 0; kj < k; kj++, row++)
                         flipped[(nint)c * rows + row] = job.W[((nint)f * channels + c) * taps + (k - 1 - ki) * k + (k - 1 - kj)];
         if (byRows) PackedWeights<T>.PackRowPanels(flipped, rows, channels, packed);
-        else PackedGemm.PackB(flipped, 1, rows, rows, channels, packed);
+        else PackedGemm.PackB(flipped, 1, rows, rows, channels, packed, nr: FilterColumns<T>(channels));
         Direct(job.Dy, packed, byRows, job.Dx, adjoint, default(FilterOps<T>), threads, job.Accumulate);
     }
 

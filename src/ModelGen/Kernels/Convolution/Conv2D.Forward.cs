@@ -119,6 +119,8 @@ public static partial class Conv2D
         public bool BySamples;
         /// <summary>Tiles of six filters by NR positions of a row (see <see cref="PositionLanes{T}"/>).</summary>
         public bool ByRows;
+        /// <summary>The tiles' columns, NR: the width of their vectors (<see cref="FilterColumns{T}"/>).</summary>
+        public int Nr;
         /// <summary>
         /// Add each finished value to what <see cref="Y"/> holds instead of storing it (the input gradient of a backward
         /// pass, accumulated). Every output value is then added exactly once: the tiles moved back to end at the last
@@ -154,9 +156,10 @@ public static partial class Conv2D
         {
             T* weights;
             bool byRows = PositionLanes<T>(g);
+            int nr = FilterColumns<T>(filters);
             if (packed is not null)
             {
-                weights = byRows ? packed.ForRows(w, version) : packed.For(w, version);
+                weights = byRows ? packed.ForRows(w, version) : packed.For(w, version, nr: nr);
             }
             else if (byRows)
             {
@@ -166,7 +169,7 @@ public static partial class Conv2D
             else
             {
                 weights = ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionWeights, PackedGemm.PackedLength<T>(rows, filters));
-                PackedGemm.PackB(pw, 1, rows, rows, filters, weights);
+                PackedGemm.PackB(pw, 1, rows, rows, filters, weights, nr: nr);
             }
             var ops = new FilterOps<T>
             {
@@ -190,7 +193,7 @@ public static partial class Conv2D
     {
         if (g.Stride != 1) return false;
         const int mr = GemmBlocking.TileRows;
-        int nr = PackedGemm.Blocking<T>().Columns;
+        int nr = FilterColumns<T>(g.Filters);
         double rows = (double)g.OutWidth / ((g.OutWidth + nr - 1) / nr * nr) * g.Filters / ((g.Filters + mr - 1) / mr * mr);
         double columns = (double)g.Filters / ((g.Filters + nr - 1) / nr * nr) * g.Positions / ((g.Positions + mr - 1) / mr * mr)
             * g.Rows / (g.Rows + 6.0);
@@ -216,7 +219,7 @@ public static partial class Conv2D
         bool accumulate = false, MaxPooling pooling = default)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int filters = g.Filters, nr = PackedGemm.Blocking<T>().Columns;
+        int filters = g.Filters, nr = FilterColumns<T>(filters);
         nint padded = (filters + nr - 1) / nr * nr; // at most the packed weights' length, so no overflow
         // The calling thread's tables: five per-filter vectors padded to whole panels, then the taps' offsets.
         T* call = ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionCall, 5 * padded + ((nint)g.Rows * sizeof(int) + sizeof(T) - 1) / sizeof(T));
@@ -230,6 +233,7 @@ public static partial class Conv2D
             },
         };
         job.ByRows = byRows;
+        job.Nr = nr;
         job.Accumulate = accumulate;
         // Samples are read in place when every tap falls inside them; otherwise (and always for row tiles, whose last
         // vectors reach past a row's end) from a padded copy.
@@ -325,13 +329,13 @@ public static partial class Conv2D
         ref readonly ForwardJob<T> job = ref *(ForwardJob<T>*)arguments;
         if (job.ByRows)
         {
-            if (Vector512.IsHardwareAccelerated) RowsPart<T, Vector512<T>, Lanes512<T>>(job, part, parts);
-            else if (Vector256.IsHardwareAccelerated) RowsPart<T, Vector256<T>, Lanes256<T>>(job, part, parts);
+            if (Is512<T>(job.Nr)) RowsPart<T, Vector512<T>, Lanes512<T>>(job, part, parts);
+            else if (Is256<T>(job.Nr)) RowsPart<T, Vector256<T>, Lanes256<T>>(job, part, parts);
             else RowsPart<T, Vector128<T>, Lanes128<T>>(job, part, parts);
             return;
         }
-        if (Vector512.IsHardwareAccelerated) ForwardPart<T, Vector512<T>, Lanes512<T>>(job, part, parts);
-        else if (Vector256.IsHardwareAccelerated) ForwardPart<T, Vector256<T>, Lanes256<T>>(job, part, parts);
+        if (Is512<T>(job.Nr)) ForwardPart<T, Vector512<T>, Lanes512<T>>(job, part, parts);
+        else if (Is256<T>(job.Nr)) ForwardPart<T, Vector256<T>, Lanes256<T>>(job, part, parts);
         else ForwardPart<T, Vector128<T>, Lanes128<T>>(job, part, parts);
     }
 

@@ -94,11 +94,13 @@ internal static unsafe class PackedGemm
     /// Packs all of <c>B</c> [depth × cols] (element <c>(p, j)</c> at <c>b[p·bRow + j·bCol]</c>) into panels of NR
     /// columns, <c>[⌈cols/NR⌉][depth][NR]</c>, the last padded with zeros: the layout <see cref="Product{T}.PackedB"/> takes.
     /// Over up to <paramref name="threads"/> threads (0: <see cref="Parallelism.MaxThreads"/>) when it is large enough,
-    /// each packing whole panels: the same values in the same places.
+    /// each packing whole panels: the same values in the same places. <paramref name="nr"/>: the panels' width, 0 for
+    /// this processor's (<see cref="GemmBlocking.Columns"/>); a convolution's tiles may be narrower
+    /// (<see cref="Conv2D.FilterColumns{T}"/>), never wider, so <see cref="PackedLength{T}"/> holds them.
     /// </summary>
-    public static void PackB<T>(T* b, nint bRow, nint bCol, int depth, int cols, T* packed, int threads = 1) where T : unmanaged, IFloatingPointIeee754<T>
+    public static void PackB<T>(T* b, nint bRow, nint bCol, int depth, int cols, T* packed, int threads = 1, int nr = 0) where T : unmanaged, IFloatingPointIeee754<T>
     {
-        int nr = Blocking<T>().Columns;
+        if (nr == 0) nr = Blocking<T>().Columns;
         int panels = Parallelism.Blocks(cols, nr);
         int parts = Parallelism.Parts(threads, Check.Product(depth, cols, PackCostPerValue), panels);
         if (parts <= 1)
@@ -106,7 +108,7 @@ internal static unsafe class PackedGemm
             PackBlock(b, bRow, bCol, 0, depth, 0, cols, nr, packed);
             return;
         }
-        var job = new PackBJob<T> { B = b, BRow = bRow, BCol = bCol, Depth = depth, Cols = cols, Packed = packed };
+        var job = new PackBJob<T> { B = b, BRow = bRow, BCol = bCol, Depth = depth, Cols = cols, Packed = packed, Nr = nr };
         WorkerPool.Shared.RunChunks(&PackBPart<T>, &job, Parallelism.Chunks(parts, panels), parts);
     }
 
@@ -115,14 +117,14 @@ internal static unsafe class PackedGemm
     {
         public T* B, Packed;
         public nint BRow, BCol;
-        public int Depth, Cols;
+        public int Depth, Cols, Nr;
     }
 
     /// <summary>The panels of chunk <paramref name="chunk"/> of a <see cref="PackBJob{T}"/>, at their places in the whole packed B.</summary>
     private static void PackBPart<T>(void* arguments, int chunk, int chunks) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ref readonly PackBJob<T> job = ref *(PackBJob<T>*)arguments;
-        int nr = Blocking<T>().Columns;
+        int nr = job.Nr;
         (int start, int end) = Parallelism.Range(job.Cols, chunk, chunks, nr);
         if (start < end) PackBlock(job.B, job.BRow, job.BCol, 0, job.Depth, start, end - start, nr, job.Packed + (nint)start * job.Depth);
     }
