@@ -37,8 +37,25 @@ internal static class Microkernels
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T> where TA : struct, ITileA
     {
         nuint w = (nuint)S.Width;
+        ref T c1 = ref Unsafe.Add(ref c, cRow);
+        ref T c2 = ref Unsafe.Add(ref c, 2 * cRow);
+        ref T c3 = ref Unsafe.Add(ref c, 3 * cRow);
+        ref T c4 = ref Unsafe.Add(ref c, 4 * cRow);
+        ref T c5 = ref Unsafe.Add(ref c, 5 * cRow);
         TV s00, s01, s10, s11, s20, s21, s30, s31, s40, s41, s50, s51;
-        Start<T, TV, S>(ref c, cRow, load, out s00, out s01, out s10, out s11, out s20, out s21, out s30, out s31, out s40, out s41, out s50, out s51);
+        if (load)
+        {
+            s00 = S.Load(ref c, 0); s01 = S.Load(ref c, w);
+            s10 = S.Load(ref c1, 0); s11 = S.Load(ref c1, w);
+            s20 = S.Load(ref c2, 0); s21 = S.Load(ref c2, w);
+            s30 = S.Load(ref c3, 0); s31 = S.Load(ref c3, w);
+            s40 = S.Load(ref c4, 0); s41 = S.Load(ref c4, w);
+            s50 = S.Load(ref c5, 0); s51 = S.Load(ref c5, w);
+        }
+        else
+        {
+            s00 = s01 = s10 = s11 = s20 = s21 = s30 = s31 = s40 = s41 = s50 = s51 = S.Zero;
+        }
         // Element (r, p) of A is at ap[r·row + p·col]: constants for a packed panel, the row stride for rows in place.
         nint row = TA.Packed ? 1 : aRow, col = TA.Packed ? GemmBlocking.TileRows : 1;
         nint r1 = row, r2 = 2 * row, r3 = 3 * row, r4 = 4 * row, r5 = 5 * row;
@@ -70,98 +87,6 @@ internal static class Microkernels
             ap = ref Unsafe.Add(ref ap, col);
             bp = ref Unsafe.Add(ref bp, 2 * w);
         }
-        Finish<T, TV, S>(ref c, cRow, epilogue, ref bias, s00, s01, s10, s11, s20, s21, s30, s31, s40, s41, s50, s51);
-    }
-
-    /// <summary>
-    /// The 12 × NR tile of 512-bit vectors (AVX-512 has 32 registers): 24 accumulators; per product, two vector loads of
-    /// <c>B</c>, twelve broadcasts of <c>A</c>, 24 fused multiply-adds, so each micro-panel of <c>B</c> is read once per
-    /// twelve rows instead of six (ONNX Runtime's MLAS runs 12 rows × 32 columns on AVX-512 too). Rows 0–5 of <c>A</c>
-    /// are read as <see cref="Tile6{T, TV, S, TA}"/> reads them from <paramref name="a"/>, rows 6–11 likewise from
-    /// <paramref name="second"/> (the next packed panel, or the row six rows on). The same chains, so the same bits, as
-    /// two <see cref="Tile6{T, TV, S, TA}"/> calls.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Tile12<T, TV, S, TA>(ref T a, ref T second, nint aRow, ref T b, int kc, ref T c, nint cRow, bool load,
-        Epilogue epilogue, ref T bias)
-        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T> where TA : struct, ITileA
-    {
-        nuint w = (nuint)S.Width;
-        ref T c6 = ref Unsafe.Add(ref c, 6 * cRow);
-        TV s00, s01, s10, s11, s20, s21, s30, s31, s40, s41, s50, s51;
-        TV t00, t01, t10, t11, t20, t21, t30, t31, t40, t41, t50, t51;
-        Start<T, TV, S>(ref c, cRow, load, out s00, out s01, out s10, out s11, out s20, out s21, out s30, out s31, out s40, out s41, out s50, out s51);
-        Start<T, TV, S>(ref c6, cRow, load, out t00, out t01, out t10, out t11, out t20, out t21, out t30, out t31, out t40, out t41, out t50, out t51);
-        nint row = TA.Packed ? 1 : aRow, col = TA.Packed ? GemmBlocking.TileRows : 1;
-        nint r1 = row, r2 = 2 * row, r3 = 3 * row, r4 = 4 * row, r5 = 5 * row;
-        ref T ap = ref a;
-        ref T aq = ref second;
-        ref T bp = ref b;
-        int p = 0;
-        for (; p + 2 <= kc; p += 2)
-        {
-            TV b0 = S.Load(ref bp, 0), b1 = S.Load(ref bp, w);
-            Fma6<T, TV, S>(b0, b1,
-                ref ap, ref Unsafe.Add(ref ap, r1), ref Unsafe.Add(ref ap, r2), ref Unsafe.Add(ref ap, r3), ref Unsafe.Add(ref ap, r4), ref Unsafe.Add(ref ap, r5),
-                ref s00, ref s01, ref s10, ref s11, ref s20, ref s21, ref s30, ref s31, ref s40, ref s41, ref s50, ref s51);
-            Fma6<T, TV, S>(b0, b1,
-                ref aq, ref Unsafe.Add(ref aq, r1), ref Unsafe.Add(ref aq, r2), ref Unsafe.Add(ref aq, r3), ref Unsafe.Add(ref aq, r4), ref Unsafe.Add(ref aq, r5),
-                ref t00, ref t01, ref t10, ref t11, ref t20, ref t21, ref t30, ref t31, ref t40, ref t41, ref t50, ref t51);
-            b0 = S.Load(ref bp, 2 * w);
-            b1 = S.Load(ref bp, 3 * w);
-            Fma6<T, TV, S>(b0, b1,
-                ref Unsafe.Add(ref ap, col), ref Unsafe.Add(ref ap, col + r1), ref Unsafe.Add(ref ap, col + r2), ref Unsafe.Add(ref ap, col + r3), ref Unsafe.Add(ref ap, col + r4), ref Unsafe.Add(ref ap, col + r5),
-                ref s00, ref s01, ref s10, ref s11, ref s20, ref s21, ref s30, ref s31, ref s40, ref s41, ref s50, ref s51);
-            Fma6<T, TV, S>(b0, b1,
-                ref Unsafe.Add(ref aq, col), ref Unsafe.Add(ref aq, col + r1), ref Unsafe.Add(ref aq, col + r2), ref Unsafe.Add(ref aq, col + r3), ref Unsafe.Add(ref aq, col + r4), ref Unsafe.Add(ref aq, col + r5),
-                ref t00, ref t01, ref t10, ref t11, ref t20, ref t21, ref t30, ref t31, ref t40, ref t41, ref t50, ref t51);
-            ap = ref Unsafe.Add(ref ap, 2 * col);
-            aq = ref Unsafe.Add(ref aq, 2 * col);
-            bp = ref Unsafe.Add(ref bp, 4 * w);
-        }
-        if (p < kc)
-        {
-            TV b0 = S.Load(ref bp, 0), b1 = S.Load(ref bp, w);
-            Fma6<T, TV, S>(b0, b1,
-                ref ap, ref Unsafe.Add(ref ap, r1), ref Unsafe.Add(ref ap, r2), ref Unsafe.Add(ref ap, r3), ref Unsafe.Add(ref ap, r4), ref Unsafe.Add(ref ap, r5),
-                ref s00, ref s01, ref s10, ref s11, ref s20, ref s21, ref s30, ref s31, ref s40, ref s41, ref s50, ref s51);
-            Fma6<T, TV, S>(b0, b1,
-                ref aq, ref Unsafe.Add(ref aq, r1), ref Unsafe.Add(ref aq, r2), ref Unsafe.Add(ref aq, r3), ref Unsafe.Add(ref aq, r4), ref Unsafe.Add(ref aq, r5),
-                ref t00, ref t01, ref t10, ref t11, ref t20, ref t21, ref t30, ref t31, ref t40, ref t41, ref t50, ref t51);
-        }
-        Finish<T, TV, S>(ref c, cRow, epilogue, ref bias, s00, s01, s10, s11, s20, s21, s30, s31, s40, s41, s50, s51);
-        Finish<T, TV, S>(ref c6, cRow, epilogue, ref bias, t00, t01, t10, t11, t20, t21, t30, t31, t40, t41, t50, t51);
-    }
-
-    /// <summary>Six rows' accumulators of a tile: from <c>C</c> (<paramref name="load"/>) or zero.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Start<T, TV, S>(ref T c, nint cRow, bool load, out TV s00, out TV s01, out TV s10, out TV s11,
-        out TV s20, out TV s21, out TV s30, out TV s31, out TV s40, out TV s41, out TV s50, out TV s51)
-        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
-    {
-        nuint w = (nuint)S.Width;
-        if (load)
-        {
-            s00 = S.Load(ref c, 0); s01 = S.Load(ref c, w);
-            s10 = S.Load(ref Unsafe.Add(ref c, cRow), 0); s11 = S.Load(ref Unsafe.Add(ref c, cRow), w);
-            s20 = S.Load(ref Unsafe.Add(ref c, 2 * cRow), 0); s21 = S.Load(ref Unsafe.Add(ref c, 2 * cRow), w);
-            s30 = S.Load(ref Unsafe.Add(ref c, 3 * cRow), 0); s31 = S.Load(ref Unsafe.Add(ref c, 3 * cRow), w);
-            s40 = S.Load(ref Unsafe.Add(ref c, 4 * cRow), 0); s41 = S.Load(ref Unsafe.Add(ref c, 4 * cRow), w);
-            s50 = S.Load(ref Unsafe.Add(ref c, 5 * cRow), 0); s51 = S.Load(ref Unsafe.Add(ref c, 5 * cRow), w);
-        }
-        else
-        {
-            s00 = s01 = s10 = s11 = s20 = s21 = s30 = s31 = s40 = s41 = s50 = s51 = S.Zero;
-        }
-    }
-
-    /// <summary>Six rows of a tile after its pass: the epilogue (after the last pass), then stored to <c>C</c>.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Finish<T, TV, S>(ref T c, nint cRow, Epilogue epilogue, ref T bias, TV s00, TV s01, TV s10, TV s11,
-        TV s20, TV s21, TV s30, TV s31, TV s40, TV s41, TV s50, TV s51)
-        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
-    {
-        nuint w = (nuint)S.Width;
         if (epilogue != Epilogue.None)
         {
             if (epilogue is Epilogue.Bias or Epilogue.BiasRelu)
@@ -179,11 +104,11 @@ internal static class Microkernels
             }
         }
         S.Store(s00, ref c, 0); S.Store(s01, ref c, w);
-        S.Store(s10, ref Unsafe.Add(ref c, cRow), 0); S.Store(s11, ref Unsafe.Add(ref c, cRow), w);
-        S.Store(s20, ref Unsafe.Add(ref c, 2 * cRow), 0); S.Store(s21, ref Unsafe.Add(ref c, 2 * cRow), w);
-        S.Store(s30, ref Unsafe.Add(ref c, 3 * cRow), 0); S.Store(s31, ref Unsafe.Add(ref c, 3 * cRow), w);
-        S.Store(s40, ref Unsafe.Add(ref c, 4 * cRow), 0); S.Store(s41, ref Unsafe.Add(ref c, 4 * cRow), w);
-        S.Store(s50, ref Unsafe.Add(ref c, 5 * cRow), 0); S.Store(s51, ref Unsafe.Add(ref c, 5 * cRow), w);
+        S.Store(s10, ref c1, 0); S.Store(s11, ref c1, w);
+        S.Store(s20, ref c2, 0); S.Store(s21, ref c2, w);
+        S.Store(s30, ref c3, 0); S.Store(s31, ref c3, w);
+        S.Store(s40, ref c4, 0); S.Store(s41, ref c4, w);
+        S.Store(s50, ref c5, 0); S.Store(s51, ref c5, w);
     }
 
     /// <summary>

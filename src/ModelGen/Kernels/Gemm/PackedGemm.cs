@@ -337,12 +337,6 @@ internal static unsafe class PackedGemm
         && p.ARow * sizeof(T) % 4096 != 0;
 
     /// <summary>
-    /// Whether whole tiles take twelve rows (<see cref="Microkernels.Tile12{T, TV, S, TA}"/>) instead of six: on 512-bit
-    /// vectors, whose 32 registers hold its 24 accumulators (AVX2's 16 hold only the 6-row tile's 12).
-    /// </summary>
-    private static bool TwelveRows<T, TV>() where T : unmanaged where TV : struct => typeof(TV) == typeof(Vector512<T>);
-
-    /// <summary>
     /// Rows <c>[ic, ic+mc)</c> of A, packed as 6-row panels <paramref name="aPanelStride"/> values apart from
     /// <paramref name="aBlock"/>, against one packed block of B (depth <c>kc</c>, columns <c>[jc, jc+nc)</c>): panel by
     /// panel of B, tile by tile of rows, tails through the scratch tile.
@@ -368,13 +362,6 @@ internal static unsafe class PackedGemm
                 int rows = Math.Min(mr, mc - i);
                 if (rows == mr && cols == nr)
                 {
-                    if (TwelveRows<T, TV>() && i + 2 * mr <= mc)
-                    {
-                        // Two panels of six rows in one 12-row tile.
-                        Microkernels.Tile12<T, TV, S, PackedPanel>(ref *a, ref a[aPanelStride], 0, ref *b, kc, ref *c, p.CRow, load, epilogue, ref bias);
-                        i += mr;
-                        continue;
-                    }
                     Microkernels.Tile6<T, TV, S, PackedPanel>(ref *a, 0, ref *b, kc, ref *c, p.CRow, load, epilogue, ref bias);
                 }
                 else
@@ -419,12 +406,6 @@ internal static unsafe class PackedGemm
                 T* a = a0 + i * aRow, c = c0 + i * cRow + j;
                 if (cols == nr)
                 {
-                    if (TwelveRows<T, TV>() && i + 2 * mr <= whole)
-                    {
-                        Microkernels.Tile12<T, TV, S, RowsInPlace>(ref *a, ref a[mr * aRow], aRow, ref *b, kc, ref *c, cRow, load, epilogue, ref bias);
-                        i += mr;
-                        continue;
-                    }
                     Microkernels.Tile6<T, TV, S, RowsInPlace>(ref *a, aRow, ref *b, kc, ref *c, cRow, load, epilogue, ref bias);
                     continue;
                 }
