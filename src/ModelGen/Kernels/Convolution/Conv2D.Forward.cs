@@ -352,11 +352,7 @@ public static partial class Conv2D
         T* padded = g.ReadsInside ? null
             : ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionPart, (nint)g.Channels * g.SpanHeight * g.SpanWidth);
         nint rowStride = g.ReadsInside ? g.Width : g.SpanWidth;
-        nint* windows = stackalloc nint[2 * mr];
-        // Position-major tiles of twelve positions by one 512-bit vector where the filters were given 256-bit tiles
-        // (ConvolutionTile.Twelve), for whole samples per part.
-        bool twelve = job.PositionMajor && job.BySamples && typeof(TV) == typeof(Vector256<T>) && Vector512.IsHardwareAccelerated
-            && nr == Vector512<T>.Count && positions >= 2 * mr;
+        nint* windows = stackalloc nint[mr];
         T* tile = stackalloc T[mr * nr];
         int panels = (g.Filters + nr - 1) / nr;
         T* sampleBuffer = SampleBuffer(job);
@@ -373,14 +369,11 @@ public static partial class Conv2D
                 for (int t = t0; t < t1; t++)
                 {
                     // A short last tile is moved back to end at the last position (it recomputes some of the tile
-                    // before it, the same values), unless the sample has fewer than six positions. Twelve positions
-                    // (two tiles) at a time when the tiles allow, the last twelve moved back likewise.
-                    bool both = twelve && t + 1 < t1;
-                    int size = both ? 2 * mr : mr;
-                    int p0 = Math.Max(0, Math.Min(t * mr, positions - size)), count = Math.Min(size, positions - p0);
+                    // before it, the same values), unless the sample has fewer than six positions.
+                    int p0 = Math.Max(0, Math.Min(t * mr, positions - mr)), count = Math.Min(mr, positions - p0);
                     // Each position's window in the source (the last one repeated in a short tile; its values are dropped).
                     int oh = p0 / g.OutWidth, ow = p0 - oh * g.OutWidth;
-                    for (int i = 0; i < size; i++)
+                    for (int i = 0; i < mr; i++)
                     {
                         windows[i] = (oh * rowStride + ow) * g.Stride;
                         if (i + 1 < count && ++ow == g.OutWidth)
@@ -388,13 +381,6 @@ public static partial class Conv2D
                             ow = 0;
                             oh++;
                         }
-                    }
-                    if (both)
-                    {
-                        ConvolutionTile.Twelve<T, Vector512<T>, Lanes512<T>>(source, job.Taps, g.Rows, windows, weights,
-                            ys + (nint)p0 * job.FilterStride + f0, job.FilterStride, job.Epilogue, f0);
-                        t++;
-                        continue;
                     }
                     if (job.PositionMajor)
                     {

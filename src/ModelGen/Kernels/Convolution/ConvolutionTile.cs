@@ -73,75 +73,6 @@ internal static unsafe class ConvolutionTile
     }
 
     /// <summary>
-    /// Twelve output positions by one vector of filters (<c>width</c> filters of one panel), for 512-bit vectors over
-    /// panels packed for 256-bit tiles (<see cref="Conv2D.FilterColumns{T}"/>: 16 filters or fewer): the 12 accumulators
-    /// of <see cref="Six{T, TV, S}"/>, <c>s_r0</c> for position <c>r</c> and <c>s_r1</c> for position <c>r + 6</c>; per
-    /// tap one vector load of the weights and twelve broadcasts. So a 16-filter layer (LeNet's first) fills its 512-bit
-    /// registers instead of running 256-bit ones. Rows of <paramref name="output"/> (one per position,
-    /// <paramref name="outputRow"/> values apart, position-major) get the <paramref name="epilogue"/> of filters
-    /// <c>[f0, f0 + width)</c>. The same chains over the taps as <see cref="Six{T, TV, S}"/>, so the same bits.
-    /// </summary>
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public static void Twelve<T, TV, S>(T* source, int* taps, int depth, nint* windows, T* weights, T* output, nint outputRow,
-        in TileEpilogue<T> epilogue, int f0)
-        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
-    {
-        nuint w = (nuint)S.Width;
-        TV s00 = S.Zero, s01 = S.Zero, s10 = S.Zero, s11 = S.Zero, s20 = S.Zero, s21 = S.Zero;
-        TV s30 = S.Zero, s31 = S.Zero, s40 = S.Zero, s41 = S.Zero, s50 = S.Zero, s51 = S.Zero;
-        T* a0 = source + windows[0], a1 = source + windows[1], a2 = source + windows[2];
-        T* a3 = source + windows[3], a4 = source + windows[4], a5 = source + windows[5];
-        T* a6 = source + windows[6], a7 = source + windows[7], a8 = source + windows[8];
-        T* a9 = source + windows[9], a10 = source + windows[10], a11 = source + windows[11];
-        ref T bp = ref *weights;
-        int k = 0;
-        for (; k + 2 <= depth; k += 2)
-        {
-            nint o0 = taps[k];
-            Fma12(S.Load(ref bp, 0), ref a0[o0], ref a1[o0], ref a2[o0], ref a3[o0], ref a4[o0], ref a5[o0],
-                ref a6[o0], ref a7[o0], ref a8[o0], ref a9[o0], ref a10[o0], ref a11[o0],
-                ref s00, ref s01, ref s10, ref s11, ref s20, ref s21, ref s30, ref s31, ref s40, ref s41, ref s50, ref s51);
-            nint o1 = taps[k + 1];
-            Fma12(S.Load(ref bp, w), ref a0[o1], ref a1[o1], ref a2[o1], ref a3[o1], ref a4[o1], ref a5[o1],
-                ref a6[o1], ref a7[o1], ref a8[o1], ref a9[o1], ref a10[o1], ref a11[o1],
-                ref s00, ref s01, ref s10, ref s11, ref s20, ref s21, ref s30, ref s31, ref s40, ref s41, ref s50, ref s51);
-            bp = ref Unsafe.Add(ref bp, 2 * w);
-        }
-        if (k < depth)
-        {
-            nint o = taps[k];
-            Fma12(S.Load(ref bp, 0), ref a0[o], ref a1[o], ref a2[o], ref a3[o], ref a4[o], ref a5[o],
-                ref a6[o], ref a7[o], ref a8[o], ref a9[o], ref a10[o], ref a11[o],
-                ref s00, ref s01, ref s10, ref s11, ref s20, ref s21, ref s30, ref s31, ref s40, ref s41, ref s50, ref s51);
-        }
-        if (epilogue.Any)
-            epilogue.ApplyColumns<TV, S>(f0, ref s00, ref s01, ref s10, ref s11, ref s20, ref s21, ref s30, ref s31, ref s40, ref s41, ref s50, ref s51,
-                sameFilters: true);
-        ref T y = ref *output;
-        S.Store(s00, ref y, 0); S.Store(s10, ref Unsafe.Add(ref y, outputRow), 0); S.Store(s20, ref Unsafe.Add(ref y, 2 * outputRow), 0);
-        S.Store(s30, ref Unsafe.Add(ref y, 3 * outputRow), 0); S.Store(s40, ref Unsafe.Add(ref y, 4 * outputRow), 0);
-        S.Store(s50, ref Unsafe.Add(ref y, 5 * outputRow), 0);
-        y = ref Unsafe.Add(ref y, 6 * outputRow);
-        S.Store(s01, ref y, 0); S.Store(s11, ref Unsafe.Add(ref y, outputRow), 0); S.Store(s21, ref Unsafe.Add(ref y, 2 * outputRow), 0);
-        S.Store(s31, ref Unsafe.Add(ref y, 3 * outputRow), 0); S.Store(s41, ref Unsafe.Add(ref y, 4 * outputRow), 0);
-        S.Store(s51, ref Unsafe.Add(ref y, 5 * outputRow), 0);
-
-        // s_r0 += x_r·b and s_r1 += x_{r+6}·b: one tap of the twelve positions.
-        [MethodImpl(MethodImplOptions.AggressiveInlining)]
-        static void Fma12(TV b, ref T x0, ref T x1, ref T x2, ref T x3, ref T x4, ref T x5, ref T x6, ref T x7, ref T x8,
-            ref T x9, ref T x10, ref T x11, ref TV s00, ref TV s01, ref TV s10, ref TV s11, ref TV s20, ref TV s21,
-            ref TV s30, ref TV s31, ref TV s40, ref TV s41, ref TV s50, ref TV s51)
-        {
-            s00 = S.Fma(S.Splat(x0), b, s00); s01 = S.Fma(S.Splat(x6), b, s01);
-            s10 = S.Fma(S.Splat(x1), b, s10); s11 = S.Fma(S.Splat(x7), b, s11);
-            s20 = S.Fma(S.Splat(x2), b, s20); s21 = S.Fma(S.Splat(x8), b, s21);
-            s30 = S.Fma(S.Splat(x3), b, s30); s31 = S.Fma(S.Splat(x9), b, s31);
-            s40 = S.Fma(S.Splat(x4), b, s40); s41 = S.Fma(S.Splat(x10), b, s41);
-            s50 = S.Fma(S.Splat(x5), b, s50); s51 = S.Fma(S.Splat(x11), b, s51);
-        }
-    }
-
-    /// <summary>
     /// The weight gradient's tile, six taps by NR filters:
     /// <c>tile[i, j] = Σ_{oh,ow} source[taps[i] + (oh·rowStride + ow)·stride]·dy[(oh·outWidth + ow)·dyRow + j]</c>, where
     /// <paramref name="dy"/> is one sample's output gradient transposed to [position][filter] (row stride
@@ -346,16 +277,12 @@ internal unsafe struct TileEpilogue<T> where T : unmanaged, IFloatingPointIeee75
     /// array's two vectors read once per tile, not once per position (as the tile's values were, stored and read back
     /// a vector at a time); the same operations in the same order, so the same bits.
     /// </summary>
-    /// <remarks>
-    /// With <paramref name="sameFilters"/> the second vectors hold the same filters as the first (<c>[f0, f0 + width)</c>:
-    /// the twelve positions of <see cref="ConvolutionTile.Twelve{T, TV, S}"/>) instead of the next ones.
-    /// </remarks>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public readonly void ApplyColumns<TV, S>(int f0, ref TV s00, ref TV s01, ref TV s10, ref TV s11, ref TV s20, ref TV s21,
-        ref TV s30, ref TV s31, ref TV s40, ref TV s41, ref TV s50, ref TV s51, bool sameFilters = false)
+        ref TV s30, ref TV s31, ref TV s40, ref TV s41, ref TV s50, ref TV s51)
         where TV : struct where S : struct, ILanes<TV, T>
     {
-        nuint w = sameFilters ? 0 : (nuint)S.Width;
+        nuint w = (nuint)S.Width;
         if (HasBias)
         {
             TV b0 = S.Load(ref Bias[f0], 0), b1 = S.Load(ref Bias[f0], w);
