@@ -95,6 +95,17 @@ public class PackedWeightsTests
         Dense.Forward<float>(x, w, weights, 2, b, packed, n, inputs, outputs, relu: true);
         Dense.Forward<float>(x, w, b, plain, n, inputs, outputs, relu: true);
         Assert.Equal(plain, packed);
+
+        // A new version on all threads: the product's parts pack the panels they compute with; then every panel is
+        // there for a call on one thread that reads the copy as it is.
+        w[^1] -= 1;
+        Dense.Forward<float>(x, w, b, plain, n, inputs, outputs, relu: true);
+        Array.Clear(packed);
+        Dense.Forward<float>(x, w, weights, 3, b, packed, n, inputs, outputs, threads: 0, relu: true);
+        Assert.Equal(plain, packed);
+        Array.Clear(packed);
+        Dense.Forward<float>(x, w, weights, 3, b, packed, n, inputs, outputs, relu: true);
+        Assert.Equal(plain, packed);
     }
 
     [Fact]

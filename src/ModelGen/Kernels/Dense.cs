@@ -62,18 +62,21 @@ public static class Dense
         Check.Length(y, Check.Product(n, outputs), nameof(y));
         bool hasBias = !b.IsEmpty;
         if (hasBias) Check.Length(b, outputs, nameof(b));
-        T* pp = packed.For(w, version, threads);
-        fixed (T* px = x, pb = b, py = y)
+        // Stale weights are packed by the product itself, each thread the panels it computes with (the same values in
+        // the same places as PackedWeights.For): no separate pass, and each panel is still in the cache that uses it.
+        T* pp = packed.Storage(version, out bool current);
+        fixed (T* px = x, pw = w, pb = b, py = y)
         {
             var product = new PackedGemm.Product<T>
             {
                 A = px, ARow = inputs, ACol = 1,
-                PackedB = pp,
+                B = pw, BRow = 1, BCol = inputs, PackedB = pp, PackBHere = !current,
                 C = py, CRow = outputs, Bias = hasBias ? pb : null,
                 M = n, N = outputs, K = inputs, Relu = relu,
             };
             PackedGemm.Run(ref product, threads);
         }
+        if (!current) packed.MarkPacked(version);
     }
 
     /// <summary>

@@ -76,6 +76,26 @@ public sealed class PackedWeights<T> where T : unmanaged, IFloatingPointIeee754<
     }
 
     /// <summary>
+    /// The storage of the packed copy as the column panels of a product's B operand (this processor's width), and
+    /// whether it holds the weights of <paramref name="version"/> so already. When it does not, the caller packs it
+    /// (<see cref="PackedGemm.Product{T}.PackBHere"/>: each thread the panels it computes with) and then says so with
+    /// <see cref="MarkPacked"/>; until then the copy counts as stale.
+    /// </summary>
+    internal unsafe T* Storage(long version, out bool current)
+    {
+        current = version == _version && !_rows && _columns == PackedGemm.Blocking<T>().Columns;
+        fixed (T* packed = _packed) return packed; // the array is pinned for its lifetime
+    }
+
+    /// <summary>Records that the storage now holds the column panels of the weights of <paramref name="version"/> (see <see cref="Storage"/>).</summary>
+    internal void MarkPacked(long version)
+    {
+        _version = version;
+        _rows = false;
+        _columns = PackedGemm.Blocking<T>().Columns;
+    }
+
+    /// <summary>
     /// Packs <paramref name="w"/> [outputs × inputs] as panels of six rows, <c>[⌈outputs/6⌉][inputs][6]</c> (the layout of
     /// <see cref="PackedGemm.PackA{T}"/>), except that with six outputs or more the last panel starts at
     /// <see cref="RowPanelStart"/>: it ends at the last output, overlapping the panel before it, so that every panel is

@@ -46,6 +46,13 @@ internal static unsafe class PackedGemm
         public bool Relu;
         /// <summary>All of <c>A</c> packed by <see cref="PackA{T}"/> (6-row panels over the whole depth), or null to pack it per block.</summary>
         public T* PackedA;
+        /// <summary>
+        /// <see cref="PackedB"/> is storage to fill, not yet packed: the panels of <c>B</c> (read through <see cref="B"/>)
+        /// are packed into it as by <see cref="PackB{T}"/>, each by the thread that computes its columns, just before it
+        /// does; on return all of it is packed (weights repacked after an optimizer step, in the forward pass that
+        /// first reads them, without a pass of their own).
+        /// </summary>
+        public bool PackBHere;
     }
 
     /// <summary>
@@ -137,9 +144,17 @@ internal static unsafe class PackedGemm
         return GemmBlocking.For<T, Vector128<T>>();
     }
 
-    /// <summary>Computes columns <c>[colStart, colEnd)</c> of the product (<paramref name="colStart"/> a multiple of NR).</summary>
+    /// <summary>
+    /// Computes columns <c>[colStart, colEnd)</c> of the product (<paramref name="colStart"/> a multiple of NR), first
+    /// packing their panels of B with <see cref="Product{T}.PackBHere"/>.
+    /// </summary>
     public static void Run<T>(in Product<T> p, int colStart, int colEnd) where T : unmanaged, IFloatingPointIeee754<T>
     {
+        if (p.PackBHere && colStart < colEnd)
+        {
+            int nr = Blocking<T>().Columns;
+            PackBlock(p.B, p.BRow, p.BCol, 0, p.K, colStart, colEnd - colStart, nr, p.PackedB + (nint)colStart * p.K);
+        }
         if (Vector512.IsHardwareAccelerated) Run<T, Vector512<T>, Lanes512<T>>(p, colStart, colEnd);
         else if (Vector256.IsHardwareAccelerated) Run<T, Vector256<T>, Lanes256<T>>(p, colStart, colEnd);
         else Run<T, Vector128<T>, Lanes128<T>>(p, colStart, colEnd);
@@ -178,6 +193,12 @@ internal static unsafe class PackedGemm
         {
             Run(p, 0, p.N);
             return;
+        }
+        if (splitRows && p.PackBHere)
+        {
+            // Every row part reads all of B: packed first, over the threads.
+            PackB(p.B, p.BRow, p.BCol, p.K, p.N, p.PackedB, threads);
+            p.PackBHere = false;
         }
         var job = new SplitJob<T> { Product = p, SplitRows = splitRows };
         if (p.M < 4)
