@@ -17,6 +17,7 @@ public unsafe class PackedGemmTests
         { 1, 1, 1 }, { 1, 300, 70 }, { 3, 17, 33 }, { 4, 8, 16 }, { 5, 9, 31 }, { 6, 16, 32 }, { 7, 259, 48 },
         { 13, 64, 100 }, { 12, 520, 17 }, { 25, 5, 129 }, { 170, 40, 20 },
         { 9, 784, 20 }, // three passes at KC = 256, the last one longer (256 + 256 + 272)
+        { 7, 2500, 33 }, // three passes at KC = 1024 (512-bit vectors): 1024 + 1024 + 452
     };
 
     [Theory]
@@ -87,6 +88,8 @@ public unsafe class PackedGemmTests
     [InlineData(130, 20, 35)]
     [InlineData(64, 784, 40)] // A in place over three passes, the last one longer
     [InlineData(100, 800, 24)] // A packed, three passes, the last one longer
+    [InlineData(64, 2100, 40)] // A in place over two passes at KC = 1024 (512-bit), the last one longer
+    [InlineData(130, 2100, 24)] // A packed, two passes at KC = 1024
     public void Products_with_b_packed_once_give_the_bits_of_a_scalar_fma_loop(int m, int k, int n)
     {
         float[] a = TestData.Floats(m * k, seed: m + 11), b = TestData.Floats(k * n, seed: k + 12), bias = TestData.Floats(n, seed: 13);

@@ -12,7 +12,8 @@ namespace ModelGen.Kernels;
 /// <item><see cref="Height"/> (MC): rows of <c>A</c> packed at a time; an <c>MC × KC</c> block of packed <c>A</c> stays
 /// in L2 while the panels of <c>B</c> pass over it.</item>
 /// <item><see cref="Depth"/> (KC): products one pass of the microkernel adds; a <c>KC × NR</c> micro-panel of packed
-/// <c>B</c> stays in L1 while every row of <c>A</c> passes over it. The last pass may take up to a quarter more instead
+/// <c>B</c> stays in L1 (in L2 for 512-bit vectors, see <see cref="For(int, int)"/>) while every row of <c>A</c> passes
+/// over it. The last pass may take up to a quarter more instead
 /// of leaving a short one (<see cref="DepthAt"/>).</item>
 /// <item><see cref="Width"/> (NC): columns of <c>B</c> packed at a time; a <c>KC × NC</c> block of packed <c>B</c>
 /// stays in L2/L3 while the rows of <c>A</c> stream through.</item>
@@ -27,9 +28,14 @@ internal readonly record struct GemmBlocking(int Rows, int Columns, int Height, 
     public static GemmBlocking For(int vectorBytes, int elementBytes)
     {
         int nr = 2 * vectorBytes / elementBytes;
-        // KC: the L1-resident micro-panel KC·NR·size is 16 KiB (128-bit and 256-bit vectors) or 32 KiB (512-bit, whose
-        // processors have 48 KiB of L1). NC: a KC × NC block of B of at most 4 MiB.
-        int kc = vectorBytes == 64 ? 32 * 1024 / (nr * elementBytes) : 16 * 1024 / (nr * elementBytes);
+        // KC: the micro-panel KC·NR·size is 16 KiB and stays in L1 for 128-bit and 256-bit vectors. For 512-bit ones it
+        // is 128 KiB (KC = 1024 floats), read from L2: one pass over the depth of every product of the benchmark MLPs
+        // instead of three or four, so each tile of C is loaded and stored once. On a Zen 5 (48 KiB L1, 1 MiB L2) that
+        // made batch-64 784-1024-1024-10 1.20× faster (1.195 and 1/0.820, bench/ab.sh both ways), 784-512-512-10 1.10×
+        // and 1.16×, 784-128-10 1.09× and 1.22×, the 784-1024-1024-10 step 1.04× and 1.03×, and LeNet and the
+        // 784-512-512-10 step no different; 32 KiB (the L1 share this had before) and 48 KiB were no better, 16 KiB worse.
+        // NC: a KC × NC block of B of at most 4 MiB.
+        int kc = vectorBytes == 64 ? 128 * 1024 / (nr * elementBytes) : 16 * 1024 / (nr * elementBytes);
         kc = System.Math.Max(kc, 64);
         int nc = (4 * 1024 * 1024 / (kc * elementBytes)) / nr * nr;
         // MC: a packed MC × KC block of A of about 160 KiB, in whole tiles.
