@@ -79,11 +79,13 @@ public sealed class PackedWeights<T> where T : unmanaged, IFloatingPointIeee754<
     /// The storage of the packed copy as the column panels of a product's B operand (this processor's width), and
     /// whether it holds the weights of <paramref name="version"/> so already. When it does not, the caller packs it
     /// (<see cref="PackedGemm.Product{T}.PackBHere"/>: each thread the panels it computes with) and then says so with
-    /// <see cref="MarkPacked"/>; until then the copy counts as stale.
+    /// <see cref="MarkPacked"/>; until then the copy counts as stale, for every version (a product that stopped half-way
+    /// leaves no copy that passes for an older one).
     /// </summary>
     internal unsafe T* Storage(long version, out bool current)
     {
         current = version == _version && !_rows && _columns == PackedGemm.Blocking<T>().Columns;
+        if (!current) _version = -1;
         fixed (T* packed = _packed) return packed; // the array is pinned for its lifetime
     }
 
