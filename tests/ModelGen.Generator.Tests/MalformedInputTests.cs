@@ -125,6 +125,19 @@ public class MalformedInputTests
     }
 
     [Theory]
+    [InlineData("[Model]\n[Dense(4) Dense(5)]")] // found by the declaration fuzzer: MG0002 (no [Input]) stood beside CS1003
+    [InlineData("[Model] [Input(2) Dense(1)]")]
+    [InlineData("[Model, Input(2) Dense(1)]")]
+    public void ASyntaxErrorBetweenAttributes_IsTheCompilersErrorAlone(string attributes)
+    {
+        // The missing comma is an error of the attribute list, not of either attribute in it.
+        ModelGenRun run = ModelGenRun.Run(Source(attributes));
+        Assert.Contains(run.Diagnostics, d => d.Id == "CS1003");
+        Assert.DoesNotContain(run.Diagnostics, d => d.Id.StartsWith("MG", StringComparison.Ordinal));
+        Assert.Empty(run.Sources);
+    }
+
+    [Theory]
     [InlineData("[Model] [Input(2)] [Dense(1)] [Loss(LossFunction.MeanSquaredError)] [Sgd(LearningRate = [|0.1m|])]", "CS0266")]
     [InlineData("[Model] [Input(2)] [Dense(4, [|1|])]", "CS1503")]
     [InlineData("[Model] [Input(2)] [Dense(1, [|Activation|] = Activation.ReLU)]", "CS0617")]

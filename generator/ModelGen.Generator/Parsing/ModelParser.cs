@@ -206,7 +206,10 @@ internal static class ModelParser
             {
                 if (attribute.AttributeClass is not { } type || attribute.AttributeConstructor is not { } constructor) return false;
                 if (!seen.Add(type.ToDisplayString()) && !AllowsMultiple(type)) return false;
-                if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax syntax || syntax.ContainsDiagnostics)
+                // A syntax error may belong to the attribute list rather than to any attribute in it (a missing comma
+                // between two attributes: [Dense(4) Dense(5)]).
+                if (attribute.ApplicationSyntaxReference?.GetSyntax(cancellationToken) is not AttributeSyntax syntax || syntax.ContainsDiagnostics
+                    || syntax.Parent is AttributeListSyntax { ContainsDiagnostics: true })
                     return false;
                 if (syntax.Parent?.Parent is not ClassDeclarationSyntax) return false;
                 int named = 0, positional = 0;
