@@ -24,7 +24,7 @@
 #                   page faults (the "tuned" PyTorch of the README)
 #   --seconds S     every timed loop S seconds instead of 2 s / 1 s: a quick functional check, not figures to quote
 # The AVX2 path on an AVX-512 machine: DOTNET_EnableAVX512=0 bash bench/compare.sh (the table names the vector width;
-# .NET 10 ignores the older name DOTNET_EnableAVX512F and would still run 512-bit vectors). When ModelGen runs 512-bit
+# .NET 10 ignores the older name DOTNET_EnableAVX512F, which this script maps to the new one). When ModelGen runs 512-bit
 # vectors, PyTorch gets OPENBLAS_CORETYPE=SkylakeX (its AVX-512 kernels) unless --torch-env sets OPENBLAS_CORETYPE.
 # The full comparison of the README: bash bench/compare.sh --repeat 3 --torch-env MALLOC_MMAP_THRESHOLD_=4294967296 \
 #   --torch-env MALLOC_TRIM_THRESHOLD_=4294967296
@@ -32,6 +32,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+# .NET 10 reads AVX-512 as one switch, DOTNET_EnableAVX512; the older DOTNET_EnableAVX512F=0 alone would leave 512-bit
+# vectors on. Given the older name only, this script passes it on under the new one, so either command runs the AVX2 path.
+if [[ "${DOTNET_EnableAVX512F:-}" == 0 && -z "${DOTNET_EnableAVX512:-}" ]]; then export DOTNET_EnableAVX512=0; fi
 
 python=/usr/bin/python3 onnx_dir=bench/.onnx no_onnx=0
 args=("$@")
