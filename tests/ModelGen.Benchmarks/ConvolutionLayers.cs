@@ -1,12 +1,13 @@
 using System;
+using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using ModelGen.Kernels;
 
 namespace ModelGen.Benchmarks;
 
 /// <summary>
-/// The convolutions of the LeNet benchmark model timed one by one at batch 64, in GFLOP/s and as a share of the
-/// measured peak: <c>--convolutions [--threads N]</c>. Forward as the model's inference runs it (batch norm's running
+/// The convolutions of the LeNet benchmark model timed one by one at batch 64 (or <c>--batch N</c>), in GFLOP/s and as a share of the
+/// measured peak: <c>--convolutions [--threads N] [--batch N]</c>. Forward as the model's inference runs it (batch norm's running
 /// statistics and the ReLU in the tile's epilogue, weights packed once), and the backward pass (weight, bias and input
 /// gradients in one call; the first layer's input gradient is not needed, as in the model). The goal is 50% of
 /// the peak for these.
@@ -20,16 +21,17 @@ public static class ConvolutionLayers
         ("conv 16×14×14 → 32×10×10", 16, 14, 32, 0, 10, true),
     ];
 
-    private const int Batch = 64, Kernel = 5;
+    private const int DefaultBatch = 64, Kernel = 5;
 
     public static int Run(string[] args)
     {
-        (int threads, double seconds, double reference) = ProbeRun.Start(args, $"convolutions at batch {Batch}");
+        int batch = int.Parse(Compare.Option(args, "--batch") ?? DefaultBatch.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture);
+        (int threads, double seconds, double reference) = ProbeRun.Start(args, $"convolutions at batch {batch}");
         Console.WriteLine("| convolution (5 × 5) | forward + batch norm + ReLU µs | GFLOP/s | % | backward µs | GFLOP/s | % |");
         Console.WriteLine("|---|--:|--:|--:|--:|--:|--:|");
         for (int layer = 0; layer < Layers.Length; layer++)
         {
-            var d = new Data(layer, threads);
+            var d = new Data(layer, threads, batch);
             double forward = DenseProducts.Time(d.Forward, seconds);
             double backward = DenseProducts.Time(d.Backward, seconds);
             string Cell(double s, double flops) => $"{s * 1e6:0} | {flops / s / 1e9:0.0} | {100 * flops / s / 1e9 / reference:0}%";
@@ -45,8 +47,12 @@ public static class ConvolutionLayers
         private readonly PackedWeights<float> _packed;
         private readonly int _c, _size, _f, _pad, _out, _threads;
 
-        public Data(int layer, int threads)
+        /// <summary>Samples per call.</summary>
+        public int Batch { get; }
+
+        public Data(int layer, int threads, int batch = DefaultBatch)
         {
+            Batch = batch;
             (_, _c, _size, _f, _pad, _out, bool inputGradient) = Layers[layer];
             _threads = threads;
             _x = BenchCase.Normal(Batch * _c * _size * _size, 1);

@@ -29,7 +29,7 @@ public static class Program
         Per product, one thread against all, alternating in one process (what the other cores add):
           dotnet run -c Release --project tests/ModelGen.Benchmarks -- --products --scaling [--rounds 15]
         Per convolution (LeNet's two at batch 64, forward with batch norm and ReLU, and backward, % of the measured peak):
-          dotnet run -c Release --project tests/ModelGen.Benchmarks -- --convolutions [--threads 1|0] [--seconds S]
+          dotnet run -c Release --project tests/ModelGen.Benchmarks -- --convolutions [--threads 1|0] [--batch 64] [--seconds S]
         The register kernels alone, on operands in the L1 cache (% of the one-core peak):
           dotnet run -c Release --project tests/ModelGen.Benchmarks -- --microkernel [--seconds S]
         Two builds against each other in one process, in alternating slices (see bench/ab.sh, which builds two revisions):

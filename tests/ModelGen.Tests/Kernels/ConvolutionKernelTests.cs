@@ -364,6 +364,51 @@ public class ConvolutionKernelTests
             Assert.Equal(BitConverter.SingleToInt32Bits(dx16[k]), BitConverter.SingleToInt32Bits(dx17[k]));
     }
 
+    /// <summary>
+    /// Every output of the forward pass is one chain of fused multiply-adds over its taps in the order (c, ki, kj), from
+    /// zero, then the bias: the bits of a scalar loop, whichever way the tiles lie. Rows of 28, 20 and 12 positions with
+    /// few filters take row tiles (LeNet's first layer only on AVX-512, where it runs 512-bit vectors, 28 positions of a
+    /// row in one step whose second vector is moved back to end at the row's end; so do rows of 20 there, and rows of 12
+    /// on 256-bit vectors), a row of 40 two steps (the second moved back), and LeNet's second layer position tiles.
+    /// </summary>
+    [Theory]
+    [InlineData(2, 1, 28, 16, 5, 2, true, false)]
+    [InlineData(2, 2, 20, 6, 3, 1, true, true)]
+    [InlineData(3, 1, 12, 6, 3, 1, true, true)]
+    [InlineData(1, 1, 40, 8, 3, 1, true, true)]
+    [InlineData(2, 16, 14, 32, 5, 0, false, false)]
+    public void Forward_gives_the_bits_of_one_fused_multiply_add_chain_per_output(int n, int c, int size, int filters, int kernel,
+        int pad, bool rowTilesOn512, bool rowTilesOn256)
+    {
+        int outSize = size + 2 * pad - kernel + 1;
+        if (System.Runtime.Intrinsics.Vector256.IsHardwareAccelerated)
+            Assert.Equal(System.Runtime.Intrinsics.Vector512.IsHardwareAccelerated ? rowTilesOn512 : rowTilesOn256,
+                Conv2D.TakesRowTiles<float>(c, filters, kernel, 1, outSize, outSize));
+        float[] x = TestData.Floats(n * c * size * size, seed: 81), w = TestData.Floats(filters * c * kernel * kernel, seed: 82, scale: 0.5);
+        float[] b = TestData.Floats(filters, seed: 83);
+        var y = new float[n * filters * outSize * outSize];
+        Conv2D.Forward<float>(x, w, b, y, n, c, size, size, filters, kernel, 1, pad, pad, outSize, outSize);
+        for (int i = 0; i < n; i++)
+            for (int f = 0; f < filters; f++)
+                for (int oh = 0; oh < outSize; oh++)
+                    for (int ow = 0; ow < outSize; ow++)
+                    {
+                        float sum = 0;
+                        for (int ch = 0; ch < c; ch++)
+                            for (int ki = 0; ki < kernel; ki++)
+                                for (int kj = 0; kj < kernel; kj++)
+                                {
+                                    int ih = oh + ki - pad, iw = ow + kj - pad;
+                                    float v = ih >= 0 && ih < size && iw >= 0 && iw < size ? x[((i * c + ch) * size + ih) * size + iw] : 0f;
+                                    sum = MathF.FusedMultiplyAdd(v, w[((f * c + ch) * kernel + ki) * kernel + kj], sum);
+                                }
+                        float expected = sum + b[f];
+                        float actual = y[((i * filters + f) * outSize + oh) * outSize + ow];
+                        Assert.True(BitConverter.SingleToInt32Bits(expected) == BitConverter.SingleToInt32Bits(actual),
+                            $"sample {i}, filter {f}, position ({oh}, {ow}): {actual} against {expected}");
+                    }
+    }
+
     [Fact]
     public void Tiles_take_512_bit_vectors_only_for_filters_past_a_256_bit_tile()
     {

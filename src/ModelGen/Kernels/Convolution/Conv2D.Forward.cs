@@ -119,7 +119,7 @@ public static partial class Conv2D
         public bool BySamples;
         /// <summary>Tiles of six filters by NR positions of a row (see <see cref="PositionLanes{T}"/>).</summary>
         public bool ByRows;
-        /// <summary>The tiles' columns, NR: the width of their vectors (<see cref="FilterColumns{T}"/>).</summary>
+        /// <summary>The tiles' columns, NR: the width of their vectors (<see cref="FilterColumns{T}"/>, <see cref="RowColumns{T}"/>).</summary>
         public int Nr;
         /// <summary>
         /// Add each finished value to what <see cref="Y"/> holds instead of storing it (the input gradient of a backward
@@ -193,12 +193,17 @@ public static partial class Conv2D
     {
         if (g.Stride != 1) return false;
         const int mr = GemmBlocking.TileRows;
-        int nr = FilterColumns<T>(g.Filters);
-        double rows = (double)g.OutWidth / ((g.OutWidth + nr - 1) / nr * nr) * g.Filters / ((g.Filters + mr - 1) / mr * mr);
-        double columns = (double)g.Filters / ((g.Filters + nr - 1) / nr * nr) * g.Positions / ((g.Positions + mr - 1) / mr * mr)
+        int nr = FilterColumns<T>(g.Filters), rowNr = RowColumns<T>(g.OutWidth);
+        double rows = (double)rowNr * g.OutWidth / ((g.OutWidth + rowNr - 1) / rowNr * rowNr) * g.Filters / ((g.Filters + mr - 1) / mr * mr);
+        double columns = (double)nr * g.Filters / ((g.Filters + nr - 1) / nr * nr) * g.Positions / ((g.Positions + mr - 1) / mr * mr)
             * g.Rows / (g.Rows + 6.0);
         return rows >= columns;
     }
+
+    /// <summary>Whether a forward pass of these sizes runs row tiles (<see cref="PositionLanes{T}"/>); for the tests.</summary>
+    internal static bool TakesRowTiles<T>(int channels, int filters, int kernel, int stride, int outHeight, int outWidth)
+        where T : unmanaged, IFloatingPointIeee754<T> =>
+        PositionLanes<T>(new Geometry(1, channels, outHeight, outWidth, filters, kernel, stride, 0, 0, outHeight, outWidth));
 
     /// <summary>What follows the sum, per filter (null pointers: absent; batch norm when <see cref="Mean"/> is set).</summary>
     private unsafe struct FilterOps<T> where T : unmanaged
@@ -233,7 +238,7 @@ public static partial class Conv2D
             },
         };
         job.ByRows = byRows;
-        job.Nr = nr;
+        job.Nr = byRows ? RowColumns<T>(g.OutWidth) : nr;
         job.Accumulate = accumulate;
         // Samples are read in place when every tap falls inside them; otherwise (and always for row tiles, whose last
         // vectors reach past a row's end) from a padded copy.

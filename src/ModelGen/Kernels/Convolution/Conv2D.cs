@@ -89,6 +89,13 @@ public static partial class Conv2D
         return Vector512.IsHardwareAccelerated && filters <= narrower ? narrower : widest;
     }
 
+    /// <summary>
+    /// The columns (NR, two vectors) of the row tiles (<see cref="PositionLanes{T}"/>) of a convolution whose output rows
+    /// hold <paramref name="width"/> positions: the widest vectors the processor runs, except that 512-bit vectors are used
+    /// only for rows longer than a 256-bit tile (16 floats), as <see cref="FilterColumns{T}"/> does for filters.
+    /// </summary>
+    internal static int RowColumns<T>(int width) where T : unmanaged, IFloatingPointIeee754<T> => FilterColumns<T>(width);
+
     /// <summary>Whether tiles of <paramref name="nr"/> columns are 512-bit (else 256-bit, else 128-bit) ones.</summary>
     private static bool Is512<T>(int nr) => Vector512.IsHardwareAccelerated && nr == 2 * Vector512<T>.Count;
 

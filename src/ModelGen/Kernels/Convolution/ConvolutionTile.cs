@@ -121,7 +121,9 @@ internal static unsafe class ConvolutionTile
     /// <c>v[i, j] = Σ_k weights[k·6 + i]·source[taps[k] + j]</c>, the same chains over the
     /// taps as <see cref="Six{T, TV, S}"/>. Then, in registers, the epilogue of filter <c>f0 + i</c>, and the first
     /// <paramref name="filters"/> rows' first <paramref name="count"/> values stored at <c>output + i·outputRow</c>
-    /// (straight from the registers when the row is whole, else through <paramref name="tile"/>, [6][NR]). With
+    /// (straight from the registers when there are six rows and more than one vector's values, the second vector moved
+    /// back to end at the last value when there are fewer than two vectors' values; else through <paramref name="tile"/>,
+    /// [6][NR]). With
     /// <paramref name="accumulate"/> the values are added to those at <paramref name="output"/> instead, except for the
     /// first <paramref name="skipRows"/> rows and <paramref name="skipColumns"/> columns (those a panel or step moved back
     /// shares with the one before it, which has added them already).
@@ -133,6 +135,10 @@ internal static unsafe class ConvolutionTile
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
     {
         nuint w = (nuint)S.Width;
+        // A step of between one and two vectors has its second vector moved back to end at the step's end (its first
+        // lanes recompute, with the same values, the first vector's last ones), so both are stored whole; accumulating,
+        // the overlap would be added twice, so the step goes through the tile instead.
+        nuint second = !accumulate && count > S.Width && count < 2 * S.Width ? (nuint)(count - S.Width) : w;
         TV s00 = S.Zero, s01 = S.Zero, s10 = S.Zero, s11 = S.Zero, s20 = S.Zero, s21 = S.Zero;
         TV s30 = S.Zero, s31 = S.Zero, s40 = S.Zero, s41 = S.Zero, s50 = S.Zero, s51 = S.Zero;
         T* a = weights;
@@ -140,26 +146,26 @@ internal static unsafe class ConvolutionTile
         for (; k + 4 <= depth; k += 4, a += 4 * GemmBlocking.TileRows)
         {
             ref T row0 = ref source[taps[k]];
-            Microkernels.Fma6<T, TV, S>(S.Load(ref row0, 0), S.Load(ref row0, w),
+            Microkernels.Fma6<T, TV, S>(S.Load(ref row0, 0), S.Load(ref row0, second),
                 ref a[0], ref a[1], ref a[2], ref a[3], ref a[4], ref a[5],
                 ref s00, ref s01, ref s10, ref s11, ref s20, ref s21, ref s30, ref s31, ref s40, ref s41, ref s50, ref s51);
             ref T row1 = ref source[taps[k + 1]];
-            Microkernels.Fma6<T, TV, S>(S.Load(ref row1, 0), S.Load(ref row1, w),
+            Microkernels.Fma6<T, TV, S>(S.Load(ref row1, 0), S.Load(ref row1, second),
                 ref a[6], ref a[7], ref a[8], ref a[9], ref a[10], ref a[11],
                 ref s00, ref s01, ref s10, ref s11, ref s20, ref s21, ref s30, ref s31, ref s40, ref s41, ref s50, ref s51);
             ref T row2 = ref source[taps[k + 2]];
-            Microkernels.Fma6<T, TV, S>(S.Load(ref row2, 0), S.Load(ref row2, w),
+            Microkernels.Fma6<T, TV, S>(S.Load(ref row2, 0), S.Load(ref row2, second),
                 ref a[12], ref a[13], ref a[14], ref a[15], ref a[16], ref a[17],
                 ref s00, ref s01, ref s10, ref s11, ref s20, ref s21, ref s30, ref s31, ref s40, ref s41, ref s50, ref s51);
             ref T row3 = ref source[taps[k + 3]];
-            Microkernels.Fma6<T, TV, S>(S.Load(ref row3, 0), S.Load(ref row3, w),
+            Microkernels.Fma6<T, TV, S>(S.Load(ref row3, 0), S.Load(ref row3, second),
                 ref a[18], ref a[19], ref a[20], ref a[21], ref a[22], ref a[23],
                 ref s00, ref s01, ref s10, ref s11, ref s20, ref s21, ref s30, ref s31, ref s40, ref s41, ref s50, ref s51);
         }
         for (; k < depth; k++, a += GemmBlocking.TileRows)
         {
             ref T row = ref source[taps[k]];
-            Microkernels.Fma6<T, TV, S>(S.Load(ref row, 0), S.Load(ref row, w),
+            Microkernels.Fma6<T, TV, S>(S.Load(ref row, 0), S.Load(ref row, second),
                 ref a[0], ref a[1], ref a[2], ref a[3], ref a[4], ref a[5],
                 ref s00, ref s01, ref s10, ref s11, ref s20, ref s21, ref s30, ref s31, ref s40, ref s41, ref s50, ref s51);
         }
@@ -179,9 +185,12 @@ internal static unsafe class ConvolutionTile
                     output[i * outputRow + j] += tile[i * 2 * S.Width + j];
             return;
         }
-        Store<T, TV, S>(ref direct ? ref *output : ref *tile, direct ? outputRow : 2 * S.Width,
-            s00, s01, s10, s11, s20, s21, s30, s31, s40, s41, s50, s51);
-        if (direct) return;
+        if (filters == GemmBlocking.TileRows && count > S.Width)
+        {
+            Store<T, TV, S>(ref *output, outputRow, s00, s01, s10, s11, s20, s21, s30, s31, s40, s41, s50, s51, second);
+            return;
+        }
+        Store<T, TV, S>(ref *tile, 2 * S.Width, s00, s01, s10, s11, s20, s21, s30, s31, s40, s41, s50, s51, second);
         for (int i = 0; i < filters; i++)
             for (int j = 0; j < count; j++)
                 output[i * outputRow + j] = tile[i * 2 * S.Width + j];
@@ -207,13 +216,16 @@ internal static unsafe class ConvolutionTile
         S.Store(S.Add(S.Load(ref c, 0), s50), ref c, 0); S.Store(S.Add(S.Load(ref c, w), s51), ref c, w);
     }
 
-    /// <summary>The twelve accumulators of a tile as six rows of two vectors, <paramref name="row"/> values apart.</summary>
+    /// <summary>
+    /// The twelve accumulators of a tile as six rows of two vectors, <paramref name="row"/> values apart, each row's
+    /// second vector <paramref name="second"/> values after its first (0: one vector width).
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void Store<T, TV, S>(ref T c, nint row, TV s00, TV s01, TV s10, TV s11, TV s20, TV s21,
-        TV s30, TV s31, TV s40, TV s41, TV s50, TV s51)
+        TV s30, TV s31, TV s40, TV s41, TV s50, TV s51, nuint second = 0)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
     {
-        nuint w = (nuint)S.Width;
+        nuint w = second == 0 ? (nuint)S.Width : second;
         S.Store(s00, ref c, 0); S.Store(s01, ref c, w);
         c = ref Unsafe.Add(ref c, row);
         S.Store(s10, ref c, 0); S.Store(s11, ref c, w);
