@@ -272,11 +272,13 @@ public static partial class Conv2D
             job.Y = job.BySamples ? null : ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionOutput, SampleLength(job));
         }
         int tiles = job.ByRows ? g.OutHeight : (g.Positions + GemmBlocking.TileRows - 1) / GemmBlocking.TileRows;
-        // Split at a quarter of a product's multiply-adds: short tap loops, padded tiles and the epilogue make a
-        // convolution's multiply-add several times a product's in time (LeNet's first convolution at batch 1, 313 k of
-        // them, takes about 15 µs on one core, enough to share). Batch-1 LeNet as a whole showed no difference beyond
-        // this machine's drift in separate processes (AVX2, 2 cores).
-        int units = job.BySamples ? g.N : tiles, parts = Parallelism.Parts(threads, 4 * g.Work, units);
+        // Position tiles split at a quarter of a product's multiply-adds: short tap loops, padded tiles and the epilogue
+        // make a convolution's multiply-add several times a product's in time (LeNet's first convolution at batch 1, 313 k
+        // of them, took about 15 µs on one core on position tiles, enough to share; batch-1 LeNet as a whole showed no
+        // difference beyond the drift, AVX2, 2 cores). Row tiles store their rows straight from the registers and split
+        // as products do: on 512-bit row tiles that layer takes 5 µs on one core and 8 µs on two (Zen 5, --convolutions
+        // --batch 1).
+        int units = job.BySamples ? g.N : tiles, parts = Parallelism.Parts(threads, (job.ByRows ? 1 : 4) * g.Work, units);
         if (parts <= 1)
             ForwardPart<T>(&job, 0, 1);
         else
