@@ -1,5 +1,6 @@
 using System;
 using System.Numerics;
+using System.Runtime.Intrinsics;
 
 namespace ModelGen.Kernels.Optimizers;
 
@@ -64,6 +65,33 @@ public static class Adam
         {
             bool amsgrad = VMax != null;
             int k = start;
+            if (Vector512.IsHardwareAccelerated)
+            {
+                // The widest vectors (Vector<T> stays 256-bit on AVX-512 processors): the square root and the two
+                // divisions bound this pass, and each runs on twice the lanes per instruction. The same operations in
+                // the same order in every lane at any width, so the same bits.
+                Vector512<T> vb1 = Vector512.Create(B1), vb2 = Vector512.Create(B2), v1b1 = Vector512.Create(OneMinusB1);
+                Vector512<T> v1b2 = Vector512.Create(OneMinusB2), veps = Vector512.Create(Eps), vstep = Vector512.Create(StepSize);
+                Vector512<T> vbc2 = Vector512.Create(Bc2Sqrt), vwd = Vector512.Create(Coupled), vdecay = Vector512.Create(Decay);
+                for (; k + Vector512<T>.Count <= end; k += Vector512<T>.Count)
+                {
+                    Vector512<T> theta = Vector512.Load(P + k);
+                    Vector512<T> grad = Vector512.Load(G + k);
+                    if (Decoupled) theta *= vdecay;
+                    else if (HasCoupled) grad += vwd * theta;
+                    Vector512<T> mk = Vector512.Load(M + k) * vb1 + v1b1 * grad;
+                    Vector512<T> vk = Vector512.Load(V + k) * vb2 + v1b2 * grad * grad;
+                    mk.Store(M + k);
+                    vk.Store(V + k);
+                    if (amsgrad)
+                    {
+                        vk = Vector512.Max(Vector512.Load(VMax + k), vk);
+                        vk.Store(VMax + k);
+                    }
+                    Vector512<T> denom = Vector512.Sqrt(vk) / vbc2 + veps;
+                    (theta - vstep * mk / denom).Store(P + k);
+                }
+            }
             if (Vector.IsHardwareAccelerated)
             {
                 Vector<T> vb1 = new(B1), vb2 = new(B2), v1b1 = new(OneMinusB1), v1b2 = new(OneMinusB2), veps = new(Eps);
