@@ -182,12 +182,15 @@ public static partial class Conv2D
     /// <summary>
     /// Which way the register tiles lie: NR consecutive positions of an output row by six filters (true: stride 1 only,
     /// the input read as vectors, the output stored as rows) or six positions by NR filters (false: the weights read
-    /// as vectors, the tile transposed into the output). Whichever fills its tiles better, the second charged for its
-    /// transposed stores (two 8 × 8 register transposes and 32 stores per tile of 16 filters, about the time of 6 taps of
-    /// its loop; both apply the epilogue in registers). The same sums either way. LeNet's first convolution (1 channel,
-    /// 25 taps, 16 filters, rows of 28) takes position tiles by this charge (its row tiles fill 78% of their lanes: rows of
-    /// 28 in steps of 16, filters in groups of 6); batch-64 LeNet runs within 1% of its time on row tiles (AVX2, 2 cores,
-    /// bench/ab.sh both ways round, 40 rounds each).
+    /// as vectors, the tile transposed into the output). Whichever does more useful lanes per instruction: the share of
+    /// its tiles' lanes it fills times its vector width (<see cref="RowColumns{T}"/> for rows, <see cref="FilterColumns{T}"/>
+    /// for filters), the second charged for its transposed stores (two 8 × 8 register transposes and 32 stores per tile of
+    /// 16 filters, about the time of 6 taps of its loop; both apply the epilogue in registers). The same sums either way.
+    /// LeNet's first convolution (1 channel, 25 taps, 16 filters, rows of 28) fills 78% of its row tiles' lanes (rows of
+    /// 28 in steps of 16 or one of 32, filters in groups of 6) and 80% of its position tiles'. On AVX2 both are 256-bit
+    /// and it takes position tiles (batch-64 LeNet ran within 1% of its time on row tiles, Zen 3, bench/ab.sh both ways
+    /// round, 40 rounds each); on AVX-512 its rows run 512-bit vectors and its 16 filters 256-bit ones, so it takes row
+    /// tiles: 586 → 335 µs forward at batch 64 on one core, batch-64 LeNet 1.062× and 1.117× (Zen 5).
     /// </summary>
     private static bool PositionLanes<T>(in Geometry g) where T : unmanaged, IFloatingPointIeee754<T>
     {
