@@ -63,75 +63,42 @@ public static class Adam
 
         public readonly void Run(int start, int end)
         {
-            bool amsgrad = VMax != null;
+            // The widest vectors the processor runs (Vector<T> stays 256-bit on AVX-512 processors, and this pass is
+            // bound by its square root and two divisions), then one element at a time: the same operations in the same
+            // order in every lane of every width, so the same bits wherever an element falls.
             int k = start;
-            if (Vector512.IsHardwareAccelerated)
+            if (Vector512.IsHardwareAccelerated) k = Update<Vector512<T>, Lanes512<T>>(k, end);
+            else if (Vector256.IsHardwareAccelerated) k = Update<Vector256<T>, Lanes256<T>>(k, end);
+            else if (Vector128.IsHardwareAccelerated) k = Update<Vector128<T>, Lanes128<T>>(k, end);
+            Update<T, Lane<T>>(k, end);
+        }
+
+        /// <summary>Elements <c>[k, end)</c> in whole <typeparamref name="TV"/>s; returns where the first one left over starts.</summary>
+        private readonly int Update<TV, S>(int k, int end) where TV : struct where S : struct, ILanes<TV, T>
+        {
+            bool amsgrad = VMax != null;
+            TV b1 = S.Splat(B1), b2 = S.Splat(B2), c1 = S.Splat(OneMinusB1), c2 = S.Splat(OneMinusB2), eps = S.Splat(Eps);
+            TV stepSize = S.Splat(StepSize), bc2 = S.Splat(Bc2Sqrt), coupled = S.Splat(Coupled), decay = S.Splat(Decay);
+            for (; k + S.Width <= end; k += S.Width)
             {
-                // The widest vectors (Vector<T> stays 256-bit on AVX-512 processors): the square root and the two
-                // divisions bound this pass, and each runs on twice the lanes per instruction. The same operations in
-                // the same order in every lane at any width, so the same bits.
-                Vector512<T> vb1 = Vector512.Create(B1), vb2 = Vector512.Create(B2), v1b1 = Vector512.Create(OneMinusB1);
-                Vector512<T> v1b2 = Vector512.Create(OneMinusB2), veps = Vector512.Create(Eps), vstep = Vector512.Create(StepSize);
-                Vector512<T> vbc2 = Vector512.Create(Bc2Sqrt), vwd = Vector512.Create(Coupled), vdecay = Vector512.Create(Decay);
-                for (; k + Vector512<T>.Count <= end; k += Vector512<T>.Count)
-                {
-                    Vector512<T> theta = Vector512.Load(P + k);
-                    Vector512<T> grad = Vector512.Load(G + k);
-                    if (Decoupled) theta *= vdecay;
-                    else if (HasCoupled) grad += vwd * theta;
-                    Vector512<T> mk = Vector512.Load(M + k) * vb1 + v1b1 * grad;
-                    Vector512<T> vk = Vector512.Load(V + k) * vb2 + v1b2 * grad * grad;
-                    mk.Store(M + k);
-                    vk.Store(V + k);
-                    if (amsgrad)
-                    {
-                        vk = Vector512.Max(Vector512.Load(VMax + k), vk);
-                        vk.Store(VMax + k);
-                    }
-                    Vector512<T> denom = Vector512.Sqrt(vk) / vbc2 + veps;
-                    (theta - vstep * mk / denom).Store(P + k);
-                }
-            }
-            if (Vector.IsHardwareAccelerated)
-            {
-                Vector<T> vb1 = new(B1), vb2 = new(B2), v1b1 = new(OneMinusB1), v1b2 = new(OneMinusB2), veps = new(Eps);
-                Vector<T> vstep = new(StepSize), vbc2 = new(Bc2Sqrt), vwd = new(Coupled), vdecay = new(Decay);
-                for (; k + Vector<T>.Count <= end; k += Vector<T>.Count)
-                {
-                    Vector<T> theta = Vector.Load(P + k);
-                    Vector<T> grad = Vector.Load(G + k);
-                    if (Decoupled) theta *= vdecay;
-                    else if (HasCoupled) grad += vwd * theta;
-                    Vector<T> mk = Vector.Load(M + k) * vb1 + v1b1 * grad;
-                    Vector<T> vk = Vector.Load(V + k) * vb2 + v1b2 * grad * grad;
-                    mk.Store(M + k);
-                    vk.Store(V + k);
-                    if (amsgrad)
-                    {
-                        vk = Vector.Max(Vector.Load(VMax + k), vk);
-                        vk.Store(VMax + k);
-                    }
-                    Vector<T> denom = Vector.SquareRoot(vk) / vbc2 + veps;
-                    (theta - vstep * mk / denom).Store(P + k);
-                }
-            }
-            for (; k < end; k++)
-            {
-                T theta = P[k], grad = G[k];
-                if (Decoupled) theta *= Decay;
-                else if (HasCoupled) grad += Coupled * theta;
-                T mk = M[k] * B1 + OneMinusB1 * grad;
-                T vk = V[k] * B2 + OneMinusB2 * grad * grad;
-                M[k] = mk;
-                V[k] = vk;
+                nuint i = (nuint)k;
+                TV theta = S.Load(ref *P, i);
+                TV grad = S.Load(ref *G, i);
+                if (Decoupled) theta = S.Mul(theta, decay);
+                else if (HasCoupled) grad = S.Add(grad, S.Mul(coupled, theta));
+                TV mk = S.Add(S.Mul(S.Load(ref *M, i), b1), S.Mul(c1, grad));
+                TV vk = S.Add(S.Mul(S.Load(ref *V, i), b2), S.Mul(S.Mul(c2, grad), grad));
+                S.Store(mk, ref *M, i);
+                S.Store(vk, ref *V, i);
                 if (amsgrad)
                 {
-                    vk = T.Max(VMax[k], vk);
-                    VMax[k] = vk;
+                    vk = S.Max(S.Load(ref *VMax, i), vk);
+                    S.Store(vk, ref *VMax, i);
                 }
-                T denom = T.Sqrt(vk) / Bc2Sqrt + Eps;
-                P[k] = theta - StepSize * mk / denom;
+                TV denom = S.Add(S.Div(S.Sqrt(vk), bc2), eps);
+                S.Store(S.Sub(theta, S.Div(S.Mul(stepSize, mk), denom)), ref *P, i);
             }
+            return k;
         }
     }
 }

@@ -29,6 +29,10 @@ internal interface ILanes<TV, T> where TV : struct where T : unmanaged
     static abstract TV Sub(TV a, TV b);
     static abstract TV Mul(TV a, TV b);
     static abstract TV Div(TV a, TV b);
+    /// <summary>The correctly rounded square root of each lane.</summary>
+    static abstract TV Sqrt(TV a);
+    /// <summary>The larger of each pair of lanes, as the width's <c>Max</c> (<see cref="Vector512.Max{T}"/>, <c>T.Max</c>) decides it.</summary>
+    static abstract TV Max(TV a, TV b);
     static abstract TV Neg(TV a);
     /// <summary><c>a·b + c</c>: rounded once where the processor fuses it, else twice (see <see cref="MultiplyAdd"/>).</summary>
     static abstract TV Fma(TV a, TV b, TV c);
@@ -61,6 +65,8 @@ internal readonly struct Lanes512<T> : ILanes<Vector512<T>, T> where T : unmanag
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Sub(Vector512<T> a, Vector512<T> b) => a - b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Mul(Vector512<T> a, Vector512<T> b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Div(Vector512<T> a, Vector512<T> b) => a / b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Sqrt(Vector512<T> a) => Vector512.Sqrt(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Max(Vector512<T> a, Vector512<T> b) => Vector512.Max(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Neg(Vector512<T> a) => -a;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> Abs(Vector512<T> a) => Vector512.Abs(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector512<T> WithSignOf(Vector512<T> magnitude, Vector512<T> sign) => magnitude | (sign & Vector512.Create(T.NegativeZero));
@@ -101,6 +107,8 @@ internal readonly struct Lanes256<T> : ILanes<Vector256<T>, T> where T : unmanag
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Sub(Vector256<T> a, Vector256<T> b) => a - b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Mul(Vector256<T> a, Vector256<T> b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Div(Vector256<T> a, Vector256<T> b) => a / b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Sqrt(Vector256<T> a) => Vector256.Sqrt(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Max(Vector256<T> a, Vector256<T> b) => Vector256.Max(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Neg(Vector256<T> a) => -a;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> Abs(Vector256<T> a) => Vector256.Abs(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector256<T> WithSignOf(Vector256<T> magnitude, Vector256<T> sign) => magnitude | (sign & Vector256.Create(T.NegativeZero));
@@ -141,6 +149,8 @@ internal readonly struct Lanes128<T> : ILanes<Vector128<T>, T> where T : unmanag
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Sub(Vector128<T> a, Vector128<T> b) => a - b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Mul(Vector128<T> a, Vector128<T> b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Div(Vector128<T> a, Vector128<T> b) => a / b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Sqrt(Vector128<T> a) => Vector128.Sqrt(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Max(Vector128<T> a, Vector128<T> b) => Vector128.Max(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Neg(Vector128<T> a) => -a;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> Abs(Vector128<T> a) => Vector128.Abs(a);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static Vector128<T> WithSignOf(Vector128<T> magnitude, Vector128<T> sign) => magnitude | (sign & Vector128.Create(T.NegativeZero));
@@ -182,6 +192,8 @@ internal readonly struct Lane<T> : ILanes<T, T> where T : unmanaged, IFloatingPo
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Sub(T a, T b) => a - b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Mul(T a, T b) => a * b;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Div(T a, T b) => a / b;
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Sqrt(T a) => T.Sqrt(a);
+    [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Max(T a, T b) => T.Max(a, b);
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Neg(T a) => -a;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Fma(T a, T b, T c) => MultiplyAdd.Fused ? T.FusedMultiplyAdd(a, b, c) : a * b + c;
     [MethodImpl(MethodImplOptions.AggressiveInlining)] public static T Abs(T a) => T.Abs(a);
