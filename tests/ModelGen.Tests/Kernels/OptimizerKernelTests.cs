@@ -55,4 +55,92 @@ public class OptimizerKernelTests
             Assert.True(BitConverter.SingleToInt32Bits(ev[k]) == BitConverter.SingleToInt32Bits(v[k]), $"second moment {k}");
         }
     }
+
+    /// <summary>Optimizer cases: name and the number of state arrays it keeps per parameter.</summary>
+    public static TheoryData<string> Optimizers() => new()
+    {
+        "sgd", "sgd momentum nesterov decay", "rmsprop", "rmsprop centered momentum decay", "adagrad decay", "adadelta decay",
+        "adamax decay", "nadam decay", "adam", "adamw amsgrad",
+    };
+
+    /// <summary>
+    /// Every optimizer's pass over 203 elements (whole 512-, 256- and 128-bit vectors and a tail) on all threads, three
+    /// steps, against the same steps given each element alone (which it updates one element at a time): the same bits
+    /// for the parameters and every state array, so no lane of any width computes its elements differently.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Optimizers))]
+    public void Each_element_alone_gets_the_bits_of_the_whole_pass(string optimizer)
+    {
+        const int n = 203, states = 3;
+        float[] wholeP = TestData.Floats(n, seed: 101), aloneP = (float[])wholeP.Clone();
+        float[][] whole = new float[states][], alone = new float[states][];
+        for (int i = 0; i < states; i++)
+        {
+            // Positive starting states (AdaDelta's and RMSprop's averages of squares), the same on both sides.
+            whole[i] = Array.ConvertAll(TestData.Floats(n, seed: 110 + i, scale: 0.1), v => v * v);
+            alone[i] = (float[])whole[i].Clone();
+        }
+        float wholeMu = 1f, aloneMu = 1f;
+        for (int step = 1; step <= 3; step++)
+        {
+            float[] g = TestData.Floats(n, seed: 120 + step, scale: 0.1);
+            Step(optimizer, wholeP, g, whole, 0, n, ref wholeMu, step, threads: 0);
+            float muBefore = aloneMu;
+            for (int k = 0; k < n; k++)
+            {
+                aloneMu = muBefore;
+                Step(optimizer, aloneP, g, alone, k, 1, ref aloneMu, step, threads: 1);
+            }
+        }
+        Assert.Equal(BitConverter.SingleToInt32Bits(wholeMu), BitConverter.SingleToInt32Bits(aloneMu));
+        for (int k = 0; k < n; k++)
+        {
+            Assert.True(BitConverter.SingleToInt32Bits(wholeP[k]) == BitConverter.SingleToInt32Bits(aloneP[k]),
+                $"{optimizer}: parameter {k}, {wholeP[k]} against {aloneP[k]} alone");
+            for (int i = 0; i < states; i++)
+                Assert.True(BitConverter.SingleToInt32Bits(whole[i][k]) == BitConverter.SingleToInt32Bits(alone[i][k]),
+                    $"{optimizer}: state {i}, element {k}");
+        }
+    }
+
+    /// <summary>One step of <paramref name="optimizer"/> over elements <c>[start, start + count)</c>.</summary>
+    private static void Step(string optimizer, float[] p, float[] g, float[][] s, int start, int count, ref float mu, int step, int threads)
+    {
+        Span<float> P = p.AsSpan(start, count), S0 = s[0].AsSpan(start, count), S1 = s[1].AsSpan(start, count), S2 = s[2].AsSpan(start, count);
+        ReadOnlySpan<float> G = g.AsSpan(start, count);
+        bool decay = optimizer.Contains("decay"), momentum = optimizer.Contains("momentum");
+        double wd = decay ? 0.01 : 0;
+        switch (optimizer.Split(' ')[0])
+        {
+            case "sgd":
+                Sgd.Step<float>(P, G, momentum ? S0 : Span<float>.Empty, 0.1f, momentum ? 0.9f : 0f, 0.1f,
+                    optimizer.Contains("nesterov"), (float)wd, firstStep: step == 1, threads);
+                break;
+            case "rmsprop":
+                RmsProp.Step<float>(P, G, S0, optimizer.Contains("centered") ? S1 : Span<float>.Empty, momentum ? S2 : Span<float>.Empty,
+                    1e-2, 0.99, 1e-8, wd, momentum ? 0.9 : 0, optimizer.Contains("centered"), threads);
+                break;
+            case "adagrad":
+                AdaGrad.Step<float>(P, G, S0, 1e-2, 1e-10, wd, threads);
+                break;
+            case "adadelta":
+                AdaDelta.Step<float>(P, G, S0, S1, 1.0, 0.9, 1e-6, wd, threads);
+                break;
+            case "adamax":
+                Adamax.Step<float>(P, G, S0, S1, 2e-3, 0.9, 0.999, 1e-8, wd, step, threads);
+                break;
+            case "nadam":
+                NAdam.Step<float>(P, G, S0, S1, ref mu, 2e-3, 0.9, 0.999, 1e-8, wd, 4e-3, step, threads);
+                break;
+            case "adam":
+                Adam.Step<float>(P, G, S0, S1, S2, 1e-3, 0.9, 0.999, 1e-8, wd, amsgrad: false, decoupledWeightDecay: false, step, threads);
+                break;
+            case "adamw":
+                Adam.Step<float>(P, G, S0, S1, S2, 1e-3, 0.9, 0.999, 1e-8, 0.01, amsgrad: true, decoupledWeightDecay: true, step, threads);
+                break;
+            default:
+                throw new ArgumentException(optimizer);
+        }
+    }
 }

@@ -36,7 +36,7 @@ public static class AdaDelta
     }
 
     /// <summary>The fused update of elements <c>[start, end)</c>, its operands pinned by <see cref="Step{T}"/>.</summary>
-    private unsafe struct Pass<T> : IElementwiseJob where T : unmanaged, IFloatingPointIeee754<T>
+    private unsafe struct Pass<T> : IElementwiseJob, ILanePass<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         public T* P, G, Sq, Acc;
         public int N;
@@ -45,34 +45,25 @@ public static class AdaDelta
 
         public readonly int Count => N;
 
-        public readonly void Run(int start, int end)
+        public readonly void Run(int start, int end) => WidestLanes.Run<Pass<T>, T>(this, start, end);
+
+        /// <inheritdoc/>
+        public readonly int Update<TV, L>(int k, int end) where TV : struct where L : struct, ILanes<TV, T>
         {
-            int k = start;
-            if (Vector.IsHardwareAccelerated)
+            TV lr = L.Splat(Lr), r = L.Splat(R), c = L.Splat(OneMinusR), eps = L.Splat(Eps), wd = L.Splat(Wd);
+            for (; k + L.Width <= end; k += L.Width)
             {
-                Vector<T> vlr = new(Lr), vr = new(R), v1r = new(OneMinusR), veps = new(Eps), vwd = new(Wd);
-                for (; k + Vector<T>.Count <= end; k += Vector<T>.Count)
-                {
-                    Vector<T> theta = Vector.Load(P + k), grad = Vector.Load(G + k);
-                    if (HasWeightDecay) grad += vwd * theta;
-                    Vector<T> sq = Vector.Load(Sq + k) * vr + v1r * grad * grad;
-                    sq.Store(Sq + k);
-                    Vector<T> acc = Vector.Load(Acc + k);
-                    Vector<T> delta = Vector.SquareRoot(acc + veps) / Vector.SquareRoot(sq + veps) * grad;
-                    (acc * vr + v1r * delta * delta).Store(Acc + k);
-                    (theta - vlr * delta).Store(P + k);
-                }
+                nuint i = (nuint)k;
+                TV theta = L.Load(ref *P, i), grad = L.Load(ref *G, i);
+                if (HasWeightDecay) grad = L.Add(grad, L.Mul(wd, theta));
+                TV sq = L.Add(L.Mul(L.Load(ref *Sq, i), r), L.Mul(L.Mul(c, grad), grad));
+                L.Store(sq, ref *Sq, i);
+                TV acc = L.Load(ref *Acc, i);
+                TV delta = L.Mul(L.Div(L.Sqrt(L.Add(acc, eps)), L.Sqrt(L.Add(sq, eps))), grad);
+                L.Store(L.Add(L.Mul(acc, r), L.Mul(L.Mul(c, delta), delta)), ref *Acc, i);
+                L.Store(L.Sub(theta, L.Mul(lr, delta)), ref *P, i);
             }
-            for (; k < end; k++)
-            {
-                T grad = G[k];
-                if (HasWeightDecay) grad += Wd * P[k];
-                T sq = Sq[k] * R + OneMinusR * grad * grad;
-                Sq[k] = sq;
-                T delta = T.Sqrt(Acc[k] + Eps) / T.Sqrt(sq + Eps) * grad;
-                Acc[k] = Acc[k] * R + OneMinusR * delta * delta;
-                P[k] -= Lr * delta;
-            }
+            return k;
         }
     }
 }

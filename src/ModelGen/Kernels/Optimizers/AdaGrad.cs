@@ -32,7 +32,7 @@ public static class AdaGrad
     }
 
     /// <summary>The fused update of elements <c>[start, end)</c>, its operands pinned by <see cref="Step{T}"/>.</summary>
-    private unsafe struct Pass<T> : IElementwiseJob where T : unmanaged, IFloatingPointIeee754<T>
+    private unsafe struct Pass<T> : IElementwiseJob, ILanePass<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         public T* P, G, S;
         public int N;
@@ -41,29 +41,22 @@ public static class AdaGrad
 
         public readonly int Count => N;
 
-        public readonly void Run(int start, int end)
+        public readonly void Run(int start, int end) => WidestLanes.Run<Pass<T>, T>(this, start, end);
+
+        /// <inheritdoc/>
+        public readonly int Update<TV, L>(int k, int end) where TV : struct where L : struct, ILanes<TV, T>
         {
-            int k = start;
-            if (Vector.IsHardwareAccelerated)
+            TV lr = L.Splat(Lr), eps = L.Splat(Eps), wd = L.Splat(Wd);
+            for (; k + L.Width <= end; k += L.Width)
             {
-                Vector<T> vlr = new(Lr), veps = new(Eps), vwd = new(Wd);
-                for (; k + Vector<T>.Count <= end; k += Vector<T>.Count)
-                {
-                    Vector<T> theta = Vector.Load(P + k), grad = Vector.Load(G + k);
-                    if (HasWeightDecay) grad += vwd * theta;
-                    Vector<T> s = Vector.Load(S + k) + grad * grad;
-                    s.Store(S + k);
-                    (theta - vlr * grad / (Vector.SquareRoot(s) + veps)).Store(P + k);
-                }
+                nuint i = (nuint)k;
+                TV theta = L.Load(ref *P, i), grad = L.Load(ref *G, i);
+                if (HasWeightDecay) grad = L.Add(grad, L.Mul(wd, theta));
+                TV s = L.Add(L.Load(ref *S, i), L.Mul(grad, grad));
+                L.Store(s, ref *S, i);
+                L.Store(L.Sub(theta, L.Div(L.Mul(lr, grad), L.Add(L.Sqrt(s), eps))), ref *P, i);
             }
-            for (; k < end; k++)
-            {
-                T grad = G[k];
-                if (HasWeightDecay) grad += Wd * P[k];
-                T s = S[k] + grad * grad;
-                S[k] = s;
-                P[k] -= Lr * grad / (T.Sqrt(s) + Eps);
-            }
+            return k;
         }
     }
 }

@@ -1,6 +1,5 @@
 using System;
 using System.Numerics;
-using System.Runtime.Intrinsics;
 
 namespace ModelGen.Kernels.Optimizers;
 
@@ -52,7 +51,7 @@ public static class Adam
     }
 
     /// <summary>The fused update of elements <c>[start, end)</c>, its operands pinned by <see cref="Step{T}"/>.</summary>
-    private unsafe struct Pass<T> : IElementwiseJob where T : unmanaged, IFloatingPointIeee754<T>
+    private unsafe struct Pass<T> : IElementwiseJob, ILanePass<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         public T* P, G, M, V, VMax;
         public int N;
@@ -61,20 +60,10 @@ public static class Adam
 
         public readonly int Count => N;
 
-        public readonly void Run(int start, int end)
-        {
-            // The widest vectors the processor runs (Vector<T> stays 256-bit on AVX-512 processors, and this pass is
-            // bound by its square root and two divisions), then one element at a time: the same operations in the same
-            // order in every lane of every width, so the same bits wherever an element falls.
-            int k = start;
-            if (Vector512.IsHardwareAccelerated) k = Update<Vector512<T>, Lanes512<T>>(k, end);
-            else if (Vector256.IsHardwareAccelerated) k = Update<Vector256<T>, Lanes256<T>>(k, end);
-            else if (Vector128.IsHardwareAccelerated) k = Update<Vector128<T>, Lanes128<T>>(k, end);
-            Update<T, Lane<T>>(k, end);
-        }
+        public readonly void Run(int start, int end) => WidestLanes.Run<Pass<T>, T>(this, start, end);
 
-        /// <summary>Elements <c>[k, end)</c> in whole <typeparamref name="TV"/>s; returns where the first one left over starts.</summary>
-        private readonly int Update<TV, S>(int k, int end) where TV : struct where S : struct, ILanes<TV, T>
+        /// <inheritdoc/>
+        public readonly int Update<TV, S>(int k, int end) where TV : struct where S : struct, ILanes<TV, T>
         {
             bool amsgrad = VMax != null;
             TV b1 = S.Splat(B1), b2 = S.Splat(B2), c1 = S.Splat(OneMinusB1), c2 = S.Splat(OneMinusB2), eps = S.Splat(Eps);

@@ -39,7 +39,7 @@ public static class Adamax
     }
 
     /// <summary>The fused update of elements <c>[start, end)</c>, its operands pinned by <see cref="Step{T}"/>.</summary>
-    private unsafe struct Pass<T> : IElementwiseJob where T : unmanaged, IFloatingPointIeee754<T>
+    private unsafe struct Pass<T> : IElementwiseJob, ILanePass<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         public T* P, G, M, U;
         public int N;
@@ -48,33 +48,24 @@ public static class Adamax
 
         public readonly int Count => N;
 
-        public readonly void Run(int start, int end)
+        public readonly void Run(int start, int end) => WidestLanes.Run<Pass<T>, T>(this, start, end);
+
+        /// <inheritdoc/>
+        public readonly int Update<TV, L>(int k, int end) where TV : struct where L : struct, ILanes<TV, T>
         {
-            int k = start;
-            if (Vector.IsHardwareAccelerated)
+            TV clr = L.Splat(Clr), b1 = L.Splat(B1), c1 = L.Splat(OneMinusB1), b2 = L.Splat(B2), eps = L.Splat(Eps), wd = L.Splat(Wd);
+            for (; k + L.Width <= end; k += L.Width)
             {
-                Vector<T> vclr = new(Clr), vb1 = new(B1), v1b1 = new(OneMinusB1), vb2 = new(B2), veps = new(Eps), vwd = new(Wd);
-                for (; k + Vector<T>.Count <= end; k += Vector<T>.Count)
-                {
-                    Vector<T> theta = Vector.Load(P + k), grad = Vector.Load(G + k);
-                    if (HasWeightDecay) grad += vwd * theta;
-                    Vector<T> m = Vector.Load(M + k) * vb1 + v1b1 * grad;
-                    m.Store(M + k);
-                    Vector<T> u = Vector.Max(Vector.Load(U + k) * vb2, Vector.Abs(grad) + veps);
-                    u.Store(U + k);
-                    (theta - vclr * m / u).Store(P + k);
-                }
+                nuint i = (nuint)k;
+                TV theta = L.Load(ref *P, i), grad = L.Load(ref *G, i);
+                if (HasWeightDecay) grad = L.Add(grad, L.Mul(wd, theta));
+                TV m = L.Add(L.Mul(L.Load(ref *M, i), b1), L.Mul(c1, grad));
+                L.Store(m, ref *M, i);
+                TV u = L.Max(L.Mul(L.Load(ref *U, i), b2), L.Add(L.Abs(grad), eps));
+                L.Store(u, ref *U, i);
+                L.Store(L.Sub(theta, L.Div(L.Mul(clr, m), u)), ref *P, i);
             }
-            for (; k < end; k++)
-            {
-                T grad = G[k];
-                if (HasWeightDecay) grad += Wd * P[k];
-                T m = M[k] * B1 + OneMinusB1 * grad;
-                M[k] = m;
-                T u = T.Max(U[k] * B2, T.Abs(grad) + Eps);
-                U[k] = u;
-                P[k] -= Clr * m / u;
-            }
+            return k;
         }
     }
 }

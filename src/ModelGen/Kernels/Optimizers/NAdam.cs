@@ -62,7 +62,7 @@ public static class NAdam
     }
 
     /// <summary>The fused update of elements <c>[start, end)</c>, its operands pinned by <see cref="Step{T}"/>.</summary>
-    private unsafe struct Pass<T> : IElementwiseJob where T : unmanaged, IFloatingPointIeee754<T>
+    private unsafe struct Pass<T> : IElementwiseJob, ILanePass<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         public T* P, G, M, V;
         public int N;
@@ -71,40 +71,28 @@ public static class NAdam
 
         public readonly int Count => N;
 
-        public readonly void Run(int start, int end)
+        public readonly void Run(int start, int end) => WidestLanes.Run<Pass<T>, T>(this, start, end);
+
+        /// <inheritdoc/>
+        public readonly int Update<TV, L>(int k, int end) where TV : struct where L : struct, ILanes<TV, T>
         {
-            int k = start;
-            if (Vector.IsHardwareAccelerated)
+            TV b1 = L.Splat(B1), c1 = L.Splat(OneMinusB1), b2 = L.Splat(B2), c2 = L.Splat(OneMinusB2), bc2 = L.Splat(Bc2);
+            TV eps = L.Splat(Eps), wd = L.Splat(Wd), gradScale = L.Splat(GradScale), avgScale = L.Splat(AvgScale);
+            for (; k + L.Width <= end; k += L.Width)
             {
-                Vector<T> vb1 = new(B1), v1b1 = new(OneMinusB1), vb2 = new(B2), v1b2 = new(OneMinusB2), vbc2 = new(Bc2);
-                Vector<T> veps = new(Eps), vwd = new(Wd), vgs = new(GradScale), vas = new(AvgScale);
-                for (; k + Vector<T>.Count <= end; k += Vector<T>.Count)
-                {
-                    Vector<T> theta = Vector.Load(P + k), grad = Vector.Load(G + k);
-                    if (HasWeightDecay) grad += vwd * theta;
-                    Vector<T> m = Vector.Load(M + k) * vb1 + v1b1 * grad;
-                    Vector<T> v = Vector.Load(V + k) * vb2 + v1b2 * grad * grad;
-                    m.Store(M + k);
-                    v.Store(V + k);
-                    Vector<T> denom = Vector.SquareRoot(v / vbc2) + veps;
-                    theta += vgs * grad / denom;
-                    theta += vas * m / denom;
-                    theta.Store(P + k);
-                }
+                nuint i = (nuint)k;
+                TV theta = L.Load(ref *P, i), grad = L.Load(ref *G, i);
+                if (HasWeightDecay) grad = L.Add(grad, L.Mul(wd, theta));
+                TV m = L.Add(L.Mul(L.Load(ref *M, i), b1), L.Mul(c1, grad));
+                TV v = L.Add(L.Mul(L.Load(ref *V, i), b2), L.Mul(L.Mul(c2, grad), grad));
+                L.Store(m, ref *M, i);
+                L.Store(v, ref *V, i);
+                TV denom = L.Add(L.Sqrt(L.Div(v, bc2)), eps);
+                theta = L.Add(theta, L.Div(L.Mul(gradScale, grad), denom));
+                theta = L.Add(theta, L.Div(L.Mul(avgScale, m), denom));
+                L.Store(theta, ref *P, i);
             }
-            for (; k < end; k++)
-            {
-                T theta = P[k], grad = G[k];
-                if (HasWeightDecay) grad += Wd * theta;
-                T m = M[k] * B1 + OneMinusB1 * grad;
-                T v = V[k] * B2 + OneMinusB2 * grad * grad;
-                M[k] = m;
-                V[k] = v;
-                T denom = T.Sqrt(v / Bc2) + Eps;
-                theta += GradScale * grad / denom;
-                theta += AvgScale * m / denom;
-                P[k] = theta;
-            }
+            return k;
         }
     }
 }

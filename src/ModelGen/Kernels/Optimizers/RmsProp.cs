@@ -40,7 +40,7 @@ public static class RmsProp
     }
 
     /// <summary>The fused update of elements <c>[start, end)</c>, its operands pinned by <see cref="Step{T}"/>.</summary>
-    private unsafe struct Pass<T> : IElementwiseJob where T : unmanaged, IFloatingPointIeee754<T>
+    private unsafe struct Pass<T> : IElementwiseJob, ILanePass<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         public T* P, G, Sq, GradAvg, B;
         public int N;
@@ -49,60 +49,38 @@ public static class RmsProp
 
         public readonly int Count => N;
 
-        public readonly void Run(int start, int end)
+        public readonly void Run(int start, int end) => WidestLanes.Run<Pass<T>, T>(this, start, end);
+
+        /// <inheritdoc/>
+        public readonly int Update<TV, L>(int k, int end) where TV : struct where L : struct, ILanes<TV, T>
         {
             bool centered = GradAvg != null, useMomentum = B != null;
-            int k = start;
-            if (Vector.IsHardwareAccelerated)
+            TV a = L.Splat(A), c = L.Splat(OneMinusA), eps = L.Splat(Eps), wd = L.Splat(Wd), mu = L.Splat(Mu), lr = L.Splat(Lr);
+            for (; k + L.Width <= end; k += L.Width)
             {
-                Vector<T> va = new(A), v1a = new(OneMinusA), veps = new(Eps), vwd = new(Wd), vmu = new(Mu), vlr = new(Lr);
-                for (; k + Vector<T>.Count <= end; k += Vector<T>.Count)
-                {
-                    Vector<T> theta = Vector.Load(P + k), grad = Vector.Load(G + k);
-                    if (HasWeightDecay) grad += vwd * theta;
-                    Vector<T> sq = Vector.Load(Sq + k) * va + v1a * grad * grad;
-                    sq.Store(Sq + k);
-                    Vector<T> avg;
-                    if (centered)
-                    {
-                        Vector<T> ga = Vector.Load(GradAvg + k) * va + v1a * grad;
-                        ga.Store(GradAvg + k);
-                        avg = Vector.SquareRoot(sq - ga * ga) + veps;
-                    }
-                    else avg = Vector.SquareRoot(sq) + veps;
-                    if (useMomentum)
-                    {
-                        Vector<T> buf = Vector.Load(B + k) * vmu + grad / avg;
-                        buf.Store(B + k);
-                        theta -= vlr * buf;
-                    }
-                    else theta -= vlr * grad / avg;
-                    theta.Store(P + k);
-                }
-            }
-            for (; k < end; k++)
-            {
-                T theta = P[k], grad = G[k];
-                if (HasWeightDecay) grad += Wd * theta;
-                T sq = Sq[k] * A + OneMinusA * grad * grad;
-                Sq[k] = sq;
-                T avg;
+                nuint i = (nuint)k;
+                TV theta = L.Load(ref *P, i), grad = L.Load(ref *G, i);
+                if (HasWeightDecay) grad = L.Add(grad, L.Mul(wd, theta));
+                TV sq = L.Add(L.Mul(L.Load(ref *Sq, i), a), L.Mul(L.Mul(c, grad), grad));
+                L.Store(sq, ref *Sq, i);
+                TV avg;
                 if (centered)
                 {
-                    T ga = GradAvg[k] * A + OneMinusA * grad;
-                    GradAvg[k] = ga;
-                    avg = T.Sqrt(sq - ga * ga) + Eps;
+                    TV ga = L.Add(L.Mul(L.Load(ref *GradAvg, i), a), L.Mul(c, grad));
+                    L.Store(ga, ref *GradAvg, i);
+                    avg = L.Add(L.Sqrt(L.Sub(sq, L.Mul(ga, ga))), eps);
                 }
-                else avg = T.Sqrt(sq) + Eps;
+                else avg = L.Add(L.Sqrt(sq), eps);
                 if (useMomentum)
                 {
-                    T buf = B[k] * Mu + grad / avg;
-                    B[k] = buf;
-                    theta -= Lr * buf;
+                    TV buf = L.Add(L.Mul(L.Load(ref *B, i), mu), L.Div(grad, avg));
+                    L.Store(buf, ref *B, i);
+                    theta = L.Sub(theta, L.Mul(lr, buf));
                 }
-                else theta -= Lr * grad / avg;
-                P[k] = theta;
+                else theta = L.Sub(theta, L.Div(L.Mul(lr, grad), avg));
+                L.Store(theta, ref *P, i);
             }
+            return k;
         }
     }
 }

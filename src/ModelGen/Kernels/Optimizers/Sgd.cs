@@ -50,7 +50,7 @@ public static class Sgd
     }
 
     /// <summary>The fused update of elements <c>[start, end)</c>, its operands pinned by <see cref="Step{T}"/>.</summary>
-    private unsafe struct Pass<T> : IElementwiseJob where T : unmanaged, IFloatingPointIeee754<T>
+    private unsafe struct Pass<T> : IElementwiseJob, ILanePass<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         public T* P, G, B;
         public int N;
@@ -59,39 +59,28 @@ public static class Sgd
 
         public readonly int Count => N;
 
-        public readonly void Run(int start, int end)
+        public readonly void Run(int start, int end) => WidestLanes.Run<Pass<T>, T>(this, start, end);
+
+        /// <inheritdoc/>
+        public readonly int Update<TV, L>(int k, int end) where TV : struct where L : struct, ILanes<TV, T>
         {
             bool useMomentum = B != null;
-            int k = start;
-            if (Vector.IsHardwareAccelerated)
+            TV lr = L.Splat(LearningRate), mu = L.Splat(Momentum), keep = L.Splat(OneMinusDampening), wd = L.Splat(WeightDecay);
+            for (; k + L.Width <= end; k += L.Width)
             {
-                Vector<T> lr = new(LearningRate), mu = new(Momentum), keep = new(OneMinusDampening), wd = new(WeightDecay);
-                for (; k + Vector<T>.Count <= end; k += Vector<T>.Count)
-                {
-                    Vector<T> theta = Vector.Load(P + k);
-                    Vector<T> d = Vector.Load(G + k);
-                    if (WeightDecay != T.Zero) d += wd * theta;
-                    if (useMomentum)
-                    {
-                        Vector<T> buf = FirstStep ? d : Vector.Load(B + k) * mu + keep * d;
-                        buf.Store(B + k);
-                        d = Nesterov ? d + mu * buf : buf;
-                    }
-                    (theta - lr * d).Store(P + k);
-                }
-            }
-            for (; k < end; k++)
-            {
-                T d = G[k];
-                if (WeightDecay != T.Zero) d += WeightDecay * P[k];
+                nuint i = (nuint)k;
+                TV theta = L.Load(ref *P, i);
+                TV d = L.Load(ref *G, i);
+                if (WeightDecay != T.Zero) d = L.Add(d, L.Mul(wd, theta));
                 if (useMomentum)
                 {
-                    T buf = FirstStep ? d : B[k] * Momentum + OneMinusDampening * d;
-                    B[k] = buf;
-                    d = Nesterov ? d + Momentum * buf : buf;
+                    TV buf = FirstStep ? d : L.Add(L.Mul(L.Load(ref *B, i), mu), L.Mul(keep, d));
+                    L.Store(buf, ref *B, i);
+                    d = Nesterov ? L.Add(d, L.Mul(mu, buf)) : buf;
                 }
-                P[k] -= LearningRate * d;
+                L.Store(L.Sub(theta, L.Mul(lr, d)), ref *P, i);
             }
+            return k;
         }
     }
 }
