@@ -218,7 +218,7 @@ public static partial class Conv2D
             k - 1 - g.PadTop, k - 1 - g.PadLeft, g.Height, g.Width);
         // w' as the matrix [channels × filters·k·k], then packed for the tiles the adjoint convolution uses.
         int rows = adjoint.Rows, channels = g.Channels;
-        bool byRows = PositionLanes<T>(adjoint);
+        bool byRows = PositionLanes<T>(adjoint, job.Accumulate);
         int packedLength = byRows ? PackedGemm.PackedALength(channels, rows) : PackedGemm.PackedLength<T>(rows, channels);
         T* flipped = ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionWeights, (nint)channels * rows + packedLength);
         T* packed = flipped + (nint)channels * rows;

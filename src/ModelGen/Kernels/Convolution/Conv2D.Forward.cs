@@ -192,16 +192,25 @@ public static partial class Conv2D
     /// round, 40 rounds each); on AVX-512 its rows run 512-bit vectors and its 16 filters 256-bit ones, so it takes row
     /// tiles: 586 → 335 µs forward at batch 64 on one core, batch-64 LeNet 1.062× and 1.117× (Zen 5).
     /// </summary>
-    private static bool PositionLanes<T>(in Geometry g) where T : unmanaged, IFloatingPointIeee754<T>
+    private static bool PositionLanes<T>(in Geometry g, bool accumulate = false) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (g.Stride != 1) return false;
         const int mr = GemmBlocking.TileRows;
-        int nr = FilterColumns<T>(g.Filters), rowNr = RowColumns<T>(g.OutWidth);
+        int nr = FilterColumns<T>(g.Filters), rowNr = RowTileColumns<T>(g, accumulate);
         double rows = (double)rowNr * g.OutWidth / ((g.OutWidth + rowNr - 1) / rowNr * rowNr) * g.Filters / ((g.Filters + mr - 1) / mr * mr);
         double columns = (double)nr * g.Filters / ((g.Filters + nr - 1) / nr * nr) * g.Positions / ((g.Positions + mr - 1) / mr * mr)
             * g.Rows / (g.Rows + 6.0);
         return rows >= columns;
     }
+
+    /// <summary>
+    /// The columns of a call's row tiles: <see cref="RowColumns{T}"/>, except when the call adds its values to the output
+    /// (<paramref name="accumulate"/>), whose steps of between one and two vectors go through the tile (the moved-back
+    /// vector would add its overlap twice), so it keeps the filters' width, <see cref="FilterColumns{T}"/>, as before the
+    /// row tiles had their own.
+    /// </summary>
+    private static int RowTileColumns<T>(in Geometry g, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T> =>
+        accumulate ? FilterColumns<T>(g.Filters) : RowColumns<T>(g.OutWidth);
 
     /// <summary>Whether a forward pass of these sizes runs row tiles (<see cref="PositionLanes{T}"/>); for the tests.</summary>
     internal static bool TakesRowTiles<T>(int channels, int filters, int kernel, int stride, int outHeight, int outWidth)
@@ -241,7 +250,7 @@ public static partial class Conv2D
             },
         };
         job.ByRows = byRows;
-        job.Nr = byRows ? RowColumns<T>(g.OutWidth) : nr;
+        job.Nr = byRows ? RowTileColumns<T>(g, accumulate) : nr;
         job.Accumulate = accumulate;
         // Samples are read in place when every tap falls inside them; otherwise (and always for row tiles, whose last
         // vectors reach past a row's end) from a padded copy.
