@@ -238,15 +238,17 @@ public static partial class Conv2D
     {
         int filters = g.Filters, nr = FilterColumns<T>(filters);
         nint padded = (filters + nr - 1) / nr * nr; // at most the packed weights' length, so no overflow
-        // The calling thread's tables: five per-filter vectors padded to whole panels, then the taps' offsets.
-        T* call = ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionCall, 5 * padded + ((nint)g.Rows * sizeof(int) + sizeof(T) - 1) / sizeof(T));
+        // The calling thread's tables: five per-filter vectors padded to whole panels, and to the six filters a row tile's
+        // epilogue reads (fewer filters than six with 128-bit double vectors), then the taps' offsets.
+        nint table = Math.Max(padded, (GemmBlocking.TileRows + nr - 1) / nr * nr);
+        T* call = ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionCall, 5 * table + ((nint)g.Rows * sizeof(int) + sizeof(T) - 1) / sizeof(T));
         var job = new ForwardJob<T>
         {
-            G = g, X = x, Y = y, Weights = weights, Taps = (int*)(call + 5 * padded),
+            G = g, X = x, Y = y, Weights = weights, Taps = (int*)(call + 5 * table),
             Epilogue = new TileEpilogue<T>
             {
                 HasBias = ops.Bias != null, Normalize = ops.Mean != null, ReluFirst = ops.ReluFirst, Relu = ops.Relu,
-                Bias = call, Mean = call + padded, InvStd = call + 2 * padded, Gamma = call + 3 * padded, Beta = call + 4 * padded,
+                Bias = call, Mean = call + table, InvStd = call + 2 * table, Gamma = call + 3 * table, Beta = call + 4 * table,
             },
         };
         job.ByRows = byRows;
@@ -261,7 +263,7 @@ public static partial class Conv2D
             for (int ki = 0; ki < g.Kernel; ki++)
                 for (int kj = 0; kj < g.Kernel; kj++, k++)
                     job.Taps[k] = checked((int)(c * plane + ki * rowStride + kj));
-        NativeMemory.Clear(call, (nuint)(5 * padded) * (nuint)sizeof(T));
+        NativeMemory.Clear(call, (nuint)(5 * table) * (nuint)sizeof(T));
         ref TileEpilogue<T> e = ref job.Epilogue;
         for (int f = 0; f < filters; f++)
         {
@@ -284,13 +286,14 @@ public static partial class Conv2D
             job.Y = job.BySamples ? null : ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionOutput, SampleLength(job));
         }
         int tiles = job.ByRows ? g.OutHeight : (g.Positions + GemmBlocking.TileRows - 1) / GemmBlocking.TileRows;
-        // Position tiles split at a quarter of a product's multiply-adds: short tap loops, padded tiles and the epilogue
-        // make a convolution's multiply-add several times a product's in time (LeNet's first convolution at batch 1, 313 k
-        // of them, took about 15 µs on one core on position tiles, enough to share; batch-1 LeNet as a whole showed no
-        // difference beyond the drift, AVX2, 2 cores). Row tiles store their rows straight from the registers and split
-        // as products do: on 512-bit row tiles that layer takes 5 µs on one core and 8 µs on two (Zen 5, --convolutions
-        // --batch 1).
-        int units = job.BySamples ? g.N : tiles, parts = Parallelism.Parts(threads, (job.ByRows ? 1 : 4) * g.Work, units);
+        // Split at a quarter of a product's multiply-adds: short tap loops, padded tiles and the epilogue make a
+        // convolution's multiply-add several times a product's in time (LeNet's first convolution at batch 1, 313 k of
+        // them, took about 15 µs on one core on position tiles, enough to share; batch-1 LeNet as a whole showed no
+        // difference beyond the drift, AVX2, 2 cores). Except a single sample's row tiles, which store their rows straight
+        // from the registers and split as products do: on 512-bit row tiles that layer takes 5 µs on one core and 8 µs on
+        // two (Zen 5, --convolutions --batch 1; batch-1 LeNet 1.189× and 1.176×).
+        int units = job.BySamples ? g.N : tiles;
+        int parts = Parallelism.Parts(threads, (job.ByRows && !job.BySamples ? 1 : 4) * g.Work, units);
         if (parts <= 1)
             ForwardPart<T>(&job, 0, 1);
         else
