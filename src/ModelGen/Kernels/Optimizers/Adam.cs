@@ -63,29 +63,29 @@ public static class Adam
         public readonly void Run(int start, int end) => WidestLanes.Run<Pass<T>, T>(this, start, end);
 
         /// <inheritdoc/>
-        public readonly int Update<TV, S>(int k, int end) where TV : struct where S : struct, ILanes<TV, T>
+        public readonly int Update<TV, L>(int k, int end) where TV : struct where L : struct, ILanes<TV, T>
         {
             bool amsgrad = VMax != null;
-            TV b1 = S.Splat(B1), b2 = S.Splat(B2), c1 = S.Splat(OneMinusB1), c2 = S.Splat(OneMinusB2), eps = S.Splat(Eps);
-            TV stepSize = S.Splat(StepSize), bc2 = S.Splat(Bc2Sqrt), coupled = S.Splat(Coupled), decay = S.Splat(Decay);
-            for (; k + S.Width <= end; k += S.Width)
+            TV b1 = L.Splat(B1), b2 = L.Splat(B2), c1 = L.Splat(OneMinusB1), c2 = L.Splat(OneMinusB2), eps = L.Splat(Eps);
+            TV stepSize = L.Splat(StepSize), bc2 = L.Splat(Bc2Sqrt), coupled = L.Splat(Coupled), decay = L.Splat(Decay);
+            for (; k + L.Width <= end; k += L.Width)
             {
                 nuint i = (nuint)k;
-                TV theta = S.Load(ref *P, i);
-                TV grad = S.Load(ref *G, i);
-                if (Decoupled) theta = S.Mul(theta, decay);
-                else if (HasCoupled) grad = S.Add(grad, S.Mul(coupled, theta));
-                TV mk = S.Add(S.Mul(S.Load(ref *M, i), b1), S.Mul(c1, grad));
-                TV vk = S.Add(S.Mul(S.Load(ref *V, i), b2), S.Mul(S.Mul(c2, grad), grad));
-                S.Store(mk, ref *M, i);
-                S.Store(vk, ref *V, i);
+                TV theta = L.Load(ref *P, i);
+                TV grad = L.Load(ref *G, i);
+                if (Decoupled) theta = L.Mul(theta, decay);
+                else if (HasCoupled) grad = L.Add(grad, L.Mul(coupled, theta));
+                TV mk = L.Add(L.Mul(L.Load(ref *M, i), b1), L.Mul(c1, grad));
+                TV vk = L.Add(L.Mul(L.Load(ref *V, i), b2), L.Mul(L.Mul(c2, grad), grad));
+                L.Store(mk, ref *M, i);
+                L.Store(vk, ref *V, i);
                 if (amsgrad)
                 {
-                    vk = S.Max(S.Load(ref *VMax, i), vk);
-                    S.Store(vk, ref *VMax, i);
+                    vk = L.Max(L.Load(ref *VMax, i), vk);
+                    L.Store(vk, ref *VMax, i);
                 }
-                TV denom = S.Add(S.Div(S.Sqrt(vk), bc2), eps);
-                S.Store(S.Sub(theta, S.Div(S.Mul(stepSize, mk), denom)), ref *P, i);
+                TV denom = L.Add(L.Div(L.Sqrt(vk), bc2), eps);
+                L.Store(L.Sub(theta, L.Div(L.Mul(stepSize, mk), denom)), ref *P, i);
             }
             return k;
         }

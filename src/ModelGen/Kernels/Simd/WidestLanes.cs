@@ -10,7 +10,7 @@ namespace ModelGen.Kernels;
 internal interface ILanePass<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     /// <summary>Elements <c>[k, end)</c> in whole <typeparamref name="TV"/>s; returns where the first one left over starts.</summary>
-    int Update<TV, S>(int k, int end) where TV : struct where S : struct, ILanes<TV, T>;
+    int Update<TV, L>(int k, int end) where TV : struct where L : struct, ILanes<TV, T>;
 }
 
 /// <summary>Runs an <see cref="ILanePass{T}"/> on the widest vectors the processor runs, then one element at a time.</summary>
