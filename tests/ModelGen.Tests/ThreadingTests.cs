@@ -1,4 +1,5 @@
 using System;
+using System.IO;
 using System.Linq;
 using ModelGen.Kernels;
 using Xunit;
@@ -23,6 +24,41 @@ public class ThreadingTests
         Assert.Equal(1, Parallelism.Parts(1, (long)N * Inputs * Outputs, Outputs / 4));   // threads: 1
         Assert.Equal(1, Parallelism.Parts(0, 4 * 2 * 8, 2));                               // the XOR network's layer
         Assert.Equal(1, Parallelism.Parts(0, 784 * 128, 32));                              // batch-1 inference of 784-128
+    }
+
+    [Fact]
+    public void A_batch_1_product_is_split_only_when_its_weights_outgrow_half_of_one_cores_L2_cache()
+    {
+        int processors = Math.Min(Environment.ProcessorCount, Parallelism.MaxThreads);
+        int half = CoreCache.L2Bytes / 2;
+        // 784 × 128 (392 KiB): one core's L2 holds it where it has 1 MiB (Zen 5), not 512 KiB (Zen 3).
+        Assert.Equal(784 * 128 * sizeof(float) > half ? Math.Min(processors, 2) : 1,
+            PackedGemm.Parts<float>(1, 128, 784, splitRows: false, threads: 0));
+        // 1024 × 1024 (4 MiB) streams on every machine with an L2 under 8 MiB; split at a sixteenth of the work,
+        // 16 M multiply-adds' worth (32 parts' worth), over the processors, at most one panel of columns each.
+        if (half < 1024 * 1024 * sizeof(float))
+            Assert.Equal(Math.Min(Math.Min(processors, 32), 1024 / PackedGemm.Blocking<float>().Columns),
+                PackedGemm.Parts<float>(1, 1024, 1024, splitRows: false, threads: 0));
+        // A batch of 64 is bound by arithmetic: split by its work alone, whatever the weights.
+        Assert.Equal(Math.Min(processors, 2), PackedGemm.Parts<float>(64, 128, 128, splitRows: false, threads: 0));
+        Assert.Equal(1, PackedGemm.Parts<float>(1, 1024, 1024, splitRows: false, threads: 1));
+    }
+
+    [Fact]
+    public void The_L2_cache_size_is_the_one_the_C_library_reads()
+    {
+        // glibc's getconf reads the same processor description (CPUID on x86); an L2 of a size no core has had would
+        // mean the leaf was misread.
+        Assert.InRange(CoreCache.L2Bytes, 64 * 1024, 64 * 1024 * 1024);
+        if (!OperatingSystem.IsLinux() || !System.Runtime.Intrinsics.X86.X86Base.IsSupported || !File.Exists("/usr/bin/getconf")) return;
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("/usr/bin/getconf", "LEVEL2_CACHE_SIZE")
+        {
+            RedirectStandardOutput = true,
+        })!;
+        string text = process.StandardOutput.ReadToEnd().Trim();
+        process.WaitForExit();
+        if (long.TryParse(text, out long bytes) && bytes > 0)
+            Assert.Equal(bytes, CoreCache.L2Bytes);
     }
 
     [Fact]

@@ -173,22 +173,36 @@ internal static unsafe class PackedGemm
     /// <summary>Rows below which A is read in place against B packed once (see <see cref="ReadsAInPlace{T}"/>).</summary>
     private const int InPlaceRowsBelow = 96;
 
+    /// <summary>Whether a <paramref name="depth"/> × <paramref name="cols"/> B outgrows half of one core's L2 cache, so that a product of a few rows streams it from beyond.</summary>
+    private static bool StreamsWeights<T>(int depth, int cols) where T : unmanaged =>
+        (long)depth * cols * sizeof(T) > CoreCache.L2Bytes / 2;
+
+    /// <summary>Threads an M × N × K product runs on (see <see cref="Run{T}(ref Product{T}, int)"/>), split by rows or by columns.</summary>
+    internal static int Parts<T>(int m, int n, int k, bool splitRows, int threads) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        long work = Check.Product(m, n, k, m < 4 && StreamsWeights<T>(k, n) ? 16 : 1);
+        return Parallelism.Parts(threads, work,
+            splitRows ? Parallelism.Blocks(m, GemmBlocking.TileRows) : Parallelism.Blocks(n, Blocking<T>().Columns));
+    }
+
     /// <summary>
     /// The product on up to <paramref name="threads"/> threads (0: <see cref="Parallelism.MaxThreads"/>). With B packed
     /// once (weights) and rows enough, the rows are split, so no thread packs what another packs too; otherwise the
     /// columns, each thread packing its own columns of B, against A read in place or packed once for all the threads
     /// (its row panels split over them). Products of a few rows read every weight once per multiply-add and are bound
-    /// by memory, not arithmetic, so they are split at a sixteenth of the work, in fixed halves: each core then streams
-    /// the same share of the weights on every call, which stays in its L2 cache (batch-1 784-128-10 inference, whose
-    /// first layer was not split at a quarter: 6.4–6.6 → 4.2–5.5 µs on two cores, AVX2, separate processes).
+    /// by memory, not arithmetic: when their weights outgrow half of one core's L2 cache (<see cref="CoreCache"/>) they
+    /// are split at a sixteenth of the work, in fixed halves, so that each core streams the same share of the weights on
+    /// every call, which then stays in its L2 (batch-1 784-128-10 inference, 401 KiB of first-layer weights against a
+    /// Zen 3's 512 KiB L2: 6.4–6.6 → 4.2–5.5 µs on two cores, AVX2, separate processes). Weights that one core's L2
+    /// holds are read from there as fast as the two cores share them, and a split only adds the hand-over: the same
+    /// model on a Zen 5 (1 MiB L2) ran 3.9 µs split and 2.6 µs on one core, and LeNet's 800 × 128 layer likewise.
     /// </summary>
     public static void Run<T>(ref Product<T> p, int threads) where T : unmanaged, IFloatingPointIeee754<T>
     {
         const int mr = GemmBlocking.TileRows;
         int nr = Blocking<T>().Columns;
-        long work = Check.Product(p.M, p.N, p.K, p.M < 4 ? 16 : 1);
         bool splitRows = p.PackedB != null && p.M >= SplitRowsFrom;
-        int parts = Parallelism.Parts(threads, work, splitRows ? Parallelism.Blocks(p.M, mr) : Parallelism.Blocks(p.N, nr));
+        int parts = Parts<T>(p.M, p.N, p.K, splitRows, threads);
         if (parts <= 1)
         {
             Run(p, 0, p.N);
