@@ -45,17 +45,6 @@ public class ThreadingTests
     }
 
     [Fact]
-    public void A_single_samples_convolution_is_split_only_when_its_work_outweighs_handing_its_data_over()
-    {
-        int processors = Math.Min(Environment.ProcessorCount, Parallelism.MaxThreads);
-        // LeNet's second layer at batch 1 (16×14×14 → 32×10×10, 1.28 M multiply-adds; 0.4 k lines of input and output).
-        Assert.Equal(1, Conv2D.ForwardParts<float>(1, 16, 14, 32, 5, threads: 0));
-        // The same layer on 64 samples, and one sample of 16×24×24 → 32×20×20 (5.1 M; 1.4 k lines: 7 parts' worth).
-        Assert.Equal(Math.Min(processors, 64), Conv2D.ForwardParts<float>(64, 16, 14, 32, 5, threads: 0));
-        Assert.Equal(Math.Min(processors, 7), Conv2D.ForwardParts<float>(1, 16, 24, 32, 5, threads: 0));
-    }
-
-    [Fact]
     public void The_L2_cache_size_is_the_one_the_C_library_reads()
     {
         // glibc's getconf reads the same processor description (CPUID on x86); an L2 of a size no core has had would

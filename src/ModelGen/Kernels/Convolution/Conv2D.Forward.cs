@@ -286,35 +286,20 @@ public static partial class Conv2D
             job.Y = job.BySamples ? null : ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionOutput, SampleLength(job));
         }
         int tiles = job.ByRows ? g.OutHeight : (g.Positions + GemmBlocking.TileRows - 1) / GemmBlocking.TileRows;
-        // A batch splits by samples at a quarter of a product's multiply-adds: short tap loops, padded tiles and the
-        // epilogue make a convolution's multiply-add several times a product's in time. A single sample splits by tiles
-        // at a product's, less the hand-over of its input (written by the caller, read by every part) and its output
-        // (written by the parts, read or pooled by the caller): LeNet's layers at batch 1 (313 k and 1.28 M
-        // multiply-adds, 0.8 and 0.4 k lines handed over) then run on the calling thread. Batch-1 LeNet against ONNX
-        // Runtime, the builds before and after in turn, three times: 1.344, 1.408, 1.428 → 1.517, 1.543, 1.475 (Zen 5,
-        // AVX-512; the AVX2 path 0.93, 0.92, 0.92 → 0.93, 0.92, 0.89), where the layers alone, their data already in both
-        // cores' caches, ran 6 → 5 µs and 17 → 13 µs on two threads.
+        // Split at a quarter of a product's multiply-adds: short tap loops, padded tiles and the epilogue make a
+        // convolution's multiply-add several times a product's in time (LeNet's first convolution at batch 1, 313 k of
+        // them, took about 15 µs on one core on position tiles, enough to share; batch-1 LeNet as a whole showed no
+        // difference beyond the drift, AVX2, 2 cores). Except a single sample's row tiles, which store their rows straight
+        // from the registers and split as products do: on 512-bit row tiles that layer takes 5 µs on one core and 8 µs on
+        // two (Zen 5, --convolutions --batch 1; batch-1 LeNet 1.189× and 1.176×).
         int units = job.BySamples ? g.N : tiles;
-        int parts = Parallelism.Parts(threads, ForwardWork<T>(g), units);
+        int parts = Parallelism.Parts(threads, (job.ByRows && !job.BySamples ? 1 : 4) * g.Work, units);
         if (parts <= 1)
             ForwardPart<T>(&job, 0, 1);
         else
             WorkerPool.Shared.RunChunks(&ForwardPart<T>, &job, Parallelism.Chunks(parts, units), parts);
         if (pooling.Pool > 0 && !job.BySamples)
             PoolSample(job, job.Y, 0);
-    }
-
-    /// <summary>The work by which a forward call is split (see <see cref="Direct{T}"/>).</summary>
-    private static unsafe long ForwardWork<T>(in Geometry g) where T : unmanaged =>
-        g.N > 1 ? 4 * g.Work : g.Work - Parallelism.HandOver(((long)g.InSize + g.OutSize) * sizeof(T));
-
-    /// <summary>Threads a forward pass of these sizes (valid padding, stride 1) is split over at most; for the tests.</summary>
-    internal static int ForwardParts<T>(int n, int channels, int height, int filters, int kernel, int threads)
-        where T : unmanaged
-    {
-        int outSize = height - kernel + 1;
-        var g = new Geometry(n, channels, height, height, filters, kernel, 1, 0, 0, outSize, outSize);
-        return Parallelism.Parts(threads, ForwardWork<T>(g), n > 1 ? n : int.MaxValue);
     }
 
     /// <summary>

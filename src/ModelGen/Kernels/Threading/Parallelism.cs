@@ -18,14 +18,6 @@ public static class Parallelism
     /// <summary>Multiply-adds a thread should get before a product is split (about 5 µs of work on one core).</summary>
     internal const long MinWorkPerThread = 1L << 19;
 
-    /// <summary>
-    /// Multiply-adds that handing one 64-byte cache line from one core to another costs a call, an estimate: a round
-    /// trip of 130–300 ns between the two processors of the machines measured (Zen 5), with some 10–30 lines in flight
-    /// at once, is about 10 ns a line, 1 k multiply-adds of one core (100 G a second). It keeps LeNet's layers at batch 1
-    /// on the calling thread, where they ran faster (see <see cref="Conv2D"/>'s forward pass).
-    /// </summary>
-    internal const long WorkPerHandedLine = 1024;
-
     private static int s_maxThreads = Initial();
 
     /// <summary>
@@ -57,13 +49,6 @@ public static class Parallelism
         long byWork = work / MinWorkPerThread;
         return (int)Math.Max(1, Math.Min(Math.Min(limit, byWork), units));
     }
-
-    /// <summary>
-    /// The multiply-adds that handing <paramref name="bytes"/> between cores costs (<see cref="WorkPerHandedLine"/>), to
-    /// take from a call's work before <see cref="Parts"/> when the parts read what the caller has just written and the
-    /// caller reads what they write (a single sample's layer).
-    /// </summary>
-    internal static long HandOver(long bytes) => (bytes + 63) / 64 * WorkPerHandedLine;
 
     /// <summary>
     /// Chunks to cut <paramref name="units"/> into for <see cref="WorkerPool.RunChunks"/> on <paramref name="parts"/>
