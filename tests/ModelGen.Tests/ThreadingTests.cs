@@ -45,6 +45,44 @@ public class ThreadingTests
     }
 
     [Fact]
+    public void A_layers_single_sample_calls_try_both_ways_in_turn_then_keep_the_faster()
+    {
+        foreach (bool aloneFaster in new[] { true, false })
+        {
+            var choice = new SplitChoice();
+            for (int cycle = 0; cycle < 2; cycle++)
+            {
+                for (int call = 0; call < SplitChoice.Cycle; call++)
+                {
+                    bool trial = call < SplitChoice.Trial;
+                    Assert.Equal(trial, choice.Timed);
+                    // The trial alternates, split first; then the faster way, every call.
+                    Assert.Equal(trial ? call % 2 == 1 : aloneFaster, choice.Alone);
+                    long ticks = choice.Alone == aloneFaster ? 100 : 130;
+                    choice.Record(trial ? ticks : 0);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void A_single_samples_convolution_gives_the_same_bits_split_or_not()
+    {
+        // 16×20×20 → 32×20×20 (same padding): enough work to split, so its calls through packed weights try both ways.
+        const int c = 16, h = 20, f = 32, k = 5;
+        float[] x = TestData.Floats(c * h * h, seed: 61), w = TestData.Floats(f * c * k * k, seed: 62), b = TestData.Floats(f, seed: 63);
+        float[] expected = new float[f * h * h], y = new float[expected.Length];
+        Conv2D.Forward<float>(x, w, b, expected, 1, c, h, h, f, k, 1, 2, 2, h, h, threads: 1);
+        var packed = new PackedWeights<float>(c * k * k, f);
+        for (int call = 0; call < SplitChoice.Trial + 4; call++)
+        {
+            Array.Clear(y);
+            Conv2D.Forward<float>(x, w, packed, version: 0, b, y, 1, c, h, h, f, k, 1, 2, 2, h, h, threads: 0);
+            Assert.True(expected.AsSpan().SequenceEqual(y), $"call {call}");
+        }
+    }
+
+    [Fact]
     public void The_L2_cache_size_is_the_one_the_C_library_reads()
     {
         // glibc's getconf reads the same processor description (CPUID on x86); an L2 of a size no core has had would

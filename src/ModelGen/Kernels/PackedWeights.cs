@@ -14,6 +14,9 @@ namespace ModelGen.Kernels;
 public sealed class PackedWeights<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
     private readonly T[] _packed;
+
+    /// <summary>Whether this layer's single-sample calls run split over the threads (convolutions; see <see cref="SplitChoice"/>).</summary>
+    internal SplitChoice SingleSample;
     private long _version = -1;
     private bool _rows;
     private int _columns;

@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -175,7 +176,7 @@ public static partial class Conv2D
             {
                 Bias = pb, Gamma = pg, Beta = pbeta, Mean = pm, Variance = pv, Epsilon = epsilon, ReluFirst = reluFirst, Relu = relu,
             };
-            Direct(px, weights, byRows, py, g, ops, threads, pooling: pooling);
+            Direct(px, weights, byRows, py, g, ops, threads, pooling: pooling, packed: packed);
         }
     }
 
@@ -233,7 +234,7 @@ public static partial class Conv2D
     /// holds (<c>y + v</c>, after the epilogue) instead of stored.
     /// </summary>
     private static unsafe void Direct<T>(T* x, T* weights, bool byRows, T* y, in Geometry g, in FilterOps<T> ops, int threads,
-        bool accumulate = false, MaxPooling pooling = default)
+        bool accumulate = false, MaxPooling pooling = default, PackedWeights<T>? packed = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int filters = g.Filters, nr = FilterColumns<T>(filters);
@@ -292,14 +293,25 @@ public static partial class Conv2D
         // difference beyond the drift, AVX2, 2 cores). Except a single sample's row tiles, which store their rows straight
         // from the registers and split as products do: on 512-bit row tiles that layer takes 5 µs on one core and 8 µs on
         // two (Zen 5, --convolutions --batch 1; batch-1 LeNet 1.189× and 1.176×).
+        // A single sample that could be split, of a layer with packed weights, is split or not as its own calls have
+        // shown faster (see SplitChoice).
         int units = job.BySamples ? g.N : tiles;
         int parts = Parallelism.Parts(threads, (job.ByRows && !job.BySamples ? 1 : 4) * g.Work, units);
+        bool choose = parts > 1 && !job.BySamples && packed is not null;
+        long start = 0;
+        if (choose)
+        {
+            if (packed!.SingleSample.Alone) parts = 1;
+            start = packed.SingleSample.Start();
+        }
         if (parts <= 1)
             ForwardPart<T>(&job, 0, 1);
         else
             WorkerPool.Shared.RunChunks(&ForwardPart<T>, &job, Parallelism.Chunks(parts, units), parts);
         if (pooling.Pool > 0 && !job.BySamples)
             PoolSample(job, job.Y, 0);
+        if (choose)
+            packed!.SingleSample.Record(start == 0 ? 0 : Stopwatch.GetTimestamp() - start);
     }
 
     /// <summary>
