@@ -191,11 +191,12 @@ internal static unsafe class PackedGemm
     /// columns, each thread packing its own columns of B, against A read in place or packed once for all the threads
     /// (its row panels split over them). Products of a few rows read every weight once per multiply-add and are bound
     /// by memory, not arithmetic: when their weights outgrow half of one core's L2 cache (<see cref="CoreCache"/>) they
-    /// are split at a sixteenth of the work, in fixed halves, so that each core streams the same share of the weights on
-    /// every call, which then stays in its L2 (batch-1 784-128-10 inference, 401 KiB of first-layer weights against a
+    /// are split at a sixteenth of the work, in fixed shares, so that each core streams the same share of the weights on
+    /// every call, which then stays in its L2 (batch-1 784-128-10 inference, 392 KiB of first-layer weights against a
     /// Zen 3's 512 KiB L2: 6.4–6.6 → 4.2–5.5 µs on two cores, AVX2, separate processes). Weights that one core's L2
-    /// holds are read from there as fast as the two cores share them, and a split only adds the hand-over: the same
-    /// model on a Zen 5 (1 MiB L2) ran 3.9 µs split and 2.6 µs on one core, and LeNet's 800 × 128 layer likewise.
+    /// holds are read from there as fast as the cores would share them, and a split only adds the hand-over: the same
+    /// model on a Zen 5 (1 MiB L2) ran 3.7 µs split and 2.5 µs on one core when handing over was slow there, and 2.4–2.5
+    /// µs either way when it was fast (README, "Latest").
     /// </summary>
     public static void Run<T>(ref Product<T> p, int threads) where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -7,7 +7,9 @@ namespace ModelGen.Kernels;
 /// The size of one core's level-2 cache, which decides whether a batch-1 product's weights stay near one core between
 /// calls or stream from the shared cache (see <see cref="PackedGemm.Run{T}(ref PackedGemm.Product{T}, int)"/>). Read
 /// once from the processor (x86 CPUID leaf 8000_0006h, ECX bits 31–16, in KiB, on AMD and Intel alike); 512 KiB where
-/// it cannot be read (other processors), the smallest of the x86 server cores of the last years (Zen 2 and Zen 3).
+/// it cannot be read (other processors, Arm included, whose cores may have more), the smallest of the x86 server cores of
+/// the last years (Zen 2 and Zen 3). On Intel's hybrid processors and E-core clusters the leaf gives the L2 of the core
+/// that first ran this (shared by a cluster of four E-cores), so "one core's" is approximate there.
 /// </summary>
 internal static class CoreCache
 {
