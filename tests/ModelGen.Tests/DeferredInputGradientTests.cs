@@ -1,11 +1,13 @@
 using System;
+using System.Linq;
 using Xunit;
 
 namespace ModelGen.Tests;
 
 /// <summary>
-/// For a large first dense layer the generated code computes dLoss/dInputs only when InputGradient is read, from a copy
-/// of the weights the backward pass used. The value must be exactly what an immediate read gives, whatever happens in
+/// For a large first dense layer the generated code computes dLoss/dInputs only when InputGradient is read, from the
+/// weights the backward pass used as the forward pass packed them (kept beside the next packing; computed early if a
+/// second packing would write over them). The value must be exactly what an immediate read gives, whatever happens in
 /// between (optimizer steps, writes to the parameters, inference).
 /// </summary>
 public class DeferredInputGradientTests
@@ -28,6 +30,54 @@ public class DeferredInputGradientTests
         Assert.Equal(expected, later.InputGradient.ToArray());
         Assert.Equal(expected, later.InputGradient.ToArray());   // a second read gives the same
         Assert.Equal(5 * WideInput.InputSize, expected.Length);
+    }
+
+    [Fact]
+    public void Reading_after_the_weights_were_packed_twice_since_gives_what_reading_at_once_gives()
+    {
+        var atOnce = new WideInput();
+        atOnce.ComputeGradients(X, Labels);
+        double[] expected = atOnce.InputGradient.ToArray();
+
+        var later = new WideInput();
+        later.ComputeGradients(X, Labels);
+        double[] outputs = new double[5 * WideInput.OutputSize];
+        for (int change = 0; change < 3; change++)
+        {
+            later.ApplyGradients();              // a new version of the weights ...
+            later.Predict(X, outputs);           // ... packed by inference: the second packing would write over the first
+        }
+        later.Parameter("dense0.weight")[1] -= 1;
+        later.Predict(X, outputs);
+        Assert.Equal(expected, later.InputGradient.ToArray());
+    }
+
+    [Fact]
+    public void The_input_gradient_from_the_packed_weights_has_the_bits_of_the_one_from_the_weights()
+    {
+        foreach ((int n, int inputs, int outputs) in new[] { (64, 784, 128), (5, 50, 37), (1, 20, 5), (3, 33, 70) })
+        {
+            float[] x = TestData.Floats(n * inputs, seed: 71), w = TestData.Floats(outputs * inputs, seed: 72), dy = TestData.Floats(n * outputs, seed: 73);
+            var packed = new ModelGen.Kernels.PackedWeights<float>(inputs, outputs, keepPrevious: true);
+            ModelGen.Kernels.Dense.Forward<float>(x, w, packed, version: 7, ReadOnlySpan<float>.Empty, new float[n * outputs], n, inputs, outputs, threads: 0);
+            float[] expected = new float[n * inputs];
+            ModelGen.Kernels.Dense.InputGradient<float>(dy, w, expected, n, inputs, outputs, threads: 1);
+            foreach (int threads in new[] { 1, 0 })
+            {
+                float[] dx = new float[n * inputs];
+                ModelGen.Kernels.Dense.InputGradient<float>(dy, packed, 7, dx, n, inputs, outputs, threads);
+                Assert.True(expected.AsSpan().SequenceEqual(dx), $"{n} x {inputs} x {outputs}, threads {threads}");
+            }
+            // Version 8 packed: 7 is the previous copy, still there; version 9 packed over it: gone.
+            ModelGen.Kernels.Dense.Forward<float>(x, w, packed, version: 8, ReadOnlySpan<float>.Empty, new float[n * outputs], n, inputs, outputs);
+            Assert.False(packed.WouldOverwrite(8, 9));
+            Assert.True(packed.WouldOverwrite(7, 9));
+            float[] again = new float[n * inputs];
+            ModelGen.Kernels.Dense.InputGradient<float>(dy, packed, 7, again, n, inputs, outputs);
+            Assert.True(expected.AsSpan().SequenceEqual(again));
+            ModelGen.Kernels.Dense.Forward<float>(x, w, packed, version: 9, ReadOnlySpan<float>.Empty, new float[n * outputs], n, inputs, outputs);
+            Assert.Throws<InvalidOperationException>(() => ModelGen.Kernels.Dense.InputGradient<float>(dy, packed, 7, again, n, inputs, outputs));
+        }
     }
 
     [Fact]

@@ -18,6 +18,13 @@ internal sealed partial class ModelEmitter
         _w.Line("/// <summary>Runs every layer on the first n samples of <paramref name=\"inputs\"/>; the result is left in the last layer's buffer.</summary>");
         _w.Open($"private void Forward({ReadOnlySpan}<{_t}> inputs, int n, bool training)");
         bool usesMode = _layers.Any(l => l.DependsOnMode) && Trainable;
+        if (Trainable && DeferredInputLayer is LayerPlan deferred)
+        {
+            _w.Line($"// InputGradient waits for the weights of the last backward pass as {deferred.Name}'s forward pass packed them: computed");
+            _w.Line("// now if packing the current weights would write over them (their second change since, without a backward pass)");
+            _w.Line($"if (_inputGradientPending && {Weighted.PackedField(deferred)}.WouldOverwrite(_inputGradientVersion, _weightVersion)) ComputeDeferredInputGradient();");
+            _w.Line();
+        }
         if (!usesMode)
             _w.Line("// (training: no layer of this model behaves differently in training)");
         for (int i = 0; i < _layers.Count; i++)

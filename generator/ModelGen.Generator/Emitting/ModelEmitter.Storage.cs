@@ -43,7 +43,12 @@ internal sealed partial class ModelEmitter
             _w.Line("private long _weightVersion;");
             foreach (LayerPlan layer in _layers)
                 if (layer.Module.PackedWeights(layer) is var (inputs, outputs))
-                    _w.Line($"private readonly {Kernels}.PackedWeights<{_t}> {Weighted.PackedField(layer)} = new({Int(inputs)}, {Int(outputs)}); // {layer.Weight!.Name} packed");
+                {
+                    if (Trainable && DeferredInputLayer == layer)
+                        _w.Line($"private readonly {Kernels}.PackedWeights<{_t}> {Weighted.PackedField(layer)} = new({Int(inputs)}, {Int(outputs)}, keepPrevious: true); // {layer.Weight!.Name} packed, and as packed before (for InputGradient)");
+                    else
+                        _w.Line($"private readonly {Kernels}.PackedWeights<{_t}> {Weighted.PackedField(layer)} = new({Int(inputs)}, {Int(outputs)}); // {layer.Weight!.Name} packed");
+                }
         }
         if (_plan.BufferCount > 0)
         {
@@ -79,7 +84,7 @@ internal sealed partial class ModelEmitter
             _w.Line("private int _inputGradientSamples;");
             if (DeferredInputLayer is LayerPlan deferred)
             {
-                _w.Line($"private readonly {_t}[] _inputWeights = new {_t}[{Int(deferred.Weight!.Length)}]; // {deferred.Weight.Name} as the last backward pass used it, for InputGradient");
+                _w.Line($"private long _inputGradientVersion; // the weight version of the last backward pass, whose packed {deferred.Weight!.Name} InputGradient reads");
                 _w.Line("private bool _inputGradientPending; // InputGradient not computed yet for the last backward pass");
             }
             _w.Line($"private {_t} _learningRate = {Lit(Spec.Optimizer!.LearningRate)};");

@@ -192,13 +192,17 @@ internal sealed partial class ModelEmitter
         {
             _w.Open($"public {ReadOnlySpan}<{_t}> InputGradient");
             OpenGuarded("get");
-            _w.Open("if (_inputGradientPending)");
-            _w.Line($"// {deferred.Name}: dX = dY · W, deferred from Backward (training never needs it), with the weights of that pass");
-            _w.Line($"{Kernels}.Dense.InputGradient<{_t}>({OutputGradient(deferred.Index)}, _inputWeights, _inputGradient, _inputGradientSamples, {Int(deferred.Input.Size)}, {Int(deferred.Output.Size)}, {ThreadsArgument});");
-            _w.Line("_inputGradientPending = false;");
-            _w.Close();
+            _w.Line("ComputeDeferredInputGradient();");
             _w.Line($"return {SpanOf("_inputGradient", "0", "_inputGradientSamples * InputSize")};");
             CloseGuarded();
+            _w.Close();
+            _w.Line();
+            _w.Line("/// <summary>Computes <see cref=\"InputGradient\"/> if the last backward pass left it for later.</summary>");
+            _w.Open("private void ComputeDeferredInputGradient()");
+            _w.Line("if (!_inputGradientPending) return;");
+            _w.Line($"// {deferred.Name}: dX = dY · W, deferred from Backward (training never needs it), with the weights of that pass as the forward pass packed them");
+            _w.Line($"{Kernels}.Dense.InputGradient<{_t}>({OutputGradient(deferred.Index)}, {Weighted.PackedField(deferred)}, _inputGradientVersion, _inputGradient, _inputGradientSamples, {Int(deferred.Input.Size)}, {Int(deferred.Output.Size)}, {ThreadsArgument});");
+            _w.Line("_inputGradientPending = false;");
             _w.Close();
         }
         else

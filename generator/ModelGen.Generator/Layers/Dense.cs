@@ -94,8 +94,8 @@ internal sealed class Dense : LayerModule
         s.W.Line($"    {weight}Gradient, {db}, {(deferred ? $"{LayerStep.Span}<{s.T}>.Empty" : s.InputGradient())}, n, {Int(inSize)}, {Int(outSize)}, {s.Threads}{s.AccumulateArgument()});");
         if (deferred)
         {
-            s.W.Line("// dX (dLoss/dInputs) waits until InputGradient is read; keep the weights it needs, as they are now.");
-            s.W.Line($"{LayerStep.Kernels}.Copies.Copy<{s.T}>({weight}, _inputWeights, {s.Threads});");
+            s.W.Line("// dX (dLoss/dInputs) waits until InputGradient is read, from the weights as the forward pass packed them now.");
+            s.W.Line("_inputGradientVersion = _weightVersion;");
             s.W.Line("_inputGradientPending = true;");
         }
     }

@@ -53,10 +53,7 @@ public static class Dense
         ReadOnlySpan<T> b, Span<T> y, int n, int inputs, int outputs, int threads = 1, bool relu = false)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        ArgumentNullException.ThrowIfNull(packed);
-        CheckSizes(n, inputs, outputs);
-        if (packed.Inputs != inputs || packed.Outputs != outputs)
-            throw new ArgumentException($"The packed weights are for [{packed.Outputs} x {packed.Inputs}], not [{outputs} x {inputs}].", nameof(packed));
+        CheckPacked(packed, n, inputs, outputs);
         Check.Length(x, Check.Product(n, inputs), nameof(x));
         Check.Length(w, Check.Product(outputs, inputs), nameof(w));
         Check.Length(y, Check.Product(n, outputs), nameof(y));
@@ -83,7 +80,7 @@ public static class Dense
     /// Gradients of a dense layer from the gradient of its outputs <paramref name="dy"/> [n x outputs]:
     /// <c>dw = dyᵀ·x</c> [outputs x inputs], <c>db = Σ_i dy[i, :]</c>, <c>dx = dy·w</c> [n x inputs].
     /// All three are overwritten (not accumulated), except that with <paramref name="accumulate"/> the input gradient is
-    /// added to what <paramref name="dx"/> holds (see <see cref="InputGradient{T}"/>). Empty <paramref name="db"/> or
+    /// added to what <paramref name="dx"/> holds (see <see cref="InputGradient{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, int, int, int, int, bool)"/>). Empty <paramref name="db"/> or
     /// <paramref name="dx"/> skip that part. The products are split over up to <paramref name="threads"/> threads as in <c>Forward</c>.
     /// </summary>
     public static unsafe void Backward<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> w, ReadOnlySpan<T> dy,
@@ -151,6 +148,52 @@ public static class Dense
             };
             PackedGemm.Run(ref product, threads);
         }
+    }
+
+    /// <summary>
+    /// <see cref="InputGradient{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, int, int, int, int, bool)"/> from the
+    /// weights of <paramref name="version"/> as the forward pass packed them (<paramref name="packed"/>, kept with
+    /// <c>keepPrevious</c>), so that a model need not copy them for a deferred input gradient: the same bits, the terms
+    /// added in order of the output unit, a panel of NR output units at a time.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">Neither packed copy holds the weights of <paramref name="version"/>.</exception>
+    public static unsafe void InputGradient<T>(ReadOnlySpan<T> dy, PackedWeights<T> packed, long version, Span<T> dx, int n, int inputs,
+        int outputs, int threads = 1)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        CheckPacked(packed, n, inputs, outputs);
+        Check.Length(dy, Check.Product(n, outputs), nameof(dy));
+        Check.Length(dx, Check.Product(n, inputs), nameof(dx));
+        T* pw = packed.PackedAt(version);
+        if (pw == null)
+            throw new InvalidOperationException($"The packed weights of version {version} are gone: the weights were packed again twice since.");
+        // The forward pass's panels hold wᵀ: output unit o of panel g = o / NR, input k at pw[(g·inputs + k)·NR + o % NR].
+        // For one panel that is w [NR x inputs] read with a row step of 1 and a column step of NR: the panels are
+        // products of depth NR, each continuing the chains of the one before.
+        int nr = PackedGemm.Blocking<T>().Columns;
+        fixed (T* pdy = dy, pdx = dx)
+        {
+            for (int o = 0; o < outputs; o += nr)
+            {
+                var product = new PackedGemm.Product<T>
+                {
+                    A = pdy + o, ARow = outputs, ACol = 1,
+                    B = pw + (nint)o * inputs, BRow = 1, BCol = nr,
+                    C = pdx, CRow = inputs,
+                    M = n, N = inputs, K = Math.Min(nr, outputs - o), Accumulate = o > 0,
+                };
+                PackedGemm.Run(ref product, threads);
+            }
+        }
+    }
+
+    /// <summary><see cref="CheckSizes"/>, and that <paramref name="packed"/> is there and holds weights of these sizes.</summary>
+    private static void CheckPacked<T>(PackedWeights<T> packed, int n, int inputs, int outputs) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        ArgumentNullException.ThrowIfNull(packed);
+        CheckSizes(n, inputs, outputs);
+        if (packed.Inputs != inputs || packed.Outputs != outputs)
+            throw new ArgumentException($"The packed weights are for [{packed.Outputs} x {packed.Inputs}], not [{outputs} x {inputs}].", nameof(packed));
     }
 
     /// <summary>Throws unless <c>n ≥ 0</c> and <c>inputs, outputs &gt; 0</c> (the spans' lengths are checked in 64 bits by the callers).</summary>

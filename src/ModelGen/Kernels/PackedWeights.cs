@@ -13,7 +13,10 @@ namespace ModelGen.Kernels;
 /// <typeparam name="T">The element type.</typeparam>
 public sealed class PackedWeights<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private readonly T[] _packed;
+    private T[] _packed;
+    /// <summary>The copy packed before the current one, kept when the layer asks for it (see <see cref="PackedAt"/>); else null.</summary>
+    private T[]? _previous;
+    private long _previousVersion = -1;
 
     /// <summary>Whether this layer's single-sample calls run split over the threads (convolutions; see <see cref="SplitChoice"/>).</summary>
     internal SplitChoice SingleSample;
@@ -35,6 +38,19 @@ public sealed class PackedWeights<T> where T : unmanaged, IFloatingPointIeee754<
         Inputs = inputs;
         Outputs = outputs;
         _packed = GC.AllocateUninitializedArray<T>(length, pinned: true);
+    }
+
+    /// <summary>
+    /// Storage for the packed copy of a weight matrix <c>[outputs x inputs]</c>, and with <paramref name="keepPrevious"/>
+    /// a second one that keeps the column panels packed before the current ones until the next change after them: a
+    /// model's first dense layer computes its deferred input gradient from the weights of the last backward pass there,
+    /// after the optimizer step has changed them, instead of copying them on every step.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="inputs"/> or <paramref name="outputs"/> is not positive.</exception>
+    /// <exception cref="ArgumentException">The packed copy would hold more than <see cref="Check.MaxSize"/> values; nothing is allocated.</exception>
+    public PackedWeights(int inputs, int outputs, bool keepPrevious) : this(inputs, outputs)
+    {
+        if (keepPrevious) _previous = GC.AllocateUninitializedArray<T>(_packed.Length, pinned: true);
     }
 
     /// <summary>Columns of the weight matrix.</summary>
@@ -88,8 +104,43 @@ public sealed class PackedWeights<T> where T : unmanaged, IFloatingPointIeee754<
     internal unsafe T* Storage(long version, out bool current)
     {
         current = version == _version && !_rows && _columns == PackedGemm.Blocking<T>().Columns;
-        if (!current) _version = -1;
+        if (!current)
+        {
+            // With a second buffer, whole column panels of a version become the previous copy, and the new version is
+            // packed over the one before them (a copy left half-packed, or of other panels, is simply packed over).
+            if (_previous is not null && _version != -1 && !_rows && _columns == PackedGemm.Blocking<T>().Columns)
+            {
+                (_packed, _previous) = (_previous, _packed);
+                _previousVersion = _version;
+            }
+            _version = -1;
+        }
         fixed (T* packed = _packed) return packed; // the array is pinned for its lifetime
+    }
+
+    /// <summary>
+    /// The column panels (this processor's width) of the weights of <paramref name="version"/>, current or previous, or
+    /// null when neither copy holds them.
+    /// </summary>
+    internal unsafe T* PackedAt(long version)
+    {
+        bool columns = !_rows && _columns == PackedGemm.Blocking<T>().Columns;
+        if (version == _version && columns) { fixed (T* p = _packed) return p; }
+        if (_previous is not null && version == _previousVersion) { fixed (T* p = _previous) return p; }
+        return null;
+    }
+
+    /// <summary>
+    /// Whether packing the weights of <paramref name="next"/> would write over the copy of <paramref name="keep"/>
+    /// (which <see cref="PackedAt"/> would then no longer find).
+    /// </summary>
+    public bool WouldOverwrite(long keep, long next)
+    {
+        bool columns = !_rows && _columns == PackedGemm.Blocking<T>().Columns;
+        if (next == _version && columns) return false; // current: nothing is packed
+        if (_previous is null) return keep == _version;
+        // The current copy becomes the previous one when it is whole column panels; otherwise it is packed over.
+        return _version != -1 && columns ? keep == _previousVersion : keep == _version;
     }
 
     /// <summary>Records that the storage now holds the column panels of the weights of <paramref name="version"/> (see <see cref="Storage"/>).</summary>

@@ -37,7 +37,7 @@ namespace Demo
         // first forward pass after the parameters change: every optimizer step, weight load and Parameter(name) call
         // counts as a change.
         private long _weightVersion;
-        private readonly global::ModelGen.Kernels.PackedWeights<float> _dense0PackedWeight = new(784, 32); // dense0.weight packed
+        private readonly global::ModelGen.Kernels.PackedWeights<float> _dense0PackedWeight = new(784, 32, keepPrevious: true); // dense0.weight packed, and as packed before (for InputGradient)
         private readonly global::ModelGen.Kernels.PackedWeights<float> _dense1PackedWeight = new(32, 10); // dense1.weight packed
         // Pinned: a data-parallel trainer's non-blocking all-reduce reads and writes it while the backward pass runs.
         private readonly float[] _gradients = global::System.GC.AllocateArray<float>(ParameterCount, pinned: true);
@@ -52,7 +52,7 @@ namespace Demo
         private readonly float[] _dense1OutputGradient = new float[BatchSize * 10];
         private readonly float[] _inputGradient = new float[BatchSize * InputSize];
         private int _inputGradientSamples;
-        private readonly float[] _inputWeights = new float[25088]; // dense0.weight as the last backward pass used it, for InputGradient
+        private long _inputGradientVersion; // the weight version of the last backward pass, whose packed dense0.weight InputGradient reads
         private bool _inputGradientPending; // InputGradient not computed yet for the last backward pass
         private float _learningRate = 0.001f;
         private long _step;
@@ -190,12 +190,7 @@ namespace Demo
                 bool entered = _exclusiveUse.Enter("Wide");
                 try
                 {
-                    if (_inputGradientPending)
-                    {
-                        // dense0: dX = dY · W, deferred from Backward (training never needs it), with the weights of that pass
-                        global::ModelGen.Kernels.Dense.InputGradient<float>(_dense0OutputGradient, _inputWeights, _inputGradient, _inputGradientSamples, 784, 32, threads: 0);
-                        _inputGradientPending = false;
-                    }
+                    ComputeDeferredInputGradient();
                     return new global::System.Span<float>(_inputGradient, 0, _inputGradientSamples * InputSize);
                 }
                 finally
@@ -203,6 +198,15 @@ namespace Demo
                     _exclusiveUse.Exit(entered);
                 }
             }
+        }
+
+        /// <summary>Computes <see cref="InputGradient"/> if the last backward pass left it for later.</summary>
+        private void ComputeDeferredInputGradient()
+        {
+            if (!_inputGradientPending) return;
+            // dense0: dX = dY · W, deferred from Backward (training never needs it), with the weights of that pass as the forward pass packed them
+            global::ModelGen.Kernels.Dense.InputGradient<float>(_dense0OutputGradient, _dense0PackedWeight, _inputGradientVersion, _inputGradient, _inputGradientSamples, 784, 32, threads: 0);
+            _inputGradientPending = false;
         }
 
         /// <summary>One optimizer step with <see cref="LearningRate"/> on the gradients of the last <see cref="ComputeGradients"/>.</summary>
@@ -407,6 +411,10 @@ namespace Demo
         /// <summary>Runs every layer on the first n samples of <paramref name="inputs"/>; the result is left in the last layer's buffer.</summary>
         private void Forward(global::System.ReadOnlySpan<float> inputs, int n, bool training)
         {
+            // InputGradient waits for the weights of the last backward pass as dense0's forward pass packed them: computed
+            // now if packing the current weights would write over them (their second change since, without a backward pass)
+            if (_inputGradientPending && _dense0PackedWeight.WouldOverwrite(_inputGradientVersion, _weightVersion)) ComputeDeferredInputGradient();
+
             // (training: no layer of this model behaves differently in training)
 
             // flatten0: flatten [n x 1 x 28 x 28] -> [n x 784]
@@ -435,8 +443,8 @@ namespace Demo
             global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_dense0Output, n, 32), Rows(_dense0OutputGradient, n, 32));
             global::ModelGen.Kernels.Dense.Backward<float>(inputs, Dense0Weight, _dense0OutputGradient,
                 Dense0WeightGradient, Dense0BiasGradient, global::System.Span<float>.Empty, n, 784, 32, threads: 0);
-            // dX (dLoss/dInputs) waits until InputGradient is read; keep the weights it needs, as they are now.
-            global::ModelGen.Kernels.Copies.Copy<float>(Dense0Weight, _inputWeights, threads: 0);
+            // dX (dLoss/dInputs) waits until InputGradient is read, from the weights as the forward pass packed them now.
+            _inputGradientVersion = _weightVersion;
             _inputGradientPending = true;
             _gradientObserver?.GradientsReady(0, 25120); // dense0.weight, dense0.bias are final
 

@@ -93,7 +93,7 @@ internal static unsafe class PackedGemm
     /// Multiply-add equivalents of packing one value of B (read with a stride or transposed, written once): what makes a
     /// pack worth splitting over threads (784 × 512 weights, repacked at every training step, take 100–200 µs on one core).
     /// 16 splits from about 65,000 values: the 784 × 128 weights of the smallest benchmark MLP too, whose step ran 1.04×
-    /// faster with them and the copy of <see cref="Copies"/> split (both directions of bench/ab.sh, AVX2, 2 cores).
+    /// faster with them and the copy then kept for its deferred input gradient split (both directions of bench/ab.sh, AVX2, 2 cores).
     /// </summary>
     private const int PackCostPerValue = 16;
 
