@@ -53,6 +53,29 @@ public class DeferredInputGradientTests
     }
 
     [Fact]
+    public void A_gradient_observer_that_reads_the_parameters_during_the_backward_pass_changes_nothing()
+    {
+        var atOnce = new WideInput();
+        atOnce.ComputeGradients(X, Labels);
+        double[] expected = atOnce.InputGradient.ToArray();
+
+        // Parameter(name) counts as a write (a new weight version) though the observer only reads.
+        var observed = new WideInput();
+        ((ITrainableModel<double>)observed).GradientObserver = new ParameterReader(observed);
+        observed.ComputeGradients(X, Labels);
+        Assert.Equal(expected, observed.InputGradient.ToArray());
+        observed.Predict(X, new double[5 * WideInput.OutputSize]);
+        Assert.Equal(expected, observed.InputGradient.ToArray());
+    }
+
+    private sealed class ParameterReader(WideInput model) : IGradientObserver
+    {
+        public double Sum;
+        public void GradientsReady(int offset, int count) => Sum += model.Parameter("dense0.weight")[0];
+        public void BackwardCompleted() => Sum += model.Parameter("dense0.weight")[1];
+    }
+
+    [Fact]
     public void The_input_gradient_from_the_packed_weights_has_the_bits_of_the_one_from_the_weights()
     {
         foreach ((int n, int inputs, int outputs) in new[] { (64, 784, 128), (5, 50, 37), (1, 20, 5), (3, 33, 70) })

@@ -21,8 +21,9 @@ internal sealed partial class ModelEmitter
         if (Trainable && DeferredInputLayer is LayerPlan deferred)
         {
             _w.Line($"// InputGradient waits for the weights of the last backward pass as {deferred.Name}'s forward pass packed them: computed");
-            _w.Line("// now if packing the current weights would write over them (their second change since, without a backward pass)");
+            _w.Line("// now if packing the current weights would write over them (the second packing since, without a backward pass)");
             _w.Line($"if (_inputGradientPending && {Weighted.PackedField(deferred)}.WouldOverwrite(_inputGradientVersion, _weightVersion)) ComputeDeferredInputGradient();");
+            _w.Line("if (training) _forwardVersion = _weightVersion; // the weights this pass packs, which its backward pass uses");
             _w.Line();
         }
         if (!usesMode)

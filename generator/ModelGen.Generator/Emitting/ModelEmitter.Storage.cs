@@ -85,6 +85,7 @@ internal sealed partial class ModelEmitter
             if (DeferredInputLayer is LayerPlan deferred)
             {
                 _w.Line($"private long _inputGradientVersion; // the weight version of the last backward pass, whose packed {deferred.Weight!.Name} InputGradient reads");
+                _w.Line("private long _forwardVersion; // the weight version the last forward pass in training packed");
                 _w.Line("private bool _inputGradientPending; // InputGradient not computed yet for the last backward pass");
             }
             _w.Line($"private {_t} _learningRate = {Lit(Spec.Optimizer!.LearningRate)};");

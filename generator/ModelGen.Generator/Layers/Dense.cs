@@ -95,7 +95,7 @@ internal sealed class Dense : LayerModule
         if (deferred)
         {
             s.W.Line("// dX (dLoss/dInputs) waits until InputGradient is read, from the weights as the forward pass packed them now.");
-            s.W.Line("_inputGradientVersion = _weightVersion;");
+            s.W.Line("_inputGradientVersion = _forwardVersion;");
             s.W.Line("_inputGradientPending = true;");
         }
     }

@@ -42,9 +42,9 @@ public sealed class PackedWeights<T> where T : unmanaged, IFloatingPointIeee754<
 
     /// <summary>
     /// Storage for the packed copy of a weight matrix <c>[outputs x inputs]</c>, and with <paramref name="keepPrevious"/>
-    /// a second one that keeps the column panels packed before the current ones until the next change after them: a
-    /// model's first dense layer computes its deferred input gradient from the weights of the last backward pass there,
-    /// after the optimizer step has changed them, instead of copying them on every step.
+    /// a second one that keeps the column panels packed before the current ones until the packing after next: a model's
+    /// first dense layer computes its deferred input gradient from the weights of the last backward pass there, after the
+    /// optimizer step has changed them, instead of copying them on every step.
     /// </summary>
     /// <exception cref="ArgumentOutOfRangeException"><paramref name="inputs"/> or <paramref name="outputs"/> is not positive.</exception>
     /// <exception cref="ArgumentException">The packed copy would hold more than <see cref="Check.MaxSize"/> values; nothing is allocated.</exception>
@@ -77,21 +77,19 @@ public sealed class PackedWeights<T> where T : unmanaged, IFloatingPointIeee754<
     {
         if (nr == 0) nr = PackedGemm.Blocking<T>().Columns;
         Check.Length(w, Outputs * Inputs, nameof(w));
-        fixed (T* packed = _packed)
+        if (version != _version || rows != _rows || (!rows && nr != _columns))
         {
-            if (version != _version || rows != _rows || (!rows && nr != _columns))
+            Retire(); // first: it may swap the buffers
+            fixed (T* packed = _packed, pw = w)
             {
-                fixed (T* pw = w)
-                {
-                    if (rows) PackRowPanels(pw, Inputs, Outputs, packed);
-                    else PackedGemm.PackB(pw, 1, Inputs, Inputs, Outputs, packed, threads, nr);
-                }
-                _version = version;
-                _rows = rows;
-                _columns = nr;
+                if (rows) PackRowPanels(pw, Inputs, Outputs, packed);
+                else PackedGemm.PackB(pw, 1, Inputs, Inputs, Outputs, packed, threads, nr);
             }
-            return packed; // the array is pinned for its lifetime
+            _version = version;
+            _rows = rows;
+            _columns = nr;
         }
+        fixed (T* packed = _packed) return packed; // the array is pinned for its lifetime
     }
 
     /// <summary>
@@ -104,19 +102,27 @@ public sealed class PackedWeights<T> where T : unmanaged, IFloatingPointIeee754<
     internal unsafe T* Storage(long version, out bool current)
     {
         current = version == _version && !_rows && _columns == PackedGemm.Blocking<T>().Columns;
-        if (!current)
-        {
-            // With a second buffer, whole column panels of a version become the previous copy, and the new version is
-            // packed over the one before them (a copy left half-packed, or of other panels, is simply packed over).
-            if (_previous is not null && _version != -1 && !_rows && _columns == PackedGemm.Blocking<T>().Columns)
-            {
-                (_packed, _previous) = (_previous, _packed);
-                _previousVersion = _version;
-            }
-            _version = -1;
-        }
+        if (!current) Retire();
         fixed (T* packed = _packed) return packed; // the array is pinned for its lifetime
     }
+
+    /// <summary>
+    /// Marks the current copy stale. With a second buffer, whole column panels of a version become the previous copy
+    /// first, and the next packing goes over the one before them (a copy left half-packed, or of row panels, is simply
+    /// packed over).
+    /// </summary>
+    private void Retire()
+    {
+        if (_previous is not null && HoldsColumns)
+        {
+            (_packed, _previous) = (_previous, _packed);
+            _previousVersion = _version;
+        }
+        _version = -1;
+    }
+
+    /// <summary>Whether the current copy is whole column panels of a version, at this processor's width.</summary>
+    private bool HoldsColumns => _version != -1 && !_rows && _columns == PackedGemm.Blocking<T>().Columns;
 
     /// <summary>
     /// The column panels (this processor's width) of the weights of <paramref name="version"/>, current or previous, or
@@ -124,23 +130,20 @@ public sealed class PackedWeights<T> where T : unmanaged, IFloatingPointIeee754<
     /// </summary>
     internal unsafe T* PackedAt(long version)
     {
-        bool columns = !_rows && _columns == PackedGemm.Blocking<T>().Columns;
-        if (version == _version && columns) { fixed (T* p = _packed) return p; }
-        if (_previous is not null && version == _previousVersion) { fixed (T* p = _previous) return p; }
+        if (version == _version && HoldsColumns) { fixed (T* p = _packed) return p; }
+        if (_previous is not null && version != -1 && version == _previousVersion) { fixed (T* p = _previous) return p; }
         return null;
     }
 
     /// <summary>
-    /// Whether packing the weights of <paramref name="next"/> would write over the copy of <paramref name="keep"/>
-    /// (which <see cref="PackedAt"/> would then no longer find).
+    /// Whether packing the column panels of the weights of <paramref name="next"/> (a dense layer's forward pass) would
+    /// write over the copy of <paramref name="keep"/>, which <see cref="PackedAt"/> would then no longer find.
     /// </summary>
     public bool WouldOverwrite(long keep, long next)
     {
-        bool columns = !_rows && _columns == PackedGemm.Blocking<T>().Columns;
-        if (next == _version && columns) return false; // current: nothing is packed
-        if (_previous is null) return keep == _version;
-        // The current copy becomes the previous one when it is whole column panels; otherwise it is packed over.
-        return _version != -1 && columns ? keep == _previousVersion : keep == _version;
+        if (next == _version && HoldsColumns) return false; // current: nothing is packed
+        // The current copy becomes the previous one when it is whole column panels (see Retire); otherwise it is packed over.
+        return _previous is not null && HoldsColumns ? keep == _previousVersion : keep == _version;
     }
 
     /// <summary>Records that the storage now holds the column panels of the weights of <paramref name="version"/> (see <see cref="Storage"/>).</summary>
@@ -172,5 +175,5 @@ public sealed class PackedWeights<T> where T : unmanaged, IFloatingPointIeee754<
     internal static int RowPanelStart(int q, int outputs) => Math.Max(0, Math.Min(q * GemmBlocking.TileRows, outputs - GemmBlocking.TileRows));
 
     /// <summary>Marks the copy stale, so the next forward pass packs the weights again.</summary>
-    public void Invalidate() => _version = -1;
+    public void Invalidate() => Retire();
 }

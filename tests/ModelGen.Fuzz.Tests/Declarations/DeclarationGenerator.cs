@@ -61,7 +61,7 @@ internal static class DeclarationGenerator
         "TrainStep", "Evaluate", "LearningRate", "Step", "Parameter", "Gradient", "InputGradient", "ParameterNames",
         "Buffer", "BufferNames", "OptimizerStateNames", "OptimizerState", "RestoreStep", "Forward", "Backward",
         "InitializeParameters", "ApplyRegularization", "RegularizationPenalty", "Rows", "RandomState", "_buffers", "_columns",
-        "_weightVersion", "_dropoutRandom", "SaveWeights", "LoadWeights", "WeightTensors", "WeightTensor", "_inputGradientVersion",
+        "_weightVersion", "_dropoutRandom", "SaveWeights", "LoadWeights", "WeightTensors", "WeightTensor", "_inputGradientVersion", "_forwardVersion",
         "_inputGradientPending", "ComputeDeferredInputGradient", "_parameters", "_gradients", "_inputGradient", "_inputGradientSamples", "_learningRate",
         "_step", "_muProduct", "_momentumBuffer", "_expAvg", "_expAvgSq", "_maxExpAvgSq", "_squareAvg", "_gradAvg", "_sum",
         "_accDelta", "_expInf", "Dense0Weight", "Dense0Bias", "Dense0WeightGradient", "_dense0Output", "_dense0OutputGradient",

@@ -53,6 +53,7 @@ namespace Demo
         private readonly float[] _inputGradient = new float[BatchSize * InputSize];
         private int _inputGradientSamples;
         private long _inputGradientVersion; // the weight version of the last backward pass, whose packed dense0.weight InputGradient reads
+        private long _forwardVersion; // the weight version the last forward pass in training packed
         private bool _inputGradientPending; // InputGradient not computed yet for the last backward pass
         private float _learningRate = 0.001f;
         private long _step;
@@ -412,8 +413,9 @@ namespace Demo
         private void Forward(global::System.ReadOnlySpan<float> inputs, int n, bool training)
         {
             // InputGradient waits for the weights of the last backward pass as dense0's forward pass packed them: computed
-            // now if packing the current weights would write over them (their second change since, without a backward pass)
+            // now if packing the current weights would write over them (the second packing since, without a backward pass)
             if (_inputGradientPending && _dense0PackedWeight.WouldOverwrite(_inputGradientVersion, _weightVersion)) ComputeDeferredInputGradient();
+            if (training) _forwardVersion = _weightVersion; // the weights this pass packs, which its backward pass uses
 
             // (training: no layer of this model behaves differently in training)
 
@@ -444,7 +446,7 @@ namespace Demo
             global::ModelGen.Kernels.Dense.Backward<float>(inputs, Dense0Weight, _dense0OutputGradient,
                 Dense0WeightGradient, Dense0BiasGradient, global::System.Span<float>.Empty, n, 784, 32, threads: 0);
             // dX (dLoss/dInputs) waits until InputGradient is read, from the weights as the forward pass packed them now.
-            _inputGradientVersion = _weightVersion;
+            _inputGradientVersion = _forwardVersion;
             _inputGradientPending = true;
             _gradientObserver?.GradientsReady(0, 25120); // dense0.weight, dense0.bias are final
 
