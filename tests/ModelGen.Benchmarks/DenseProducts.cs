@@ -97,6 +97,8 @@ public static class DenseProducts
     {
         public readonly float[] X, W, B, Y, Dy, Dw, Dx;
         public readonly PackedWeights<float> Packed;
+        /// <summary>Packed once at version 1 by a forward pass, as a model's first layer keeps it for its deferred input gradient.</summary>
+        public readonly PackedWeights<float> PackedForGradient;
 
         public Data(int n, int inputs, int outputs)
         {
@@ -108,6 +110,8 @@ public static class DenseProducts
             Dw = new float[outputs * inputs];
             Dx = new float[n * inputs];
             Packed = new PackedWeights<float>(inputs, outputs);
+            PackedForGradient = new PackedWeights<float>(inputs, outputs, keepPrevious: true);
+            Dense.Forward<float>(X, W, PackedForGradient, 1, B, Y, n, inputs, outputs);
         }
     }
 }
@@ -139,6 +143,10 @@ public class DenseProductBenchmarks
 
     [Benchmark]
     public void InputGradient() => Dense.InputGradient<float>(_d.Dy, _d.W, _d.Dx, N, Inputs, Outputs, threads: 1);
+
+    /// <summary>The input gradient as a model's deferred <c>InputGradient</c> reads it: from the forward pass's packed weights, a panel at a time.</summary>
+    [Benchmark]
+    public void InputGradientFromPacked() => Dense.InputGradient<float>(_d.Dy, _d.PackedForGradient, 1, _d.Dx, N, Inputs, Outputs, threads: 1);
 
     private long _version = 1;
 }
