@@ -153,8 +153,8 @@ public static class Dense
     /// <summary>
     /// <see cref="InputGradient{T}(ReadOnlySpan{T}, ReadOnlySpan{T}, Span{T}, int, int, int, int, bool)"/> from the
     /// weights of <paramref name="version"/> as the forward pass packed them (<paramref name="packed"/>, kept with
-    /// <c>keepPrevious</c>), so that a model need not copy them for a deferred input gradient: the same bits, the terms
-    /// added in order of the output unit, a panel of NR output units at a time.
+    /// <c>keepPrevious</c>), so that a model need not copy them for a deferred input gradient: the same product, from
+    /// the same packed panels (made from the forward pass's instead of from <c>w</c>), so the same bits.
     /// </summary>
     /// <exception cref="InvalidOperationException">Neither packed copy holds the weights of <paramref name="version"/>.</exception>
     public static unsafe void InputGradient<T>(ReadOnlySpan<T> dy, PackedWeights<T> packed, long version, Span<T> dx, int n, int inputs,
@@ -168,22 +168,23 @@ public static class Dense
         if (pw == null)
             throw new InvalidOperationException($"The packed weights of version {version} are gone: the weights were packed again twice since.");
         // The forward pass's panels hold wᵀ: output unit o of panel g = o / NR, input k at pw[(g·inputs + k)·NR + o % NR].
-        // For one panel that is w [NR x inputs] read with a row step of 1 and a column step of NR: the panels are
-        // products of depth NR, each continuing the chains of the one before.
+        // The product dx = dy·w wants w's columns in panels of NR inputs, [⌈inputs/NR⌉][outputs][NR], which PackB would
+        // make from w itself: each NR × NR block is the transpose of a block of the forward panels (one panel of those is
+        // w [NR x inputs] with a row step of 1 and a column step of NR). Then one product over all the outputs, as from w.
         int nr = PackedGemm.Blocking<T>().Columns;
+        T* b = ThreadScratch.For<T>(ThreadScratch.Slot.InputGradientWeights, PackedGemm.PackedLength<T>(outputs, inputs));
+        for (int o = 0; o < outputs; o += nr)
+            PackedGemm.PackBPanels(pw + (nint)o * inputs, 1, nr, o, Math.Min(nr, outputs - o), outputs, inputs, nr, b);
         fixed (T* pdy = dy, pdx = dx)
         {
-            for (int o = 0; o < outputs; o += nr)
+            var product = new PackedGemm.Product<T>
             {
-                var product = new PackedGemm.Product<T>
-                {
-                    A = pdy + o, ARow = outputs, ACol = 1,
-                    B = pw + (nint)o * inputs, BRow = 1, BCol = nr,
-                    C = pdx, CRow = inputs,
-                    M = n, N = inputs, K = Math.Min(nr, outputs - o), Accumulate = o > 0,
-                };
-                PackedGemm.Run(ref product, threads);
-            }
+                A = pdy, ARow = outputs, ACol = 1,
+                PackedB = b,
+                C = pdx, CRow = inputs,
+                M = n, N = inputs, K = outputs,
+            };
+            PackedGemm.Run(ref product, threads);
         }
     }
 

@@ -540,6 +540,19 @@ internal static unsafe class PackedGemm
     }
 
     /// <summary>
+    /// Packs rows <c>[0, kc)</c> of <c>B</c> (element <c>(p, j)</c> at <c>b[p·bRow + j·bCol]</c>, <paramref name="cols"/>
+    /// columns) as rows <c>[depthStart, depthStart+kc)</c> of a whole packed B of depth <paramref name="depth"/>, the layout
+    /// <see cref="PackB{T}"/> makes (<c>[⌈cols/nr⌉][depth][nr]</c>, zeros past the last column): a B packed a band of rows
+    /// at a time from operands that hold those bands apart.
+    /// </summary>
+    internal static void PackBPanels<T>(T* b, nint bRow, nint bCol, int depthStart, int kc, int depth, int cols, int nr, T* packed)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        for (int j0 = 0; j0 < cols; j0 += nr)
+            PackBlock(b, bRow, bCol, 0, kc, j0, Math.Min(nr, cols - j0), nr, packed + (nint)j0 * depth + (nint)depthStart * nr);
+    }
+
+    /// <summary>
     /// Packs <c>B</c>'s depth <c>[pc, pc+kc)</c> and columns <c>[jc, jc+nc)</c> as <c>[⌈nc/nr⌉][kc][nr]</c>, zeros past <c>nc</c>.
     /// </summary>
     private static void PackBlock<T>(T* b, nint bRow, nint bCol, int pc, int kc, int jc, int nc, int nr, T* dst)

@@ -25,9 +25,11 @@ internal sealed unsafe class ThreadScratch
         ConvolutionPart,
         /// <summary>A convolution's output of one sample before it is pooled (on each thread that runs a part, or the caller's for a single sample).</summary>
         ConvolutionOutput,
+        /// <summary>A dense layer's weights repacked from its forward panels for a deferred input gradient, on the calling thread.</summary>
+        InputGradientWeights,
     }
 
-    private const int Slots = (int)Slot.ConvolutionOutput + 1; // the last slot's number + 1
+    private const int Slots = (int)Slot.InputGradientWeights + 1; // the last slot's number + 1
 
     [System.ThreadStatic] private static ThreadScratch? t_current;
     private readonly void*[] _pointers = new void*[Slots];
