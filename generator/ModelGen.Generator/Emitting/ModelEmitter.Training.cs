@@ -252,6 +252,26 @@ internal sealed partial class ModelEmitter
         _w.Line();
     }
 
+    /// <summary>
+    /// The parameter tensors as rows (first dimension) by the rest, for the optimizer's pass: each thread updates the rows
+    /// its layers' products computed (ParameterLayout).
+    /// </summary>
+    private void EmitParameterLayout()
+    {
+        var tensors = _plan.Parameters.ToList();
+        _w.Line("// The parameter tensors as rows (output units or channels) of values, in storage order: the optimizer's pass updates");
+        _w.Line("// on each thread the rows that thread's products computed, so they stay in its core's cache from step to step.");
+        _w.Line($"private static readonly global::ModelGen.Kernels.Optimizers.ParameterLayout _parameterLayout = new(new (int, int)[]");
+        _w.Line("{");
+        foreach (TensorPlan t in tensors)
+        {
+            int rows = t.Shape.Count > 0 ? t.Shape[0] : 1;
+            _w.Line($"    ({Int(rows)}, {Int(t.Length / rows)}), // {t.Name} {Shape(t.Shape)}");
+        }
+        _w.Line("});");
+        _w.Line();
+    }
+
     private void EmitApplyGradients()
     {
         OptimizerSpec o = Spec.Optimizer!;
@@ -264,6 +284,7 @@ internal sealed partial class ModelEmitter
         if (HasPackedWeights) _w.Line("_weightVersion++; // the packed weights are stale");
         CloseGuarded();
         _w.Line();
+        EmitParameterLayout();
 
         var slots = OptimizerEmission.Slots(o);
         string names = string.Join(", ", slots.Select(x => String(x.Name)));

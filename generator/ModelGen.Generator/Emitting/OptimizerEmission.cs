@@ -81,37 +81,37 @@ internal static class OptimizerEmission
             OptimizerKind.Sgd => new[]
             {
                 head + $"{Slot(o.Momentum != 0, "_momentumBuffer")}, _learningRate,",
-                $"    momentum: {Lit(o.Momentum)}, dampening: {Lit(o.Dampening)}, nesterov: {Bool(o.Nesterov)}, weightDecay: {Lit(o.WeightDecay)}, firstStep: _step == 1, threads: {Int(threads)});",
+                $"    momentum: {Lit(o.Momentum)}, dampening: {Lit(o.Dampening)}, nesterov: {Bool(o.Nesterov)}, weightDecay: {Lit(o.WeightDecay)}, firstStep: _step == 1, threads: {Int(threads)}, layout: _parameterLayout);",
             },
             OptimizerKind.Adam or OptimizerKind.AdamW => new[]
             {
                 $"{Kernels}.Adam.Step<{t}>(_parameters, _gradients, _expAvg, _expAvgSq, {Slot(o.Amsgrad, "_maxExpAvgSq")}, _learningRate,",
-                $"    beta1: {N(o.Beta1)}, beta2: {N(o.Beta2)}, epsilon: {N(o.Epsilon)}, weightDecay: {N(o.WeightDecay)}, amsgrad: {Bool(o.Amsgrad)}, decoupledWeightDecay: {Bool(o.Kind == OptimizerKind.AdamW)}, step: _step, threads: {Int(threads)});",
+                $"    beta1: {N(o.Beta1)}, beta2: {N(o.Beta2)}, epsilon: {N(o.Epsilon)}, weightDecay: {N(o.WeightDecay)}, amsgrad: {Bool(o.Amsgrad)}, decoupledWeightDecay: {Bool(o.Kind == OptimizerKind.AdamW)}, step: _step, threads: {Int(threads)}, layout: _parameterLayout);",
             },
             OptimizerKind.RmsProp => new[]
             {
                 head + $"_squareAvg, {Slot(o.Centered, "_gradAvg")}, {Slot(o.Momentum > 0, "_momentumBuffer")}, _learningRate,",
-                $"    alpha: {N(o.Alpha)}, epsilon: {N(o.Epsilon)}, weightDecay: {N(o.WeightDecay)}, momentum: {N(o.Momentum)}, centered: {Bool(o.Centered)}, threads: {Int(threads)});",
+                $"    alpha: {N(o.Alpha)}, epsilon: {N(o.Epsilon)}, weightDecay: {N(o.WeightDecay)}, momentum: {N(o.Momentum)}, centered: {Bool(o.Centered)}, threads: {Int(threads)}, layout: _parameterLayout);",
             },
             OptimizerKind.AdaGrad => new[]
             {
                 head + "_sum, _learningRate,",
-                $"    epsilon: {N(o.Epsilon)}, weightDecay: {N(o.WeightDecay)}, threads: {Int(threads)});",
+                $"    epsilon: {N(o.Epsilon)}, weightDecay: {N(o.WeightDecay)}, threads: {Int(threads)}, layout: _parameterLayout);",
             },
             OptimizerKind.AdaDelta => new[]
             {
                 head + "_squareAvg, _accDelta, _learningRate,",
-                $"    rho: {N(o.Rho)}, epsilon: {N(o.Epsilon)}, weightDecay: {N(o.WeightDecay)}, threads: {Int(threads)});",
+                $"    rho: {N(o.Rho)}, epsilon: {N(o.Epsilon)}, weightDecay: {N(o.WeightDecay)}, threads: {Int(threads)}, layout: _parameterLayout);",
             },
             OptimizerKind.Adamax => new[]
             {
                 head + "_expAvg, _expInf, _learningRate,",
-                $"    beta1: {N(o.Beta1)}, beta2: {N(o.Beta2)}, epsilon: {N(o.Epsilon)}, weightDecay: {N(o.WeightDecay)}, step: _step, threads: {Int(threads)});",
+                $"    beta1: {N(o.Beta1)}, beta2: {N(o.Beta2)}, epsilon: {N(o.Epsilon)}, weightDecay: {N(o.WeightDecay)}, step: _step, threads: {Int(threads)}, layout: _parameterLayout);",
             },
             _ => new[]
             {
                 head + "_expAvg, _expAvgSq, ref _muProduct, _learningRate,",
-                $"    beta1: {N(o.Beta1)}, beta2: {N(o.Beta2)}, epsilon: {N(o.Epsilon)}, weightDecay: {N(o.WeightDecay)}, momentumDecay: {N(o.MomentumDecay)}, step: _step, threads: {Int(threads)});",
+                $"    beta1: {N(o.Beta1)}, beta2: {N(o.Beta2)}, epsilon: {N(o.Epsilon)}, weightDecay: {N(o.WeightDecay)}, momentumDecay: {N(o.MomentumDecay)}, step: _step, threads: {Int(threads)}, layout: _parameterLayout);",
             },
         };
 

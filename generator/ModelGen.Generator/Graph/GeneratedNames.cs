@@ -17,7 +17,7 @@ internal static class GeneratedNames
         "Buffer", "BufferNames", "OptimizerStateNames", "OptimizerState", "RestoreStep", "Forward", "Backward",
         "InitializeParameters", "InvalidDeclaration", "LayerOutput", "ApplyRegularization", "RegularizationPenalty", "Rows", "RandomState",
         "_buffers", "_columns", "_exclusiveUse", "_weightVersion", "_dropoutRandom", "SaveWeights", "LoadWeights", "WeightTensors", "WeightTensor", "_inputGradientVersion", "_forwardVersion", "_inputGradientPending", "ComputeDeferredInputGradient",
-        "_parameters", "_gradients", "_inputGradient", "_inputGradientSamples", "_learningRate", "_step", "_muProduct",
+        "_parameters", "_parameterLayout", "_gradients", "_inputGradient", "_inputGradientSamples", "_learningRate", "_step", "_muProduct",
         "Parameters", "Gradients", "GradientObserver", "_gradientObserver",
         "_momentumBuffer", "_expAvg", "_expAvgSq", "_maxExpAvgSq", "_squareAvg", "_gradAvg", "_sum", "_accDelta", "_expInf",
     };

@@ -38,7 +38,7 @@ public static class Dense
                 A = px, ARow = inputs, ACol = 1,
                 B = pw, BRow = 1, BCol = inputs,
                 C = py, CRow = outputs, Bias = hasBias ? pb : null,
-                M = n, N = outputs, K = inputs, Relu = relu,
+                M = n, N = outputs, K = inputs, Relu = relu, OwnedColumns = true,
             };
             PackedGemm.Run(ref product, threads);
         }
@@ -69,7 +69,7 @@ public static class Dense
                 A = px, ARow = inputs, ACol = 1,
                 B = pw, BRow = 1, BCol = inputs, PackedB = pp, PackBHere = !current,
                 C = py, CRow = outputs, Bias = hasBias ? pb : null,
-                M = n, N = outputs, K = inputs, Relu = relu,
+                M = n, N = outputs, K = inputs, Relu = relu, OwnedColumns = true,
             };
             PackedGemm.Run(ref product, threads);
         }
@@ -104,7 +104,7 @@ public static class Dense
                 A = pdy, ARow = 1, ACol = outputs,
                 B = px, BRow = inputs, BCol = 1,
                 C = pdw, CRow = inputs,
-                M = outputs, N = inputs, K = n,
+                M = outputs, N = inputs, K = n, OwnedRows = true,
             };
             PackedGemm.Run(ref product, threads);
         }

@@ -53,6 +53,18 @@ internal static unsafe class PackedGemm
         /// first reads them, without a pass of their own).
         /// </summary>
         public bool PackBHere;
+        /// <summary>
+        /// The rows of <c>C</c> are a layer's output units (a weight gradient): split over the threads in the fixed shares
+        /// of <see cref="Parallelism.OwnedRange"/>, each thread packing its own blocks of B, so that each row is computed
+        /// where the optimizer updates it.
+        /// </summary>
+        public bool OwnedRows;
+        /// <summary>
+        /// The columns of <c>C</c> are a layer's output units (a forward product against weights): with the columns split,
+        /// in the fixed shares of <see cref="Parallelism.OwnedRange"/>, so that each thread packs and reads the weights
+        /// of the outputs the optimizer updates on it.
+        /// </summary>
+        public bool OwnedColumns;
     }
 
     /// <summary>
@@ -178,11 +190,12 @@ internal static unsafe class PackedGemm
         (long)depth * cols * sizeof(T) > CoreCache.L2Bytes / 2;
 
     /// <summary>Threads an M × N × K product runs on (see <see cref="Run{T}(ref Product{T}, int)"/>), split by rows or by columns.</summary>
-    internal static int Parts<T>(int m, int n, int k, bool splitRows, int threads) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static int Parts<T>(int m, int n, int k, bool splitRows, int threads, bool owned = false) where T : unmanaged, IFloatingPointIeee754<T>
     {
         long work = Check.Product(m, n, k, m < 4 && StreamsWeights<T>(k, n) ? 16 : 1);
-        return Parallelism.Parts(threads, work,
-            splitRows ? Parallelism.Blocks(m, GemmBlocking.TileRows) : Parallelism.Blocks(n, Blocking<T>().Columns));
+        int units = owned ? Parallelism.Blocks(splitRows ? m : n, Parallelism.OwnerAlign)
+            : splitRows ? Parallelism.Blocks(m, GemmBlocking.TileRows) : Parallelism.Blocks(n, Blocking<T>().Columns);
+        return Parallelism.Parts(threads, work, units);
     }
 
     /// <summary>
@@ -202,8 +215,11 @@ internal static unsafe class PackedGemm
     {
         const int mr = GemmBlocking.TileRows;
         int nr = Blocking<T>().Columns;
-        bool splitRows = p.PackedB != null && p.M >= SplitRowsFrom;
-        int parts = Parts<T>(p.M, p.N, p.K, splitRows, threads);
+        bool splitRows = p.OwnedRows || (p.PackedB != null && p.M >= SplitRowsFrom);
+        // Shares owned by threads (see Parallelism.OwnedRange): a weight gradient's rows; a forward product's columns
+        // when they are split (not for a batch-1 call, not when the rows are).
+        bool owned = p.OwnedRows || (p.OwnedColumns && !splitRows && p.M >= 4);
+        int parts = Parts<T>(p.M, p.N, p.K, splitRows, threads, owned);
         if (parts <= 1)
         {
             Run(p, 0, p.N);
@@ -215,9 +231,11 @@ internal static unsafe class PackedGemm
             PackB(p.B, p.BRow, p.BCol, p.K, p.N, p.PackedB, threads);
             p.PackBHere = false;
         }
-        var job = new SplitJob<T> { Product = p, SplitRows = splitRows };
-        if (p.M < 4)
+        var job = new SplitJob<T> { Product = p, SplitRows = splitRows, Owned = owned };
+        if (p.M < 4 || (owned && splitRows))
         {
+            // Fixed shares: a batch-1 product's columns (each core streams the same weights on every call) or a weight
+            // gradient's owned rows, each thread packing B itself.
             WorkerPool.Shared.Run(&Part<T>, &job, parts);
             return;
         }
@@ -236,7 +254,8 @@ internal static unsafe class PackedGemm
             job.Product.PackedA = ThreadScratch.For<T>(ThreadScratch.Slot.GemmA, PackedALength(p.M, p.K));
             WorkerPool.Shared.RunChunks(&PackAPart<T>, &job, Parallelism.Chunks(parts, Parallelism.Blocks(p.M, mr)), parts);
         }
-        WorkerPool.Shared.RunChunks(&Part<T>, &job, Parallelism.Chunks(parts, Parallelism.Blocks(p.N, nr)), parts);
+        if (owned) WorkerPool.Shared.Run(&Part<T>, &job, parts);
+        else WorkerPool.Shared.RunChunks(&Part<T>, &job, Parallelism.Chunks(parts, Parallelism.Blocks(p.N, nr)), parts);
     }
 
     /// <summary>A product and the axis its parts split.</summary>
@@ -244,6 +263,8 @@ internal static unsafe class PackedGemm
     {
         public Product<T> Product;
         public bool SplitRows;
+        /// <summary>Parts are the threads' owned shares (<see cref="Parallelism.OwnedRange"/>), not chunks.</summary>
+        public bool Owned;
     }
 
     /// <summary>Rows of chunk <paramref name="chunk"/> of A packed into the job's <see cref="Product{T}.PackedA"/> (6-row panels over the whole depth).</summary>
@@ -261,7 +282,7 @@ internal static unsafe class PackedGemm
         if (job.SplitRows)
         {
             // Rows [start, end) as a product of their own: the same chains, so the same bits.
-            (int start, int end) = Parallelism.Range(p.M, part, parts, GemmBlocking.TileRows);
+            (int start, int end) = job.Owned ? Parallelism.OwnedRange(p.M, part, parts) : Parallelism.Range(p.M, part, parts, GemmBlocking.TileRows);
             if (start >= end) return;
             p.A += start * p.ARow;
             p.C += start * p.CRow;
@@ -270,7 +291,7 @@ internal static unsafe class PackedGemm
         }
         else
         {
-            (int start, int end) = Parallelism.Range(p.N, part, parts, Blocking<T>().Columns);
+            (int start, int end) = job.Owned ? Parallelism.OwnedRange(p.N, part, parts) : Parallelism.Range(p.N, part, parts, Blocking<T>().Columns);
             if (start < end) Run(p, start, end);
         }
     }

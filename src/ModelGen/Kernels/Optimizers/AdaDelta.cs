@@ -14,7 +14,7 @@ public static class AdaDelta
     /// many as <see cref="Parallelism.MaxThreads"/> allows); every element is updated the same way on any number of threads.
     /// </summary>
     public static unsafe void Step<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> squareAvg, Span<T> accDelta,
-        double learningRate, double rho, double epsilon, double weightDecay, int threads = 1)
+        double learningRate, double rho, double epsilon, double weightDecay, int threads = 1, ParameterLayout? layout = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = parameters.Length;
@@ -31,7 +31,7 @@ public static class AdaDelta
                 HasWeightDecay = weightDecay != 0,
             };
             // About 16 multiply-add equivalents per element (two square roots and a division among them).
-            Parallelism.Elementwise(ref pass, threads, costPerElement: 16);
+            Parallelism.Elementwise(ref pass, threads, costPerElement: 16, layout);
         }
     }
 

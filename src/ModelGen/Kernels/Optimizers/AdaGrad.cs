@@ -12,7 +12,7 @@ public static class AdaGrad
     /// allows); every element is updated the same way on any number of threads.
     /// </summary>
     public static unsafe void Step<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> sum, double learningRate, double epsilon,
-        double weightDecay, int threads = 1)
+        double weightDecay, int threads = 1, ParameterLayout? layout = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = parameters.Length;
@@ -27,7 +27,7 @@ public static class AdaGrad
                 HasWeightDecay = weightDecay != 0,
             };
             // About 12 multiply-add equivalents per element (a square root and a division among them).
-            Parallelism.Elementwise(ref pass, threads, costPerElement: 12);
+            Parallelism.Elementwise(ref pass, threads, costPerElement: 12, layout);
         }
     }
 

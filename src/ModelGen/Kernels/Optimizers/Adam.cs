@@ -19,7 +19,7 @@ public static class Adam
     /// </summary>
     public static unsafe void Step<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> expAvg, Span<T> expAvgSq,
         Span<T> maxExpAvgSq, double learningRate, double beta1, double beta2, double epsilon, double weightDecay,
-        bool amsgrad, bool decoupledWeightDecay, long step, int threads = 1)
+        bool amsgrad, bool decoupledWeightDecay, long step, int threads = 1, ParameterLayout? layout = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = parameters.Length;
@@ -46,7 +46,7 @@ public static class Adam
                 HasCoupled = !decoupledWeightDecay && weightDecay != 0,
             };
             // About 16 multiply-add equivalents per element (a square root and a division among them).
-            Parallelism.Elementwise(ref pass, threads, costPerElement: 16);
+            Parallelism.Elementwise(ref pass, threads, costPerElement: 16, layout);
         }
     }
 

@@ -15,7 +15,7 @@ public static class Adamax
     /// updated the same way on any number of threads.
     /// </summary>
     public static unsafe void Step<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> expAvg, Span<T> expInf,
-        double learningRate, double beta1, double beta2, double epsilon, double weightDecay, long step, int threads = 1)
+        double learningRate, double beta1, double beta2, double epsilon, double weightDecay, long step, int threads = 1, ParameterLayout? layout = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = parameters.Length;
@@ -34,7 +34,7 @@ public static class Adamax
                 HasWeightDecay = weightDecay != 0,
             };
             // About 12 multiply-add equivalents per element (a division among them; no square root).
-            Parallelism.Elementwise(ref pass, threads, costPerElement: 12);
+            Parallelism.Elementwise(ref pass, threads, costPerElement: 12, layout);
         }
     }
 

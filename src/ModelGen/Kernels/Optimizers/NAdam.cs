@@ -32,7 +32,7 @@ public static class NAdam
     /// </summary>
     public static unsafe void Step<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> expAvg, Span<T> expAvgSq, ref T muProduct,
         double learningRate, double beta1, double beta2, double epsilon, double weightDecay, double momentumDecay, long step,
-        int threads = 1)
+        int threads = 1, ParameterLayout? layout = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = parameters.Length;
@@ -57,7 +57,7 @@ public static class NAdam
                 HasWeightDecay = weightDecay != 0,
             };
             // About 18 multiply-add equivalents per element (a square root and three divisions among them).
-            Parallelism.Elementwise(ref pass, threads, costPerElement: 18);
+            Parallelism.Elementwise(ref pass, threads, costPerElement: 18, layout);
         }
     }
 

@@ -17,7 +17,7 @@ public static class RmsProp
     /// </summary>
     public static unsafe void Step<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> squareAvg, Span<T> gradAvg,
         Span<T> momentumBuffer, double learningRate, double alpha, double epsilon, double weightDecay, double momentum, bool centered,
-        int threads = 1)
+        int threads = 1, ParameterLayout? layout = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = parameters.Length;
@@ -35,7 +35,7 @@ public static class RmsProp
                 HasWeightDecay = weightDecay != 0,
             };
             // About 14 multiply-add equivalents per element (a square root and a division among them).
-            Parallelism.Elementwise(ref pass, threads, costPerElement: 14);
+            Parallelism.Elementwise(ref pass, threads, costPerElement: 14, layout);
         }
     }
 

@@ -25,8 +25,9 @@ public static class Sgd
     /// <param name="weightDecay">λ, coupled weight decay.</param>
     /// <param name="firstStep">True on the first step, when the momentum buffer starts as the gradient.</param>
     /// <param name="threads">The most threads the pass may use (1: the calling thread only).</param>
+    /// <param name="layout">The parameters' tensors (see <see cref="ParameterLayout"/>), so that each thread updates the rows its layers' products computed; null: even shares.</param>
     public static unsafe void Step<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> momentumBuffer,
-        T learningRate, T momentum, T dampening, bool nesterov, T weightDecay, bool firstStep, int threads = 1)
+        T learningRate, T momentum, T dampening, bool nesterov, T weightDecay, bool firstStep, int threads = 1, ParameterLayout? layout = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = parameters.Length;
@@ -45,7 +46,7 @@ public static class Sgd
             };
             // About 5 multiply-add equivalents per element at most (decay, momentum, Nesterov, update), no square root
             // or division: mostly memory traffic.
-            Parallelism.Elementwise(ref pass, threads, costPerElement: 5);
+            Parallelism.Elementwise(ref pass, threads, costPerElement: 5, layout);
         }
     }
 

@@ -1,6 +1,7 @@
 using System;
 using System.Globalization;
 using ModelGen.Kernels;
+using ModelGen.Kernels.Optimizers;
 
 namespace ModelGen;
 
@@ -67,6 +68,22 @@ public static class Parallelism
         return (Math.Min(start, count), Math.Min(end, count));
     }
 
+    /// <summary>
+    /// Rows of a layer's output units (or channels) that thread <paramref name="part"/> of <paramref name="parts"/> owns:
+    /// its forward product computes those outputs (packing their weights), its weight-gradient product computes their rows
+    /// of the gradient, and the optimizer's pass updates those rows (<see cref="Elementwise{TJob}(ref TJob, int, int, ParameterLayout)"/>).
+    /// The weights, gradients and optimizer state of a row are then written and read by one core on every step and stay
+    /// in its cache, instead of crossing to the other core's between the products and the optimizer's pass. Runs start
+    /// at multiples of <see cref="OwnerAlign"/>.
+    /// </summary>
+    internal static (int Start, int End) OwnedRange(int count, int part, int parts) => Range(count, part, parts, OwnerAlign);
+
+    /// <summary>
+    /// Alignment of <see cref="OwnedRange"/>: a multiple of every packed panel's width (NR: 8 to 32 floats, 4 to 16
+    /// doubles), so that a forward product's share of the columns is whole panels.
+    /// </summary>
+    internal const int OwnerAlign = 32;
+
     /// <summary><c>⌈count / size⌉</c> for <c>count ≥ 0</c>, <c>size &gt; 0</c>, without the overflow of <c>count + size − 1</c>.</summary>
     internal static int Blocks(int count, int size) => (int)(((long)count + size - 1) / size);
 
@@ -88,6 +105,58 @@ public static class Parallelism
             WorkerPool.Shared.RunChunks(&ElementwisePart<TJob>, pointer, Chunks(parts, Blocks(count, 64)), parts);
     }
 
+    /// <summary>
+    /// <see cref="Elementwise{TJob}(ref TJob, int, int)"/> over a model's parameters laid out as <paramref name="layout"/>
+    /// says, each thread updating the rows of every tensor that it owns (<see cref="OwnedRange"/>), in fixed shares rather
+    /// than chunks taken as threads become free. Each element is updated the same way wherever it falls.
+    /// </summary>
+    /// <exception cref="ArgumentException"><paramref name="layout"/> does not cover the job's elements.</exception>
+    internal static unsafe void Elementwise<TJob>(ref TJob job, int threads, int costPerElement, ParameterLayout? layout)
+        where TJob : unmanaged, IElementwiseJob
+    {
+        if (layout is null)
+        {
+            Elementwise(ref job, threads, costPerElement);
+            return;
+        }
+        int count = job.Count;
+        if (layout.Count != count)
+            throw new ArgumentException($"The parameter layout covers {layout.Count} values; the parameters have {count}.", nameof(layout));
+        int parts = Parts(threads, (long)count * costPerElement, Blocks(count, 64));
+        if (parts <= 1)
+        {
+            job.Run(0, count);
+            return;
+        }
+        fixed (TJob* pointer = &job)
+        fixed (int* rows = layout.Rows, lengths = layout.RowLengths)
+        {
+            var owned = new OwnedJob<TJob> { Job = pointer, Rows = rows, RowLengths = lengths, Tensors = layout.Rows.Length };
+            WorkerPool.Shared.Run(&OwnedPart<TJob>, &owned, parts);
+        }
+    }
+
+    /// <summary>A job and its parameter layout, pinned on the caller's stack while it runs.</summary>
+    private unsafe struct OwnedJob<TJob> where TJob : unmanaged
+    {
+        public TJob* Job;
+        public int* Rows, RowLengths;
+        public int Tensors;
+    }
+
+    private static unsafe void OwnedPart<TJob>(void* arguments, int part, int parts) where TJob : unmanaged, IElementwiseJob
+    {
+        OwnedJob<TJob>* owned = (OwnedJob<TJob>*)arguments;
+        int offset = 0;
+        for (int t = 0; t < owned->Tensors; t++)
+        {
+            int rows = owned->Rows[t], length = owned->RowLengths[t];
+            (int start, int end) = OwnedRange(rows, part, parts);
+            if (start < end) owned->Job->Run(offset + start * length, offset + end * length);
+            offset += rows * length;
+        }
+    }
+
     private static unsafe void ElementwisePart<TJob>(void* arguments, int part, int parts) where TJob : unmanaged, IElementwiseJob
     {
         ref TJob job = ref *(TJob*)arguments;
@@ -105,7 +174,7 @@ public static class Parallelism
     }
 }
 
-/// <summary>A pass over elements that do not depend on one another, with its operands pinned (see <see cref="Parallelism.Elementwise{TJob}"/>).</summary>
+/// <summary>A pass over elements that do not depend on one another, with its operands pinned (see <see cref="Parallelism.Elementwise{TJob}(ref TJob, int, int)"/>).</summary>
 internal interface IElementwiseJob
 {
     /// <summary>Number of elements.</summary>
