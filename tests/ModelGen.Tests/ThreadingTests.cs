@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Linq;
 using ModelGen.Kernels;
+using ModelGen.Kernels.Optimizers;
 using Xunit;
 
 namespace ModelGen.Tests;
@@ -126,6 +127,77 @@ public class ThreadingTests
                 Assert.Equal(count, previousEnd);
                 Assert.All(covered, c => Assert.Equal(1, c));
             }
+    }
+
+    [Fact]
+    public void Owned_ranges_cover_every_row_once_in_whole_panels_of_every_width()
+    {
+        // The forward product's share of the columns must be whole panels at every width and precision.
+        foreach (int nr in new[] { PackedGemm.Blocking<float>().Columns, PackedGemm.Blocking<double>().Columns, 8, 16, 32 })
+            Assert.Equal(0, Parallelism.OwnerAlign % nr);
+        foreach (int count in new[] { 1, 10, 31, 32, 33, 128, 784, 1000 })
+            foreach (int parts in new[] { 1, 2, 3, 7 })
+            {
+                int previousEnd = 0;
+                for (int part = 0; part < parts; part++)
+                {
+                    (int start, int end) = Parallelism.OwnedRange(count, part, parts);
+                    Assert.Equal(previousEnd, start);
+                    Assert.True(start % Parallelism.OwnerAlign == 0 || start == count, $"part {part} of {parts} over {count} starts at {start}");
+                    previousEnd = end;
+                }
+                Assert.Equal(count, previousEnd);
+            }
+        // A weight gradient of 128 output units is split by its rows, as the forward product splits its 128 columns.
+        int processors = Math.Min(Environment.ProcessorCount, Parallelism.MaxThreads);
+        Assert.Equal(Math.Min(processors, 4), PackedGemm.Parts<float>(128, 784, 64, splitRows: true, threads: 0, owned: true));
+        Assert.Equal(Math.Min(processors, 4), PackedGemm.Parts<float>(64, 128, 784, splitRows: false, threads: 0, owned: true));
+    }
+
+    /// <summary>
+    /// An optimizer's pass with a parameter layout updates every row of every tensor on one thread, the thread that owns
+    /// that row (<see cref="Parallelism.OwnedRange"/>): a weight's row and its bias's value on the same one, the calling
+    /// thread the first share.
+    /// </summary>
+    [Fact]
+    public unsafe void A_pass_with_a_layout_updates_each_row_on_the_thread_that_owns_it()
+    {
+        const int rows = 256, length = 1000; // rows that no even share of 64-value blocks would end on
+        var layout = new ParameterLayout(new (int, int)[] { (rows, length), (rows, 1) });
+        var threadOf = new int[layout.Count];
+        var job = new RecordThreads { Count = layout.Count };
+        fixed (int* ids = threadOf)
+        {
+            job.Threads = ids;
+            Parallelism.Elementwise(ref job, threads: 0, costPerElement: 16, layout);
+        }
+        int parts = Parallelism.Parts(0, 16L * layout.Count, (layout.Count + 63) / 64);
+        for (int part = 0; part < parts; part++)
+        {
+            (int start, int end) = Parallelism.OwnedRange(rows, part, parts);
+            int owner = threadOf[start * length];
+            if (part == 0) Assert.Equal(Environment.CurrentManagedThreadId, owner);
+            for (int r = start; r < end; r++)
+            {
+                for (int k = 0; k < length; k++)
+                    Assert.True(threadOf[r * length + k] == owner, $"row {r}, value {k}: thread {threadOf[r * length + k]}, owner {owner}");
+                Assert.True(threadOf[rows * length + r] == owner, $"bias {r}: thread {threadOf[rows * length + r]}, owner {owner}");
+            }
+        }
+        // One thread per share at most (all on the calling thread when another test holds the workers).
+        Assert.InRange(threadOf.Distinct().Count(), 1, parts);
+    }
+
+    private unsafe struct RecordThreads : IElementwiseJob
+    {
+        public int* Threads;
+        public int Count { get; set; }
+
+        public readonly void Run(int start, int end)
+        {
+            for (int i = start; i < end; i++) Threads[i] = Environment.CurrentManagedThreadId;
+            System.Threading.Thread.SpinWait(50_000); // long enough for a sleeping worker to wake and take its share
+        }
     }
 
     [Fact]

@@ -247,7 +247,7 @@ namespace Demo
                 // torch.optim.Adam (λ WeightDecay): g += λθ; m = β1·m + (1 − β1)·g; v = β2·v + (1 − β2)·g²; θ -= lr/(1 − β1ᵗ)·m/(√v/√(1 − β2ᵗ) + ε)
                 // One fused pass over all parameters, their gradients and the optimizer state.
                 global::ModelGen.Kernels.Optimizers.Adam.Step<float>(_parameters, _gradients, _expAvg, _expAvgSq, global::System.Span<float>.Empty, _learningRate,
-                    beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0, amsgrad: false, decoupledWeightDecay: false, step: _step, threads: 0);
+                    beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0, amsgrad: false, decoupledWeightDecay: false, step: _step, threads: 0, layout: _parameterLayout);
                 _weightVersion++; // the packed weights are stale
             }
             finally
@@ -255,6 +255,26 @@ namespace Demo
                 _exclusiveUse.Exit(entered);
             }
         }
+
+        // The parameter tensors as rows (output units or channels) of values, in storage order: the optimizer's pass updates
+        // on each thread the rows that thread's products computed, so they stay in its core's cache from step to step.
+        private static readonly global::ModelGen.Kernels.Optimizers.ParameterLayout _parameterLayout = new(new (int, int)[]
+        {
+            (6, 25), // conv2d0.weight [6 x 1 x 5 x 5]
+            (6, 1), // conv2d0.bias [6]
+            (6, 1), // batchnorm0.weight [6]
+            (6, 1), // batchnorm0.bias [6]
+            (16, 150), // conv2d1.weight [16 x 6 x 5 x 5]
+            (16, 1), // conv2d1.bias [16]
+            (120, 400), // dense0.weight [120 x 400]
+            (120, 1), // dense0.bias [120]
+            (84, 120), // dense1.weight [84 x 120]
+            (84, 1), // dense1.bias [84]
+            (84, 1), // layernorm0.weight [84]
+            (84, 1), // layernorm0.bias [84]
+            (10, 84), // dense2.weight [10 x 84]
+            (10, 1), // dense2.bias [10]
+        });
 
         /// <summary>
         /// Names of the optimizer's state tensors (PyTorch's state keys). Each holds one value per parameter, in the order of

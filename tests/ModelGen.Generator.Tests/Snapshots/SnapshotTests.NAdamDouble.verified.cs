@@ -190,7 +190,7 @@ namespace Demo
                 // torch.optim.NAdam 1.13 (λ WeightDecay, ψ MomentumDecay): g += λθ; μₜ = β1·(1 − ½·0.96^(tψ)); m, v as Adam; θ -= lr·(1 − μₜ)/(1 − Πμ)·g/d + lr·μₜ₊₁/(1 − Πμ·μₜ₊₁)·m/d
                 // One fused pass over all parameters, their gradients and the optimizer state.
                 global::ModelGen.Kernels.Optimizers.NAdam.Step<double>(_parameters, _gradients, _expAvg, _expAvgSq, ref _muProduct, _learningRate,
-                    beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0, momentumDecay: 0.005, step: _step, threads: 0);
+                    beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0, momentumDecay: 0.005, step: _step, threads: 0, layout: _parameterLayout);
                 _weightVersion++; // the packed weights are stale
             }
             finally
@@ -198,6 +198,16 @@ namespace Demo
                 _exclusiveUse.Exit(entered);
             }
         }
+
+        // The parameter tensors as rows (output units or channels) of values, in storage order: the optimizer's pass updates
+        // on each thread the rows that thread's products computed, so they stay in its core's cache from step to step.
+        private static readonly global::ModelGen.Kernels.Optimizers.ParameterLayout _parameterLayout = new(new (int, int)[]
+        {
+            (4, 2), // dense0.weight [4 x 2]
+            (4, 1), // dense0.bias [4]
+            (1, 4), // dense1.weight [1 x 4]
+            (1, 1), // dense1.bias [1]
+        });
 
         /// <summary>
         /// Names of the optimizer's state tensors (PyTorch's state keys). Each holds one value per parameter, in the order of

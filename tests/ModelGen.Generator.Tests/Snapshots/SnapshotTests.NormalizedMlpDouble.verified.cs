@@ -224,7 +224,7 @@ namespace Demo
                 // torch.optim.SGD (λ WeightDecay, μ Momentum, τ Dampening): g += λθ; b = g on step 1, else μ·b + (1 − τ)·g; g = g + μ·b (Nesterov) or b; θ -= lr·g
                 // One fused pass over all parameters, their gradients and the optimizer state.
                 global::ModelGen.Kernels.Optimizers.Sgd.Step<double>(_parameters, _gradients, _momentumBuffer, _learningRate,
-                    momentum: 0.9, dampening: 0, nesterov: false, weightDecay: 0, firstStep: _step == 1, threads: 0);
+                    momentum: 0.9, dampening: 0, nesterov: false, weightDecay: 0, firstStep: _step == 1, threads: 0, layout: _parameterLayout);
                 _weightVersion++; // the packed weights are stale
             }
             finally
@@ -232,6 +232,22 @@ namespace Demo
                 _exclusiveUse.Exit(entered);
             }
         }
+
+        // The parameter tensors as rows (output units or channels) of values, in storage order: the optimizer's pass updates
+        // on each thread the rows that thread's products computed, so they stay in its core's cache from step to step.
+        private static readonly global::ModelGen.Kernels.Optimizers.ParameterLayout _parameterLayout = new(new (int, int)[]
+        {
+            (12, 8), // dense0.weight [12 x 8]
+            (12, 1), // dense0.bias [12]
+            (12, 1), // batchnorm0.weight [12]
+            (12, 1), // batchnorm0.bias [12]
+            (6, 12), // dense1.weight [6 x 12]
+            (6, 1), // dense1.bias [6]
+            (6, 1), // layernorm0.weight [6]
+            (6, 1), // layernorm0.bias [6]
+            (2, 6), // dense2.weight [2 x 6]
+            (2, 1), // dense2.bias [2]
+        });
 
         /// <summary>
         /// Names of the optimizer's state tensors (PyTorch's state keys). Each holds one value per parameter, in the order of

@@ -192,7 +192,7 @@ namespace Demo
                 // torch.optim.Adadelta (λ WeightDecay): g += λθ; v = ρ·v + (1 − ρ)·g²; Δ = √(u + ε)/√(v + ε)·g; u = ρ·u + (1 − ρ)·Δ²; θ -= lr·Δ
                 // One fused pass over all parameters, their gradients and the optimizer state.
                 global::ModelGen.Kernels.Optimizers.AdaDelta.Step<float>(_parameters, _gradients, _squareAvg, _accDelta, _learningRate,
-                    rho: 0.95, epsilon: 1e-6, weightDecay: 0, threads: 0);
+                    rho: 0.95, epsilon: 1e-6, weightDecay: 0, threads: 0, layout: _parameterLayout);
                 _weightVersion++; // the packed weights are stale
             }
             finally
@@ -200,6 +200,16 @@ namespace Demo
                 _exclusiveUse.Exit(entered);
             }
         }
+
+        // The parameter tensors as rows (output units or channels) of values, in storage order: the optimizer's pass updates
+        // on each thread the rows that thread's products computed, so they stay in its core's cache from step to step.
+        private static readonly global::ModelGen.Kernels.Optimizers.ParameterLayout _parameterLayout = new(new (int, int)[]
+        {
+            (5, 3), // dense0.weight [5 x 3]
+            (5, 1), // dense0.bias [5]
+            (2, 5), // dense1.weight [2 x 5]
+            (2, 1), // dense1.bias [2]
+        });
 
         /// <summary>
         /// Names of the optimizer's state tensors (PyTorch's state keys). Each holds one value per parameter, in the order of

@@ -193,7 +193,7 @@ namespace Demo
                 // torch.optim.RMSprop (λ WeightDecay, μ Momentum): g += λθ; v = α·v + (1 − α)·g²; ḡ = α·ḡ + (1 − α)·g; d = √(v − ḡ²) + ε; b = μ·b + g/d; θ -= lr·b
                 // One fused pass over all parameters, their gradients and the optimizer state.
                 global::ModelGen.Kernels.Optimizers.RmsProp.Step<float>(_parameters, _gradients, _squareAvg, _gradAvg, _momentumBuffer, _learningRate,
-                    alpha: 0.99, epsilon: 1e-8, weightDecay: 0.0001, momentum: 0.9, centered: true, threads: 0);
+                    alpha: 0.99, epsilon: 1e-8, weightDecay: 0.0001, momentum: 0.9, centered: true, threads: 0, layout: _parameterLayout);
                 _weightVersion++; // the packed weights are stale
             }
             finally
@@ -201,6 +201,16 @@ namespace Demo
                 _exclusiveUse.Exit(entered);
             }
         }
+
+        // The parameter tensors as rows (output units or channels) of values, in storage order: the optimizer's pass updates
+        // on each thread the rows that thread's products computed, so they stay in its core's cache from step to step.
+        private static readonly global::ModelGen.Kernels.Optimizers.ParameterLayout _parameterLayout = new(new (int, int)[]
+        {
+            (5, 3), // dense0.weight [5 x 3]
+            (5, 1), // dense0.bias [5]
+            (2, 5), // dense1.weight [2 x 5]
+            (2, 1), // dense1.bias [2]
+        });
 
         /// <summary>
         /// Names of the optimizer's state tensors (PyTorch's state keys). Each holds one value per parameter, in the order of

@@ -222,7 +222,7 @@ namespace Demo
                 // torch.optim.AdamW (λ WeightDecay): θ *= 1 − lr·λ; m = β1·m + (1 − β1)·g; v = β2·v + (1 − β2)·g²; θ -= lr/(1 − β1ᵗ)·m/(√v/√(1 − β2ᵗ) + ε)
                 // One fused pass over all parameters, their gradients and the optimizer state.
                 global::ModelGen.Kernels.Optimizers.Adam.Step<double>(_parameters, _gradients, _expAvg, _expAvgSq, global::System.Span<double>.Empty, _learningRate,
-                    beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01, amsgrad: false, decoupledWeightDecay: true, step: _step, threads: 0);
+                    beta1: 0.9, beta2: 0.999, epsilon: 1e-8, weightDecay: 0.01, amsgrad: false, decoupledWeightDecay: true, step: _step, threads: 0, layout: _parameterLayout);
                 _weightVersion++; // the packed weights are stale
             }
             finally
@@ -230,6 +230,24 @@ namespace Demo
                 _exclusiveUse.Exit(entered);
             }
         }
+
+        // The parameter tensors as rows (output units or channels) of values, in storage order: the optimizer's pass updates
+        // on each thread the rows that thread's products computed, so they stay in its core's cache from step to step.
+        private static readonly global::ModelGen.Kernels.Optimizers.ParameterLayout _parameterLayout = new(new (int, int)[]
+        {
+            (32, 18), // h.weight [32 x 18]
+            (32, 1), // h.bias [32]
+            (32, 32), // dense1.weight [32 x 32]
+            (32, 1), // dense1.bias [32]
+            (32, 32), // gate.weight [32 x 32]
+            (32, 1), // gate.bias [32]
+            (32, 1), // deep.weight [32]
+            (32, 1), // deep.bias [32]
+            (4, 18), // wide.weight [4 x 18]
+            (4, 1), // wide.bias [4]
+            (1, 36), // dense4.weight [1 x 36]
+            (1, 1), // dense4.bias [1]
+        });
 
         /// <summary>
         /// Names of the optimizer's state tensors (PyTorch's state keys). Each holds one value per parameter, in the order of

@@ -188,7 +188,7 @@ namespace QuickStart
                 // torch.optim.SGD (λ WeightDecay, μ Momentum, τ Dampening): g += λθ; b = g on step 1, else μ·b + (1 − τ)·g; g = g + μ·b (Nesterov) or b; θ -= lr·g
                 // One fused pass over all parameters, their gradients and the optimizer state.
                 global::ModelGen.Kernels.Optimizers.Sgd.Step<float>(_parameters, _gradients, _momentumBuffer, _learningRate,
-                    momentum: 0.9f, dampening: 0f, nesterov: false, weightDecay: 0f, firstStep: _step == 1, threads: 0);
+                    momentum: 0.9f, dampening: 0f, nesterov: false, weightDecay: 0f, firstStep: _step == 1, threads: 0, layout: _parameterLayout);
                 _weightVersion++; // the packed weights are stale
             }
             finally
@@ -196,6 +196,16 @@ namespace QuickStart
                 _exclusiveUse.Exit(entered);
             }
         }
+
+        // The parameter tensors as rows (output units or channels) of values, in storage order: the optimizer's pass updates
+        // on each thread the rows that thread's products computed, so they stay in its core's cache from step to step.
+        private static readonly global::ModelGen.Kernels.Optimizers.ParameterLayout _parameterLayout = new(new (int, int)[]
+        {
+            (8, 2), // dense0.weight [8 x 2]
+            (8, 1), // dense0.bias [8]
+            (1, 8), // dense1.weight [1 x 8]
+            (1, 1), // dense1.bias [1]
+        });
 
         /// <summary>
         /// Names of the optimizer's state tensors (PyTorch's state keys). Each holds one value per parameter, in the order of

@@ -104,8 +104,72 @@ public class OptimizerKernelTests
         }
     }
 
+    /// <summary>
+    /// Every optimizer over a model's worth of parameters (298,000: enough work to be split on two processors), laid out
+    /// as three tensors of rows (a 1000 × 290 weight, its bias, a 7 × 1000 weight), on all threads: the same bits as the
+    /// pass in even shares on one thread, for the parameters and every state array, three steps.
+    /// </summary>
+    [Theory]
+    [MemberData(nameof(Optimizers))]
+    public void A_pass_split_by_the_rows_of_a_layout_gives_the_bits_of_one_thread(string optimizer)
+    {
+        const int n = 1000 * 290 + 1000 + 7 * 1000, states = 3;
+        var layout = new ParameterLayout(new (int, int)[] { (1000, 290), (1000, 1), (7, 1000) });
+        Assert.Equal(n, layout.Count);
+        float[] byRows = TestData.Floats(n, seed: 131), alone = (float[])byRows.Clone();
+        float[][] rowsState = new float[states][], aloneState = new float[states][];
+        for (int i = 0; i < states; i++)
+        {
+            rowsState[i] = Array.ConvertAll(TestData.Floats(n, seed: 140 + i, scale: 0.1), v => v * v);
+            aloneState[i] = (float[])rowsState[i].Clone();
+        }
+        float rowsMu = 1f, aloneMu = 1f;
+        for (int step = 1; step <= 3; step++)
+        {
+            float[] g = TestData.Floats(n, seed: 150 + step, scale: 0.1);
+            Step(optimizer, byRows, g, rowsState, 0, n, ref rowsMu, step, threads: 0, layout);
+            Step(optimizer, alone, g, aloneState, 0, n, ref aloneMu, step, threads: 1);
+        }
+        Assert.True(byRows.AsSpan().SequenceEqual(alone), $"{optimizer}: parameters differ");
+        for (int i = 0; i < states; i++)
+            Assert.True(rowsState[i].AsSpan().SequenceEqual(aloneState[i]), $"{optimizer}: state {i} differs");
+    }
+
+    [Fact]
+    public void A_layout_that_does_not_cover_the_parameters_is_refused_before_any_update()
+    {
+        var layout = new ParameterLayout(new (int, int)[] { (10, 20), (10, 1) });
+        Assert.Equal(210, layout.Count);
+        float[] p = TestData.Floats(211, seed: 160), before = (float[])p.Clone(), g = TestData.Floats(211, seed: 161);
+        float[] m = new float[211], v = new float[211];
+        var e = Assert.Throws<ArgumentException>(() =>
+            Adam.Step<float>(p, g, m, v, Span<float>.Empty, 1e-3, 0.9, 0.999, 1e-8, 0, false, false, 1, threads: 0, layout));
+        Assert.Contains("210", e.Message);
+        Assert.Contains("211", e.Message);
+        Assert.Equal(before, p);
+        Assert.All(m, x => Assert.Equal(0f, x));
+    }
+
+    [Theory]
+    [InlineData(0, 5)]
+    [InlineData(5, 0)]
+    [InlineData(-1, 5)]
+    public void A_layout_tensor_needs_rows_of_values(int rows, int length)
+    {
+        var e = Assert.Throws<ArgumentException>(() => new ParameterLayout(new (int, int)[] { (4, 4), (rows, length) }));
+        Assert.Contains("Tensor 1", e.Message);
+    }
+
+    [Fact]
+    public void A_layout_of_more_values_than_an_array_holds_is_refused()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new ParameterLayout(new (int, int)[] { (65536, 32768), (1, 1) }));
+        Assert.Contains("more than", e.Message);
+    }
+
     /// <summary>One step of <paramref name="optimizer"/> over elements <c>[start, start + count)</c>.</summary>
-    private static void Step(string optimizer, float[] p, float[] g, float[][] s, int start, int count, ref float mu, int step, int threads)
+    private static void Step(string optimizer, float[] p, float[] g, float[][] s, int start, int count, ref float mu, int step, int threads,
+        ParameterLayout? layout = null)
     {
         Span<float> P = p.AsSpan(start, count), S0 = s[0].AsSpan(start, count), S1 = s[1].AsSpan(start, count), S2 = s[2].AsSpan(start, count);
         ReadOnlySpan<float> G = g.AsSpan(start, count);
@@ -115,29 +179,29 @@ public class OptimizerKernelTests
         {
             case "sgd":
                 Sgd.Step<float>(P, G, momentum ? S0 : Span<float>.Empty, 0.1f, momentum ? 0.9f : 0f, 0.1f,
-                    optimizer.Contains("nesterov"), (float)wd, firstStep: step == 1, threads);
+                    optimizer.Contains("nesterov"), (float)wd, firstStep: step == 1, threads, layout);
                 break;
             case "rmsprop":
                 RmsProp.Step<float>(P, G, S0, optimizer.Contains("centered") ? S1 : Span<float>.Empty, momentum ? S2 : Span<float>.Empty,
-                    1e-2, 0.99, 1e-8, wd, momentum ? 0.9 : 0, optimizer.Contains("centered"), threads);
+                    1e-2, 0.99, 1e-8, wd, momentum ? 0.9 : 0, optimizer.Contains("centered"), threads, layout);
                 break;
             case "adagrad":
-                AdaGrad.Step<float>(P, G, S0, 1e-2, 1e-10, wd, threads);
+                AdaGrad.Step<float>(P, G, S0, 1e-2, 1e-10, wd, threads, layout);
                 break;
             case "adadelta":
-                AdaDelta.Step<float>(P, G, S0, S1, 1.0, 0.9, 1e-6, wd, threads);
+                AdaDelta.Step<float>(P, G, S0, S1, 1.0, 0.9, 1e-6, wd, threads, layout);
                 break;
             case "adamax":
-                Adamax.Step<float>(P, G, S0, S1, 2e-3, 0.9, 0.999, 1e-8, wd, step, threads);
+                Adamax.Step<float>(P, G, S0, S1, 2e-3, 0.9, 0.999, 1e-8, wd, step, threads, layout);
                 break;
             case "nadam":
-                NAdam.Step<float>(P, G, S0, S1, ref mu, 2e-3, 0.9, 0.999, 1e-8, wd, 4e-3, step, threads);
+                NAdam.Step<float>(P, G, S0, S1, ref mu, 2e-3, 0.9, 0.999, 1e-8, wd, 4e-3, step, threads, layout);
                 break;
             case "adam":
-                Adam.Step<float>(P, G, S0, S1, S2, 1e-3, 0.9, 0.999, 1e-8, wd, amsgrad: false, decoupledWeightDecay: false, step, threads);
+                Adam.Step<float>(P, G, S0, S1, S2, 1e-3, 0.9, 0.999, 1e-8, wd, amsgrad: false, decoupledWeightDecay: false, step, threads, layout);
                 break;
             case "adamw":
-                Adam.Step<float>(P, G, S0, S1, S2, 1e-3, 0.9, 0.999, 1e-8, 0.01, amsgrad: true, decoupledWeightDecay: true, step, threads);
+                Adam.Step<float>(P, G, S0, S1, S2, 1e-3, 0.9, 0.999, 1e-8, 0.01, amsgrad: true, decoupledWeightDecay: true, step, threads, layout);
                 break;
             default:
                 throw new ArgumentException(optimizer);
