@@ -188,6 +188,61 @@ public class ThreadingTests
         Assert.InRange(threadOf.Distinct().Count(), 1, parts);
     }
 
+    /// <summary>
+    /// Tensors with fewer rows than the threads have shares: a small one (a bias of 10) on the calling thread, whose
+    /// products ran there; a large one (16 rows of 70,000) in even shares of its values, the first on the calling thread.
+    /// </summary>
+    [Fact]
+    public unsafe void A_pass_with_a_layout_keeps_small_tensors_on_the_calling_thread_and_shares_few_long_rows()
+    {
+        const int values = 16 * 70_000;
+        var layout = new ParameterLayout(new (int, int)[] { (16, 70_000), (10, 1) });
+        var threadOf = new int[layout.Count];
+        var job = new RecordThreads { Count = layout.Count };
+        fixed (int* ids = threadOf)
+        {
+            job.Threads = ids;
+            Parallelism.Elementwise(ref job, threads: 0, costPerElement: 16, layout);
+        }
+        int caller = Environment.CurrentManagedThreadId;
+        for (int k = values; k < layout.Count; k++) Assert.Equal(caller, threadOf[k]);
+        int parts = Parallelism.Parts(0, 16L * layout.Count, (layout.Count + 63) / 64);
+        for (int part = 0; part < parts; part++)
+        {
+            (int start, int end) = Parallelism.Range(values, part, parts, 64);
+            int owner = threadOf[start];
+            if (part == 0) Assert.Equal(caller, owner);
+            for (int k = start; k < end; k++)
+                Assert.True(threadOf[k] == owner, $"value {k}: thread {threadOf[k]}, share {part} on {owner}");
+        }
+    }
+
+    /// <summary>
+    /// Layers of 33 and 65 outputs, whose owned shares end inside a tile: on two threads 33 leaves the second share one
+    /// row (the few-rows kernel against the batch packed by that thread), 65 shares of 32 and 33 rows; the same bits as
+    /// one thread.
+    /// </summary>
+    [Theory]
+    [InlineData(33)]
+    [InlineData(65)]
+    public void Layers_whose_last_owned_share_is_one_row_give_the_same_bits_on_one_thread_and_on_all(int outputs)
+    {
+        const int n = 64, inputs = 2000;
+        float[] x = TestData.Floats(n * inputs, seed: 61), w = TestData.Floats(outputs * inputs, seed: 62);
+        float[] b = TestData.Floats(outputs, seed: 63), dy = TestData.Floats(n * outputs, seed: 64);
+        float[] y1 = new float[n * outputs], yAll = new float[n * outputs];
+        Dense.Forward<float>(x, w, b, y1, n, inputs, outputs, threads: 1);
+        Dense.Forward<float>(x, w, b, yAll, n, inputs, outputs, threads: 0);
+        Assert.True(y1.AsSpan().SequenceEqual(yAll));
+        float[] dw1 = new float[outputs * inputs], dwAll = new float[outputs * inputs];
+        Dense.Backward<float>(x, w, dy, dw1, Span<float>.Empty, Span<float>.Empty, n, inputs, outputs, threads: 1);
+        Dense.Backward<float>(x, w, dy, dwAll, Span<float>.Empty, Span<float>.Empty, n, inputs, outputs, threads: 0);
+        Assert.True(dw1.AsSpan().SequenceEqual(dwAll));
+        // The rows are owned: two shares wherever two threads run it.
+        if (Parallelism.MaxThreads > 1 && Environment.ProcessorCount > 1)
+            Assert.Equal(2, PackedGemm.Parts<float>(outputs, inputs, n, splitRows: true, threads: 2, owned: true));
+    }
+
     private unsafe struct RecordThreads : IElementwiseJob
     {
         public int* Threads;

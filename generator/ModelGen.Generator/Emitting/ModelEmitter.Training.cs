@@ -260,7 +260,7 @@ internal sealed partial class ModelEmitter
     {
         var tensors = _plan.Parameters.ToList();
         _w.Line("// The parameter tensors as rows (output units or channels) of values, in storage order: the optimizer's pass updates");
-        _w.Line("// on each thread the rows that thread's products computed, so they stay in its core's cache from step to step.");
+        _w.Line("// on each thread the rows that thread owns, those a dense layer's products computed there (ParameterLayout).");
         _w.Line($"private static readonly global::ModelGen.Kernels.Optimizers.ParameterLayout _parameterLayout = new(new (int, int)[]");
         _w.Line("{");
         foreach (TensorPlan t in tensors)

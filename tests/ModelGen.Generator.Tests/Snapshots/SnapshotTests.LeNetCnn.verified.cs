@@ -257,7 +257,7 @@ namespace Demo
         }
 
         // The parameter tensors as rows (output units or channels) of values, in storage order: the optimizer's pass updates
-        // on each thread the rows that thread's products computed, so they stay in its core's cache from step to step.
+        // on each thread the rows that thread owns, those a dense layer's products computed there (ParameterLayout).
         private static readonly global::ModelGen.Kernels.Optimizers.ParameterLayout _parameterLayout = new(new (int, int)[]
         {
             (6, 25), // conv2d0.weight [6 x 1 x 5 x 5]

@@ -202,7 +202,7 @@ namespace Demo
         }
 
         // The parameter tensors as rows (output units or channels) of values, in storage order: the optimizer's pass updates
-        // on each thread the rows that thread's products computed, so they stay in its core's cache from step to step.
+        // on each thread the rows that thread owns, those a dense layer's products computed there (ParameterLayout).
         private static readonly global::ModelGen.Kernels.Optimizers.ParameterLayout _parameterLayout = new(new (int, int)[]
         {
             (5, 3), // dense0.weight [5 x 3]

@@ -1,4 +1,5 @@
 using System;
+using ModelGen;
 using ModelGen.Kernels.Optimizers;
 using Xunit;
 
@@ -116,6 +117,9 @@ public class OptimizerKernelTests
         const int n = 1000 * 290 + 1000 + 7 * 1000, states = 3;
         var layout = new ParameterLayout(new (int, int)[] { (1000, 290), (1000, 1), (7, 1000) });
         Assert.Equal(n, layout.Count);
+        // Split wherever there are two processors to split over (SGD's 5 multiply-adds per value the least work).
+        if (Parallelism.MaxThreads > 1 && Environment.ProcessorCount > 1)
+            Assert.True(Parallelism.Parts(0, 5L * n, (n + 63) / 64) > 1);
         float[] byRows = TestData.Floats(n, seed: 131), alone = (float[])byRows.Clone();
         float[][] rowsState = new float[states][], aloneState = new float[states][];
         for (int i = 0; i < states; i++)

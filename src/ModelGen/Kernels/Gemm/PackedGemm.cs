@@ -202,7 +202,10 @@ internal static unsafe class PackedGemm
     /// The product on up to <paramref name="threads"/> threads (0: <see cref="Parallelism.MaxThreads"/>). With B packed
     /// once (weights) and rows enough, the rows are split, so no thread packs what another packs too; otherwise the
     /// columns, each thread packing its own columns of B, against A read in place or packed once for all the threads
-    /// (its row panels split over them). Products of a few rows read every weight once per multiply-add and are bound
+    /// (its row panels split over them). A layer's output units are split in the shares the threads own
+    /// (<see cref="Parallelism.OwnedRange"/>) where that cuts as many ways: a forward product's columns
+    /// (<see cref="Product{T}.OwnedColumns"/>), a weight gradient's rows (<see cref="Product{T}.OwnedRows"/>, each thread
+    /// packing all of B for its rows: the batch, a small copy beside the product). Products of a few rows read every weight once per multiply-add and are bound
     /// by memory, not arithmetic: when their weights outgrow half of one core's L2 cache (<see cref="CoreCache"/>) they
     /// are split at a sixteenth of the work, in fixed shares, so that each core streams the same share of the weights on
     /// every call, which then stays in its L2 (batch-1 784-128-10 inference, 392 KiB of first-layer weights against a
@@ -215,11 +218,22 @@ internal static unsafe class PackedGemm
     {
         const int mr = GemmBlocking.TileRows;
         int nr = Blocking<T>().Columns;
-        bool splitRows = p.OwnedRows || (p.PackedB != null && p.M >= SplitRowsFrom);
-        // Shares owned by threads (see Parallelism.OwnedRange): a weight gradient's rows; a forward product's columns
-        // when they are split (not for a batch-1 call, not when the rows are).
-        bool owned = p.OwnedRows || (p.OwnedColumns && !splitRows && p.M >= 4);
-        int parts = Parts<T>(p.M, p.N, p.K, splitRows, threads, owned);
+        bool splitRows = p.PackedB != null && p.M >= SplitRowsFrom;
+        int parts = Parts<T>(p.M, p.N, p.K, splitRows, threads);
+        // A layer's output units in the shares the threads own (Parallelism.OwnedRange): a weight gradient's rows, a
+        // forward product's columns when those are what is split (not a batch-1 call's, not when the batch's rows are),
+        // wherever that splits the product as many ways as the usual cut (a layer of 32 outputs or fewer keeps it).
+        bool owned = false;
+        if (p.OwnedRows || (p.OwnedColumns && !splitRows && p.M >= 4))
+        {
+            int ownedParts = Parts<T>(p.M, p.N, p.K, p.OwnedRows, threads, owned: true);
+            if (ownedParts > 1 && ownedParts >= parts)
+            {
+                owned = true;
+                splitRows = p.OwnedRows;
+                parts = ownedParts;
+            }
+        }
         if (parts <= 1)
         {
             Run(p, 0, p.N);

@@ -12,6 +12,7 @@ public static class AdaDelta
     /// <summary>
     /// One step over all parameters. Large models split the pass over up to <paramref name="threads"/> threads (0: as
     /// many as <see cref="Parallelism.MaxThreads"/> allows); every element is updated the same way on any number of threads.
+    /// With <paramref name="layout"/> (generated models pass theirs) each thread updates the rows it owns (see <see cref="ParameterLayout"/>).
     /// </summary>
     public static unsafe void Step<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> squareAvg, Span<T> accDelta,
         double learningRate, double rho, double epsilon, double weightDecay, int threads = 1, ParameterLayout? layout = null)

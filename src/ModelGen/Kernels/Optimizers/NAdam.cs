@@ -29,6 +29,7 @@ public static class NAdam
     /// One step (t = <paramref name="step"/>, from 1); <paramref name="muProduct"/> is updated (on the calling thread,
     /// once per step). Large models split the elementwise pass over up to <paramref name="threads"/> threads (0: as many
     /// as <see cref="Parallelism.MaxThreads"/> allows); every element is updated the same way on any number of threads.
+    /// With <paramref name="layout"/> (generated models pass theirs) each thread updates the rows it owns (see <see cref="ParameterLayout"/>).
     /// </summary>
     public static unsafe void Step<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> expAvg, Span<T> expAvgSq, ref T muProduct,
         double learningRate, double beta1, double beta2, double epsilon, double weightDecay, double momentumDecay, long step,

@@ -5,10 +5,11 @@ namespace ModelGen.Kernels.Optimizers;
 /// <summary>
 /// The parameter tensors of a model as they lie back to back in its flat parameter array, each as rows of equal length:
 /// its first dimension (a dense layer's output units, a convolution's output channels) by the rest. Given to an
-/// optimizer's <c>Step</c>, it lets each thread update the rows of every tensor that its layer's products computed on
-/// that thread (the forward product's outputs, the weight gradient's rows), so that a row's weights, gradient and
-/// optimizer state stay in one core's cache from step to step. Generated models pass theirs; the result does not
-/// depend on it, only where each row is updated.
+/// optimizer's <c>Step</c>, it splits the pass by those rows in the shares the threads own
+/// (<c>Parallelism.OwnedRange</c>): a dense layer's weights are then updated on the thread whose products computed those
+/// outputs and their gradient rows, so that a row's weights, gradient and optimizer state stay in one core's cache from
+/// step to step. Tensors with too few rows to share are updated on the calling thread when small, in even shares
+/// otherwise. Generated models pass theirs; the result does not depend on it, only where each value is updated.
 /// </summary>
 public sealed class ParameterLayout
 {

@@ -14,6 +14,7 @@ public static class RmsProp
     /// One step over all parameters; <paramref name="gradAvg"/> is used when centered, <paramref name="momentumBuffer"/>
     /// when μ &gt; 0. Large models split the pass over up to <paramref name="threads"/> threads (0: as many as
     /// <see cref="Parallelism.MaxThreads"/> allows); every element is updated the same way on any number of threads.
+    /// With <paramref name="layout"/> (generated models pass theirs) each thread updates the rows it owns (see <see cref="ParameterLayout"/>).
     /// </summary>
     public static unsafe void Step<T>(Span<T> parameters, ReadOnlySpan<T> gradients, Span<T> squareAvg, Span<T> gradAvg,
         Span<T> momentumBuffer, double learningRate, double alpha, double epsilon, double weightDecay, double momentum, bool centered,

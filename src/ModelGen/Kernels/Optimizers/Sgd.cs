@@ -14,6 +14,7 @@ public static class Sgd
     /// One SGD step over <paramref name="parameters"/>. Large models split the pass over up to
     /// <paramref name="threads"/> threads (0: as many as <see cref="Parallelism.MaxThreads"/> allows); every element is
     /// updated the same way on any number of threads.
+    /// With <paramref name="layout"/> (generated models pass theirs) each thread updates the rows it owns (see <see cref="ParameterLayout"/>).
     /// </summary>
     /// <param name="parameters">θ, updated in place.</param>
     /// <param name="gradients">g, the gradient of the loss (left unchanged).</param>

@@ -74,7 +74,9 @@ public static class Parallelism
     /// of the gradient, and the optimizer's pass updates those rows (<see cref="Elementwise{TJob}(ref TJob, int, int, ParameterLayout)"/>).
     /// The weights, gradients and optimizer state of a row are then written and read by one core on every step and stay
     /// in its cache, instead of crossing to the other core's between the products and the optimizer's pass. Runs start
-    /// at multiples of <see cref="OwnerAlign"/>.
+    /// at multiples of <see cref="OwnerAlign"/>. The shares line up when the products and the pass are split into the
+    /// same number of parts, each by its own work: on two processors, every split; on more, a layer whose products
+    /// have work for more threads than the optimizer's pass over its model may be split more ways than the pass.
     /// </summary>
     internal static (int Start, int End) OwnedRange(int count, int part, int parts) => Range(count, part, parts, OwnerAlign);
 
@@ -144,16 +146,33 @@ public static class Parallelism
         public int Tensors;
     }
 
+    /// <summary>Values up to which a tensor with fewer rows than the threads' shares is updated on the calling thread alone.</summary>
+    internal const int SmallTensor = 4096;
+
     private static unsafe void OwnedPart<TJob>(void* arguments, int part, int parts) where TJob : unmanaged, IElementwiseJob
     {
         OwnedJob<TJob>* owned = (OwnedJob<TJob>*)arguments;
         int offset = 0;
         for (int t = 0; t < owned->Tensors; t++)
         {
-            int rows = owned->Rows[t], length = owned->RowLengths[t];
-            (int start, int end) = OwnedRange(rows, part, parts);
-            if (start < end) owned->Job->Run(offset + start * length, offset + end * length);
-            offset += rows * length;
+            int rows = owned->Rows[t], length = owned->RowLengths[t], values = rows * length;
+            if (Blocks(rows, OwnerAlign) >= parts)
+            {
+                (int start, int end) = OwnedRange(rows, part, parts);
+                if (start < end) owned->Job->Run(offset + start * length, offset + end * length);
+            }
+            else if (values <= SmallTensor)
+            {
+                // Too few rows to share: a small tensor (a bias, a short layer), whose products ran on the calling thread.
+                if (part == 0) owned->Job->Run(offset, offset + values);
+            }
+            else
+            {
+                // Few long rows (a layer of 32 outputs or fewer over many inputs, whose products split otherwise): even shares.
+                (int start, int end) = Range(values, part, parts, 64);
+                if (start < end) owned->Job->Run(offset + start, offset + end);
+            }
+            offset += values;
         }
     }
 
