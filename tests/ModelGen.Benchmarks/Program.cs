@@ -37,6 +37,8 @@ public static class Program
         ModelGen and ONNX Runtime on one model and batch, alternating in one process (ratios that the drift spares):
           dotnet run -c Release --project tests/ModelGen.Benchmarks -- --ab-ort --case lenet --mode b1|b64 [--threads 2]
                                                         [--rounds 30] [--slice-ms 100] [--gap-ms 20] [--onnx-dir bench/.onnx]
+        A training step's two phases timed apart (forward and backward; the optimizer's pass), then whole, in this process:
+          dotnet run -c Release --project tests/ModelGen.Benchmarks -- --phases mlp128|mlp512|mlp1024|lenet [--rounds 5]
         BenchmarkDotNet:
           dotnet run -c Release --project tests/ModelGen.Benchmarks -- --filter '*'                 every benchmark
           dotnet run -c Release --project tests/ModelGen.Benchmarks -- --job short --filter '*784x128x10*'
@@ -59,6 +61,7 @@ public static class Program
         if (args[0] == "--convolutions") return ConvolutionLayers.Run(args);
         if (args[0] == "--ab") return BuildComparison.Run(args);
         if (args[0] == "--ab-ort") return OrtComparison.Run(args);
+        if (args[0] == "--phases") return StepPhases.Run(args);
 
         var summaries = BenchmarkSwitcher.FromTypes([typeof(TrainStepBenchmarks), typeof(DenseProductBenchmarks), typeof(ConvolutionBenchmarks)]).Run(args);
         foreach (var summary in summaries)

@@ -212,7 +212,7 @@ internal static unsafe class PackedGemm
     /// Zen 3's 512 KiB L2: 6.4–6.6 → 4.2–5.5 µs on two cores, AVX2, separate processes). Weights that one core's L2
     /// holds are read from there as fast as the cores would share them, and a split only adds the hand-over: the same
     /// model on a Zen 5 (1 MiB L2) ran 3.7 µs split and 2.5 µs on one core when handing over was slow there, and 2.4–2.5
-    /// µs either way when it was fast (README, "Latest").
+    /// µs either way when it was fast (README, "Batch-1 threading").
     /// </summary>
     public static void Run<T>(ref Product<T> p, int threads) where T : unmanaged, IFloatingPointIeee754<T>
     {

@@ -6,7 +6,7 @@ namespace ModelGen.Kernels;
 /// Whether one layer's single-sample calls (batch-1 inference) run split over the threads or on the calling thread,
 /// chosen by timing both in turn, as the layer runs. A single sample's layer takes microseconds, and what its split
 /// costs (handing the sample's input to the other cores and their outputs back) depends on how far apart the cores are:
-/// on the Zen 5 virtual machine of the README's "Latest" measurements it moved between two states from minute to
+/// on the Zen 5 virtual machine of the README's "Batch-1 threading" measurements it moved between two states from minute to
 /// minute (a round trip of one cache line between two threads of 125–195 ns, or of 420–550 ns), and batch-1 LeNet with
 /// its second convolution split took 17.8–18.2 µs in the first and 24.9–26.8 µs in the second, against 22.7–23.1 µs
 /// unsplit in both. The results do not depend on the choice: convolutions are split along output positions, never
