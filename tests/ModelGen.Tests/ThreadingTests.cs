@@ -160,17 +160,11 @@ public class ThreadingTests
     /// thread the first share.
     /// </summary>
     [Fact]
-    public unsafe void A_pass_with_a_layout_updates_each_row_on_the_thread_that_owns_it()
+    public void A_pass_with_a_layout_updates_each_row_on_the_thread_that_owns_it()
     {
         const int rows = 256, length = 1000; // rows that no even share of 64-value blocks would end on
         var layout = new ParameterLayout(new (int, int)[] { (rows, length), (rows, 1) });
-        var threadOf = new int[layout.Count];
-        var job = new RecordThreads { Count = layout.Count };
-        fixed (int* ids = threadOf)
-        {
-            job.Threads = ids;
-            Parallelism.Elementwise(ref job, threads: 0, costPerElement: 16, layout);
-        }
+        int[] threadOf = ThreadPerValue(layout);
         int parts = Parallelism.Parts(0, 16L * layout.Count, (layout.Count + 63) / 64);
         for (int part = 0; part < parts; part++)
         {
@@ -193,17 +187,11 @@ public class ThreadingTests
     /// products ran there; a large one (16 rows of 70,000) in even shares of its values, the first on the calling thread.
     /// </summary>
     [Fact]
-    public unsafe void A_pass_with_a_layout_keeps_small_tensors_on_the_calling_thread_and_shares_few_long_rows()
+    public void A_pass_with_a_layout_keeps_small_tensors_on_the_calling_thread_and_shares_few_long_rows()
     {
         const int values = 16 * 70_000;
         var layout = new ParameterLayout(new (int, int)[] { (16, 70_000), (10, 1) });
-        var threadOf = new int[layout.Count];
-        var job = new RecordThreads { Count = layout.Count };
-        fixed (int* ids = threadOf)
-        {
-            job.Threads = ids;
-            Parallelism.Elementwise(ref job, threads: 0, costPerElement: 16, layout);
-        }
+        int[] threadOf = ThreadPerValue(layout);
         int caller = Environment.CurrentManagedThreadId;
         for (int k = values; k < layout.Count; k++) Assert.Equal(caller, threadOf[k]);
         int parts = Parallelism.Parts(0, 16L * layout.Count, (layout.Count + 63) / 64);
@@ -241,6 +229,19 @@ public class ThreadingTests
         // The rows are owned: two shares wherever two threads run it.
         if (Parallelism.MaxThreads > 1 && Environment.ProcessorCount > 1)
             Assert.Equal(2, PackedGemm.Parts<float>(outputs, inputs, n, splitRows: true, threads: 2, owned: true));
+    }
+
+    /// <summary>The thread that an element-wise pass with <paramref name="layout"/>, on all threads, gave each value to.</summary>
+    private static unsafe int[] ThreadPerValue(ParameterLayout layout)
+    {
+        var threadOf = new int[layout.Count];
+        var job = new RecordThreads { Count = layout.Count };
+        fixed (int* ids = threadOf)
+        {
+            job.Threads = ids;
+            Parallelism.Elementwise(ref job, threads: 0, costPerElement: 16, layout);
+        }
+        return threadOf;
     }
 
     private unsafe struct RecordThreads : IElementwiseJob
