@@ -327,6 +327,61 @@ public class ThreadingTests
         Assert.True(yd1.AsSpan().SequenceEqual(yd2));
     }
 
+    /// <summary>
+    /// Batch norm (split by channels), ReLU (by runs of values) and max pooling's gradient (by samples) on all threads:
+    /// the same bits as on one, forward and backward, overwriting and accumulating; LeNet's first block's sizes (64
+    /// samples of 16 channels of 28 × 28), large enough to be split on two processors.
+    /// </summary>
+    [Fact]
+    public void Normalization_relu_and_pooling_gradient_passes_give_the_same_bits_on_one_thread_and_on_all()
+    {
+        const int n = 64, channels = 16, spatial = 784, count = n * channels * spatial;
+        Assert.True(Environment.ProcessorCount == 1 || Parallelism.MaxThreads == 1 || Parallelism.Parts(0, 6L * count, channels) > 1);
+        float[] x = TestData.Floats(count, seed: 71), gamma = TestData.Floats(channels, seed: 72), beta = TestData.Floats(channels, seed: 73);
+        float[] dy = TestData.Floats(count, seed: 74);
+        float[][] one = BatchNormAndRelu(x, gamma, beta, dy, threads: 1), all = BatchNormAndRelu(x, gamma, beta, dy, threads: 0);
+        for (int i = 0; i < one.Length; i++)
+            Assert.True(one[i].AsSpan().SequenceEqual(all[i]), $"output {i} differs between one thread and all");
+
+        // Max pooling 2 × 2 over the same shape, then its gradient on one thread and on all, overwriting and accumulating.
+        float[] pooled = new float[count / 4];
+        int[] argmax = new int[count / 4];
+        Pooling.MaxForward<float>(x, pooled, argmax, n, channels, 28, 28, 2, 2, 14, 14, threads: 1);
+        float[] dPooled = TestData.Floats(count / 4, seed: 75);
+        float[] dx1 = TestData.Floats(count, seed: 76), dxAll = (float[])dx1.Clone();
+        Pooling.MaxBackward<float>(dPooled, argmax, dx1, n, channels, 28, 28, 14, 14, threads: 1);
+        Pooling.MaxBackward<float>(dPooled, argmax, dxAll, n, channels, 28, 28, 14, 14, threads: 0);
+        Assert.True(dx1.AsSpan().SequenceEqual(dxAll));
+        Assert.Equal(count - count / 4, dx1.Count(v => v == 0f));
+        Pooling.MaxBackward<float>(dPooled, argmax, dx1, n, channels, 28, 28, 14, 14, accumulate: true, threads: 1);
+        Pooling.MaxBackward<float>(dPooled, argmax, dxAll, n, channels, 28, 28, 14, 14, accumulate: true, threads: 0);
+        Assert.True(dx1.AsSpan().SequenceEqual(dxAll));
+
+        // A corrupt index is reported from whichever thread meets it.
+        argmax[argmax.Length - 1] = channels * spatial;
+        var e = Assert.Throws<ArgumentException>(() =>
+            Pooling.MaxBackward<float>(dPooled, argmax, dxAll, n, channels, 28, 28, 14, 14, threads: 0));
+        Assert.Contains("argmax holds", e.Message);
+    }
+
+    /// <summary>Batch norm's training forward and backward, then ReLU forward and backward (overwriting and accumulating), on <paramref name="threads"/>.</summary>
+    private static float[][] BatchNormAndRelu(float[] x, float[] gamma, float[] beta, float[] dy, int threads)
+    {
+        const int n = 64, channels = 16, spatial = 784;
+        int count = x.Length;
+        float[] y = new float[count], normalized = new float[count], invStd = new float[channels];
+        float[] mean = TestData.Floats(channels, seed: 77), variance = Array.ConvertAll(TestData.Floats(channels, seed: 78), v => 1 + v * v);
+        BatchNorm.ForwardTraining<float>(x, gamma, beta, y, normalized, invStd, mean, variance, n, channels, spatial, 0.1, 1e-5, threads);
+        float[] dgamma = new float[channels], dbeta = new float[channels], dx = TestData.Floats(count, seed: 79);
+        BatchNorm.Backward<float>(dy, normalized, gamma, invStd, dgamma, dbeta, dx, n, channels, spatial, accumulate: true, threads);
+        float[] relu = new float[count], reluGradient = TestData.Floats(count, seed: 80);
+        Activations.ReluForward<float>(y, relu, threads);
+        Activations.ReluBackward<float>(relu, dy, reluGradient, accumulate: true, threads);
+        float[] reluOverwritten = new float[count];
+        Activations.ReluBackward<float>(relu, dy, reluOverwritten, threads: threads);
+        return [y, normalized, invStd, mean, variance, dgamma, dbeta, dx, relu, reluGradient, reluOverwritten];
+    }
+
     [Fact]
     public void A_model_trains_to_the_same_bits_on_one_thread_and_on_all()
     {

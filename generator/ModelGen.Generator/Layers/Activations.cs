@@ -46,21 +46,23 @@ internal sealed record ActivationInfo(ActivationKind Kind, string Kernel, bool T
 
     /// <summary>The layer's activation from <paramref name="x"/> into <paramref name="y"/>, or in place on y when x is null.</summary>
     public static void EmitForward(LayerStep step, string? x, string y) =>
-        Emit(step, "Forward", x is null ? y : $"{x}, {y}", "");
+        Emit(step, "Forward", x is null ? y : $"{x}, {y}", "", separate: x is not null);
 
     /// <summary>
     /// The layer's activation backward: dX from <paramref name="source"/> (Y, or X for the activations whose
     /// derivative reads the input) and dY, or in place over dY when dx is null.
     /// </summary>
     public static void EmitBackward(LayerStep step, string source, string dy, string? dx, string accumulate = "") =>
-        Emit(step, "Backward", dx is null ? $"{source}, {dy}" : $"{source}, {dy}, {dx}", accumulate);
+        Emit(step, "Backward", dx is null ? $"{source}, {dy}" : $"{source}, {dy}, {dx}", accumulate, separate: dx is not null);
 
-    private static void Emit(LayerStep step, string direction, string args, string accumulate)
+    /// <summary>The kernel call; ReLU from one array into another (<paramref name="separate"/>) is split over the model's threads.</summary>
+    private static void Emit(LayerStep step, string direction, string args, string accumulate, bool separate)
     {
         if (Of(step.Layer.Activation) is not { } activation) return;
         string extra = activation.TakesFeatures ? ", " + Int(step.Layer.Output.Size)
             : activation.TakesSlope ? ", " + step.Lit(Slope(step.Layer))
             : activation.TakesAlpha ? ", " + step.Lit(Alpha(step.Layer)) : "";
-        step.W.Line($"{LayerStep.Kernels}.Activations.{activation.Kernel}{direction}<{step.T}>({args}{extra}{accumulate});");
+        string threads = separate && activation.Kernel == "Relu" ? ", " + step.Threads : "";
+        step.W.Line($"{LayerStep.Kernels}.Activations.{activation.Kernel}{direction}<{step.T}>({args}{extra}{accumulate}{threads});");
     }
 }

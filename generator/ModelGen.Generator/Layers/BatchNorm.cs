@@ -77,7 +77,7 @@ internal sealed class BatchNorm : LayerModule
         string weight = LayerStep.Tensor(layer.Weight!), bias = LayerStep.Tensor(layer.Bias!);
         string mean = LayerStep.Tensor(layer.RunningMean!), variance = LayerStep.Tensor(layer.RunningVar!);
         string training = $"{LayerStep.Kernels}.BatchNorm.ForwardTraining<{s.T}>({x}, {weight}, {bias}, {y}, {LayerStep.Rows(s.Scratch("Normalized"), inSize)}, {s.Scratch("InvStd")}, {mean}, {variance},";
-        string trainingArguments = $"n, channels: {Int(channels)}, spatial: {Int(spatial)}, momentum: {Number(s.Spec.Momentum)}, epsilon: {Number(s.Spec.Epsilon)});";
+        string trainingArguments = $"n, channels: {Int(channels)}, spatial: {Int(spatial)}, momentum: {Number(s.Spec.Momentum)}, epsilon: {Number(s.Spec.Epsilon)}, {s.Threads});";
         string inference = $"{LayerStep.Kernels}.BatchNorm.ForwardInference<{s.T}>({x}, {weight}, {bias}, {mean}, {variance}, {y},";
         string inferenceArguments = $"n, channels: {Int(channels)}, spatial: {Int(spatial)}, epsilon: {Number(s.Spec.Epsilon)});";
         if (s.InTrainingBranch)
@@ -109,6 +109,6 @@ internal sealed class BatchNorm : LayerModule
         string weight = LayerStep.Tensor(layer.Weight!);
         s.W.Line($"// {layer.Name}: dγ, dβ per channel and dX through the batch statistics");
         s.W.Line($"{LayerStep.Kernels}.BatchNorm.Backward<{s.T}>({LayerStep.Rows(s.OutputGradient, outSize)}, {LayerStep.Rows(s.Scratch("Normalized"), inSize)}, {weight}, {s.Scratch("InvStd")},");
-        s.W.Line($"    {weight}Gradient, {LayerStep.Tensor(layer.Bias!)}Gradient, {LayerStep.Rows(s.InputGradient(), inSize)}, n, channels: {Int(channels)}, spatial: {Int(spatial)}{s.AccumulateArgument()});");
+        s.W.Line($"    {weight}Gradient, {LayerStep.Tensor(layer.Bias!)}Gradient, {LayerStep.Rows(s.InputGradient(), inSize)}, n, channels: {Int(channels)}, spatial: {Int(spatial)}{s.AccumulateArgument()}, {s.Threads});");
     }
 }

@@ -85,7 +85,7 @@ internal sealed class Pooling : LayerModule
         if (IsMax)
         {
             s.W.Line($"// {layer.Name}: each gradient goes back to where its maximum came from");
-            s.W.Line($"{LayerStep.Kernels}.Pooling.MaxBackward<{s.T}>({dy}, {s.Scratch("Argmax")}, {dx}, {Conv2D.InGeometry(layer)}, {Conv2D.OutGeometry(layer)}{s.AccumulateArgument()});");
+            s.W.Line($"{LayerStep.Kernels}.Pooling.MaxBackward<{s.T}>({dy}, {s.Scratch("Argmax")}, {dx}, {Conv2D.InGeometry(layer)}, {Conv2D.OutGeometry(layer)}{s.AccumulateArgument()}, {s.Threads});");
         }
         else
         {

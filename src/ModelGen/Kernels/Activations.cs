@@ -17,10 +17,49 @@ namespace ModelGen.Kernels;
 public static partial class Activations
 {
     /// <summary><c>y = max(x, 0)</c>.</summary>
-    public static void ReluForward<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
+    /// <remarks>Long inputs are split over up to <paramref name="threads"/> threads (0: as many as <see cref="Parallelism.MaxThreads"/> allows).</remarks>
+    public static unsafe void ReluForward<T>(ReadOnlySpan<T> x, Span<T> y, int threads = 1) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Check.Length(y, x.Length, nameof(y));
+        if (threads == 1)
+        {
+            ReluForwardRun(x, y);
+            return;
+        }
+        fixed (T* px = x, py = y)
+        {
+            var job = new ReluJob<T> { Source = px, Output = py, Count = x.Length };
+            Parallelism.Elementwise(ref job, threads, ReluCost);
+        }
+    }
+
+    /// <summary>Multiply-add equivalents per value of a ReLU pass, for splitting it over the threads (memory-bound).</summary>
+    private const int ReluCost = 2;
+
+    /// <summary>A ReLU pass (forward, or backward when <see cref="Gradient"/> is set) over values <c>[start, end)</c>.</summary>
+    private unsafe struct ReluJob<T> : IElementwiseJob where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        /// <summary>x forward; y backward.</summary>
+        public T* Source;
+        /// <summary>dy backward, or null forward.</summary>
+        public T* Gradient;
+        /// <summary>y forward; dx backward.</summary>
+        public T* Output;
+        public bool Accumulate;
+        public int Count { get; set; }
+
+        public readonly void Run(int start, int end)
+        {
+            var source = new ReadOnlySpan<T>(Source + start, end - start);
+            var output = new Span<T>(Output + start, end - start);
+            if (Gradient == null) ReluForwardRun(source, output);
+            else ReluBackwardRun(source, new ReadOnlySpan<T>(Gradient + start, end - start), output, Accumulate);
+        }
+    }
+
+    private static void ReluForwardRun<T>(ReadOnlySpan<T> x, Span<T> y) where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = x.Length, k = 0;
-        Check.Length(y, n, nameof(y));
         ref T xr = ref MemoryMarshal.GetReference(x);
         ref T yr = ref MemoryMarshal.GetReference(y);
         if (Vector.IsHardwareAccelerated)
@@ -37,12 +76,28 @@ public static partial class Activations
     }
 
     /// <summary><c>dx = y &gt; 0 ? dy : 0</c> (with <paramref name="accumulate"/>: <c>dx += y &gt; 0 ? dy : 0</c>).</summary>
-    public static void ReluBackward<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, bool accumulate = false)
+    /// <remarks>Long inputs are split over up to <paramref name="threads"/> threads (0: as many as <see cref="Parallelism.MaxThreads"/> allows).</remarks>
+    public static unsafe void ReluBackward<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, bool accumulate = false, int threads = 1)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        Check.Length(dy, y.Length, nameof(dy));
+        Check.Length(dx, y.Length, nameof(dx));
+        if (threads == 1)
+        {
+            ReluBackwardRun(y, dy, dx, accumulate);
+            return;
+        }
+        fixed (T* py = y, pdy = dy, pdx = dx)
+        {
+            var job = new ReluJob<T> { Source = py, Gradient = pdy, Output = pdx, Accumulate = accumulate, Count = y.Length };
+            Parallelism.Elementwise(ref job, threads, ReluCost);
+        }
+    }
+
+    private static void ReluBackwardRun<T>(ReadOnlySpan<T> y, ReadOnlySpan<T> dy, Span<T> dx, bool accumulate)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int n = y.Length, k = 0;
-        Check.Length(dy, n, nameof(dy));
-        Check.Length(dx, n, nameof(dx));
         ref T yr = ref MemoryMarshal.GetReference(y);
         ref T dyr = ref MemoryMarshal.GetReference(dy);
         ref T dxr = ref MemoryMarshal.GetReference(dx);

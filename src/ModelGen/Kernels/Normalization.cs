@@ -13,11 +13,13 @@ public static class BatchNorm
 {
     /// <summary>
     /// Training forward: <c>y = γ·x̂ + β</c> with <c>x̂ = (x − μ_B)/√(σ²_B + ε)</c>; keeps x̂ and 1/√(σ²_B + ε) per channel
-    /// for the backward pass, and updates the running statistics. Needs n·spatial &gt; 1.
+    /// for the backward pass, and updates the running statistics. Needs n·spatial &gt; 1. Large batches split the
+    /// channels over up to <paramref name="threads"/> threads (0: as many as <see cref="Parallelism.MaxThreads"/> allows),
+    /// each channel computed whole on one of them, so the result does not depend on the split.
     /// </summary>
-    public static void ForwardTraining<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta, Span<T> y,
+    public static unsafe void ForwardTraining<T>(ReadOnlySpan<T> x, ReadOnlySpan<T> gamma, ReadOnlySpan<T> beta, Span<T> y,
         Span<T> normalized, Span<T> invStd, Span<T> runningMean, Span<T> runningVar,
-        int n, int channels, int spatial, double momentum, double epsilon)
+        int n, int channels, int spatial, double momentum, double epsilon, int threads = 1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int count = Checked(x, nameof(x), n, channels, spatial, out int m);
@@ -29,26 +31,53 @@ public static class BatchNorm
         Check.Length(invStd, channels, nameof(invStd));
         Check.Length(runningMean, channels, nameof(runningMean));
         Check.Length(runningVar, channels, nameof(runningVar));
-        T mom = T.CreateTruncating(momentum), keep = T.CreateTruncating(1 - momentum), eps = T.CreateTruncating(epsilon);
-        T invM = T.One / T.CreateTruncating(m), unbias = T.CreateTruncating((double)m / (m - 1));
-        for (int c = 0; c < channels; c++)
+        fixed (T* px = x, pg = gamma, pb = beta, py = y, pn = normalized, pi = invStd, pm = runningMean, pv = runningVar)
         {
-            T sum = T.Zero;
-            for (int i = 0; i < n; i++) sum += RowMath.Sum(x.Slice((i * channels + c) * spatial, spatial));
-            T mean = sum * invM;
-            T squares = T.Zero;
-            for (int i = 0; i < n; i++) squares += RowMath.SquaredDeviations(x.Slice((i * channels + c) * spatial, spatial), mean);
-            T variance = squares * invM;
-            T inv = T.One / T.Sqrt(variance + eps);
-            invStd[c] = inv;
-            runningMean[c] = keep * runningMean[c] + mom * mean;
-            runningVar[c] = keep * runningVar[c] + mom * variance * unbias;
-            for (int i = 0; i < n; i++)
+            var job = new ForwardJob<T>
             {
-                int start = (i * channels + c) * spatial;
-                RowMath.Normalize(x.Slice(start, spatial), mean, inv, gamma[c], beta[c], normalized.Slice(start, spatial), y.Slice(start, spatial));
+                X = px, Gamma = pg, Beta = pb, Y = py, Normalized = pn, InvStd = pi, RunningMean = pm, RunningVar = pv,
+                N = n, Channels = channels, Spatial = spatial,
+                Mom = T.CreateTruncating(momentum), Keep = T.CreateTruncating(1 - momentum), Eps = T.CreateTruncating(epsilon),
+                InvM = T.One / T.CreateTruncating(m), Unbias = T.CreateTruncating((double)m / (m - 1)),
+            };
+            // Three passes over each value (sum, squared deviations, normalize with two stores).
+            Parallelism.Shares(ref job, threads, Check.Product(count, PassCost));
+        }
+    }
+
+    /// <summary>Multiply-add equivalents per value that a batch-norm pass costs, for splitting it over the threads (memory-bound passes).</summary>
+    private const int PassCost = 6;
+
+    /// <summary>The training forward pass of channels <c>[start, end)</c>: each channel's statistics and values on one thread.</summary>
+    private unsafe struct ForwardJob<T> : IElementwiseJob where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public T* X, Gamma, Beta, Y, Normalized, InvStd, RunningMean, RunningVar;
+        public int N, Channels, Spatial;
+        public T Mom, Keep, Eps, InvM, Unbias;
+
+        public readonly int Count => Channels;
+
+        public readonly void Run(int start, int end)
+        {
+            for (int c = start; c < end; c++)
+            {
+                T sum = T.Zero;
+                for (int i = 0; i < N; i++) sum += RowMath.Sum(Row(X, i, c));
+                T mean = sum * InvM;
+                T squares = T.Zero;
+                for (int i = 0; i < N; i++) squares += RowMath.SquaredDeviations(Row(X, i, c), mean);
+                T variance = squares * InvM;
+                T inv = T.One / T.Sqrt(variance + Eps);
+                InvStd[c] = inv;
+                RunningMean[c] = Keep * RunningMean[c] + Mom * mean;
+                RunningVar[c] = Keep * RunningVar[c] + Mom * variance * Unbias;
+                for (int i = 0; i < N; i++)
+                    RowMath.Normalize(Row(X, i, c), mean, inv, Gamma[c], Beta[c], Row(Normalized, i, c), Row(Y, i, c));
             }
         }
+
+        private readonly Span<T> Row(T* values, int sample, int channel) =>
+            new(values + ((nint)sample * Channels + channel) * Spatial, Spatial);
     }
 
     /// <summary>Inference forward: <c>y = γ·(x − running_mean)/√(running_var + ε) + β</c>.</summary>
@@ -78,9 +107,10 @@ public static class BatchNorm
     /// Backward of the training forward: <c>dβ = Σ dy</c>, <c>dγ = Σ dy·x̂</c>, and with <c>g = dy·γ</c> over the m = n·spatial
     /// values of a channel, <c>dx = (1/√(σ²+ε))/m · (m·g − Σg − x̂·Σ(g·x̂))</c>. dγ and dβ are overwritten; dx too, or with
     /// <paramref name="accumulate"/> the gradient is added to what it holds (<c>dx += …</c>, computed as before and added last).
+    /// Channels are split over up to <paramref name="threads"/> threads as in <see cref="ForwardTraining{T}"/>.
     /// </summary>
-    public static void Backward<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> normalized, ReadOnlySpan<T> gamma, ReadOnlySpan<T> invStd,
-        Span<T> dgamma, Span<T> dbeta, Span<T> dx, int n, int channels, int spatial, bool accumulate = false)
+    public static unsafe void Backward<T>(ReadOnlySpan<T> dy, ReadOnlySpan<T> normalized, ReadOnlySpan<T> gamma, ReadOnlySpan<T> invStd,
+        Span<T> dgamma, Span<T> dbeta, Span<T> dx, int n, int channels, int spatial, bool accumulate = false, int threads = 1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         int count = Checked(dy, nameof(dy), n, channels, spatial, out int m);
@@ -90,29 +120,51 @@ public static class BatchNorm
         Check.Length(invStd, channels, nameof(invStd));
         Check.Length(dgamma, channels, nameof(dgamma));
         Check.Length(dbeta, channels, nameof(dbeta));
-        T mT = T.CreateTruncating(m);
-        for (int c = 0; c < channels; c++)
+        fixed (T* pdy = dy, pn = normalized, pg = gamma, pi = invStd, pdg = dgamma, pdb = dbeta, pdx = dx)
         {
-            T sumDy = T.Zero, sumDyXhat = T.Zero;
-            for (int i = 0; i < n; i++)
+            var job = new BackwardJob<T>
             {
-                int start = (i * channels + c) * spatial;
-                (T s, T d) = RowMath.SumAndDot(dy.Slice(start, spatial), normalized.Slice(start, spatial));
-                sumDy += s;
-                sumDyXhat += d;
-            }
-            dbeta[c] = sumDy;
-            dgamma[c] = sumDyXhat;
-            T g = gamma[c], scale = invStd[c] / mT;
-            T sumG = sumDy * g, sumGXhat = sumDyXhat * g;
-            // dx = scale·(m·g·dy − Σg − x̂·Σg·x̂), as a·dy − b − c·x̂
-            T a = scale * mT * g, b = scale * sumG, cc = scale * sumGXhat;
-            for (int i = 0; i < n; i++)
+                Dy = pdy, Normalized = pn, Gamma = pg, InvStd = pi, DGamma = pdg, DBeta = pdb, Dx = pdx,
+                N = n, Channels = channels, Spatial = spatial, M = T.CreateTruncating(m), Accumulate = accumulate,
+            };
+            Parallelism.Shares(ref job, threads, Check.Product(count, PassCost));
+        }
+    }
+
+    /// <summary>The backward pass of channels <c>[start, end)</c>: each channel's sums and gradient on one thread.</summary>
+    private unsafe struct BackwardJob<T> : IElementwiseJob where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public T* Dy, Normalized, Gamma, InvStd, DGamma, DBeta, Dx;
+        public int N, Channels, Spatial;
+        public T M;
+        public bool Accumulate;
+
+        public readonly int Count => Channels;
+
+        public readonly void Run(int start, int end)
+        {
+            for (int c = start; c < end; c++)
             {
-                int start = (i * channels + c) * spatial;
-                RowMath.CombineGradient(dy.Slice(start, spatial), normalized.Slice(start, spatial), a, b, cc, dx.Slice(start, spatial), accumulate);
+                T sumDy = T.Zero, sumDyXhat = T.Zero;
+                for (int i = 0; i < N; i++)
+                {
+                    (T s, T d) = RowMath.SumAndDot(Row(Dy, i, c), Row(Normalized, i, c));
+                    sumDy += s;
+                    sumDyXhat += d;
+                }
+                DBeta[c] = sumDy;
+                DGamma[c] = sumDyXhat;
+                T g = Gamma[c], scale = InvStd[c] / M;
+                T sumG = sumDy * g, sumGXhat = sumDyXhat * g;
+                // dx = scale·(m·g·dy − Σg − x̂·Σg·x̂), as a·dy − b − c·x̂
+                T a = scale * M * g, b = scale * sumG, cc = scale * sumGXhat;
+                for (int i = 0; i < N; i++)
+                    RowMath.CombineGradient(Row(Dy, i, c), Row(Normalized, i, c), a, b, cc, Row(Dx, i, c), Accumulate);
             }
         }
+
+        private readonly Span<T> Row(T* values, int sample, int channel) =>
+            new(values + ((nint)sample * Channels + channel) * Spatial, Spatial);
     }
 
     /// <summary>

@@ -427,7 +427,7 @@ namespace Demo
             global::ModelGen.Kernels.Dense.Forward<float>(inputs, Dense0Weight, _dense0PackedWeight, _weightVersion, Dense0Bias, _dense0Output, n, 4, 16, threads: 0);
 
             // relu0: ReLU over [n x 16]
-            global::ModelGen.Kernels.Activations.ReluForward<float>(Rows(_dense0Output, n, 16), Rows(_relu0Output, n, 16));
+            global::ModelGen.Kernels.Activations.ReluForward<float>(Rows(_dense0Output, n, 16), Rows(_relu0Output, n, 16), threads: 0);
 
             // dense1: dense [n x 16] -> [n x 8], then LeakyReLU
             global::ModelGen.Kernels.Dense.Forward<float>(_relu0Output, Dense1Weight, _dense1PackedWeight, _weightVersion, Dense1Bias, _dense1Output, n, 16, 8, threads: 0);
@@ -462,7 +462,7 @@ namespace Demo
             _gradientObserver?.GradientsReady(80, 136); // dense1.weight, dense1.bias are final
 
             // relu0: ReLU, dX = f'(Y) * dY elementwise over [n x 16]
-            global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_relu0Output, n, 16), Rows(_relu0OutputGradient, n, 16), Rows(_dense0OutputGradient, n, 16));
+            global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_relu0Output, n, 16), Rows(_relu0OutputGradient, n, 16), Rows(_dense0OutputGradient, n, 16), threads: 0);
 
             // dense0: dY [n x 16] -> dW [16 x 4], db [16], dX [n x 4]
             global::ModelGen.Kernels.Dense.Backward<float>(inputs, Dense0Weight, _dense0OutputGradient,

@@ -551,7 +551,7 @@ namespace Demo
 
                 // batchnorm0: batch norm over [n x 6 x 28 x 28], per channel: batch statistics in training, running statistics in inference
                 global::ModelGen.Kernels.BatchNorm.ForwardTraining<float>(Rows(_conv2d0Output, n, 4704), Batchnorm0Weight, Batchnorm0Bias, Rows(_batchnorm0Output, n, 4704), Rows(_batchnorm0Normalized, n, 4704), _batchnorm0InvStd, Batchnorm0RunningMean, Batchnorm0RunningVar,
-                    n, channels: 6, spatial: 784, momentum: 0.1, epsilon: 1e-5);
+                    n, channels: 6, spatial: 784, momentum: 0.1, epsilon: 1e-5, threads: 0);
 
                 // maxpool2d0: max pooling [n x 6 x 28 x 28] -> [n x 6 x 14 x 14], 2x2 windows, stride 2
                 global::ModelGen.Kernels.Pooling.MaxForward<float>(_batchnorm0Output, _maxpool2d0Output, _maxpool2d0Argmax,
@@ -594,7 +594,7 @@ namespace Demo
                 Rows(_layernorm0Normalized, n, 84), _layernorm0InvStd, n, features: 84, epsilon: 1e-5);
 
             // relu0: ReLU over [n x 84]
-            global::ModelGen.Kernels.Activations.ReluForward<float>(Rows(_layernorm0Output, n, 84), Rows(_relu0Output, n, 84));
+            global::ModelGen.Kernels.Activations.ReluForward<float>(Rows(_layernorm0Output, n, 84), Rows(_relu0Output, n, 84), threads: 0);
 
             // dense2: dense [n x 84] -> [n x 10]
             global::ModelGen.Kernels.Dense.Forward<float>(_relu0Output, Dense2Weight, _dense2PackedWeight, _weightVersion, Dense2Bias, _dense2Output, n, 84, 10, threads: 0);
@@ -612,7 +612,7 @@ namespace Demo
             _gradientObserver?.GradientsReady(61036, 850); // dense2.weight, dense2.bias are final
 
             // relu0: ReLU, dX = f'(Y) * dY elementwise over [n x 84]
-            global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_relu0Output, n, 84), Rows(_relu0OutputGradient, n, 84), Rows(_layernorm0OutputGradient, n, 84));
+            global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_relu0Output, n, 84), Rows(_relu0OutputGradient, n, 84), Rows(_layernorm0OutputGradient, n, 84), threads: 0);
 
             // layernorm0: dγ, dβ per feature and dX through each sample's statistics
             global::ModelGen.Kernels.LayerNorm.Backward<float>(Rows(_layernorm0OutputGradient, n, 84), Rows(_layernorm0Normalized, n, 84), Layernorm0Weight, _layernorm0InvStd,
@@ -649,11 +649,11 @@ namespace Demo
             _gradientObserver?.GradientsReady(168, 2416); // conv2d1.weight, conv2d1.bias are final
 
             // maxpool2d0: each gradient goes back to where its maximum came from
-            global::ModelGen.Kernels.Pooling.MaxBackward<float>(Rows(_maxpool2d0OutputGradient, n, 1176), _maxpool2d0Argmax, Rows(_batchnorm0OutputGradient, n, 4704), n, channels: 6, height: 28, width: 28, outHeight: 14, outWidth: 14);
+            global::ModelGen.Kernels.Pooling.MaxBackward<float>(Rows(_maxpool2d0OutputGradient, n, 1176), _maxpool2d0Argmax, Rows(_batchnorm0OutputGradient, n, 4704), n, channels: 6, height: 28, width: 28, outHeight: 14, outWidth: 14, threads: 0);
 
             // batchnorm0: dγ, dβ per channel and dX through the batch statistics
             global::ModelGen.Kernels.BatchNorm.Backward<float>(Rows(_batchnorm0OutputGradient, n, 4704), Rows(_batchnorm0Normalized, n, 4704), Batchnorm0Weight, _batchnorm0InvStd,
-                Batchnorm0WeightGradient, Batchnorm0BiasGradient, Rows(_conv2d0OutputGradient, n, 4704), n, channels: 6, spatial: 784);
+                Batchnorm0WeightGradient, Batchnorm0BiasGradient, Rows(_conv2d0OutputGradient, n, 4704), n, channels: 6, spatial: 784, threads: 0);
             _gradientObserver?.GradientsReady(156, 12); // batchnorm0.weight, batchnorm0.bias are final
 
             // conv2d0: dY [n x 4704] -> dW [6 x 1 x 5 x 5], db [6], dX [n x 784]

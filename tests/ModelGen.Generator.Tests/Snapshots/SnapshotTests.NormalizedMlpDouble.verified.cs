@@ -490,7 +490,7 @@ namespace Demo
             // batchnorm0: batch norm over [n x 12], per feature: batch statistics in training, running statistics in inference
             if (training)
                 global::ModelGen.Kernels.BatchNorm.ForwardTraining<double>(Rows(_dense0Output, n, 12), Batchnorm0Weight, Batchnorm0Bias, Rows(_batchnorm0Output, n, 12), Rows(_batchnorm0Normalized, n, 12), _batchnorm0InvStd, Batchnorm0RunningMean, Batchnorm0RunningVar,
-                    n, channels: 12, spatial: 1, momentum: 0.2, epsilon: 0.001);
+                    n, channels: 12, spatial: 1, momentum: 0.2, epsilon: 0.001, threads: 0);
             else
                 global::ModelGen.Kernels.BatchNorm.ForwardInference<double>(Rows(_dense0Output, n, 12), Batchnorm0Weight, Batchnorm0Bias, Batchnorm0RunningMean, Batchnorm0RunningVar, Rows(_batchnorm0Output, n, 12),
                     n, channels: 12, spatial: 1, epsilon: 0.001);
@@ -544,7 +544,7 @@ namespace Demo
 
             // batchnorm0: dγ, dβ per channel and dX through the batch statistics
             global::ModelGen.Kernels.BatchNorm.Backward<double>(Rows(_batchnorm0OutputGradient, n, 12), Rows(_batchnorm0Normalized, n, 12), Batchnorm0Weight, _batchnorm0InvStd,
-                Batchnorm0WeightGradient, Batchnorm0BiasGradient, Rows(_dense0OutputGradient, n, 12), n, channels: 12, spatial: 1);
+                Batchnorm0WeightGradient, Batchnorm0BiasGradient, Rows(_dense0OutputGradient, n, 12), n, channels: 12, spatial: 1, threads: 0);
             _gradientObserver?.GradientsReady(108, 24); // batchnorm0.weight, batchnorm0.bias are final
 
             // dense0: dY [n x 12] -> dW [12 x 8], db [12], dX [n x 8]

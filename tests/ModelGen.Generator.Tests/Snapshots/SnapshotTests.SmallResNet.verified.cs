@@ -559,10 +559,10 @@ namespace Demo
 
                 // batchnorm0: batch norm over [n x 32 x 28 x 28], per channel: batch statistics in training, running statistics in inference
                 global::ModelGen.Kernels.BatchNorm.ForwardTraining<float>(Rows(_conv2d1Output, n, 25088), Batchnorm0Weight, Batchnorm0Bias, Rows(_batchnorm0Output, n, 25088), Rows(_batchnorm0Normalized, n, 25088), _batchnorm0InvStd, Batchnorm0RunningMean, Batchnorm0RunningVar,
-                    n, channels: 32, spatial: 784, momentum: 0.1, epsilon: 1e-5);
+                    n, channels: 32, spatial: 784, momentum: 0.1, epsilon: 1e-5, threads: 0);
 
                 // relu0: ReLU over [n x 32 x 28 x 28]
-                global::ModelGen.Kernels.Activations.ReluForward<float>(Rows(_batchnorm0Output, n, 25088), Rows(_relu0Output, n, 25088));
+                global::ModelGen.Kernels.Activations.ReluForward<float>(Rows(_batchnorm0Output, n, 25088), Rows(_relu0Output, n, 25088), threads: 0);
             }
             else
             {
@@ -582,7 +582,7 @@ namespace Demo
 
                 // batchnorm1: batch norm over [n x 32 x 28 x 28], per channel: batch statistics in training, running statistics in inference
                 global::ModelGen.Kernels.BatchNorm.ForwardTraining<float>(Rows(_conv2d2Output, n, 25088), Batchnorm1Weight, Batchnorm1Bias, Rows(_batchnorm1Output, n, 25088), Rows(_batchnorm1Normalized, n, 25088), _batchnorm1InvStd, Batchnorm1RunningMean, Batchnorm1RunningVar,
-                    n, channels: 32, spatial: 784, momentum: 0.1, epsilon: 1e-5);
+                    n, channels: 32, spatial: 784, momentum: 0.1, epsilon: 1e-5, threads: 0);
             }
             else
             {
@@ -597,7 +597,7 @@ namespace Demo
             global::ModelGen.Kernels.Merge.Add<float>(Rows(_batchnorm1Output, n, 25088), Rows(_stemOutput, n, 25088), Rows(_add0Output, n, 25088));
 
             // block1: ReLU over [n x 32 x 28 x 28]
-            global::ModelGen.Kernels.Activations.ReluForward<float>(Rows(_add0Output, n, 25088), Rows(_block1Output, n, 25088));
+            global::ModelGen.Kernels.Activations.ReluForward<float>(Rows(_add0Output, n, 25088), Rows(_block1Output, n, 25088), threads: 0);
 
             // side: convolution [n x 32 x 28 x 28] -> [n x 16 x 28 x 28], 1x1 kernels, stride 1
             global::ModelGen.Kernels.Conv2D.Forward<float>(_stemOutput, SideWeight, _sidePackedWeight, _weightVersion, SideBias, _sideOutput,
@@ -633,7 +633,7 @@ namespace Demo
             global::ModelGen.Kernels.Pooling.GlobalAvgBackward<float>(Rows(_globalavgpool2d0OutputGradient, n, 48), Rows(_maxpool2d0OutputGradient, n, 9408), n, channels: 48, spatial: 196);
 
             // maxpool2d0: each gradient goes back to where its maximum came from
-            global::ModelGen.Kernels.Pooling.MaxBackward<float>(Rows(_maxpool2d0OutputGradient, n, 9408), _maxpool2d0Argmax, Rows(_concat0OutputGradient, n, 37632), n, channels: 48, height: 28, width: 28, outHeight: 14, outWidth: 14);
+            global::ModelGen.Kernels.Pooling.MaxBackward<float>(Rows(_maxpool2d0OutputGradient, n, 9408), _maxpool2d0Argmax, Rows(_concat0OutputGradient, n, 37632), n, channels: 48, height: 28, width: 28, outHeight: 14, outWidth: 14, threads: 0);
 
             // concat0: each operand gets its own part of the gradient back
             global::ModelGen.Kernels.Merge.ConcatBackward<float>(Rows(_concat0OutputGradient, n, 37632), Rows(_sideOutputGradient, n, 12544), n, features: 12544, outFeatures: 37632, offset: 0);
@@ -645,7 +645,7 @@ namespace Demo
             _gradientObserver?.GradientsReady(18944, 528); // side.weight, side.bias are final
 
             // block1: ReLU, dX = f'(Y) * dY elementwise over [n x 25088]
-            global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_block1Output, n, 25088), Rows(_block1OutputGradient, n, 25088), Rows(_add0OutputGradient, n, 25088));
+            global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_block1Output, n, 25088), Rows(_block1OutputGradient, n, 25088), Rows(_add0OutputGradient, n, 25088), threads: 0);
 
             // add0: the gradient of a sum goes unchanged to each operand
             Rows(_add0OutputGradient, n, 25088).CopyTo(Rows(_batchnorm1OutputGradient, n, 25088)); // batchnorm1
@@ -653,7 +653,7 @@ namespace Demo
 
             // batchnorm1: dγ, dβ per channel and dX through the batch statistics
             global::ModelGen.Kernels.BatchNorm.Backward<float>(Rows(_batchnorm1OutputGradient, n, 25088), Rows(_batchnorm1Normalized, n, 25088), Batchnorm1Weight, _batchnorm1InvStd,
-                Batchnorm1WeightGradient, Batchnorm1BiasGradient, Rows(_conv2d2OutputGradient, n, 25088), n, channels: 32, spatial: 784);
+                Batchnorm1WeightGradient, Batchnorm1BiasGradient, Rows(_conv2d2OutputGradient, n, 25088), n, channels: 32, spatial: 784, threads: 0);
             _gradientObserver?.GradientsReady(18880, 64); // batchnorm1.weight, batchnorm1.bias are final
 
             // conv2d2: dY [n x 25088] -> dW [32 x 32 x 3 x 3], db [32], dX [n x 25088]
@@ -662,11 +662,11 @@ namespace Demo
             _gradientObserver?.GradientsReady(9632, 9248); // conv2d2.weight, conv2d2.bias are final
 
             // relu0: ReLU, dX = f'(Y) * dY elementwise over [n x 25088]
-            global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_relu0Output, n, 25088), Rows(_relu0OutputGradient, n, 25088), Rows(_batchnorm0OutputGradient, n, 25088));
+            global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_relu0Output, n, 25088), Rows(_relu0OutputGradient, n, 25088), Rows(_batchnorm0OutputGradient, n, 25088), threads: 0);
 
             // batchnorm0: dγ, dβ per channel and dX through the batch statistics
             global::ModelGen.Kernels.BatchNorm.Backward<float>(Rows(_batchnorm0OutputGradient, n, 25088), Rows(_batchnorm0Normalized, n, 25088), Batchnorm0Weight, _batchnorm0InvStd,
-                Batchnorm0WeightGradient, Batchnorm0BiasGradient, Rows(_conv2d1OutputGradient, n, 25088), n, channels: 32, spatial: 784);
+                Batchnorm0WeightGradient, Batchnorm0BiasGradient, Rows(_conv2d1OutputGradient, n, 25088), n, channels: 32, spatial: 784, threads: 0);
             _gradientObserver?.GradientsReady(9568, 64); // batchnorm0.weight, batchnorm0.bias are final
 
             // conv2d1: dY [n x 25088] -> dW [32 x 32 x 3 x 3], db [32], dX [n x 25088]

@@ -81,10 +81,12 @@ public static partial class Pooling
     /// Gradient of <see cref="MaxForward{T}"/>: <paramref name="dx"/> [n, channels, height, width] is overwritten with zeros,
     /// then each <paramref name="dy"/> value is added at its sample's <paramref name="argmax"/> position (so overlapping
     /// windows that chose the same input accumulate). With <paramref name="accumulate"/> the zeros are not written: the
-    /// values are added to what <paramref name="dx"/> holds, in the same order.
+    /// values are added to what <paramref name="dx"/> holds, in the same order. Samples are split over up to
+    /// <paramref name="threads"/> threads (0: as many as <see cref="Parallelism.MaxThreads"/> allows), each sample's
+    /// values added on one of them in the same order.
     /// </summary>
-    public static void MaxBackward<T>(ReadOnlySpan<T> dy, ReadOnlySpan<int> argmax, Span<T> dx, int n, int channels, int height, int width,
-        int outHeight, int outWidth, bool accumulate = false)
+    public static unsafe void MaxBackward<T>(ReadOnlySpan<T> dy, ReadOnlySpan<int> argmax, Span<T> dx, int n, int channels, int height, int width,
+        int outHeight, int outWidth, bool accumulate = false, int threads = 1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         ArgumentOutOfRangeException.ThrowIfNegative(n);
@@ -98,17 +100,38 @@ public static partial class Pooling
         Check.Length(argmax, Check.Product(n, outSize), nameof(argmax));
         Check.Length(dx, Check.Product(n, inSize), nameof(dx));
 
-        if (!accumulate) dx.Slice(0, n * inSize).Clear();
-        for (int s = 0; s < n; s++)
+        fixed (T* pdy = dy, pdx = dx)
+        fixed (int* pa = argmax)
         {
-            ReadOnlySpan<T> dys = dy.Slice(s * outSize, outSize);
-            ReadOnlySpan<int> indices = argmax.Slice(s * outSize, outSize);
-            Span<T> dxs = dx.Slice(s * inSize, inSize);
-            for (int o = 0; o < dys.Length; o++)
+            var job = new MaxBackwardJob<T> { Dy = pdy, Argmax = pa, Dx = pdx, InSize = inSize, OutSize = outSize, Accumulate = accumulate, Count = n };
+            // Samples over the threads: each clears its gradient block and adds its values there.
+            Parallelism.Shares(ref job, threads, Check.Product(n, inSize + outSize));
+        }
+    }
+
+    /// <summary>The gradient of max pooling for samples <c>[start, end)</c>, each in its own block of dx.</summary>
+    private unsafe struct MaxBackwardJob<T> : IElementwiseJob where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        public T* Dy, Dx;
+        public int* Argmax;
+        public int InSize, OutSize;
+        public bool Accumulate;
+        public int Count { get; set; }
+
+        public readonly void Run(int start, int end)
+        {
+            for (int s = start; s < end; s++)
             {
-                int index = indices[o];
-                if ((uint)index >= (uint)inSize) ThrowBadIndex(index, inSize);
-                dxs[index] += dys[o];
+                var dys = new ReadOnlySpan<T>(Dy + (nint)s * OutSize, OutSize);
+                var indices = new ReadOnlySpan<int>(Argmax + (nint)s * OutSize, OutSize);
+                var dxs = new Span<T>(Dx + (nint)s * InSize, InSize);
+                if (!Accumulate) dxs.Clear();
+                for (int o = 0; o < dys.Length; o++)
+                {
+                    int index = indices[o];
+                    if ((uint)index >= (uint)InSize) ThrowBadIndex(index, InSize);
+                    dxs[index] += dys[o];
+                }
             }
         }
     }

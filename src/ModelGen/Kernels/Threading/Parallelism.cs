@@ -176,6 +176,31 @@ public static class Parallelism
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="job"/> over its units <c>[0, job.Count)</c> (channels, samples) in even fixed shares, one run
+    /// of units per thread, over up to <paramref name="threads"/> threads when <paramref name="work"/> (multiply-add
+    /// equivalents) pays for them. For passes whose units do not depend on one another, so the split changes no result.
+    /// </summary>
+    internal static unsafe void Shares<TJob>(ref TJob job, int threads, long work) where TJob : unmanaged, IElementwiseJob
+    {
+        int count = job.Count;
+        int parts = Parts(threads, work, count);
+        if (parts <= 1)
+        {
+            job.Run(0, count);
+            return;
+        }
+        fixed (TJob* pointer = &job)
+            WorkerPool.Shared.Run(&SharePart<TJob>, pointer, parts);
+    }
+
+    private static unsafe void SharePart<TJob>(void* arguments, int part, int parts) where TJob : unmanaged, IElementwiseJob
+    {
+        ref TJob job = ref *(TJob*)arguments;
+        (int start, int end) = Range(job.Count, part, parts, 1);
+        if (start < end) job.Run(start, end);
+    }
+
     private static unsafe void ElementwisePart<TJob>(void* arguments, int part, int parts) where TJob : unmanaged, IElementwiseJob
     {
         ref TJob job = ref *(TJob*)arguments;
