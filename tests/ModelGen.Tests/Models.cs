@@ -142,6 +142,35 @@ public partial class ThreadedCnn;
 [Adam(LearningRate = 1e-3)]
 public partial class SingleThreadedCnn;
 
+/// <summary>
+/// A CNN with batch norm at batch 64, LeNet's first block: its batch norm (by channels), ReLU (by values) and max
+/// pooling's gradient (by samples) are split over the worker threads.
+/// </summary>
+[Model(BatchSize = 64, Seed = 33)]
+[Input(1, 28, 28)]
+[Conv2D(16, 5, Padding = Padding.Same)]
+[BatchNorm]
+[ReLU]
+[MaxPool2D(2)]
+[Flatten]
+[Dense(10)]
+[Loss(LossFunction.CrossEntropy)]
+[Adam(LearningRate = 1e-3)]
+public partial class ThreadedBatchNormCnn;
+
+/// <summary><see cref="ThreadedBatchNormCnn"/> kept on the calling thread.</summary>
+[Model(BatchSize = 64, Seed = 33, Threads = 1)]
+[Input(1, 28, 28)]
+[Conv2D(16, 5, Padding = Padding.Same)]
+[BatchNorm]
+[ReLU]
+[MaxPool2D(2)]
+[Flatten]
+[Dense(10)]
+[Loss(LossFunction.CrossEntropy)]
+[Adam(LearningRate = 1e-3)]
+public partial class SingleThreadedBatchNormCnn;
+
 // Wide enough (512·512 + 512 + 512·10 + 10 = 267,786 parameters) that every optimizer's fused pass is split over the
 // worker threads: 267,786 × 5 (SGD's cost per element, the least of the six) ≥ 2^20. One pair per optimizer, each with
 // non-default hyperparameters, the threaded model next to the same one kept on the calling thread.

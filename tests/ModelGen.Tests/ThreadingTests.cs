@@ -336,7 +336,13 @@ public class ThreadingTests
     public void Normalization_relu_and_pooling_gradient_passes_give_the_same_bits_on_one_thread_and_on_all()
     {
         const int n = 64, channels = 16, spatial = 784, count = n * channels * spatial;
-        Assert.True(Environment.ProcessorCount == 1 || Parallelism.MaxThreads == 1 || Parallelism.Parts(0, 6L * count, channels) > 1);
+        // Each pass has work for two threads here: batch norm's channels, ReLU's values, the pooling gradient's samples.
+        if (Environment.ProcessorCount > 1 && Parallelism.MaxThreads > 1)
+        {
+            Assert.True(Parallelism.Parts(0, 6L * count, channels) > 1);
+            Assert.True(Parallelism.Parts(0, 2L * count, (count + 63) / 64) > 1);
+            Assert.True(Parallelism.Parts(0, 2L * (count + count / 4), n) > 1);
+        }
         float[] x = TestData.Floats(count, seed: 71), gamma = TestData.Floats(channels, seed: 72), beta = TestData.Floats(channels, seed: 73);
         float[] dy = TestData.Floats(count, seed: 74);
         float[][] one = BatchNormAndRelu(x, gamma, beta, dy, threads: 1), all = BatchNormAndRelu(x, gamma, beta, dy, threads: 0);
@@ -357,11 +363,13 @@ public class ThreadingTests
         Pooling.MaxBackward<float>(dPooled, argmax, dxAll, n, channels, 28, 28, 14, 14, accumulate: true, threads: 0);
         Assert.True(dx1.AsSpan().SequenceEqual(dxAll));
 
-        // A corrupt index is reported from whichever thread meets it.
+        // A corrupt index (in the last sample, a worker's share) is refused before any value of dx changes.
         argmax[argmax.Length - 1] = channels * spatial;
+        float[] kept = (float[])dxAll.Clone();
         var e = Assert.Throws<ArgumentException>(() =>
             Pooling.MaxBackward<float>(dPooled, argmax, dxAll, n, channels, 28, 28, 14, 14, threads: 0));
         Assert.Contains("argmax holds", e.Message);
+        Assert.True(kept.AsSpan().SequenceEqual(dxAll));
     }
 
     /// <summary>Batch norm's training forward and backward, then ReLU forward and backward (overwriting and accumulating), on <paramref name="threads"/>.</summary>
@@ -374,12 +382,14 @@ public class ThreadingTests
         BatchNorm.ForwardTraining<float>(x, gamma, beta, y, normalized, invStd, mean, variance, n, channels, spatial, 0.1, 1e-5, threads);
         float[] dgamma = new float[channels], dbeta = new float[channels], dx = TestData.Floats(count, seed: 79);
         BatchNorm.Backward<float>(dy, normalized, gamma, invStd, dgamma, dbeta, dx, n, channels, spatial, accumulate: true, threads);
+        float[] dxOverwritten = new float[count];
+        BatchNorm.Backward<float>(dy, normalized, gamma, invStd, dgamma, dbeta, dxOverwritten, n, channels, spatial, threads: threads);
         float[] relu = new float[count], reluGradient = TestData.Floats(count, seed: 80);
         Activations.ReluForward<float>(y, relu, threads);
         Activations.ReluBackward<float>(relu, dy, reluGradient, accumulate: true, threads);
         float[] reluOverwritten = new float[count];
         Activations.ReluBackward<float>(relu, dy, reluOverwritten, threads: threads);
-        return [y, normalized, invStd, mean, variance, dgamma, dbeta, dx, relu, reluGradient, reluOverwritten];
+        return [y, normalized, invStd, mean, variance, dgamma, dbeta, dx, dxOverwritten, relu, reluGradient, reluOverwritten];
     }
 
     [Fact]
@@ -481,6 +491,18 @@ public class ThreadingTests
         foreach (string name in ThreadedCnn.ParameterNames)
             Assert.True(one.Parameter(name).SequenceEqual(all.Parameter(name)), $"{name} differs");
         Assert.True(one.InputGradient.SequenceEqual(all.InputGradient));
+
+        // With batch norm, whose passes (and the ReLU's and max pooling's gradient after it) are split at batch 64.
+        var normalizedAll = new ThreadedBatchNormCnn();
+        var normalizedOne = new SingleThreadedBatchNormCnn();
+        float[] images = TestData.Floats(64 * 784, seed: 57);
+        int[] classes = TestData.Labels(64, 10, seed: 58);
+        for (int step = 0; step < 3; step++)
+            Assert.Equal(normalizedOne.TrainStep(images, classes), normalizedAll.TrainStep(images, classes));
+        foreach (string name in ThreadedBatchNormCnn.ParameterNames)
+            Assert.True(normalizedOne.Parameter(name).SequenceEqual(normalizedAll.Parameter(name)), $"{name} differs");
+        foreach (string name in ThreadedBatchNormCnn.BufferNames)
+            Assert.True(normalizedOne.Buffer(name).SequenceEqual(normalizedAll.Buffer(name)), $"{name} differs");
     }
 
     [Fact]
@@ -525,12 +547,15 @@ public class ThreadingTests
         var cnn = new ThreadedCnn();
         float[] images = TestData.Floats(32 * 784, seed: 49);
         float[] cnnOutputs = new float[32 * 10];
+        var normalized = new ThreadedBatchNormCnn();
+        float[] batch = TestData.Floats(64 * 784, seed: 50);
         void Steps()
         {
             model.TrainStep(x, labels);
             model.Predict(x, outputs);
             cnn.TrainStep(images, labels.AsSpan(0, 32));
             cnn.Predict(images, cnnOutputs);
+            normalized.TrainStep(batch, labels);
         }
         for (int i = 0; i < 40; i++) Steps();
 

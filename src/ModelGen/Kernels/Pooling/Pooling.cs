@@ -100,12 +100,17 @@ public static partial class Pooling
         Check.Length(argmax, Check.Product(n, outSize), nameof(argmax));
         Check.Length(dx, Check.Product(n, inSize), nameof(dx));
 
+        // Every index checked first, so that a corrupt one leaves dx as it was, on any number of threads.
+        ReadOnlySpan<int> indices = argmax.Slice(0, n * outSize);
+        for (int o = 0; o < indices.Length; o++)
+            if ((uint)indices[o] >= (uint)inSize) ThrowBadIndex(indices[o], inSize);
         fixed (T* pdy = dy, pdx = dx)
         fixed (int* pa = argmax)
         {
             var job = new MaxBackwardJob<T> { Dy = pdy, Argmax = pa, Dx = pdx, InSize = inSize, OutSize = outSize, Accumulate = accumulate, Count = n };
-            // Samples over the threads: each clears its gradient block and adds its values there.
-            Parallelism.Shares(ref job, threads, Check.Product(n, inSize + outSize));
+            // Samples over the threads: each clears its gradient block (one store per value) and adds its values there
+            // (a load and a store each), memory-bound work of about two multiply-adds per value.
+            Parallelism.Shares(ref job, threads, 2 * ((long)n * inSize + (long)n * outSize));
         }
     }
 
@@ -127,11 +132,7 @@ public static partial class Pooling
                 var dxs = new Span<T>(Dx + (nint)s * InSize, InSize);
                 if (!Accumulate) dxs.Clear();
                 for (int o = 0; o < dys.Length; o++)
-                {
-                    int index = indices[o];
-                    if ((uint)index >= (uint)InSize) ThrowBadIndex(index, InSize);
-                    dxs[index] += dys[o];
-                }
+                    dxs[indices[o]] += dys[o]; // indices checked by MaxBackward (a span's bounds check stays)
             }
         }
     }
