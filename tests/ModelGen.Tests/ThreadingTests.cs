@@ -486,23 +486,26 @@ public class ThreadingTests
         var one = new SingleThreadedCnn();
         float[] x = TestData.Floats(32 * 784, seed: 55);
         int[] labels = TestData.Labels(32, 10, seed: 56);
-        for (int step = 0; step < 3; step++)
-            Assert.Equal(one.TrainStep(x, labels), all.TrainStep(x, labels));
-        foreach (string name in ThreadedCnn.ParameterNames)
-            Assert.True(one.Parameter(name).SequenceEqual(all.Parameter(name)), $"{name} differs");
+        TrainAlike(one, all, x, labels, steps: 3);
         Assert.True(one.InputGradient.SequenceEqual(all.InputGradient));
 
         // With batch norm, whose passes (and the ReLU's and max pooling's gradient after it) are split at batch 64.
-        var normalizedAll = new ThreadedBatchNormCnn();
-        var normalizedOne = new SingleThreadedBatchNormCnn();
-        float[] images = TestData.Floats(64 * 784, seed: 57);
-        int[] classes = TestData.Labels(64, 10, seed: 58);
-        for (int step = 0; step < 3; step++)
-            Assert.Equal(normalizedOne.TrainStep(images, classes), normalizedAll.TrainStep(images, classes));
-        foreach (string name in ThreadedBatchNormCnn.ParameterNames)
-            Assert.True(normalizedOne.Parameter(name).SequenceEqual(normalizedAll.Parameter(name)), $"{name} differs");
-        foreach (string name in ThreadedBatchNormCnn.BufferNames)
-            Assert.True(normalizedOne.Buffer(name).SequenceEqual(normalizedAll.Buffer(name)), $"{name} differs");
+        TrainAlike(new SingleThreadedBatchNormCnn(), new ThreadedBatchNormCnn(), TestData.Floats(64 * 784, seed: 57),
+            TestData.Labels(64, 10, seed: 58), steps: 3);
+    }
+
+    /// <summary>
+    /// <paramref name="steps"/> training steps of a model on one thread and its twin on all: the same losses, then the
+    /// same parameters and buffers (batch norm's running statistics), bit for bit.
+    /// </summary>
+    private static void TrainAlike(IClassifier<float> one, IClassifier<float> all, float[] x, int[] labels, int steps)
+    {
+        for (int step = 0; step < steps; step++)
+            Assert.Equal(one.TrainStep(x, labels), all.TrainStep(x, labels));
+        foreach (string name in all.ParameterNames)
+            Assert.True(one.Parameter(name).SequenceEqual(all.Parameter(name)), $"{name} differs");
+        foreach (string name in all.BufferNames)
+            Assert.True(one.Buffer(name).SequenceEqual(all.Buffer(name)), $"{name} differs");
     }
 
     [Fact]

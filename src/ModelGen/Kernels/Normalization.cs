@@ -48,6 +48,10 @@ public static class BatchNorm
     /// <summary>Multiply-add equivalents per value that a batch-norm pass costs, for splitting it over the threads (memory-bound passes).</summary>
     private const int PassCost = 6;
 
+    /// <summary>The <paramref name="spatial"/> values of one sample's channel in an <c>[n, channels, spatial]</c> array.</summary>
+    private static unsafe Span<T> ChannelRow<T>(T* values, int sample, int channel, int channels, int spatial) where T : unmanaged =>
+        new(values + ((nint)sample * channels + channel) * spatial, spatial);
+
     /// <summary>The training forward pass of channels <c>[start, end)</c>: each channel's statistics and values on one thread.</summary>
     private unsafe struct ForwardJob<T> : IElementwiseJob where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -76,8 +80,7 @@ public static class BatchNorm
             }
         }
 
-        private readonly Span<T> Row(T* values, int sample, int channel) =>
-            new(values + ((nint)sample * Channels + channel) * Spatial, Spatial);
+        private readonly Span<T> Row(T* values, int sample, int channel) => ChannelRow(values, sample, channel, Channels, Spatial);
     }
 
     /// <summary>Inference forward: <c>y = γ·(x − running_mean)/√(running_var + ε) + β</c>.</summary>
@@ -163,8 +166,7 @@ public static class BatchNorm
             }
         }
 
-        private readonly Span<T> Row(T* values, int sample, int channel) =>
-            new(values + ((nint)sample * Channels + channel) * Spatial, Spatial);
+        private readonly Span<T> Row(T* values, int sample, int channel) => ChannelRow(values, sample, channel, Channels, Spatial);
     }
 
     /// <summary>
