@@ -33,7 +33,9 @@ public class OptimizerKernelTests
             float[] g = TestData.Floats(n, seed: 92 + step, scale: 0.1);
             Adam.Step<float>(p, g, m, v, amsgrad ? vmax : Span<float>.Empty, lr, beta1, beta2, eps, weightDecay, amsgrad, decoupled, step, threads);
 
-            float stepSize = (float)(lr / (1 - Math.Pow(beta1, step))), bc2 = (float)Math.Sqrt(1 - Math.Pow(beta2, step));
+            // The paper's order (Adam's summary): αₜ = lr·√(1−β2ᵗ)/(1−β1ᵗ), ε̂ₜ = ε·√(1−β2ᵗ), in double, then float.
+            double bc2 = Math.Sqrt(1 - Math.Pow(beta2, step));
+            float stepSize = (float)(lr * bc2 / (1 - Math.Pow(beta1, step))), epsHat = (float)(eps * bc2);
             float b1 = (float)beta1, b2 = (float)beta2, c1 = (float)(1 - beta1), c2 = (float)(1 - beta2);
             float decay = (float)(1 - lr * weightDecay), coupled = decoupled ? 0f : (float)weightDecay;
             for (int k = 0; k < n; k++)
@@ -45,7 +47,7 @@ public class OptimizerKernelTests
                 ev[k] = ev[k] * b2 + c2 * grad * grad;
                 float vk = ev[k];
                 if (amsgrad) vk = evmax[k] = MathF.Max(evmax[k], vk);
-                float denom = MathF.Sqrt(vk) / bc2 + (float)eps;
+                float denom = MathF.Sqrt(vk) + epsHat;
                 ep[k] = theta - stepSize * em[k] / denom;
             }
         }
