@@ -17,6 +17,7 @@ public static class DenseProducts
     [
         (256, 784, 1024), (256, 1024, 1024), (128, 784, 512), (128, 512, 512), (64, 784, 128),
         (64, 784, 1024), (64, 1024, 1024), (1, 784, 1024), (1, 1024, 1024), (1, 784, 128),
+        (256, 1024, 10), (128, 512, 10), (64, 128, 10), // the classifier layers: one panel of outputs
     ];
 
     public static int Run(string[] args)

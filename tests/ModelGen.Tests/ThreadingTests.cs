@@ -300,6 +300,43 @@ public class ThreadingTests
         System.Threading.Thread.SpinWait(2000);
     }
 
+    /// <summary>
+    /// A classifier's last layer at batch 256 (10 outputs: one panel of columns, nothing to split there) splits its rows
+    /// against the packed weights, and the bias gradient of a batch-256 hidden layer of 1,024 units its outputs: the same
+    /// bits as on one thread.
+    /// </summary>
+    [Fact]
+    public unsafe void A_classifier_layer_splits_its_rows_and_a_bias_gradient_its_outputs_with_the_same_bits()
+    {
+        const int n = 256, inputs = 1024, outputs = 10, hidden = 1024;
+        if (Environment.ProcessorCount > 1 && Parallelism.MaxThreads > 1)
+        {
+            float packed = 0;
+            var product = new PackedGemm.Product<float> { M = n, N = outputs, K = inputs, PackedB = &packed, OwnedColumns = true };
+            (int parts, bool splitRows, bool owned) = PackedGemm.Plan(product, threads: 0);
+            Assert.True(parts > 1 && splitRows && !owned, $"{parts} parts, rows {splitRows}, owned {owned}");
+            product.M = 1; // batch 1: the columns (one panel) stay on the calling thread
+            Assert.Equal(1, PackedGemm.Plan(product, threads: 0).Parts);
+            Assert.True(Parallelism.Parts(0, 8L * n * hidden, hidden / 64) > 1);
+        }
+        float[] x = TestData.Floats(n * inputs, seed: 81), w = TestData.Floats(outputs * inputs, seed: 82), b = TestData.Floats(outputs, seed: 83);
+        float[] y1 = new float[n * outputs], yAll = new float[n * outputs];
+        Dense.Forward<float>(x, w, new PackedWeights<float>(inputs, outputs), 1, b, y1, n, inputs, outputs, threads: 1, relu: true);
+        Dense.Forward<float>(x, w, new PackedWeights<float>(inputs, outputs), 1, b, yAll, n, inputs, outputs, threads: 0, relu: true);
+        Assert.True(y1.AsSpan().SequenceEqual(yAll));
+        Assert.Contains(y1, v => v > 0);
+
+        float[] h = TestData.Floats(n * 64, seed: 84), wh = TestData.Floats(hidden * 64, seed: 85), dy = TestData.Floats(n * hidden, seed: 86);
+        float[] dw1 = new float[hidden * 64], db1 = new float[hidden], dwAll = new float[hidden * 64], dbAll = TestData.Floats(hidden, seed: 87);
+        Dense.Backward<float>(h, wh, dy, dw1, db1, Span<float>.Empty, n, 64, hidden, threads: 1);
+        Dense.Backward<float>(h, wh, dy, dwAll, dbAll, Span<float>.Empty, n, 64, hidden, threads: 0);
+        Assert.True(dw1.AsSpan().SequenceEqual(dwAll));
+        Assert.True(db1.AsSpan().SequenceEqual(dbAll));
+        float first = 0;
+        for (int i = 0; i < n; i++) first += dy[i * hidden];
+        Assert.Equal(first, db1[0]);
+    }
+
     [Fact]
     public void Dense_kernels_give_the_same_bits_on_one_thread_and_on_all()
     {
@@ -340,7 +377,7 @@ public class ThreadingTests
         if (Environment.ProcessorCount > 1 && Parallelism.MaxThreads > 1)
         {
             Assert.True(Parallelism.Parts(0, 6L * count, channels) > 1);
-            Assert.True(Parallelism.Parts(0, 2L * count, (count + 63) / 64) > 1);
+            Assert.True(Parallelism.Parts(0, 8L * count, (count + 63) / 64) > 1);
             Assert.True(Parallelism.Parts(0, 2L * (count + count / 4), n) > 1);
         }
         float[] x = TestData.Floats(count, seed: 71), gamma = TestData.Floats(channels, seed: 72), beta = TestData.Floats(channels, seed: 73);
@@ -389,6 +426,10 @@ public class ThreadingTests
         Activations.ReluBackward<float>(relu, dy, reluGradient, accumulate: true, threads);
         float[] reluOverwritten = new float[count];
         Activations.ReluBackward<float>(relu, dy, reluOverwritten, threads: threads);
+        // In place, as generated models call it: the gradient's own array in and out.
+        float[] reluInPlace = (float[])dy.Clone();
+        Activations.ReluBackward<float>(relu, reluInPlace, reluInPlace, threads: threads);
+        Assert.True(reluInPlace.AsSpan().SequenceEqual(reluOverwritten));
         return [y, normalized, invStd, mean, variance, dgamma, dbeta, dx, dxOverwritten, relu, reluGradient, reluOverwritten];
     }
 

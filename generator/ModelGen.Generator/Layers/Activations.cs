@@ -45,17 +45,26 @@ internal sealed record ActivationInfo(ActivationKind Kind, string Kernel, bool T
     public static double Alpha(LayerPlan layer) => layer.Spec.Kind == LayerKind.Elu ? layer.Spec.Alpha : 1.0;
 
     /// <summary>The layer's activation from <paramref name="x"/> into <paramref name="y"/>, or in place on y when x is null.</summary>
-    public static void EmitForward(LayerStep step, string? x, string y) =>
+    public static void EmitForward(LayerStep step, string? x, string y)
+    {
+        if (x is null && IsRelu(step)) x = y; // in place through the two-array kernel, which splits over the threads
         Emit(step, "Forward", x is null ? y : $"{x}, {y}", "", separate: x is not null);
+    }
 
     /// <summary>
     /// The layer's activation backward: dX from <paramref name="source"/> (Y, or X for the activations whose
     /// derivative reads the input) and dY, or in place over dY when dx is null.
     /// </summary>
-    public static void EmitBackward(LayerStep step, string source, string dy, string? dx, string accumulate = "") =>
+    public static void EmitBackward(LayerStep step, string source, string dy, string? dx, string accumulate = "")
+    {
+        if (dx is null && IsRelu(step)) dx = dy; // in place through the two-array kernel, which splits over the threads
         Emit(step, "Backward", dx is null ? $"{source}, {dy}" : $"{source}, {dy}, {dx}", accumulate, separate: dx is not null);
+    }
 
-    /// <summary>The kernel call; ReLU from one array into another (<paramref name="separate"/>) is split over the model's threads.</summary>
+    /// <summary>Whether the layer's activation is ReLU, whose kernels split over the threads (from one array into another, or the same one twice).</summary>
+    private static bool IsRelu(LayerStep step) => Of(step.Layer.Activation)?.Kernel == "Relu";
+
+    /// <summary>The kernel call; ReLU's (<paramref name="separate"/>: two arrays, or one twice) is split over the model's threads.</summary>
     private static void Emit(LayerStep step, string direction, string args, string accumulate, bool separate)
     {
         if (Of(step.Layer.Activation) is not { } activation) return;

@@ -450,7 +450,7 @@ namespace Demo
 
             // dense0: dY [n x 16] -> dW [16 x 6], db [16], dX [n x 6]
             // first back through its ReLU, in place: dY = f'(Y) * dY elementwise
-            global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_dense0Output, n, 16), Rows(_dense0OutputGradient, n, 16));
+            global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_dense0Output, n, 16), Rows(_dense0OutputGradient, n, 16), Rows(_dense0OutputGradient, n, 16), threads: 0);
             global::ModelGen.Kernels.Dense.Backward<float>(inputs, Dense0Weight, _dense0OutputGradient,
                 Dense0WeightGradient, Dense0BiasGradient, _inputGradient, n, 6, 16, threads: 0);
         }

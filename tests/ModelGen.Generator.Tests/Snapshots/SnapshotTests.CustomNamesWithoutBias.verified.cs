@@ -404,7 +404,7 @@ namespace Demo
 
             // hidden: dY [n x 5] -> dW [5 x 3], dX [n x 3]
             // first back through its ReLU, in place: dY = f'(Y) * dY elementwise
-            global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_hiddenOutput, n, 5), Rows(_hiddenOutputGradient, n, 5));
+            global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_hiddenOutput, n, 5), Rows(_hiddenOutputGradient, n, 5), Rows(_hiddenOutputGradient, n, 5), threads: 0);
             global::ModelGen.Kernels.Dense.Backward<float>(inputs, HiddenWeight, _hiddenOutputGradient,
                 HiddenWeightGradient, global::System.Span<float>.Empty, _inputGradient, n, 3, 5, threads: 0);
             _gradientObserver?.GradientsReady(0, 15); // hidden.weight is final

@@ -452,7 +452,7 @@ namespace Demo
 
             // dense0: dY [n x 32] -> dW [32 x 784], db [32], dX [n x 784]
             // first back through its ReLU, in place: dY = f'(Y) * dY elementwise
-            global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_dense0Output, n, 32), Rows(_dense0OutputGradient, n, 32));
+            global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_dense0Output, n, 32), Rows(_dense0OutputGradient, n, 32), Rows(_dense0OutputGradient, n, 32), threads: 0);
             global::ModelGen.Kernels.Dense.Backward<float>(inputs, Dense0Weight, _dense0OutputGradient,
                 Dense0WeightGradient, Dense0BiasGradient, global::System.Span<float>.Empty, n, 784, 32, threads: 0);
             // dX (dLoss/dInputs) waits until InputGradient is read, from the weights as the forward pass packed them now.

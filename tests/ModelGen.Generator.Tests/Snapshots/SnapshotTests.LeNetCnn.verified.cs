@@ -629,7 +629,7 @@ namespace Demo
 
             // dense0: dY [n x 120] -> dW [120 x 400], db [120], dX [n x 400]
             // first back through its ReLU, in place: dY = f'(Y) * dY elementwise
-            global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_dense0Output, n, 120), Rows(_dense0OutputGradient, n, 120));
+            global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_dense0Output, n, 120), Rows(_dense0OutputGradient, n, 120), Rows(_dense0OutputGradient, n, 120), threads: 0);
             global::ModelGen.Kernels.Dense.Backward<float>(_avgpool2d0Output, Dense0Weight, _dense0OutputGradient,
                 Dense0WeightGradient, Dense0BiasGradient, _avgpool2d0OutputGradient, n, 400, 120, threads: 0);
             _gradientObserver?.GradientsReady(2584, 48120); // dense0.weight, dense0.bias are final
@@ -643,7 +643,7 @@ namespace Demo
 
             // conv2d1: dY [n x 1600] -> dW [16 x 6 x 5 x 5], db [16], dX [n x 1176]
             // first back through its ReLU, in place: dY = f'(Y) * dY elementwise
-            global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_conv2d1Output, n, 1600), Rows(_conv2d1OutputGradient, n, 1600));
+            global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_conv2d1Output, n, 1600), Rows(_conv2d1OutputGradient, n, 1600), Rows(_conv2d1OutputGradient, n, 1600), threads: 0);
             global::ModelGen.Kernels.Conv2D.Backward<float>(_maxpool2d0Output, Conv2d1Weight, _conv2d1OutputGradient, Conv2d1WeightGradient, Conv2d1BiasGradient, _maxpool2d0OutputGradient, _columns,
                 n, channels: 6, height: 14, width: 14, filters: 16, kernel: 5, stride: 1, padTop: 0, padLeft: 0, outHeight: 10, outWidth: 10, threads: 0);
             _gradientObserver?.GradientsReady(168, 2416); // conv2d1.weight, conv2d1.bias are final
@@ -658,7 +658,7 @@ namespace Demo
 
             // conv2d0: dY [n x 4704] -> dW [6 x 1 x 5 x 5], db [6], dX [n x 784]
             // first back through its ReLU, in place: dY = f'(Y) * dY elementwise
-            global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_conv2d0Output, n, 4704), Rows(_conv2d0OutputGradient, n, 4704));
+            global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_conv2d0Output, n, 4704), Rows(_conv2d0OutputGradient, n, 4704), Rows(_conv2d0OutputGradient, n, 4704), threads: 0);
             global::ModelGen.Kernels.Conv2D.Backward<float>(inputs, Conv2d0Weight, _conv2d0OutputGradient, Conv2d0WeightGradient, Conv2d0BiasGradient, _inputGradient, _columns,
                 n, channels: 1, height: 28, width: 28, filters: 6, kernel: 5, stride: 1, padTop: 2, padLeft: 2, outHeight: 28, outWidth: 28, threads: 0);
             _gradientObserver?.GradientsReady(0, 156); // conv2d0.weight, conv2d0.bias are final

@@ -409,7 +409,7 @@ namespace Demo.Zoo
 
                     // dense0: dY [n x 2] -> dW [2 x 3], db [2], dX [n x 3]
                     // first back through its ReLU, in place: dY = f'(Y) * dY elementwise
-                    global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_dense0Output, n, 2), Rows(_dense0OutputGradient, n, 2));
+                    global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_dense0Output, n, 2), Rows(_dense0OutputGradient, n, 2), Rows(_dense0OutputGradient, n, 2), threads: 0);
                     global::ModelGen.Kernels.Dense.Backward<float>(inputs, Dense0Weight, _dense0OutputGradient,
                         Dense0WeightGradient, Dense0BiasGradient, _inputGradient, n, 3, 2, threads: 0);
                     _gradientObserver?.GradientsReady(0, 8); // dense0.weight, dense0.bias are final

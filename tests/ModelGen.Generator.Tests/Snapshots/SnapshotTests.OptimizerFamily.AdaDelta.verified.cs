@@ -415,7 +415,7 @@ namespace Demo
 
             // dense0: dY [n x 5] -> dW [5 x 3], db [5], dX [n x 3]
             // first back through its ReLU, in place: dY = f'(Y) * dY elementwise
-            global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_dense0Output, n, 5), Rows(_dense0OutputGradient, n, 5));
+            global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_dense0Output, n, 5), Rows(_dense0OutputGradient, n, 5), Rows(_dense0OutputGradient, n, 5), threads: 0);
             global::ModelGen.Kernels.Dense.Backward<float>(inputs, Dense0Weight, _dense0OutputGradient,
                 Dense0WeightGradient, Dense0BiasGradient, _inputGradient, n, 3, 5, threads: 0);
             _gradientObserver?.GradientsReady(0, 20); // dense0.weight, dense0.bias are final

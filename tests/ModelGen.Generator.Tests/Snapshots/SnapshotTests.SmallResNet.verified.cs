@@ -676,7 +676,7 @@ namespace Demo
 
             // stem: dY [n x 25088] -> dW [32 x 1 x 3 x 3], db [32], dX [n x 784]
             // first back through its ReLU, in place: dY = f'(Y) * dY elementwise
-            global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_stemOutput, n, 25088), Rows(_stemOutputGradient, n, 25088));
+            global::ModelGen.Kernels.Activations.ReluBackward<float>(Rows(_stemOutput, n, 25088), Rows(_stemOutputGradient, n, 25088), Rows(_stemOutputGradient, n, 25088), threads: 0);
             global::ModelGen.Kernels.Conv2D.Backward<float>(inputs, StemWeight, _stemOutputGradient, StemWeightGradient, StemBiasGradient, _inputGradient, _columns,
                 n, channels: 1, height: 28, width: 28, filters: 32, kernel: 3, stride: 1, padTop: 1, padLeft: 1, outHeight: 28, outWidth: 28, threads: 0);
             _gradientObserver?.GradientsReady(0, 320); // stem.weight, stem.bias are final

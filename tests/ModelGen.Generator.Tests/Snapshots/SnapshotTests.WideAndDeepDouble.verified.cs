@@ -558,7 +558,7 @@ namespace Demo
 
             // h: dY [n x 32] -> dW [32 x 18], db [32], dX [n x 18]
             // first back through its ReLU, in place: dY = f'(Y) * dY elementwise
-            global::ModelGen.Kernels.Activations.ReluBackward<double>(Rows(_hOutput, n, 32), Rows(_hOutputGradient, n, 32));
+            global::ModelGen.Kernels.Activations.ReluBackward<double>(Rows(_hOutput, n, 32), Rows(_hOutputGradient, n, 32), Rows(_hOutputGradient, n, 32), threads: 0);
             global::ModelGen.Kernels.Dense.Backward<double>(inputs, HWeight, _hOutputGradient,
                 HWeightGradient, HBiasGradient, _inputGradient, n, 18, 32, threads: 0, accumulate: true);
             _gradientObserver?.GradientsReady(0, 608); // h.weight, h.bias are final

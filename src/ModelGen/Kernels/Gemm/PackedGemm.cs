@@ -182,6 +182,9 @@ internal static unsafe class PackedGemm
     /// </summary>
     private const int SplitRowsFrom = 512;
 
+    /// <summary>Rows from which a product against packed B whose columns cannot be split as many ways splits its rows instead (two tiles for each of two parts; the work decides beyond that).</summary>
+    private const int SplitFewColumnsFrom = 4 * GemmBlocking.TileRows;
+
     /// <summary>Rows below which A is read in place against B packed once (see <see cref="ReadsAInPlace{T}"/>).</summary>
     private const int InPlaceRowsBelow = 96;
 
@@ -218,22 +221,7 @@ internal static unsafe class PackedGemm
     {
         const int mr = GemmBlocking.TileRows;
         int nr = Blocking<T>().Columns;
-        bool splitRows = p.PackedB != null && p.M >= SplitRowsFrom;
-        int parts = Parts<T>(p.M, p.N, p.K, splitRows, threads);
-        // A layer's output units in the shares the threads own (Parallelism.OwnedRange): a weight gradient's rows, a
-        // forward product's columns when those are what is split (not a batch-1 call's, not when the batch's rows are),
-        // wherever that splits the product as many ways as the usual cut (a layer of 32 outputs or fewer keeps it).
-        bool owned = false;
-        if (p.OwnedRows || (p.OwnedColumns && !splitRows && p.M >= 4))
-        {
-            int ownedParts = Parts<T>(p.M, p.N, p.K, p.OwnedRows, threads, owned: true);
-            if (ownedParts > 1 && ownedParts >= parts)
-            {
-                owned = true;
-                splitRows = p.OwnedRows;
-                parts = ownedParts;
-            }
-        }
+        (int parts, bool splitRows, bool owned) = Plan(p, threads);
         if (parts <= 1)
         {
             Run(p, 0, p.N);
@@ -270,6 +258,43 @@ internal static unsafe class PackedGemm
         }
         if (owned) WorkerPool.Shared.Run(&Part<T>, &job, parts);
         else WorkerPool.Shared.RunChunks(&Part<T>, &job, Parallelism.Chunks(parts, Parallelism.Blocks(p.N, nr)), parts);
+    }
+
+    /// <summary>
+    /// How <see cref="Run{T}(ref Product{T}, int)"/> splits a product over up to <paramref name="threads"/> threads: the
+    /// number of parts, whether they split its rows (else its columns), and whether they are the threads' owned shares.
+    /// </summary>
+    internal static (int Parts, bool SplitRows, bool Owned) Plan<T>(in Product<T> p, int threads) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        bool splitRows = p.PackedB != null && p.M >= SplitRowsFrom;
+        int parts = Parts<T>(p.M, p.N, p.K, splitRows, threads);
+        if (!splitRows && p.PackedB != null && p.M >= SplitFewColumnsFrom)
+        {
+            // Too few columns to split as many ways (a classifier's last layer, 10 outputs: one panel): its weights are
+            // small, so each row part reading all of them costs little. Batch-256 784-1024-1024-10's last layer took
+            // ~140 µs on the calling thread alone (AVX2 path) while the other core waited; split, ~90 µs.
+            int rowParts = Parts<T>(p.M, p.N, p.K, splitRows: true, threads);
+            if (rowParts > parts)
+            {
+                splitRows = true;
+                parts = rowParts;
+            }
+        }
+        // A layer's output units in the shares the threads own (Parallelism.OwnedRange): a weight gradient's rows, a
+        // forward product's columns when those are what is split (not a batch-1 call's, not when the batch's rows are),
+        // wherever that splits the product as many ways as the usual cut (a layer of 32 outputs or fewer keeps it).
+        bool owned = false;
+        if (p.OwnedRows || (p.OwnedColumns && !splitRows && p.M >= 4))
+        {
+            int ownedParts = Parts<T>(p.M, p.N, p.K, p.OwnedRows, threads, owned: true);
+            if (ownedParts > 1 && ownedParts >= parts)
+            {
+                owned = true;
+                splitRows = p.OwnedRows;
+                parts = ownedParts;
+            }
+        }
+        return (parts, splitRows, owned);
     }
 
     /// <summary>A product and the axis its parts split.</summary>
