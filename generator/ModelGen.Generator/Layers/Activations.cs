@@ -57,6 +57,8 @@ internal sealed record ActivationInfo(ActivationKind Kind, string Kernel, bool T
     /// </summary>
     public static void EmitBackward(LayerStep step, string source, string dy, string? dx, string accumulate = "")
     {
+        if (dx is null && accumulate.Length > 0)
+            throw new System.InvalidOperationException("An activation's backward pass in place cannot accumulate into dY.");
         if (dx is null && IsRelu(step)) dx = dy; // in place through the two-array kernel, which splits over the threads
         Emit(step, "Backward", dx is null ? $"{source}, {dy}" : $"{source}, {dy}, {dx}", accumulate, separate: dx is not null);
     }

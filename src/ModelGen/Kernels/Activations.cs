@@ -36,7 +36,9 @@ public static partial class Activations
     /// <summary>
     /// Multiply-add equivalents per value of a ReLU pass, for splitting it over the threads: memory-bound, ~0.25 ns per
     /// value once its arrays outgrow L2 (batch-256 784-1024-1024-10's 262,144 hidden values backward: ~65 µs on one
-    /// core), against ~0.01 ns per unit of <see cref="Parallelism"/>'s threshold.
+    /// core; ~25 units of <see cref="Parallelism"/>'s threshold at ~0.01 ns each), a few times less while they are in
+    /// L2. 8 splits the passes from 131,072 values (512 KiB, half a Zen 5's L2), where the arrays start to leave L2;
+    /// smaller ones (784-512-512-10's 65,536 values at batch 128) stay on the calling thread.
     /// </summary>
     private const int ReluCost = 8;
 

@@ -142,7 +142,7 @@ public static class Dense
 
         public readonly void Run(int start, int end)
         {
-            int first = start * 64, count = Math.Min(end * 64, Outputs) - first;
+            int first = start * 64, count = (int)(Math.Min((long)end * 64, Outputs) - first);
             var db = new Span<T>(Db + first, count);
             db.Clear();
             for (int i = 0; i < Samples; i++)

@@ -14,8 +14,9 @@ public class OptimizerKernelTests
 {
     /// <summary>
     /// Adam and AdamW over 203 elements (whole 512-bit, 256-bit and 128-bit vectors and a tail), three steps, with and
-    /// without weight decay and AMSGrad, on one thread and on all: each element as <c>torch.optim.Adam</c> computes it in
-    /// float (<c>m ← β1·m + (1−β1)·g</c>, <c>v ← β2·v + ((1−β2)·g)·g</c>, <c>θ ← θ − (lr/(1−β1ᵗ))·m / (√v/√(1−β2ᵗ) + ε)</c>).
+    /// without weight decay and AMSGrad, on one thread and on all: each element as the scalar formula computes it in
+    /// float (<c>m ← β1·m + (1−β1)·g</c>, <c>v ← β2·v + ((1−β2)·g)·g</c>, then <c>torch.optim.Adam</c>'s
+    /// <c>θ ← θ − (lr/(1−β1ᵗ))·m / (√v/√(1−β2ᵗ) + ε)</c> in the paper's order, <c>θ ← θ − αₜ·m / (√v + ε̂ₜ)</c>).
     /// </summary>
     [Theory]
     [InlineData(0.0, false, false, 1)]

@@ -244,9 +244,10 @@ internal static unsafe class PackedGemm
         // Otherwise chunks that the threads take as they become free, none packing what another packs too.
         if (splitRows)
         {
-            // Rows of A against B packed once, each chunk packing its own rows. At least 16 tiles (96 rows) each: every
-            // chunk streams all of B from the shared cache, so smaller chunks would stream it more often for fewer tiles
-            // per B micro-panel while it is in L1.
+            // Rows of A against B packed once, each chunk packing its own rows. At least 16 tiles (96 rows) each where
+            // the rows allow (one chunk per part otherwise, as for a classifier layer's few columns, whose B is small):
+            // every chunk streams all of B from the shared cache, so smaller chunks would stream it more often for fewer
+            // tiles per B micro-panel while it is in L1.
             WorkerPool.Shared.RunChunks(&Part<T>, &job, Parallelism.Chunks(parts, Parallelism.Blocks(p.M, mr), 16), parts);
             return;
         }
@@ -268,13 +269,15 @@ internal static unsafe class PackedGemm
     {
         bool splitRows = p.PackedB != null && p.M >= SplitRowsFrom;
         int parts = Parts<T>(p.M, p.N, p.K, splitRows, threads);
-        if (!splitRows && p.PackedB != null && p.M >= SplitFewColumnsFrom)
+        if (!splitRows && p.PackedB != null && p.M >= SplitFewColumnsFrom && !StreamsWeights<T>(p.K, p.N))
         {
-            // Too few columns to split as many ways (a classifier's last layer, 10 outputs: one panel): its weights are
-            // small, so each row part reading all of them costs little. Batch-256 784-1024-1024-10's last layer took
-            // ~140 µs on the calling thread alone (AVX2 path) while the other core waited; split, ~90 µs.
+            // Too few columns to split as many ways (a classifier's last layer, 10 outputs: one panel) and weights small
+            // enough that each row part reading all of them costs little. Batch-256 784-1024-1024-10's last layer took
+            // ~140 µs on the calling thread alone (AVX2 path) while the other core waited; split, ~90 µs. Not where the
+            // columns split as many ways in the threads' owned shares.
             int rowParts = Parts<T>(p.M, p.N, p.K, splitRows: true, threads);
-            if (rowParts > parts)
+            int columnParts = Math.Max(parts, p.OwnedColumns ? Parts<T>(p.M, p.N, p.K, splitRows: false, threads, owned: true) : 1);
+            if (rowParts > columnParts)
             {
                 splitRows = true;
                 parts = rowParts;

@@ -4,7 +4,7 @@ using System.Numerics;
 namespace ModelGen.Kernels.Optimizers;
 
 /// <summary>
-/// Adam and AdamW exactly as <c>torch.optim.Adam</c>/<c>AdamW</c> (1.13, single-tensor path): with coupled weight decay
+/// Adam and AdamW as <c>torch.optim.Adam</c>/<c>AdamW</c> (1.13, single-tensor path): with coupled weight decay
 /// <c>g ← g + λθ</c> (Adam) or decoupled <c>θ ← θ·(1 − lr·λ)</c> first (AdamW); <c>m ← β1·m + (1−β1)·g</c>;
 /// <c>v ← β2·v + (1−β2)·g²</c>; with AMSGrad <c>v̂ ← max(v̂, v)</c> replaces v below;
 /// <c>θ ← θ − (lr/(1−β1ᵗ))·m / (√v/√(1−β2ᵗ) + ε)</c>, computed in the order of the Adam paper's remark on efficiency
