@@ -570,8 +570,18 @@ internal static unsafe class PackedGemm
             T* src = a + i0 * aRow;
             if (aRow == 1 && rows == mr)
             {
-                // A transposed (its columns contiguous): six consecutive values per step.
-                for (int p = 0; p < kc; p++)
+                // A transposed (its columns contiguous): six consecutive values per step, floats as four and two.
+                int p = 0;
+                if (typeof(T) == typeof(float))
+                {
+                    for (; p < kc; p++)
+                    {
+                        float* s = (float*)(src + p * aCol), d = (float*)(panel + p * mr);
+                        Vector128.Store(Vector128.Load(s), d);
+                        Unsafe.WriteUnaligned(d + 4, Unsafe.ReadUnaligned<long>(s + 4));
+                    }
+                }
+                for (; p < kc; p++)
                 {
                     T* s = src + p * aCol, d = panel + p * mr;
                     d[0] = s[0]; d[1] = s[1]; d[2] = s[2]; d[3] = s[3]; d[4] = s[4]; d[5] = s[5];
@@ -580,10 +590,13 @@ internal static unsafe class PackedGemm
             }
             if (aCol == 1 && rows == mr)
             {
-                // Rows contiguous along the depth: six streams read side by side, the panel written in order.
+                // Rows contiguous along the depth: six streams read side by side, the panel written in order; floats
+                // eight steps at a time through an 8 × 8 register transpose (PackSixRows).
                 T* s0 = src, s1 = src + aRow, s2 = src + 2 * aRow, s3 = src + 3 * aRow, s4 = src + 4 * aRow, s5 = src + 5 * aRow;
-                T* d = panel;
-                for (int p = 0; p < kc; p++, d += mr)
+                int p = typeof(T) == typeof(float) && Avx.IsSupported
+                    ? PackSixRows((float*)s0, (float*)s1, (float*)s2, (float*)s3, (float*)s4, (float*)s5, kc, (float*)panel)
+                    : 0;
+                for (T* d = panel + (nint)p * mr; p < kc; p++, d += mr)
                 {
                     d[0] = s0[p]; d[1] = s1[p]; d[2] = s2[p]; d[3] = s3[p]; d[4] = s4[p]; d[5] = s5[p];
                 }
@@ -600,6 +613,36 @@ internal static unsafe class PackedGemm
             for (int r = rows; r < mr; r++)
                 for (int p = 0; p < kc; p++) panel[p * mr + r] = T.Zero;
         }
+    }
+
+    /// <summary>
+    /// Steps <c>[0, p)</c> of six rows of A into a 6-row panel (<c>panel[k·6 + r] = s_r[k]</c>), eight steps at a time:
+    /// the eight values of each row transposed in registers, each step's six values stored as a vector of eight whose
+    /// last two the next step's store overwrites. Stops while at least one step is left (so the last store's two extra
+    /// values fall inside the panel) and returns where the caller goes on one step at a time. A copy: the same values.
+    /// </summary>
+    private static int PackSixRows(float* s0, float* s1, float* s2, float* s3, float* s4, float* s5, int kc, float* panel)
+    {
+        const int mr = GemmBlocking.TileRows;
+        Vector256<float> zero = Vector256<float>.Zero;
+        int p = 0;
+        for (; p + 8 < kc; p += 8)
+        {
+            Transpose.Eight(Vector256.Load(s0 + p), Vector256.Load(s1 + p), Vector256.Load(s2 + p), Vector256.Load(s3 + p),
+                Vector256.Load(s4 + p), Vector256.Load(s5 + p), zero, zero,
+                out Vector256<float> c0, out Vector256<float> c1, out Vector256<float> c2, out Vector256<float> c3,
+                out Vector256<float> c4, out Vector256<float> c5, out Vector256<float> c6, out Vector256<float> c7);
+            float* d = panel + (nint)p * mr;
+            c0.Store(d);
+            c1.Store(d + mr);
+            c2.Store(d + 2 * mr);
+            c3.Store(d + 3 * mr);
+            c4.Store(d + 4 * mr);
+            c5.Store(d + 5 * mr);
+            c6.Store(d + 6 * mr);
+            c7.Store(d + 7 * mr);
+        }
+        return p;
     }
 
     /// <summary>
