@@ -218,10 +218,7 @@ public class ThreadingTests
         const int n = 64, inputs = 2000;
         float[] x = TestData.Floats(n * inputs, seed: 61), w = TestData.Floats(outputs * inputs, seed: 62);
         float[] b = TestData.Floats(outputs, seed: 63), dy = TestData.Floats(n * outputs, seed: 64);
-        float[] y1 = new float[n * outputs], yAll = new float[n * outputs];
-        Dense.Forward<float>(x, w, b, y1, n, inputs, outputs, threads: 1);
-        Dense.Forward<float>(x, w, b, yAll, n, inputs, outputs, threads: 0);
-        Assert.True(y1.AsSpan().SequenceEqual(yAll));
+        _ = SameOnOneThreadAndAll(n * outputs, (y, t) => Dense.Forward<float>(x, w, b, y, n, inputs, outputs, threads: t));
         float[] dw1 = new float[outputs * inputs], dwAll = new float[outputs * inputs];
         Dense.Backward<float>(x, w, dy, dw1, Span<float>.Empty, Span<float>.Empty, n, inputs, outputs, threads: 1);
         Dense.Backward<float>(x, w, dy, dwAll, Span<float>.Empty, Span<float>.Empty, n, inputs, outputs, threads: 0);
@@ -320,10 +317,7 @@ public class ThreadingTests
             Assert.True(Parallelism.Parts(0, 8L * n * hidden, hidden / 64) > 1);
         }
         float[] x = TestData.Floats(n * inputs, seed: 81), w = TestData.Floats(outputs * inputs, seed: 82), b = TestData.Floats(outputs, seed: 83);
-        float[] y1 = new float[n * outputs], yAll = new float[n * outputs];
-        Dense.Forward<float>(x, w, new PackedWeights<float>(inputs, outputs), 1, b, y1, n, inputs, outputs, threads: 1, relu: true);
-        Dense.Forward<float>(x, w, new PackedWeights<float>(inputs, outputs), 1, b, yAll, n, inputs, outputs, threads: 0, relu: true);
-        Assert.True(y1.AsSpan().SequenceEqual(yAll));
+        float[] y1 = SameOnOneThreadAndAll(n * outputs, (y, t) => Dense.Forward<float>(x, w, new PackedWeights<float>(inputs, outputs), 1, b, y, n, inputs, outputs, threads: t, relu: true));
         Assert.Contains(y1, v => v > 0);
 
         float[] h = TestData.Floats(n * 64, seed: 84), wh = TestData.Floats(hidden * 64, seed: 85), dy = TestData.Floats(n * hidden, seed: 86);
@@ -337,16 +331,26 @@ public class ThreadingTests
         Assert.Equal(first, db1[0]);
     }
 
+    /// <summary>
+    /// Runs <paramref name="kernel"/> (output, threads) into a fresh array of <paramref name="length"/> values on one
+    /// thread and on all, asserts the same bits, and returns the one-thread output.
+    /// </summary>
+    private static float[] SameOnOneThreadAndAll(int length, Action<float[], int> kernel)
+    {
+        float[] one = new float[length], all = new float[length];
+        kernel(one, 1);
+        kernel(all, 0);
+        Assert.True(one.AsSpan().SequenceEqual(all));
+        return one;
+    }
+
     [Fact]
     public void Dense_kernels_give_the_same_bits_on_one_thread_and_on_all()
     {
         float[] x = TestData.Floats(N * Inputs, seed: 41), w = TestData.Floats(Outputs * Inputs, seed: 42);
         float[] b = TestData.Floats(Outputs, seed: 43), dy = TestData.Floats(N * Outputs, seed: 44);
 
-        float[] y1 = new float[N * Outputs], yAll = new float[N * Outputs];
-        Dense.Forward<float>(x, w, b, y1, N, Inputs, Outputs, threads: 1);
-        Dense.Forward<float>(x, w, b, yAll, N, Inputs, Outputs, threads: 0);
-        Assert.True(y1.AsSpan().SequenceEqual(yAll));
+        _ = SameOnOneThreadAndAll(N * Outputs, (y, t) => Dense.Forward<float>(x, w, b, y, N, Inputs, Outputs, threads: t));
 
         float[] dw1 = new float[Outputs * Inputs], db1 = new float[Outputs], dx1 = new float[N * Inputs];
         float[] dwAll = new float[Outputs * Inputs], dbAll = new float[Outputs], dxAll = new float[N * Inputs];
@@ -463,10 +467,7 @@ public class ThreadingTests
         float[] b = TestData.Floats(f, seed: 53), dy = TestData.Floats(n * f * o * o, seed: 54);
         float[] scratch = new float[columns * Conv2D.ScratchCopies(0)];
 
-        float[] y1 = new float[n * f * o * o], yAll = new float[n * f * o * o];
-        Conv2D.Forward<float>(x, w, b, y1, n, c, h, h, f, k, 1, 0, 0, o, o, threads: 1);
-        Conv2D.Forward<float>(x, w, b, yAll, n, c, h, h, f, k, 1, 0, 0, o, o, threads: 0);
-        Assert.True(y1.AsSpan().SequenceEqual(yAll));
+        _ = SameOnOneThreadAndAll(n * f * o * o, (y, t) => Conv2D.Forward<float>(x, w, b, y, n, c, h, h, f, k, 1, 0, 0, o, o, threads: t));
 
         float[] dw1 = new float[w.Length], db1 = new float[f], dx1 = new float[x.Length];
         float[] dwAll = new float[w.Length], dbAll = new float[f], dxAll = new float[x.Length];
@@ -493,10 +494,7 @@ public class ThreadingTests
         foreach (int n in new[] { 1, 6 })
         {
             float[] x = TestData.Floats(n * c * h * h, seed: 58), dy = TestData.Floats(n * f * h * h, seed: 59);
-            float[] y1 = new float[n * f * h * h], yAll = new float[y1.Length];
-            Conv2D.Forward<float>(x, w, b, y1, n, c, h, h, f, k, 1, 2, 2, h, h, threads: 1, relu: true);
-            Conv2D.Forward<float>(x, w, b, yAll, n, c, h, h, f, k, 1, 2, 2, h, h, threads: 0, relu: true);
-            Assert.True(y1.AsSpan().SequenceEqual(yAll));
+            _ = SameOnOneThreadAndAll(n * f * h * h, (y, t) => Conv2D.Forward<float>(x, w, b, y, n, c, h, h, f, k, 1, 2, 2, h, h, threads: t, relu: true));
 
             float[] scratch = new float[Conv2D.ColumnsLength(c, k, h, h) * Conv2D.ScratchCopies(0)];
             float[] dw1 = new float[w.Length], dx1 = new float[x.Length], dwAll = new float[w.Length], dxAll = new float[x.Length];
