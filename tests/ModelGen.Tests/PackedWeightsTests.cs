@@ -108,6 +108,39 @@ public class PackedWeightsTests
         Assert.Equal(plain, packed);
     }
 
+    [Theory]
+    [InlineData(1)]
+    [InlineData(7)]
+    [InlineData(100_003)]
+    public unsafe void Packed_weights_start_at_a_cache_line_and_a_kernel_writes_all_of_them(int outputs)
+    {
+        // Every packed copy, of floats and doubles, current and previous, starts at a 64-byte boundary: the kernels read
+        // it as whole vectors. The packed panels are read back from that address: the same values as the unpacked product.
+        var single = new PackedWeights<float>(3, outputs, keepPrevious: true);
+        var wide = new PackedWeights<double>(3, outputs);
+        float[] w = TestData.Floats(3 * outputs, seed: 12);
+        Assert.Equal(0, (nint)single.For(w, version: 1) % 64);
+        Assert.Equal(0, (nint)single.For(w, version: 2) % 64);
+        Assert.Equal(0, (nint)single.PackedAt(1) % 64);
+        Assert.Equal(0, (nint)wide.For(new double[3 * outputs], version: 1) % 64);
+        float[] x = TestData.Floats(3 * 2, seed: 13), expected = new float[2 * outputs], y = new float[2 * outputs];
+        Dense.Forward<float>(x, w, ReadOnlySpan<float>.Empty, expected, 2, 3, outputs);
+        Dense.Forward<float>(x, w, single, version: 2, ReadOnlySpan<float>.Empty, y, 2, 3, outputs);
+        Assert.Equal(expected, y);
+    }
+
+    [Fact]
+    public unsafe void An_aligned_array_holds_what_was_asked_and_refuses_a_negative_length()
+    {
+        var bytes = new AlignedArray<byte>(5);
+        Assert.Equal(5, bytes.Length);
+        Assert.Equal(5, bytes.Span.Length);
+        bytes.Span.Fill(7);
+        Assert.Equal(0, (nint)bytes.Pointer % AlignedArray<byte>.Alignment);
+        Assert.Equal(0, new AlignedArray<double>(0).Length);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new AlignedArray<float>(-1));
+    }
+
     [Fact]
     public void Packed_weights_of_another_shape_are_refused()
     {

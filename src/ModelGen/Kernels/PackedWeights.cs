@@ -13,12 +13,13 @@ namespace ModelGen.Kernels;
 /// <typeparam name="T">The element type.</typeparam>
 public sealed class PackedWeights<T> where T : unmanaged, IFloatingPointIeee754<T>
 {
-    private T[] _packed;
+    // Aligned to cache lines: the kernels stream these as whole vectors (see AlignedArray).
+    private AlignedArray<T> _packed;
     /// <summary>The copy packed before the current one, kept when the layer asks for it (see <see cref="PackedAt"/>); else null.</summary>
-    private T[]? _previous;
+    private AlignedArray<T>? _previous;
     private long _previousVersion = -1;
 
-    /// <summary>Whether this layer's single-sample calls run split over the threads (convolutions; see <see cref="SplitChoice"/>).</summary>
+    /// <summary>Whether this layer's single-sample calls run split over the threads (convolutions, and dense layers whose weights one core's L2 holds; see <see cref="SplitChoice"/>).</summary>
     internal SplitChoice SingleSample;
     private long _version = -1;
     private bool _rows;
@@ -37,7 +38,7 @@ public sealed class PackedWeights<T> where T : unmanaged, IFloatingPointIeee754<
             "the packed weights (outputs rounded up to whole register tiles, times inputs)", nameof(outputs));
         Inputs = inputs;
         Outputs = outputs;
-        _packed = GC.AllocateUninitializedArray<T>(length, pinned: true);
+        _packed = new AlignedArray<T>(length);
     }
 
     /// <summary>
@@ -50,7 +51,7 @@ public sealed class PackedWeights<T> where T : unmanaged, IFloatingPointIeee754<
     /// <exception cref="ArgumentException">The packed copy would hold more than <see cref="Check.MaxSize"/> values; nothing is allocated.</exception>
     public PackedWeights(int inputs, int outputs, bool keepPrevious) : this(inputs, outputs)
     {
-        if (keepPrevious) _previous = GC.AllocateUninitializedArray<T>(_packed.Length, pinned: true);
+        if (keepPrevious) _previous = new AlignedArray<T>(_packed.Length);
     }
 
     /// <summary>Columns of the weight matrix.</summary>
@@ -80,16 +81,16 @@ public sealed class PackedWeights<T> where T : unmanaged, IFloatingPointIeee754<
         if (version != _version || rows != _rows || (!rows && nr != _columns))
         {
             Retire(); // first: it may swap the buffers
-            fixed (T* packed = _packed, pw = w)
+            fixed (T* pw = w)
             {
-                if (rows) PackRowPanels(pw, Inputs, Outputs, packed);
-                else PackedGemm.PackB(pw, 1, Inputs, Inputs, Outputs, packed, threads, nr);
+                if (rows) PackRowPanels(pw, Inputs, Outputs, _packed.Pointer);
+                else PackedGemm.PackB(pw, 1, Inputs, Inputs, Outputs, _packed.Pointer, threads, nr);
             }
             _version = version;
             _rows = rows;
             _columns = nr;
         }
-        fixed (T* packed = _packed) return packed; // the array is pinned for its lifetime
+        return _packed.Pointer;
     }
 
     /// <summary>
@@ -103,7 +104,7 @@ public sealed class PackedWeights<T> where T : unmanaged, IFloatingPointIeee754<
     {
         current = version == _version && !_rows && _columns == PackedGemm.Blocking<T>().Columns;
         if (!current) Retire();
-        fixed (T* packed = _packed) return packed; // the array is pinned for its lifetime
+        return _packed.Pointer;
     }
 
     /// <summary>
@@ -130,8 +131,8 @@ public sealed class PackedWeights<T> where T : unmanaged, IFloatingPointIeee754<
     /// </summary>
     internal unsafe T* PackedAt(long version)
     {
-        if (version == _version && HoldsColumns) { fixed (T* p = _packed) return p; }
-        if (_previous is not null && version != -1 && version == _previousVersion) { fixed (T* p = _previous) return p; }
+        if (version == _version && HoldsColumns) return _packed.Pointer;
+        if (_previous is not null && version != -1 && version == _previousVersion) return _previous.Pointer;
         return null;
     }
 
