@@ -92,6 +92,39 @@ public class ThreadingTests
     }
 
     [Fact]
+    public void A_batch_1_dense_layer_may_try_a_split_only_when_one_L2_holds_its_weights_and_they_are_large()
+    {
+        int half = CoreCache.L2Bytes / 2;
+        // 256 × 256 (256 KiB): the least that may be split though one core's L2 holds it (on every L2 of 512 KiB or more).
+        Assert.Equal(256 * 256 * sizeof(float) <= half, PackedGemm.MaySplitFewRows<float>(1, 256, 256));
+        Assert.False(PackedGemm.MaySplitFewRows<float>(1, 255, 256));   // a row less: on one core
+        Assert.False(PackedGemm.MaySplitFewRows<float>(4, 256, 256));   // a batch: split by its work
+        if (half < 1024 * 1024 * sizeof(float))
+            Assert.False(PackedGemm.MaySplitFewRows<float>(1, 1024, 1024)); // streamed: always split
+    }
+
+    [Fact]
+    public void A_single_samples_dense_layer_gives_the_same_bits_split_or_not()
+    {
+        // 1 × 256 → 256 (256 KiB of weights): its single-sample calls through packed weights try both ways where one
+        // core's L2 holds the weights, and the results must not depend on the way.
+        const int inputs = 256, outputs = 256;
+        float[] x = TestData.Floats(inputs, seed: 71), w = TestData.Floats(outputs * inputs, seed: 72), b = TestData.Floats(outputs, seed: 73);
+        float[] expected = new float[outputs], y = new float[outputs];
+        Dense.Forward<float>(x, w, b, expected, 1, inputs, outputs, threads: 1, relu: true);
+        var packed = new PackedWeights<float>(inputs, outputs);
+        for (int call = 0; call < SplitChoice.Trial + 4; call++)
+        {
+            Array.Fill(y, float.NaN);
+            Dense.Forward<float>(x, w, packed, version: 0, b, y, 1, inputs, outputs, threads: 0, relu: true);
+            Assert.True(expected.AsSpan().SequenceEqual(y), $"call {call}");
+        }
+        int processors = Math.Min(Environment.ProcessorCount, Parallelism.MaxThreads);
+        bool chooses = processors > 1 && PackedGemm.MaySplitFewRows<float>(1, inputs, outputs);
+        Assert.Equal(chooses ? SplitChoice.Trial + 4 : 0, packed.SingleSample.Calls);
+    }
+
+    [Fact]
     public void The_L2_cache_size_is_the_one_the_C_library_reads()
     {
         // glibc's getconf reads the same processor description (CPUID on x86; on Intel's hybrid processors another

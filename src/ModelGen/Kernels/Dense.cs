@@ -1,4 +1,5 @@
 using System;
+using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.InteropServices;
 
@@ -62,6 +63,16 @@ public static class Dense
         // Stale weights are packed by the product itself, each thread the panels it computes with (the same values in
         // the same places as PackedWeights.For): no separate pass, and each panel is still in the cache that uses it.
         T* pp = packed.Storage(version, out bool current);
+        // A single sample against weights one core's L2 holds, but large: split or not as this layer's own calls have
+        // shown faster (see PackedGemm.MaySplitFewRows). The columns are split, never a sum, so the bits are the same.
+        bool choose = PackedGemm.MaySplitFewRows<T>(n, inputs, outputs)
+            && PackedGemm.Parts<T>(n, outputs, inputs, splitRows: false, threads, splitFewRows: true) > 1;
+        long start = 0;
+        if (choose)
+        {
+            if (packed.SingleSample.Alone) threads = 1;
+            start = packed.SingleSample.Start();
+        }
         fixed (T* px = x, pw = w, pb = b, py = y)
         {
             var product = new PackedGemm.Product<T>
@@ -69,10 +80,11 @@ public static class Dense
                 A = px, ARow = inputs, ACol = 1,
                 B = pw, BRow = 1, BCol = inputs, PackedB = pp, PackBHere = !current,
                 C = py, CRow = outputs, Bias = hasBias ? pb : null,
-                M = n, N = outputs, K = inputs, Relu = relu, OwnedColumns = true,
+                M = n, N = outputs, K = inputs, Relu = relu, OwnedColumns = true, SplitFewRows = choose,
             };
             PackedGemm.Run(ref product, threads);
         }
+        if (choose) packed.SingleSample.Record(start == 0 ? 0 : Stopwatch.GetTimestamp() - start);
         if (!current) packed.MarkPacked(version);
     }
 

@@ -65,6 +65,12 @@ internal static unsafe class PackedGemm
         /// of the outputs the optimizer updates on it.
         /// </summary>
         public bool OwnedColumns;
+        /// <summary>
+        /// A product of a few rows whose weights one core's L2 holds is split as if they streamed (fixed shares of the
+        /// columns, each core reading its share from its own L2): what <see cref="Dense"/> asks for on the single-sample
+        /// calls its <see cref="SplitChoice"/> has found faster split (see <see cref="MaySplitFewRows{T}"/>).
+        /// </summary>
+        public bool SplitFewRows;
     }
 
     /// <summary>
@@ -192,10 +198,28 @@ internal static unsafe class PackedGemm
     private static bool StreamsWeights<T>(int depth, int cols) where T : unmanaged =>
         (long)depth * cols * sizeof(T) > CoreCache.L2Bytes / 2;
 
+    /// <summary>
+    /// Weights from which a product of a few rows that one core's L2 holds may still be split (<see cref="Product{T}.SplitFewRows"/>).
+    /// Below, reading them from one core's L2 takes about as long as handing over to another core.
+    /// </summary>
+    private const long SplitFewRowsFromBytes = 256 * 1024;
+
+    /// <summary>
+    /// Whether a product of <paramref name="rows"/> (fewer than 4) against <paramref name="depth"/> × <paramref name="cols"/>
+    /// weights could go either way: weights one core's L2 holds (not <see cref="StreamsWeights{T}"/>), but enough of them
+    /// that two cores reading half each may pay for the hand-over. Whether it does depends on the core, not on the sizes:
+    /// 1 × 512 × 512 (1 MiB) took 17.7 µs on one core and 8.2 µs split on an Intel Xeon with 2 MiB of L2 (its L2 feeds a
+    /// core at ~60–75 GB/s), while 784 × 128 (392 KiB) on a Zen 5 (1 MiB, ~170 GB/s) took 2.5 µs alone and 3.7 µs split
+    /// when handing over was slow. <see cref="Dense"/> lets each layer's own calls decide (<see cref="SplitChoice"/>).
+    /// </summary>
+    internal static bool MaySplitFewRows<T>(int rows, int depth, int cols) where T : unmanaged =>
+        rows < 4 && !StreamsWeights<T>(depth, cols) && (long)depth * cols * sizeof(T) >= SplitFewRowsFromBytes;
+
     /// <summary>Threads an M × N × K product runs on (see <see cref="Run{T}(ref Product{T}, int)"/>), split by rows or by columns.</summary>
-    internal static int Parts<T>(int m, int n, int k, bool splitRows, int threads, bool owned = false) where T : unmanaged, IFloatingPointIeee754<T>
+    internal static int Parts<T>(int m, int n, int k, bool splitRows, int threads, bool owned = false, bool splitFewRows = false)
+        where T : unmanaged, IFloatingPointIeee754<T>
     {
-        long work = Check.Product(m, n, k, m < 4 && StreamsWeights<T>(k, n) ? 16 : 1);
+        long work = Check.Product(m, n, k, m < 4 && (splitFewRows || StreamsWeights<T>(k, n)) ? 16 : 1);
         int units = owned ? Parallelism.Blocks(splitRows ? m : n, Parallelism.OwnerAlign)
             : splitRows ? Parallelism.Blocks(m, GemmBlocking.TileRows) : Parallelism.Blocks(n, Blocking<T>().Columns);
         return Parallelism.Parts(threads, work, units);
@@ -268,7 +292,7 @@ internal static unsafe class PackedGemm
     internal static (int Parts, bool SplitRows, bool Owned) Plan<T>(in Product<T> p, int threads) where T : unmanaged, IFloatingPointIeee754<T>
     {
         bool splitRows = p.PackedB != null && p.M >= SplitRowsFrom;
-        int parts = Parts<T>(p.M, p.N, p.K, splitRows, threads);
+        int parts = Parts<T>(p.M, p.N, p.K, splitRows, threads, splitFewRows: p.SplitFewRows);
         if (!splitRows && p.PackedB != null && p.M >= SplitFewColumnsFrom && !StreamsWeights<T>(p.K, p.N))
         {
             // Too few columns to split as many ways (a classifier's last layer, 10 outputs: one panel) and weights small
