@@ -125,7 +125,9 @@ public class PackedWeightsTests
         Assert.Equal(0, (nint)wide.For(new double[3 * outputs], version: 1) % 64);
         float[] x = TestData.Floats(3 * 2, seed: 13), expected = new float[2 * outputs], y = new float[2 * outputs];
         Dense.Forward<float>(x, w, ReadOnlySpan<float>.Empty, expected, 2, 3, outputs);
-        Dense.Forward<float>(x, w, single, version: 2, ReadOnlySpan<float>.Empty, y, 2, 3, outputs);
+        // Version 3: stale, so the product packs the panels into the aligned copy itself before it reads them.
+        Dense.Forward<float>(x, w, single, version: 3, ReadOnlySpan<float>.Empty, y, 2, 3, outputs);
+        Assert.Equal(0, (nint)single.PackedAt(3) % 64);
         Assert.Equal(expected, y);
     }
 
@@ -139,6 +141,7 @@ public class PackedWeightsTests
         Assert.Equal(0, (nint)bytes.Pointer % AlignedArray<byte>.Alignment);
         Assert.Equal(0, new AlignedArray<double>(0).Length);
         Assert.Throws<ArgumentOutOfRangeException>(() => new AlignedArray<float>(-1));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new AlignedArray<float>(Array.MaxLength)); // no room for the padding
     }
 
     [Fact]

@@ -98,6 +98,7 @@ public class ThreadingTests
         // 256 × 256 (256 KiB): the least that may be split though one core's L2 holds it (on every L2 of 512 KiB or more).
         Assert.Equal(256 * 256 * sizeof(float) <= half, PackedGemm.MaySplitFewRows<float>(1, 256, 256));
         Assert.False(PackedGemm.MaySplitFewRows<float>(1, 255, 256));   // a row less: on one core
+        Assert.False(PackedGemm.MaySplitFewRows<float>(2, 256, 256));   // two samples: one choice serves one size
         Assert.False(PackedGemm.MaySplitFewRows<float>(4, 256, 256));   // a batch: split by its work
         if (half < 1024 * 1024 * sizeof(float))
             Assert.False(PackedGemm.MaySplitFewRows<float>(1, 1024, 1024)); // streamed: always split
@@ -119,9 +120,29 @@ public class ThreadingTests
             Dense.Forward<float>(x, w, packed, version: 0, b, y, 1, inputs, outputs, threads: 0, relu: true);
             Assert.True(expected.AsSpan().SequenceEqual(y), $"call {call}");
         }
+        // Every call went through the choice where the layer may split and there are threads to split over (so half of
+        // the trial ran split): on every machine with two processors or more and an L2 of 512 KiB or more.
         int processors = Math.Min(Environment.ProcessorCount, Parallelism.MaxThreads);
-        bool chooses = processors > 1 && PackedGemm.MaySplitFewRows<float>(1, inputs, outputs);
+        bool chooses = PackedGemm.MaySplitFewRows<float>(1, inputs, outputs)
+            && PackedGemm.Parts<float>(1, outputs, inputs, splitRows: false, threads: 0, splitFewRows: true) > 1;
+        Assert.Equal(processors > 1 && CoreCache.L2Bytes >= 512 * 1024, chooses);
         Assert.Equal(chooses ? SplitChoice.Trial + 4 : 0, packed.SingleSample.Calls);
+    }
+
+    [Fact]
+    public unsafe void Asking_to_split_a_product_of_a_few_rows_changes_nothing_for_a_batch()
+    {
+        // SplitFewRows is for single samples only: a product of 4, 24 or 64 rows plans the same with it as without,
+        // against weights packed once (Plan reads only whether there are) and packed per call.
+        float packed = 0;
+        foreach (int rows in new[] { 4, 24, 64 })
+            foreach (var (k, n) in new[] { (256, 256), (1024, 10), (784, 1024) })
+            foreach (bool prepacked in new[] { true, false })
+            {
+                var product = new PackedGemm.Product<float> { M = rows, N = n, K = k, OwnedColumns = true, PackedB = prepacked ? &packed : null };
+                var asked = product with { SplitFewRows = true };
+                Assert.Equal(PackedGemm.Plan(product, threads: 0), PackedGemm.Plan(asked, threads: 0));
+            }
     }
 
     [Fact]

@@ -205,15 +205,16 @@ internal static unsafe class PackedGemm
     private const long SplitFewRowsFromBytes = 256 * 1024;
 
     /// <summary>
-    /// Whether a product of <paramref name="rows"/> (fewer than 4) against <paramref name="depth"/> × <paramref name="cols"/>
+    /// Whether a single sample's product (<paramref name="rows"/> = 1) against <paramref name="depth"/> × <paramref name="cols"/>
     /// weights could go either way: weights one core's L2 holds (not <see cref="StreamsWeights{T}"/>), but enough of them
-    /// that two cores reading half each may pay for the hand-over. Whether it does depends on the core, not on the sizes:
-    /// 1 × 512 × 512 (1 MiB) took 17.7 µs on one core and 8.2 µs split on an Intel Xeon with 2 MiB of L2 (its L2 feeds a
-    /// core at ~60–75 GB/s), while 784 × 128 (392 KiB) on a Zen 5 (1 MiB, ~170 GB/s) took 2.5 µs alone and 3.7 µs split
-    /// when handing over was slow. <see cref="Dense"/> lets each layer's own calls decide (<see cref="SplitChoice"/>).
+    /// that two cores reading half each may pay for the hand-over. Whether it does depends on the core and the moment, not
+    /// on the sizes: on an Intel Xeon with 2 MiB of L2 (a plain read of it ~136 GB/s, against ~220 on a Zen 5),
+    /// 784-512-512-10 at batch 1, whose 512 × 512 layer (1 MiB) stayed on one core, took 32.9–47.5 µs, and 28.8–31.7 µs
+    /// with the choice (four processes each, alternated); on a Zen 5 with 1 MiB, 784 × 128 (392 KiB) took 2.5 µs alone and 3.7 µs split when
+    /// handing over was slow. <see cref="Dense"/> lets each layer's own calls decide (<see cref="SplitChoice"/>).
     /// </summary>
     internal static bool MaySplitFewRows<T>(int rows, int depth, int cols) where T : unmanaged =>
-        rows < 4 && !StreamsWeights<T>(depth, cols) && (long)depth * cols * sizeof(T) >= SplitFewRowsFromBytes;
+        rows == 1 && !StreamsWeights<T>(depth, cols) && (long)depth * cols * sizeof(T) >= SplitFewRowsFromBytes;
 
     /// <summary>Threads an M × N × K product runs on (see <see cref="Run{T}(ref Product{T}, int)"/>), split by rows or by columns.</summary>
     internal static int Parts<T>(int m, int n, int k, bool splitRows, int threads, bool owned = false, bool splitFewRows = false)
@@ -237,9 +238,11 @@ internal static unsafe class PackedGemm
     /// are split at a sixteenth of the work, in fixed shares, so that each core streams the same share of the weights on
     /// every call, which then stays in its L2 (batch-1 784-128-10 inference, 392 KiB of first-layer weights against a
     /// Zen 3's 512 KiB L2: 6.4–6.6 → 4.2–5.5 µs on two cores, AVX2, separate processes). Weights that one core's L2
-    /// holds are read from there as fast as the cores would share them, and a split only adds the hand-over: the same
-    /// model on a Zen 5 (1 MiB L2) ran 3.7 µs split and 2.5 µs on one core when handing over was slow there, and 2.4–2.5
-    /// µs either way when it was fast (README, "Batch-1 threading").
+    /// holds may be read from there about as fast as the cores would share them, and a split then only adds the
+    /// hand-over (the same model on a Zen 5 with 1 MiB: 3.7 µs split and 2.5 µs on one core when handing over was slow,
+    /// 2.4–2.5 µs either way when it was fast; README, "Batch-1 threading"), or not, on a core that reads its L2 more
+    /// slowly: a single sample's layer with 256 KiB or more of them is split as its own calls have shown faster
+    /// (<see cref="Product{T}.SplitFewRows"/>, <see cref="MaySplitFewRows{T}"/>).
     /// </summary>
     public static void Run<T>(ref Product<T> p, int threads) where T : unmanaged, IFloatingPointIeee754<T>
     {

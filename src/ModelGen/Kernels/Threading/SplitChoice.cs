@@ -9,8 +9,8 @@ namespace ModelGen.Kernels;
 /// on the Zen 5 virtual machine of the README's "Batch-1 threading" measurements it moved between two states from minute to
 /// minute (a round trip of one cache line between two threads of 125–195 ns, or of 420–550 ns), and batch-1 LeNet with
 /// its second convolution split took 17.8–18.2 µs in the first and 24.9–26.8 µs in the second, against 22.7–23.1 µs
-/// unsplit in both. The results do not depend on the choice: convolutions are split along output positions, never
-/// along a sum.
+/// unsplit in both. The results do not depend on the choice: convolutions are split along output positions and dense
+/// layers along their outputs, never along a sum.
 /// </summary>
 /// <remarks>
 /// A cycle of <see cref="Cycle"/> calls: the first <see cref="Trial"/> alternate between the two ways (so a drift of the
