@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.InteropServices;
 
@@ -84,7 +83,7 @@ public static class Dense
             };
             PackedGemm.Run(ref product, threads);
         }
-        if (choose) packed.SingleSample.Record(start == 0 ? 0 : Stopwatch.GetTimestamp() - start);
+        if (choose) packed.SingleSample.End(start);
         if (!current) packed.MarkPacked(version);
     }
 

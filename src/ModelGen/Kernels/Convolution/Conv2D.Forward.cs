@@ -1,5 +1,4 @@
 using System;
-using System.Diagnostics;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -311,7 +310,7 @@ public static partial class Conv2D
         if (pooling.Pool > 0 && !job.BySamples)
             PoolSample(job, job.Y, 0);
         if (choose)
-            packed!.SingleSample.Record(start == 0 ? 0 : Stopwatch.GetTimestamp() - start);
+            packed!.SingleSample.End(start);
     }
 
     /// <summary>

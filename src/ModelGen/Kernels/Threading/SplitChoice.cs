@@ -45,6 +45,9 @@ internal struct SplitChoice
     /// <summary>The current call's timestamp, or 0 when it is not timed.</summary>
     public readonly long Start() => Timed ? Stopwatch.GetTimestamp() : 0;
 
+    /// <summary>Ends the current call, begun when <see cref="Start"/> returned <paramref name="start"/>: its time is recorded when it was timed.</summary>
+    public void End(long start) => Record(start == 0 ? 0 : Stopwatch.GetTimestamp() - start);
+
     /// <summary>Ends the current call, which took <paramref name="ticks"/> (<see cref="Stopwatch"/> ticks) if <see cref="Timed"/>.</summary>
     public void Record(long ticks)
     {
