@@ -27,17 +27,23 @@ public static unsafe class MicrokernelProbe
         Console.WriteLine("|---|--:|---|--:|--:|");
         int nr = PackedGemm.Blocking<float>().Columns;
         const int aStride = 784;
-        float* a = (float*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)(6 * aStride + 6 * 512) * sizeof(float), 64);
-        float* b = (float*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)(4 * 512 * nr) * sizeof(float), 64);
-        float* c = (float*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)(6 * 4 * nr) * sizeof(float), 64);
-        for (int i = 0; i < 6 * aStride + 6 * 512; i++) a[i] = 1e-3f * (i % 97);
-        for (int i = 0; i < 4 * 512 * nr; i++) b[i] = 1e-3f * (i % 89);
-        foreach (int kc in new[] { 64, 128, 256, 512 })
+        float* a = (float*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)(12 * aStride + 12 * 512) * sizeof(float), 64);
+        float* b = (float*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)(4 * 1024 * nr) * sizeof(float), 64);
+        float* c = (float*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc((nuint)(12 * 4 * nr) * sizeof(float), 64);
+        for (int i = 0; i < 12 * aStride + 12 * 512; i++) a[i] = 1e-3f * (i % 97);
+        for (int i = 0; i < 4 * 1024 * nr; i++) b[i] = 1e-3f * (i % 89);
+        foreach (int kc in new[] { 64, 128, 256, 512, 1024 })
         {
             double tileFlops = 2.0 * 6 * nr * kc;
             Report("Tile6", kc, "packed", tileFlops, seconds, peak.OneCore, () => Kernel(a, 1, 6, b, kc, c, nr));
             if (kc <= aStride)
                 Report("Tile6", kc, $"rows {aStride} apart", tileFlops, seconds, peak.OneCore, () => Kernel(a, aStride, 1, b, kc, c, nr));
+            if (Vector512.IsHardwareAccelerated)
+            {
+                Report("Tile12", kc, "packed", 2 * tileFlops, seconds, peak.OneCore, () => Tile12(a, 0, 6 * kc, b, kc, c, nr));
+                if (kc <= aStride)
+                    Report("Tile12", kc, $"rows {aStride} apart", 2 * tileFlops, seconds, peak.OneCore, () => Tile12(a, aStride, 6 * aStride, b, kc, c, nr));
+            }
             Report("Row4", kc, "one row", 2.0 * 4 * nr * kc, seconds, peak.OneCore, () => Row4(a, b, kc, c, nr));
             Report("Row1", kc, "one row", 2.0 * nr * kc, seconds, peak.OneCore, () => Row1(a, b, kc, c));
         }
@@ -85,6 +91,16 @@ public static unsafe class MicrokernelProbe
             Microkernels.Tile6<float, TV, S, RowsInPlace>(ref *a, aRow, ref *b, kc, ref *c, nr, false, Microkernels.Epilogue.None, ref bias);
         else
             Microkernels.Tile6<float, TV, S, PackedPanel>(ref *a, 0, ref *b, kc, ref *c, nr, false, Microkernels.Epilogue.None, ref bias);
+    }
+
+    // The 12-row tile exists for 512-bit vectors only (Microkernels.HasTile12).
+    private static void Tile12(float* a, nint aRow, nint aHalf, float* b, int kc, float* c, int nr)
+    {
+        float bias = 0;
+        if (aRow != 0)
+            Microkernels.Tile12<float, Vector512<float>, Lanes512<float>, RowsInPlace>(ref *a, aRow, aHalf, ref *b, kc, ref *c, nr, false, Microkernels.Epilogue.None, ref bias);
+        else
+            Microkernels.Tile12<float, Vector512<float>, Lanes512<float>, PackedPanel>(ref *a, 0, aHalf, ref *b, kc, ref *c, nr, false, Microkernels.Epilogue.None, ref bias);
     }
 
     private static void Row4(float* a, float* b, int kc, float* c, int nr)

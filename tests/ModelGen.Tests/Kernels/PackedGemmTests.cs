@@ -90,6 +90,9 @@ public unsafe class PackedGemmTests
     [InlineData(100, 800, 24)] // A packed, three passes, the last one longer
     [InlineData(64, 2100, 40)] // A in place over two passes at KC = 1024 (512-bit), the last one longer
     [InlineData(130, 2100, 24)] // A packed, two passes at KC = 1024
+    [InlineData(30, 100, 64)] // A in place: two 12-row tiles (512-bit) and a 6-row one, whole panels
+    [InlineData(64, 1024, 64)] // rows 4 KiB apart, so A packed: per block on one thread, once for all threads on more; 12-row tiles
+    [InlineData(100, 1024, 70)] // A packed per block (36, 36, 28 rows at KC = 1024): 12-row tiles, a 4-row tail, a partial panel
     public void Products_with_b_packed_once_give_the_bits_of_a_scalar_fma_loop(int m, int k, int n)
     {
         float[] a = TestData.Floats(m * k, seed: m + 11), b = TestData.Floats(k * n, seed: k + 12), bias = TestData.Floats(n, seed: 13);
@@ -142,7 +145,7 @@ public unsafe class PackedGemmTests
     [Fact]
     public void Double_products_give_the_bits_of_a_scalar_fma_loop()
     {
-        const int m = 11, k = 300, n = 21;
+        const int m = 26, k = 300, n = 21; // 512-bit: two 12-row tiles and a 2-row tail, a whole panel of 16 and a partial one
         double[] a = new double[m * k], b = new double[k * n], c = new double[m * n];
         var rng = new Random(5);
         for (int i = 0; i < a.Length; i++) a[i] = rng.NextDouble() - 0.5;

@@ -7,7 +7,8 @@ namespace ModelGen.Kernels;
 /// (BLIS keeps them per architecture in <c>bli_cntx_init_*.c</c>; these start from its Haswell/Zen and Skylake-X
 /// figures and are sized for this product's own loop order):
 /// <list type="bullet">
-/// <item><see cref="Rows"/> (BLIS's MR): rows of <c>C</c> in one register tile; the microkernel is written for 6.</item>
+/// <item><see cref="Rows"/> (BLIS's MR): rows of <c>C</c> in one register tile and in one panel of packed <c>A</c>: 6
+/// (with 512-bit vectors, pairs of these tiles run as one of 12 rows, <see cref="Microkernels.Tile12{T, TV, S, TA}"/>).</item>
 /// <item><see cref="Columns"/> (NR): columns of <c>C</c> in one register tile, two vectors; the width of a packed panel of <c>B</c>.</item>
 /// <item><see cref="Height"/> (MC): rows of <c>A</c> packed at a time; an <c>MC × KC</c> block of packed <c>A</c> stays
 /// in L2 while the panels of <c>B</c> pass over it.</item>

@@ -10,12 +10,14 @@ namespace ModelGen.Kernels;
 /// <summary>
 /// The matrix product in BLIS's structure: <c>C (+)= A·B</c> (then <c>+ bias</c> and a ReLU, if asked), with <c>B</c>
 /// packed into contiguous panels of <c>NR</c> columns (per call, a <c>KC × NC</c> block at a time, or once for the whole
-/// matrix by <see cref="PackB{T}"/>) and register tiles of 6 rows by <c>NR</c> columns (<see cref="Microkernels"/>).
+/// matrix by <see cref="PackB{T}"/>) and register tiles of 6 rows by <c>NR</c> columns (<see cref="Microkernels"/>; 12 rows
+/// with 512-bit vectors, whose 32 registers hold twice the accumulators).
 /// <c>A</c> is read in place through its strides: its rows are few and short enough to stay in cache.
 /// </summary>
 /// <remarks>
 /// <para>Loop order, outermost first: columns of <c>C</c> in blocks of NC, then the depth in blocks of KC (B's block
-/// packed here), then the NR-wide panels, then the rows in tiles of 6, each tile one microkernel pass over KC.</para>
+/// packed here), then the NR-wide panels, then the rows in tiles of 6 (of 12 with 512-bit vectors, then one of 6 where
+/// fewer rows are left), each tile one microkernel pass over KC.</para>
 /// <para>Every element of <c>C</c> is one chain of fused multiply-adds in depth order, from zero (or from what <c>C</c>
 /// holds, with <c>Accumulate</c>), whatever the tile, the blocking, the vector width's padding or the columns a thread
 /// is given; so the result does not depend on how the product is cut. Tails are computed in a scratch tile with the
@@ -465,7 +467,7 @@ internal static unsafe class PackedGemm
     /// <summary>
     /// Rows <c>[ic, ic+mc)</c> of A, packed as 6-row panels <paramref name="aPanelStride"/> values apart from
     /// <paramref name="aBlock"/>, against one packed block of B (depth <c>kc</c>, columns <c>[jc, jc+nc)</c>): panel by
-    /// panel of B, tile by tile of rows, tails through the scratch tile.
+    /// panel of B, tile by tile of rows (12 at a time with 512-bit vectors), tails through the scratch tile.
     /// </summary>
     private static void Block<T, TV, S>(in Product<T> p, T* aBlock, nint aPanelStride, int ic, int mc, T* bp, nint panelStride, int kc,
         int jc, int nc, bool load, Microkernels.Epilogue epilogue, T* tile)
@@ -486,7 +488,13 @@ internal static unsafe class PackedGemm
                 T* a = aBlock + i / mr * aPanelStride;
                 T* c = p.C + (ic + i) * p.CRow + j;
                 int rows = Math.Min(mr, mc - i);
-                if (rows == mr && cols == nr)
+                if (Microkernels.HasTile12<TV>() && i + 2 * mr <= mc && cols == nr)
+                {
+                    // Twelve rows: two 6-row panels of A against each vector of B loaded.
+                    Microkernels.Tile12<T, TV, S, PackedPanel>(ref *a, 0, aPanelStride, ref *b, kc, ref *c, p.CRow, load, epilogue, ref bias);
+                    i += mr;
+                }
+                else if (rows == mr && cols == nr)
                 {
                     Microkernels.Tile6<T, TV, S, PackedPanel>(ref *a, 0, ref *b, kc, ref *c, p.CRow, load, epilogue, ref bias);
                 }
@@ -502,7 +510,7 @@ internal static unsafe class PackedGemm
 
     /// <summary>
     /// All rows of A read in place (rows contiguous along the depth, at least six) against one packed block of B: panel
-    /// by panel of B, tiles of six rows (the microkernel broadcasting from six rows of A); the last <c>M mod 6</c> rows
+    /// by panel of B, tiles of six rows (twelve with 512-bit vectors; the microkernel broadcasting from each row of A); the last <c>M mod 6</c> rows
     /// as the end of a tile over the last six rows, computed in the scratch tile, the rows before them computed again
     /// and dropped. Partial panels through the scratch tile. The same chains as the packed path, so the same bits.
     /// </summary>
@@ -530,6 +538,12 @@ internal static unsafe class PackedGemm
             for (int i = 0; i < whole; i += mr)
             {
                 T* a = a0 + i * aRow, c = c0 + i * cRow + j;
+                if (Microkernels.HasTile12<TV>() && i + 2 * mr <= whole && cols == nr)
+                {
+                    Microkernels.Tile12<T, TV, S, RowsInPlace>(ref *a, aRow, mr * aRow, ref *b, kc, ref *c, cRow, load, epilogue, ref bias);
+                    i += mr;
+                    continue;
+                }
                 if (cols == nr)
                 {
                     Microkernels.Tile6<T, TV, S, RowsInPlace>(ref *a, aRow, ref *b, kc, ref *c, cRow, load, epilogue, ref bias);
