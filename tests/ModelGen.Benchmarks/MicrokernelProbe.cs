@@ -69,6 +69,11 @@ public static unsafe class MicrokernelProbe
         var probe = new ConvolutionProbe(PackedGemm.Blocking<float>().Columns);
         double positions = Measure(probe.PositionFlops, seconds, probe.Positions, 10);
         Console.WriteLine($"| Six (6 positions × NR filters) | 400 | one 16×14×14 sample, 32 filters | {positions:0.0} | {100 * positions / peak:0}% |");
+        if (Vector512.IsHardwareAccelerated)
+        {
+            double twelve = Measure(probe.PositionFlops, seconds, probe.PositionsTwelve, 10);
+            Console.WriteLine($"| Twelve (12 positions × NR filters), then one Six | 400 | one 16×14×14 sample, 32 filters | {twelve:0.0} | {100 * twelve / peak:0}% |");
+        }
         double first = Measure(probe.FirstLayerFlops, seconds, probe.FirstLayer, 10);
         Console.WriteLine($"| Six (6 positions × NR filters) | 25 | one 1×32×32 sample, 16 filters | {first:0.0} | {100 * first / peak:0}% |");
         double rows = Measure(probe.RowFlops, seconds, probe.Rows, 10);
@@ -169,11 +174,11 @@ public static unsafe class MicrokernelProbe
             _x1 = Fill(32 * 32 + 4 * nr, 83);
             _w1 = Fill(25 * 32, 79);
             _y1 = Fill(18 * 28 * 28, 3);
-            _tile = Fill(6 * nr, 3);
+            _tile = Fill(12 * nr, 3);
             _epilogue = Fill(5 * 64, 71);
             _taps2 = (int*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc(400 * sizeof(int), 64);
             _taps1 = (int*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc(25 * sizeof(int), 64);
-            _windows = (nint*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc(6 * (nuint)sizeof(nint), 64);
+            _windows = (nint*)System.Runtime.InteropServices.NativeMemory.AlignedAlloc(12 * (nuint)sizeof(nint), 64);
             for (int c = 0, k = 0; c < 16; c++)
                 for (int i = 0; i < 5; i++)
                     for (int j = 0; j < 5; j++, k++) _taps2[k] = c * 196 + i * 14 + j;
@@ -218,6 +223,19 @@ public static unsafe class MicrokernelProbe
                     for (int i = 0; i < 6; i++) _windows[i] = (p0 + i) / 10 * 14 + (p0 + i) % 10;
                     ConvolutionTile.Six<float, TV, S>(_x2, _taps2, 400, _windows, _w2 + q * 400 * _nr, _tile, _nr, epilogue, q * _nr);
                 }
+        }
+
+        /// <summary>The same positions with 512-bit vectors as Twelve does them in a layer: eight tiles of twelve, then one of six (moved back).</summary>
+        public void PositionsTwelve()
+        {
+            TileEpilogue<float> epilogue = Epilogue;
+            for (int t = 0; t < 8; t++)
+            {
+                for (int i = 0; i < 12; i++) _windows[i] = (12 * t + i) / 10 * 14 + (12 * t + i) % 10;
+                ConvolutionTile.Twelve<float, Vector512<float>, Lanes512<float>>(_x2, _taps2, 400, _windows, _w2, _tile, _nr, epilogue, 0);
+            }
+            for (int i = 0; i < 6; i++) _windows[i] = (94 + i) / 10 * 14 + (94 + i) % 10;
+            ConvolutionTile.Six<float, Vector512<float>, Lanes512<float>>(_x2, _taps2, 400, _windows, _w2, _tile, _nr, epilogue, 0);
         }
 
         /// <summary>131 tiles of six positions of a 28 × 28 output (the last moved back) by 16 filters in panels of NR (the arithmetic of whole panels), 25 taps each.</summary>

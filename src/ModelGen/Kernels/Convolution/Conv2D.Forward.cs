@@ -385,8 +385,9 @@ public static partial class Conv2D
         T* padded = g.ReadsInside ? null
             : ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionPart, (nint)g.Channels * g.SpanHeight * g.SpanWidth);
         nint rowStride = g.ReadsInside ? g.Width : g.SpanWidth;
-        nint* windows = stackalloc nint[mr];
-        T* tile = stackalloc T[mr * nr];
+        // Room for twelve positions: with 512-bit vectors two whole tiles run as one (ConvolutionTile.Twelve).
+        nint* windows = stackalloc nint[2 * mr];
+        T* tile = stackalloc T[2 * mr * nr];
         int panels = (g.Filters + nr - 1) / nr;
         T* sampleBuffer = SampleBuffer(job);
         for (int s = s0; s < s1; s++)
@@ -404,9 +405,12 @@ public static partial class Conv2D
                     // A short last tile is moved back to end at the last position (it recomputes some of the tile
                     // before it, the same values), unless the sample has fewer than six positions.
                     int p0 = Math.Max(0, Math.Min(t * mr, positions - mr)), count = Math.Min(mr, positions - p0);
+                    // Tiles t and t + 1 as one of twelve positions when both are this part's and whole.
+                    bool twelve = Microkernels.HasTile12<TV>() && t + 1 < t1 && (t + 2) * mr <= positions;
+                    if (twelve) count = 2 * mr;
                     // Each position's window in the source (the last one repeated in a short tile; its values are dropped).
                     int oh = p0 / g.OutWidth, ow = p0 - oh * g.OutWidth;
-                    for (int i = 0; i < mr; i++)
+                    for (int i = 0; i < (twelve ? 2 * mr : mr); i++)
                     {
                         windows[i] = (oh * rowStride + ow) * g.Stride;
                         if (i + 1 < count && ++ow == g.OutWidth)
@@ -417,31 +421,54 @@ public static partial class Conv2D
                     }
                     if (job.PositionMajor)
                     {
-                        // Six whole positions (a sample of at least 32), stored as rows of the position-major buffer.
-                        ConvolutionTile.Six<T, TV, S>(source, job.Taps, g.Rows, windows, weights, ys + (nint)p0 * job.FilterStride + f0,
-                            job.FilterStride, job.Epilogue, f0);
+                        // Six (twelve) whole positions (a sample of at least 32), stored as rows of the position-major buffer.
+                        T* rows = ys + (nint)p0 * job.FilterStride + f0;
+                        if (twelve)
+                            ConvolutionTile.Twelve<T, TV, S>(source, job.Taps, g.Rows, windows, weights, rows, job.FilterStride, job.Epilogue, f0);
+                        else
+                            ConvolutionTile.Six<T, TV, S>(source, job.Taps, g.Rows, windows, weights, rows, job.FilterStride, job.Epilogue, f0);
+                        t += twelve ? 1 : 0;
+                        continue;
+                    }
+                    if (twelve)
+                    {
+                        ConvolutionTile.Twelve<T, TV, S>(source, job.Taps, g.Rows, windows, weights, tile, nr, job.Epilogue, f0);
+                        StoreTile(job, tile, nr, cols, t, p0, mr, ys, f0, positions);
+                        StoreTile(job, tile + mr * nr, nr, cols, t + 1, p0 + mr, mr, ys, f0, positions);
+                        t++;
                         continue;
                     }
                     ConvolutionTile.Six<T, TV, S>(source, job.Taps, g.Rows, windows, weights, tile, nr, job.Epilogue, f0);
-                    if (job.Accumulate)
-                    {
-                        // Only this tile's own positions [t·6, …): those before are the tile before's (perhaps another part's).
-                        AddTile(tile, nr, cols, t * mr - p0, count, ys + (nint)f0 * positions + p0, positions);
-                        continue;
-                    }
-                    // The tile is [position][filter]; the output is [filter][position].
-                    if (count == mr && typeof(T) == typeof(float) && Avx.IsSupported)
-                        TransposeSix((float*)tile, nr, cols, (float*)ys + (nint)f0 * positions + p0, positions);
-                    else
-                        for (int j = 0; j < cols; j++)
-                        {
-                            T* yf = ys + (nint)(f0 + j) * positions + p0;
-                            for (int i = 0; i < count; i++) yf[i] = tile[i * nr + j];
-                        }
+                    StoreTile(job, tile, nr, cols, t, p0, count, ys, f0, positions);
                 }
             }
             if (sampleBuffer != null) PoolSample(job, sampleBuffer, s);
         }
+    }
+
+    /// <summary>
+    /// Position tile <paramref name="t"/>'s values, <paramref name="tile"/> [6][NR] for positions <c>[p0, p0 + count)</c>
+    /// and filters <c>[f0, f0 + cols)</c>, into the sample's output <paramref name="ys"/> [filter][position] (added to it
+    /// when the job accumulates, only the positions from <c>t·6</c> on: those before are the tile before's).
+    /// </summary>
+    private static unsafe void StoreTile<T>(in ForwardJob<T> job, T* tile, int nr, int cols, int t, int p0, int count, T* ys, int f0, int positions)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const int mr = GemmBlocking.TileRows;
+        if (job.Accumulate)
+        {
+            AddTile(tile, nr, cols, t * mr - p0, count, ys + (nint)f0 * positions + p0, positions);
+            return;
+        }
+        // The tile is [position][filter]; the output is [filter][position].
+        if (count == mr && typeof(T) == typeof(float) && Avx.IsSupported)
+            TransposeSix((float*)tile, nr, cols, (float*)ys + (nint)f0 * positions + p0, positions);
+        else
+            for (int j = 0; j < cols; j++)
+            {
+                T* yf = ys + (nint)(f0 + j) * positions + p0;
+                for (int i = 0; i < count; i++) yf[i] = tile[i * nr + j];
+            }
     }
 
     /// <summary>
