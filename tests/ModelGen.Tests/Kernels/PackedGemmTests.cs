@@ -16,9 +16,28 @@ public unsafe class PackedGemmTests
     {
         { 1, 1, 1 }, { 1, 300, 70 }, { 3, 17, 33 }, { 4, 8, 16 }, { 5, 9, 31 }, { 6, 16, 32 }, { 7, 259, 48 },
         { 13, 64, 100 }, { 12, 520, 17 }, { 25, 5, 129 }, { 170, 40, 20 },
-        { 9, 784, 20 }, // three passes at KC = 256, the last one longer (256 + 256 + 272)
+        { 9, 784, 20 }, // three passes at KC = 256 (256-bit vectors, L2 under 1 MiB), the last one longer (256 + 256 + 272); two at KC = 512 (128-bit)
         { 7, 2500, 33 }, // three passes at KC = 1024 (512-bit vectors): 1024 + 1024 + 452
     };
+
+    [Theory]
+    [InlineData(64, 4, 512 * 1024, 1024)] // 512-bit: a 128 KiB micro-panel of B, from L2
+    [InlineData(64, 8, 2048 * 1024, 1024)]
+    [InlineData(32, 4, 512 * 1024, 256)] // 256-bit, Zen 2 and Zen 3's L2: 16 KiB, in L1
+    [InlineData(32, 4, 1024 * 1024, 1024)] // 256-bit, 1 MiB of L2 or more: 64 KiB, from L2
+    [InlineData(32, 8, 1280 * 1024, 1024)]
+    [InlineData(16, 4, 2048 * 1024, 512)] // 128-bit: 16 KiB
+    public void The_blocking_sizes_its_blocks_to_the_caches(int vectorBytes, int elementBytes, int l2Bytes, int depth)
+    {
+        GemmBlocking g = GemmBlocking.For(vectorBytes, elementBytes, l2Bytes);
+        Assert.Equal(2 * vectorBytes / elementBytes, g.Columns);
+        Assert.Equal(depth, g.Depth);
+        // A's block about 160 KiB in whole tiles of six rows; B's block at most 4 MiB in whole panels.
+        Assert.Equal(0, g.Height % GemmBlocking.TileRows);
+        Assert.InRange((long)g.Height * g.Depth * elementBytes, 160 * 1024 - GemmBlocking.TileRows * g.Depth * elementBytes, 160 * 1024);
+        Assert.Equal(0, g.Width % g.Columns);
+        Assert.InRange((long)g.Width * g.Depth * elementBytes, 4 * 1024 * 1024 - g.Columns * g.Depth * elementBytes, 4 * 1024 * 1024);
+    }
 
     [Theory]
     [MemberData(nameof(Shapes))]
