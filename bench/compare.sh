@@ -16,6 +16,9 @@
 #   --no-onnx       skip ONNX Runtime (and the export)
 #   --onnx-dir DIR  where the .onnx files are (default bench/.onnx); without them ONNX Runtime is left out with a note
 #   --ort-threads 1,2   ONNX Runtime's IntraOpNumThreads settings (default: 1 and the number of processors)
+#   --ort-own-kernels   on an AVX-512 processor with ModelGen's 512-bit vectors off, let ONNX Runtime run its AVX-512
+#                   kernels; by default it then loads a copy of its library whose AVX-512 checks never pass, so both sides
+#                   run AVX2 code (tests/ModelGen.Benchmarks/OrtKernelWidth.cs; a temporary file, removed afterwards)
 #   --python PATH   the Python with torch (default /usr/bin/python3)
 #   --repeat N      medians of N rounds                                      --in-process   no child processes
 #   --torch-env NAME=VALUE   environment of the PyTorch runs only, repeatable; for example OPENBLAS_NUM_THREADS=1, as

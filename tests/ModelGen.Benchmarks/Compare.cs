@@ -277,6 +277,23 @@ public static class Compare
                           "writes them when PyTorch is installed (bench/compare.sh runs it first).";
         }
 
+        // ONNX Runtime at ModelGen's width: on an AVX-512 processor with ModelGen's 512-bit vectors off, ONNX Runtime runs
+        // from a copy of its library that does not select AVX-512 (OrtKernelWidth), unless --ort-own-kernels.
+        string? ortLibrary = null, ortWidth = null;
+        if (ortCases.Count > 0 && !Vector512.IsHardwareAccelerated && OrtKernelWidth.ProcessorHasAvx512)
+        {
+            if (args.Contains("--ort-own-kernels"))
+                ortWidth = "ONNX Runtime runs its own choice of kernels, AVX-512 on this processor (--ort-own-kernels), against ModelGen's narrower vectors.";
+            else if (OrtKernelWidth.WriteAvx2Copy(Path.Combine(Path.GetTempPath(), $"modelgen-ort-avx2-{Environment.ProcessId}"), out string patchNote) is string copy)
+            {
+                ortLibrary = copy;
+                if (inProcess) OrtKernelWidth.Use(copy);
+                ortWidth = "ONNX Runtime runs its AVX2 kernels, as on a processor without AVX-512, like ModelGen here: its library is loaded " +
+                           $"from a copy whose AVX-512 checks never pass ({patchNote}).";
+            }
+            else ortWidth = $"ONNX Runtime runs its AVX-512 kernels against ModelGen's narrower vectors: no AVX2 copy of its library ({patchNote}).";
+        }
+
         // Each round: every case in ModelGen, then the same model in ONNX Runtime, each in its own process (nothing else
         // of ours runs meanwhile); then PyTorch. With --repeat N the table shows the medians of the N rounds.
         var runs = new Dictionary<string, List<Measurement>>();
@@ -321,7 +338,9 @@ public static class Compare
                         }
                         else
                             (o, ortError) = RunChild<OrtMeasurement>(["--compare-ort", c.Key, batch.ToString(Inv), threads.ToString(Inv),
-                                                                   "--onnx-dir", onnxDir!, .. timing.ToArgs()], OrtMeasurement.Parse);
+                                                                   "--onnx-dir", onnxDir!, .. timing.ToArgs(),
+                                                                   .. ortLibrary is null ? Array.Empty<string>() : [OrtKernelWidth.LibraryOption, ortLibrary]],
+                                                                  OrtMeasurement.Parse);
                         if (o is null)
                         {
                             Console.Error.WriteLine("failed");
@@ -354,6 +373,8 @@ public static class Compare
             }
             torchRuns.Add(torch1);
         }
+        // The AVX2 copy of ONNX Runtime's library (29 MB) is not needed after the runs.
+        if (ortLibrary is not null && !inProcess) Directory.Delete(Path.GetDirectoryName(ortLibrary)!, recursive: true);
         var results = runs.ToDictionary(kv => kv.Key, kv => Merge(kv.Value));
         var torch = MergeTorch(torchRuns);
         var ort = ortRuns.ToDictionary(kv => kv.Key, kv => MergeOrt(kv.Value));
@@ -376,7 +397,8 @@ public static class Compare
                               $"the same PyTorch networks by bench/export_onnx.py (eval mode, no softmax) in {onnxDir}: `ORT_ENABLE_ALL`, sequential execution, " +
                               $"IntraOpNumThreads = {string.Join(" and ", ortThreads)} each timed (the best shown, its thread count beside it), input and output " +
                               "bound once with OrtIoBinding over preallocated OrtValues, `RunWithBinding` timed like ModelGen's Predict, each model, batch and " +
-                              "thread count in a fresh process. ONNX Runtime picks its kernels from CPUID: DOTNET_* settings do not change its vector width.");
+                              "thread count in a fresh process.");
+            Console.WriteLine(ortWidth ?? "ONNX Runtime picks its kernels from CPUID (DOTNET_* settings do not reach it).");
             if (ortNote is not null) Console.WriteLine($"Note: {ortNote}");
         }
         else Console.WriteLine($"**ONNX Runtime: no figures.** ({ortNote ?? "every run failed; see below"})");

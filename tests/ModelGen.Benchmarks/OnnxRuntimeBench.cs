@@ -96,13 +96,16 @@ public static class OnnxRuntimeBench
         dimensions.Select((d, i) => i == 0 ? batch : d > 0 ? d : throw new InvalidOperationException(
             $"dimension {i} of the model is dynamic; only the batch axis may be")).Select(d => (long)d).ToArray();
 
-    /// <summary><c>--compare-ort KEY BATCH THREADS --onnx-dir DIR [--seconds S]</c>: measure once, print the result line.</summary>
+    /// <summary>
+    /// <c>--compare-ort KEY BATCH THREADS --onnx-dir DIR [--seconds S] [--ort-library PATH]</c>: measure once, print the
+    /// result line; with <c>--ort-library</c>, ONNX Runtime's native library is loaded from PATH (see <see cref="OrtKernelWidth"/>).
+    /// </summary>
     public static int RunOne(string[] args)
     {
         if (args.Length < 4 || !int.TryParse(args[2], NumberStyles.None, CultureInfo.InvariantCulture, out int batch) ||
             !int.TryParse(args[3], NumberStyles.None, CultureInfo.InvariantCulture, out int threads) || batch < 1 || threads < 1)
         {
-            Console.Error.WriteLine("usage: --compare-ort KEY BATCH THREADS --onnx-dir DIR [--seconds S]");
+            Console.Error.WriteLine("usage: --compare-ort KEY BATCH THREADS --onnx-dir DIR [--seconds S] [--ort-library PATH]");
             return 2;
         }
         string key = args[1];
@@ -112,7 +115,11 @@ public static class OnnxRuntimeBench
             Console.Error.WriteLine($"{path} not found (bench/export_onnx.py writes it)");
             return 2;
         }
-        Console.WriteLine(Measure(key, path, batch, threads, Timing.FromArgs(args)).ToLine());
+        string? library = Compare.Option(args, OrtKernelWidth.LibraryOption);
+        if (library is not null) OrtKernelWidth.Use(library);
+        var measurement = Measure(key, path, batch, threads, Timing.FromArgs(args));
+        if (library is not null) OrtKernelWidth.CheckLoaded(library);
+        Console.WriteLine(measurement.ToLine());
         return 0;
     }
 }
