@@ -8,7 +8,8 @@ namespace ModelGen.Benchmarks;
 
 /// <summary>
 /// ModelGen and ONNX Runtime on the same model and batch, alternating in one process:
-/// <c>--ab-ort --case KEY --mode b1|b64 [--threads T] [--rounds 30] [--slice-ms 100] [--gap-ms 20] [--onnx-dir DIR]</c>.
+/// <c>--ab-ort --case KEY --mode b1|b64 [--threads T] [--rounds 30] [--slice-ms 100] [--gap-ms 20] [--onnx-dir DIR]
+/// [--ort-library PATH|avx2]</c> (<c>avx2</c>: a temporary copy of ONNX Runtime's library without AVX-512, see <see cref="OrtKernelWidth"/>).
 /// Each round times ModelGen's prediction and ONNX Runtime's bound run for a slice each (ONNX Runtime first in even
 /// rounds, ModelGen first in odd ones) and keeps the ratio of the two; the median and quartiles of those ratios are the
 /// figure. Separate processes a minute apart (<c>--compare</c>) see this machine at different speeds, and their ratios
@@ -33,11 +34,17 @@ public static class OrtComparison
 
         BenchCase benchCase = BenchCase.All().FirstOrDefault(c => c.Key == key)
             ?? throw new ArgumentException($"No case '{key}'; known: {string.Join(", ", BenchCase.All().Select(c => c.Key))}.");
+        string? library = Compare.Option(args, OrtKernelWidth.LibraryOption), copyFolder = null;
+        if (library == "avx2")
+            library = OrtKernelWidth.WriteAvx2Copy(copyFolder = Path.Combine(Path.GetTempPath(), $"modelgen-ort-avx2-{Environment.ProcessId}"),
+                                                   out string note) ?? throw new InvalidOperationException(note);
+        if (library is not null) OrtKernelWidth.Use(library);
         benchCase.Setup();
         Action modelGen = mode == "b1" ? benchCase.PredictOne : benchCase.PredictBatch;
         using var ort = new OrtRun(path, mode == "b1" ? 1 : BenchCase.InferBatch, threads);
         ort.Run();
         ort.CheckOutput();
+        if (library is not null) OrtKernelWidth.CheckLoaded(library);
         Action onnxRuntime = ort.Run;
         // Warm-up: half a second each, so the JIT has finished tiering ModelGen's path before the first slice.
         BuildComparison.MicrosecondsPerCall(modelGen, 0.5);
@@ -49,6 +56,8 @@ public static class OrtComparison
                           $"({threads} intra-op thread(s)) per call; ONNX Runtime / ModelGen median {Compare.Median(ratios):0.000} " +
                           $"(quartiles {BuildComparison.Quantile(ratios, 0.25):0.000}–{BuildComparison.Quantile(ratios, 0.75):0.000}, " +
                           $"{rounds} rounds of {slice * 1000:0} ms each; above 1: ModelGen is faster)");
+        // The copy stays mapped until the process exits; its file is no longer needed.
+        if (copyFolder is not null) Directory.Delete(copyFolder, recursive: true);
         return 0;
     }
 }

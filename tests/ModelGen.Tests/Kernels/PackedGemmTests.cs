@@ -161,6 +161,30 @@ public unsafe class PackedGemmTests
         Assert.Contains(one, v => v != 0); // the values, not only the padding
     }
 
+    [Theory]
+    [InlineData(false, 301, 37)] // rows of B contiguous; a partial last panel
+    [InlineData(false, 64, 1024)] // rows 4 KiB apart, whole panels
+    [InlineData(true, 301, 37)] // B transposed
+    public void Packed_b_holds_each_value_at_its_place_and_zeros_past_the_last_column(bool transposed, int depth, int cols)
+    {
+        float[] b = TestData.Floats(depth * cols, seed: 22);
+        (nint bRow, nint bCol) = transposed ? (1, depth) : (cols, 1);
+        int nr = PackedGemm.Blocking<float>().Columns, length = PackedGemm.PackedLength<float>(depth, cols);
+        float[] packed = new float[length];
+        packed.AsSpan().Fill(float.NaN);
+        fixed (float* pb = b, pp = packed) PackedGemm.PackB(pb, bRow, bCol, depth, cols, pp, threads: 1);
+        for (int g = 0; g * nr < cols; g++)
+            for (int p = 0; p < depth; p++)
+                for (int j = 0; j < nr; j++)
+                {
+                    int col = g * nr + j;
+                    float expected = col < cols ? b[p * bRow + col * bCol] : 0f;
+                    float actual = packed[((nint)g * depth + p) * nr + j];
+                    if (!expected.Equals(actual))
+                        Assert.Fail($"panel {g}, depth {p}, lane {j}: {actual}, expected {expected}");
+                }
+    }
+
     [Fact]
     public void Double_products_give_the_bits_of_a_scalar_fma_loop()
     {
