@@ -112,6 +112,11 @@ public unsafe class PackedGemmTests
     [InlineData(30, 100, 64)] // A in place: two 12-row tiles (512-bit) and a 6-row one, whole panels
     [InlineData(64, 1024, 64)] // rows 4 KiB apart, so A packed: per block on one thread, once for all threads on more; 12-row tiles
     [InlineData(100, 1024, 70)] // A packed per block (36, 36, 28 rows at KC = 1024): 12-row tiles, a 4-row tail, a partial panel
+    [InlineData(10, 300, 64)] // A in place: a 6-row tile and a 4-row one, whole panels
+    [InlineData(9, 300, 40)] // A in place: the last 3 rows as the end of a 4-row tile, a partial panel
+    [InlineData(11, 70, 48)] // A in place: the last 5 rows as the end of a 6-row tile
+    [InlineData(63, 1024, 40)] // A packed: 5 × 12 rows, then 3 in a 4-row tile
+    [InlineData(64, 4096, 40)] // A packed, over passes of depth 1024: 4-row tiles that load and store C
     public void Products_with_b_packed_once_give_the_bits_of_a_scalar_fma_loop(int m, int k, int n)
     {
         float[] a = TestData.Floats(m * k, seed: m + 11), b = TestData.Floats(k * n, seed: k + 12), bias = TestData.Floats(n, seed: 13);

@@ -112,6 +112,100 @@ internal static class Microkernels
     }
 
     /// <summary>
+    /// The 4 × NR tile, for the last rows of a product when four or fewer are left (64 = 10 × 6 + 4): 8 accumulators;
+    /// per product, two vector loads of <c>B</c>, four broadcasts of <c>A</c>, eight fused multiply-adds. Eight chains
+    /// still fill two fused multiply-add units of four cycles' latency. A 6-row tile over those rows computed six rows'
+    /// arithmetic for four (a 30th of a batch of 64's product). Laid out and chained as
+    /// <see cref="Tile6{T, TV, S, TA}"/> (a packed panel's rows 4 and 5 are not read), so the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void Tile4<T, TV, S, TA>(ref T a, nint aRow, ref T b, int kc, ref T c, nint cRow, bool load,
+        Epilogue epilogue, ref T bias)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T> where TA : struct, ITileA
+    {
+        nuint w = (nuint)S.Width;
+        ref T c1 = ref Unsafe.Add(ref c, cRow);
+        ref T c2 = ref Unsafe.Add(ref c, 2 * cRow);
+        ref T c3 = ref Unsafe.Add(ref c, 3 * cRow);
+        TV s00, s01, s10, s11, s20, s21, s30, s31;
+        if (load)
+        {
+            s00 = S.Load(ref c, 0); s01 = S.Load(ref c, w);
+            s10 = S.Load(ref c1, 0); s11 = S.Load(ref c1, w);
+            s20 = S.Load(ref c2, 0); s21 = S.Load(ref c2, w);
+            s30 = S.Load(ref c3, 0); s31 = S.Load(ref c3, w);
+        }
+        else
+        {
+            s00 = s01 = s10 = s11 = s20 = s21 = s30 = s31 = S.Zero;
+        }
+        nint row = TA.Packed ? 1 : aRow, col = TA.Packed ? GemmBlocking.TileRows : 1;
+        nint r1 = row, r2 = 2 * row, r3 = 3 * row;
+        ref T ap = ref a;
+        ref T bp = ref b;
+        int p = 0;
+        for (; p + 4 <= kc; p += 4)
+        {
+            Fma4<T, TV, S>(S.Load(ref bp, 0), S.Load(ref bp, w),
+                ref ap, ref Unsafe.Add(ref ap, r1), ref Unsafe.Add(ref ap, r2), ref Unsafe.Add(ref ap, r3),
+                ref s00, ref s01, ref s10, ref s11, ref s20, ref s21, ref s30, ref s31);
+            Fma4<T, TV, S>(S.Load(ref bp, 2 * w), S.Load(ref bp, 3 * w),
+                ref Unsafe.Add(ref ap, col), ref Unsafe.Add(ref ap, col + r1), ref Unsafe.Add(ref ap, col + r2), ref Unsafe.Add(ref ap, col + r3),
+                ref s00, ref s01, ref s10, ref s11, ref s20, ref s21, ref s30, ref s31);
+            Fma4<T, TV, S>(S.Load(ref bp, 4 * w), S.Load(ref bp, 5 * w),
+                ref Unsafe.Add(ref ap, 2 * col), ref Unsafe.Add(ref ap, 2 * col + r1), ref Unsafe.Add(ref ap, 2 * col + r2), ref Unsafe.Add(ref ap, 2 * col + r3),
+                ref s00, ref s01, ref s10, ref s11, ref s20, ref s21, ref s30, ref s31);
+            Fma4<T, TV, S>(S.Load(ref bp, 6 * w), S.Load(ref bp, 7 * w),
+                ref Unsafe.Add(ref ap, 3 * col), ref Unsafe.Add(ref ap, 3 * col + r1), ref Unsafe.Add(ref ap, 3 * col + r2), ref Unsafe.Add(ref ap, 3 * col + r3),
+                ref s00, ref s01, ref s10, ref s11, ref s20, ref s21, ref s30, ref s31);
+            ap = ref Unsafe.Add(ref ap, 4 * col);
+            bp = ref Unsafe.Add(ref bp, 8 * w);
+        }
+        for (; p < kc; p++)
+        {
+            Fma4<T, TV, S>(S.Load(ref bp, 0), S.Load(ref bp, w),
+                ref ap, ref Unsafe.Add(ref ap, r1), ref Unsafe.Add(ref ap, r2), ref Unsafe.Add(ref ap, r3),
+                ref s00, ref s01, ref s10, ref s11, ref s20, ref s21, ref s30, ref s31);
+            ap = ref Unsafe.Add(ref ap, col);
+            bp = ref Unsafe.Add(ref bp, 2 * w);
+        }
+        if (epilogue != Epilogue.None)
+        {
+            if (epilogue is Epilogue.Bias or Epilogue.BiasRelu)
+            {
+                TV e0 = S.Load(ref bias, 0), e1 = S.Load(ref bias, w);
+                s00 = S.Add(s00, e0); s01 = S.Add(s01, e1); s10 = S.Add(s10, e0); s11 = S.Add(s11, e1);
+                s20 = S.Add(s20, e0); s21 = S.Add(s21, e1); s30 = S.Add(s30, e0); s31 = S.Add(s31, e1);
+            }
+            if (epilogue is Epilogue.Relu or Epilogue.BiasRelu)
+            {
+                s00 = Relu<T, TV, S>(s00); s01 = Relu<T, TV, S>(s01); s10 = Relu<T, TV, S>(s10); s11 = Relu<T, TV, S>(s11);
+                s20 = Relu<T, TV, S>(s20); s21 = Relu<T, TV, S>(s21); s30 = Relu<T, TV, S>(s30); s31 = Relu<T, TV, S>(s31);
+            }
+        }
+        S.Store(s00, ref c, 0); S.Store(s01, ref c, w);
+        S.Store(s10, ref c1, 0); S.Store(s11, ref c1, w);
+        S.Store(s20, ref c2, 0); S.Store(s21, ref c2, w);
+        S.Store(s30, ref c3, 0); S.Store(s31, ref c3, w);
+    }
+
+    /// <summary>One product of a 4 × NR tile: <c>s_r0 += x_r·b0</c> and <c>s_r1 += x_r·b1</c> for the four values <c>x_r</c>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Fma4<T, TV, S>(TV b0, TV b1, ref T x0, ref T x1, ref T x2, ref T x3,
+        ref TV s00, ref TV s01, ref TV s10, ref TV s11, ref TV s20, ref TV s21, ref TV s30, ref TV s31)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
+    {
+        TV x = S.Splat(x0);
+        s00 = S.Fma(x, b0, s00); s01 = S.Fma(x, b1, s01);
+        x = S.Splat(x1);
+        s10 = S.Fma(x, b0, s10); s11 = S.Fma(x, b1, s11);
+        x = S.Splat(x2);
+        s20 = S.Fma(x, b0, s20); s21 = S.Fma(x, b1, s21);
+        x = S.Splat(x3);
+        s30 = S.Fma(x, b0, s30); s31 = S.Fma(x, b1, s31);
+    }
+
+    /// <summary>
     /// Whether <see cref="Tile12{T, TV, S, TA}"/> fits the registers of vectors <typeparamref name="TV"/>: its 24
     /// accumulators, two vectors of <c>B</c> and a broadcast take 27 of AVX-512's 32; AVX2 has 16.
     /// </summary>

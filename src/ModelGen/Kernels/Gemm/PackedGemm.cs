@@ -193,6 +193,9 @@ internal static unsafe class PackedGemm
     /// <summary>Rows from which a product against packed B whose columns cannot be split as many ways splits its rows instead (two tiles for each of two parts; the work decides beyond that).</summary>
     private const int SplitFewColumnsFrom = 4 * GemmBlocking.TileRows;
 
+    /// <summary>Rows of the tile that takes the last four rows or fewer (<see cref="Microkernels.Tile4{T, TV, S, TA}"/>).</summary>
+    private const int TailRows = 4;
+
     /// <summary>Rows below which A is read in place against B packed once (see <see cref="ReadsAInPlace{T}"/>).</summary>
     private const int InPlaceRowsBelow = 96;
 
@@ -498,6 +501,17 @@ internal static unsafe class PackedGemm
                 {
                     Microkernels.Tile6<T, TV, S, PackedPanel>(ref *a, 0, ref *b, kc, ref *c, p.CRow, load, epilogue, ref bias);
                 }
+                else if (rows == TailRows && cols == nr)
+                {
+                    Microkernels.Tile4<T, TV, S, PackedPanel>(ref *a, 0, ref *b, kc, ref *c, p.CRow, load, epilogue, ref bias);
+                }
+                else if (rows <= TailRows)
+                {
+                    // The last four rows or fewer, of a partial panel of B or fewer than four: the first rows of a 4-row tile.
+                    if (load) CopyIn(c, p.CRow, tile, nr, rows, cols);
+                    Microkernels.Tile4<T, TV, S, PackedPanel>(ref *a, 0, ref *b, kc, ref *tile, nr, load, Microkernels.Epilogue.None, ref noBias);
+                    CopyOut(tile, nr, c, p.CRow, rows, cols, epilogue, p.Bias != null ? p.Bias + j : null);
+                }
                 else
                 {
                     if (load) CopyIn(c, p.CRow, tile, nr, rows, cols);
@@ -511,13 +525,13 @@ internal static unsafe class PackedGemm
     /// <summary>
     /// All rows of A read in place (rows contiguous along the depth, at least six) against one packed block of B: panel
     /// by panel of B, tiles of six rows (twelve with 512-bit vectors; the microkernel broadcasting from each row of A); the last <c>M mod 6</c> rows
-    /// as the end of a tile over the last six rows, computed in the scratch tile, the rows before them computed again
-    /// and dropped. Partial panels through the scratch tile. The same chains as the packed path, so the same bits.
+    /// by a 4-row tile when there are four, otherwise as the end of a tile over the last four rows (six for five),
+    /// computed in the scratch tile, the rows before them computed again and dropped. Partial panels through the scratch tile. The same chains as the packed path, so the same bits.
     /// </summary>
     /// <remarks>
-    /// The tail tile costs six rows' arithmetic for fewer, but at the tile's rate: one row at a time keeps two chains
-    /// of fused multiply-adds in flight, a quarter of what the units take (the four last rows of a batch of 64 took a
-    /// fifth of the product's time that way).
+    /// The tail tile costs four rows' arithmetic (six for five rows) for fewer, but at a tile's rate: one row at a time
+    /// keeps two chains of fused multiply-adds in flight, a quarter of what the units take (the four last rows of a
+    /// batch of 64 took a fifth of the product's time that way).
     /// </remarks>
     private static void InPlace<T, TV, S>(in Product<T> p, T* bp, nint panelStride, int pc, int kc, int jc, int nc, bool load,
         Microkernels.Epilogue epilogue, T* tile)
@@ -553,12 +567,22 @@ internal static unsafe class PackedGemm
                 Microkernels.Tile6<T, TV, S, RowsInPlace>(ref *a, aRow, ref *b, kc, ref *tile, nr, load, Microkernels.Epilogue.None, ref noBias);
                 CopyOut(tile, nr, c, cRow, mr, cols, epilogue, biasAt);
             }
-            if (tail > 0)
+            if (tail == TailRows && cols == nr)
             {
-                int first = p.M - mr, kept = mr - tail;
+                T* a = a0 + whole * aRow, c = c0 + whole * cRow + j;
+                Microkernels.Tile4<T, TV, S, RowsInPlace>(ref *a, aRow, ref *b, kc, ref *c, cRow, load, epilogue, ref bias);
+            }
+            else if (tail > 0)
+            {
+                // The end of a tile over the last four rows (six when five are left), in the scratch tile: the rows
+                // before the tail are computed again and dropped.
+                int height = tail <= TailRows ? TailRows : mr, first = p.M - height, kept = height - tail;
                 T* a = a0 + first * aRow, c = c0 + first * cRow + j;
-                if (load) CopyIn(c, cRow, tile, nr, mr, cols);
-                Microkernels.Tile6<T, TV, S, RowsInPlace>(ref *a, aRow, ref *b, kc, ref *tile, nr, load, Microkernels.Epilogue.None, ref noBias);
+                if (load) CopyIn(c, cRow, tile, nr, height, cols);
+                if (height == TailRows)
+                    Microkernels.Tile4<T, TV, S, RowsInPlace>(ref *a, aRow, ref *b, kc, ref *tile, nr, load, Microkernels.Epilogue.None, ref noBias);
+                else
+                    Microkernels.Tile6<T, TV, S, RowsInPlace>(ref *a, aRow, ref *b, kc, ref *tile, nr, load, Microkernels.Epilogue.None, ref noBias);
                 CopyOut(tile + kept * nr, nr, c + kept * cRow, cRow, tail, cols, epilogue, biasAt);
             }
         }
