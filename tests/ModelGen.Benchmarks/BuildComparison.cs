@@ -30,8 +30,9 @@ public static class BuildComparison
         if (at < 0 || at + 2 >= args.Length)
             throw new ArgumentException("--ab takes two build directories: --ab DIR_A DIR_B --case KEY --mode step|b1|b64");
         string[] dirs = [Path.GetFullPath(args[at + 1]), Path.GetFullPath(args[at + 2])];
-        string key = Compare.Option(args, "--case") ?? throw new ArgumentException("--case KEY is needed (xor, mlp128, mlp512, mlp1024, lenet).");
         string mode = Compare.Option(args, "--mode") ?? "step";
+        string key = Compare.Option(args, "--case") ?? (mode.StartsWith("conv", StringComparison.Ordinal) ? "lenet"
+            : throw new ArgumentException("--case KEY is needed (xor, mlp128, mlp512, mlp1024, lenet)."));
         int rounds = int.Parse(Compare.Option(args, "--rounds") ?? "40", CultureInfo.InvariantCulture);
         double slice = double.Parse(Compare.Option(args, "--slice-ms") ?? "100", CultureInfo.InvariantCulture) / 1000;
         Action[] calls = [Load(dirs[0], key, mode), Load(dirs[1], key, mode)];
@@ -53,6 +54,7 @@ public static class BuildComparison
         if (!File.Exists(main)) throw new FileNotFoundException($"No build of ModelGen.Benchmarks in {dir}.", main);
         var context = new BuildContext(dir);
         Assembly assembly = context.LoadFromAssemblyPath(main);
+        if (mode.StartsWith("conv", StringComparison.Ordinal)) return LoadConvolution(assembly, mode);
         Type type = assembly.GetType(typeof(BenchCase).FullName!, throwOnError: true)!;
         var all = (IEnumerable)type.GetMethod(nameof(BenchCase.All))!.Invoke(null, [true])!;
         object benchCase = all.Cast<object>().FirstOrDefault(c => (string)type.GetProperty(nameof(BenchCase.Key))!.GetValue(c)! == key)
@@ -70,6 +72,21 @@ public static class BuildComparison
             default:
                 throw new ArgumentException($"--mode is step, b1 or b64, not '{mode}'.");
         }
+    }
+
+    /// <summary>
+    /// One of LeNet's convolutions at batch 64 on one thread (<see cref="ConvolutionLayers"/>): mode <c>conv1-fwd</c>,
+    /// <c>conv1-bwd</c>, <c>conv2-fwd</c> or <c>conv2-bwd</c> (the case is not used).
+    /// </summary>
+    private static Action LoadConvolution(Assembly assembly, string mode)
+    {
+        string[] parts = mode.Split('-');
+        if (parts.Length != 2 || parts[0] is not ("conv1" or "conv2") || parts[1] is not ("fwd" or "bwd"))
+            throw new ArgumentException($"A convolution's mode is conv1-fwd, conv1-bwd, conv2-fwd or conv2-bwd, not '{mode}'.");
+        Type data = assembly.GetType(typeof(ConvolutionLayers.Data).FullName!, throwOnError: true)!;
+        object layer = Activator.CreateInstance(data, [parts[0] == "conv1" ? 0 : 1, 1, 64])!;
+        return data.GetMethod(parts[1] == "fwd" ? nameof(ConvolutionLayers.Data.Forward) : nameof(ConvolutionLayers.Data.Backward))!
+            .CreateDelegate<Action>(layer);
     }
 
     /// <summary>

@@ -34,6 +34,8 @@ public static class Program
           dotnet run -c Release --project tests/ModelGen.Benchmarks -- --microkernel [--seconds S]
         Two builds against each other in one process, in alternating slices (see bench/ab.sh, which builds two revisions):
           dotnet ModelGen.Benchmarks.dll --ab DIR_A DIR_B --case mlp1024 --mode step|b1|b64 [--rounds 40] [--slice-ms 100]
+          dotnet ModelGen.Benchmarks.dll --ab DIR_A DIR_B --mode conv1-fwd|conv1-bwd|conv2-fwd|conv2-bwd   (LeNet's convolutions,
+                                                        batch 64, one thread)
         ModelGen and ONNX Runtime on one model and batch, alternating in one process (ratios that the drift spares):
           dotnet run -c Release --project tests/ModelGen.Benchmarks -- --ab-ort --case lenet --mode b1|b64 [--threads 2]
                                                         [--rounds 30] [--slice-ms 100] [--gap-ms 20] [--onnx-dir bench/.onnx]

@@ -224,6 +224,60 @@ public class ConvolutionKernelTests
         if (b is not null) CheckAgainst(b, db, "b");
     }
 
+    /// <summary>
+    /// The weight gradient in single precision, bit for bit: each sample's sum over the positions is one chain of
+    /// fused multiply-adds from zero, in the order (oh, ow), and the samples' sums are added in order, whichever tiles
+    /// of taps compute it (<see cref="WeightTapsTile"/> with 512-bit vectors and at most 16 filters: tiles of 9, of 12
+    /// and 13, of 12 and 12 and 13; six taps otherwise) and on any number of threads.
+    /// </summary>
+    [Theory]
+    [InlineData(1, 3, 1, 16)]   // 9 taps: one tile
+    [InlineData(1, 5, 2, 16)]   // LeNet's first convolution, smaller: 25 taps, 12 and 13
+    [InlineData(2, 5, 2, 5)]    // 50 taps
+    [InlineData(3, 3, 1, 12)]   // 27 taps, 9 each
+    [InlineData(2, 3, 0, 20)]   // 18 taps, more filters than one 512-bit vector holds
+    public void Single_precision_weight_gradient_is_one_fused_chain_per_sample(int channels, int kernel, int pad, int filters)
+    {
+        const int n = 3, size = 9;
+        int outSize = size + 2 * pad - kernel + 1, taps = channels * kernel * kernel;
+        float[] x = TestData.Floats(n * channels * size * size, seed: 51);
+        float[] w = TestData.Floats(filters * taps, seed: 52);
+        float[] dy = TestData.Floats(n * filters * outSize * outSize, seed: 53);
+
+        var expected = new float[filters * taps];
+        for (int f = 0; f < filters; f++)
+        for (int k = 0; k < taps; k++)
+        {
+            int c = k / (kernel * kernel), ki = k / kernel % kernel, kj = k % kernel;
+            float total = 0;
+            for (int s = 0; s < n; s++)
+            {
+                float chain = 0;
+                for (int oh = 0; oh < outSize; oh++)
+                for (int ow = 0; ow < outSize; ow++)
+                {
+                    int ih = oh - pad + ki, iw = ow - pad + kj;
+                    float xv = ih < 0 || ih >= size || iw < 0 || iw >= size ? 0 : x[((s * channels + c) * size + ih) * size + iw];
+                    float g = dy[((s * filters + f) * outSize + oh) * outSize + ow];
+                    chain = MultiplyAdd.Fused ? MathF.FusedMultiplyAdd(xv, g, chain) : xv * g + chain;
+                }
+                total = s == 0 ? chain : total + chain;
+            }
+            expected[f * taps + k] = total;
+        }
+
+        foreach (int threads in new[] { 1, 0 })
+        {
+            var dw = new float[expected.Length];
+            Array.Fill(dw, float.NaN);
+            Conv2D.Backward<float>(x, w, dy, dw, Span<float>.Empty, Span<float>.Empty, new float[Conv2D.ColumnsLength(channels, kernel, outSize, outSize) * Conv2D.ScratchCopies(2)],
+                n, channels, size, size, filters, kernel, 1, pad, pad, outSize, outSize, threads);
+            for (int i = 0; i < expected.Length; i++)
+                Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(dw[i]),
+                    $"dw[{i}] on {threads} thread(s): expected {expected[i]:R}, got {dw[i]:R}");
+        }
+    }
+
     [Fact]
     public void Empty_db_and_dx_skip_those_parts_and_dw_is_unchanged()
     {

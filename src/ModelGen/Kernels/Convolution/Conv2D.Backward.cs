@@ -18,8 +18,8 @@ public static partial class Conv2D
     /// over-padded convolutions' input gradient; its contents on return are unspecified.
     /// </summary>
     /// <remarks>
-    /// <para>The weight gradient is a direct kernel (<see cref="ConvolutionTile.WeightSix"/>): for every sample, each
-    /// tile of six taps by NR filters is summed over the positions in registers and added to the sum of the samples
+    /// <para>The weight gradient is a direct kernel (<see cref="ConvolutionTile.WeightSix"/>, or <see cref="WeightTapsTile"/>
+    /// when one 512-bit vector holds every filter): for every sample, each tile of taps by filters is summed over the positions in registers and added to the sum of the samples
     /// before it, as PyTorch adds each sample's product (one chain over a whole batch would round worse). It is split
     /// over threads by taps, every thread adding the samples in order, so the sums are the same on any number of threads.</para>
     /// <para>Where it pays (<see cref="DirectInputGradient{T}"/>: stride 1, "same" padding, channels enough), the input
@@ -53,14 +53,13 @@ public static partial class Conv2D
         {
             db.Slice(0, filters).Clear();
             for (int s = 0; s < n; s++)
-                for (int f = 0; f < filters; f++)
-                    db[f] += RowMath.Sum(dy.Slice(s * g.OutSize + f * g.Positions, g.Positions));
+                RowMath.AddRowSums(dy.Slice(s * g.OutSize, g.OutSize), filters, g.Positions, db);
         }
 
         fixed (T* px = x, pw = w, pdy = dy, pdw = dw, pdx = dx, pc = columns)
         {
             var job = new BackwardJob<T> { G = g, X = px, W = pw, Dy = pdy, Dw = pdw, Dx = pdx, Columns = pc, Accumulate = accumulate };
-            int tapTiles = (g.Rows + GemmBlocking.TileRows - 1) / GemmBlocking.TileRows;
+            int tapTiles = WeightTapTiles<T>(g);
             int weightParts = Parallelism.Parts(threads, g.Work, tapTiles);
             if (weightParts <= 1) WeightGradientPart<T>(&job, 0, 1);
             else WorkerPool.Shared.Run(&WeightGradientPart<T>, &job, weightParts);
@@ -126,29 +125,51 @@ public static partial class Conv2D
         public readonly Span<T> Scratch(int part) => new(Columns + (nint)part * G.ColumnsLength, G.ColumnsLength);
     }
 
+    /// <summary>
+    /// Whether the weight gradient runs <see cref="WeightTapsTile"/>'s tiles of one 512-bit vector of filters (all the
+    /// filters fit one, and there are taps enough for a tile) instead of six taps by two vectors of filters.
+    /// </summary>
+    private static bool WideWeightTiles<T>(in Geometry g) where T : unmanaged, IFloatingPointIeee754<T> =>
+        Vector512.IsHardwareAccelerated && FilterColumns<T>(g.Filters) == Vector512<T>.Count && g.Rows >= WeightTapsTile.MinTaps;
+
+    /// <summary>The weight gradient's tiles of taps, the units its parts split.</summary>
+    private static int WeightTapTiles<T>(in Geometry g) where T : unmanaged, IFloatingPointIeee754<T> =>
+        WideWeightTiles<T>(g) ? WeightTapsTile.Tiles(g.Rows) : (g.Rows + GemmBlocking.TileRows - 1) / GemmBlocking.TileRows;
+
+    /// <summary>The first tap of tile <paramref name="t"/> of <paramref name="tiles"/> (<paramref name="t"/> = <paramref name="tiles"/>: the end).</summary>
+    private static int WeightTileStart(bool wide, int t, int tiles, int rows) =>
+        wide ? WeightTapsTile.Start(t, tiles, rows) : Math.Min(rows, t * GemmBlocking.TileRows);
+
     private static unsafe void WeightGradientPart<T>(void* arguments, int part, int parts) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ref readonly BackwardJob<T> job = ref *(BackwardJob<T>*)arguments;
         int nr = FilterColumns<T>(job.G.Filters);
-        if (Is512<T>(nr)) WeightGradientPart<T, Vector512<T>, Lanes512<T>>(job, part, parts);
-        else if (Is256<T>(nr)) WeightGradientPart<T, Vector256<T>, Lanes256<T>>(job, part, parts);
-        else WeightGradientPart<T, Vector128<T>, Lanes128<T>>(job, part, parts);
+        if (WideWeightTiles<T>(job.G)) WeightGradientPart<T, Vector512<T>, Lanes512<T>>(job, part, parts, wide: true);
+        else if (Is512<T>(nr)) WeightGradientPart<T, Vector512<T>, Lanes512<T>>(job, part, parts, wide: false);
+        else if (Is256<T>(nr)) WeightGradientPart<T, Vector256<T>, Lanes256<T>>(job, part, parts, wide: false);
+        else WeightGradientPart<T, Vector128<T>, Lanes128<T>>(job, part, parts, wide: false);
     }
 
     /// <summary>
-    /// Taps <c>[6·t0, 6·t1)</c> of <c>dw</c> (the tap tiles of this part), overwritten:
+    /// The taps of this part's tap tiles of <c>dw</c>, overwritten:
     /// <c>dw[f, k] = Σ_s (Σ_p dy_s[f, p]·unfold(x_s)[k, p])</c>, samples in order. Each sample's output gradient is
-    /// transposed to panels of [position][NR filters] and its input padded, in this thread's scratch.
+    /// transposed to panels of [position][NR filters] and its input padded, in this thread's scratch. The tiles are six
+    /// taps by two vectors of filters (<see cref="ConvolutionTile.WeightSix{T, TV, S}"/>, the last one's taps past the
+    /// end repeating the last tap), or with <paramref name="wide"/> 6 to 13 taps by the one vector that holds every filter
+    /// (<see cref="WeightTapsTile"/>).
     /// </summary>
-    private static unsafe void WeightGradientPart<T, TV, S>(BackwardJob<T> job, int part, int parts)
+    private static unsafe void WeightGradientPart<T, TV, S>(BackwardJob<T> job, int part, int parts, bool wide)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
     {
         const int mr = GemmBlocking.TileRows;
         Geometry g = job.G;
-        int nr = 2 * S.Width, rows = g.Rows, positions = g.Positions, taps = g.Kernel * g.Kernel;
-        (int t0, int t1) = Parallelism.Range((rows + mr - 1) / mr, part, parts, 1);
+        int nr = wide ? S.Width : 2 * S.Width, rows = g.Rows, positions = g.Positions, taps = g.Kernel * g.Kernel;
+        int tiles = WeightTapTiles<T>(g);
+        (int t0, int t1) = Parallelism.Range(tiles, part, parts, 1);
         if (t0 >= t1) return;
-        int k0 = t0 * mr, k1 = Math.Min(rows, t1 * mr);
+        int k0 = WeightTileStart(wide, t0, tiles, rows), k1 = WeightTileStart(wide, t1, tiles, rows);
+        // Rows of this part's transposed sums: its taps, and with six-tap tiles the last one's repeated taps.
+        int sumTaps = wide ? k1 - k0 : (t1 - t0) * mr;
         if (g.N == 0)
         {
             for (int f = 0; f < g.Filters; f++) new Span<T>(job.Dw + (nint)f * rows + k0, k1 - k0).Clear();
@@ -159,19 +180,19 @@ public static partial class Conv2D
         nint padLength = g.ReadsInside ? 0 : (nint)g.Channels * g.SpanHeight * g.SpanWidth;
         // This thread's scratch: the padded sample, dy transposed to panels [position][NR filters], this part's dw transposed to
         // [tap][filter] (whole tiles of taps, so a tile is added as vectors), then each tap's offset in the sample.
-        nint dyLength = (nint)positions * sumRow, sumLength = (nint)(t1 - t0) * mr * sumRow;
+        nint dyLength = (nint)positions * sumRow, sumLength = (nint)sumTaps * sumRow;
         T* scratch = ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionPart,
-            padLength + dyLength + sumLength + ((nint)(t1 - t0) * mr * sizeof(nint) + sizeof(T) - 1) / sizeof(T));
+            padLength + dyLength + sumLength + ((nint)sumTaps * sizeof(nint) + sizeof(T) - 1) / sizeof(T));
         T* dyT = scratch + padLength, dwT = dyT + dyLength;
         nint* offsets = (nint*)(dwT + sumLength);
         nint plane = g.ReadsInside ? (nint)g.Height * g.Width : (nint)g.SpanHeight * g.SpanWidth;
         nint rowStride = g.ReadsInside ? g.Width : g.SpanWidth;
-        for (int i = 0; i < (t1 - t0) * mr; i++)
+        for (int i = 0; i < sumTaps; i++)
         {
             int tap = Math.Min(k0 + i, k1 - 1), c = tap / taps, ki = tap % taps / g.Kernel, kj = tap % g.Kernel;
             offsets[i] = c * plane + ki * rowStride + kj;
         }
-        T* tile = stackalloc T[mr * nr];
+        T* tile = stackalloc T[Math.Max(mr * nr, WeightTapsTile.MaxTaps * S.Width)];
         for (int s = 0; s < g.N; s++)
         {
             T* source = job.X + (nint)s * g.InSize;
@@ -182,13 +203,20 @@ public static partial class Conv2D
             PackedGemm.PackB(job.Dy + (nint)s * g.OutSize, 1, positions, positions, g.Filters, dyT, nr: nr);
             for (int q = 0; q < panels; q++)
             {
-                for (int t = 0; t < t1 - t0; t++)
+                for (int t = t0; t < t1; t++)
                 {
-                    ConvolutionTile.WeightSix<T, TV, S>(source, offsets + t * mr, rowStride, g.Stride, g.OutHeight, g.OutWidth,
-                        dyT + (nint)q * positions * nr, nr, tile);
+                    // The tile's first tap and its taps, counted from this part's first.
+                    int first = wide ? WeightTileStart(wide, t, tiles, rows) - k0 : (t - t0) * mr;
+                    int count = wide ? WeightTileStart(wide, t + 1, tiles, rows) - k0 - first : mr;
+                    if (wide)
+                        WeightTapsTile.Run<T, TV, S>(count, source, offsets + first, rowStride, g.Stride, g.OutHeight, g.OutWidth,
+                            dyT, nr, tile);
+                    else
+                        ConvolutionTile.WeightSix<T, TV, S>(source, offsets + first, rowStride, g.Stride, g.OutHeight, g.OutWidth,
+                            dyT + (nint)q * positions * nr, nr, tile);
                     // The first sample's sums are stored, later ones added, a tile row (one tap, NR filters) at a time.
-                    T* sum = dwT + (nint)t * mr * sumRow + q * nr;
-                    for (int i = 0; i < mr; i++)
+                    T* sum = dwT + (nint)first * sumRow + q * nr;
+                    for (int i = 0; i < count; i++)
                         for (int h = 0; h < nr; h += S.Width)
                         {
                             TV v = S.Load(ref tile[i * nr + h], 0);
