@@ -20,6 +20,12 @@ public class UnfoldTests
         { 2, 9, 8, 3, 2, 1, 1, 5, 4 },       // stride 2: no runs, one value at a time
         { 1, 5, 5, 5, 1, 0, 0, 1, 1 },       // one output position
         { 2, 6, 7, 3, 1, 2, 0, 6, 5 },       // padding on top only: output rows that land outside
+        { 1, 5, 16, 3, 1, 1, 1, 5, 16 },     // rows of 16: one 512-bit vector, two 256-bit ones
+        { 2, 4, 17, 3, 1, 0, 2, 2, 17 },     // rows of 17, padding on the left only: runs that start inside the row
+        { 1, 3, 32, 3, 1, 1, 1, 3, 32 },     // rows of 32: two 512-bit vectors; wider than two 256-bit ones
+        { 6, 14, 14, 5, 1, 0, 0, 10, 10 },   // four channels' rows side by side, then two one at a time
+        { 5, 5, 16, 3, 1, 1, 1, 5, 16 },     // the same with "same" padding and rows of 16
+        { 4, 4, 17, 3, 1, 0, 2, 2, 17 },     // four channels of two vectors, runs at the end of the columns
     };
 
     [Theory]
@@ -33,6 +39,9 @@ public class UnfoldTests
         for (int i = 0; i < columns.Length; i++) columns[i] = (float)(random.NextDouble() * 2 - 1) * MathF.Pow(2, random.Next(-8, 8));
         var dx = new float[channels * height * width];
         for (int i = 0; i < dx.Length; i++) dx[i] = (float)(random.NextDouble() - 0.5);
+        // Negative zeros, which must stay negative where no term arrives (and sum as the plain loop sums them elsewhere).
+        for (int i = 0; i < dx.Length; i += 7) dx[i] = -0f;
+        for (int i = 0; i < columns.Length; i += 5) columns[i] = -0f;
         var expected = (float[])dx.Clone();
         for (int c = 0, row = 0; c < channels; c++)
             for (int ki = 0; ki < kernel; ki++)
@@ -50,6 +59,20 @@ public class UnfoldTests
         for (int i = 0; i < dx.Length; i++)
             Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(dx[i]),
                 $"dx[{i}]: {dx[i]:R}, the plain loop gives {expected[i]:R}");
+    }
+
+    [Fact]
+    public void Col2Im_leaves_the_values_after_the_sample_as_they_are()
+    {
+        // LeNet's second layer on a sample at the start of a longer span: the rows' vectors reach past the sample's last
+        // row, and must neither change what follows nor read it into the sample.
+        var columns = new float[2 * 25 * 100];
+        for (int i = 0; i < columns.Length; i++) columns[i] = i % 13 - 6;
+        var dx = new float[2 * 14 * 14 + 40];
+        dx.AsSpan(2 * 14 * 14).Fill(float.NaN);
+        Unfold.Col2Im<float>(columns, dx, 2, 14, 14, 5, 1, 0, 0, 10, 10);
+        Assert.All(dx[..(2 * 14 * 14)], v => Assert.False(float.IsNaN(v)));
+        Assert.All(dx[(2 * 14 * 14)..], v => Assert.True(float.IsNaN(v)));
     }
 
     [Fact]

@@ -10,7 +10,7 @@ namespace ModelGen.Kernels;
 /// never test a bound), and col2im, the adjoint of unfolding the input, whose row <c>(c, ki, kj)</c> holds for each
 /// output position <c>(oh, ow)</c> the input value at <c>(oh·stride − padTop + ki, ow·stride − padLeft + kj)</c>.
 /// </summary>
-internal static unsafe class Unfold
+internal static unsafe partial class Unfold
 {
     /// <summary>
     /// Copies sample <paramref name="x"/> [channels, height, width] into <paramref name="dst"/> as planes of
@@ -47,8 +47,8 @@ internal static unsafe class Unfold
     /// <remarks>
     /// Each input value receives its terms in the order of the rows <c>(c, ki, kj)</c>, then of the output rows: the
     /// order of a plain loop over the columns, whatever the stride. The runs of a row of output positions that land on
-    /// one input row (all of them for stride 1) are added as vectors, without a call or a slice per run (LeNet's second
-    /// layer folds 4,000 runs of ten values per sample).
+    /// one input row (all of them for stride 1) are added as vectors, without a call or a slice per run; for stride 1 and
+    /// rows of at most two vectors, each input row is built in registers instead (<see cref="Col2ImRows{T, TV, S}"/>).
     /// </remarks>
     public static void Col2Im<T>(ReadOnlySpan<T> columns, Span<T> dx, int channels, int height, int width, int kernel, int stride,
         int padTop, int padLeft, int outHeight, int outWidth)
@@ -62,6 +62,11 @@ internal static unsafe class Unfold
             throw new ArgumentException($"Expected at least {channels * planeSize} values of dx (channels × height × width).", nameof(dx));
         fixed (T* pc = columns, pdx = dx)
         {
+            if (FoldsRows<T>(stride, width))
+            {
+                Col2ImRows(pc, (nint)(rows * positions), pdx, (nint)(channels * planeSize), channels, height, width, kernel, padTop, padLeft, outHeight, outWidth);
+                return;
+            }
             T* src = pc;
             for (int c = 0; c < channels; c++)
             {
