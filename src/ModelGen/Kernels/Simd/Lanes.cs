@@ -1,6 +1,8 @@
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using Arm = System.Runtime.Intrinsics.Arm;
+using X86 = System.Runtime.Intrinsics.X86;
 
 namespace ModelGen.Kernels;
 
@@ -79,7 +81,10 @@ internal readonly struct Lanes512<T> : ILanes<Vector512<T>, T> where T : unmanag
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector512<T> Fma(Vector512<T> a, Vector512<T> b, Vector512<T> c)
     {
-        if (!MultiplyAdd.Fused)
+        // MultiplyAdd.Fused written out: a property's value becomes a constant only once it is inlined, after the JIT
+        // has imported this method with both returns, and the temporary that joins them kept it from folding a
+        // broadcast operand into the multiply-add (vbroadcastss, vfmadd213ps, vmovaps instead of one vfmadd231ps).
+        if (!(X86.Fma.IsSupported || Arm.AdvSimd.Arm64.IsSupported))
             return a * b + c;
         if (typeof(T) == typeof(float))
             return Vector512.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
@@ -121,7 +126,10 @@ internal readonly struct Lanes256<T> : ILanes<Vector256<T>, T> where T : unmanag
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector256<T> Fma(Vector256<T> a, Vector256<T> b, Vector256<T> c)
     {
-        if (!MultiplyAdd.Fused)
+        // MultiplyAdd.Fused written out: a property's value becomes a constant only once it is inlined, after the JIT
+        // has imported this method with both returns, and the temporary that joins them kept it from folding a
+        // broadcast operand into the multiply-add (vbroadcastss, vfmadd213ps, vmovaps instead of one vfmadd231ps).
+        if (!(X86.Fma.IsSupported || Arm.AdvSimd.Arm64.IsSupported))
             return a * b + c;
         if (typeof(T) == typeof(float))
             return Vector256.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();
@@ -163,7 +171,10 @@ internal readonly struct Lanes128<T> : ILanes<Vector128<T>, T> where T : unmanag
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public static Vector128<T> Fma(Vector128<T> a, Vector128<T> b, Vector128<T> c)
     {
-        if (!MultiplyAdd.Fused)
+        // MultiplyAdd.Fused written out: a property's value becomes a constant only once it is inlined, after the JIT
+        // has imported this method with both returns, and the temporary that joins them kept it from folding a
+        // broadcast operand into the multiply-add (vbroadcastss, vfmadd213ps, vmovaps instead of one vfmadd231ps).
+        if (!(X86.Fma.IsSupported || Arm.AdvSimd.Arm64.IsSupported))
             return a * b + c;
         if (typeof(T) == typeof(float))
             return Vector128.FusedMultiplyAdd(a.AsSingle(), b.AsSingle(), c.AsSingle()).As<float, T>();

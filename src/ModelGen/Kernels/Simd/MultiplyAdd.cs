@@ -24,8 +24,10 @@ namespace ModelGen.Kernels;
 /// </para>
 /// <para>
 /// The property is a constant to the JIT and to the Native AOT compiler (both fold <c>IsSupported</c>), so the test in
-/// every <c>Fma</c> costs nothing. The separate path is tested by a test project that runs with
-/// <c>DOTNET_EnableAVX2=0</c> (which also turns FMA off): tests/ModelGen.NoFma.Tests.
+/// every <c>Fma</c> costs nothing. The vector widths' <c>Fma</c> (<see cref="Lanes512{T}"/> and the others) write the
+/// same test out instead of reading this property, so that the JIT sees it as a constant while it imports them (see
+/// there). The separate path is tested by a test project that runs with <c>DOTNET_EnableAVX2=0</c> (which also turns
+/// FMA off): tests/ModelGen.NoFma.Tests.
 /// </para>
 /// </remarks>
 internal static class MultiplyAdd
