@@ -48,17 +48,13 @@ public static partial class Conv2D
         Check.Size(WeightGradientScratch<T>(g), "a thread's scratch for the weight gradient (the padded sample, the output gradient "
             + "and the weight gradient transposed to whole register tiles)", nameof(filters));
 
-        // db[f] = Σ_s Σ_p dy_s[f, p], samples in order.
-        if (!db.IsEmpty)
-        {
-            db.Slice(0, filters).Clear();
-            for (int s = 0; s < n; s++)
-                RowMath.AddRowSums(dy.Slice(s * g.OutSize, g.OutSize), filters, g.Positions, db);
-        }
+        // db[f] = Σ_s Σ_p dy_s[f, p], samples in order: by the weight gradient's first part, each sample's just before it
+        // packs that sample's output gradient, which it then reads from the cache.
+        if (!db.IsEmpty) db.Slice(0, filters).Clear();
 
-        fixed (T* px = x, pw = w, pdy = dy, pdw = dw, pdx = dx, pc = columns)
+        fixed (T* px = x, pw = w, pdy = dy, pdw = dw, pdb = db, pdx = dx, pc = columns)
         {
-            var job = new BackwardJob<T> { G = g, X = px, W = pw, Dy = pdy, Dw = pdw, Dx = pdx, Columns = pc, Accumulate = accumulate };
+            var job = new BackwardJob<T> { G = g, X = px, W = pw, Dy = pdy, Dw = pdw, Db = pdb, Dx = pdx, Columns = pc, Accumulate = accumulate };
             int tapTiles = WeightTapTiles<T>(g);
             int weightParts = Parallelism.Parts(threads, g.Work, tapTiles);
             if (weightParts <= 1) WeightGradientPart<T>(&job, 0, 1);
@@ -117,7 +113,7 @@ public static partial class Conv2D
     private unsafe struct BackwardJob<T> where T : unmanaged
     {
         public Geometry G;
-        public T* X, W, Dy, Dw, Dx, Columns, PackedWt;
+        public T* X, W, Dy, Dw, Db, Dx, Columns, PackedWt;
         /// <summary>Add the input gradient to what <see cref="Dx"/> holds.</summary>
         public bool Accumulate;
 
@@ -156,7 +152,7 @@ public static partial class Conv2D
     /// transposed to panels of [position][NR filters] and its input padded, in this thread's scratch. The tiles are six
     /// taps by two vectors of filters (<see cref="ConvolutionTile.WeightSix{T, TV, S}"/>, the last one's taps past the
     /// end repeating the last tap), or with <paramref name="wide"/> 6 to 13 taps by the one vector that holds every filter
-    /// (<see cref="WeightTapsTile"/>).
+    /// (<see cref="WeightTapsTile"/>). Part 0 also adds each sample's bias gradient to <c>db</c> when there is one.
     /// </summary>
     private static unsafe void WeightGradientPart<T, TV, S>(BackwardJob<T> job, int part, int parts, bool wide)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
@@ -200,6 +196,8 @@ public static partial class Conv2D
                 source = Unfold.Pad(source, g.Channels, g.Height, g.Width, g.PadTop, g.PadLeft, g.SpanHeight, g.SpanWidth, scratch);
             // dy_s transposed, as panels of NR filters [panels][position][NR] (zeros past the last filter): the packing
             // of a product's B operand, 8 × 8 blocks transposed in registers.
+            if (part == 0 && job.Db != null)
+                RowMath.AddRowSums(new ReadOnlySpan<T>(job.Dy + (nint)s * g.OutSize, g.OutSize), g.Filters, positions, new Span<T>(job.Db, g.Filters));
             PackedGemm.PackB(job.Dy + (nint)s * g.OutSize, 1, positions, positions, g.Filters, dyT, nr: nr);
             for (int q = 0; q < panels; q++)
             {
