@@ -69,21 +69,23 @@ public sealed class PackedWeights<T> where T : unmanaged, IFloatingPointIeee754<
     internal unsafe T* For(ReadOnlySpan<T> w, long version, int threads = 1, int nr = 0) => Packed(w, version, rows: false, threads, nr);
 
     /// <summary>
-    /// The packed copy of <paramref name="w"/> as row panels of six outputs (<see cref="PackRowPanels"/>), packed again
-    /// unless it was last packed so at <paramref name="version"/>.
+    /// The packed copy of <paramref name="w"/> as row panels of <paramref name="panel"/> outputs, six or eight
+    /// (<see cref="PackRowPanels"/>), packed again unless it was last packed so at <paramref name="version"/>.
     /// </summary>
-    internal unsafe T* ForRows(ReadOnlySpan<T> w, long version) => Packed(w, version, rows: true, threads: 1, nr: 0);
+    internal unsafe T* ForRows(ReadOnlySpan<T> w, long version, int panel = GemmBlocking.TileRows) =>
+        Packed(w, version, rows: true, threads: 1, nr: panel);
 
+    // nr: the column panels' width (0: this processor's), or with rows, the row panels' height.
     private unsafe T* Packed(ReadOnlySpan<T> w, long version, bool rows, int threads, int nr)
     {
         if (nr == 0) nr = PackedGemm.Blocking<T>().Columns;
         Check.Length(w, Outputs * Inputs, nameof(w));
-        if (version != _version || rows != _rows || (!rows && nr != _columns))
+        if (version != _version || rows != _rows || nr != _columns)
         {
             Retire(); // first: it may swap the buffers
             fixed (T* pw = w)
             {
-                if (rows) PackRowPanels(pw, Inputs, Outputs, _packed.Pointer);
+                if (rows) PackRowPanels(pw, Inputs, Outputs, _packed.Pointer, nr);
                 else PackedGemm.PackB(pw, 1, Inputs, Inputs, Outputs, _packed.Pointer, threads, nr);
             }
             _version = version;
@@ -161,19 +163,27 @@ public sealed class PackedWeights<T> where T : unmanaged, IFloatingPointIeee754<
     /// <see cref="RowPanelStart"/>: it ends at the last output, overlapping the panel before it, so that every panel is
     /// whole and a kernel can store all six of its rows.
     /// </summary>
-    internal static unsafe void PackRowPanels(T* w, int inputs, int outputs, T* packed)
+    /// <remarks>Panels of eight (<paramref name="panel"/>) are laid out the same way, <c>[inputs][8]</c> each.</remarks>
+    internal static unsafe void PackRowPanels(T* w, int inputs, int outputs, T* packed, int panel = GemmBlocking.TileRows)
     {
-        const int mr = GemmBlocking.TileRows;
-        int panels = (outputs + mr - 1) / mr;
+        int panels = (outputs + panel - 1) / panel;
         for (int q = 0; q < panels; q++)
         {
-            int start = RowPanelStart(q, outputs);
-            PackedGemm.PackA(w + (nint)start * inputs, inputs, 1, Math.Min(mr, outputs - start), inputs, packed + (nint)q * inputs * mr);
+            int start = RowPanelStart(q, outputs, panel), rows = Math.Min(panel, outputs - start);
+            T* dst = packed + (nint)q * inputs * panel;
+            if (panel == GemmBlocking.TileRows)
+            {
+                PackedGemm.PackA(w + (nint)start * inputs, inputs, 1, rows, inputs, dst);
+                continue;
+            }
+            for (int k = 0; k < inputs; k++)
+                for (int r = 0; r < panel; r++)
+                    dst[(nint)k * panel + r] = r < rows ? w[(nint)(start + r) * inputs + k] : T.Zero;
         }
     }
 
-    /// <summary>The first output of row panel <paramref name="q"/> (see <see cref="PackRowPanels"/>).</summary>
-    internal static int RowPanelStart(int q, int outputs) => Math.Max(0, Math.Min(q * GemmBlocking.TileRows, outputs - GemmBlocking.TileRows));
+    /// <summary>The first output of row panel <paramref name="q"/> of <paramref name="panel"/> outputs (see <see cref="PackRowPanels"/>).</summary>
+    internal static int RowPanelStart(int q, int outputs, int panel = GemmBlocking.TileRows) => Math.Max(0, Math.Min(q * panel, outputs - panel));
 
     /// <summary>Marks the copy stale, so the next forward pass packs the weights again.</summary>
     public void Invalidate() => Retire();

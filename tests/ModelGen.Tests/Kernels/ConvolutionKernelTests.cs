@@ -434,6 +434,9 @@ public class ConvolutionKernelTests
     [InlineData(2, 1, 20, 4, 3, 1, true, true)]
     [InlineData(3, 2, 12, 4, 3, 1, true, true)]
     [InlineData(2, 16, 14, 32, 5, 0, false, false)]
+    [InlineData(2, 1, 20, 8, 3, 1, true, true)]
+    [InlineData(2, 2, 20, 14, 3, 1, true, false)]
+    [InlineData(2, 1, 12, 16, 3, 1, true, true)]
     public void Forward_gives_the_bits_of_one_fused_multiply_add_chain_per_output(int n, int c, int size, int filters, int kernel,
         int pad, bool rowTilesOn512, bool rowTilesOn256)
     {

@@ -253,7 +253,7 @@ public static partial class Conv2D
                 for (int ki = 0; ki < k; ki++)
                     for (int kj = 0; kj < k; kj++, row++)
                         flipped[(nint)c * rows + row] = job.W[((nint)f * channels + c) * taps + (k - 1 - ki) * k + (k - 1 - kj)];
-        if (byRows) PackedWeights<T>.PackRowPanels(flipped, rows, channels, packed);
+        if (byRows) PackedWeights<T>.PackRowPanels(flipped, rows, channels, packed, RowPanel<T>(channels, job.Accumulate));
         else PackedGemm.PackB(flipped, 1, rows, rows, channels, packed, nr: FilterColumns<T>(channels));
         Direct(job.Dy, packed, byRows, job.Dx, adjoint, default(FilterOps<T>), threads, job.Accumulate);
     }

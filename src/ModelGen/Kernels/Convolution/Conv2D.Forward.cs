@@ -117,10 +117,12 @@ public static partial class Conv2D
         public int* Taps;
         /// <summary>Split the samples (true) or the position tiles (output rows) of each sample (false).</summary>
         public bool BySamples;
-        /// <summary>Tiles of six filters by NR positions of a row (see <see cref="PositionLanes{T}"/>).</summary>
+        /// <summary>Tiles of six (or eight, <see cref="Panel"/>) filters by NR positions of a row (see <see cref="PositionLanes{T}"/>).</summary>
         public bool ByRows;
         /// <summary>The tiles' columns, NR: the width of their vectors (<see cref="FilterColumns{T}"/>, <see cref="RowColumns{T}"/>).</summary>
         public int Nr;
+        /// <summary>Filters per row tile, six or eight (<see cref="RowPanel{T}"/>).</summary>
+        public int Panel;
         /// <summary>
         /// Add each finished value to what <see cref="Y"/> holds instead of storing it (the input gradient of a backward
         /// pass, accumulated). Every output value is then added exactly once: the tiles moved back to end at the last
@@ -156,15 +158,15 @@ public static partial class Conv2D
         {
             T* weights;
             bool byRows = PositionLanes<T>(g);
-            int nr = FilterColumns<T>(filters);
+            int nr = FilterColumns<T>(filters), panel = RowPanel<T>(filters, accumulate: false);
             if (packed is not null)
             {
-                weights = byRows ? packed.ForRows(w, version) : packed.For(w, version, nr: nr);
+                weights = byRows ? packed.ForRows(w, version, panel) : packed.For(w, version, nr: nr);
             }
             else if (byRows)
             {
                 weights = ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionWeights, PackedGemm.PackedALength(filters, rows));
-                PackedWeights<T>.PackRowPanels(pw, rows, filters, weights);
+                PackedWeights<T>.PackRowPanels(pw, rows, filters, weights, panel);
             }
             else
             {
@@ -187,7 +189,8 @@ public static partial class Conv2D
     /// for filters), the second charged for its transposed stores (two 8 × 8 register transposes and 32 stores per tile of
     /// 16 filters, about the time of 6 taps of its loop; both apply the epilogue in registers). The same sums either way.
     /// LeNet's first convolution (1 channel, 25 taps, 16 filters, rows of 28) fills 78% of its row tiles' lanes (rows of
-    /// 28 in steps of 16 or one of 32, filters in groups of 6) and 80% of its position tiles'. On AVX2 both are 256-bit
+    /// 28 in steps of 16 or one of 32, filters in groups of 6; 88% in groups of 8, which AVX-512 runs, see
+    /// <see cref="RowPanel{T}"/>) and 80% of its position tiles'. On AVX2 both are 256-bit
     /// and it takes position tiles (batch-64 LeNet ran within 1% of its time on row tiles, Zen 3, bench/ab.sh both ways
     /// round, 40 rounds each); on AVX-512 its rows run 512-bit vectors and its 16 filters 256-bit ones, so it takes row
     /// tiles: 586 → 335 µs forward at batch 64 on one core, batch-64 LeNet 1.062× and 1.117× (Zen 5).
@@ -196,8 +199,8 @@ public static partial class Conv2D
     {
         if (g.Stride != 1) return false;
         const int mr = GemmBlocking.TileRows;
-        int nr = FilterColumns<T>(g.Filters), rowNr = RowTileColumns<T>(g, accumulate);
-        double rows = (double)rowNr * g.OutWidth / ((g.OutWidth + rowNr - 1) / rowNr * rowNr) * g.Filters / ((g.Filters + mr - 1) / mr * mr);
+        int nr = FilterColumns<T>(g.Filters), rowNr = RowTileColumns<T>(g, accumulate), panel = RowPanel<T>(g.Filters, accumulate);
+        double rows = (double)rowNr * g.OutWidth / ((g.OutWidth + rowNr - 1) / rowNr * rowNr) * g.Filters / ((g.Filters + panel - 1) / panel * panel);
         double columns = (double)nr * g.Filters / ((g.Filters + nr - 1) / nr * nr) * g.Positions / ((g.Positions + mr - 1) / mr * mr)
             * g.Rows / (g.Rows + 6.0);
         return rows >= columns;
@@ -211,6 +214,19 @@ public static partial class Conv2D
     /// </summary>
     private static int RowTileColumns<T>(in Geometry g, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T> =>
         accumulate ? FilterColumns<T>(g.Filters) : RowColumns<T>(g.OutWidth);
+
+    /// <summary>
+    /// The filters of a row tile: eight (<see cref="ConvolutionTile.EightFilters{T, TV, S}"/>) when the processor has
+    /// 512-bit vectors (and so 32 registers for its 16 accumulators), the call stores its values, and panels of eight
+    /// leave fewer filters over than panels of six (16 filters: none against two); otherwise six. The row-tile weights of
+    /// a call are packed in panels of this many filters.
+    /// </summary>
+    private static int RowPanel<T>(int filters, bool accumulate) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        const int six = GemmBlocking.TileRows;
+        return Vector512.IsHardwareAccelerated && !accumulate && filters >= 8
+            && (filters + 7) / 8 * 8 - filters < (filters + six - 1) / six * six - filters ? 8 : six;
+    }
 
     /// <summary>Whether a forward pass of these sizes runs row tiles (<see cref="PositionLanes{T}"/>); for the tests.</summary>
     internal static bool TakesRowTiles<T>(int channels, int filters, int kernel, int stride, int outHeight, int outWidth)
@@ -228,7 +244,8 @@ public static partial class Conv2D
     /// <summary>
     /// The direct convolution of <paramref name="x"/> into <paramref name="y"/>, then the filter-wise epilogue
     /// <paramref name="ops"/>, with weights already packed for the tiles <see cref="PositionLanes{T}"/> chose
-    /// (<paramref name="byRows"/>: panels of six filters <c>[⌈filters/6⌉][rows][6]</c>; otherwise panels of NR filters
+    /// (<paramref name="byRows"/>: panels of P filters <c>[⌈filters/P⌉][rows][P]</c>, P = <see cref="RowPanel{T}"/> of the
+    /// filters and <paramref name="accumulate"/>, six or eight; otherwise panels of NR filters
     /// <c>[⌈filters/NR⌉][rows][NR]</c>). With <paramref name="accumulate"/> each value is added to what <paramref name="y"/>
     /// holds (<c>y + v</c>, after the epilogue) instead of stored.
     /// </summary>
@@ -253,6 +270,7 @@ public static partial class Conv2D
         };
         job.ByRows = byRows;
         job.Nr = byRows ? RowTileColumns<T>(g, accumulate) : nr;
+        job.Panel = RowPanel<T>(filters, accumulate);
         job.Accumulate = accumulate;
         // Samples are read in place when every tap falls inside them; otherwise (and always for row tiles, whose last
         // vectors reach past a row's end) from a padded copy.
@@ -472,7 +490,8 @@ public static partial class Conv2D
     }
 
     /// <summary>
-    /// A part of a forward call in row tiles: for each output row, NR positions at a time, six filters at a time
+    /// A part of a forward call in row tiles: for each output row, NR positions at a time, six filters at a time (eight
+    /// with <see cref="ConvolutionTile.EightFilters{T, TV, S}"/> when <see cref="ForwardJob{T}.Panel"/> says so)
     /// (<see cref="ConvolutionTile.SixFilters{T, TV, S}"/>), the epilogue applied to each filter's row of the tile and
     /// its valid positions stored.
     /// </summary>
@@ -489,8 +508,8 @@ public static partial class Conv2D
         // The padded sample, and slack after it for the last row's vectors (their extra lanes are computed and dropped).
         nint plane = (nint)g.SpanHeight * g.SpanWidth;
         T* padded = ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionPart, g.Channels * plane + 2 * nr);
-        T* tile = stackalloc T[mr * nr];
-        int groups = (g.Filters + mr - 1) / mr;
+        T* tile = stackalloc T[8 * nr];
+        int panel = job.Panel, groups = (g.Filters + panel - 1) / panel;
         T* sampleBuffer = SampleBuffer(job);
         for (int s = s0; s < s1; s++)
         {
@@ -505,8 +524,14 @@ public static partial class Conv2D
                     T* window = padded + (nint)oh * g.SpanWidth + ow;
                     for (int q = 0; q < groups; q++)
                     {
-                        // The weights' last panel of six ends at the last filter (PackedWeights.RowPanelStart).
-                        int f0 = PackedWeights<T>.RowPanelStart(q, g.Filters);
+                        // The weights' last panel ends at the last filter (PackedWeights.RowPanelStart).
+                        int f0 = PackedWeights<T>.RowPanelStart(q, g.Filters, panel);
+                        if (panel == 8)
+                        {
+                            ConvolutionTile.EightFilters<T, TV, S>(window, job.Taps, g.Rows, job.Weights + (nint)q * g.Rows * 8,
+                                job.Epilogue, f0, Math.Min(8, g.Filters - f0), ys + (nint)f0 * positions + oh * width + ow, positions, count, tile);
+                            continue;
+                        }
                         // Accumulating, a panel or step moved back skips the filters and positions the one before has added.
                         ConvolutionTile.SixFilters<T, TV, S>(window, job.Taps, g.Rows, job.Weights + (nint)q * g.Rows * mr,
                             job.Epilogue, f0, Math.Min(mr, g.Filters - f0), ys + (nint)f0 * positions + oh * width + ow, positions, count, tile,

@@ -253,6 +253,61 @@ internal static unsafe class ConvolutionTile
                 output[i * outputRow + j] = tile[i * 2 * S.Width + j];
     }
 
+    /// <summary>
+    /// <see cref="SixFilters{T, TV, S}"/> for a panel of eight filters (<c>[rows][8]</c>), for 512-bit vectors, whose 32
+    /// registers hold its 16 accumulators: LeNet's 16 filters are two such panels, where panels of six compute 18 rows
+    /// (the third moved back over two of the second's), and each tap's two input vectors serve 16 multiply-adds instead
+    /// of 12. It stores; it does not accumulate. The same chains, so the same bits.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    public static void EightFilters<T, TV, S>(T* source, int* taps, int depth, T* weights,
+        in TileEpilogue<T> epilogue, int f0, int filters, T* output, nint outputRow, int count, T* tile)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
+    {
+        nuint second = count > S.Width && count < 2 * S.Width ? (nuint)(count - S.Width) : (nuint)S.Width;
+        TV s00 = S.Zero, s01 = S.Zero, s10 = S.Zero, s11 = S.Zero, s20 = S.Zero, s21 = S.Zero, s30 = S.Zero, s31 = S.Zero;
+        TV s40 = S.Zero, s41 = S.Zero, s50 = S.Zero, s51 = S.Zero, s60 = S.Zero, s61 = S.Zero, s70 = S.Zero, s71 = S.Zero;
+        T* a = weights;
+        for (int k = 0; k < depth; k++, a += 8)
+        {
+            ref T row = ref source[taps[k]];
+            TV x0 = S.Load(ref row, 0), x1 = S.Load(ref row, second);
+            TV b = S.Splat(a[0]);
+            s00 = S.Fma(b, x0, s00); s01 = S.Fma(b, x1, s01);
+            b = S.Splat(a[1]);
+            s10 = S.Fma(b, x0, s10); s11 = S.Fma(b, x1, s11);
+            b = S.Splat(a[2]);
+            s20 = S.Fma(b, x0, s20); s21 = S.Fma(b, x1, s21);
+            b = S.Splat(a[3]);
+            s30 = S.Fma(b, x0, s30); s31 = S.Fma(b, x1, s31);
+            b = S.Splat(a[4]);
+            s40 = S.Fma(b, x0, s40); s41 = S.Fma(b, x1, s41);
+            b = S.Splat(a[5]);
+            s50 = S.Fma(b, x0, s50); s51 = S.Fma(b, x1, s51);
+            b = S.Splat(a[6]);
+            s60 = S.Fma(b, x0, s60); s61 = S.Fma(b, x1, s61);
+            b = S.Splat(a[7]);
+            s70 = S.Fma(b, x0, s70); s71 = S.Fma(b, x1, s71);
+        }
+        if (epilogue.Any)
+        {
+            epilogue.ApplySix<TV, S>(f0, ref s00, ref s01, ref s10, ref s11, ref s20, ref s21, ref s30, ref s31, ref s40, ref s41, ref s50, ref s51);
+            epilogue.ApplyTwo<TV, S>(f0 + 6, ref s60, ref s61, ref s70, ref s71);
+        }
+        bool direct = filters == 8 && count > S.Width;
+        T* at = direct ? output : tile;
+        nint stride = direct ? outputRow : 2 * S.Width;
+        Store<T, TV, S>(ref *at, stride, s00, s01, s10, s11, s20, s21, s30, s31, s40, s41, s50, s51, second);
+        ref T last = ref at[6 * stride];
+        S.Store(s60, ref last, 0); S.Store(s61, ref last, second);
+        last = ref Unsafe.Add(ref last, stride);
+        S.Store(s70, ref last, 0); S.Store(s71, ref last, second);
+        if (direct) return;
+        for (int i = 0; i < filters; i++)
+            for (int j = 0; j < count; j++)
+                output[i * outputRow + j] = tile[i * 2 * S.Width + j];
+    }
+
     /// <summary>The twelve accumulators of a tile added to six rows of two vectors, <paramref name="row"/> values apart.</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private static void AddStore<T, TV, S>(ref T c, nint row, TV s00, TV s01, TV s10, TV s11, TV s20, TV s21,
@@ -338,6 +393,34 @@ internal unsafe struct TileEpilogue<T> where T : unmanaged, IFloatingPointIeee75
             Normalized<TV, S>(ref s50, ref s51, mean + 5, inv + 5, gamma + 5, beta + 5);
         }
         if (Relu) ReluSix<TV, S>(ref s00, ref s01, ref s10, ref s11, ref s20, ref s21, ref s30, ref s31, ref s40, ref s41, ref s50, ref s51);
+    }
+
+    /// <summary>
+    /// <see cref="ApplySix{TV, S}"/> on two more filters' rows, <c>f0</c> and <c>f0 + 1</c> (the last two of a panel of
+    /// eight, <see cref="ConvolutionTile.EightFilters{T, TV, S}"/>): the same steps in the same order.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public readonly void ApplyTwo<TV, S>(int f0, ref TV s00, ref TV s01, ref TV s10, ref TV s11)
+        where TV : struct where S : struct, ILanes<TV, T>
+    {
+        if (HasBias)
+        {
+            AddSplat<TV, S>(ref s00, ref s01, Bias[f0]);
+            AddSplat<TV, S>(ref s10, ref s11, Bias[f0 + 1]);
+        }
+        if (ReluFirst)
+        {
+            s00 = S.Relu(s00); s01 = S.Relu(s01); s10 = S.Relu(s10); s11 = S.Relu(s11);
+        }
+        if (Normalize)
+        {
+            Normalized<TV, S>(ref s00, ref s01, Mean + f0, InvStd + f0, Gamma + f0, Beta + f0);
+            Normalized<TV, S>(ref s10, ref s11, Mean + f0 + 1, InvStd + f0 + 1, Gamma + f0 + 1, Beta + f0 + 1);
+        }
+        if (Relu)
+        {
+            s00 = S.Relu(s00); s01 = S.Relu(s01); s10 = S.Relu(s10); s11 = S.Relu(s11);
+        }
     }
 
     /// <summary>
