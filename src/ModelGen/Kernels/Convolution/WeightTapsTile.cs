@@ -81,7 +81,45 @@ internal static unsafe class WeightTapsTile
         for (int oh = 0; oh < outHeight; oh++)
         {
             nint off = 0;
-            for (int ow = 0; ow < outWidth; ow++, off += stride)
+            int ow = 0;
+            if (stride == 1)
+            {
+                // Two positions per iteration, each the same step as below: half the loop's own instructions, and the
+                // taps' pointers that do not fit the registers reloaded once per two positions.
+                for (; ow + 2 <= outWidth; ow += 2, off += 2)
+                {
+                    TV b = S.Load(ref bp, 0);
+                    s0 = S.Fma(b, S.Splat(a0[off]), s0);
+                    s1 = S.Fma(b, S.Splat(a1[off]), s1);
+                    s2 = S.Fma(b, S.Splat(a2[off]), s2);
+                    s3 = S.Fma(b, S.Splat(a3[off]), s3);
+                    s4 = S.Fma(b, S.Splat(a4[off]), s4);
+                    s5 = S.Fma(b, S.Splat(a5[off]), s5);
+                    if (n > 6) s6 = S.Fma(b, S.Splat(a6[off]), s6);
+                    if (n > 7) s7 = S.Fma(b, S.Splat(a7[off]), s7);
+                    if (n > 8) s8 = S.Fma(b, S.Splat(a8[off]), s8);
+                    if (n > 9) s9 = S.Fma(b, S.Splat(a9[off]), s9);
+                    if (n > 10) s10 = S.Fma(b, S.Splat(a10[off]), s10);
+                    if (n > 11) s11 = S.Fma(b, S.Splat(a11[off]), s11);
+                    if (n > 12) s12 = S.Fma(b, S.Splat(a12[off]), s12);
+                    b = S.Load(ref bp, (nuint)dyRow);
+                    s0 = S.Fma(b, S.Splat(a0[off + 1]), s0);
+                    s1 = S.Fma(b, S.Splat(a1[off + 1]), s1);
+                    s2 = S.Fma(b, S.Splat(a2[off + 1]), s2);
+                    s3 = S.Fma(b, S.Splat(a3[off + 1]), s3);
+                    s4 = S.Fma(b, S.Splat(a4[off + 1]), s4);
+                    s5 = S.Fma(b, S.Splat(a5[off + 1]), s5);
+                    if (n > 6) s6 = S.Fma(b, S.Splat(a6[off + 1]), s6);
+                    if (n > 7) s7 = S.Fma(b, S.Splat(a7[off + 1]), s7);
+                    if (n > 8) s8 = S.Fma(b, S.Splat(a8[off + 1]), s8);
+                    if (n > 9) s9 = S.Fma(b, S.Splat(a9[off + 1]), s9);
+                    if (n > 10) s10 = S.Fma(b, S.Splat(a10[off + 1]), s10);
+                    if (n > 11) s11 = S.Fma(b, S.Splat(a11[off + 1]), s11);
+                    if (n > 12) s12 = S.Fma(b, S.Splat(a12[off + 1]), s12);
+                    bp = ref Unsafe.Add(ref bp, 2 * dyRow);
+                }
+            }
+            for (; ow < outWidth; ow++, off += stride)
             {
                 TV b = S.Load(ref bp, 0);
                 s0 = S.Fma(b, S.Splat(a0[off]), s0);
