@@ -41,6 +41,9 @@ public class ConvolutionKernelTests
         // Channels enough for the input gradient's direct kernel on every vector width (16 on AVX-512), same padding.
         ["same padding, channels filling a register tile"] = new(1, 16, 6, 5, 5, 3, 1, 1, 1, 6, 5),
         ["filters over three panels, valid"] = new(2, 3, 9, 9, 33, 3, 1, 0, 0, 7, 7),
+        // Eight filters over rows of 20: row tiles of eight filters with 512-bit vectors, and the weight gradient's
+        // tiles of one 512-bit vector of filters (18 taps: two of nine).
+        ["eight filters, wide rows"] = new(2, 2, 6, 20, 8, 3, 1, 1, 1, 6, 20),
     };
 
     public static TheoryData<string, bool> ShapesWithBias()
