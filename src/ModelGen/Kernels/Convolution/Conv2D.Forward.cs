@@ -139,6 +139,12 @@ public static partial class Conv2D
         /// </summary>
         public bool PositionMajor;
         public int FilterStride;
+        /// <summary>
+        /// The row tiles pool each pair of output rows into <see cref="Pooled"/> as soon as both are done, while they are
+        /// in this core's L1 cache (<see cref="PoolsRows{T}"/>), instead of the sample's whole output afterwards; a single
+        /// sample's parts then take whole pairs of rows, and each pools its own.
+        /// </summary>
+        public bool PoolRows;
     }
 
     /// <summary>
@@ -300,6 +306,7 @@ public static partial class Conv2D
             job.Pooling = pooling;
             job.Pooled = y;
             job.PositionMajor = PoolsPositionMajor<T>(job, g, pooling);
+            job.PoolRows = PoolsRows<T>(job, g, pooling);
             job.FilterStride = (int)padded;
             job.Y = job.BySamples ? null : ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionOutput, SampleLength(job));
         }
@@ -325,7 +332,7 @@ public static partial class Conv2D
             ForwardPart<T>(&job, 0, 1);
         else
             WorkerPool.Shared.RunChunks(&ForwardPart<T>, &job, Parallelism.Chunks(parts, units), parts);
-        if (pooling.Pool > 0 && !job.BySamples)
+        if (pooling.Pool > 0 && !job.BySamples && !job.PoolRows)
             PoolSample(job, job.Y, 0);
         if (choose)
             packed!.SingleSample.End(start);
@@ -340,6 +347,29 @@ public static partial class Conv2D
     private static bool PoolsPositionMajor<T>(in ForwardJob<T> job, in Geometry g, MaxPooling pooling) where T : unmanaged, IFloatingPointIeee754<T> =>
         pooling.Pool == 2 && pooling.Stride == 2 && !job.ByRows && !job.Accumulate && MaxPairsPositionMajor.IsSupported<T>()
         && pooling.OutHeight * pooling.OutWidth >= 8 && 2 * pooling.OutHeight <= g.OutHeight && 2 * pooling.OutWidth <= g.OutWidth;
+
+    /// <summary>
+    /// Whether the row tiles pool pairs of rows as they go (<see cref="ForwardJob{T}.PoolRows"/>): 2×2 windows with
+    /// stride 2 after row tiles that store (do not accumulate), <see cref="float"/> on AVX2 (<see cref="MaxPairs.Row"/>),
+    /// pooled rows of at least eight, none reaching past the output.
+    /// </summary>
+    private static bool PoolsRows<T>(in ForwardJob<T> job, in Geometry g, MaxPooling pooling) where T : unmanaged, IFloatingPointIeee754<T> =>
+        pooling.Pool == 2 && pooling.Stride == 2 && job.ByRows && !job.Accumulate && MaxPairs.IsSupported<T>()
+        && pooling.OutWidth >= MaxPairs.Lanes && 2 * pooling.OutHeight <= g.OutHeight && 2 * pooling.OutWidth <= g.OutWidth;
+
+    /// <summary>
+    /// The pooled row <c>oh / 2</c> of every filter of sample <paramref name="s"/>, from output rows <c>oh − 1</c> and
+    /// <paramref name="oh"/> of its output <paramref name="ys"/> <c>[filters][positions]</c>: <see cref="MaxPairs.Row"/>,
+    /// which <see cref="Pooling.MaxForward{T}"/> runs on each row, so the same values.
+    /// </summary>
+    private static unsafe void PoolRowPair<T>(in ForwardJob<T> job, T* ys, int s, int oh) where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        MaxPooling p = job.Pooling;
+        int width = job.G.OutWidth, positions = job.G.Positions, plane = p.OutHeight * p.OutWidth;
+        float* top = (float*)ys + (nint)(oh - 1) * width, pooled = (float*)job.Pooled + (nint)s * p.OutSize + (oh >> 1) * p.OutWidth;
+        for (int f = 0; f < job.G.Filters; f++)
+            MaxPairs.Row(top + (nint)f * positions, width, pooled + (nint)f * plane, p.OutWidth);
+    }
 
     /// <summary>Values of one sample's output before it is pooled: its filters padded to whole panels when position-major.</summary>
     private static int SampleLength<T>(in ForwardJob<T> job) where T : unmanaged, IFloatingPointIeee754<T> =>
@@ -502,7 +532,7 @@ public static partial class Conv2D
         Geometry g = job.G;
         int nr = 2 * S.Width, positions = g.Positions, width = g.OutWidth;
         (int s0, int s1) = job.BySamples ? Parallelism.Range(g.N, part, parts, 1) : (0, g.N);
-        (int r0, int r1) = job.BySamples ? (0, g.OutHeight) : Parallelism.Range(g.OutHeight, part, parts, 1);
+        (int r0, int r1) = job.BySamples ? (0, g.OutHeight) : Parallelism.Range(g.OutHeight, part, parts, job.PoolRows ? 2 : 1);
         if (s0 >= s1 || r0 >= r1) return;
 
         // The padded sample, and slack after it for the last row's vectors (their extra lanes are computed and dropped).
@@ -516,6 +546,7 @@ public static partial class Conv2D
             Unfold.Pad(job.X + (nint)s * g.InSize, g.Channels, g.Height, g.Width, g.PadTop, g.PadLeft, g.SpanHeight, g.SpanWidth, padded);
             T* ys = SampleOutput(job, sampleBuffer, s);
             for (int oh = r0; oh < r1; oh++)
+            {
                 for (int step = 0; step < width; step += nr)
                 {
                     // A short last step is moved back to end at the row's end (recomputing, with the same values, some
@@ -538,7 +569,9 @@ public static partial class Conv2D
                             job.Accumulate, q * mr - f0, step - ow);
                     }
                 }
-            if (sampleBuffer != null) PoolSample(job, sampleBuffer, s);
+                if (job.PoolRows && (oh & 1) == 1 && oh >> 1 < job.Pooling.OutHeight) PoolRowPair(job, ys, s, oh);
+            }
+            if (sampleBuffer != null && !job.PoolRows) PoolSample(job, sampleBuffer, s);
         }
     }
 

@@ -114,17 +114,14 @@ internal static unsafe class MaxPairs
                             }
                             continue;
                         }
+                        if (argmax == null)
+                        {
+                            Row(top, width, ys + o, outWidth);
+                            continue;
+                        }
                         for (int step = 0; ; step += Lanes)
                         {
                             int ow = Math.Min(step, outWidth - Lanes), column = 2 * ow;
-                            if (argmax == null)
-                            {
-                                Avx.Store(ys + o + ow, Maximum(
-                                    Avx.LoadVector256(top + column), Avx.LoadVector256(top + column + 8),
-                                    Avx.LoadVector256(bottom + column), Avx.LoadVector256(bottom + column + 8)));
-                                if (ow == outWidth - Lanes) break;
-                                continue;
-                            }
                             (Vector256<float> best, Vector256<int> at) = Window(
                                 Avx.LoadVector256(top + column), Avx.LoadVector256(top + column + 8),
                                 Avx.LoadVector256(bottom + column), Avx.LoadVector256(bottom + column + 8),
@@ -135,6 +132,26 @@ internal static unsafe class MaxPairs
                         }
                     }
             }
+        }
+    }
+
+    /// <summary>
+    /// One output row of maxima, no indices, for <paramref name="outWidth"/> ≥ <see cref="Lanes"/>: the windows over input
+    /// rows <paramref name="top"/> and <c>top + width</c>, eight at a time, the last step moved back to end at the row's
+    /// end. What <see cref="Forward{T}"/> does for each row (and a convolution's row tiles for each pair of rows they have
+    /// just computed, see <c>Conv2D</c>), so the same values.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static void Row(float* top, int width, float* y, int outWidth)
+    {
+        float* bottom = top + width;
+        for (int step = 0; ; step += Lanes)
+        {
+            int ow = Math.Min(step, outWidth - Lanes), column = 2 * ow;
+            Avx.Store(y + ow, Maximum(
+                Avx.LoadVector256(top + column), Avx.LoadVector256(top + column + 8),
+                Avx.LoadVector256(bottom + column), Avx.LoadVector256(bottom + column + 8)));
+            if (ow == outWidth - Lanes) break;
         }
     }
 
