@@ -239,6 +239,7 @@ public class ConvolutionKernelTests
     [InlineData(2, 5, 2, 5)]    // 50 taps
     [InlineData(3, 3, 1, 12)]   // 27 taps, 9 each
     [InlineData(2, 3, 0, 20)]   // 18 taps, more filters than one 512-bit vector holds
+    [InlineData(2, 3, 1, 32)]   // 32 filters: one panel of 512-bit tiles (the bias gradient summed as it is transposed)
     public void Single_precision_weight_gradient_is_one_fused_chain_per_sample(int channels, int kernel, int pad, int filters)
     {
         const int n = 3, size = 9;
@@ -269,15 +270,28 @@ public class ConvolutionKernelTests
             expected[f * taps + k] = total;
         }
 
+        // The bias gradient: each sample's row sums of RowMath.Sum, added in sample order (whether summed on their own or
+        // while the output gradient is transposed for the weight gradient).
+        int positions = outSize * outSize;
+        var expectedDb = new float[filters];
+        for (int s = 0; s < n; s++)
+            for (int f = 0; f < filters; f++)
+                expectedDb[f] += RowMath.Sum<float>(dy.AsSpan((s * filters + f) * positions, positions));
+
         foreach (int threads in new[] { 1, 0 })
         {
             var dw = new float[expected.Length];
+            var db = new float[filters];
             Array.Fill(dw, float.NaN);
-            Conv2D.Backward<float>(x, w, dy, dw, Span<float>.Empty, Span<float>.Empty, new float[Conv2D.ColumnsLength(channels, kernel, outSize, outSize) * Conv2D.ScratchCopies(2)],
+            Array.Fill(db, float.NaN);
+            Conv2D.Backward<float>(x, w, dy, dw, db, Span<float>.Empty, new float[Conv2D.ColumnsLength(channels, kernel, outSize, outSize) * Conv2D.ScratchCopies(2)],
                 n, channels, size, size, filters, kernel, 1, pad, pad, outSize, outSize, threads);
             for (int i = 0; i < expected.Length; i++)
                 Assert.True(BitConverter.SingleToInt32Bits(expected[i]) == BitConverter.SingleToInt32Bits(dw[i]),
                     $"dw[{i}] on {threads} thread(s): expected {expected[i]:R}, got {dw[i]:R}");
+            for (int f = 0; f < filters; f++)
+                Assert.True(BitConverter.SingleToInt32Bits(expectedDb[f]) == BitConverter.SingleToInt32Bits(db[f]),
+                    $"db[{f}] on {threads} thread(s): expected {expectedDb[f]:R}, got {db[f]:R}");
         }
     }
 
