@@ -253,9 +253,10 @@ public static partial class Conv2D
                 for (int ki = 0; ki < k; ki++)
                     for (int kj = 0; kj < k; kj++, row++)
                         flipped[(nint)c * rows + row] = job.W[((nint)f * channels + c) * taps + (k - 1 - ki) * k + (k - 1 - kj)];
-        if (byRows) PackedWeights<T>.PackRowPanels(flipped, rows, channels, packed, RowPanel<T>(channels, job.Accumulate));
+        int panel = RowPanel<T>(channels, job.Accumulate);
+        if (byRows) PackedWeights<T>.PackRowPanels(flipped, rows, channels, packed, panel);
         else PackedGemm.PackB(flipped, 1, rows, rows, channels, packed, nr: FilterColumns<T>(channels));
-        Direct(job.Dy, packed, byRows, job.Dx, adjoint, default(FilterOps<T>), threads, job.Accumulate);
+        Direct(job.Dy, packed, byRows, panel, job.Dx, adjoint, default(FilterOps<T>), threads, job.Accumulate);
     }
 
     /// <summary>

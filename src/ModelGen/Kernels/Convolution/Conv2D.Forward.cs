@@ -183,7 +183,7 @@ public static partial class Conv2D
             {
                 Bias = pb, Gamma = pg, Beta = pbeta, Mean = pm, Variance = pv, Epsilon = epsilon, ReluFirst = reluFirst, Relu = relu,
             };
-            Direct(px, weights, byRows, py, g, ops, threads, pooling: pooling, packed: packed);
+            Direct(px, weights, byRows, panel, py, g, ops, threads, pooling: pooling, packed: packed);
         }
     }
 
@@ -250,12 +250,12 @@ public static partial class Conv2D
     /// <summary>
     /// The direct convolution of <paramref name="x"/> into <paramref name="y"/>, then the filter-wise epilogue
     /// <paramref name="ops"/>, with weights already packed for the tiles <see cref="PositionLanes{T}"/> chose
-    /// (<paramref name="byRows"/>: panels of P filters <c>[⌈filters/P⌉][rows][P]</c>, P = <see cref="RowPanel{T}"/> of the
-    /// filters and <paramref name="accumulate"/>, six or eight; otherwise panels of NR filters
+    /// (<paramref name="byRows"/>: panels of <paramref name="panel"/> filters <c>[⌈filters/P⌉][rows][P]</c>, six or eight,
+    /// as the caller packed them with <see cref="RowPanel{T}"/>; otherwise panels of NR filters
     /// <c>[⌈filters/NR⌉][rows][NR]</c>). With <paramref name="accumulate"/> each value is added to what <paramref name="y"/>
     /// holds (<c>y + v</c>, after the epilogue) instead of stored.
     /// </summary>
-    private static unsafe void Direct<T>(T* x, T* weights, bool byRows, T* y, in Geometry g, in FilterOps<T> ops, int threads,
+    private static unsafe void Direct<T>(T* x, T* weights, bool byRows, int panel, T* y, in Geometry g, in FilterOps<T> ops, int threads,
         bool accumulate = false, MaxPooling pooling = default, PackedWeights<T>? packed = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
@@ -276,7 +276,7 @@ public static partial class Conv2D
         };
         job.ByRows = byRows;
         job.Nr = byRows ? RowTileColumns<T>(g, accumulate) : nr;
-        job.Panel = RowPanel<T>(filters, accumulate);
+        job.Panel = panel;
         job.Accumulate = accumulate;
         // Samples are read in place when every tap falls inside them; otherwise (and always for row tiles, whose last
         // vectors reach past a row's end) from a padded copy.

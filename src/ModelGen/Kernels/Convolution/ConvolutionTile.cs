@@ -272,19 +272,9 @@ internal static unsafe class ConvolutionTile
         {
             ref T row = ref source[taps[k]];
             TV x0 = S.Load(ref row, 0), x1 = S.Load(ref row, second);
-            TV b = S.Splat(a[0]);
-            s00 = S.Fma(b, x0, s00); s01 = S.Fma(b, x1, s01);
-            b = S.Splat(a[1]);
-            s10 = S.Fma(b, x0, s10); s11 = S.Fma(b, x1, s11);
-            b = S.Splat(a[2]);
-            s20 = S.Fma(b, x0, s20); s21 = S.Fma(b, x1, s21);
-            b = S.Splat(a[3]);
-            s30 = S.Fma(b, x0, s30); s31 = S.Fma(b, x1, s31);
-            b = S.Splat(a[4]);
-            s40 = S.Fma(b, x0, s40); s41 = S.Fma(b, x1, s41);
-            b = S.Splat(a[5]);
-            s50 = S.Fma(b, x0, s50); s51 = S.Fma(b, x1, s51);
-            b = S.Splat(a[6]);
+            Microkernels.Fma6<T, TV, S>(x0, x1, ref a[0], ref a[1], ref a[2], ref a[3], ref a[4], ref a[5],
+                ref s00, ref s01, ref s10, ref s11, ref s20, ref s21, ref s30, ref s31, ref s40, ref s41, ref s50, ref s51);
+            TV b = S.Splat(a[6]);
             s60 = S.Fma(b, x0, s60); s61 = S.Fma(b, x1, s61);
             b = S.Splat(a[7]);
             s70 = S.Fma(b, x0, s70); s71 = S.Fma(b, x1, s71);

@@ -85,7 +85,9 @@ internal static unsafe class WeightTapsTile
             if (stride == 1)
             {
                 // Two positions per iteration, each the same step as below: half the loop's own instructions, and the
-                // taps' pointers that do not fit the registers reloaded once per two positions.
+                // taps' pointers that do not fit the registers reloaded once per two positions. The step is written out
+                // three times on purpose: as an inlined helper taking each tap's value by reference, the 13-tap copy ran
+                // 1.6× slower (conv1 backward 0.601 and 1/1.598, the references held in registers the taps needed).
                 for (; ow + 2 <= outWidth; ow += 2, off += 2)
                 {
                     TV b = S.Load(ref bp, 0);
