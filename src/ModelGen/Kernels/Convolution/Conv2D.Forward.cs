@@ -162,29 +162,38 @@ public static partial class Conv2D
             throw new ArgumentException($"The packed weights are for {packed.Outputs} × {packed.Inputs} weights; this convolution has {filters} × {rows}.", nameof(packed));
         fixed (T* px = x, pw = w, pb = b, py = y, pg = gamma, pbeta = beta, pm = mean, pv = variance)
         {
-            T* weights;
-            bool byRows = PositionLanes<T>(g);
-            int nr = FilterColumns<T>(filters), panel = RowPanel<T>(filters, accumulate: false);
-            if (packed is not null)
-            {
-                weights = byRows ? packed.ForRows(w, version, panel) : packed.For(w, version, nr: nr);
-            }
-            else if (byRows)
-            {
-                weights = ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionWeights, PackedGemm.PackedALength(filters, rows));
-                PackedWeights<T>.PackRowPanels(pw, rows, filters, weights, panel);
-            }
-            else
-            {
-                weights = ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionWeights, PackedGemm.PackedLength<T>(rows, filters));
-                PackedGemm.PackB(pw, 1, rows, rows, filters, weights, nr: nr);
-            }
+            T* weights = Packed(pw, w, packed, version, g, out bool byRows, out int panel);
             var ops = new FilterOps<T>
             {
                 Bias = pb, Gamma = pg, Beta = pbeta, Mean = pm, Variance = pv, Epsilon = epsilon, ReluFirst = reluFirst, Relu = relu,
             };
             Direct(px, weights, byRows, panel, py, g, ops, threads, pooling: pooling, packed: packed);
         }
+    }
+
+    /// <summary>
+    /// The weights <paramref name="w"/> (at <paramref name="pw"/>) packed for the tiles <see cref="PositionLanes{T}"/> chooses
+    /// (<paramref name="byRows"/>; row panels of <paramref name="panel"/> filters): from <paramref name="packed"/>, packed
+    /// again only when <paramref name="version"/> is not its, or with no <paramref name="packed"/> into the calling
+    /// thread's scratch for this call.
+    /// </summary>
+    private static unsafe T* Packed<T>(T* pw, ReadOnlySpan<T> w, PackedWeights<T>? packed, long version, in Geometry g, out bool byRows, out int panel)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
+        int rows = g.Rows, filters = g.Filters;
+        byRows = PositionLanes<T>(g);
+        int nr = FilterColumns<T>(filters);
+        panel = RowPanel<T>(filters, accumulate: false);
+        if (packed is not null) return byRows ? packed.ForRows(w, version, panel) : packed.For(w, version, nr: nr);
+        if (byRows)
+        {
+            T* weights = ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionWeights, PackedGemm.PackedALength(filters, rows));
+            PackedWeights<T>.PackRowPanels(pw, rows, filters, weights, panel);
+            return weights;
+        }
+        T* columns = ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionWeights, PackedGemm.PackedLength<T>(rows, filters));
+        PackedGemm.PackB(pw, 1, rows, rows, filters, columns, nr: nr);
+        return columns;
     }
 
     /// <summary>
@@ -259,12 +268,50 @@ public static partial class Conv2D
         bool accumulate = false, MaxPooling pooling = default, PackedWeights<T>? packed = null)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
+        ForwardJob<T> job = NewJob(x, weights, byRows, panel, y, g, ops, accumulate, pooling, ThreadScratch.Slot.ConvolutionCall);
+        int tiles = job.ByRows ? g.OutHeight : (g.Positions + GemmBlocking.TileRows - 1) / GemmBlocking.TileRows;
+        // Split at a quarter of a product's multiply-adds: short tap loops, padded tiles and the epilogue make a
+        // convolution's multiply-add several times a product's in time (LeNet's first convolution at batch 1, 313 k of
+        // them, took about 15 µs on one core on position tiles, enough to share; batch-1 LeNet as a whole showed no
+        // difference beyond the drift, AVX2, 2 cores). Except a single sample's row tiles, which store their rows straight
+        // from the registers and split as products do: on 512-bit row tiles that layer takes 5 µs on one core and 8 µs on
+        // two (Zen 5, --convolutions --batch 1; batch-1 LeNet 1.189× and 1.176×).
+        // A single sample that could be split, of a layer with packed weights, is split or not as its own calls have
+        // shown faster (see SplitChoice).
+        int units = job.BySamples ? g.N : tiles;
+        int parts = Parallelism.Parts(threads, (job.ByRows && !job.BySamples ? 1 : 4) * g.Work, units);
+        bool choose = parts > 1 && !job.BySamples && packed is not null;
+        long start = 0;
+        if (choose)
+        {
+            if (packed!.SingleSample.Alone) parts = 1;
+            start = packed.SingleSample.Start();
+        }
+        if (parts <= 1)
+            ForwardPart<T>(&job, 0, 1);
+        else
+            WorkerPool.Shared.RunChunks(&ForwardPart<T>, &job, Parallelism.Chunks(parts, units), parts);
+        if (pooling.Pool > 0 && !job.BySamples && !job.PoolRows)
+            PoolSample(job, job.Y, 0);
+        if (choose)
+            packed!.SingleSample.End(start);
+    }
+
+    /// <summary>
+    /// A forward call's job (see <see cref="Direct{T}"/>): the tap offsets and the per-filter tables in the calling
+    /// thread's scratch <paramref name="tables"/>, and for a single sample that is pooled, the output before pooling in
+    /// the calling thread's <see cref="ThreadScratch.Slot.ConvolutionOutput"/>.
+    /// </summary>
+    private static unsafe ForwardJob<T> NewJob<T>(T* x, T* weights, bool byRows, int panel, T* y, in Geometry g, in FilterOps<T> ops,
+        bool accumulate, MaxPooling pooling, ThreadScratch.Slot tables)
+        where T : unmanaged, IFloatingPointIeee754<T>
+    {
         int filters = g.Filters, nr = FilterColumns<T>(filters);
         nint padded = (filters + nr - 1) / nr * nr; // at most the packed weights' length, so no overflow
         // The calling thread's tables: five per-filter vectors padded to whole panels, and to the six filters a row tile's
         // epilogue reads (fewer filters than six with 128-bit double vectors), then the taps' offsets.
         nint table = Math.Max(padded, (GemmBlocking.TileRows + nr - 1) / nr * nr);
-        T* call = ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionCall, 5 * table + ((nint)g.Rows * sizeof(int) + sizeof(T) - 1) / sizeof(T));
+        T* call = ThreadScratch.For<T>(tables, 5 * table + ((nint)g.Rows * sizeof(int) + sizeof(T) - 1) / sizeof(T));
         var job = new ForwardJob<T>
         {
             G = g, X = x, Y = y, Weights = weights, Taps = (int*)(call + 5 * table),
@@ -310,32 +357,7 @@ public static partial class Conv2D
             job.FilterStride = (int)padded;
             job.Y = job.BySamples ? null : ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionOutput, SampleLength(job));
         }
-        int tiles = job.ByRows ? g.OutHeight : (g.Positions + GemmBlocking.TileRows - 1) / GemmBlocking.TileRows;
-        // Split at a quarter of a product's multiply-adds: short tap loops, padded tiles and the epilogue make a
-        // convolution's multiply-add several times a product's in time (LeNet's first convolution at batch 1, 313 k of
-        // them, took about 15 µs on one core on position tiles, enough to share; batch-1 LeNet as a whole showed no
-        // difference beyond the drift, AVX2, 2 cores). Except a single sample's row tiles, which store their rows straight
-        // from the registers and split as products do: on 512-bit row tiles that layer takes 5 µs on one core and 8 µs on
-        // two (Zen 5, --convolutions --batch 1; batch-1 LeNet 1.189× and 1.176×).
-        // A single sample that could be split, of a layer with packed weights, is split or not as its own calls have
-        // shown faster (see SplitChoice).
-        int units = job.BySamples ? g.N : tiles;
-        int parts = Parallelism.Parts(threads, (job.ByRows && !job.BySamples ? 1 : 4) * g.Work, units);
-        bool choose = parts > 1 && !job.BySamples && packed is not null;
-        long start = 0;
-        if (choose)
-        {
-            if (packed!.SingleSample.Alone) parts = 1;
-            start = packed.SingleSample.Start();
-        }
-        if (parts <= 1)
-            ForwardPart<T>(&job, 0, 1);
-        else
-            WorkerPool.Shared.RunChunks(&ForwardPart<T>, &job, Parallelism.Chunks(parts, units), parts);
-        if (pooling.Pool > 0 && !job.BySamples && !job.PoolRows)
-            PoolSample(job, job.Y, 0);
-        if (choose)
-            packed!.SingleSample.End(start);
+        return job;
     }
 
     /// <summary>
@@ -420,6 +442,14 @@ public static partial class Conv2D
         else ForwardPart<T, Vector128<T>, Lanes128<T>>(job, part, parts);
     }
 
+    /// <summary>
+    /// The share of a single sample's units that part <paramref name="part"/> of <paramref name="parts"/> computes: its
+    /// position tiles of six, or with row tiles its output rows (whole pairs of them when the tiles pool the pairs).
+    /// </summary>
+    private static (int Start, int End) SampleUnits<T>(in ForwardJob<T> job, int part, int parts) where T : unmanaged, IFloatingPointIeee754<T> =>
+        job.ByRows ? Parallelism.Range(job.G.OutHeight, part, parts, job.PoolRows ? 2 : 1)
+            : Parallelism.Range((job.G.Positions + GemmBlocking.TileRows - 1) / GemmBlocking.TileRows, part, parts, 1);
+
     private static unsafe void ForwardPart<T, TV, S>(ForwardJob<T> job, int part, int parts)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
     {
@@ -427,9 +457,18 @@ public static partial class Conv2D
         Geometry g = job.G;
         int nr = 2 * S.Width, positions = g.Positions, tiles = (positions + mr - 1) / mr;
         (int s0, int s1) = job.BySamples ? Parallelism.Range(g.N, part, parts, 1) : (0, g.N);
-        (int t0, int t1) = job.BySamples ? (0, tiles) : Parallelism.Range(tiles, part, parts, 1);
+        (int t0, int t1) = job.BySamples ? (0, tiles) : SampleUnits(job, part, parts);
         if (s0 >= s1 || t0 >= t1) return;
+        Tiles<T, TV, S>(job, s0, s1, t0, t1);
+    }
 
+    /// <summary>Samples <c>[s0, s1)</c> of a forward call in position tiles, of each its tiles <c>[t0, t1)</c> (see <see cref="ForwardPart{T, TV, S}"/>).</summary>
+    private static unsafe void Tiles<T, TV, S>(ForwardJob<T> job, int s0, int s1, int t0, int t1)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
+    {
+        const int mr = GemmBlocking.TileRows;
+        Geometry g = job.G;
+        int nr = 2 * S.Width, positions = g.Positions;
         T* padded = g.ReadsInside ? null
             : ThreadScratch.For<T>(ThreadScratch.Slot.ConvolutionPart, (nint)g.Channels * g.SpanHeight * g.SpanWidth);
         nint rowStride = g.ReadsInside ? g.Width : g.SpanWidth;
@@ -528,12 +567,23 @@ public static partial class Conv2D
     private static unsafe void RowsPart<T, TV, S>(ForwardJob<T> job, int part, int parts)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
     {
+        Geometry g = job.G;
+        (int s0, int s1) = job.BySamples ? Parallelism.Range(g.N, part, parts, 1) : (0, g.N);
+        (int r0, int r1) = job.BySamples ? (0, g.OutHeight) : SampleUnits(job, part, parts);
+        if (s0 >= s1 || r0 >= r1) return;
+        Rows<T, TV, S>(job, s0, s1, r0, r1);
+    }
+
+    /// <summary>
+    /// Samples <c>[s0, s1)</c> of a forward call in row tiles, of each its output rows <c>[r0, r1)</c> (see
+    /// <see cref="RowsPart{T, TV, S}"/>; when the tiles pool pairs of rows, <paramref name="r0"/> is even).
+    /// </summary>
+    private static unsafe void Rows<T, TV, S>(ForwardJob<T> job, int s0, int s1, int r0, int r1)
+        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
+    {
         const int mr = GemmBlocking.TileRows;
         Geometry g = job.G;
         int nr = 2 * S.Width, positions = g.Positions, width = g.OutWidth;
-        (int s0, int s1) = job.BySamples ? Parallelism.Range(g.N, part, parts, 1) : (0, g.N);
-        (int r0, int r1) = job.BySamples ? (0, g.OutHeight) : Parallelism.Range(g.OutHeight, part, parts, job.PoolRows ? 2 : 1);
-        if (s0 >= s1 || r0 >= r1) return;
 
         // The padded sample, and slack after it for the last row's vectors (their extra lanes are computed and dropped).
         nint plane = (nint)g.SpanHeight * g.SpanWidth;

@@ -27,9 +27,15 @@ internal sealed unsafe class ThreadScratch
         ConvolutionOutput,
         /// <summary>A dense layer's weights repacked from its forward panels for a deferred input gradient, on the calling thread.</summary>
         InputGradientWeights,
+        /// <summary>The second block's per-call tables of a pair of convolutions on a single sample, on the calling thread.</summary>
+        PairCall,
+        /// <summary>The first block's output of a pair of convolutions, the rows a part reads, on each thread that runs a part.</summary>
+        PairBetween,
+        /// <summary>The first block's convolution output of a pair before it is pooled, on each thread that runs a part.</summary>
+        PairOutput,
     }
 
-    private const int Slots = (int)Slot.InputGradientWeights + 1; // the last slot's number + 1
+    private const int Slots = (int)Slot.PairOutput + 1; // the last slot's number + 1
 
     [System.ThreadStatic] private static ThreadScratch? t_current;
     private readonly void*[] _pointers = new void*[Slots];

@@ -23,16 +23,19 @@ internal static unsafe class MaxPairsPositionMajor
     /// (<paramref name="filterStride"/> a multiple of 8 and at least <paramref name="filters"/>; the lanes past the
     /// filters are read, not stored), for <c>outHeight·outWidth ≥ 8</c>, <c>2·outHeight ≤ height</c> and
     /// <c>2·outWidth ≤ width</c> (the caller's checks). The last group of eight pooled positions is moved back to end at
-    /// the last one (it stores some of the group before again, the same values).
+    /// the last one (it stores some of the group before again, the same values). <paramref name="plane"/>: the distance
+    /// between two filters' planes in <paramref name="y"/> (0: <c>outHeight·outWidth</c>); larger when the call pools a
+    /// band of rows of a sample, <paramref name="x"/> and <paramref name="y"/> then pointing at its first row.
     /// </summary>
-    public static void Forward(float* x, int filterStride, int filters, int width, float* y, int outHeight, int outWidth)
+    public static void Forward(float* x, int filterStride, int filters, int width, float* y, int outHeight, int outWidth, int plane = 0)
     {
-        int plane = outHeight * outWidth;
+        int count = outHeight * outWidth;
+        if (plane == 0) plane = count;
         nint right = filterStride, down = (nint)width * filterStride;
         nint* windows = stackalloc nint[8];
         for (int group = 0; ; group += 8)
         {
-            int start = Math.Min(group, plane - 8);
+            int start = Math.Min(group, count - 8);
             // Each pooled position's window: its top-left position's filters.
             for (int i = 0; i < 8; i++)
             {
@@ -61,7 +64,7 @@ internal static unsafe class MaxPairsPositionMajor
                 if (n > 6) Avx.Store(yf + 6 * plane, c6);
                 if (n > 7) Avx.Store(yf + 7 * plane, c7);
             }
-            if (start == plane - 8) return;
+            if (start == count - 8) return;
         }
     }
 
