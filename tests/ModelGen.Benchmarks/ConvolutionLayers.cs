@@ -37,7 +37,65 @@ public static class ConvolutionLayers
             string Cell(double s, double flops) => $"{s * 1e6:0} | {flops / s / 1e9:0.0} | {100 * flops / s / 1e9 / reference:0}%";
             Console.WriteLine($"| {Layers[layer].Name} | {Cell(forward, 2 * d.MultiplyAdds)} | {Cell(backward, (Layers[layer].InputGradient ? 4 : 2) * d.MultiplyAdds)} |");
         }
+        // Both blocks at inference as the model runs them (each pooled 2 × 2), as two calls and as one pair call.
+        var pair = new Pair(threads, batch);
+        double separate = DenseProducts.Time(pair.Separate, seconds), together = DenseProducts.Time(pair.Together, seconds);
+        string Row(double s) => $"{s * 1e6:0.0} | {2 * pair.MultiplyAdds / s / 1e9:0.0} | {100 * 2 * pair.MultiplyAdds / s / 1e9 / reference:0}%";
+        Console.WriteLine();
+        Console.WriteLine("| both blocks, batch norm, ReLU and pooling at inference | µs | GFLOP/s | % |");
+        Console.WriteLine("|---|--:|--:|--:|");
+        Console.WriteLine($"| two calls (ForwardNormalizedMaxPooled) | {Row(separate)} |");
+        Console.WriteLine($"| one call (ForwardNormalizedMaxPooledPair) | {Row(together)} |");
         return 0;
+    }
+
+    /// <summary>LeNet's two blocks (convolution, batch norm, ReLU, 2 × 2 max pooling) at inference, as two calls or as one pair.</summary>
+    internal sealed class Pair
+    {
+        private readonly float[] _x, _w1, _w2, _stats1, _stats2, _var1, _var2, _between, _y;
+        private readonly PackedWeights<float> _packed1 = new(25, 16), _packed2 = new(400, 32);
+        private readonly int _threads, _batch;
+
+        public Pair(int threads, int batch)
+        {
+            (_threads, _batch) = (threads, batch);
+            _x = BenchCase.Normal(batch * 784, 1);
+            _w1 = BenchCase.Normal(16 * 25, 2);
+            _w2 = BenchCase.Normal(32 * 400, 3);
+            _stats1 = BenchCase.Normal(16, 4);
+            _stats2 = BenchCase.Normal(32, 5);
+            _var1 = Array.ConvertAll(BenchCase.Normal(16, 6), v => 0.5f + v * v);
+            _var2 = Array.ConvertAll(BenchCase.Normal(32, 7), v => 0.5f + v * v);
+            _between = new float[batch * 16 * 14 * 14];
+            _y = new float[batch * 32 * 5 * 5];
+        }
+
+        /// <summary>Multiply-adds of both convolutions.</summary>
+        public double MultiplyAdds => (double)_batch * (16 * 25 * 784 + 32 * 400 * 100);
+
+        public void Separate()
+        {
+            Conv2D.ForwardNormalizedMaxPooled<float>(_x, _w1, _packed1, 1, _stats1, _stats1, _stats1, _stats1, _var1, _between,
+                _batch, 1, 28, 28, 16, Kernel, 1, 2, 2, 28, 28, 1e-5, 2, 2, 14, 14, _threads, relu: true);
+            Conv2D.ForwardNormalizedMaxPooled<float>(_between, _w2, _packed2, 1, _stats2, _stats2, _stats2, _stats2, _var2, _y,
+                _batch, 16, 14, 14, 32, Kernel, 1, 0, 0, 10, 10, 1e-5, 2, 2, 5, 5, _threads, relu: true);
+        }
+
+        public void Together() => Conv2D.ForwardNormalizedMaxPooledPair<float>(_x,
+            new NormalizedConvolution<float>
+            {
+                Weights = _w1, Packed = _packed1, Bias = _stats1, Gamma = _stats1, Beta = _stats1, RunningMean = _stats1, RunningVar = _var1,
+                Channels = 1, Height = 28, Width = 28, Filters = 16, Kernel = Kernel, Stride = 1, PadTop = 2, PadLeft = 2, OutHeight = 28,
+                OutWidth = 28, Epsilon = 1e-5, Pool = 2, PoolStride = 2, PooledHeight = 14, PooledWidth = 14, Relu = true,
+            },
+            _between,
+            new NormalizedConvolution<float>
+            {
+                Weights = _w2, Packed = _packed2, Bias = _stats2, Gamma = _stats2, Beta = _stats2, RunningMean = _stats2, RunningVar = _var2,
+                Channels = 16, Height = 14, Width = 14, Filters = 32, Kernel = Kernel, Stride = 1, OutHeight = 10, OutWidth = 10,
+                Epsilon = 1e-5, Pool = 2, PoolStride = 2, PooledHeight = 5, PooledWidth = 5, Relu = true,
+            },
+            _y, _batch, 1, _threads);
     }
 
     /// <summary>One of <see cref="Layers"/> at batch 64 with its operands (normal values, a positive variance) and its two passes.</summary>

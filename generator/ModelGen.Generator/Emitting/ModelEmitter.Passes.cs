@@ -43,27 +43,30 @@ internal sealed partial class ModelEmitter
                 EmitForwardStep(_layers[i], inTrainingBranch: false);
                 continue;
             }
-            // Convolution, batch norm (ReLU, max pooling): at inference, one pass; in training, batch norm needs the batch's statistics.
-            string names = string.Join(" -> ", _layers.Skip(i).Take(fused).Select(l => l.Name));
+            // Convolution, batch norm (ReLU, max pooling): at inference, one pass; in training, batch norm needs the batch's
+            // statistics. Two such groups in a row, the second reading the first's output: at inference, one call for both.
+            int paired = PairedGroup(i, fused);
+            int layers = fused + paired;
+            string names = string.Join(" -> ", _layers.Skip(i).Take(layers).Select(l => l.Name));
             if (Trainable)
             {
-                _w.Line($"// {names}: in training, layer by layer; at inference, one pass (see below)");
+                _w.Line($"// {names}: in training, layer by layer; at inference, {(paired > 0 ? "one call" : "one pass")} (see below)");
                 _w.Open("if (training)");
-                for (int j = i; j < i + fused; j++)
+                for (int j = i; j < i + layers; j++)
                 {
                     if (j > i) _w.Line();
                     EmitForwardStep(_layers[j], inTrainingBranch: true);
                 }
                 _w.Close();
                 _w.Open("else");
-                EmitFusedInference(i, fused);
+                EmitFusedInference(i, fused, paired);
                 _w.Close();
             }
             else
             {
-                EmitFusedInference(i, fused);
+                EmitFusedInference(i, fused, paired);
             }
-            i += fused - 1;
+            i += layers - 1;
         }
         _w.Close();
         _w.Line();
@@ -78,15 +81,45 @@ internal sealed partial class ModelEmitter
 
     /// <summary>
     /// The inference pass of a convolution, its batch norm, ReLU and max pooling (a group the planner fused), written
-    /// where the group's last layer writes.
+    /// where the group's last layer writes; with <paramref name="paired"/> layers of a second group after it that reads
+    /// its output (<see cref="PairedGroup"/>), both groups in one call.
     /// </summary>
-    private void EmitFusedInference(int i, int fused)
+    private void EmitFusedInference(int i, int fused, int paired)
     {
-        bool relu = fused > 2 && _layers[i + 2].Spec.Kind == LayerKind.ReLU;
-        LayerPlan? pool = _layers[i + fused - 1].Spec.Kind == LayerKind.MaxPool2D ? _layers[i + fused - 1] : null;
+        if (paired > 0)
+        {
+            var (a, b) = (Group(i, fused), Group(i + fused, paired));
+            string steps = (a.Relu || b.Relu ? " (and the ReLUs)" : "") + (a.Pool is not null || b.Pool is not null ? ", then max-pooled" : "");
+            _w.Line($"// {string.Join(" -> ", _layers.Skip(i).Take(fused + paired).Select(l => l.Name))} at inference: both convolutions");
+            _w.Line($"// with running statistics{steps} per register tile, in one call; a single sample is split over the threads so");
+            _w.Line("// that each computes the rows of the first group's output that its share of the second group reads");
+            Conv2D.EmitNormalizedPairInference(Step(_layers[i]), a, Output(i + fused - 1), Step(_layers[i + fused]), b, Output(i + fused + paired - 1));
+            return;
+        }
+        (LayerPlan norm, bool relu, LayerPlan? pool) = Group(i, fused);
         _w.Line($"// {string.Join(" -> ", _layers.Skip(i).Take(fused).Select(l => l.Name))} at inference: the convolution with running statistics{(relu ? " and the ReLU" : "")} applied per register tile"
             + (pool is null ? "" : ", then max-pooled sample by sample"));
-        Conv2D.EmitNormalizedInference(Step(_layers[i]), _layers[i + 1], Output(i + fused - 1), relu, pool);
+        Conv2D.EmitNormalizedInference(Step(_layers[i]), norm, Output(i + fused - 1), relu, pool);
+    }
+
+    /// <summary>The batch norm of the fused group of <paramref name="fused"/> layers at <paramref name="i"/>, whether a ReLU follows it, and its max pooling if any.</summary>
+    private (LayerPlan Norm, bool Relu, LayerPlan? Pool) Group(int i, int fused) =>
+        (_layers[i + 1], fused > 2 && _layers[i + 2].Spec.Kind == LayerKind.ReLU,
+            _layers[i + fused - 1].Spec.Kind == LayerKind.MaxPool2D ? _layers[i + fused - 1] : null);
+
+    /// <summary>
+    /// The layers of the fused group right after the one of <paramref name="fused"/> layers at <paramref name="i"/> when
+    /// its convolution reads that group's output and every layer of it runs (then both run as one call at inference),
+    /// else 0.
+    /// </summary>
+    private int PairedGroup(int i, int fused)
+    {
+        int j = i + fused;
+        if (j >= _layers.Count || _exec.FusedGroup[j] == 0) return 0;
+        int paired = _exec.FusedGroup[j];
+        for (int k = j; k < j + paired; k++)
+            if (!_exec.Live[k]) return 0;
+        return Step(_layers[j]).Input() == Output(j - 1) ? paired : 0;
     }
 
     private void EmitBackward()

@@ -145,6 +145,40 @@ internal sealed class Conv2D : LayerModule
         s.W.Line($"    epsilon: {Number(norm.Spec.Epsilon)}, {window}{s.Threads}{(conv.Activation == ActivationKind.ReLU ? ", reluBeforeNorm: true" : "")}{(relu ? ", relu: true" : "")});");
     }
 
+    /// <summary>
+    /// The inference pass of two fused groups in a row (convolution, batch norm, ReLU, max pooling each), the second
+    /// reading the first's output: one <c>Conv2D.ForwardNormalizedMaxPooledPair</c> call, the first group's output written
+    /// to <paramref name="between"/> and the second's to <paramref name="output"/>, with the bits of two
+    /// <see cref="EmitNormalizedInference"/> calls.
+    /// </summary>
+    public static void EmitNormalizedPairInference(LayerStep first, (LayerPlan Norm, bool Relu, LayerPlan? Pool) a, string between,
+        LayerStep second, (LayerPlan Norm, bool Relu, LayerPlan? Pool) b, string output)
+    {
+        first.W.Line($"{LayerStep.Kernels}.Conv2D.ForwardNormalizedMaxPooledPair<{first.T}>({first.Input()},");
+        EmitBlock(first, a);
+        first.W.Line($"    {between},");
+        EmitBlock(second, b);
+        first.W.Line($"    {output}, n, _weightVersion, {first.Threads});");
+    }
+
+    /// <summary>One group as a <c>NormalizedConvolution</c> argument, its shapes spelled out.</summary>
+    private static void EmitBlock(LayerStep s, (LayerPlan Norm, bool Relu, LayerPlan? Pool) group)
+    {
+        LayerPlan conv = s.Layer, norm = group.Norm;
+        LayerPlan? pool = group.Pool;
+        s.W.Line($"    new {LayerStep.Kernels}.NormalizedConvolution<{s.T}>");
+        s.W.Line("    {");
+        s.W.Line($"        Weights = {LayerStep.Tensor(conv.Weight!)}, Packed = {Weighted.PackedField(conv)}, Bias = {s.TensorOrEmpty(conv.Bias)},");
+        s.W.Line($"        Gamma = {LayerStep.Tensor(norm.Weight!)}, Beta = {LayerStep.Tensor(norm.Bias!)}, RunningMean = {LayerStep.Tensor(norm.RunningMean!)}, RunningVar = {LayerStep.Tensor(norm.RunningVar!)},");
+        s.W.Line($"        Channels = {Int(conv.Input.Dims[0])}, Height = {Int(conv.Input.Dims[1])}, Width = {Int(conv.Input.Dims[2])}, Filters = {Int(conv.Spec.Filters)}, "
+            + $"Kernel = {Int(conv.Spec.KernelSize)}, Stride = {Int(conv.Spec.Stride)}, PadTop = {Int(conv.PadTop)}, PadLeft = {Int(conv.PadLeft)},");
+        s.W.Line($"        OutHeight = {Int(conv.Output.Dims[1])}, OutWidth = {Int(conv.Output.Dims[2])}, Epsilon = {Number(norm.Spec.Epsilon)},");
+        if (pool is not null)
+            s.W.Line($"        Pool = {Int(pool.Spec.PoolSize)}, PoolStride = {Int(pool.Spec.Stride)}, PooledHeight = {Int(pool.Output.Dims[1])}, PooledWidth = {Int(pool.Output.Dims[2])},");
+        s.W.Line($"        ReluBeforeNorm = {Bool(conv.Activation == ActivationKind.ReLU)}, Relu = {Bool(group.Relu)},");
+        s.W.Line("    },");
+    }
+
     public override void EmitBackward(LayerStep s)
     {
         LayerPlan layer = s.Layer;

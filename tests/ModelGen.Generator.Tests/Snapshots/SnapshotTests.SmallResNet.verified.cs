@@ -550,7 +550,7 @@ namespace Demo
             global::ModelGen.Kernels.Conv2D.Forward<float>(inputs, StemWeight, _stemPackedWeight, _weightVersion, StemBias, _stemOutput,
                 n, channels: 1, height: 28, width: 28, filters: 32, kernel: 3, stride: 1, padTop: 1, padLeft: 1, outHeight: 28, outWidth: 28, threads: 0, relu: true);
 
-            // conv2d1 -> batchnorm0 -> relu0: in training, layer by layer; at inference, one pass (see below)
+            // conv2d1 -> batchnorm0 -> relu0 -> conv2d2 -> batchnorm1: in training, layer by layer; at inference, one call (see below)
             if (training)
             {
                 // conv2d1: convolution [n x 32 x 28 x 28] -> [n x 32 x 28 x 28], 3x3 kernels, stride 1, zero padding 1
@@ -563,19 +563,7 @@ namespace Demo
 
                 // relu0: ReLU over [n x 32 x 28 x 28]
                 global::ModelGen.Kernels.Activations.ReluForward<float>(Rows(_batchnorm0Output, n, 25088), Rows(_relu0Output, n, 25088), threads: 0);
-            }
-            else
-            {
-                // conv2d1 -> batchnorm0 -> relu0 at inference: the convolution with running statistics and the ReLU applied per register tile
-                global::ModelGen.Kernels.Conv2D.ForwardNormalized<float>(_stemOutput, Conv2d1Weight, _conv2d1PackedWeight, _weightVersion, Conv2d1Bias,
-                    Batchnorm0Weight, Batchnorm0Bias, Batchnorm0RunningMean, Batchnorm0RunningVar, _relu0Output,
-                    n, channels: 32, height: 28, width: 28, filters: 32, kernel: 3, stride: 1, padTop: 1, padLeft: 1, outHeight: 28, outWidth: 28,
-                    epsilon: 1e-5, threads: 0, relu: true);
-            }
 
-            // conv2d2 -> batchnorm1: in training, layer by layer; at inference, one pass (see below)
-            if (training)
-            {
                 // conv2d2: convolution [n x 32 x 28 x 28] -> [n x 32 x 28 x 28], 3x3 kernels, stride 1, zero padding 1
                 global::ModelGen.Kernels.Conv2D.Forward<float>(_relu0Output, Conv2d2Weight, _conv2d2PackedWeight, _weightVersion, Conv2d2Bias, _conv2d2Output,
                     n, channels: 32, height: 28, width: 28, filters: 32, kernel: 3, stride: 1, padTop: 1, padLeft: 1, outHeight: 28, outWidth: 28, threads: 0);
@@ -586,11 +574,28 @@ namespace Demo
             }
             else
             {
-                // conv2d2 -> batchnorm1 at inference: the convolution with running statistics applied per register tile
-                global::ModelGen.Kernels.Conv2D.ForwardNormalized<float>(_relu0Output, Conv2d2Weight, _conv2d2PackedWeight, _weightVersion, Conv2d2Bias,
-                    Batchnorm1Weight, Batchnorm1Bias, Batchnorm1RunningMean, Batchnorm1RunningVar, _batchnorm1Output,
-                    n, channels: 32, height: 28, width: 28, filters: 32, kernel: 3, stride: 1, padTop: 1, padLeft: 1, outHeight: 28, outWidth: 28,
-                    epsilon: 1e-5, threads: 0);
+                // conv2d1 -> batchnorm0 -> relu0 -> conv2d2 -> batchnorm1 at inference: both convolutions
+                // with running statistics (and the ReLUs) per register tile, in one call; a single sample is split over the threads so
+                // that each computes the rows of the first group's output that its share of the second group reads
+                global::ModelGen.Kernels.Conv2D.ForwardNormalizedMaxPooledPair<float>(_stemOutput,
+                    new global::ModelGen.Kernels.NormalizedConvolution<float>
+                    {
+                        Weights = Conv2d1Weight, Packed = _conv2d1PackedWeight, Bias = Conv2d1Bias,
+                        Gamma = Batchnorm0Weight, Beta = Batchnorm0Bias, RunningMean = Batchnorm0RunningMean, RunningVar = Batchnorm0RunningVar,
+                        Channels = 32, Height = 28, Width = 28, Filters = 32, Kernel = 3, Stride = 1, PadTop = 1, PadLeft = 1,
+                        OutHeight = 28, OutWidth = 28, Epsilon = 1e-5,
+                        ReluBeforeNorm = false, Relu = true,
+                    },
+                    _relu0Output,
+                    new global::ModelGen.Kernels.NormalizedConvolution<float>
+                    {
+                        Weights = Conv2d2Weight, Packed = _conv2d2PackedWeight, Bias = Conv2d2Bias,
+                        Gamma = Batchnorm1Weight, Beta = Batchnorm1Bias, RunningMean = Batchnorm1RunningMean, RunningVar = Batchnorm1RunningVar,
+                        Channels = 32, Height = 28, Width = 28, Filters = 32, Kernel = 3, Stride = 1, PadTop = 1, PadLeft = 1,
+                        OutHeight = 28, OutWidth = 28, Epsilon = 1e-5,
+                        ReluBeforeNorm = false, Relu = false,
+                    },
+                    _batchnorm1Output, n, _weightVersion, threads: 0);
             }
 
             // add0: batchnorm1 + stem, elementwise over [n x 32 x 28 x 28]
