@@ -161,3 +161,26 @@ public class ConvolutionBenchmarks
     [Benchmark(Description = "Conv2D backward, batch 64")]
     public void Backward() => _d.Backward();
 }
+
+/// <summary>
+/// BenchmarkDotNet cases for LeNet's two blocks at inference on a single sample, as two calls and as one pair call
+/// (<see cref="Conv2D.ForwardNormalizedMaxPooledPair{T}"/>), on one thread and on all.
+/// </summary>
+[MemoryDiagnoser]
+public class ConvolutionPairBenchmarks
+{
+    private ConvolutionLayers.Pair _pair = null!;
+
+    /// <summary>Threads: 1, or 0 for all (the pair is split once, each block on its own otherwise).</summary>
+    [Params(1, 0)]
+    public int Threads { get; set; }
+
+    [GlobalSetup]
+    public void Setup() => _pair = new ConvolutionLayers.Pair(Threads, batch: 1);
+
+    [Benchmark(Baseline = true, Description = "LeNet's two blocks, batch 1, two calls")]
+    public void Separate() => _pair.Separate();
+
+    [Benchmark(Description = "LeNet's two blocks, batch 1, one pair call")]
+    public void Together() => _pair.Together();
+}

@@ -65,7 +65,7 @@ public static class Program
         if (args[0] == "--ab-ort") return OrtComparison.Run(args);
         if (args[0] == "--phases") return StepPhases.Run(args);
 
-        var summaries = BenchmarkSwitcher.FromTypes([typeof(TrainStepBenchmarks), typeof(DenseProductBenchmarks), typeof(ConvolutionBenchmarks)]).Run(args);
+        var summaries = BenchmarkSwitcher.FromTypes([typeof(TrainStepBenchmarks), typeof(DenseProductBenchmarks), typeof(ConvolutionBenchmarks), typeof(ConvolutionPairBenchmarks)]).Run(args);
         foreach (var summary in summaries)
             if (summary.HasCriticalValidationErrors || summary.Reports.Length == 0 || summary.Reports.Any(r => !r.Success))
                 return 1;
