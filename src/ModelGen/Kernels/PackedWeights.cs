@@ -21,6 +21,9 @@ public sealed class PackedWeights<T> where T : unmanaged, IFloatingPointIeee754<
 
     /// <summary>Whether this layer's single-sample calls run split over the threads (convolutions, and dense layers whose weights one core's L2 holds; see <see cref="SplitChoice"/>).</summary>
     internal SplitChoice SingleSample;
+
+    /// <summary>Whether single-sample calls of a pair of convolutions whose second block this layer is run split (see <see cref="Conv2D.ForwardNormalizedMaxPooledPair{T}"/>).</summary>
+    internal SplitChoice PairSample;
     private long _version = -1;
     private bool _rows;
     private int _columns;

@@ -21,12 +21,14 @@ public class ConvolutionPairTests
     }
 
     // LeNet's two blocks (position tiles on AVX2, row tiles then position tiles on AVX-512); a padded second block pooled
-    // to an odd side (row tiles: rows of 30 and of 15); a first block without pooling and a strided second pooled 3×3.
+    // to an odd side (row tiles: rows of 30 and of 15); a first block without pooling and a strided second pooled 3×3;
+    // a second block on row tiles that pool each pair of rows (rows of 16 pooled to 8), whose parts take whole pairs.
     public static TheoryData<Block, Block> Pairs() => new()
     {
         { new Block(1, 28, 16, 5, 1, 2, 28, 2, 2), new Block(16, 14, 32, 5, 1, 0, 10, 2, 2) },
         { new Block(2, 30, 9, 3, 1, 1, 30, 2, 2), new Block(9, 15, 12, 3, 1, 1, 15, 2, 2) },
         { new Block(4, 24, 16, 3, 1, 1, 24, 0, 0), new Block(16, 24, 20, 3, 2, 1, 12, 3, 2) },
+        { new Block(2, 32, 12, 3, 1, 1, 32, 2, 2), new Block(12, 16, 12, 3, 1, 1, 16, 2, 2) },
     };
 
     private sealed class Operands<T>(Block b, int seed) where T : unmanaged, IFloatingPointIeee754<T>
@@ -80,7 +82,7 @@ public class ConvolutionPairTests
             T[] x = Convert<T>(TestData.Doubles(n * first.C * first.H * first.H, seed: 60 + n));
             T[] expectedBetween = a.Alone(x, first, n, relu: true);
             T[] expected = b.Alone(expectedBetween, second, n, relu: false);
-            int callsBefore = b.Packed.SingleSample.Calls;
+            int callsBefore = b.Packed.PairSample.Calls;
             // Enough calls for both ways of the split's trial (SplitChoice alternates them), on one thread and on all.
             foreach (int threads in new[] { 1, 0 })
                 for (int call = 0; call < 4; call++)
@@ -95,7 +97,7 @@ public class ConvolutionPairTests
                 }
             // A single sample on two cores or more is timed both ways (split and alone) by the second block's choice.
             int expectedCalls = n == 1 && Environment.ProcessorCount > 1 && Parallelism.MaxThreads > 1 ? 4 : 0;
-            Assert.Equal(expectedCalls, b.Packed.SingleSample.Calls - callsBefore);
+            Assert.Equal(expectedCalls, b.Packed.PairSample.Calls - callsBefore);
         }
     }
 
@@ -125,5 +127,37 @@ public class ConvolutionPairTests
         Assert.Equal("between", e.ParamName);
         Assert.Contains("3136", e.Message);
         Assert.All(output, v => Assert.Equal(7f, v));
+    }
+
+    [Fact]
+    public void A_problem_with_a_block_is_reported_with_the_block_s_name_and_property()
+    {
+        Block first = new(1, 28, 16, 5, 1, 2, 28, 2, 2), second = new(16, 14, 32, 5, 1, 0, 10, 2, 2);
+        var a = new Operands<float>(first, 1);
+        var b = new Operands<float>(second, 2);
+        float[] x = new float[784], between = new float[first.OutSize], output = new float[second.OutSize];
+        var e = Assert.Throws<ArgumentException>(() => Conv2D.ForwardNormalizedMaxPooledPair<float>(x, a.Describe(first, true), between,
+            b.Describe(second, false) with { Weights = b.W.AsSpan(1) }, output, 1, 1));
+        Assert.Equal("second", e.ParamName);
+        Assert.StartsWith("second.Weights: ", e.Message);
+        Assert.Contains("12800", e.Message);
+
+        var range = Assert.Throws<ArgumentOutOfRangeException>(() => Conv2D.ForwardNormalizedMaxPooledPair<float>(x,
+            a.Describe(first, true) with { Kernel = 0 }, between, b.Describe(second, false), output, 1, 1));
+        Assert.Equal("first", range.ParamName);
+        Assert.StartsWith("first.Kernel: ", range.Message);
+
+        var pool = Assert.ThrowsAny<ArgumentException>(() => Conv2D.ForwardNormalizedMaxPooledPair<float>(x, a.Describe(first, true), between,
+            b.Describe(second, false) with { PooledHeight = 6 }, output, 1, 1));
+        Assert.Equal("second", pool.ParamName);
+        Assert.StartsWith("second.PooledHeight: ", pool.Message);
+    }
+
+    [Fact]
+    public void The_fourth_pair_s_second_block_runs_on_row_tiles()
+    {
+        // What the fourth case of Pairs is there for: row tiles whose parts take whole pairs of rows (16 × 16 outputs, 12
+        // filters), on every vector width.
+        Assert.True(Conv2D.TakesRowTiles<float>(12, 12, 3, 1, 16, 16));
     }
 }

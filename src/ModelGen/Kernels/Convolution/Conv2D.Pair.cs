@@ -19,7 +19,8 @@ public static partial class Conv2D
     /// half from the other core. Rows that two parts read are computed by both (LeNet, 28 × 28 into 14 × 14 into 5 × 5:
     /// each part does about two thirds of the first convolution), and each part writes its own band of
     /// <paramref name="between"/>, so it ends as the separate calls leave it. Whether the split pays is chosen by timing
-    /// as for one layer (<see cref="SplitChoice"/>, the second block's); without packed weights, for more samples, or on
+    /// as for one layer (<see cref="SplitChoice"/>: the second block's packed weights keep one for the pair, apart from the
+    /// one of that layer's own calls); without packed weights, for more samples, or on
     /// one thread, the blocks run one after the other.
     /// </remarks>
     /// <param name="x">The input, <c>n · channels · height · width</c> values of <paramref name="first"/>.</param>
@@ -37,14 +38,14 @@ public static partial class Conv2D
         in NormalizedConvolution<T> second, Span<T> output, int n, long version, int threads = 1)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        (Geometry g1, MaxPooling p1) = CheckedBlock(x, first, between, n, nameof(between));
+        (Geometry g1, MaxPooling p1) = CheckedBlock(x, first, between, n, nameof(first), nameof(x), nameof(between));
         int height = p1.Pool > 0 ? p1.OutHeight : g1.OutHeight, width = p1.Pool > 0 ? p1.OutWidth : g1.OutWidth;
         if (second.Channels != g1.Filters || second.Height != height || second.Width != width)
             throw new ArgumentException($"The second block reads {second.Channels} × {second.Height} × {second.Width} values per sample; the "
                 + $"first writes {g1.Filters} × {height} × {width}.", nameof(second));
-        (Geometry g2, MaxPooling p2) = CheckedBlock(between, second, output, n, nameof(output));
-        CheckPackedFor(first.Packed, g1);
-        CheckPackedFor(second.Packed, g2);
+        (Geometry g2, MaxPooling p2) = CheckedBlock(between, second, output, n, nameof(second), nameof(between), nameof(output));
+        CheckPackedFor(first.Packed, g1, nameof(first));
+        CheckPackedFor(second.Packed, g2, nameof(second));
         if (n == 0) return;
 
         int units = PositionLanes<T>(g2) ? g2.OutHeight : (g2.Positions + GemmBlocking.TileRows - 1) / GemmBlocking.TileRows;
@@ -53,8 +54,8 @@ public static partial class Conv2D
         long start = 0;
         if (choose)
         {
-            if (second.Packed!.SingleSample.Alone) parts = 1;
-            start = second.Packed.SingleSample.Start();
+            if (second.Packed!.PairSample.Alone) parts = 1;
+            start = second.Packed.PairSample.Start();
         }
         if (parts > 1)
             Split(x, first, between, second, output, g1, p1, g2, p2, version, parts);
@@ -65,7 +66,7 @@ public static partial class Conv2D
             RunBlock(x, first, between, g1, p1, version, blockThreads);
             RunBlock(between, second, output, g2, p2, version, blockThreads);
         }
-        if (choose) second.Packed!.SingleSample.End(start);
+        if (choose) second.Packed!.PairSample.End(start);
     }
 
     /// <summary>The two jobs of a split pair (on the caller's stack while the parts run) and where the first one's output goes.</summary>
@@ -210,27 +211,82 @@ public static partial class Conv2D
         Run(x, block.Weights, block.Packed, version, block.Bias, block.Gamma, block.Beta, block.RunningMean, block.RunningVar,
             T.CreateTruncating(block.Epsilon), y, g, threads, block.ReluBeforeNorm, block.Relu, pooling);
 
-    /// <summary>A block's geometry and pooling, with the lengths of its input, weights, operands and output checked.</summary>
-    private static (Geometry, MaxPooling) CheckedBlock<T>(ReadOnlySpan<T> x, in NormalizedConvolution<T> b, Span<T> y, int n, string yName)
+    /// <summary>
+    /// A block's geometry and pooling, with the lengths of its input, weights, operands and output checked. A problem
+    /// with the block itself is reported with the block's name, <paramref name="block"/>, as the parameter and the
+    /// property at fault in the message (<c>second.Weights: …</c>); the input and output by their own names.
+    /// </summary>
+    private static (Geometry, MaxPooling) CheckedBlock<T>(ReadOnlySpan<T> x, in NormalizedConvolution<T> b, Span<T> y, int n, string block,
+        string xName, string yName)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
-        Geometry g = CheckedInputs(x, b.Weights, n, b.Channels, b.Height, b.Width, b.Filters, b.Kernel, b.Stride, b.PadTop, b.PadLeft,
-            b.OutHeight, b.OutWidth);
-        CheckNormalization(b.Bias, b.Gamma, b.Beta, b.RunningMean, b.RunningVar, b.Filters);
+        Geometry g;
+        try
+        {
+            g = CheckGeometry<T>(n, b.Channels, b.Height, b.Width, b.Filters, b.Kernel, b.Stride, b.PadTop, b.PadLeft, b.OutHeight, b.OutWidth);
+            Check.Length(b.Weights, Check.Product(b.Filters, g.Rows), "Weights");
+            CheckNormalization(b.Bias, b.Gamma, b.Beta, b.RunningMean, b.RunningVar, b.Filters);
+        }
+        catch (ArgumentException e) when (e.ParamName is not null)
+        {
+            throw Renamed(e, block, ConvolutionField(e.ParamName));
+        }
+        Check.Length(x, Check.Product(n, g.InSize), xName);
         if (b.Pool == 0)
         {
             Check.Length(y, Check.Product(n, g.OutSize), yName);
             return (g, default);
         }
-        (_, int pooledSize) = Pooling.CheckGeometry(n, b.Filters, b.OutHeight, b.OutWidth, b.Pool, b.PoolStride, b.PooledHeight, b.PooledWidth);
+        int pooledSize;
+        try
+        {
+            (_, pooledSize) = Pooling.CheckGeometry(n, b.Filters, b.OutHeight, b.OutWidth, b.Pool, b.PoolStride, b.PooledHeight, b.PooledWidth);
+        }
+        catch (ArgumentException e) when (e.ParamName is not null)
+        {
+            throw Renamed(e, block, PoolingField(e.ParamName));
+        }
         Check.Length(y, Check.Product(n, pooledSize), yName);
         return (g, new MaxPooling(b.Pool, b.PoolStride, b.PooledHeight, b.PooledWidth, pooledSize));
     }
 
+    /// <summary>The <see cref="NormalizedConvolution{T}"/> property a single-block check's parameter name stands for.</summary>
+    private static string ConvolutionField(string name) => name switch
+    {
+        "w" or "Weights" => "Weights",
+        "b" => "Bias",
+        _ => char.ToUpperInvariant(name[0]) + name[1..], // gamma → Gamma, runningMean → RunningMean, padTop → PadTop, …
+    };
+
+    /// <summary>The same for <see cref="Pooling.CheckGeometry"/>, which sees the convolution's output as its input.</summary>
+    private static string PoolingField(string name) => name switch
+    {
+        "channels" => "Filters",
+        "height" => "OutHeight",
+        "width" => "OutWidth",
+        "pool" => "Pool",
+        "stride" => "PoolStride",
+        "outHeight" => "PooledHeight",
+        "outWidth" => "PooledWidth",
+        _ => name,
+    };
+
+    /// <summary><paramref name="e"/> again, of the same type, for property <paramref name="field"/> of <paramref name="block"/>.</summary>
+    private static ArgumentException Renamed(ArgumentException e, string block, string field)
+    {
+        string message = e.Message.Replace($" (Parameter '{e.ParamName}')", "", StringComparison.Ordinal);
+        int actual = message.IndexOf("\nActual value was", StringComparison.Ordinal);
+        if (actual >= 0) message = message[..actual];
+        message = $"{block}.{field}: {message}";
+        return e is ArgumentOutOfRangeException range
+            ? new ArgumentOutOfRangeException(block, range.ActualValue, message)
+            : new ArgumentException(message, block, e);
+    }
+
     /// <summary>Throws unless <paramref name="packed"/> (when there is one) is for this convolution's weights.</summary>
-    private static void CheckPackedFor<T>(PackedWeights<T>? packed, in Geometry g) where T : unmanaged, IFloatingPointIeee754<T>
+    private static void CheckPackedFor<T>(PackedWeights<T>? packed, in Geometry g, string block) where T : unmanaged, IFloatingPointIeee754<T>
     {
         if (packed is not null && (packed.Inputs != g.Rows || packed.Outputs != g.Filters))
-            throw new ArgumentException($"The packed weights are for {packed.Outputs} × {packed.Inputs} weights; this convolution has {g.Filters} × {g.Rows}.", nameof(packed));
+            throw new ArgumentException($"{block}.Packed: the packed weights are for {packed.Outputs} × {packed.Inputs} weights; this convolution has {g.Filters} × {g.Rows}.", block);
     }
 }
