@@ -93,13 +93,31 @@ internal sealed partial class ModelEmitter
             _w.Line($"// {string.Join(" -> ", _layers.Skip(i).Take(fused + paired).Select(l => l.Name))} at inference: both convolutions");
             _w.Line($"// with running statistics{steps} per register tile, in one call; a single sample is split over the threads so");
             _w.Line("// that each computes the rows of the first group's output that its share of the second group reads");
-            Conv2D.EmitNormalizedPairInference(Step(_layers[i]), a, Output(i + fused - 1), Step(_layers[i + fused]), b, Output(i + fused + paired - 1));
+            string between = Output(i + fused - 1);
+            Conv2D.EmitNormalizedPairInference(Step(_layers[i]), a, between, Step(_layers[i + fused]), b, Output(i + fused + paired - 1),
+                keepBetween: ReadByOthers(between, i + fused));
             return;
         }
         (LayerPlan norm, bool relu, LayerPlan? pool) = Group(i, fused);
         _w.Line($"// {string.Join(" -> ", _layers.Skip(i).Take(fused).Select(l => l.Name))} at inference: the convolution with running statistics{(relu ? " and the ReLU" : "")} applied per register tile"
             + (pool is null ? "" : ", then max-pooled sample by sample"));
         Conv2D.EmitNormalizedInference(Step(_layers[i]), norm, Output(i + fused - 1), relu, pool);
+    }
+
+    /// <summary>
+    /// Whether a live layer other than <paramref name="reader"/> reads the buffer <paramref name="buffer"/> (directly or
+    /// through a view such as Flatten, which reads it as its source).
+    /// </summary>
+    private bool ReadByOthers(string buffer, int reader)
+    {
+        for (int k = 0; k < _layers.Count; k++)
+        {
+            if (k == reader || !_exec.Live[k]) continue;
+            LayerStep step = Step(_layers[k]);
+            for (int operand = 0; operand < _layers[k].Sources.Count; operand++)
+                if (step.Input(operand) == buffer) return true;
+        }
+        return false;
     }
 
     /// <summary>The batch norm of the fused group of <paramref name="fused"/> layers at <paramref name="i"/>, whether a ReLU follows it, and its max pooling if any.</summary>

@@ -149,16 +149,17 @@ internal sealed class Conv2D : LayerModule
     /// The inference pass of two fused groups in a row (convolution, batch norm, ReLU, max pooling each), the second
     /// reading the first's output: one <c>Conv2D.ForwardNormalizedMaxPooledPair</c> call, the first group's output written
     /// to <paramref name="between"/> and the second's to <paramref name="output"/>, with the bits of two
-    /// <see cref="EmitNormalizedInference"/> calls.
+    /// <see cref="EmitNormalizedInference"/> calls. Unless <paramref name="keepBetween"/> (another layer reads the first
+    /// group's output), a single sample split over the threads need not leave the first group's output there.
     /// </summary>
     public static void EmitNormalizedPairInference(LayerStep first, (LayerPlan Norm, bool Relu, LayerPlan? Pool) a, string between,
-        LayerStep second, (LayerPlan Norm, bool Relu, LayerPlan? Pool) b, string output)
+        LayerStep second, (LayerPlan Norm, bool Relu, LayerPlan? Pool) b, string output, bool keepBetween)
     {
         first.W.Line($"{LayerStep.Kernels}.Conv2D.ForwardNormalizedMaxPooledPair<{first.T}>({first.Input()},");
         EmitBlock(first, a);
         first.W.Line($"    {between},");
         EmitBlock(second, b);
-        first.W.Line($"    {output}, n, _weightVersion, {first.Threads});");
+        first.W.Line($"    {output}, n, _weightVersion, {first.Threads}{(keepBetween ? "" : ", keepBetween: false")});");
     }
 
     /// <summary>One group as a <c>NormalizedConvolution</c> argument, its shapes spelled out.</summary>

@@ -595,7 +595,7 @@ namespace Demo
                         OutHeight = 28, OutWidth = 28, Epsilon = 1e-5,
                         ReluBeforeNorm = false, Relu = false,
                     },
-                    _batchnorm1Output, n, _weightVersion, threads: 0);
+                    _batchnorm1Output, n, _weightVersion, threads: 0, keepBetween: false);
             }
 
             // add0: batchnorm1 + stem, elementwise over [n x 32 x 28 x 28]

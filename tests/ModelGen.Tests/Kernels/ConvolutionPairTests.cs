@@ -82,6 +82,8 @@ public class ConvolutionPairTests
             T[] x = Convert<T>(TestData.Doubles(n * first.C * first.H * first.H, seed: 60 + n));
             T[] expectedBetween = a.Alone(x, first, n, relu: true);
             T[] expected = b.Alone(expectedBetween, second, n, relu: false);
+            T[] other = Convert<T>(TestData.Doubles(x.Length, seed: 70 + n));
+            T[] expectedOther = b.Alone(a.Alone(other, first, n, relu: true), second, n, relu: false);
             int callsBefore = b.Packed.PairSample.Calls;
             // Enough calls for both ways of the split's trial (SplitChoice alternates them), on one thread and on all.
             foreach (int threads in new[] { 1, 0 })
@@ -95,8 +97,20 @@ public class ConvolutionPairTests
                     Assert.True(expectedBetween.AsSpan().SequenceEqual(between), $"{what}: the first block's output differs");
                     Assert.True(expected.AsSpan().SequenceEqual(output), $"{what}: the second block's output differs");
                 }
+            // Without keeping the first block's output (nothing else reads it), the second block's is the same: four calls
+            // again (split and alone), on two inputs in turn, so that rows a part left over from the call before cannot
+            // pass for this one's.
+            foreach (int threads in new[] { 1, 0 })
+                for (int call = 0; call < 4; call++)
+                {
+                    var unkept = new T[expected.Length];
+                    Conv2D.ForwardNormalizedMaxPooledPair<T>((call & 1) == 0 ? other : x, a.Describe(first, relu: true), new T[expectedBetween.Length],
+                        b.Describe(second, relu: false), unkept, n, version: 1, threads, keepBetween: false);
+                    Assert.True(((call & 1) == 0 ? expectedOther : expected).AsSpan().SequenceEqual(unkept),
+                        $"{typeof(T).Name}, n {n}, threads {threads}, call {call}, between not kept: the second block's output differs");
+                }
             // A single sample on two cores or more is timed both ways (split and alone) by the second block's choice.
-            int expectedCalls = n == 1 && Environment.ProcessorCount > 1 && Parallelism.MaxThreads > 1 ? 4 : 0;
+            int expectedCalls = n == 1 && Environment.ProcessorCount > 1 && Parallelism.MaxThreads > 1 ? 8 : 0;
             Assert.Equal(expectedCalls, b.Packed.PairSample.Calls - callsBefore);
         }
     }

@@ -31,11 +31,15 @@ public static partial class Conv2D
     /// <param name="n">The samples.</param>
     /// <param name="version">The model's weight version, for the packed copies.</param>
     /// <param name="threads">Threads to split over (0: as many as <see cref="Parallelism.MaxThreads"/> allows).</param>
+    /// <param name="keepBetween">Whether <paramref name="between"/> must hold the first block's whole output afterwards.
+    /// False when nothing else reads it: a single sample split over the threads then leaves there only what the parts
+    /// happened to need (each part keeps the rows it reads in its own buffer and skips copying its band back); the
+    /// second block's output is the same either way.</param>
     /// <exception cref="ArgumentException">A length does not match the geometry (the message names the expected one), or
     /// the second block's input is not the shape of the first block's output.</exception>
     /// <exception cref="ArgumentOutOfRangeException">A size is out of its range.</exception>
     public static unsafe void ForwardNormalizedMaxPooledPair<T>(ReadOnlySpan<T> x, in NormalizedConvolution<T> first, Span<T> between,
-        in NormalizedConvolution<T> second, Span<T> output, int n, long version, int threads = 1)
+        in NormalizedConvolution<T> second, Span<T> output, int n, long version, int threads = 1, bool keepBetween = true)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         (Geometry g1, MaxPooling p1) = CheckedBlock(x, first, between, n, nameof(first), nameof(x), nameof(between));
@@ -58,7 +62,7 @@ public static partial class Conv2D
             start = second.Packed.PairSample.Start();
         }
         if (parts > 1)
-            Split(x, first, between, second, output, g1, p1, g2, p2, version, parts);
+            Split(x, first, between, second, output, g1, p1, g2, p2, version, parts, keepBetween);
         else
         {
             // Chosen to run alone: both blocks on this thread. Otherwise each block splits (or not) as on its own.
@@ -73,13 +77,14 @@ public static partial class Conv2D
     private unsafe struct PairJob<T> where T : unmanaged, IFloatingPointIeee754<T>
     {
         public ForwardJob<T> First, Second;
-        /// <summary>The caller's <c>between</c>: each part writes its own band of rows there.</summary>
+        /// <summary>The caller's <c>between</c>: each part writes its own band of rows there (null: not kept, see <c>keepBetween</c>).</summary>
         public T* Between;
     }
 
     /// <summary>A single sample through both blocks on <paramref name="parts"/> threads (see <see cref="ForwardNormalizedMaxPooledPair{T}"/>).</summary>
     private static unsafe void Split<T>(ReadOnlySpan<T> x, in NormalizedConvolution<T> first, Span<T> between,
-        in NormalizedConvolution<T> second, Span<T> output, in Geometry g1, MaxPooling p1, in Geometry g2, MaxPooling p2, long version, int parts)
+        in NormalizedConvolution<T> second, Span<T> output, in Geometry g1, MaxPooling p1, in Geometry g2, MaxPooling p2, long version, int parts,
+        bool keepBetween)
         where T : unmanaged, IFloatingPointIeee754<T>
     {
         fixed (T* px = x, pw1 = first.Weights, pb1 = first.Bias, pg1 = first.Gamma, pbeta1 = first.Beta, pm1 = first.RunningMean, pv1 = first.RunningVar,
@@ -104,7 +109,7 @@ public static partial class Conv2D
             {
                 First = NewJob(px, w1, rows1, panel1, pbetween, g1, ops1, accumulate: false, p1, ThreadScratch.Slot.ConvolutionCall),
                 Second = NewJob<T>(null, w2, rows2, panel2, py, g2, ops2, accumulate: false, p2, ThreadScratch.Slot.PairCall),
-                Between = pbetween,
+                Between = keepBetween ? pbetween : null,
             };
             WorkerPool.Shared.Run(&PairPart<T>, &job, parts);
             // Pooled here as a single block's sample is, once every part's positions are in (unless its tiles pooled them).
@@ -123,15 +128,19 @@ public static partial class Conv2D
         ForwardJob<T> first = pair.First, second = pair.Second;
         Geometry g2 = second.G;
         (int read, int readEnd) = RowsRead(second, part, parts);
-        // Bands of between: part p writes from where it starts reading (part 0 from the top) to where part p + 1 does.
-        int band = part == 0 ? 0 : read, bandEnd = part == parts - 1 ? g2.Height : RowsRead(second, part + 1, parts).Start;
-        int from = Math.Min(band, read), to = Math.Max(readEnd, bandEnd);
         T* mine = ThreadScratch.For<T>(ThreadScratch.Slot.PairBetween, g2.InSize);
-        FirstRows(ref first, mine, from, to);
-        nint plane = (nint)g2.Height * g2.Width;
-        for (int c = 0; c < g2.Channels; c++)
-            new ReadOnlySpan<T>(mine + c * plane + (nint)band * g2.Width, (bandEnd - band) * g2.Width)
-                .CopyTo(new Span<T>(pair.Between + c * plane + (nint)band * g2.Width, (bandEnd - band) * g2.Width));
+        if (pair.Between == null)
+            FirstRows(ref first, mine, read, readEnd);
+        else
+        {
+            // Bands of between: part p writes from where it starts reading (part 0 from the top) to where part p + 1 does.
+            int band = part == 0 ? 0 : read, bandEnd = part == parts - 1 ? g2.Height : RowsRead(second, part + 1, parts).Start;
+            FirstRows(ref first, mine, Math.Min(band, read), Math.Max(readEnd, bandEnd));
+            nint plane = (nint)g2.Height * g2.Width;
+            for (int c = 0; c < g2.Channels; c++)
+                new ReadOnlySpan<T>(mine + c * plane + (nint)band * g2.Width, (bandEnd - band) * g2.Width)
+                    .CopyTo(new Span<T>(pair.Between + c * plane + (nint)band * g2.Width, (bandEnd - band) * g2.Width));
+        }
         second.X = mine;
         ForwardPart<T>(&second, part, parts);
     }
