@@ -436,16 +436,29 @@ public static partial class Conv2D
     private static unsafe void ForwardPart<T>(void* arguments, int part, int parts) where T : unmanaged, IFloatingPointIeee754<T>
     {
         ref readonly ForwardJob<T> job = ref *(ForwardJob<T>*)arguments;
+        Geometry g = job.G;
+        (int s0, int s1) = job.BySamples ? Parallelism.Range(g.N, part, parts, 1) : (0, g.N);
+        (int u0, int u1) = job.BySamples ? (0, job.ByRows ? g.OutHeight : (g.Positions + GemmBlocking.TileRows - 1) / GemmBlocking.TileRows)
+            : SampleUnits(job, part, parts);
+        if (s0 >= s1 || u0 >= u1) return;
+        RunUnits(job, s0, s1, u0, u1);
+    }
+
+    /// <summary>
+    /// Samples <c>[s0, s1)</c> of a forward call, of each its units <c>[u0, u1)</c>: output rows in row tiles
+    /// (<see cref="Rows{T, TV, S}"/>) or position tiles of six (<see cref="Tiles{T, TV, S}"/>), on the tiles' vector width.
+    /// </summary>
+    private static void RunUnits<T>(in ForwardJob<T> job, int s0, int s1, int u0, int u1) where T : unmanaged, IFloatingPointIeee754<T>
+    {
         if (job.ByRows)
         {
-            if (Is512<T>(job.Nr)) RowsPart<T, Vector512<T>, Lanes512<T>>(job, part, parts);
-            else if (Is256<T>(job.Nr)) RowsPart<T, Vector256<T>, Lanes256<T>>(job, part, parts);
-            else RowsPart<T, Vector128<T>, Lanes128<T>>(job, part, parts);
-            return;
+            if (Is512<T>(job.Nr)) Rows<T, Vector512<T>, Lanes512<T>>(job, s0, s1, u0, u1);
+            else if (Is256<T>(job.Nr)) Rows<T, Vector256<T>, Lanes256<T>>(job, s0, s1, u0, u1);
+            else Rows<T, Vector128<T>, Lanes128<T>>(job, s0, s1, u0, u1);
         }
-        if (Is512<T>(job.Nr)) ForwardPart<T, Vector512<T>, Lanes512<T>>(job, part, parts);
-        else if (Is256<T>(job.Nr)) ForwardPart<T, Vector256<T>, Lanes256<T>>(job, part, parts);
-        else ForwardPart<T, Vector128<T>, Lanes128<T>>(job, part, parts);
+        else if (Is512<T>(job.Nr)) Tiles<T, Vector512<T>, Lanes512<T>>(job, s0, s1, u0, u1);
+        else if (Is256<T>(job.Nr)) Tiles<T, Vector256<T>, Lanes256<T>>(job, s0, s1, u0, u1);
+        else Tiles<T, Vector128<T>, Lanes128<T>>(job, s0, s1, u0, u1);
     }
 
     /// <summary>
@@ -456,19 +469,7 @@ public static partial class Conv2D
         job.ByRows ? Parallelism.Range(job.G.OutHeight, part, parts, job.PoolRows ? 2 : 1)
             : Parallelism.Range((job.G.Positions + GemmBlocking.TileRows - 1) / GemmBlocking.TileRows, part, parts, 1);
 
-    private static unsafe void ForwardPart<T, TV, S>(ForwardJob<T> job, int part, int parts)
-        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
-    {
-        const int mr = GemmBlocking.TileRows;
-        Geometry g = job.G;
-        int nr = 2 * S.Width, positions = g.Positions, tiles = (positions + mr - 1) / mr;
-        (int s0, int s1) = job.BySamples ? Parallelism.Range(g.N, part, parts, 1) : (0, g.N);
-        (int t0, int t1) = job.BySamples ? (0, tiles) : SampleUnits(job, part, parts);
-        if (s0 >= s1 || t0 >= t1) return;
-        Tiles<T, TV, S>(job, s0, s1, t0, t1);
-    }
-
-    /// <summary>Samples <c>[s0, s1)</c> of a forward call in position tiles, of each its tiles <c>[t0, t1)</c> (see <see cref="ForwardPart{T, TV, S}"/>).</summary>
+    /// <summary>Samples <c>[s0, s1)</c> of a forward call in position tiles, of each its tiles <c>[t0, t1)</c> (see <see cref="ForwardPart{T}"/>).</summary>
     private static unsafe void Tiles<T, TV, S>(ForwardJob<T> job, int s0, int s1, int t0, int t1)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
     {
@@ -565,24 +566,11 @@ public static partial class Conv2D
     }
 
     /// <summary>
-    /// A part of a forward call in row tiles: for each output row, NR positions at a time, six filters at a time (eight
-    /// with <see cref="ConvolutionTile.EightFilters{T, TV, S}"/> when <see cref="ForwardJob{T}.Panel"/> says so)
-    /// (<see cref="ConvolutionTile.SixFilters{T, TV, S}"/>), the epilogue applied to each filter's row of the tile and
-    /// its valid positions stored.
-    /// </summary>
-    private static unsafe void RowsPart<T, TV, S>(ForwardJob<T> job, int part, int parts)
-        where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
-    {
-        Geometry g = job.G;
-        (int s0, int s1) = job.BySamples ? Parallelism.Range(g.N, part, parts, 1) : (0, g.N);
-        (int r0, int r1) = job.BySamples ? (0, g.OutHeight) : SampleUnits(job, part, parts);
-        if (s0 >= s1 || r0 >= r1) return;
-        Rows<T, TV, S>(job, s0, s1, r0, r1);
-    }
-
-    /// <summary>
-    /// Samples <c>[s0, s1)</c> of a forward call in row tiles, of each its output rows <c>[r0, r1)</c> (see
-    /// <see cref="RowsPart{T, TV, S}"/>; when the tiles pool pairs of rows, <paramref name="r0"/> is even).
+    /// Samples <c>[s0, s1)</c> of a forward call in row tiles, of each its output rows <c>[r0, r1)</c> (even
+    /// <paramref name="r0"/> when the tiles pool pairs of rows): for each output row, NR positions at a time, six filters
+    /// at a time (<see cref="ConvolutionTile.SixFilters{T, TV, S}"/>; eight with
+    /// <see cref="ConvolutionTile.EightFilters{T, TV, S}"/> when <see cref="ForwardJob{T}.Panel"/> says so), the epilogue
+    /// applied to each filter's row of the tile and its valid positions stored.
     /// </summary>
     private static unsafe void Rows<T, TV, S>(ForwardJob<T> job, int s0, int s1, int r0, int r1)
         where T : unmanaged, IFloatingPointIeee754<T> where TV : struct where S : struct, ILanes<TV, T>
@@ -674,7 +662,7 @@ public static partial class Conv2D
 
     /// <summary>
     /// <c>y[j·yRow + i] += tile[i·nr + j]</c> for the rows <c>i</c> in <c>[first, count)</c> of a tile and its first
-    /// <paramref name="cols"/> columns (the accumulating form of the stores in <see cref="ForwardPart{T, TV, S}"/>).
+    /// <paramref name="cols"/> columns (the accumulating form of the stores in <see cref="Tiles{T, TV, S}"/>).
     /// </summary>
     private static unsafe void AddTile<T>(T* tile, int nr, int cols, int first, int count, T* y, nint yRow)
         where T : unmanaged, IFloatingPointIeee754<T>

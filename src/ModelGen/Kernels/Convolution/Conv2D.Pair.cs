@@ -1,6 +1,5 @@
 using System;
 using System.Numerics;
-using System.Runtime.Intrinsics;
 
 namespace ModelGen.Kernels;
 
@@ -187,22 +186,12 @@ public static partial class Conv2D
         }
         else
             job.Y = output;
-        if (job.ByRows)
-        {
-            if (Is512<T>(job.Nr)) Rows<T, Vector512<T>, Lanes512<T>>(job, 0, 1, top, bottom);
-            else if (Is256<T>(job.Nr)) Rows<T, Vector256<T>, Lanes256<T>>(job, 0, 1, top, bottom);
-            else Rows<T, Vector128<T>, Lanes128<T>>(job, 0, 1, top, bottom);
-            if (p.Pool == 0 || job.PoolRows) return;
-        }
-        else
-        {
-            int tiles = (g.Positions + mr - 1) / mr;
-            int t0 = top * g.OutWidth / mr, t1 = Math.Min(tiles, (bottom * g.OutWidth + mr - 1) / mr);
-            if (Is512<T>(job.Nr)) Tiles<T, Vector512<T>, Lanes512<T>>(job, 0, 1, t0, t1);
-            else if (Is256<T>(job.Nr)) Tiles<T, Vector256<T>, Lanes256<T>>(job, 0, 1, t0, t1);
-            else Tiles<T, Vector128<T>, Lanes128<T>>(job, 0, 1, t0, t1);
-            if (p.Pool == 0) return;
-        }
+        // Row tiles compute those rows (pooling pairs of them as they go, when they do); position tiles the tiles of six
+        // that cover them.
+        int tiles = (g.Positions + mr - 1) / mr;
+        if (job.ByRows) RunUnits(job, 0, 1, top, bottom);
+        else RunUnits(job, 0, 1, top * g.OutWidth / mr, Math.Min(tiles, (bottom * g.OutWidth + mr - 1) / mr));
+        if (p.Pool == 0 || job.PoolRows) return;
         if (job.PositionMajor && (to - from) * p.OutWidth >= 8)
         {
             // The band's pooled rows from the output rows under them (position-major, 2 × 2 windows of stride 2).

@@ -103,7 +103,7 @@ public static partial class Conv2D
     private static bool Is256<T>(int nr) => Vector256.IsHardwareAccelerated && nr == 2 * Vector256<T>.Count;
 
     /// <summary>
-    /// Values of slack a padded copy of a sample has after it (<see cref="RowsPart{T, TV, S}"/>: the last row's vectors
+    /// Values of slack a padded copy of a sample has after it (<see cref="Rows{T, TV, S}"/>: the last row's vectors
     /// reach up to two vectors past its end); at least 2·NR on every processor.
     /// </summary>
     private const int PadSlack = 64;
